@@ -1,0 +1,380 @@
+//! The intermediate representation (IR): one [`Page`] per documented Action and Version.
+//!
+//! The IR is the contract between the Markdown parser (in `xtask`) and the Rust emitter. It is
+//! committed as YAML under `spec/ir/`, so a reviewer sees what the parser understood from a page
+//! before any Rust is generated. `spec/README.md` documents the schema.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Everything the generator needs to know about one Action at one Version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Page {
+    /// The `Action` query parameter, e.g. `BatchGetConversations`.
+    pub action: String,
+    /// The `Version` query parameter, e.g. `2020-12-01`.
+    pub version: String,
+    /// Where the page came from.
+    pub source: Source,
+    /// The page's introduction (Markdown), carried into rustdoc.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub summary: String,
+    /// HTTP method of the call.
+    pub method: Method,
+    /// Host of the request URL, e.g. `rtc.volcengineapi.com`.
+    pub host: String,
+    /// Service name for the request signature.
+    pub service: String,
+    /// Region for the request signature.
+    pub region: String,
+    /// Documented rate limit (`QPS 不得超过 N`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qps_limit: Option<u32>,
+    /// Request parameters, without the `Action` and `Version` query parameters.
+    pub request: Request,
+    /// The `Result` of a successful response.
+    pub response: Response,
+    /// Nested struct tables (`### Name`), in page order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub structs: Vec<Struct>,
+    /// The request and response examples, as normalized JSON text.
+    pub examples: Examples,
+    /// Documented error codes (`## 错误码` table).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub error_codes: Vec<ErrorCode>,
+    /// Things the parser fixed up or could not reconcile; never silently dropped.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+/// Provenance of a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Path of the Markdown page, relative to the repository root.
+    pub path: String,
+    /// Line of the bold request URL that names the Action and Version.
+    pub line: u32,
+}
+
+/// HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Method {
+    /// `GET`: all parameters in the query string.
+    #[serde(rename = "GET")]
+    Get,
+    /// `POST`: parameters in a JSON body, except those documented under `### Query`.
+    #[serde(rename = "POST")]
+    Post,
+}
+
+impl Method {
+    /// The method as written on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// Request parameters by location.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    /// `### Query` parameters other than `Action` and `Version`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub query: Vec<Field>,
+    /// `### Body` parameters.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub body: Vec<Field>,
+}
+
+impl Request {
+    /// All request fields, query first.
+    pub fn fields(&self) -> impl Iterator<Item = &Field> {
+        self.query.iter().chain(self.body.iter())
+    }
+}
+
+/// The shape of `Result` in a successful response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Response {
+    /// Whether `Result` is a documented object or free-form JSON.
+    pub result: ResultKind,
+    /// The documented fields of `Result` (empty for [`ResultKind::Json`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Field>,
+    /// What the page says about `Result` when it documents no fields.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// Whether `Result` has documented fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultKind {
+    /// An object whose fields the page's `## 返回参数` table lists.
+    Object,
+    /// The page says there are no specific return parameters: `Result` is kept as JSON
+    /// (often the string `"ok"`).
+    Json,
+}
+
+/// A nested struct table, `### Name`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Struct {
+    /// The name from the heading.
+    pub name: String,
+    /// The anchor that links to it (`#anchor`), lowercase.
+    pub anchor: String,
+    /// Line of the heading.
+    pub line: u32,
+    /// The struct's fields.
+    pub fields: Vec<Field>,
+}
+
+/// One row of a parameter table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// The name on the wire, exactly as documented.
+    pub name: String,
+    /// The field's type.
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    /// `true` when the page marks it required (`是`); response fields are never required.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// Description (Markdown), continuation rows joined with newlines.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// The `示例值` cell: illustrative only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<String>,
+    /// Line of the row in the page.
+    pub line: u32,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A field type. Written in YAML as a short string: `integer`, `long`, `float`, `double`,
+/// `boolean`, `string`, `uint64`, `json_map`, `json`, `struct Name`, `array<T>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum TypeRef {
+    /// 32-bit signed integer (`Integer`).
+    Integer,
+    /// 64-bit signed integer (`Long`).
+    Long,
+    /// 64-bit unsigned integer (`Uint64`).
+    Uint64,
+    /// 32-bit float (`Float`).
+    Float,
+    /// 64-bit float (`Double`).
+    Double,
+    /// `Boolean`.
+    Boolean,
+    /// `String`.
+    String,
+    /// A JSON object with free-form values (`JSON Map`).
+    JsonMap,
+    /// Any JSON value.
+    Json,
+    /// A nested struct, by its name in [`Page::structs`].
+    Struct(std::string::String),
+    /// `Array of T`.
+    Array(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The struct this type names, directly or as an array element.
+    pub fn struct_name(&self) -> Option<&str> {
+        match self {
+            TypeRef::Struct(name) => Some(name),
+            TypeRef::Array(inner) => inner.struct_name(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeRef::Integer => f.write_str("integer"),
+            TypeRef::Long => f.write_str("long"),
+            TypeRef::Uint64 => f.write_str("uint64"),
+            TypeRef::Float => f.write_str("float"),
+            TypeRef::Double => f.write_str("double"),
+            TypeRef::Boolean => f.write_str("boolean"),
+            TypeRef::String => f.write_str("string"),
+            TypeRef::JsonMap => f.write_str("json_map"),
+            TypeRef::Json => f.write_str("json"),
+            TypeRef::Struct(name) => write!(f, "struct {name}"),
+            TypeRef::Array(inner) => write!(f, "array<{inner}>"),
+        }
+    }
+}
+
+impl FromStr for TypeRef {
+    type Err = std::string::String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if let Some(inner) = s.strip_prefix("array<").and_then(|r| r.strip_suffix('>')) {
+            return Ok(TypeRef::Array(Box::new(inner.parse()?)));
+        }
+        if let Some(name) = s.strip_prefix("struct ") {
+            let name = name.trim();
+            if name.is_empty() {
+                return Err("`struct` needs a name".into());
+            }
+            return Ok(TypeRef::Struct(name.to_owned()));
+        }
+        Ok(match s {
+            "integer" => TypeRef::Integer,
+            "long" => TypeRef::Long,
+            "uint64" => TypeRef::Uint64,
+            "float" => TypeRef::Float,
+            "double" => TypeRef::Double,
+            "boolean" => TypeRef::Boolean,
+            "string" => TypeRef::String,
+            "json_map" => TypeRef::JsonMap,
+            "json" => TypeRef::Json,
+            other => return Err(format!("unknown IR type `{other}`")),
+        })
+    }
+}
+
+impl TryFrom<std::string::String> for TypeRef {
+    type Error = std::string::String;
+    fn try_from(s: std::string::String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<TypeRef> for std::string::String {
+    fn from(t: TypeRef) -> Self {
+        t.to_string()
+    }
+}
+
+/// The documented examples. JSON is stored normalized (valid JSON, 4-space indent) with exact
+/// integers; the fix-ups that made it valid are listed in [`Page::warnings`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    /// The request example.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<RequestExample>,
+    /// The full response example (envelope with `ResponseMetadata` and `Result`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<std::string::String>,
+    /// Paths of example fields that no table documents, e.g. `response: Result.Foo`. They are kept
+    /// in the example and reported here; round-trip tests leave them out of the comparison.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undocumented: Vec<std::string::String>,
+}
+
+/// The request example: its first line `METHOD URL`, then the JSON body if any.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestExample {
+    /// Method of the example line.
+    pub method: Method,
+    /// URL of the example line, including the query string.
+    pub url: std::string::String,
+    /// The JSON body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<std::string::String>,
+}
+
+/// A documented error code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCode {
+    /// HTTP status code, if documented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The service's `Code`.
+    pub code: std::string::String,
+    /// The service's `Message`.
+    #[serde(default, skip_serializing_if = "std::string::String::is_empty")]
+    pub message: std::string::String,
+    /// What it means.
+    #[serde(default, skip_serializing_if = "std::string::String::is_empty")]
+    pub description: std::string::String,
+    /// Line of the row.
+    pub line: u32,
+}
+
+/// Something the parser noticed and handled, recorded so it is never silent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Warning {
+    /// Line in the page.
+    pub line: u32,
+    /// What was noticed and what was done.
+    pub message: std::string::String,
+}
+
+/// First line of every IR file.
+pub const IR_HEADER: &str =
+    "# Generated by `cargo xtask regen` from the page named in `source.path`. Do not edit;\n# fix doc mistakes in spec/overrides.yaml instead.\n";
+
+impl Page {
+    /// The IR as YAML, with the generated-file header.
+    pub fn to_yaml(&self) -> std::string::String {
+        let body = serde_yaml::to_string(self).expect("IR types always serialize");
+        format!("{IR_HEADER}{body}")
+    }
+
+    /// Reads an IR file.
+    pub fn from_yaml(text: &str) -> Result<Page, std::string::String> {
+        serde_yaml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The struct with this name.
+    pub fn find_struct(&self, name: &str) -> Option<&Struct> {
+        self.structs.iter().find(|s| s.name == name)
+    }
+
+    /// File name of this page's IR: `Action.Version.yaml`.
+    pub fn ir_file_name(&self) -> std::string::String {
+        format!("{}.{}.yaml", self.action, self.version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_strings_round_trip() {
+        for s in [
+            "integer",
+            "long",
+            "uint64",
+            "float",
+            "double",
+            "boolean",
+            "string",
+            "json_map",
+            "json",
+            "struct User",
+            "array<long>",
+            "array<array<struct User>>",
+        ] {
+            let t: TypeRef = s.parse().unwrap();
+            assert_eq!(t.to_string(), s);
+        }
+        assert!("array<nope>".parse::<TypeRef>().is_err());
+        assert!("struct ".parse::<TypeRef>().is_err());
+    }
+}

@@ -1,0 +1,100 @@
+//! Rust names for wire names: idiomatic, stable, never clashing with keywords or the prelude.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
+    "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Type names a generated struct must not take: they would shadow what generated code uses.
+const RESERVED_TYPES: &[&str] = &[
+    "Option", "Result", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Default", "Self",
+    "Serialize", "Deserialize", "Map", "Value", "Client", "Error", "Operation",
+];
+
+/// A field name: `ConversationShortId` → `conversation_short_id`, `Type` → `type_`.
+pub fn field_name(wire: &str) -> String {
+    let snake = wire.to_snake_case();
+    let snake = if snake.starts_with(|c: char| c.is_ascii_digit()) || snake.is_empty() {
+        format!("f_{snake}")
+    } else {
+        snake
+    };
+    if KEYWORDS.contains(&snake.as_str()) {
+        format!("{snake}_")
+    } else {
+        snake
+    }
+}
+
+/// A module or function name: `BatchGetConversations` → `batch_get_conversations`.
+pub fn snake_name(name: &str) -> String {
+    field_name(name)
+}
+
+/// A type name: the documented name in UpperCamelCase, with reserved names suffixed `Object`.
+pub fn type_name(name: &str) -> String {
+    let camel = name.to_upper_camel_case();
+    let camel = if camel.starts_with(|c: char| c.is_ascii_digit()) || camel.is_empty() {
+        format!("T{camel}")
+    } else {
+        camel
+    };
+    if RESERVED_TYPES.contains(&camel.as_str()) {
+        format!("{camel}Object")
+    } else {
+        camel
+    }
+}
+
+/// The module of a Version: `2020-12-01` → `v2020_12_01`.
+pub fn version_module(version: &str) -> String {
+    let mut out = String::from("v");
+    out.extend(version.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }));
+    out
+}
+
+/// What serde's `rename_all = "PascalCase"` makes of a field name, so an explicit `rename` is only
+/// emitted where it differs from the wire name.
+pub fn serde_pascal_case(field: &str) -> String {
+    let field = field.strip_prefix("r#").unwrap_or(field);
+    let mut out = String::with_capacity(field.len());
+    let mut capitalize = true;
+    for c in field.chars() {
+        if c == '_' {
+            capitalize = true;
+        } else if capitalize {
+            out.extend(c.to_uppercase());
+            capitalize = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_idiomatic_and_safe() {
+        assert_eq!(field_name("ConversationShortId"), "conversation_short_id");
+        assert_eq!(field_name("SourceURL"), "source_url");
+        assert_eq!(field_name("OS"), "os");
+        assert_eq!(field_name("Type"), "type_");
+        assert_eq!(field_name("Self"), "self_");
+        assert_eq!(field_name("3D"), "f_3d");
+        assert_eq!(type_name("ConversationCoreInfos"), "ConversationCoreInfos");
+        assert_eq!(type_name("Result"), "ResultObject");
+        assert_eq!(type_name("userInfo"), "UserInfo");
+        assert_eq!(version_module("2020-12-01"), "v2020_12_01");
+        assert_eq!(serde_pascal_case("app_id"), "AppId");
+        assert_eq!(serde_pascal_case("source_url"), "SourceUrl");
+        assert_eq!(serde_pascal_case("type_"), "Type");
+    }
+}

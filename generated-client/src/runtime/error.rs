@@ -1,0 +1,471 @@
+//! The typed error of a call.
+//!
+//! [`Error`] tells apart what went wrong: the service refused the call ([`ServiceError`]), the
+//! call never completed ([`TransportError`]), the answer could not be read ([`DecodeError`]),
+//! or the call could not even start ([`CredentialsError`], [`EncodeError`], [`EndpointError`]).
+//! No variant ever carries a secret key or session token.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+/// Longest body excerpt kept in an error, in characters.
+pub(crate) const EXCERPT_CHARS: usize = 256;
+
+/// Why a call failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service answered with an error: `ResponseMetadata.Error` (even under HTTP 200) or a
+    /// non-2xx status.
+    Service(Box<ServiceError>),
+    /// The request could not be sent or the answer not received (connect, timeout, I/O).
+    Transport(TransportError),
+    /// The answer was not the expected envelope or `Result`.
+    Decode(Box<DecodeError>),
+    /// No usable credentials.
+    Credentials(CredentialsError),
+    /// The request could not be encoded (serialisation failed, not a JSON object, a value not
+    /// allowed in a header).
+    Encode(EncodeError),
+    /// The configured endpoint is not a usable base URL.
+    InvalidEndpoint(EndpointError),
+}
+
+impl Error {
+    /// The service error, if the service answered with one.
+    pub fn service_error(&self) -> Option<&ServiceError> {
+        match self {
+            Error::Service(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The Action of the failed call, when known.
+    pub fn action(&self) -> Option<&str> {
+        match self {
+            Error::Service(error) => Some(error.action),
+            Error::Transport(error) => error.action,
+            Error::Decode(error) => Some(error.action),
+            Error::Encode(error) => error.action,
+            Error::Credentials(_) | Error::InvalidEndpoint(_) => None,
+        }
+    }
+
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Service(error) => Some(error.status),
+            Error::Decode(error) => Some(error.status),
+            Error::Transport(error) => error.source.status().map(|status| status.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// The service's `RequestId`, when the answer carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Service(error) => error.request_id(),
+            Error::Decode(error) => error.request_id(),
+            _ => None,
+        }
+    }
+
+    /// The service's error `Code` (e.g. `InvalidParameter`), for a service error.
+    pub fn code(&self) -> Option<&str> {
+        self.service_error().and_then(ServiceError::code)
+    }
+
+    /// The service's numeric `CodeN` (e.g. `100004`), for a service error.
+    pub fn code_n(&self) -> Option<i64> {
+        self.service_error().and_then(ServiceError::code_n)
+    }
+
+    /// Whether the call timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(error) if error.is_timeout())
+    }
+
+    /// Whether trying the same call again later may succeed: transport failures and timeouts,
+    /// HTTP 429 and 5xx, and throttling or internal-error codes.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Service(error) => error.is_retryable(),
+            Error::Transport(error) => error.is_retryable(),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Service(error) => error.fmt(f),
+            Error::Transport(error) => error.fmt(f),
+            Error::Decode(error) => error.fmt(f),
+            Error::Credentials(error) => error.fmt(f),
+            Error::Encode(error) => error.fmt(f),
+            Error::InvalidEndpoint(error) => error.fmt(f),
+        }
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            // The variants' own Display already says everything but the transport cause.
+            Error::Transport(error) => error.source(),
+            _ => None,
+        }
+    }
+}
+
+impl From<ServiceError> for Error {
+    fn from(error: ServiceError) -> Self {
+        Error::Service(Box::new(error))
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(error: DecodeError) -> Self {
+        Error::Decode(Box::new(error))
+    }
+}
+
+/// The service refused a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    pub(crate) action: &'static str,
+    pub(crate) status: u16,
+    pub(crate) code: Option<String>,
+    pub(crate) code_n: Option<i64>,
+    pub(crate) message: String,
+    pub(crate) request_id: Option<String>,
+}
+
+impl ServiceError {
+    /// The Action that failed, e.g. `BatchGetConversations`.
+    pub fn action(&self) -> &str {
+        self.action
+    }
+
+    /// The HTTP status of the answer (200 when the error came in the envelope of a 200).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// `ResponseMetadata.Error.Code`, e.g. `InvalidParameter`; `None` when the answer had no
+    /// error envelope (e.g. an HTML page from a gateway).
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// `ResponseMetadata.Error.CodeN`, e.g. `100004`.
+    pub fn code_n(&self) -> Option<i64> {
+        self.code_n
+    }
+
+    /// `ResponseMetadata.Error.Message`; without an error envelope, an excerpt of the body
+    /// (at most 256 characters).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// `ResponseMetadata.RequestId`, when the answer carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// Whether trying again later may succeed: HTTP 429 or 5xx, or a throttling / internal
+    /// error code.
+    pub fn is_retryable(&self) -> bool {
+        if self.status == 429 || (500..600).contains(&self.status) {
+            return true;
+        }
+        let Some(code) = self.code.as_deref() else {
+            return false;
+        };
+        const RETRYABLE_PARTS: [&str; 5] = [
+            "FlowLimitExceeded",
+            "Throttl",
+            "TooManyRequests",
+            "ServiceUnavailable",
+            "InternalServiceTimeout",
+        ];
+        code == "InternalError"
+            || code == "InternalServiceError"
+            || RETRYABLE_PARTS.iter().any(|part| code.contains(part))
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed", self.action)?;
+        match (&self.code, self.code_n) {
+            (Some(code), Some(code_n)) => write!(f, ": {code} (CodeN {code_n})")?,
+            (Some(code), None) => write!(f, ": {code}")?,
+            (None, Some(code_n)) => write!(f, ": CodeN {code_n}")?,
+            (None, None) => write!(f, " with HTTP {} and no error code", self.status)?,
+        }
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        match &self.request_id {
+            Some(request_id) => write!(f, " (request id {request_id}, HTTP {})", self.status),
+            None => write!(f, " (HTTP {})", self.status),
+        }
+    }
+}
+
+impl StdError for ServiceError {}
+
+/// A call that never completed: connection refused, timeout, broken connection.
+#[derive(Debug)]
+pub struct TransportError {
+    pub(crate) action: Option<&'static str>,
+    pub(crate) source: reqwest::Error,
+}
+
+impl TransportError {
+    /// The Action being called, if the failure happened during a call (and not while building
+    /// the client).
+    pub fn action(&self) -> Option<&str> {
+        self.action
+    }
+
+    /// Whether the call (or connecting) timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.source.is_timeout()
+    }
+
+    /// Whether connecting to the endpoint failed.
+    pub fn is_connect(&self) -> bool {
+        self.source.is_connect()
+    }
+
+    /// Whether trying again later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        self.source.is_timeout()
+            || self.source.is_connect()
+            || self.source.is_request()
+            || self.source.is_body()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.source.is_timeout() {
+            "timed out"
+        } else if self.source.is_connect() {
+            "could not connect"
+        } else if self.source.is_builder() {
+            "could not set up the HTTP client"
+        } else {
+            "transport failure"
+        };
+        match self.action {
+            Some(action) => write!(f, "{action} {what}: {}", self.source),
+            None => write!(f, "{what}: {}", self.source),
+        }
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source.source()
+    }
+}
+
+/// An answer that was not the expected envelope or `Result`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    pub(crate) action: &'static str,
+    pub(crate) status: u16,
+    pub(crate) message: String,
+    pub(crate) body_excerpt: String,
+    pub(crate) truncated: bool,
+    pub(crate) request_id: Option<String>,
+}
+
+impl DecodeError {
+    /// The Action whose answer could not be decoded.
+    pub fn action(&self) -> &str {
+        self.action
+    }
+
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// What the JSON decoder said.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The start of the body, at most 256 characters (cut on a character boundary).
+    pub fn body_excerpt(&self) -> &str {
+        &self.body_excerpt
+    }
+
+    /// `ResponseMetadata.RequestId`, if it could be found in the body.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: cannot decode the answer (HTTP {}): {}",
+            self.action, self.status, self.message
+        )?;
+        if let Some(request_id) = &self.request_id {
+            write!(f, " (request id {request_id})")?;
+        }
+        let ellipsis = if self.truncated { "…" } else { "" };
+        write!(f, "; body: {:?}{ellipsis}", self.body_excerpt)
+    }
+}
+
+impl StdError for DecodeError {}
+
+/// No usable credentials (e.g. none in the environment).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialsError {
+    message: String,
+}
+
+impl CredentialsError {
+    pub(crate) fn new(message: String) -> Self {
+        CredentialsError { message }
+    }
+}
+
+impl fmt::Display for CredentialsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "credentials: {}", self.message)
+    }
+}
+
+impl StdError for CredentialsError {}
+
+/// A request that could not be encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodeError {
+    pub(crate) action: Option<&'static str>,
+    pub(crate) message: String,
+}
+
+impl EncodeError {
+    pub(crate) fn new(action: &'static str, message: impl Into<String>) -> Self {
+        EncodeError {
+            action: Some(action),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.action {
+            Some(action) => write!(f, "{action}: cannot encode the request: {}", self.message),
+            None => write!(f, "cannot encode the request: {}", self.message),
+        }
+    }
+}
+
+impl StdError for EncodeError {}
+
+/// An endpoint that is not a usable base URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointError {
+    pub(crate) endpoint: String,
+    pub(crate) reason: String,
+}
+
+impl EndpointError {
+    /// The endpoint as configured.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+}
+
+impl fmt::Display for EndpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid endpoint {:?}: {}", self.endpoint, self.reason)
+    }
+}
+
+impl StdError for EndpointError {}
+
+/// The start of `body` as text: at most [`EXCERPT_CHARS`] characters, cut on a character
+/// boundary (invalid UTF-8 is replaced). Returns the excerpt and whether it was cut.
+pub(crate) fn body_excerpt(body: &[u8]) -> (String, bool) {
+    // 4 bytes per character at most: enough bytes for the excerpt without decoding all.
+    let head = &body[..body.len().min(EXCERPT_CHARS * 4)];
+    let text = String::from_utf8_lossy(head);
+    let cut = text
+        .char_indices()
+        .nth(EXCERPT_CHARS)
+        .map(|(index, _)| index);
+    match cut {
+        Some(index) => (text[..index].to_owned(), true),
+        None => (text.into_owned(), head.len() < body.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(code: Option<&str>, code_n: Option<i64>, status: u16) -> ServiceError {
+        ServiceError {
+            action: "BatchGetConversations",
+            status,
+            code: code.map(str::to_owned),
+            code_n,
+            message: "AppId is invalid".to_owned(),
+            request_id: Some("202306041104200100100232280022D31".to_owned()),
+        }
+    }
+
+    #[test]
+    fn service_error_display_names_everything() {
+        let error = Error::from(service(Some("InvalidParameter"), Some(100_004), 400));
+        assert_eq!(
+            error.to_string(),
+            "BatchGetConversations failed: InvalidParameter (CodeN 100004): AppId is invalid \
+             (request id 202306041104200100100232280022D31, HTTP 400)"
+        );
+        assert_eq!(error.code(), Some("InvalidParameter"));
+        assert_eq!(error.code_n(), Some(100_004));
+        assert_eq!(error.status(), Some(400));
+        assert_eq!(error.action(), Some("BatchGetConversations"));
+        assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn retryable_service_errors() {
+        assert!(service(None, None, 503).is_retryable());
+        assert!(service(None, None, 429).is_retryable());
+        assert!(service(Some("AccountFlowLimitExceeded"), None, 200).is_retryable());
+        assert!(service(Some("InternalError"), None, 200).is_retryable());
+        assert!(!service(Some("InvalidParameter"), None, 200).is_retryable());
+        let plain = service(None, None, 502);
+        assert!(plain.to_string().contains("HTTP 502 and no error code"));
+    }
+
+    #[test]
+    fn excerpt_is_cut_on_char_boundary() {
+        let body = "群".repeat(300);
+        let (excerpt, truncated) = body_excerpt(body.as_bytes());
+        assert_eq!(excerpt.chars().count(), EXCERPT_CHARS);
+        assert!(truncated);
+        let (excerpt, truncated) = body_excerpt(b"<html>bad gateway</html>");
+        assert_eq!(excerpt, "<html>bad gateway</html>");
+        assert!(!truncated);
+        let (excerpt, _) = body_excerpt(&[0xff, b'a']);
+        assert_eq!(excerpt, "\u{fffd}a");
+    }
+}

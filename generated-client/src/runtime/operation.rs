@@ -1,0 +1,42 @@
+//! What a generated call function hands to the runtime: the static facts of one Action.
+
+/// HTTP method of an Action, as its documentation page states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// `GET`: every request field travels in the query string.
+    Get,
+    /// `POST`: request fields travel in a JSON body, except those listed in
+    /// [`Operation::query_fields`].
+    Post,
+}
+
+impl HttpMethod {
+    /// The method as it appears on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+        }
+    }
+}
+
+/// Static description of one documented Action at one Version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The `Action` query parameter, e.g. `BatchGetConversations`.
+    pub action: &'static str,
+    /// The `Version` query parameter, e.g. `2020-12-01`.
+    pub version: &'static str,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Default host, e.g. `rtc.volcengineapi.com`.
+    pub host: &'static str,
+    /// Service name used in the request signature, e.g. `rtc`.
+    pub service: &'static str,
+    /// Default region used in the request signature, e.g. `cn-north-1`.
+    pub region: &'static str,
+    /// Wire names of request fields that a `POST` sends in the query string.
+    pub query_fields: &'static [&'static str],
+    /// Documented rate limit in requests per second (`QPS 不得超过 N`), if any.
+    pub qps_limit: Option<u32>,
+}

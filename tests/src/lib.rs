@@ -1,0 +1,3 @@
+//! Test support shared by volcgen's golden tests.
+
+pub mod server;

@@ -1,0 +1,8 @@
+//! volcgen's maintainer commands as a library, so tests run exactly what `cargo xtask` runs.
+//!
+//! - [`parser`]: one Markdown page → one [`codegen::ir::Page`].
+//! - [`regen`]: every page under `spec/docs/` → IR files and generated code, written atomically
+//!   (`cargo xtask regen`) or compared with what is committed (`cargo xtask check`).
+
+pub mod parser;
+pub mod regen;

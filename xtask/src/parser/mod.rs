@@ -1,0 +1,873 @@
+//! Markdown page → [`Page`] IR.
+//!
+//! pulldown-cmark finds the page's blocks (headings, tables, code blocks, bold text); tables are then
+//! read from their source lines, because the format's `|\` continuation rows and escaped pipes are
+//! its own, not GFM's. The parser is a pure function of the file name and text.
+
+mod json;
+mod table;
+mod types;
+
+use codegen::ir::{
+    ErrorCode, Examples, Field, Method, Page, Request, RequestExample, Response, ResultKind,
+    Source, Struct, TypeRef, Warning,
+};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use table::{Column, Table};
+use types::RawType;
+
+/// Base of relative documentation links such as `[调用 OpenAPI](412251)`.
+pub const DOCS_BASE: &str = "https://www.volcengine.com/docs/6348/";
+
+/// A page that breaks the format's rules: where, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub file: String,
+    pub line: u32,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(file: &str, line: u32, message: impl Into<String>) -> Self {
+        ParseError { file: file.to_owned(), line, message: message.into() }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Request,
+    Response,
+    RequestExample,
+    ResponseExample,
+    ErrorCodes,
+    Other,
+}
+
+fn section_of(heading: &str) -> Section {
+    match heading.trim() {
+        "请求参数" | "请求参数说明" => Section::Request,
+        "返回参数" | "响应参数" | "返回参数说明" => Section::Response,
+        "请求示例" => Section::RequestExample,
+        "返回示例" | "响应示例" | "返回结果示例" => Section::ResponseExample,
+        "错误码" => Section::ErrorCodes,
+        _ => Section::Other,
+    }
+}
+
+/// A table found under a heading, before its rows become fields.
+struct FoundTable {
+    section: Section,
+    heading: Option<Heading>,
+    table: Table,
+}
+
+#[derive(Clone)]
+struct Heading {
+    text: String,
+    anchor: String,
+    line: u32,
+}
+
+struct CodeBlock {
+    section: Section,
+    line: u32,
+    text: String,
+}
+
+struct Bold {
+    line: u32,
+    text: String,
+}
+
+/// Parses one documentation page. `file` is used in errors and recorded as the IR's source.
+pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
+    let err = |line: u32, msg: String| ParseError::new(file, line, msg);
+    let (front, body, body_line) = split_front_matter(file, text)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |offset: usize| -> u32 {
+        body_line + line_starts.partition_point(|&s| s <= offset) as u32 - 1
+    };
+
+    let mut section: Option<Section> = None;
+    let mut h3: Option<Heading> = None;
+    let mut pending_anchor: Option<String> = None;
+    let mut tables: Vec<FoundTable> = Vec::new();
+    let mut code_blocks: Vec<CodeBlock> = Vec::new();
+    let mut bolds: Vec<Bold> = Vec::new();
+    let mut intro: Vec<String> = Vec::new();
+    let mut response_note: Vec<String> = Vec::new();
+    let mut qps: Option<(u32, u32)> = None;
+
+    // Inline state.
+    let mut heading: Option<(HeadingLevel, u32, String, Option<String>)> = None;
+    let mut code: Option<(u32, String)> = None;
+    let mut bold: Option<(u32, String)> = None;
+    let mut in_table = false;
+    let mut depth = 0usize;
+
+    let parser = Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter();
+    for (event, range) in parser {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let anchor = id.map(|s| s.to_string()).or_else(|| pending_anchor.take());
+                heading = Some((level, line_of(range.start), String::new(), anchor));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some((level, line, text, anchor)) = heading.take() else { continue };
+                let text = text.trim().to_owned();
+                match level {
+                    HeadingLevel::H1 | HeadingLevel::H2 => {
+                        section = Some(section_of(&text));
+                        h3 = None;
+                    }
+                    _ => {
+                        let anchor = anchor.unwrap_or_else(|| slug(&text));
+                        h3 = Some(Heading { text, anchor, line });
+                    }
+                }
+            }
+            Event::Start(Tag::Table(_)) => {
+                in_table = true;
+                let first = line_of(range.start);
+                let last = line_of(range.end.saturating_sub(1).max(range.start));
+                let table_lines = &lines[(first - 1) as usize..last as usize];
+                let table = table::read_table(file, first, table_lines)?;
+                if let Some(sec) = section {
+                    tables.push(FoundTable { section: sec, heading: h3.clone(), table });
+                }
+            }
+            Event::End(TagEnd::Table) => in_table = false,
+            Event::Start(Tag::CodeBlock(_)) => {
+                code = Some((line_of(range.start) + 1, String::new()));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let (Some((line, text)), Some(sec)) = (code.take(), section) {
+                    code_blocks.push(CodeBlock { section: sec, line, text });
+                }
+            }
+            Event::Start(Tag::Strong) => bold = Some((line_of(range.start), String::new())),
+            Event::End(TagEnd::Strong) => {
+                if let Some((line, text)) = bold.take() {
+                    bolds.push(Bold { line, text: text.trim().to_owned() });
+                }
+            }
+            Event::Start(Tag::Paragraph) => {
+                if depth == 0 && section.is_none() {
+                    intro.push(body[range.clone()].trim().to_owned());
+                }
+                if section == Some(Section::Response) && h3.is_none() {
+                    response_note.push(body[range.clone()].trim().to_owned());
+                }
+                depth += 1;
+            }
+            Event::Start(Tag::BlockQuote(_)) | Event::Start(Tag::List(_)) => {
+                if depth == 0 && section.is_none() {
+                    intro.push(body[range.clone()].trim().to_owned());
+                }
+                depth += 1;
+            }
+            Event::End(TagEnd::Paragraph)
+            | Event::End(TagEnd::BlockQuote(_))
+            | Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                if let Some(id) = html_id(&html) {
+                    match heading.as_mut() {
+                        Some(h) => h.3 = Some(id),
+                        None => pending_anchor = Some(id),
+                    }
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, s)) = code.as_mut() {
+                    s.push_str(&t);
+                    continue;
+                }
+                if let Some(h) = heading.as_mut() {
+                    h.2.push_str(&t);
+                }
+                if let Some((_, s)) = bold.as_mut() {
+                    s.push_str(&t);
+                }
+                if !in_table && qps.is_none() {
+                    if let Some(n) = qps_limit(&t) {
+                        qps = Some((n, line_of(range.start)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // The request line: a bold URL naming Action and Version, and a bold method.
+    let Some(url_bold) = bolds.iter().find(|b| b.text.contains("Action=")) else {
+        return Err(err(
+            body_line,
+            "no request URL: expected a bold URL such as \
+             **https://rtc.volcengineapi.com?Action=X&Version=Y** under `## 请求说明`"
+                .into(),
+        ));
+    };
+    let url = parse_url(&url_bold.text).ok_or_else(|| {
+        err(url_bold.line, format!("request URL `{}` does not parse as https://host?Action=…&Version=…", url_bold.text))
+    })?;
+    let action = url.param("Action").ok_or_else(|| err(url_bold.line, "request URL has no `Action=`".into()))?;
+    let version = url.param("Version").ok_or_else(|| {
+        err(url_bold.line, format!("request URL `{}` has no `Version=`", url_bold.text))
+    })?;
+    if !types::is_identifier(&action) {
+        return Err(err(url_bold.line, format!("Action `{action}` is not an identifier")));
+    }
+    if version.is_empty() || !version.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(err(url_bold.line, format!("Version `{version}` is not like 2020-12-01")));
+    }
+
+    let request_example = code_blocks.iter().find(|c| c.section == Section::RequestExample);
+    let method = match bolds.iter().rev().find(|b| b.line <= url_bold.line && parse_method(&b.text).is_some()) {
+        Some(b) => parse_method(&b.text).expect("checked above"),
+        None => match request_example.and_then(|c| c.text.split_whitespace().next()).and_then(parse_method) {
+            Some(m) => m,
+            None => {
+                return Err(err(
+                    url_bold.line,
+                    "no request method: expected `请求方式：**POST**` (or GET) before the request URL".into(),
+                ))
+            }
+        },
+    };
+
+    let mut warnings: Vec<Warning> = Vec::new();
+
+    // Struct tables first, so field types can be resolved against them.
+    let mut structs: Vec<(Struct, Vec<(Field, RawType)>)> = Vec::new();
+    let mut query_rows = None;
+    let mut body_rows = None;
+    let mut result_rows = None;
+    let mut error_table = None;
+    for found in &tables {
+        let heading = found.heading.as_ref();
+        let heading_text = heading.map(|h| h.text.as_str());
+        match (found.section, heading_text) {
+            (Section::Request, Some(h)) if h.eq_ignore_ascii_case("query") => {
+                set_once(&mut query_rows, found, file, "### Query")?
+            }
+            (Section::Request, Some(h)) if h.eq_ignore_ascii_case("body") => {
+                set_once(&mut body_rows, found, file, "### Body")?
+            }
+            (Section::Request, None) => set_once(&mut body_rows, found, file, "request parameters")?,
+            (Section::Response, None) => set_once(&mut result_rows, found, file, "返回参数")?,
+            (Section::Request | Section::Response, Some(_)) => {
+                let h = heading.expect("matched Some");
+                if !types::is_identifier(&h.text) {
+                    return Err(err(h.line, format!(
+                        "struct heading `### {}` is not an identifier; struct tables are named like `### ConversationInfo`",
+                        h.text
+                    )));
+                }
+                if let Some((prev, _)) = structs.iter().find(|(s, _)| s.name == h.text || s.anchor == h.anchor) {
+                    return Err(err(h.line, format!(
+                        "struct `{}` is defined twice (first at line {})", h.text, prev.line
+                    )));
+                }
+                let fields = read_fields(file, &found.table, false)?;
+                structs.push((
+                    Struct { name: h.text.clone(), anchor: h.anchor.clone(), line: h.line, fields: Vec::new() },
+                    fields,
+                ));
+            }
+            (Section::ErrorCodes, _) => set_once(&mut error_table, found, file, "错误码")?,
+            _ => {}
+        }
+    }
+
+    let resolver = Resolver { file, structs: &structs };
+    let mut query = Vec::new();
+    if let Some(t) = query_rows {
+        for (field, raw) in read_fields(file, &t.table, true)? {
+            if field.name == "Action" || field.name == "Version" {
+                continue;
+            }
+            query.push(resolver.resolve(field, raw)?);
+        }
+    }
+    let mut body_fields = Vec::new();
+    if let Some(t) = body_rows {
+        for (field, raw) in read_fields(file, &t.table, true)? {
+            body_fields.push(resolver.resolve(field, raw)?);
+        }
+    }
+    if method == Method::Get && !body_fields.is_empty() {
+        return Err(err(body_rows.expect("non-empty").table.line, "a GET request has no body, but this page documents Body parameters".into()));
+    }
+    if let Some(dup) = first_duplicate(query.iter().chain(&body_fields)) {
+        return Err(err(dup.line, format!("request parameter `{}` is documented twice", dup.name)));
+    }
+    let response = match result_rows {
+        Some(t) => {
+            let mut fields = Vec::new();
+            for (field, raw) in read_fields(file, &t.table, false)? {
+                fields.push(resolver.resolve(field, raw)?);
+            }
+            Response { result: ResultKind::Object, fields, note: String::new() }
+        }
+        None => Response {
+            result: ResultKind::Json,
+            fields: Vec::new(),
+            note: linkify(&response_note.join("\n")),
+        },
+    };
+    let mut resolved_structs = Vec::new();
+    for (s, rows) in &structs {
+        let mut s = s.clone();
+        for (field, raw) in rows {
+            s.fields.push(resolver.resolve(field.clone(), raw.clone())?);
+        }
+        resolved_structs.push(s);
+    }
+    check_struct_graph(file, &resolved_structs, &query, &body_fields, &response.fields, &mut warnings)?;
+
+    // Examples.
+    let mut examples = Examples::default();
+    if let Some(block) = request_example {
+        examples.request = Some(read_request_example(file, block, method, &mut warnings)?);
+    }
+    if let Some(block) = code_blocks.iter().find(|c| c.section == Section::ResponseExample) {
+        let text = block.text.trim();
+        examples.response = Some(read_json(file, block.line, text, "response example", &mut warnings)?);
+    }
+
+    let error_codes = match error_table {
+        Some(t) => read_error_codes(file, &t.table)?,
+        None => Vec::new(),
+    };
+
+    let (service, region) = signing_scope(file, url_bold.line, &url.host, &front)?;
+    let mut page = Page {
+        action,
+        version,
+        source: Source { path: file.to_owned(), line: url_bold.line },
+        summary: linkify(&intro.join("\n\n")),
+        method,
+        host: url.host,
+        service,
+        region,
+        qps_limit: qps.map(|(n, _)| n),
+        request: Request { query, body: body_fields },
+        response,
+        structs: resolved_structs,
+        examples,
+        error_codes,
+        warnings,
+    };
+    page.examples.undocumented = undocumented_fields(&page);
+    Ok(page)
+}
+
+fn set_once<'a>(
+    slot: &mut Option<&'a FoundTable>,
+    found: &'a FoundTable,
+    file: &str,
+    what: &str,
+) -> Result<(), ParseError> {
+    if let Some(prev) = slot {
+        return Err(ParseError::new(
+            file,
+            found.table.line,
+            format!("a second {what} table (the first is at line {})", prev.table.line),
+        ));
+    }
+    *slot = Some(found);
+    Ok(())
+}
+
+fn first_duplicate<'a>(fields: impl Iterator<Item = &'a Field>) -> Option<&'a Field> {
+    let mut seen = BTreeSet::new();
+    fields.into_iter().find(|f| !seen.insert(f.name.as_str()))
+}
+
+/// Reads a parameter table's rows as fields with unresolved types.
+fn read_fields(file: &str, table: &Table, request: bool) -> Result<Vec<(Field, RawType)>, ParseError> {
+    let err = |line: u32, msg: String| ParseError::new(file, line, msg);
+    let name_col = table.column(Column::Name).ok_or_else(|| {
+        err(table.line, "parameter table has no name column (`参数`, `参数名` or `参数名称`)".into())
+    })?;
+    let type_col = table.column(Column::Type).ok_or_else(|| {
+        err(table.line, "parameter table has no type column (`类型` or `数据类型`)".into())
+    })?;
+    let required_col = table.column(Column::Required);
+    let sample_col = table.column(Column::Sample);
+    let desc_col = table.column(Column::Description);
+    let mut out: Vec<(Field, RawType)> = Vec::new();
+    for row in &table.rows {
+        let name = row.cells[name_col].trim().trim_matches('`').trim().to_owned();
+        if !types::is_identifier(&name) {
+            return Err(err(row.line, format!(
+                "parameter name `{name}` is not an identifier (letters, digits and `_`)"
+            )));
+        }
+        if let Some((prev, _)) = out.iter().find(|(f, _)| f.name == name) {
+            return Err(err(row.line, format!(
+                "parameter `{name}` is documented twice in this table (first at line {})",
+                prev.line
+            )));
+        }
+        let type_cell = &row.cells[type_col];
+        let raw = types::parse_type(type_cell).ok_or_else(|| {
+            err(row.line, format!(
+                "unknown type `{}` for `{name}`; known types: {}",
+                type_cell.trim(),
+                types::KNOWN_TYPES
+            ))
+        })?;
+        let required = match required_col {
+            Some(c) if request => parse_required(&row.cells[c]).ok_or_else(|| {
+                err(row.line, format!(
+                    "required cell `{}` for `{name}` is not 是/否 or 必选/可选",
+                    row.cells[c].trim()
+                ))
+            })?,
+            _ => false,
+        };
+        let sample = sample_col
+            .map(|c| row.cells[c].trim().trim_matches('`').trim().to_owned())
+            .filter(|s| !s.is_empty() && s != "-");
+        let description = desc_col.map(|c| linkify(row.cells[c].trim())).unwrap_or_default();
+        out.push((Field { name, ty: TypeRef::Json, required, description, sample, line: row.line }, raw));
+    }
+    Ok(out)
+}
+
+fn parse_required(cell: &str) -> Option<bool> {
+    match cell.trim() {
+        "是" | "必选" | "必填" | "Yes" | "yes" | "true" | "Y" => Some(true),
+        "否" | "可选" | "选填" | "No" | "no" | "false" | "N" | "" | "-" => Some(false),
+        _ => None,
+    }
+}
+
+struct Resolver<'a> {
+    file: &'a str,
+    structs: &'a [(Struct, Vec<(Field, RawType)>)],
+}
+
+impl Resolver<'_> {
+    fn resolve(&self, mut field: Field, raw: RawType) -> Result<Field, ParseError> {
+        field.ty = self.resolve_type(&field, &raw)?;
+        Ok(field)
+    }
+
+    fn resolve_type(&self, field: &Field, raw: &RawType) -> Result<TypeRef, ParseError> {
+        let err = |msg: String| ParseError::new(self.file, field.line, msg);
+        Ok(match raw {
+            RawType::Known(t) => t.clone(),
+            RawType::Array(inner) => TypeRef::Array(Box::new(self.resolve_type(field, inner)?)),
+            RawType::Link { anchor } => {
+                let found = self.structs.iter().find(|(s, _)| {
+                    s.anchor.eq_ignore_ascii_case(anchor) || s.name.eq_ignore_ascii_case(anchor)
+                });
+                match found {
+                    Some((s, _)) => TypeRef::Struct(s.name.clone()),
+                    None => return Err(err(format!(
+                        "`{}` links to `#{anchor}`, but no `### …` table on this page has that anchor",
+                        field.name
+                    ))),
+                }
+            }
+            RawType::Named(name) => match self.structs.iter().find(|(s, _)| &s.name == name) {
+                Some((s, _)) => TypeRef::Struct(s.name.clone()),
+                None => return Err(err(format!(
+                    "`{}` has type `{name}`, but no `### {name}` table on this page defines it",
+                    field.name
+                ))),
+            },
+            RawType::BareObject => {
+                // A bare `Object` documented by no table is kept as free-form JSON.
+                TypeRef::JsonMap
+            }
+        })
+    }
+}
+
+/// Rejects struct cycles (the generator cannot size them) and reports unused struct tables.
+fn check_struct_graph(
+    file: &str,
+    structs: &[Struct],
+    query: &[Field],
+    body: &[Field],
+    result: &[Field],
+    warnings: &mut Vec<Warning>,
+) -> Result<(), ParseError> {
+    let by_name: BTreeMap<&str, &Struct> = structs.iter().map(|s| (s.name.as_str(), s)).collect();
+    // Depth-first search with colours: 1 = on the stack, 2 = done.
+    fn visit<'a>(
+        name: &'a str,
+        by_name: &BTreeMap<&'a str, &'a Struct>,
+        colour: &mut BTreeMap<&'a str, u8>,
+        stack: &mut Vec<&'a str>,
+    ) -> Result<(), Vec<&'a str>> {
+        match colour.get(name) {
+            Some(2) => return Ok(()),
+            Some(1) => {
+                let start = stack.iter().position(|s| *s == name).unwrap_or(0);
+                let mut cycle = stack[start..].to_vec();
+                cycle.push(name);
+                return Err(cycle);
+            }
+            _ => {}
+        }
+        colour.insert(name, 1);
+        stack.push(name);
+        if let Some(s) = by_name.get(name) {
+            for f in &s.fields {
+                if let Some(child) = f.ty.struct_name() {
+                    visit(child, by_name, colour, stack)?;
+                }
+            }
+        }
+        stack.pop();
+        colour.insert(name, 2);
+        Ok(())
+    }
+    let mut colour = BTreeMap::new();
+    for s in structs {
+        let mut stack = Vec::new();
+        if let Err(cycle) = visit(&s.name, &by_name, &mut colour, &mut stack) {
+            let first = by_name.get(cycle[0]).map_or(s.line, |s| s.line);
+            return Err(ParseError::new(file, first, format!(
+                "struct cycle {}: a struct cannot contain itself; document the recursion as `JSON Map` or break it in spec/overrides.yaml",
+                cycle.join(" → ")
+            )));
+        }
+    }
+    let mut used = BTreeSet::new();
+    let mut todo: Vec<&str> = query.iter().chain(body).chain(result).filter_map(|f| f.ty.struct_name()).collect();
+    while let Some(name) = todo.pop() {
+        if used.insert(name) {
+            if let Some(s) = by_name.get(name) {
+                todo.extend(s.fields.iter().filter_map(|f| f.ty.struct_name()));
+            }
+        }
+    }
+    for s in structs {
+        if !used.contains(s.name.as_str()) {
+            warnings.push(Warning {
+                line: s.line,
+                message: format!("struct table `{}` is not referenced by any parameter; it is still generated", s.name),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn read_request_example(
+    file: &str,
+    block: &CodeBlock,
+    page_method: Method,
+    warnings: &mut Vec<Warning>,
+) -> Result<RequestExample, ParseError> {
+    let err = |line: u32, msg: String| ParseError::new(file, line, msg);
+    let skipped = block.text.len() - block.text.trim_start().len();
+    let text = block.text.trim_start();
+    let first_line_no = block.line + block.text[..skipped].matches('\n').count() as u32;
+    let first_line = text.lines().next().unwrap_or("");
+    let mut parts = first_line.split_whitespace();
+    let (Some(m), Some(url), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(err(first_line_no, format!(
+            "request example must start with `METHOD URL`, found `{}`", first_line.trim()
+        )));
+    };
+    let method = parse_method(m).ok_or_else(|| {
+        err(first_line_no, format!("request example method `{m}` is not GET or POST"))
+    })?;
+    if method != page_method {
+        return Err(err(first_line_no, format!(
+            "request example uses {} but the page says {}", method.as_str(), page_method.as_str()
+        )));
+    }
+    let rest = text[first_line.len()..].trim();
+    let body = if rest.is_empty() {
+        None
+    } else {
+        let after = &text[first_line.len()..];
+        let leading = after.len() - after.trim_start().len();
+        let body_line = first_line_no + after[..leading].matches('\n').count() as u32;
+        Some(read_json(file, body_line, rest, "request example body", warnings)?)
+    };
+    Ok(RequestExample { method, url: url.to_owned(), body })
+}
+
+/// Validates example JSON after the known fix-ups; returns the repaired text.
+fn read_json(
+    file: &str,
+    first_line: u32,
+    text: &str,
+    what: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<String, ParseError> {
+    let (fixed, fixes) = json::fix_up(text);
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(&fixed) {
+        return Err(ParseError::new(
+            file,
+            first_line + e.line().saturating_sub(1) as u32,
+            format!("{what} is not JSON even after the known fix-ups (leading zeros, trailing commas): {e}"),
+        ));
+    }
+    for fix in fixes {
+        warnings.push(Warning { line: first_line + fix.line - 1, message: format!("{what}: {}", fix.message) });
+    }
+    Ok(fixed)
+}
+
+fn read_error_codes(file: &str, table: &Table) -> Result<Vec<ErrorCode>, ParseError> {
+    let Some(code_col) = table.column(Column::Code) else {
+        return Err(ParseError::new(file, table.line, "error code table has no `错误码` column"));
+    };
+    let status_col = table.column(Column::Status);
+    let message_col = table.column(Column::Message);
+    let desc_col = table.column(Column::Description);
+    let mut out = Vec::new();
+    for row in &table.rows {
+        let code = row.cells[code_col].trim().trim_matches('`').to_owned();
+        if code.is_empty() {
+            return Err(ParseError::new(file, row.line, "error code row has an empty `错误码`"));
+        }
+        let status = match status_col.map(|c| row.cells[c].trim()) {
+            None | Some("") | Some("-") => None,
+            Some(s) => Some(s.parse::<u16>().map_err(|_| {
+                ParseError::new(file, row.line, format!("HTTP status `{s}` is not a number"))
+            })?),
+        };
+        let cell = |c: Option<usize>| c.map(|c| linkify(row.cells[c].trim())).unwrap_or_default();
+        out.push(ErrorCode {
+            status,
+            code,
+            message: cell(message_col),
+            description: cell(desc_col),
+            line: row.line,
+        });
+    }
+    Ok(out)
+}
+
+/// Which example fields no table documents, as paths like `request: Foo` or `response: Result.A[].B`.
+fn undocumented_fields(page: &Page) -> Vec<String> {
+    let mut out = Vec::new();
+    let walk_fields = |prefix: &str, fields: &[Field], value: &serde_json::Value, out: &mut Vec<String>| {
+        walk_object(page, prefix, fields, value, out);
+    };
+    if let Some(req) = &page.examples.request {
+        if let Some(body) = &req.body {
+            if let Ok(v) = serde_json::from_str(body) {
+                let fields: Vec<Field> = page.request.fields().cloned().collect();
+                walk_fields("request: ", &fields, &v, &mut out);
+            }
+        }
+    }
+    if let (Some(resp), ResultKind::Object) = (&page.examples.response, page.response.result) {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(resp) {
+            if let Some(result) = v.get("Result") {
+                walk_fields("response: Result.", &page.response.fields, result, &mut out);
+            }
+        }
+    }
+    out
+}
+
+fn walk_object(page: &Page, prefix: &str, fields: &[Field], value: &serde_json::Value, out: &mut Vec<String>) {
+    let Some(obj) = value.as_object() else { return };
+    for (key, v) in obj {
+        match fields.iter().find(|f| &f.name == key) {
+            None => out.push(format!("{prefix}{key}")),
+            Some(f) => walk_value(page, &format!("{prefix}{key}"), &f.ty, v, out),
+        }
+    }
+}
+
+fn walk_value(page: &Page, path: &str, ty: &TypeRef, v: &serde_json::Value, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Array(inner) => {
+            if let Some(items) = v.as_array() {
+                // One report per path, not per element.
+                let mut seen = Vec::new();
+                for item in items {
+                    walk_value(page, &format!("{path}[]"), inner, item, &mut seen);
+                }
+                for s in seen {
+                    if !out.contains(&s) {
+                        out.push(s);
+                    }
+                }
+            }
+        }
+        TypeRef::Struct(name) => {
+            if let Some(s) = page.find_struct(name) {
+                walk_object(page, &format!("{path}."), &s.fields, v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Service and region for signing: front matter `service:` / `region:` when the page states them,
+/// else the host: `rtc.volcengineapi.com` → `rtc`, `cn-north-1`.
+fn signing_scope(
+    file: &str,
+    line: u32,
+    host: &str,
+    front: &BTreeMap<String, String>,
+) -> Result<(String, String), ParseError> {
+    let label = host.split('.').next().unwrap_or("");
+    let service = match front.get("service") {
+        Some(s) => s.clone(),
+        None if label.is_empty() || label == "open" || label.starts_with("open-") => {
+            return Err(ParseError::new(file, line, format!(
+                "host `{host}` does not name the signing service; state it in the front matter (`service: rtc`) or in spec/overrides.yaml"
+            )))
+        }
+        None => label.to_owned(),
+    };
+    let region = front.get("region").cloned().unwrap_or_else(|| "cn-north-1".to_owned());
+    Ok((service, region))
+}
+
+/// Splits YAML front matter (simple `key: value  # comment` lines) from the body.
+fn split_front_matter<'a>(
+    file: &str,
+    text: &'a str,
+) -> Result<(BTreeMap<String, String>, &'a str, u32), ParseError> {
+    let mut front = BTreeMap::new();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.split_inclusive('\n');
+    match lines.next() {
+        Some(first) if first.trim_end() == "---" => {}
+        _ => return Ok((front, text, 1)),
+    }
+    let mut offset = text.split_inclusive('\n').next().map_or(0, str::len);
+    let mut line_no = 1u32;
+    for line in lines {
+        line_no += 1;
+        offset += line.len();
+        let l = line.trim_end();
+        if l == "---" {
+            return Ok((front, &text[offset..], line_no + 1));
+        }
+        let l = l.split(" #").next().unwrap_or("").trim();
+        if let Some((k, v)) = l.split_once(':') {
+            front.insert(k.trim().to_owned(), v.trim().to_owned());
+        }
+    }
+    Err(ParseError::new(file, 1, "front matter opened with `---` is never closed"))
+}
+
+struct Url {
+    host: String,
+    query: Vec<(String, String)>,
+}
+
+impl Url {
+    fn param(&self, key: &str) -> Option<String> {
+        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    }
+}
+
+/// `https://host?Action=…&Version=…` or `https://host/?Action=…`.
+fn parse_url(text: &str) -> Option<Url> {
+    let rest = text.trim().strip_prefix("https://").or_else(|| text.trim().strip_prefix("http://"))?;
+    let (authority, query) = rest.split_once('?')?;
+    let host = authority.trim_end_matches('/');
+    if host.is_empty() || host.contains(['/', ' ']) {
+        return None;
+    }
+    let query = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k.to_owned(), v.to_owned())
+        })
+        .collect();
+    Some(Url { host: host.to_owned(), query })
+}
+
+fn parse_method(text: &str) -> Option<Method> {
+    match text.trim() {
+        "GET" => Some(Method::Get),
+        "POST" => Some(Method::Post),
+        _ => None,
+    }
+}
+
+/// `QPS 不得超过 100` (also `QPS不得超过100。`).
+fn qps_limit(text: &str) -> Option<u32> {
+    let idx = text.find("QPS")?;
+    let rest = text[idx + 3..].trim_start();
+    let rest = rest.strip_prefix("不得超过").or_else(|| rest.strip_prefix("不超过"))?.trim_start();
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// `<span id="foo"></span>` → `foo`.
+fn html_id(html: &str) -> Option<String> {
+    let idx = html.find("id=")?;
+    let rest = &html[idx + 3..];
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let rest = &rest[1..];
+    let end = rest.find(quote)?;
+    Some(rest[..end].to_ascii_lowercase())
+}
+
+/// The anchor a heading gets: lowercase, spaces as `-`.
+fn slug(text: &str) -> String {
+    text.trim().to_lowercase().replace(' ', "-")
+}
+
+/// Relative doc links (`[调用 OpenAPI](412251)`, `(412251#public)`) become absolute.
+pub fn linkify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(idx) = rest.find("](") {
+        out.push_str(&rest[..idx + 2]);
+        rest = &rest[idx + 2..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && matches!(rest.as_bytes().get(digits), Some(b')' | b'#')) {
+            out.push_str(DOCS_BASE);
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linkifies_relative_doc_links_only() {
+        assert_eq!(
+            linkify("参看[调用 OpenAPI](412251)与[公共参数](412251#public)和[x](https://a.b/1)"),
+            "参看[调用 OpenAPI](https://www.volcengine.com/docs/6348/412251)与[公共参数](https://www.volcengine.com/docs/6348/412251#public)和[x](https://a.b/1)"
+        );
+    }
+
+    #[test]
+    fn reads_qps_and_urls() {
+        assert_eq!(qps_limit("QPS 不得超过 100。"), Some(100));
+        assert_eq!(qps_limit("QPS不得超过20"), Some(20));
+        assert_eq!(qps_limit("无限制"), None);
+        let u = parse_url("https://rtc.volcengineapi.com/?Action=A&Version=2020-12-01").unwrap();
+        assert_eq!(u.host, "rtc.volcengineapi.com");
+        assert_eq!(u.param("Version").as_deref(), Some("2020-12-01"));
+    }
+}

@@ -1,0 +1,256 @@
+//! The one code path behind `cargo xtask regen` and `cargo xtask check`: build every output in
+//! memory, then either write what changed or report what is stale.
+
+use crate::parser::{self, ParseError};
+use codegen::ir::Page;
+use codegen::{CodegenError, GeneratedFile, GENERATED_DIR};
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Documentation pages, the input.
+pub const DOCS_DIR: &str = "spec/docs";
+/// The IR, one YAML file per Action and Version.
+pub const IR_DIR: &str = "spec/ir";
+/// The command that brings committed output up to date.
+pub const FIX_COMMAND: &str = "cargo xtask regen";
+
+/// Output folders and the file extension each holds: a file there that the build does not
+/// produce is stale.
+const MANAGED: &[(&str, &str)] = &[(IR_DIR, "yaml"), (GENERATED_DIR, "rs")];
+
+/// Why outputs could not be built or written. Nothing is written when this is returned from the
+/// build stage.
+#[derive(Debug)]
+pub enum Error {
+    /// One or more pages break the format; every one is listed.
+    Parse(Vec<ParseError>),
+    /// The IR could not be turned into code.
+    Codegen(CodegenError),
+    /// A file could not be read or written.
+    Io { path: PathBuf, source: std::io::Error },
+    /// Two pages document the same Action and Version, or the IR does not survive YAML.
+    Inconsistent(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Parse(errors) => {
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "error: {e}")?;
+                }
+                Ok(())
+            }
+            Error::Codegen(e) => write!(f, "error: code generation failed: {e}"),
+            Error::Io { path, source } => write!(f, "error: {}: {source}", path.display()),
+            Error::Inconsistent(m) => write!(f, "error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io { path: path.to_owned(), source }
+}
+
+/// The pages under `spec/docs/`, sorted by file name, as (repository-relative path, text).
+pub fn read_docs(root: &Path) -> Result<Vec<(String, String)>, Error> {
+    let dir = root.join(DOCS_DIR);
+    let mut names = Vec::new();
+    for entry in fs::read_dir(&dir).map_err(io(&dir))? {
+        let entry = entry.map_err(io(&dir))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".md") && entry.file_type().map_err(io(&dir))?.is_file() {
+            names.push(name);
+        }
+    }
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let path = dir.join(&name);
+            let text = fs::read_to_string(&path).map_err(io(&path))?;
+            Ok((format!("{DOCS_DIR}/{name}"), text))
+        })
+        .collect()
+}
+
+/// Parses every page, on all cores; every page's error is collected, not just the first.
+pub fn parse_all(docs: &[(String, String)]) -> Result<Vec<Page>, Error> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(docs.len().max(1));
+    let chunk = docs.len().div_ceil(threads).max(1);
+    let results: Vec<Result<Page, ParseError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = docs
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter().map(|(path, text)| parser::parse_page(path, text)).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("the parser does not panic")).collect()
+    });
+    let mut pages = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(p) => pages.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Parse(errors));
+    }
+    let mut seen = std::collections::BTreeMap::new();
+    for p in &pages {
+        if let Some(first) = seen.insert((p.action.as_str(), p.version.as_str()), p.source.path.as_str()) {
+            return Err(Error::Inconsistent(format!(
+                "{}: `{}` Version `{}` is also documented in {first}; give each Version its own page",
+                p.source.path, p.action, p.version
+            )));
+        }
+    }
+    Ok(pages)
+}
+
+/// Every output file, built in memory from the pages.
+pub fn build_outputs(pages: &[Page]) -> Result<Vec<GeneratedFile>, Error> {
+    let mut files = Vec::with_capacity(pages.len() * 2 + 1);
+    for page in pages {
+        let yaml = page.to_yaml();
+        // The IR is the contract: what codegen reads back must be what the parser made.
+        let reloaded = Page::from_yaml(&yaml).map_err(|e| {
+            Error::Inconsistent(format!("IR of {} does not read back: {e}", page.source.path))
+        })?;
+        if &reloaded != page {
+            return Err(Error::Inconsistent(format!(
+                "IR of {} changes when read back from YAML",
+                page.source.path
+            )));
+        }
+        files.push(GeneratedFile { path: format!("{IR_DIR}/{}", page.ir_file_name()), contents: yaml });
+    }
+    files.extend(codegen::generate(pages, IR_DIR).map_err(Error::Codegen)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Reads, parses and generates everything, writing nothing.
+pub fn build(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
+    let docs = read_docs(root)?;
+    let pages = parse_all(&docs)?;
+    build_outputs(&pages)
+}
+
+/// A committed file that differs from what the build produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stale {
+    pub path: String,
+    /// A unified diff from the committed file to the expected one.
+    pub diff: String,
+}
+
+/// What `regen` did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub written: Vec<String>,
+    pub unchanged: usize,
+    pub removed: Vec<String>,
+}
+
+/// Files in the managed folders that the build did not produce.
+fn leftovers(root: &Path, outputs: &[GeneratedFile]) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    for (dir, ext) in MANAGED {
+        let abs = root.join(dir);
+        let entries = match fs::read_dir(&abs) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::Io { path: abs, source: e }),
+        };
+        for entry in entries {
+            let entry = entry.map_err(io(&abs))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = format!("{dir}/{name}");
+            if name.ends_with(&format!(".{ext}")) && !outputs.iter().any(|o| o.path == rel) {
+                out.push(rel);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Compares the outputs with the files on disk.
+pub fn compare(root: &Path, outputs: &[GeneratedFile]) -> Result<Vec<Stale>, Error> {
+    let mut stale = Vec::new();
+    for file in outputs {
+        let path = root.join(&file.path);
+        let current = match fs::read_to_string(&path) {
+            Ok(t) => Some(t),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::Io { path, source: e }),
+        };
+        if current.as_deref() != Some(file.contents.as_str()) {
+            let old = current.unwrap_or_default();
+            let diff = similar::TextDiff::from_lines(old.as_str(), file.contents.as_str())
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{} (committed)", file.path), &format!("b/{} (expected)", file.path))
+                .to_string();
+            stale.push(Stale { path: file.path.clone(), diff });
+        }
+    }
+    for path in leftovers(root, outputs)? {
+        stale.push(Stale { diff: format!("{path} is not produced by any page and should be removed\n"), path });
+    }
+    Ok(stale)
+}
+
+/// Writes every changed output atomically (a temporary file renamed over the old one) and removes
+/// outputs no page produces. Call only after the whole build succeeded.
+pub fn write_outputs(root: &Path, outputs: &[GeneratedFile]) -> Result<Written, Error> {
+    let mut report = Written::default();
+    for file in outputs {
+        let path = root.join(&file.path);
+        if fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
+            report.unchanged += 1;
+            continue;
+        }
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io(dir))?;
+        }
+        let tmp = path.with_extension("volcgen-tmp");
+        fs::write(&tmp, &file.contents).map_err(io(&tmp))?;
+        fs::rename(&tmp, &path).map_err(io(&path))?;
+        report.written.push(file.path.clone());
+    }
+    for rel in leftovers(root, outputs)? {
+        let path = root.join(&rel);
+        fs::remove_file(&path).map_err(io(&path))?;
+        report.removed.push(rel);
+    }
+    Ok(report)
+}
+
+/// `cargo xtask regen`.
+pub fn regen(root: &Path) -> Result<Written, Error> {
+    let outputs = build(root)?;
+    write_outputs(root, &outputs)
+}
+
+/// `cargo xtask check`: the stale files, empty when everything is up to date.
+pub fn check(root: &Path) -> Result<Vec<Stale>, Error> {
+    let outputs = build(root)?;
+    compare(root, &outputs)
+}
+
+/// The repository root: the folder above `xtask/`.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository").to_owned()
+}
