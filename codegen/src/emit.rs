@@ -80,7 +80,11 @@ fn group(pages: &[Page]) -> Result<Vec<ActionGroup<'_>>, CodegenError> {
                 message: format!("its Rust name `{module}` clashes with Action `{other}`"),
             });
         }
-        groups.push(ActionGroup { action, module, pages });
+        groups.push(ActionGroup {
+            action,
+            module,
+            pages,
+        });
     }
     Ok(groups)
 }
@@ -130,31 +134,50 @@ fn lit(s: &str) -> Literal {
 
 /// `#[doc = "..."]` per line, so rustdoc renders the page's Markdown.
 fn doc(text: &str) -> TokenStream {
-    let text = text.trim();
-    if text.is_empty() {
-        return TokenStream::new();
-    }
-    let lines = text.lines().map(|l| lit(&format!(" {}", doc_line(l))));
+    let lines = doc_lines(text).into_iter().map(|l| lit(&l));
     quote! { #(#[doc = #lines])* }
 }
 
 /// Inner `#![doc = "..."]` per line.
 fn inner_doc(text: &str) -> TokenStream {
-    let lines = text.trim().lines().map(|l| lit(&format!(" {}", doc_line(l))));
+    let lines = doc_lines(text).into_iter().map(|l| lit(&l));
     quote! { #(#![doc = #lines])* }
 }
 
-/// Untrusted doc text must not become a doctest: indentation (an indented code block) is dropped
-/// and untagged fences are marked `text`.
-fn doc_line(line: &str) -> String {
-    let t = line.trim();
-    if t == "```" || t == "~~~" {
-        return format!("{t}text");
+/// Doc text from the pages, made safe for rustdoc: it never becomes a doctest (indentation, an
+/// indented code block, is dropped; untagged fences are marked `text`), and a line after a list
+/// starts a new paragraph instead of lazily continuing the last item.
+fn doc_lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_list = false;
+    for line in text.trim().lines() {
+        let t = line.trim();
+        let is_item = t.starts_with("- ")
+            || t.starts_with("* ")
+            || t.split_once(". ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if t.is_empty() {
+            in_list = false;
+        } else if in_list && !is_item {
+            out.push(String::new());
+            in_list = false;
+        } else if is_item {
+            in_list = true;
+        }
+        let line = if t == "```" || t == "~~~" {
+            format!("{t}text")
+        } else if line.starts_with("    ") || line.starts_with('\t') {
+            t.to_owned()
+        } else {
+            line.trim_end().to_owned()
+        };
+        out.push(if line.is_empty() {
+            line
+        } else {
+            format!(" {line}")
+        });
     }
-    if line.starts_with("    ") || line.starts_with('\t') {
-        return t.to_owned();
-    }
-    line.trim_end().to_owned()
+    out
 }
 
 fn action_file(g: &ActionGroup<'_>, ir_dir: &str) -> Result<(String, TokenStream), CodegenError> {
@@ -170,7 +193,11 @@ fn action_file(g: &ActionGroup<'_>, ir_dir: &str) -> Result<(String, TokenStream
         "`{}`: {}\n\nVersions: {}. The newest is re-exported here.",
         g.action,
         first_paragraph(&newest.summary),
-        g.pages.iter().map(|p| format!("`{}`", p.version)).collect::<Vec<_>>().join(", ")
+        g.pages
+            .iter()
+            .map(|p| format!("`{}`", p.version))
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
     let tokens = quote! {
         #module_doc
@@ -211,7 +238,11 @@ impl Names {
             used.insert(name.clone());
             structs.insert(s.name.clone(), name);
         }
-        Names { request, result, structs }
+        Names {
+            request,
+            result,
+            structs,
+        }
     }
 
     fn rust_type(&self, ty: &TypeRef) -> TokenStream {
@@ -240,7 +271,12 @@ impl Names {
 /// Structs reachable from the response: their required fields decode leniently (`default`).
 fn response_structs(page: &Page) -> BTreeSet<&str> {
     let mut seen = BTreeSet::new();
-    let mut todo: Vec<&str> = page.response.fields.iter().filter_map(|f| f.ty.struct_name()).collect();
+    let mut todo: Vec<&str> = page
+        .response
+        .fields
+        .iter()
+        .filter_map(|f| f.ty.struct_name())
+        .collect();
     while let Some(n) = todo.pop() {
         if seen.insert(n) {
             if let Some(s) = page.find_struct(n) {
@@ -306,9 +342,18 @@ fn version_module(g: &ActionGroup<'_>, page: &Page) -> Result<TokenStream, Codeg
     let mut structs = Vec::with_capacity(page.structs.len());
     for s in &page.structs {
         let name = ident(&names.structs[&s.name]);
-        let d = doc(&format!("`{}`, documented at line {} of the page.", s.name, s.line));
+        let d = doc(&format!(
+            "`{}`, documented at line {} of the page.",
+            s.name, s.line
+        ));
         let fields: Vec<&Field> = s.fields.iter().collect();
-        structs.push(struct_item(&name, &d, &fields, lenient.contains(s.name.as_str()), &names)?);
+        structs.push(struct_item(
+            &name,
+            &d,
+            &fields,
+            lenient.contains(s.name.as_str()),
+            &names,
+        )?);
     }
     Ok(quote! {
         pub mod #module {

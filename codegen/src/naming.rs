@@ -12,8 +12,24 @@ const KEYWORDS: &[&str] = &[
 
 /// Type names a generated struct must not take: they would shadow what generated code uses.
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Result", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Default", "Self",
-    "Serialize", "Deserialize", "Map", "Value", "Client", "Error", "Operation",
+    "Option",
+    "Result",
+    "Vec",
+    "String",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Self",
+    "Serialize",
+    "Deserialize",
+    "Map",
+    "Value",
+    "Client",
+    "Error",
+    "Operation",
 ];
 
 /// A field name: `ConversationShortId` → `conversation_short_id`, `Type` → `type_`.
@@ -54,7 +70,13 @@ pub fn type_name(name: &str) -> String {
 /// The module of a Version: `2020-12-01` → `v2020_12_01`.
 pub fn version_module(version: &str) -> String {
     let mut out = String::from("v");
-    out.extend(version.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }));
+    out.extend(version.chars().map(|c| {
+        if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '_'
+        }
+    }));
     out
 }
 

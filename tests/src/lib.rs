@@ -1,3 +1,45 @@
 //! Test support shared by volcgen's golden tests.
 
+pub mod json;
 pub mod server;
+
+use codegen::ir::Page;
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is in the repository")
+        .to_owned()
+}
+
+/// Every page of the committed IR, sorted by file name.
+pub fn committed_ir() -> Vec<Page> {
+    let dir = repo_root().join(xtask::regen::IR_DIR);
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("readable IR folder").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no IR under {}", dir.display());
+    paths
+        .iter()
+        .map(|p| {
+            let text =
+                std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            Page::from_yaml(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        })
+        .collect()
+}
+
+/// The example paths the IR reports as undocumented, for one side (`request` or `response`).
+pub fn undocumented<'a>(page: &'a Page, side: &str) -> Vec<&'a str> {
+    let prefix = format!("{side}: ");
+    page.examples
+        .undocumented
+        .iter()
+        .filter_map(|p| p.strip_prefix(prefix.as_str()))
+        .collect()
+}

@@ -1,1 +1,381 @@
-//! placeholder
+//! A minimal loopback HTTP/1.1 server for tests.
+//!
+//! It listens on `127.0.0.1` on a free port, reads each request (request line, headers and a
+//! `Content-Length` body, several per connection with keep-alive), records it exactly as it
+//! came over the wire, and answers with what the handler returns. It stops when dropped.
+//!
+//! Handlers should not panic: a panic drops the connection, and the client then sees a
+//! transport error rather than the failed assertion. Answer with an error status instead (e.g.
+//! 401 with the reason of a failed [`ReceivedRequest::verify_signature`]).
+//!
+//! ```no_run
+//! # async fn run() {
+//! use volcgen_tests::server::{json_reply, TestServer};
+//!
+//! let server = TestServer::start(|request| {
+//!     assert!(request.verify_signature("secret").is_ok());
+//!     json_reply(200, &serde_json::json!({"ResponseMetadata": {}, "Result": "ok"}))
+//! })
+//! .await;
+//! println!("{}", server.url()); // http://127.0.0.1:PORT
+//! # }
+//! ```
+
+use std::sync::{Arc, Mutex};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::{JoinHandle, JoinSet};
+use volcengine_rtc::runtime::signing::{verify, WireRequest};
+
+/// What a handler answers: status, headers (without `Content-Length`, which the server adds),
+/// body.
+pub type Reply = (u16, Vec<(String, String)>, Vec<u8>);
+
+/// Longest request head (request line and headers) accepted, in bytes.
+const MAX_HEAD: usize = 64 * 1024;
+/// Largest request body accepted, in bytes.
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// One request as it came over the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedRequest {
+    /// Method, e.g. `POST`.
+    pub method: String,
+    /// The request target exactly as sent, e.g. `/?Action=A&Version=1`.
+    pub target: String,
+    /// The path part of the target, still percent-encoded.
+    pub path: String,
+    /// The query part of the target without `?`, exactly as sent (empty if none).
+    pub query: String,
+    /// Headers in order, names as sent.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+impl ReceivedRequest {
+    /// The first header called `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The query pairs, percent-decoded (`+` stays `+`), in wire order.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        self.query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (decode(key), decode(value))
+            })
+            .collect()
+    }
+
+    /// Every value of query key `key`, decoded, in wire order.
+    pub fn query_values(&self, key: &str) -> Vec<String> {
+        self.query_pairs()
+            .into_iter()
+            .filter(|(candidate, _)| candidate == key)
+            .map(|(_, value)| value)
+            .collect()
+    }
+
+    /// The body as JSON, if it is JSON.
+    pub fn body_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// Checks the request's Volcengine signature against `secret_key` (for whatever access
+    /// key id signed it), using [`volcengine_rtc::runtime::signing::verify`].
+    pub fn verify_signature(&self, secret_key: &str) -> Result<(), String> {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        let wire = WireRequest {
+            method: &self.method,
+            path: &self.path,
+            query: &self.query,
+            headers: &headers,
+            body: &self.body,
+        };
+        verify(&wire, |_| Some(secret_key.to_owned()))
+            .map(|_| ())
+            .map_err(|error| error.to_string())
+    }
+}
+
+/// Percent-decodes `text` for display and assertions (`+` stays `+`; invalid UTF-8 is
+/// replaced).
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%' && index + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).ok();
+            if let Some(byte) = hex.and_then(|hex| u8::from_str_radix(hex, 16).ok()) {
+                out.push(byte);
+                index += 3;
+                continue;
+            }
+        }
+        out.push(bytes[index]);
+        index += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A JSON reply with `Content-Type: application/json`.
+pub fn json_reply(status: u16, body: &serde_json::Value) -> Reply {
+    (
+        status,
+        vec![("Content-Type".to_owned(), "application/json".to_owned())],
+        body.to_string().into_bytes(),
+    )
+}
+
+type Handler = dyn Fn(&ReceivedRequest) -> Reply + Send + Sync;
+
+/// The running server; see the module docs.
+pub struct TestServer {
+    url: String,
+    requests: Arc<Mutex<Vec<ReceivedRequest>>>,
+    task: JoinHandle<()>,
+}
+
+impl TestServer {
+    /// Starts a server on `127.0.0.1:0` answering every request with `handler`.
+    ///
+    /// # Panics
+    ///
+    /// If no loopback port can be bound (a broken test environment).
+    pub async fn start<F>(handler: F) -> Self
+    where
+        F: Fn(&ReceivedRequest) -> Reply + Send + Sync + 'static,
+    {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
+        let address = listener.local_addr().expect("bound address");
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let handler: Arc<Handler> = Arc::new(handler);
+        let task = tokio::spawn(accept_loop(listener, handler, Arc::clone(&requests)));
+        TestServer {
+            url: format!("http://{address}"),
+            requests,
+            task,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn requests(&self) -> Vec<ReceivedRequest> {
+        lock(&self.requests).clone()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        // Aborting the accept loop drops its JoinSet, which aborts every connection task.
+        self.task.abort();
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match mutex.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    handler: Arc<Handler>,
+    requests: Arc<Mutex<Vec<ReceivedRequest>>>,
+) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                connections.spawn(serve(stream, Arc::clone(&handler), Arc::clone(&requests)));
+            }
+            // Reap finished connections so the set does not grow without bound.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}
+
+/// Serves one connection until the peer closes it, asks to close, or sends garbage.
+async fn serve(
+    mut stream: TcpStream,
+    handler: Arc<Handler>,
+    requests: Arc<Mutex<Vec<ReceivedRequest>>>,
+) {
+    let mut buffer: Vec<u8> = Vec::with_capacity(8 * 1024);
+    loop {
+        let (request, keep_alive) = match read_request(&mut stream, &mut buffer).await {
+            Ok(Some(parsed)) => parsed,
+            Ok(None) => return,
+            Err(reason) => {
+                let body = reason.into_bytes();
+                let _ = write_reply(&mut stream, (400, Vec::new(), body), false).await;
+                return;
+            }
+        };
+        lock(&requests).push(request.clone());
+        let reply = handler(&request);
+        if write_reply(&mut stream, reply, keep_alive).await.is_err() || !keep_alive {
+            return;
+        }
+    }
+}
+
+/// Reads one request; `Ok(None)` when the peer closed the connection between requests.
+async fn read_request(
+    stream: &mut TcpStream,
+    buffer: &mut Vec<u8>,
+) -> Result<Option<(ReceivedRequest, bool)>, String> {
+    let head_end = loop {
+        if let Some(position) = find(buffer, b"\r\n\r\n") {
+            break position;
+        }
+        if buffer.len() > MAX_HEAD {
+            return Err("request head too large".into());
+        }
+        if read_more(stream, buffer).await? == 0 {
+            return if buffer.is_empty() {
+                Ok(None)
+            } else {
+                Err("connection closed inside a request head".into())
+            };
+        }
+    };
+    let head = std::str::from_utf8(&buffer[..head_end])
+        .map_err(|_| "request head is not UTF-8".to_owned())?
+        .to_owned();
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or_default();
+    let mut parts = request_line.split(' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(format!("malformed request line {request_line:?}"));
+    };
+    let mut headers = Vec::new();
+    for line in lines {
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| format!("malformed header line {line:?}"))?;
+        headers.push((name.to_owned(), value.trim().to_owned()));
+    }
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    };
+    if header("transfer-encoding").is_some() {
+        return Err("chunked request bodies are not supported".into());
+    }
+    let length = match header("content-length") {
+        Some(length) => length
+            .parse::<usize>()
+            .map_err(|_| format!("bad Content-Length {length:?}"))?,
+        None => 0,
+    };
+    if length > MAX_BODY {
+        return Err("request body too large".into());
+    }
+    let keep_alive = match header("connection") {
+        Some(value) if value.eq_ignore_ascii_case("close") => false,
+        Some(value) if value.eq_ignore_ascii_case("keep-alive") => true,
+        _ => version == "HTTP/1.1",
+    };
+
+    let body_start = head_end + 4;
+    while buffer.len() < body_start + length {
+        if read_more(stream, buffer).await? == 0 {
+            return Err("connection closed inside a request body".into());
+        }
+    }
+    let body = buffer[body_start..body_start + length].to_vec();
+    buffer.drain(..body_start + length);
+
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let request = ReceivedRequest {
+        method: method.to_owned(),
+        target: target.to_owned(),
+        path: path.to_owned(),
+        query: query.to_owned(),
+        headers,
+        body,
+    };
+    Ok(Some((request, keep_alive)))
+}
+
+async fn read_more(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<usize, String> {
+    let mut chunk = [0u8; 8 * 1024];
+    let read = stream
+        .read(&mut chunk)
+        .await
+        .map_err(|error| format!("read failed: {error}"))?;
+    buffer.extend_from_slice(&chunk[..read]);
+    Ok(read)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+async fn write_reply(
+    stream: &mut TcpStream,
+    reply: Reply,
+    keep_alive: bool,
+) -> std::io::Result<()> {
+    let (status, headers, body) = reply;
+    let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+    for (name, value) in &headers {
+        head.push_str(name);
+        head.push_str(": ");
+        head.push_str(value);
+        head.push_str("\r\n");
+    }
+    head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    if !keep_alive {
+        head.push_str("Connection: close\r\n");
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(&body).await?;
+    stream.flush().await
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        204 => "No Content",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Status",
+    }
+}

@@ -1,8 +1,10 @@
 //! volcgen's maintainer commands as a library, so tests run exactly what `cargo xtask` runs.
 //!
 //! - [`parser`]: one Markdown page → one [`codegen::ir::Page`].
+//! - [`overrides`]: maintainer fixes from `spec/overrides.yaml`, applied to the parsed pages.
 //! - [`regen`]: every page under `spec/docs/` → IR files and generated code, written atomically
 //!   (`cargo xtask regen`) or compared with what is committed (`cargo xtask check`).
 
+pub mod overrides;
 pub mod parser;
 pub mod regen;

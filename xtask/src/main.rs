@@ -55,7 +55,11 @@ fn main() -> ExitCode {
                 eprintln!(
                     "check: {} file(s) are stale: {}\nRun `{}` and commit the result.",
                     stale.len(),
-                    stale.iter().map(|s| s.path.as_str()).collect::<Vec<_>>().join(", "),
+                    stale
+                        .iter()
+                        .map(|s| s.path.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     regen::FIX_COMMAND
                 );
                 ExitCode::FAILURE

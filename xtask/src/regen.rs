@@ -1,6 +1,7 @@
 //! The one code path behind `cargo xtask regen` and `cargo xtask check`: build every output in
 //! memory, then either write what changed or report what is stale.
 
+use crate::overrides::{OverrideError, Overrides, OVERRIDES_FILE};
 use crate::parser::{self, ParseError};
 use codegen::ir::Page;
 use codegen::{CodegenError, GeneratedFile, GENERATED_DIR};
@@ -28,9 +29,16 @@ pub enum Error {
     /// The IR could not be turned into code.
     Codegen(CodegenError),
     /// A file could not be read or written.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// Two pages document the same Action and Version, or the IR does not survive YAML.
     Inconsistent(String),
+    /// `spec/overrides.yaml` does not parse.
+    OverridesFile(String),
+    /// Overrides that no longer apply; every one is listed.
+    Overrides(Vec<OverrideError>),
 }
 
 impl fmt::Display for Error {
@@ -48,6 +56,16 @@ impl fmt::Display for Error {
             Error::Codegen(e) => write!(f, "error: code generation failed: {e}"),
             Error::Io { path, source } => write!(f, "error: {}: {source}", path.display()),
             Error::Inconsistent(m) => write!(f, "error: {m}"),
+            Error::OverridesFile(m) => write!(f, "error: {m}"),
+            Error::Overrides(errors) => {
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "error: {e}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -55,7 +73,10 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
-    move |source| Error::Io { path: path.to_owned(), source }
+    move |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 /// The pages under `spec/docs/`, sorted by file name, as (repository-relative path, text).
@@ -82,18 +103,25 @@ pub fn read_docs(root: &Path) -> Result<Vec<(String, String)>, Error> {
 
 /// Parses every page, on all cores; every page's error is collected, not just the first.
 pub fn parse_all(docs: &[(String, String)]) -> Result<Vec<Page>, Error> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(docs.len().max(1));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(docs.len().max(1));
     let chunk = docs.len().div_ceil(threads).max(1);
     let results: Vec<Result<Page, ParseError>> = std::thread::scope(|s| {
         let handles: Vec<_> = docs
             .chunks(chunk)
             .map(|part| {
                 s.spawn(move || {
-                    part.iter().map(|(path, text)| parser::parse_page(path, text)).collect::<Vec<_>>()
+                    part.iter()
+                        .map(|(path, text)| parser::parse_page(path, text))
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("the parser does not panic")).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("the parser does not panic"))
+            .collect()
     });
     let mut pages = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
@@ -108,7 +136,10 @@ pub fn parse_all(docs: &[(String, String)]) -> Result<Vec<Page>, Error> {
     }
     let mut seen = std::collections::BTreeMap::new();
     for p in &pages {
-        if let Some(first) = seen.insert((p.action.as_str(), p.version.as_str()), p.source.path.as_str()) {
+        if let Some(first) = seen.insert(
+            (p.action.as_str(), p.version.as_str()),
+            p.source.path.as_str(),
+        ) {
             return Err(Error::Inconsistent(format!(
                 "{}: `{}` Version `{}` is also documented in {first}; give each Version its own page",
                 p.source.path, p.action, p.version
@@ -125,7 +156,10 @@ pub fn build_outputs(pages: &[Page]) -> Result<Vec<GeneratedFile>, Error> {
         let yaml = page.to_yaml();
         // The IR is the contract: what codegen reads back must be what the parser made.
         let reloaded = Page::from_yaml(&yaml).map_err(|e| {
-            Error::Inconsistent(format!("IR of {} does not read back: {e}", page.source.path))
+            Error::Inconsistent(format!(
+                "IR of {} does not read back: {e}",
+                page.source.path
+            ))
         })?;
         if &reloaded != page {
             return Err(Error::Inconsistent(format!(
@@ -133,17 +167,41 @@ pub fn build_outputs(pages: &[Page]) -> Result<Vec<GeneratedFile>, Error> {
                 page.source.path
             )));
         }
-        files.push(GeneratedFile { path: format!("{IR_DIR}/{}", page.ir_file_name()), contents: yaml });
+        files.push(GeneratedFile {
+            path: format!("{IR_DIR}/{}", page.ir_file_name()),
+            contents: yaml,
+        });
     }
     files.extend(codegen::generate(pages, IR_DIR).map_err(Error::Codegen)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
+/// Reads `spec/overrides.yaml` (absent means none).
+pub fn read_overrides(root: &Path) -> Result<Overrides, Error> {
+    let path = root.join(OVERRIDES_FILE);
+    match fs::read_to_string(&path) {
+        Ok(text) => Overrides::from_yaml(&text).map_err(Error::OverridesFile),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Overrides::default()),
+        Err(e) => Err(Error::Io { path, source: e }),
+    }
+}
+
+/// Applies the overrides and refreshes what depends on them.
+pub fn apply_overrides(pages: &mut [Page], overrides: &Overrides) -> Result<(), Error> {
+    overrides.apply(pages).map_err(Error::Overrides)?;
+    for page in pages.iter_mut() {
+        page.examples.undocumented = parser::undocumented_fields(page);
+    }
+    Ok(())
+}
+
 /// Reads, parses and generates everything, writing nothing.
 pub fn build(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
     let docs = read_docs(root)?;
-    let pages = parse_all(&docs)?;
+    let overrides = read_overrides(root)?;
+    let mut pages = parse_all(&docs)?;
+    apply_overrides(&mut pages, &overrides)?;
     build_outputs(&pages)
 }
 
@@ -171,7 +229,12 @@ fn leftovers(root: &Path, outputs: &[GeneratedFile]) -> Result<Vec<String>, Erro
         let entries = match fs::read_dir(&abs) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(Error::Io { path: abs, source: e }),
+            Err(e) => {
+                return Err(Error::Io {
+                    path: abs,
+                    source: e,
+                })
+            }
         };
         for entry in entries {
             let entry = entry.map_err(io(&abs))?;
@@ -201,13 +264,22 @@ pub fn compare(root: &Path, outputs: &[GeneratedFile]) -> Result<Vec<Stale>, Err
             let diff = similar::TextDiff::from_lines(old.as_str(), file.contents.as_str())
                 .unified_diff()
                 .context_radius(3)
-                .header(&format!("a/{} (committed)", file.path), &format!("b/{} (expected)", file.path))
+                .header(
+                    &format!("a/{} (committed)", file.path),
+                    &format!("b/{} (expected)", file.path),
+                )
                 .to_string();
-            stale.push(Stale { path: file.path.clone(), diff });
+            stale.push(Stale {
+                path: file.path.clone(),
+                diff,
+            });
         }
     }
     for path in leftovers(root, outputs)? {
-        stale.push(Stale { diff: format!("{path} is not produced by any page and should be removed\n"), path });
+        stale.push(Stale {
+            diff: format!("{path} is not produced by any page and should be removed\n"),
+            path,
+        });
     }
     Ok(stale)
 }
@@ -252,5 +324,8 @@ pub fn check(root: &Path) -> Result<Vec<Stale>, Error> {
 
 /// The repository root: the folder above `xtask/`.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the repository")
+        .to_owned()
 }

@@ -30,7 +30,8 @@ pub mod v2020_12_01 {
         /// 是否忽略获取会话成员数。
         /// - `true`： 忽略。
         /// - `false`：不忽略。
-        /// 默认值为 `true`。
+        ///
+        /// 不传时按 `true` 处理（不返回 `MemberCount`）；需要成员数时请显式传 `false`，如本页请求示例。
         #[serde(skip_serializing_if = "Option::is_none")]
         pub skip_member_count: Option<bool>,
     }

@@ -34,6 +34,7 @@ pub mod v2020_12_01 {
         /// 查询方向。
         /// - `0`：正向查询。
         /// - `1`：反向查询。
+        ///
         /// 默认值为 `0`。直播群只能取 `1`。
         #[serde(skip_serializing_if = "Option::is_none")]
         pub reverse: Option<i32>,

@@ -68,6 +68,7 @@ pub mod v2020_12_01 {
         /// - `0`：低优先级。
         /// - `1`：普通优先级。
         /// - `2`：高优先级。
+        ///
         /// 直播群消息过多时，服务端会优先丢弃低优先级消息。
         #[serde(skip_serializing_if = "Option::is_none")]
         pub priority: Option<i32>,

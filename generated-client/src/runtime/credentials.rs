@@ -76,8 +76,8 @@ impl Credentials {
         };
         let access_key_id =
             find(&ACCESS_KEY_VARS).ok_or_else(|| missing("access key id", &ACCESS_KEY_VARS))?;
-        let secret_access_key = find(&SECRET_KEY_VARS)
-            .ok_or_else(|| missing("secret access key", &SECRET_KEY_VARS))?;
+        let secret_access_key =
+            find(&SECRET_KEY_VARS).ok_or_else(|| missing("secret access key", &SECRET_KEY_VARS))?;
         Ok(Credentials {
             access_key_id,
             secret_access_key,
@@ -126,7 +126,8 @@ mod tests {
 
     #[test]
     fn debug_redacts_secrets() {
-        let credentials = Credentials::new("AKLTvisible", "very-secret-key").with_session_token("tok-secret");
+        let credentials =
+            Credentials::new("AKLTvisible", "very-secret-key").with_session_token("tok-secret");
         let shown = format!("{credentials:?} {credentials:#?}");
         assert!(shown.contains("AKLTvisible"));
         assert!(!shown.contains("very-secret-key"));

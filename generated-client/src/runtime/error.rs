@@ -204,7 +204,7 @@ impl fmt::Display for ServiceError {
             (Some(code), Some(code_n)) => write!(f, ": {code} (CodeN {code_n})")?,
             (Some(code), None) => write!(f, ": {code}")?,
             (None, Some(code_n)) => write!(f, ": CodeN {code_n}")?,
-            (None, None) => write!(f, " with HTTP {} and no error code", self.status)?,
+            (None, None) => write!(f, " without an error code")?,
         }
         if !self.message.is_empty() {
             write!(f, ": {}", self.message)?;
@@ -453,7 +453,11 @@ mod tests {
         assert!(service(Some("InternalError"), None, 200).is_retryable());
         assert!(!service(Some("InvalidParameter"), None, 200).is_retryable());
         let plain = service(None, None, 502);
-        assert!(plain.to_string().contains("HTTP 502 and no error code"));
+        assert_eq!(
+            plain.to_string(),
+            "BatchGetConversations failed without an error code: AppId is invalid \
+             (request id 202306041104200100100232280022D31, HTTP 502)"
+        );
     }
 
     #[test]

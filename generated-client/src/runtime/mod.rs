@@ -20,7 +20,6 @@ pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use envelope::{Response, ResponseError, ResponseMetadata};
 pub use error::{
-    CredentialsError, DecodeError, EncodeError, EndpointError, Error, ServiceError,
-    TransportError,
+    CredentialsError, DecodeError, EncodeError, EndpointError, Error, ServiceError, TransportError,
 };
 pub use operation::{HttpMethod, Operation};

@@ -98,8 +98,12 @@ mod tests {
 
     #[test]
     fn fixes_leading_zeros_outside_strings_only() {
-        let (out, fixes) = fix_up("{\n \"A\": 000000,\n \"B\": [000001, -007, 0.5],\n \"C\": \"000\"\n}");
-        assert_eq!(out, "{\n \"A\": 0,\n \"B\": [1, -7, 0.5],\n \"C\": \"000\"\n}");
+        let (out, fixes) =
+            fix_up("{\n \"A\": 000000,\n \"B\": [000001, -007, 0.5],\n \"C\": \"000\"\n}");
+        assert_eq!(
+            out,
+            "{\n \"A\": 0,\n \"B\": [1, -7, 0.5],\n \"C\": \"000\"\n}"
+        );
         assert_eq!(fixes.len(), 3);
         assert_eq!(fixes[0].line, 2);
         assert_eq!(fixes[1].line, 3);

@@ -31,7 +31,11 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(file: &str, line: u32, message: impl Into<String>) -> Self {
-        ParseError { file: file.to_owned(), line, message: message.into() }
+        ParseError {
+            file: file.to_owned(),
+            line,
+            message: message.into(),
+        }
     }
 }
 
@@ -126,7 +130,9 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
                 heading = Some((level, line_of(range.start), String::new(), anchor));
             }
             Event::End(TagEnd::Heading(_)) => {
-                let Some((level, line, text, anchor)) = heading.take() else { continue };
+                let Some((level, line, text, anchor)) = heading.take() else {
+                    continue;
+                };
                 let text = text.trim().to_owned();
                 match level {
                     HeadingLevel::H1 | HeadingLevel::H2 => {
@@ -146,7 +152,11 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
                 let table_lines = &lines[(first - 1) as usize..last as usize];
                 let table = table::read_table(file, first, table_lines)?;
                 if let Some(sec) = section {
-                    tables.push(FoundTable { section: sec, heading: h3.clone(), table });
+                    tables.push(FoundTable {
+                        section: sec,
+                        heading: h3.clone(),
+                        table,
+                    });
                 }
             }
             Event::End(TagEnd::Table) => in_table = false,
@@ -155,13 +165,20 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let (Some((line, text)), Some(sec)) = (code.take(), section) {
-                    code_blocks.push(CodeBlock { section: sec, line, text });
+                    code_blocks.push(CodeBlock {
+                        section: sec,
+                        line,
+                        text,
+                    });
                 }
             }
             Event::Start(Tag::Strong) => bold = Some((line_of(range.start), String::new())),
             Event::End(TagEnd::Strong) => {
                 if let Some((line, text)) = bold.take() {
-                    bolds.push(Bold { line, text: text.trim().to_owned() });
+                    bolds.push(Bold {
+                        line,
+                        text: text.trim().to_owned(),
+                    });
                 }
             }
             Event::Start(Tag::Paragraph) => {
@@ -221,30 +238,59 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
         ));
     };
     let url = parse_url(&url_bold.text).ok_or_else(|| {
-        err(url_bold.line, format!("request URL `{}` does not parse as https://host?Action=…&Version=…", url_bold.text))
+        err(
+            url_bold.line,
+            format!(
+                "request URL `{}` does not parse as https://host?Action=…&Version=…",
+                url_bold.text
+            ),
+        )
     })?;
-    let action = url.param("Action").ok_or_else(|| err(url_bold.line, "request URL has no `Action=`".into()))?;
+    let action = url
+        .param("Action")
+        .ok_or_else(|| err(url_bold.line, "request URL has no `Action=`".into()))?;
     let version = url.param("Version").ok_or_else(|| {
-        err(url_bold.line, format!("request URL `{}` has no `Version=`", url_bold.text))
+        err(
+            url_bold.line,
+            format!("request URL `{}` has no `Version=`", url_bold.text),
+        )
     })?;
     if !types::is_identifier(&action) {
-        return Err(err(url_bold.line, format!("Action `{action}` is not an identifier")));
+        return Err(err(
+            url_bold.line,
+            format!("Action `{action}` is not an identifier"),
+        ));
     }
-    if version.is_empty() || !version.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(err(url_bold.line, format!("Version `{version}` is not like 2020-12-01")));
+    if version.is_empty()
+        || !version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return Err(err(
+            url_bold.line,
+            format!("Version `{version}` is not like 2020-12-01"),
+        ));
     }
 
-    let request_example = code_blocks.iter().find(|c| c.section == Section::RequestExample);
-    let method = match bolds.iter().rev().find(|b| b.line <= url_bold.line && parse_method(&b.text).is_some()) {
+    let request_example = code_blocks
+        .iter()
+        .find(|c| c.section == Section::RequestExample);
+    let method = match bolds
+        .iter()
+        .rev()
+        .find(|b| b.line <= url_bold.line && parse_method(&b.text).is_some())
+    {
         Some(b) => parse_method(&b.text).expect("checked above"),
-        None => match request_example.and_then(|c| c.text.split_whitespace().next()).and_then(parse_method) {
+        None => match request_example
+            .and_then(|c| c.text.split_whitespace().next())
+            .and_then(parse_method)
+        {
             Some(m) => m,
-            None => {
-                return Err(err(
-                    url_bold.line,
-                    "no request method: expected `请求方式：**POST**` (or GET) before the request URL".into(),
-                ))
-            }
+            None => return Err(err(
+                url_bold.line,
+                "no request method: expected `请求方式：**POST**` (or GET) before the request URL"
+                    .into(),
+            )),
         },
     };
 
@@ -266,7 +312,9 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
             (Section::Request, Some(h)) if h.eq_ignore_ascii_case("body") => {
                 set_once(&mut body_rows, found, file, "### Body")?
             }
-            (Section::Request, None) => set_once(&mut body_rows, found, file, "request parameters")?,
+            (Section::Request, None) => {
+                set_once(&mut body_rows, found, file, "request parameters")?
+            }
             (Section::Response, None) => set_once(&mut result_rows, found, file, "返回参数")?,
             (Section::Request | Section::Response, Some(_)) => {
                 let h = heading.expect("matched Some");
@@ -276,14 +324,26 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
                         h.text
                     )));
                 }
-                if let Some((prev, _)) = structs.iter().find(|(s, _)| s.name == h.text || s.anchor == h.anchor) {
-                    return Err(err(h.line, format!(
-                        "struct `{}` is defined twice (first at line {})", h.text, prev.line
-                    )));
+                if let Some((prev, _)) = structs
+                    .iter()
+                    .find(|(s, _)| s.name == h.text || s.anchor == h.anchor)
+                {
+                    return Err(err(
+                        h.line,
+                        format!(
+                            "struct `{}` is defined twice (first at line {})",
+                            h.text, prev.line
+                        ),
+                    ));
                 }
                 let fields = read_fields(file, &found.table, false)?;
                 structs.push((
-                    Struct { name: h.text.clone(), anchor: h.anchor.clone(), line: h.line, fields: Vec::new() },
+                    Struct {
+                        name: h.text.clone(),
+                        anchor: h.anchor.clone(),
+                        line: h.line,
+                        fields: Vec::new(),
+                    },
                     fields,
                 ));
             }
@@ -292,36 +352,54 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
         }
     }
 
-    let resolver = Resolver { file, structs: &structs };
-    let mut query = Vec::new();
-    if let Some(t) = query_rows {
-        for (field, raw) in read_fields(file, &t.table, true)? {
-            if field.name == "Action" || field.name == "Version" {
-                continue;
+    // Rows of every table; dotted rows (`Parent.Child`) become structs of their own.
+    let read =
+        |t: Option<&FoundTable>, request: bool| -> Result<Vec<(Field, RawType)>, ParseError> {
+            match t {
+                Some(t) => read_fields(file, &t.table, request),
+                None => Ok(Vec::new()),
             }
-            query.push(resolver.resolve(field, raw)?);
-        }
+        };
+    let mut query_raw = read(query_rows, true)?;
+    query_raw.retain(|(f, _)| f.name != "Action" && f.name != "Version");
+    let body_raw = read(body_rows, true)?;
+    let result_raw = read(result_rows, false)?;
+    let mut nested = Vec::new();
+    let query_raw = nest_dotted(file, query_raw, &[], &mut structs, &mut nested)?;
+    let body_raw = nest_dotted(file, body_raw, &[], &mut structs, &mut nested)?;
+    let result_raw = nest_dotted(file, result_raw, &[], &mut structs, &mut nested)?;
+    for i in 0..structs.len() {
+        let rows = std::mem::take(&mut structs[i].1);
+        let path = [structs[i].0.name.clone()];
+        structs[i].1 = nest_dotted(file, rows, &path, &mut structs, &mut nested)?;
     }
-    let mut body_fields = Vec::new();
-    if let Some(t) = body_rows {
-        for (field, raw) in read_fields(file, &t.table, true)? {
-            body_fields.push(resolver.resolve(field, raw)?);
-        }
-    }
+    structs.extend(nested);
+
+    let resolver = Resolver {
+        file,
+        structs: &structs,
+        warnings: std::cell::RefCell::new(Vec::new()),
+    };
+    let query = resolver.resolve_all(query_raw)?;
+    let body_fields = resolver.resolve_all(body_raw)?;
     if method == Method::Get && !body_fields.is_empty() {
-        return Err(err(body_rows.expect("non-empty").table.line, "a GET request has no body, but this page documents Body parameters".into()));
+        return Err(err(
+            body_rows.expect("non-empty").table.line,
+            "a GET request has no body, but this page documents Body parameters".into(),
+        ));
     }
     if let Some(dup) = first_duplicate(query.iter().chain(&body_fields)) {
-        return Err(err(dup.line, format!("request parameter `{}` is documented twice", dup.name)));
+        return Err(err(
+            dup.line,
+            format!("request parameter `{}` is documented twice", dup.name),
+        ));
     }
     let response = match result_rows {
-        Some(t) => {
-            let mut fields = Vec::new();
-            for (field, raw) in read_fields(file, &t.table, false)? {
-                fields.push(resolver.resolve(field, raw)?);
-            }
-            Response { result: ResultKind::Object, fields, note: String::new() }
-        }
+        Some(_) => Response {
+            result: ResultKind::Object,
+            fields: resolver.resolve_all(result_raw)?,
+            note: String::new(),
+        },
         None => Response {
             result: ResultKind::Json,
             fields: Vec::new(),
@@ -331,21 +409,36 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
     let mut resolved_structs = Vec::new();
     for (s, rows) in &structs {
         let mut s = s.clone();
-        for (field, raw) in rows {
-            s.fields.push(resolver.resolve(field.clone(), raw.clone())?);
-        }
+        s.fields = resolver.resolve_all(rows.clone())?;
         resolved_structs.push(s);
     }
-    check_struct_graph(file, &resolved_structs, &query, &body_fields, &response.fields, &mut warnings)?;
+    warnings.extend(resolver.warnings.into_inner());
+    check_struct_graph(
+        file,
+        &resolved_structs,
+        &query,
+        &body_fields,
+        &response.fields,
+        &mut warnings,
+    )?;
 
     // Examples.
     let mut examples = Examples::default();
     if let Some(block) = request_example {
         examples.request = Some(read_request_example(file, block, method, &mut warnings)?);
     }
-    if let Some(block) = code_blocks.iter().find(|c| c.section == Section::ResponseExample) {
+    if let Some(block) = code_blocks
+        .iter()
+        .find(|c| c.section == Section::ResponseExample)
+    {
         let text = block.text.trim();
-        examples.response = Some(read_json(file, block.line, text, "response example", &mut warnings)?);
+        examples.response = Some(read_json(
+            file,
+            block.line,
+            text,
+            "response example",
+            &mut warnings,
+        )?);
     }
 
     let error_codes = match error_table {
@@ -357,14 +450,20 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
     let mut page = Page {
         action,
         version,
-        source: Source { path: file.to_owned(), line: url_bold.line },
+        source: Source {
+            path: file.to_owned(),
+            line: url_bold.line,
+        },
         summary: linkify(&intro.join("\n\n")),
         method,
         host: url.host,
         service,
         region,
         qps_limit: qps.map(|(n, _)| n),
-        request: Request { query, body: body_fields },
+        request: Request {
+            query,
+            body: body_fields,
+        },
         response,
         structs: resolved_structs,
         examples,
@@ -385,11 +484,110 @@ fn set_once<'a>(
         return Err(ParseError::new(
             file,
             found.table.line,
-            format!("a second {what} table (the first is at line {})", prev.table.line),
+            format!(
+                "a second {what} table (the first is at line {})",
+                prev.table.line
+            ),
         ));
     }
     *slot = Some(found);
     Ok(())
+}
+
+type RawStruct = (Struct, Vec<(Field, RawType)>);
+
+/// Moves dotted rows (`Encode.VideoWidth`, any depth) into structs named after their parent row,
+/// which must be an `Object` or `Array of Object`. Names are the parent's name, or the whole path
+/// (`LayoutCustomLayoutRegions`) when that is taken, so they are stable and readable.
+fn nest_dotted(
+    file: &str,
+    rows: Vec<(Field, RawType)>,
+    path: &[String],
+    structs: &mut Vec<RawStruct>,
+    nested: &mut Vec<RawStruct>,
+) -> Result<Vec<(Field, RawType)>, ParseError> {
+    if !rows.iter().any(|(f, _)| f.name.contains('.')) {
+        return Ok(rows);
+    }
+    let mut top: Vec<(Field, RawType)> = Vec::new();
+    let mut children: Vec<(String, Vec<(Field, RawType)>)> = Vec::new();
+    for (f, raw) in rows {
+        let Some((head, rest)) = f.name.split_once('.') else {
+            top.push((f, raw));
+            continue;
+        };
+        if !top.iter().any(|(t, _)| t.name == head) {
+            return Err(ParseError::new(
+                file,
+                f.line,
+                format!(
+                    "`{}` is nested under `{head}`, but no earlier row documents `{head}`",
+                    f.name
+                ),
+            ));
+        }
+        let child = Field {
+            name: rest.to_owned(),
+            ..f
+        };
+        match children.iter_mut().find(|(h, _)| h == head) {
+            Some((_, kids)) => kids.push((child, raw)),
+            None => children.push((head.to_owned(), vec![(child, raw)])),
+        }
+    }
+    for (head, kids) in children {
+        let mut child_path = path.to_vec();
+        child_path.push(head.clone());
+        let kids = nest_dotted(file, kids, &child_path, structs, nested)?;
+        let name = synthetic_name(&child_path, structs, nested);
+        let parent = top
+            .iter_mut()
+            .find(|(t, _)| t.name == head)
+            .expect("checked above");
+        parent.1 = match &parent.1 {
+            RawType::BareObject => RawType::Named(name.clone()),
+            RawType::Array(inner) if **inner == RawType::BareObject => {
+                RawType::Array(Box::new(RawType::Named(name.clone())))
+            }
+            _ => {
+                return Err(ParseError::new(file, parent.0.line, format!(
+                    "`{head}` has nested rows (`{head}.…`) but its type is not `Object` or `Array of Object`"
+                )))
+            }
+        };
+        nested.push((
+            Struct {
+                name,
+                anchor: String::new(),
+                line: parent.0.line,
+                fields: Vec::new(),
+            },
+            kids,
+        ));
+    }
+    Ok(top)
+}
+
+fn synthetic_name(path: &[String], structs: &[RawStruct], nested: &[RawStruct]) -> String {
+    let taken = |n: &str| structs.iter().chain(nested).any(|(s, _)| s.name == n);
+    let upper = |s: &str| {
+        let mut c = s.chars();
+        c.next()
+            .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+            .unwrap_or_default()
+    };
+    let short = upper(path.last().map_or("", String::as_str));
+    if !taken(&short) {
+        return short;
+    }
+    let long: String = path.iter().map(|p| upper(p)).collect();
+    let mut name = long.clone();
+    let mut n = 2;
+    while taken(&name) {
+        name = format!("{long}{n}");
+        n += 1;
+    }
+    name
 }
 
 fn first_duplicate<'a>(fields: impl Iterator<Item = &'a Field>) -> Option<&'a Field> {
@@ -398,53 +596,88 @@ fn first_duplicate<'a>(fields: impl Iterator<Item = &'a Field>) -> Option<&'a Fi
 }
 
 /// Reads a parameter table's rows as fields with unresolved types.
-fn read_fields(file: &str, table: &Table, request: bool) -> Result<Vec<(Field, RawType)>, ParseError> {
+fn read_fields(
+    file: &str,
+    table: &Table,
+    request: bool,
+) -> Result<Vec<(Field, RawType)>, ParseError> {
     let err = |line: u32, msg: String| ParseError::new(file, line, msg);
     let name_col = table.column(Column::Name).ok_or_else(|| {
-        err(table.line, "parameter table has no name column (`参数`, `参数名` or `参数名称`)".into())
+        err(
+            table.line,
+            "parameter table has no name column (`参数`, `参数名` or `参数名称`)".into(),
+        )
     })?;
     let type_col = table.column(Column::Type).ok_or_else(|| {
-        err(table.line, "parameter table has no type column (`类型` or `数据类型`)".into())
+        err(
+            table.line,
+            "parameter table has no type column (`类型` or `数据类型`)".into(),
+        )
     })?;
     let required_col = table.column(Column::Required);
     let sample_col = table.column(Column::Sample);
     let desc_col = table.column(Column::Description);
     let mut out: Vec<(Field, RawType)> = Vec::new();
     for row in &table.rows {
-        let name = row.cells[name_col].trim().trim_matches('`').trim().to_owned();
-        if !types::is_identifier(&name) {
+        let name = row.cells[name_col]
+            .trim()
+            .trim_matches('`')
+            .trim()
+            .to_owned();
+        if !name.split('.').all(types::is_identifier) {
             return Err(err(row.line, format!(
-                "parameter name `{name}` is not an identifier (letters, digits and `_`)"
+                "parameter name `{name}` is not an identifier (letters, digits and `_`, or dotted like `Parent.Child`)"
             )));
         }
         if let Some((prev, _)) = out.iter().find(|(f, _)| f.name == name) {
-            return Err(err(row.line, format!(
-                "parameter `{name}` is documented twice in this table (first at line {})",
-                prev.line
-            )));
+            return Err(err(
+                row.line,
+                format!(
+                    "parameter `{name}` is documented twice in this table (first at line {})",
+                    prev.line
+                ),
+            ));
         }
         let type_cell = &row.cells[type_col];
         let raw = types::parse_type(type_cell).ok_or_else(|| {
-            err(row.line, format!(
-                "unknown type `{}` for `{name}`; known types: {}",
-                type_cell.trim(),
-                types::KNOWN_TYPES
-            ))
+            err(
+                row.line,
+                format!(
+                    "unknown type `{}` for `{name}`; known types: {}",
+                    type_cell.trim(),
+                    types::KNOWN_TYPES
+                ),
+            )
         })?;
         let required = match required_col {
             Some(c) if request => parse_required(&row.cells[c]).ok_or_else(|| {
-                err(row.line, format!(
-                    "required cell `{}` for `{name}` is not 是/否 or 必选/可选",
-                    row.cells[c].trim()
-                ))
+                err(
+                    row.line,
+                    format!(
+                        "required cell `{}` for `{name}` is not 是/否 or 必选/可选",
+                        row.cells[c].trim()
+                    ),
+                )
             })?,
             _ => false,
         };
         let sample = sample_col
             .map(|c| row.cells[c].trim().trim_matches('`').trim().to_owned())
             .filter(|s| !s.is_empty() && s != "-");
-        let description = desc_col.map(|c| linkify(row.cells[c].trim())).unwrap_or_default();
-        out.push((Field { name, ty: TypeRef::Json, required, description, sample, line: row.line }, raw));
+        let description = desc_col
+            .map(|c| linkify(row.cells[c].trim()))
+            .unwrap_or_default();
+        out.push((
+            Field {
+                name,
+                ty: TypeRef::Json,
+                required,
+                description,
+                sample,
+                line: row.line,
+            },
+            raw,
+        ));
     }
     Ok(out)
 }
@@ -460,9 +693,16 @@ fn parse_required(cell: &str) -> Option<bool> {
 struct Resolver<'a> {
     file: &'a str,
     structs: &'a [(Struct, Vec<(Field, RawType)>)],
+    warnings: std::cell::RefCell<Vec<Warning>>,
 }
 
 impl Resolver<'_> {
+    fn resolve_all(&self, rows: Vec<(Field, RawType)>) -> Result<Vec<Field>, ParseError> {
+        rows.into_iter()
+            .map(|(f, raw)| self.resolve(f, raw))
+            .collect()
+    }
+
     fn resolve(&self, mut field: Field, raw: RawType) -> Result<Field, ParseError> {
         field.ty = self.resolve_type(&field, &raw)?;
         Ok(field)
@@ -487,13 +727,21 @@ impl Resolver<'_> {
             }
             RawType::Named(name) => match self.structs.iter().find(|(s, _)| &s.name == name) {
                 Some((s, _)) => TypeRef::Struct(s.name.clone()),
-                None => return Err(err(format!(
-                    "`{}` has type `{name}`, but no `### {name}` table on this page defines it",
-                    field.name
-                ))),
+                None => {
+                    return Err(err(format!(
+                        "`{}` has type `{name}`, but no `### {name}` table on this page defines it",
+                        field.name
+                    )))
+                }
             },
             RawType::BareObject => {
-                // A bare `Object` documented by no table is kept as free-form JSON.
+                self.warnings.borrow_mut().push(Warning {
+                    line: field.line,
+                    message: format!(
+                        "`{}` is an `Object` whose fields are not documented; it is kept as a JSON map",
+                        field.name
+                    ),
+                });
                 TypeRef::JsonMap
             }
         })
@@ -552,7 +800,12 @@ fn check_struct_graph(
         }
     }
     let mut used = BTreeSet::new();
-    let mut todo: Vec<&str> = query.iter().chain(body).chain(result).filter_map(|f| f.ty.struct_name()).collect();
+    let mut todo: Vec<&str> = query
+        .iter()
+        .chain(body)
+        .chain(result)
+        .filter_map(|f| f.ty.struct_name())
+        .collect();
     while let Some(name) = todo.pop() {
         if used.insert(name) {
             if let Some(s) = by_name.get(name) {
@@ -564,7 +817,10 @@ fn check_struct_graph(
         if !used.contains(s.name.as_str()) {
             warnings.push(Warning {
                 line: s.line,
-                message: format!("struct table `{}` is not referenced by any parameter; it is still generated", s.name),
+                message: format!(
+                    "struct table `{}` is not referenced by any parameter; it is still generated",
+                    s.name
+                ),
             });
         }
     }
@@ -584,17 +840,29 @@ fn read_request_example(
     let first_line = text.lines().next().unwrap_or("");
     let mut parts = first_line.split_whitespace();
     let (Some(m), Some(url), None) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(err(first_line_no, format!(
-            "request example must start with `METHOD URL`, found `{}`", first_line.trim()
-        )));
+        return Err(err(
+            first_line_no,
+            format!(
+                "request example must start with `METHOD URL`, found `{}`",
+                first_line.trim()
+            ),
+        ));
     };
     let method = parse_method(m).ok_or_else(|| {
-        err(first_line_no, format!("request example method `{m}` is not GET or POST"))
+        err(
+            first_line_no,
+            format!("request example method `{m}` is not GET or POST"),
+        )
     })?;
     if method != page_method {
-        return Err(err(first_line_no, format!(
-            "request example uses {} but the page says {}", method.as_str(), page_method.as_str()
-        )));
+        return Err(err(
+            first_line_no,
+            format!(
+                "request example uses {} but the page says {}",
+                method.as_str(),
+                page_method.as_str()
+            ),
+        ));
     }
     let rest = text[first_line.len()..].trim();
     let body = if rest.is_empty() {
@@ -603,9 +871,19 @@ fn read_request_example(
         let after = &text[first_line.len()..];
         let leading = after.len() - after.trim_start().len();
         let body_line = first_line_no + after[..leading].matches('\n').count() as u32;
-        Some(read_json(file, body_line, rest, "request example body", warnings)?)
+        Some(read_json(
+            file,
+            body_line,
+            rest,
+            "request example body",
+            warnings,
+        )?)
     };
-    Ok(RequestExample { method, url: url.to_owned(), body })
+    Ok(RequestExample {
+        method,
+        url: url.to_owned(),
+        body,
+    })
 }
 
 /// Validates example JSON after the known fix-ups; returns the repaired text.
@@ -625,14 +903,21 @@ fn read_json(
         ));
     }
     for fix in fixes {
-        warnings.push(Warning { line: first_line + fix.line - 1, message: format!("{what}: {}", fix.message) });
+        warnings.push(Warning {
+            line: first_line + fix.line - 1,
+            message: format!("{what}: {}", fix.message),
+        });
     }
     Ok(fixed)
 }
 
 fn read_error_codes(file: &str, table: &Table) -> Result<Vec<ErrorCode>, ParseError> {
     let Some(code_col) = table.column(Column::Code) else {
-        return Err(ParseError::new(file, table.line, "error code table has no `错误码` column"));
+        return Err(ParseError::new(
+            file,
+            table.line,
+            "error code table has no `错误码` column",
+        ));
     };
     let status_col = table.column(Column::Status);
     let message_col = table.column(Column::Message);
@@ -641,7 +926,11 @@ fn read_error_codes(file: &str, table: &Table) -> Result<Vec<ErrorCode>, ParseEr
     for row in &table.rows {
         let code = row.cells[code_col].trim().trim_matches('`').to_owned();
         if code.is_empty() {
-            return Err(ParseError::new(file, row.line, "error code row has an empty `错误码`"));
+            return Err(ParseError::new(
+                file,
+                row.line,
+                "error code row has an empty `错误码`",
+            ));
         }
         let status = match status_col.map(|c| row.cells[c].trim()) {
             None | Some("") | Some("-") => None,
@@ -662,11 +951,12 @@ fn read_error_codes(file: &str, table: &Table) -> Result<Vec<ErrorCode>, ParseEr
 }
 
 /// Which example fields no table documents, as paths like `request: Foo` or `response: Result.A[].B`.
-fn undocumented_fields(page: &Page) -> Vec<String> {
+pub fn undocumented_fields(page: &Page) -> Vec<String> {
     let mut out = Vec::new();
-    let walk_fields = |prefix: &str, fields: &[Field], value: &serde_json::Value, out: &mut Vec<String>| {
-        walk_object(page, prefix, fields, value, out);
-    };
+    let walk_fields =
+        |prefix: &str, fields: &[Field], value: &serde_json::Value, out: &mut Vec<String>| {
+            walk_object(page, prefix, fields, value, out);
+        };
     if let Some(req) = &page.examples.request {
         if let Some(body) = &req.body {
             if let Ok(v) = serde_json::from_str(body) {
@@ -685,7 +975,13 @@ fn undocumented_fields(page: &Page) -> Vec<String> {
     out
 }
 
-fn walk_object(page: &Page, prefix: &str, fields: &[Field], value: &serde_json::Value, out: &mut Vec<String>) {
+fn walk_object(
+    page: &Page,
+    prefix: &str,
+    fields: &[Field],
+    value: &serde_json::Value,
+    out: &mut Vec<String>,
+) {
     let Some(obj) = value.as_object() else { return };
     for (key, v) in obj {
         match fields.iter().find(|f| &f.name == key) {
@@ -738,7 +1034,10 @@ fn signing_scope(
         }
         None => label.to_owned(),
     };
-    let region = front.get("region").cloned().unwrap_or_else(|| "cn-north-1".to_owned());
+    let region = front
+        .get("region")
+        .cloned()
+        .unwrap_or_else(|| "cn-north-1".to_owned());
     Ok((service, region))
 }
 
@@ -768,7 +1067,11 @@ fn split_front_matter<'a>(
             front.insert(k.trim().to_owned(), v.trim().to_owned());
         }
     }
-    Err(ParseError::new(file, 1, "front matter opened with `---` is never closed"))
+    Err(ParseError::new(
+        file,
+        1,
+        "front matter opened with `---` is never closed",
+    ))
 }
 
 struct Url {
@@ -778,13 +1081,19 @@ struct Url {
 
 impl Url {
     fn param(&self, key: &str) -> Option<String> {
-        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
     }
 }
 
 /// `https://host?Action=…&Version=…` or `https://host/?Action=…`.
 fn parse_url(text: &str) -> Option<Url> {
-    let rest = text.trim().strip_prefix("https://").or_else(|| text.trim().strip_prefix("http://"))?;
+    let rest = text
+        .trim()
+        .strip_prefix("https://")
+        .or_else(|| text.trim().strip_prefix("http://"))?;
     let (authority, query) = rest.split_once('?')?;
     let host = authority.trim_end_matches('/');
     if host.is_empty() || host.contains(['/', ' ']) {
@@ -798,7 +1107,10 @@ fn parse_url(text: &str) -> Option<Url> {
             (k.to_owned(), v.to_owned())
         })
         .collect();
-    Some(Url { host: host.to_owned(), query })
+    Some(Url {
+        host: host.to_owned(),
+        query,
+    })
 }
 
 fn parse_method(text: &str) -> Option<Method> {
@@ -813,7 +1125,10 @@ fn parse_method(text: &str) -> Option<Method> {
 fn qps_limit(text: &str) -> Option<u32> {
     let idx = text.find("QPS")?;
     let rest = text[idx + 3..].trim_start();
-    let rest = rest.strip_prefix("不得超过").or_else(|| rest.strip_prefix("不超过"))?.trim_start();
+    let rest = rest
+        .strip_prefix("不得超过")
+        .or_else(|| rest.strip_prefix("不超过"))?
+        .trim_start();
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
 }

@@ -93,7 +93,10 @@ pub fn split_row(line: &str) -> (Vec<String>, bool) {
         }
     }
     cells.push(cell);
-    let cells = cells.into_iter().map(|c| normalize_cell(c.trim())).collect();
+    let cells = cells
+        .into_iter()
+        .map(|c| normalize_cell(c.trim()))
+        .collect();
     (cells, continued)
 }
 
@@ -152,14 +155,14 @@ pub fn read_table(file: &str, first_line: u32, lines: &[&str]) -> Result<Table, 
                 ),
             ));
         }
-        let leading_empty = cells.iter().take(width.saturating_sub(1)).all(|c| c.is_empty());
+        let leading_empty = cells
+            .iter()
+            .take(width.saturating_sub(1))
+            .all(|c| c.is_empty());
         if previous_continues && leading_empty {
             let last = rows.last_mut().expect("a continued row exists");
             let text = cells.last().map(String::as_str).unwrap_or("");
-            let target = last
-                .cells
-                .last_mut()
-                .expect("rows have at least one cell");
+            let target = last.cells.last_mut().expect("rows have at least one cell");
             if !target.is_empty() {
                 target.push('\n');
             }
@@ -175,7 +178,11 @@ pub fn read_table(file: &str, first_line: u32, lines: &[&str]) -> Result<Table, 
         }
         previous_continues = continued;
     }
-    Ok(Table { line: first_line, columns, rows })
+    Ok(Table {
+        line: first_line,
+        columns,
+        rows,
+    })
 }
 
 #[cfg(test)]

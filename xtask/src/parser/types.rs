@@ -7,7 +7,9 @@ use codegen::ir::TypeRef;
 pub enum RawType {
     Known(TypeRef),
     /// `[X](#anchor)`.
-    Link { anchor: String },
+    Link {
+        anchor: String,
+    },
     /// `Object of X` or a bare struct name.
     Named(String),
     /// `Object` with no name: its fields are given as dotted rows (`Parent.Child`).
@@ -85,7 +87,9 @@ fn parse_link(s: &str) -> Option<RawType> {
     if anchor.is_empty() || anchor.contains(char::is_whitespace) {
         return None;
     }
-    Some(RawType::Link { anchor: anchor.to_ascii_lowercase() })
+    Some(RawType::Link {
+        anchor: anchor.to_ascii_lowercase(),
+    })
 }
 
 pub fn is_identifier(s: &str) -> bool {
@@ -118,13 +122,20 @@ mod tests {
         );
         assert_eq!(
             parse_type("Array of [User](#user)"),
-            Some(RawType::Array(Box::new(RawType::Link { anchor: "user".into() })))
+            Some(RawType::Array(Box::new(RawType::Link {
+                anchor: "user".into()
+            })))
         );
         assert_eq!(
             parse_type("Object of [RefMsgInfo](#RefMsgInfo)"),
-            Some(RawType::Link { anchor: "refmsginfo".into() })
+            Some(RawType::Link {
+                anchor: "refmsginfo".into()
+            })
         );
-        assert_eq!(parse_type("Object of Foo"), Some(RawType::Named("Foo".into())));
+        assert_eq!(
+            parse_type("Object of Foo"),
+            Some(RawType::Named("Foo".into()))
+        );
         assert_eq!(parse_type("Object"), Some(RawType::BareObject));
         assert_eq!(parse_type("Strin g"), None);
         assert_eq!(parse_type(""), None);

@@ -1,0 +1,149 @@
+//! Golden tests, data-driven over every page: the committed IR and generated code are exactly what
+//! the tools make, and every documented example round-trips through the generated types.
+
+use codegen::ir::{Method, Page};
+use serde_json::Value;
+use volcengine_rtc::api::CONFORMANCE;
+use volcgen_tests::json::{first_difference, query_to_json, remove_paths};
+use volcgen_tests::{committed_ir, repo_root, undocumented};
+
+#[test]
+fn committed_ir_and_code_are_fresh() {
+    let stale = xtask::regen::check(&repo_root()).unwrap_or_else(|e| panic!("{e}"));
+    if !stale.is_empty() {
+        let diffs: Vec<&str> = stale.iter().map(|s| s.diff.as_str()).collect();
+        panic!(
+            "{}\n{} file(s) are stale; run `{}` and commit the result",
+            diffs.join("\n"),
+            stale.len(),
+            xtask::regen::FIX_COMMAND
+        );
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let root = repo_root();
+    let first = xtask::regen::build(&root).unwrap_or_else(|e| panic!("{e}"));
+    let second = xtask::regen::build(&root).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first, second);
+    // And from the committed IR alone, codegen makes the same code.
+    let from_ir = codegen::generate(&committed_ir(), xtask::regen::IR_DIR).unwrap();
+    for file in from_ir {
+        let built = first
+            .iter()
+            .find(|f| f.path == file.path)
+            .expect("same file set");
+        assert_eq!(built.contents, file.contents, "{}", file.path);
+    }
+}
+
+fn conformance(page: &Page) -> &'static volcengine_rtc::dynamic::Conformance {
+    CONFORMANCE
+        .iter()
+        .find(|c| c.operation.action == page.action && c.operation.version == page.version)
+        .unwrap_or_else(|| panic!("no generated type for {} {}", page.action, page.version))
+}
+
+#[test]
+fn every_ir_page_is_generated_once() {
+    let pages = committed_ir();
+    assert_eq!(
+        pages.len(),
+        CONFORMANCE.len(),
+        "one generated Action per IR page"
+    );
+    for page in &pages {
+        let op = conformance(page).operation;
+        assert_eq!(op.host, page.host);
+        assert_eq!(op.service, page.service);
+        assert_eq!(op.region, page.region);
+        assert_eq!(op.method.as_str(), page.method.as_str());
+        assert_eq!(op.qps_limit, page.qps_limit);
+    }
+}
+
+/// The request example as the JSON the request type reads: the body, or a GET's query string.
+pub fn request_example(page: &Page) -> Option<Value> {
+    let example = page.examples.request.as_ref()?;
+    Some(match (page.method, &example.body) {
+        (_, Some(body)) => serde_json::from_str(body).expect("the IR holds valid JSON"),
+        (Method::Get, None) => query_to_json(page, &example.url)
+            .unwrap_or_else(|e| panic!("{}: request example URL: {e}", page.source.path)),
+        (Method::Post, None) => Value::Object(Default::default()),
+    })
+}
+
+#[test]
+fn request_examples_round_trip() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for page in committed_ir() {
+        let Some(mut expected) = request_example(&page) else {
+            continue;
+        };
+        let text = expected.to_string();
+        let actual = match (conformance(&page).request)(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                failures.push(format!(
+                    "{}: request example does not decode: {e}",
+                    page.source.path
+                ));
+                continue;
+            }
+        };
+        let reported = undocumented(&page, "request");
+        if !reported.is_empty() {
+            println!(
+                "{}: undocumented request fields: {}",
+                page.source.path,
+                reported.join(", ")
+            );
+        }
+        remove_paths(&mut expected, &reported);
+        if let Some(d) = first_difference(&expected, &actual) {
+            failures.push(format!("{}: request example: {d}", page.source.path));
+        }
+        checked += 1;
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked > 0, "no request example was checked");
+}
+
+#[test]
+fn response_examples_round_trip() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for page in committed_ir() {
+        let Some(text) = &page.examples.response else {
+            continue;
+        };
+        let actual = match (conformance(&page).response)(text) {
+            Ok(v) => v,
+            Err(e) => {
+                failures.push(format!(
+                    "{}: response example does not decode: {e}",
+                    page.source.path
+                ));
+                continue;
+            }
+        };
+        let mut expected: Value = serde_json::from_str(text).expect("the IR holds valid JSON");
+        let reported = undocumented(&page, "response");
+        if !reported.is_empty() {
+            println!(
+                "{}: undocumented response fields: {}",
+                page.source.path,
+                reported.join(", ")
+            );
+        }
+        remove_paths(&mut expected, &reported);
+        if let Some(d) = first_difference(&expected, &actual) {
+            failures.push(format!("{}: response example: {d}", page.source.path));
+        }
+        checked += 1;
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked > 0, "no response example was checked");
+}

@@ -1,0 +1,382 @@
+//! `spec/overrides.yaml`: maintainer-owned fixes for mistakes in the documentation pages, applied to
+//! the parsed pages before the IR is written, so they survive every regeneration.
+//!
+//! Each override names its page and target, says why, and sets new values. An override that no
+//! longer applies — its page or target is gone, its `expect` no longer matches the page, or it
+//! changes nothing because the page was fixed — is an error, so `cargo xtask check` fails and says
+//! which one.
+
+use codegen::ir::{Field, Page, TypeRef};
+use serde::Deserialize;
+use std::fmt;
+
+/// Where the overrides live, relative to the repository root.
+pub const OVERRIDES_FILE: &str = "spec/overrides.yaml";
+
+/// The file: a list of overrides.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overrides {
+    #[serde(default)]
+    pub overrides: Vec<Override>,
+}
+
+/// One fix.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    /// The page, as `spec/docs/Name.md`.
+    pub page: String,
+    /// What to change: `page`, `struct Name`, `request.query.X`, `request.body.X`,
+    /// `response.X`, `struct Name.X`, `examples.request` or `examples.response`.
+    pub target: String,
+    /// Why the page is wrong; required, for the next maintainer.
+    pub why: String,
+    /// Values the page must still have for this override to apply (same keys as `set`).
+    #[serde(default)]
+    pub expect: Values,
+    /// The new values.
+    pub set: Values,
+}
+
+/// The values an override can read or write; which keys apply depends on the target.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Values {
+    /// `page`: signing service.
+    pub service: Option<String>,
+    /// `page`: signing region.
+    pub region: Option<String>,
+    /// `page`: rate limit.
+    pub qps_limit: Option<u32>,
+    /// `struct Name`: the struct's new name.
+    pub name: Option<String>,
+    /// Fields: the IR type, e.g. `long` or `array<struct User>`.
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+    /// Fields: whether a request field is required.
+    pub required: Option<bool>,
+    /// Fields: the description (Markdown).
+    pub description: Option<String>,
+    /// `examples.request`: the JSON body. `examples.response`: the whole JSON response.
+    pub json: Option<String>,
+}
+
+/// An override that could not be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverrideError {
+    /// 1-based position in the file's list.
+    pub index: usize,
+    pub page: String,
+    pub target: String,
+    pub message: String,
+}
+
+impl fmt::Display for OverrideError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{OVERRIDES_FILE}: override #{} ({} → {}): {}",
+            self.index, self.page, self.target, self.message
+        )
+    }
+}
+
+impl Overrides {
+    /// Parses the file's text.
+    pub fn from_yaml(text: &str) -> Result<Overrides, String> {
+        if text.trim().is_empty() {
+            return Ok(Overrides::default());
+        }
+        serde_yaml::from_str(text).map_err(|e| format!("{OVERRIDES_FILE}: {e}"))
+    }
+
+    /// Applies every override to the pages; all errors are reported, not just the first.
+    pub fn apply(&self, pages: &mut [Page]) -> Result<(), Vec<OverrideError>> {
+        let mut errors = Vec::new();
+        for (i, o) in self.overrides.iter().enumerate() {
+            let error = |message: String| OverrideError {
+                index: i + 1,
+                page: o.page.clone(),
+                target: o.target.clone(),
+                message,
+            };
+            if o.why.trim().is_empty() {
+                errors.push(error("`why` is empty; say what the page gets wrong".into()));
+                continue;
+            }
+            let Some(page) = pages.iter_mut().find(|p| p.source.path == o.page) else {
+                errors.push(error(
+                    "no such page under spec/docs/; remove or retarget this override".into(),
+                ));
+                continue;
+            };
+            if let Err(message) = apply_one(page, o) {
+                errors.push(error(message));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn apply_one(page: &mut Page, o: &Override) -> Result<(), String> {
+    let target = o.target.trim();
+    let before = page.clone();
+    if target == "page" {
+        only(&o.set, &["service", "region", "qps_limit"])?;
+        check_expect(&o.expect, &page_values(page))?;
+        if let Some(s) = &o.set.service {
+            page.service = s.clone();
+        }
+        if let Some(r) = &o.set.region {
+            page.region = r.clone();
+        }
+        if let Some(q) = o.set.qps_limit {
+            page.qps_limit = Some(q);
+        }
+    } else if let Some(which) = target.strip_prefix("examples.") {
+        only(&o.set, &["json"])?;
+        let json = o
+            .set
+            .json
+            .as_deref()
+            .ok_or("`set.json` is required for an example")?;
+        serde_json::from_str::<serde_json::Value>(json)
+            .map_err(|e| format!("`set.json` is not JSON: {e}"))?;
+        let slot = match which {
+            "request" => page
+                .examples
+                .request
+                .as_mut()
+                .map(|r| &mut r.body)
+                .ok_or("the page has no request example")?,
+            "response" => &mut page.examples.response,
+            _ => {
+                return Err(
+                    "examples target must be `examples.request` or `examples.response`".into(),
+                )
+            }
+        };
+        check_expect(
+            &o.expect,
+            &Values {
+                json: slot.clone(),
+                ..Values::default()
+            },
+        )?;
+        *slot = Some(json.trim().to_owned());
+    } else if let Some(rest) = target.strip_prefix("struct ") {
+        match rest.split_once('.') {
+            None => {
+                only(&o.set, &["name"])?;
+                let name = rest.trim();
+                let new = o
+                    .set
+                    .name
+                    .as_deref()
+                    .ok_or("`set.name` is required to rename a struct")?;
+                if !new.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || new.is_empty() {
+                    return Err(format!("`{new}` is not a type name"));
+                }
+                if page.find_struct(name).is_none() {
+                    return Err(format!("the page has no struct `{name}`"));
+                }
+                if page.find_struct(new).is_some() {
+                    return Err(format!("the page already has a struct `{new}`"));
+                }
+                rename_struct(page, name, new);
+            }
+            Some((name, field)) => {
+                let s = page
+                    .structs
+                    .iter_mut()
+                    .find(|s| s.name == name)
+                    .ok_or_else(|| format!("the page has no struct `{name}`"))?;
+                let f = s
+                    .fields
+                    .iter_mut()
+                    .find(|f| f.name == field)
+                    .ok_or_else(|| format!("struct `{name}` has no field `{field}`"))?;
+                apply_field(f, o)?;
+            }
+        }
+    } else {
+        let (list, name) = if let Some(n) = target.strip_prefix("request.query.") {
+            (&mut page.request.query, n)
+        } else if let Some(n) = target.strip_prefix("request.body.") {
+            (&mut page.request.body, n)
+        } else if let Some(n) = target.strip_prefix("response.") {
+            (&mut page.response.fields, n)
+        } else {
+            return Err(
+                "unknown target; use `page`, `struct Name`, `struct Name.Field`, \
+                 `request.query.X`, `request.body.X`, `response.X`, `examples.request` or \
+                 `examples.response`"
+                    .into(),
+            );
+        };
+        let f = list
+            .iter_mut()
+            .find(|f| f.name == name)
+            .ok_or_else(|| format!("the page no longer documents `{name}` there"))?;
+        apply_field(f, o)?;
+    }
+    if *page == before {
+        return Err("it no longer changes anything (the page already says this); remove it".into());
+    }
+    if let Some(name) = dangling_struct(page) {
+        return Err(format!(
+            "after it, a field names struct `{name}`, which the page does not define"
+        ));
+    }
+    Ok(())
+}
+
+fn apply_field(f: &mut Field, o: &Override) -> Result<(), String> {
+    only(&o.set, &["type", "required", "description"])?;
+    check_expect(
+        &o.expect,
+        &Values {
+            ty: Some(f.ty.to_string()),
+            required: Some(f.required),
+            description: Some(f.description.clone()),
+            ..Values::default()
+        },
+    )?;
+    if let Some(t) = &o.set.ty {
+        f.ty = t
+            .parse::<TypeRef>()
+            .map_err(|e| format!("`set.type`: {e}"))?;
+    }
+    if let Some(r) = o.set.required {
+        f.required = r;
+    }
+    if let Some(d) = &o.set.description {
+        f.description = d.trim().to_owned();
+    }
+    Ok(())
+}
+
+fn page_values(page: &Page) -> Values {
+    Values {
+        service: Some(page.service.clone()),
+        region: Some(page.region.clone()),
+        qps_limit: page.qps_limit,
+        ..Values::default()
+    }
+}
+
+/// Rejects keys the target does not have.
+fn only(values: &Values, allowed: &[&str]) -> Result<(), String> {
+    let present = [
+        ("service", values.service.is_some()),
+        ("region", values.region.is_some()),
+        ("qps_limit", values.qps_limit.is_some()),
+        ("name", values.name.is_some()),
+        ("type", values.ty.is_some()),
+        ("required", values.required.is_some()),
+        ("description", values.description.is_some()),
+        ("json", values.json.is_some()),
+    ];
+    let mut any = false;
+    for (key, set) in present {
+        if set {
+            any = true;
+            if !allowed.contains(&key) {
+                return Err(format!(
+                    "`{key}` cannot be set on this target (it takes: {})",
+                    allowed.join(", ")
+                ));
+            }
+        }
+    }
+    if any {
+        Ok(())
+    } else {
+        Err(format!(
+            "`set` is empty (this target takes: {})",
+            allowed.join(", ")
+        ))
+    }
+}
+
+/// Every key given in `expect` must equal the page's current value.
+fn check_expect(expect: &Values, current: &Values) -> Result<(), String> {
+    fn same<T: PartialEq + fmt::Debug>(
+        key: &str,
+        want: &Option<T>,
+        have: &Option<T>,
+    ) -> Result<(), String> {
+        match want {
+            Some(w) if Some(w) != have.as_ref() => Err(format!(
+                "`expect.{key}` is {w:?} but the page now says {have:?}; the page changed, so review this override"
+            )),
+            _ => Ok(()),
+        }
+    }
+    same("service", &expect.service, &current.service)?;
+    same("region", &expect.region, &current.region)?;
+    same("qps_limit", &expect.qps_limit, &current.qps_limit)?;
+    same("type", &expect.ty, &current.ty)?;
+    same("required", &expect.required, &current.required)?;
+    let trimmed = |d: &Option<String>| d.as_ref().map(|s| s.trim().to_owned());
+    same(
+        "description",
+        &trimmed(&expect.description),
+        &trimmed(&current.description),
+    )?;
+    same("json", &trimmed(&expect.json), &trimmed(&current.json))?;
+    Ok(())
+}
+
+fn rename_struct(page: &mut Page, from: &str, to: &str) {
+    fn rename_type(t: &mut TypeRef, from: &str, to: &str) {
+        match t {
+            TypeRef::Struct(n) if n == from => *n = to.to_owned(),
+            TypeRef::Array(inner) => rename_type(inner, from, to),
+            _ => {}
+        }
+    }
+    let Page {
+        request,
+        response,
+        structs,
+        ..
+    } = page;
+    for f in request
+        .query
+        .iter_mut()
+        .chain(request.body.iter_mut())
+        .chain(response.fields.iter_mut())
+    {
+        rename_type(&mut f.ty, from, to);
+    }
+    for s in structs.iter_mut() {
+        if s.name == from {
+            s.name = to.to_owned();
+        }
+        for f in &mut s.fields {
+            rename_type(&mut f.ty, from, to);
+        }
+    }
+}
+
+fn dangling_struct(page: &Page) -> Option<String> {
+    let fields = page
+        .request
+        .fields()
+        .chain(&page.response.fields)
+        .chain(page.structs.iter().flat_map(|s| &s.fields));
+    for f in fields {
+        if let Some(n) = f.ty.struct_name() {
+            if page.find_struct(n).is_none() {
+                return Some(n.to_owned());
+            }
+        }
+    }
+    None
+}
