@@ -2,6 +2,7 @@
 //! reading a GET example's query string as typed JSON.
 
 use codegen::ir::{Page, TypeRef};
+use crate::server::percent_decode;
 use serde_json::{Map, Number, Value};
 
 /// The first difference between two JSON values, as `path: expected … found …`, or `None`.
@@ -101,26 +102,6 @@ fn remove_at(value: &mut Value, parts: &[&str]) {
         Some(v) if !each => remove_at(v, rest),
         _ => {}
     }
-}
-
-/// Percent-decodes a query component (`+` is kept literally).
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The query string of a URL as decoded pairs, in order.

@@ -3,7 +3,8 @@
 pub mod json;
 pub mod server;
 
-use codegen::ir::Page;
+use codegen::ir::{Method, Page};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// The repository root.
@@ -42,4 +43,15 @@ pub fn undocumented<'a>(page: &'a Page, side: &str) -> Vec<&'a str> {
         .iter()
         .filter_map(|p| p.strip_prefix(prefix.as_str()))
         .collect()
+}
+
+/// The request example as the JSON the request type reads: the body, or a GET's query string.
+pub fn request_example(page: &Page) -> Option<Value> {
+    let example = page.examples.request.as_ref()?;
+    Some(match (page.method, &example.body) {
+        (_, Some(body)) => serde_json::from_str(body).expect("the IR holds valid JSON"),
+        (Method::Get, None) => json::query_to_json(page, &example.url)
+            .unwrap_or_else(|e| panic!("{}: request example URL: {e}", page.source.path)),
+        (Method::Post, None) => Value::Object(Default::default()),
+    })
 }

@@ -70,7 +70,7 @@ impl ReceivedRequest {
             .filter(|pair| !pair.is_empty())
             .map(|pair| {
                 let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                (decode(key), decode(value))
+                (percent_decode(key), percent_decode(value))
             })
             .collect()
     }
@@ -112,7 +112,7 @@ impl ReceivedRequest {
 
 /// Percent-decodes `text` for display and assertions (`+` stays `+`; invalid UTF-8 is
 /// replaced).
-fn decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut index = 0;

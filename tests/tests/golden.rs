@@ -1,11 +1,11 @@
 //! Golden tests, data-driven over every page: the committed IR and generated code are exactly what
 //! the tools make, and every documented example round-trips through the generated types.
 
-use codegen::ir::{Method, Page};
+use codegen::ir::Page;
 use serde_json::Value;
 use volcengine_rtc::api::CONFORMANCE;
-use volcgen_tests::json::{first_difference, query_to_json, remove_paths};
-use volcgen_tests::{committed_ir, repo_root, undocumented};
+use volcgen_tests::json::{first_difference, remove_paths};
+use volcgen_tests::{committed_ir, repo_root, request_example, undocumented};
 
 #[test]
 fn committed_ir_and_code_are_fresh() {
@@ -61,17 +61,6 @@ fn every_ir_page_is_generated_once() {
         assert_eq!(op.method.as_str(), page.method.as_str());
         assert_eq!(op.qps_limit, page.qps_limit);
     }
-}
-
-/// The request example as the JSON the request type reads: the body, or a GET's query string.
-pub fn request_example(page: &Page) -> Option<Value> {
-    let example = page.examples.request.as_ref()?;
-    Some(match (page.method, &example.body) {
-        (_, Some(body)) => serde_json::from_str(body).expect("the IR holds valid JSON"),
-        (Method::Get, None) => query_to_json(page, &example.url)
-            .unwrap_or_else(|e| panic!("{}: request example URL: {e}", page.source.path)),
-        (Method::Post, None) => Value::Object(Default::default()),
-    })
 }
 
 #[test]
