@@ -57,9 +57,15 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match client.invoke_json(action, version.as_deref(), request).await {
+    match client
+        .invoke_json(action, version.as_deref(), request)
+        .await
+    {
         Ok(result) => {
-            println!("{}", serde_json::to_string_pretty(&result).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&result).unwrap_or_default()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

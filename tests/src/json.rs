@@ -1,8 +1,8 @@
 //! JSON helpers for the golden tests: exact numeric comparison, removing reported paths, and
 //! reading a GET example's query string as typed JSON.
 
-use codegen::ir::{Page, TypeRef};
 use crate::server::percent_decode;
+use codegen::ir::{Page, TypeRef};
 use serde_json::{Map, Number, Value};
 
 /// The first difference between two JSON values, as `path: expected … found …`, or `None`.

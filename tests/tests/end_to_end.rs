@@ -28,7 +28,10 @@ fn answer(pages: &[Page], request: &ReceivedRequest) -> Reply {
     }
     let action = request.query_values("Action").pop().unwrap_or_default();
     let version = request.query_values("Version").pop().unwrap_or_default();
-    let Some(page) = pages.iter().find(|p| p.action == action && p.version == version) else {
+    let Some(page) = pages
+        .iter()
+        .find(|p| p.action == action && p.version == version)
+    else {
         return rejection("InvalidActionOrVersion", format!("{action} {version}"));
     };
     if request.method != page.method.as_str() {
@@ -44,7 +47,12 @@ fn answer(pages: &[Page], request: &ReceivedRequest) -> Reply {
             }
         }
         Method::Get => {
-            let url = &page.examples.request.as_ref().expect("checked by the caller").url;
+            let url = &page
+                .examples
+                .request
+                .as_ref()
+                .expect("checked by the caller")
+                .url;
             let mut documented = query_pairs(url);
             let mut received = request.query_pairs();
             documented.sort();
@@ -60,8 +68,16 @@ fn answer(pages: &[Page], request: &ReceivedRequest) -> Reply {
             }
         }
     }
-    let body = page.examples.response.clone().expect("checked by the caller");
-    (200, vec![("Content-Type".into(), "application/json".into())], body.into_bytes())
+    let body = page
+        .examples
+        .response
+        .clone()
+        .expect("checked by the caller");
+    (
+        200,
+        vec![("Content-Type".into(), "application/json".into())],
+        body.into_bytes(),
+    )
 }
 
 #[tokio::test]
@@ -87,7 +103,9 @@ async fn every_action_calls_through_a_verifying_loopback_server() {
     let mut failures = Vec::new();
     for page in pages.iter() {
         let request = request_example(page).expect("filtered above");
-        let result = client.invoke_json(&page.action, Some(&page.version), request).await;
+        let result = client
+            .invoke_json(&page.action, Some(&page.version), request)
+            .await;
         let mut response: Value =
             serde_json::from_str(page.examples.response.as_deref().expect("filtered above"))
                 .expect("the IR holds valid JSON");
@@ -103,7 +121,11 @@ async fn every_action_calls_through_a_verifying_loopback_server() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(server.requests().len(), pages.len(), "one request per Action");
+    assert_eq!(
+        server.requests().len(),
+        pages.len(),
+        "one request per Action"
+    );
 }
 
 #[tokio::test]
@@ -118,12 +140,18 @@ async fn a_wrong_secret_is_rejected_by_the_server() {
         .endpoint(server.url())
         .build()
         .expect("client");
-    let page = committed_ir().into_iter().find(|p| p.examples.request.is_some()).expect("a page");
+    let page = committed_ir()
+        .into_iter()
+        .find(|p| p.examples.request.is_some())
+        .expect("a page");
     let request = request_example(&page).expect("an example");
     let error = client
         .invoke_json(&page.action, Some(&page.version), request)
         .await
         .expect_err("a bad signature must fail");
     assert_eq!(error.code(), Some("SignatureDoesNotMatch"), "{error}");
-    assert!(!error.to_string().contains("not-the-secret"), "secret leaked: {error}");
+    assert!(
+        !error.to_string().contains("not-the-secret"),
+        "secret leaked: {error}"
+    );
 }
