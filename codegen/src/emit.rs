@@ -313,6 +313,7 @@ fn version_module(g: &ActionGroup<'_>, page: &Page) -> Result<TokenStream, Codeg
         page.action, page.version, page.source.path
     ));
     let lenient = response_structs(page);
+    let errors = error_codes_module(page);
 
     let request_ident = ident(&names.request);
     let request_fields: Vec<&Field> = page.request.fields().collect();
@@ -374,8 +375,54 @@ fn version_module(g: &ActionGroup<'_>, page: &Page) -> Result<TokenStream, Codeg
             #request
             #result
             #(#structs)*
+            #errors
         }
     })
+}
+
+/// `pub mod error_codes` with one constant per documented code, for matching on
+/// `Error::code()`.
+fn error_codes_module(page: &Page) -> TokenStream {
+    if page.error_codes.is_empty() {
+        return TokenStream::new();
+    }
+    let mut used = BTreeSet::new();
+    let mut consts = Vec::new();
+    let mut names = Vec::new();
+    for e in &page.error_codes {
+        let base = naming::const_name(&e.code);
+        let mut name = base.clone();
+        let mut n = 2;
+        while !used.insert(name.clone()) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        let status = e.status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+        let mut text = format!("`{}`{status}", e.code);
+        if !e.message.is_empty() {
+            text.push_str(&format!(": {}", e.message));
+        }
+        if !e.description.is_empty() {
+            text.push_str(&format!("\n\n{}", e.description));
+        }
+        let d = doc(&text);
+        let id = ident(&name);
+        let code = lit(&e.code);
+        consts.push(quote! { #d pub const #id: &str = #code; });
+        names.push(id);
+    }
+    let module_doc = inner_doc(&format!(
+        "Error codes the page documents for `{}`: compare them with [`Error::code`](crate::Error::code).",
+        page.action
+    ));
+    quote! {
+        pub mod error_codes {
+            #module_doc
+            #(#consts)*
+            /// Every documented code.
+            pub const ALL: &[&str] = &[#(#names),*];
+        }
+    }
 }
 
 /// A struct with one field per row. `lenient`: required fields still decode when absent.
@@ -436,6 +483,7 @@ fn mod_file(groups: &[ActionGroup<'_>]) -> TokenStream {
     let mut operations = Vec::new();
     let mut arms = Vec::new();
     let mut conformance = Vec::new();
+    let mut examples = Vec::new();
     for g in groups {
         let m = ident(&g.module);
         for page in &g.pages {
@@ -479,6 +527,10 @@ fn mod_file(groups: &[ActionGroup<'_>]) -> TokenStream {
                     crate::dynamic::encode_result(&#m::#v::OPERATION, &self.#method(&request).await?)
                 }
             });
+            if let Some(example) = &page.examples.response {
+                let text = lit(example);
+                examples.push(quote!((&#m::#v::OPERATION, #text)));
+            }
             conformance.push(quote! {
                 crate::dynamic::Conformance {
                     operation: &#m::#v::OPERATION,
@@ -518,6 +570,10 @@ fn mod_file(groups: &[ActionGroup<'_>]) -> TokenStream {
 
         /// Every generated Action and Version.
         pub static OPERATIONS: &[&crate::Operation] = &[#(#operations),*];
+
+        /// The documented response example of each Action and Version that has one, for the mock.
+        #[cfg(feature = "test-util")]
+        pub static RESPONSE_EXAMPLES: &[(&crate::Operation, &str)] = &[#(#examples),*];
 
         /// Typed JSON round trips per Action, for the golden tests.
         #[doc(hidden)]

@@ -1,6 +1,6 @@
 //! Rust names for wire names: idiomatic, stable, never clashing with keywords or the prelude.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
@@ -67,6 +67,20 @@ pub fn type_name(name: &str) -> String {
     }
 }
 
+/// A constant name for a code: `InvalidParameter.AccountNotExist` → `INVALID_PARAMETER_ACCOUNT_NOT_EXIST`.
+pub fn const_name(code: &str) -> String {
+    let cleaned: String = code
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let shouty = cleaned.to_shouty_snake_case();
+    if shouty.is_empty() || shouty.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("E_{shouty}")
+    } else {
+        shouty
+    }
+}
+
 /// The module of a Version: `2020-12-01` → `v2020_12_01`.
 pub fn version_module(version: &str) -> String {
     let mut out = String::from("v");
@@ -115,6 +129,11 @@ mod tests {
         assert_eq!(type_name("Result"), "ResultObject");
         assert_eq!(type_name("userInfo"), "UserInfo");
         assert_eq!(version_module("2020-12-01"), "v2020_12_01");
+        assert_eq!(
+            const_name("InvalidParameter.AccountNotExist"),
+            "INVALID_PARAMETER_ACCOUNT_NOT_EXIST"
+        );
+        assert_eq!(const_name("40001"), "E_40001");
         assert_eq!(serde_pascal_case("app_id"), "AppId");
         assert_eq!(serde_pascal_case("source_url"), "SourceUrl");
         assert_eq!(serde_pascal_case("type_"), "Type");

@@ -256,6 +256,46 @@ pub static OPERATIONS: &[&crate::Operation] = &[
     &send_message::v2020_12_01::OPERATION,
     &start_webcast::v2023_11_01::OPERATION,
 ];
+/// The documented response example of each Action and Version that has one, for the mock.
+#[cfg(feature = "test-util")]
+pub static RESPONSE_EXAMPLES: &[(&crate::Operation, &str)] = &[
+    (
+        &batch_get_conversations::v2020_12_01::OPERATION,
+        "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"202306041104200100100232280022D31\",\n        \"Action\": \"BatchGetConversations\",\n        \"Version\": \"2020-12-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"ConversationCoreInfos\": [\n            {\n                \"ConversationShortId\": 123,\n                \"AppId\": 321,\n                \"InboxType\": 0,\n                \"Name\": \"Conversation\",\n                \"AvatarUrl\": \"http://xxx.com\",\n                \"Description\": \"Your_Description\",\n                \"OwnerUserId\": 10001,\n                \"CreatorUserId\": 10001,\n                \"Notice\": \"Your_Notice\",\n                \"Status\": 0,\n                \"CreateTime\": 1669714409,\n                \"ModifyTime\": 1669714409,\n                \"ConversationType\": 2,\n                \"MemberCount\": 2,\n                \"OnlineCount\": 0,\n                \"OtherUserId\": 10002,\n                \"ConversationId\": \"ConversationId\"\n            }\n        ]\n    }\n}",
+    ),
+    (
+        &create_conversation::v2020_12_01::OPERATION,
+        "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"20230605110420010010023228002AB12\",\n        \"Action\": \"CreateConversation\",\n        \"Version\": \"2020-12-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"ConversationShortId\": 7253651276129427500,\n        \"ConversationId\": \"ConversationId\",\n        \"Exist\": false,\n        \"ConversationInfo\": {\n            \"AppId\": 123456,\n            \"ConversationShortId\": 7253651276129427500,\n            \"ConversationId\": \"ConversationId\",\n            \"ConversationType\": 2,\n            \"InboxType\": 0,\n            \"Name\": \"Conversation\",\n            \"AvatarUrl\": \"http://xxx.com/avatar.png\",\n            \"Description\": \"Your_Description\",\n            \"Notice\": \"Your_Notice\",\n            \"Ext\": {\n                \"key1\": \"value1\"\n            },\n            \"OwnerUserId\": 10001,\n            \"CreatorUserId\": 10001,\n            \"CreateTime\": 1685934000,\n            \"ModifyTime\": 1685934000,\n            \"Status\": 0,\n            \"MemberCount\": 1,\n            \"OnlineCount\": 0,\n            \"OtherUserId\": 0\n        }\n    }\n}",
+    ),
+    (
+        &get_app_token::v2020_12_01::OPERATION,
+        "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"202306061530250100100232280011EE4\",\n        \"Action\": \"GetAppToken\",\n        \"Version\": \"2020-12-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"AppId\": 123456,\n        \"UserId\": 10001,\n        \"UserIdStr\": \"\",\n        \"Token\": \"001123456aBcDeFgHiJkLmNoPqRsTuVwXyZ\"\n    }\n}",
+    ),
+    (
+        &get_conversation_messages::v2020_12_01::OPERATION,
+        "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"202306061200120100100232280077A10\",\n        \"Action\": \"GetConversationMessages\",\n        \"Version\": \"2020-12-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"HasMore\": true,\n        \"NewCursor\": 18,\n        \"Messages\": [\n            {\n                \"AppId\": 321,\n                \"ConversationShortId\": 1,\n                \"ConversationType\": 2,\n                \"MessageId\": 7253655987654321000,\n                \"Sender\": 10001,\n                \"MsgType\": 10001,\n                \"Content\": \"{\\\"text\\\":\\\"hello\\\"}\",\n                \"Status\": 0,\n                \"CreateTime\": 1686020400000,\n                \"IndexInConversation\": 20,\n                \"Ext\": {}\n            },\n            {\n                \"AppId\": 321,\n                \"ConversationShortId\": 1,\n                \"ConversationType\": 2,\n                \"MessageId\": 7253655012382859000,\n                \"Sender\": 10002,\n                \"MsgType\": 10012,\n                \"Content\": \"{\\\"type\\\":\\\"gift\\\",\\\"count\\\":3}\",\n                \"Status\": 0,\n                \"CreateTime\": 1686020300000,\n                \"IndexInConversation\": 19,\n                \"Ext\": {\n                    \"source\": \"client\"\n                }\n            }\n        ]\n    }\n}",
+    ),
+    (
+        &get_room_online_users::v2023_11_01::OPERATION,
+        "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"20231107102233010010023228003F1A2\",\n        \"Action\": \"GetRoomOnlineUsers\",\n        \"Version\": \"2023-11-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"RoomExists\": true,\n        \"TotalUser\": 3,\n        \"VisibleUserList\": [\n            \"user1\",\n            \"user2\",\n            \"user3\"\n        ],\n        \"TotalInvisibleUser\": 1,\n        \"InvisibleUserList\": [\n            \"observer1\"\n        ]\n    }\n}",
+    ),
+    (
+        &list_user_info::v2023_11_01::OPERATION,
+        "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"2023110810453001001002322800A7C93\",\n        \"Action\": \"ListUserInfo\",\n        \"Version\": \"2023-11-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"Total\": 2,\n        \"PageNum\": 1,\n        \"PageSize\": 20,\n        \"UserList\": [\n            {\n                \"CallId\": \"7297****8848\",\n                \"RoomId\": \"Room1\",\n                \"UserId\": \"user1\",\n                \"OS\": \"android\",\n                \"Access\": \"wifi\",\n                \"SdkVersion\": \"3.50.1\",\n                \"DeviceType\": \"Pixel 7\",\n                \"CreatedAt\": \"2023-11-01T02:05:10Z\",\n                \"LeaveAt\": \"2023-11-01T02:35:42Z\",\n                \"Duration\": 1832,\n                \"Finished\": true,\n                \"Pub\": true\n            },\n            {\n                \"CallId\": \"7297****8848\",\n                \"RoomId\": \"Room1\",\n                \"UserId\": \"user2\",\n                \"OS\": \"web\",\n                \"Access\": \"unknown\",\n                \"SdkVersion\": \"4.58.0\",\n                \"DeviceType\": \"Chrome\",\n                \"CreatedAt\": \"2023-11-01T02:06:00Z\",\n                \"LeaveAt\": \"\",\n                \"Duration\": 3240,\n                \"Finished\": false,\n                \"Pub\": false\n            }\n        ]\n    }\n}",
+    ),
+    (
+        &register_users::v2020_12_01::OPERATION,
+        "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"2023060714052201001002322800BB7F0\",\n        \"Action\": \"RegisterUsers\",\n        \"Version\": \"2020-12-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"FailedInfos\": [\n            {\n                \"UserId\": 10003,\n                \"Code\": \"InvalidParameter\",\n                \"Message\": \"invalid ext key\"\n            }\n        ]\n    }\n}",
+    ),
+    (
+        &send_message::v2020_12_01::OPERATION,
+        "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"2023060611000101001002322800C4D22\",\n        \"Action\": \"SendMessage\",\n        \"Version\": \"2020-12-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"MessageId\": 7253655987654321000\n    }\n}",
+    ),
+    (
+        &start_webcast::v2023_11_01::OPERATION,
+        "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"20231106153012010010023228002C0D1\",\n        \"Action\": \"StartWebcast\",\n        \"Version\": \"2023-11-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": \"ok\"\n}",
+    ),
+];
 /// Typed JSON round trips per Action, for the golden tests.
 #[doc(hidden)]
 pub static CONFORMANCE: &[crate::dynamic::Conformance] = &[
