@@ -729,8 +729,9 @@ impl Resolver<'_> {
                 Some((s, _)) => TypeRef::Struct(s.name.clone()),
                 None => {
                     return Err(err(format!(
-                        "`{}` has type `{name}`, but no `### {name}` table on this page defines it",
-                        field.name
+                        "unknown type `{name}` for `{}`: not a known type ({}) and no `### {name}` table on this page defines it",
+                        field.name,
+                        types::KNOWN_TYPES
                     )))
                 }
             },
