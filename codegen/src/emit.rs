@@ -89,27 +89,58 @@ fn group(pages: &[Page]) -> Result<Vec<ActionGroup<'_>>, CodegenError> {
     Ok(groups)
 }
 
-/// Generates every file of the client's generated module from the IR.
+/// Generates every file of the client's generated module from the IR, on all cores.
 pub fn generate(pages: &[Page], ir_dir: &str) -> Result<Vec<GeneratedFile>, CodegenError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    generate_with_threads(pages, ir_dir, threads)
+}
+
+/// [`generate`] with an explicit number of worker threads (1 = all on the calling thread). The
+/// output does not depend on it.
+pub fn generate_with_threads(
+    pages: &[Page],
+    ir_dir: &str,
+    threads: usize,
+) -> Result<Vec<GeneratedFile>, CodegenError> {
     let groups = group(pages)?;
-    let mut items = Vec::with_capacity(groups.len());
-    for g in &groups {
-        items.push((g, action_file(g, ir_dir)?));
-    }
-    let mut files: Vec<GeneratedFile> = items
-        .into_iter()
-        .map(|(g, (source_note, tokens))| {
-            Ok(GeneratedFile {
-                path: format!("{GENERATED_DIR}/{}.rs", g.module),
-                contents: render(&source_note, tokens, &g.module)?,
+    let action_files = |part: &[ActionGroup<'_>]| -> Result<Vec<GeneratedFile>, CodegenError> {
+        part.iter()
+            .map(|g| {
+                let (source_note, tokens) = action_file(g, ir_dir)?;
+                Ok(GeneratedFile {
+                    path: format!("{GENERATED_DIR}/{}.rs", g.module),
+                    contents: render(&source_note, tokens, &g.module)?,
+                })
             })
+            .collect()
+    };
+    let mod_rs = || -> Result<GeneratedFile, CodegenError> {
+        Ok(GeneratedFile {
+            path: format!("{GENERATED_DIR}/mod.rs"),
+            contents: render(&format!("every page in {ir_dir}"), mod_file(&groups), "mod")?,
         })
-        .collect::<Result<_, CodegenError>>()?;
-    files.push(GeneratedFile {
-        path: format!("{GENERATED_DIR}/mod.rs"),
-        contents: render(&format!("every page in {ir_dir}"), mod_file(&groups), "mod")?,
-    });
-    Ok(files)
+    };
+    let threads = threads.clamp(1, groups.len().max(1));
+    if threads == 1 {
+        let mut files = action_files(&groups)?;
+        files.push(mod_rs()?);
+        return Ok(files);
+    }
+    // Token streams are not `Send`: each worker builds and formats its own files.
+    let chunk = groups.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = groups
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || action_files(part)))
+            .collect();
+        let mod_file = mod_rs();
+        let mut files = Vec::with_capacity(groups.len() + 1);
+        for w in workers {
+            files.extend(w.join().expect("codegen workers do not panic")?);
+        }
+        files.push(mod_file?);
+        Ok(files)
+    })
 }
 
 /// Formats one file's tokens and puts the generated-file header on top.
@@ -128,8 +159,24 @@ fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
+/// A string literal. `Literal::string` escapes through `char::escape_debug`, which is slow on the
+/// CJK text of doc comments; only quotes, backslashes and control characters need escaping.
 fn lit(s: &str) -> Literal {
-    Literal::string(s)
+    if s.is_ascii() {
+        return Literal::string(s);
+    }
+    let mut quoted = String::with_capacity(s.len() + 2);
+    quoted.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted.parse().unwrap_or_else(|_| Literal::string(s))
 }
 
 /// `#[doc = "..."]` per line, so rustdoc renders the page's Markdown.
@@ -463,6 +510,15 @@ fn struct_item(
             quote! { #d #attr pub #field_ident: Option<#ty>, }
         });
     }
+    let values = value_consts(fields);
+    let consts = (!values.is_empty()).then(|| {
+        quote! {
+            /// Values the page documents for this struct's fields.
+            impl #name {
+                #(#values)*
+            }
+        }
+    });
     Ok(quote! {
         #doc_attrs
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -470,7 +526,54 @@ fn struct_item(
         pub struct #name {
             #(#out)*
         }
+        #consts
     })
+}
+
+/// One associated constant per documented value, e.g. `MSG_TYPE_10001: i32 = 10001`.
+fn value_consts(fields: &[&Field]) -> Vec<TokenStream> {
+    let mut used = BTreeSet::new();
+    let mut out = Vec::new();
+    for f in fields {
+        let scalar = match &f.ty {
+            TypeRef::Array(inner) => inner.as_ref(),
+            t => t,
+        };
+        for v in &f.values {
+            let (ty, value) = match scalar {
+                TypeRef::Integer => match v.value.parse::<i32>() {
+                    Ok(n) => (quote!(i32), Literal::i32_unsuffixed(n)),
+                    Err(_) => continue,
+                },
+                TypeRef::Long => match v.value.parse::<i64>() {
+                    Ok(n) => (quote!(i64), Literal::i64_unsuffixed(n)),
+                    Err(_) => continue,
+                },
+                TypeRef::Uint64 => match v.value.parse::<u64>() {
+                    Ok(n) => (quote!(u64), Literal::u64_unsuffixed(n)),
+                    Err(_) => continue,
+                },
+                TypeRef::String => (quote!(&str), lit(&v.value)),
+                _ => continue,
+            };
+            let base = naming::const_name(&format!("{}_{}", f.name, v.value));
+            let mut name = base.clone();
+            let mut n = 2;
+            while !used.insert(name.clone()) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            let id = ident(&name);
+            let text = if v.description.is_empty() {
+                format!("`{}` = `{}`.", f.name, v.value)
+            } else {
+                format!("`{}` = `{}`: {}", f.name, v.value, v.description)
+            };
+            let d = doc(&text);
+            out.push(quote! { #d pub const #id: #ty = #value; });
+        }
+    }
+    out
 }
 
 fn mod_file(groups: &[ActionGroup<'_>]) -> TokenStream {

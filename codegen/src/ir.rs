@@ -156,8 +156,22 @@ pub struct Field {
     /// The `示例值` cell: illustrative only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample: Option<String>,
+    /// Values the description enumerates (as a bullet list, or inline separated by `、`/`；`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<EnumValue>,
     /// Line of the row in the page.
     pub line: u32,
+}
+
+/// One documented value of a field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValue {
+    /// The value as written (without backticks).
+    pub value: std::string::String,
+    /// What it means, if the page says.
+    #[serde(default, skip_serializing_if = "std::string::String::is_empty")]
+    pub description: std::string::String,
 }
 
 fn is_false(b: &bool) -> bool {

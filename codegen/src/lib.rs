@@ -8,4 +8,4 @@ pub mod emit;
 pub mod ir;
 pub mod naming;
 
-pub use emit::{generate, CodegenError, GeneratedFile, GENERATED_DIR};
+pub use emit::{generate, generate_with_threads, CodegenError, GeneratedFile, GENERATED_DIR};

@@ -136,3 +136,20 @@ fn response_examples_round_trip() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(checked > 0, "no response example was checked");
 }
+
+#[test]
+fn ir_survives_yaml() {
+    let root = repo_root();
+    let docs = xtask::regen::read_docs(&root).unwrap();
+    let mut pages = xtask::regen::parse_all(&docs).unwrap_or_else(|e| panic!("{e}"));
+    let overrides = xtask::regen::read_overrides(&root).unwrap();
+    xtask::regen::apply_overrides(&mut pages, &overrides).unwrap();
+    for page in &pages {
+        let reloaded = Page::from_yaml(&page.to_yaml()).unwrap();
+        assert_eq!(
+            &reloaded, page,
+            "{} changes when read back from YAML",
+            page.source.path
+        );
+    }
+}

@@ -5,6 +5,7 @@
 //! - [`regen`]: every page under `spec/docs/` → IR files and generated code, written atomically
 //!   (`cargo xtask regen`) or compared with what is committed (`cargo xtask check`).
 
+pub mod bench_corpus;
 pub mod overrides;
 pub mod parser;
 pub mod regen;

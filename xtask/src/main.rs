@@ -13,14 +13,31 @@ COMMANDS:
             files are replaced atomically; outputs no page produces are removed.
     check   Do the same in memory and compare with the committed files. Exits 1 with a unified diff
             per stale file if anything differs; run `cargo xtask regen` to fix it.
+    bench-corpus N [--out DIR]
+            Write N distinct pages, varied from spec/docs/, under DIR/spec/docs/ (default
+            target/bench-corpus/N) for benchmarks; `cargo xtask regen --root DIR` then runs the
+            whole pipeline on them.
     help    Print this help.
+
+OPTIONS:
+    --root DIR   Work on DIR instead of this repository (regen, check).
 
 A page that breaks the format is reported as `file:line: what is wrong`, every page at once.
 ";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = regen::repo_root();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut root = regen::repo_root();
+    if let Some(i) = args.iter().position(|a| a == "--root") {
+        match args.get(i + 1) {
+            Some(dir) => root = dir.into(),
+            None => {
+                eprintln!("--root needs a folder");
+                return ExitCode::from(2);
+            }
+        }
+        args.drain(i..i + 2);
+    }
     match args.first().map(String::as_str) {
         Some("regen") if args.len() == 1 => match regen::regen(&root) {
             Ok(report) => {
@@ -69,6 +86,35 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("bench-corpus") => {
+            let n = args.get(1).and_then(|n| n.parse::<usize>().ok());
+            let out = match (args.get(2).map(String::as_str), args.get(3)) {
+                (Some("--out"), Some(dir)) => Some(std::path::PathBuf::from(dir)),
+                (None, None) => None,
+                _ => {
+                    eprintln!("usage: cargo xtask bench-corpus N [--out DIR]");
+                    return ExitCode::from(2);
+                }
+            };
+            let Some(n) = n else {
+                eprintln!("usage: cargo xtask bench-corpus N [--out DIR]");
+                return ExitCode::from(2);
+            };
+            let out = out.unwrap_or_else(|| root.join("target/bench-corpus").join(n.to_string()));
+            match xtask::bench_corpus::write(&root, &out, n) {
+                Ok(written) => {
+                    println!(
+                        "bench-corpus: {written} pages under {}",
+                        out.join(regen::DOCS_DIR).display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             ExitCode::SUCCESS

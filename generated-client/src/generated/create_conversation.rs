@@ -89,6 +89,15 @@ pub mod v2020_12_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
     }
+    /// Values the page documents for this struct's fields.
+    impl ConversationCoreInfo {
+        /// `ConversationType` = `1`: 单聊。
+        pub const CONVERSATION_TYPE_1: i32 = 1;
+        /// `ConversationType` = `2`: 群聊。
+        pub const CONVERSATION_TYPE_2: i32 = 2;
+        /// `ConversationType` = `100`: 直播群。
+        pub const CONVERSATION_TYPE_100: i32 = 100;
+    }
     /// `ConversationInfo`, documented at line 64 of the page.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "PascalCase")]

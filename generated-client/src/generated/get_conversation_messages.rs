@@ -39,6 +39,13 @@ pub mod v2020_12_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub reverse: Option<i32>,
     }
+    /// Values the page documents for this struct's fields.
+    impl GetConversationMessagesRequest {
+        /// `Reverse` = `0`: 正向查询。
+        pub const REVERSE_0: i32 = 0;
+        /// `Reverse` = `1`: 反向查询。
+        pub const REVERSE_1: i32 = 1;
+    }
     /// The `Result` of a successful [`Client::get_conversation_messages`](crate::Client::get_conversation_messages) call.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "PascalCase")]

@@ -119,4 +119,33 @@ pub mod v2023_11_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub pub_: Option<bool>,
     }
+    /// Values the page documents for this struct's fields.
+    impl UserInfo {
+        /// `OS` = `android`.
+        pub const OS_ANDROID: &str = "android";
+        /// `OS` = `ios`.
+        pub const OS_IOS: &str = "ios";
+        /// `OS` = `linux`.
+        pub const OS_LINUX: &str = "linux";
+        /// `OS` = `mac`.
+        pub const OS_MAC: &str = "mac";
+        /// `OS` = `windows`.
+        pub const OS_WINDOWS: &str = "windows";
+        /// `OS` = `web`.
+        pub const OS_WEB: &str = "web";
+        /// `OS` = `unknown`.
+        pub const OS_UNKNOWN: &str = "unknown";
+        /// `Access` = `2g`.
+        pub const ACCESS_2G: &str = "2g";
+        /// `Access` = `3g`.
+        pub const ACCESS_3G: &str = "3g";
+        /// `Access` = `4g`.
+        pub const ACCESS_4G: &str = "4g";
+        /// `Access` = `5g`.
+        pub const ACCESS_5G: &str = "5g";
+        /// `Access` = `wifi`.
+        pub const ACCESS_WIFI: &str = "wifi";
+        /// `Access` = `unknown`.
+        pub const ACCESS_UNKNOWN: &str = "unknown";
+    }
 }

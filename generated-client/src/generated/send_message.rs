@@ -76,6 +76,27 @@ pub mod v2020_12_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub ref_msg_info: Option<RefMsgInfo>,
     }
+    /// Values the page documents for this struct's fields.
+    impl SendMessageRequest {
+        /// `MsgType` = `10001`: 文本。
+        pub const MSG_TYPE_10001: i32 = 10001;
+        /// `MsgType` = `10003`: 图片。
+        pub const MSG_TYPE_10003: i32 = 10003;
+        /// `MsgType` = `10004`: 视频。
+        pub const MSG_TYPE_10004: i32 = 10004;
+        /// `MsgType` = `10005`: 文件。
+        pub const MSG_TYPE_10005: i32 = 10005;
+        /// `MsgType` = `10006`: 音频。
+        pub const MSG_TYPE_10006: i32 = 10006;
+        /// `MsgType` = `10012`: 自定义消息。
+        pub const MSG_TYPE_10012: i32 = 10012;
+        /// `Priority` = `0`: 低优先级。
+        pub const PRIORITY_0: i32 = 0;
+        /// `Priority` = `1`: 普通优先级。
+        pub const PRIORITY_1: i32 = 1;
+        /// `Priority` = `2`: 高优先级。
+        pub const PRIORITY_2: i32 = 2;
+    }
     /// The `Result` of a successful [`Client::send_message`](crate::Client::send_message) call.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "PascalCase")]

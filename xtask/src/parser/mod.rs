@@ -7,6 +7,7 @@
 mod json;
 mod table;
 mod types;
+mod values;
 
 use codegen::ir::{
     ErrorCode, Examples, Field, Method, Page, Request, RequestExample, Response, ResultKind,
@@ -674,6 +675,7 @@ fn read_fields(
                 required,
                 description,
                 sample,
+                values: Vec::new(),
                 line: row.line,
             },
             raw,
@@ -705,6 +707,7 @@ impl Resolver<'_> {
 
     fn resolve(&self, mut field: Field, raw: RawType) -> Result<Field, ParseError> {
         field.ty = self.resolve_type(&field, &raw)?;
+        field.values = values::enumerated(&field.description, &field.ty);
         Ok(field)
     }
 

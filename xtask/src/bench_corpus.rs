@@ -1,0 +1,65 @@
+//! `cargo xtask bench-corpus N`: N distinct pages made by varying the pages under `spec/docs/`,
+//! for benchmarks of the whole pipeline at scale.
+
+use crate::regen::{self, Error, DOCS_DIR};
+use std::path::Path;
+
+/// Makes `n` distinct pages from `seeds` (repository-relative path, text): pages `2k` and `2k + 1`
+/// both come from seed `k % seeds.len()` with its Action renamed `{Action}N{2k}`, and page `2k + 1`
+/// moves the Version, so the corpus has many Actions, each documented at two Versions.
+pub fn make_pages(seeds: &[(String, String)], n: usize) -> Vec<(String, String)> {
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let (path, text) = &seeds[(i / 2) % seeds.len()];
+        let Some(action) = action_of(text) else {
+            continue;
+        };
+        let round = i / 2 / seeds.len();
+        let new_action = format!("{action}N{:05}", i / 2 * 2);
+        let mut page = text.replace(&action, &new_action);
+        if i % 2 == 1 {
+            if let Some(version) = version_of(&page) {
+                page = page.replace(&version, &format!("2099-01-{:02}", 1 + round % 28));
+            }
+        }
+        let stem = Path::new(path)
+            .file_stem()
+            .map_or("page".into(), |s| s.to_string_lossy().into_owned());
+        out.push((format!("{DOCS_DIR}/{stem}_{i:05}.md"), page));
+    }
+    out
+}
+
+fn action_of(text: &str) -> Option<String> {
+    let start = text.find("Action=")? + "Action=".len();
+    let rest = &text[start..];
+    let end = rest.find(['&', '*', ' ', '\n']).unwrap_or(rest.len());
+    Some(rest[..end].to_owned())
+}
+
+fn version_of(text: &str) -> Option<String> {
+    let start = text.find("Version=")? + "Version=".len();
+    let rest = &text[start..];
+    let end = rest.find(['&', '*', ' ', '\n']).unwrap_or(rest.len());
+    Some(rest[..end].to_owned())
+}
+
+/// Writes `n` pages under `out/spec/docs/`, replacing what was there.
+pub fn write(root: &Path, out: &Path, n: usize) -> Result<usize, Error> {
+    let seeds = regen::read_docs(root)?;
+    let pages = make_pages(&seeds, n);
+    let docs = out.join(DOCS_DIR);
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| Error::Io { path, source }
+    };
+    if docs.exists() {
+        std::fs::remove_dir_all(&docs).map_err(io(&docs))?;
+    }
+    std::fs::create_dir_all(&docs).map_err(io(&docs))?;
+    for (rel, text) in &pages {
+        let path = out.join(rel);
+        std::fs::write(&path, text).map_err(io(&path))?;
+    }
+    Ok(pages.len())
+}

@@ -1,0 +1,163 @@
+//! Enumerated values written in descriptions: a bullet list (``- `10001`：文本。``) or inline
+//! (``取值为 `2g`、`3g` 之一``, ```0`：低；`1`：高``).
+
+use codegen::ir::{EnumValue, TypeRef};
+
+/// The values a description enumerates for a field of type `ty`; empty when it lists fewer than
+/// two, or values that do not fit the type.
+pub fn enumerated(description: &str, ty: &TypeRef) -> Vec<EnumValue> {
+    let scalar = match ty {
+        TypeRef::Array(inner) => inner.as_ref(),
+        other => other,
+    };
+    let integer = match scalar {
+        TypeRef::Integer | TypeRef::Long | TypeRef::Uint64 => true,
+        TypeRef::String => false,
+        _ => return Vec::new(),
+    };
+    let mut values = bullets(description);
+    if values.len() < 2 {
+        values = inline(description);
+    }
+    let fits = |v: &EnumValue| {
+        if integer {
+            v.value.parse::<i128>().is_ok()
+        } else {
+            !v.value.is_empty() && !v.value.contains(char::is_whitespace)
+        }
+    };
+    let mut unique: Vec<EnumValue> = Vec::new();
+    for v in values {
+        if !unique.iter().any(|u| u.value == v.value) {
+            unique.push(v);
+        }
+    }
+    if unique.len() < 2 || !unique.iter().all(fits) {
+        return Vec::new();
+    }
+    unique
+}
+
+/// `` `value` `` at the start of `text`, and what follows it.
+fn leading_code(text: &str) -> Option<(&str, &str)> {
+    let rest = text.trim_start().strip_prefix('`')?;
+    let end = rest.find('`')?;
+    Some((&rest[..end], &rest[end + 1..]))
+}
+
+/// What follows a value: `：desc`, `: desc`, `（desc）` → `desc`.
+fn meaning(rest: &str) -> String {
+    let rest = rest.trim();
+    let rest = rest
+        .strip_prefix('：')
+        .or_else(|| rest.strip_prefix(':'))
+        .unwrap_or(rest);
+    rest.trim().trim_end_matches(['；', ';']).trim().to_owned()
+}
+
+fn bullets(description: &str) -> Vec<EnumValue> {
+    description
+        .lines()
+        .filter_map(|line| {
+            let item = line
+                .trim_start()
+                .strip_prefix("- ")
+                .or_else(|| line.trim_start().strip_prefix("* "))?;
+            let (value, rest) = leading_code(item)?;
+            Some(EnumValue {
+                value: value.to_owned(),
+                description: meaning(rest),
+            })
+        })
+        .collect()
+}
+
+fn inline(description: &str) -> Vec<EnumValue> {
+    // `a`：x；`b`：y
+    let pieces: Vec<&str> = description.split(['；', ';']).collect();
+    if pieces.len() >= 2 {
+        let found: Vec<EnumValue> = pieces
+            .iter()
+            .filter_map(|p| {
+                let start = p.find('`')?;
+                let (value, rest) = leading_code(&p[start..])?;
+                let rest = rest.trim_start();
+                (rest.starts_with('：') || rest.starts_with(':')).then(|| EnumValue {
+                    value: value.to_owned(),
+                    description: meaning(rest),
+                })
+            })
+            .collect();
+        if found.len() >= 2 {
+            return found;
+        }
+    }
+    // 取值为 `a`、`b`、`c` 之一
+    let Some(idx) = description.find("取值") else {
+        return Vec::new();
+    };
+    let mut rest = &description[idx..];
+    let mut out = Vec::new();
+    while let Some(start) = rest.find('`') {
+        let Some((value, after)) = leading_code(&rest[start..]) else {
+            break;
+        };
+        out.push(EnumValue {
+            value: value.to_owned(),
+            description: String::new(),
+        });
+        let sep = after.trim_start();
+        if let Some(next) = sep
+            .strip_prefix('、')
+            .or_else(|| sep.strip_prefix('，'))
+            .or_else(|| sep.strip_prefix(','))
+            .or_else(|| sep.strip_prefix("或"))
+        {
+            rest = next;
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(d: &str, ty: TypeRef) -> Vec<(String, String)> {
+        enumerated(d, &ty)
+            .into_iter()
+            .map(|v| (v.value, v.description))
+            .collect()
+    }
+
+    #[test]
+    fn reads_bullets_and_inline_lists() {
+        assert_eq!(
+            values(
+                "消息类型。\n- `10001`：文本。\n- `10003`：图片。",
+                TypeRef::Integer
+            ),
+            [
+                ("10001".into(), "文本。".into()),
+                ("10003".into(), "图片。".into())
+            ]
+        );
+        assert_eq!(
+            values("取值为 `2g`、`3g`、`wifi` 之一。", TypeRef::String),
+            [
+                ("2g".into(), String::new()),
+                ("3g".into(), String::new()),
+                ("wifi".into(), String::new())
+            ]
+        );
+        assert_eq!(
+            values("优先级：`0`：低；`1`：高", TypeRef::Integer),
+            [("0".into(), "低".into()), ("1".into(), "高".into())]
+        );
+        assert!(values("- `true`：是\n- `false`：否", TypeRef::Boolean).is_empty());
+        assert!(values("- `abc`：x\n- `1`：y", TypeRef::Integer).is_empty());
+        assert!(values("建议加上固定前缀，如 `webcast_`。", TypeRef::String).is_empty());
+    }
+}

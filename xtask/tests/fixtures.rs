@@ -1,0 +1,138 @@
+//! Format variations seen in real pages, as fixture pages under `tests/fixtures/`: each parses to
+//! the IR snapshot beside it (`Name.ir.yaml`; `VOLCGEN_BLESS=1` rewrites the snapshots), and all of
+//! them generate code together, including two Versions of one Action side by side.
+
+use codegen::ir::Page;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> Vec<(PathBuf, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut out: Vec<(PathBuf, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, text)
+        })
+        .collect();
+    out.sort();
+    assert!(out.len() >= 3, "fixtures missing");
+    out
+}
+
+fn parse(path: &Path, text: &str) -> Page {
+    let name = format!("fixtures/{}", path.file_name().unwrap().to_string_lossy());
+    xtask::parser::parse_page(&name, text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn fixtures_match_their_ir_snapshots() {
+    let bless = std::env::var_os("VOLCGEN_BLESS").is_some();
+    let mut stale = Vec::new();
+    for (path, text) in fixtures() {
+        let yaml = parse(&path, &text).to_yaml();
+        let snapshot = path.with_extension("ir.yaml");
+        if bless {
+            std::fs::write(&snapshot, &yaml).unwrap();
+            continue;
+        }
+        let committed = std::fs::read_to_string(&snapshot).unwrap_or_default();
+        if committed != yaml {
+            let diff = similar::TextDiff::from_lines(committed.as_str(), yaml.as_str())
+                .unified_diff()
+                .header("committed", "parsed")
+                .to_string();
+            stale.push(format!("{}:\n{diff}", snapshot.display()));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{}\nIf the change is intended, run `VOLCGEN_BLESS=1 cargo test -p xtask --test fixtures`",
+        stale.join("\n")
+    );
+}
+
+#[test]
+fn variations_are_understood() {
+    let pages: Vec<Page> = fixtures().iter().map(|(p, t)| parse(p, t)).collect();
+    let find = |action: &str, version: &str| {
+        pages
+            .iter()
+            .find(|p| p.action == action && p.version == version)
+            .unwrap()
+    };
+    let old = find("StartRecord", "2022-06-01");
+    assert_eq!(old.qps_limit, Some(60));
+    // Dotted rows become structs named after their parent, at any depth.
+    let names: Vec<&str> = old.structs.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Encode", "Regions", "CustomLayout", "Layout"]);
+    let regions = old.find_struct("Regions").unwrap();
+    assert!(regions.fields[0].required);
+    assert_eq!(
+        old.find_struct("CustomLayout").unwrap().fields[0]
+            .ty
+            .to_string(),
+        "array<struct Regions>"
+    );
+
+    let new = find("StartRecord", "2023-11-01");
+    let body = &new.request.body;
+    assert_eq!(body[1].ty.to_string(), "uint64");
+    assert_eq!(body[2].description, "模式，取值 `a|b` 或 `c`；默认 `c`。");
+    assert_eq!(body[3].description, "流列表\n最多 17 路");
+    assert!(
+        body[6].description.contains(":::tip"),
+        "{}",
+        body[6].description
+    );
+    assert_eq!(body[6].ty.to_string(), "struct Stream");
+    let stream = new.find_struct("Stream").unwrap();
+    assert_eq!(stream.fields[0].ty.to_string(), "struct StreamInfo");
+    assert_eq!(new.find_struct("StreamInfo").unwrap().anchor, "stream-info");
+    assert_eq!(new.error_codes.len(), 2);
+    assert_eq!(new.error_codes[1].status, Some(429));
+    assert_eq!(new.examples.undocumented, ["response: Result.Extra"]);
+
+    let get = find("GetImage", "2018-08-01");
+    assert_eq!(
+        (get.service.as_str(), get.host.as_str()),
+        ("imagex", "imagex.volcengineapi.com")
+    );
+    assert_eq!(get.request.query.len(), 3);
+}
+
+#[test]
+fn fixtures_generate_side_by_side() {
+    let pages: Vec<Page> = fixtures().iter().map(|(p, t)| parse(p, t)).collect();
+    let files = codegen::generate(&pages, "fixtures").unwrap();
+    let code = |name: &str| {
+        files
+            .iter()
+            .find(|f| f.path.ends_with(name))
+            .map(|f| f.contents.as_str())
+            .unwrap()
+    };
+    let start_record = code("/start_record.rs");
+    assert!(start_record.contains("pub use self::v2023_11_01::*;"));
+    assert!(start_record.contains("pub mod v2022_06_01 {"));
+    // Reserved names and keywords are renamed, wire names kept.
+    assert!(
+        start_record.contains("pub struct OptionObject {"),
+        "{start_record}"
+    );
+    assert!(start_record.contains("pub type_: Option<String>,"));
+    assert!(start_record
+        .contains("#[serde(rename = \"self\", skip_serializing_if = \"Option::is_none\")]"));
+    assert!(start_record
+        .contains("pub const INVALID_PARAMETER_APP_ID: &str = \"InvalidParameter.AppId\";"));
+    assert!(start_record.contains("pub task_id: u64,"));
+    let mod_rs = code("/mod.rs");
+    assert!(mod_rs.contains("pub async fn start_record("));
+    assert!(mod_rs.contains("pub async fn start_record_v2022_06_01("));
+    // Same input, same bytes, whatever the thread count.
+    assert_eq!(
+        files,
+        codegen::generate_with_threads(&pages, "fixtures", 1).unwrap()
+    );
+}
