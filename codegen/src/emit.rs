@@ -102,22 +102,45 @@ pub fn generate_with_threads(
     ir_dir: &str,
     threads: usize,
 ) -> Result<Vec<GeneratedFile>, CodegenError> {
+    generate_reusing(pages, ir_dir, threads, &|_: &str, _: &[&Page]| None)
+}
+
+/// [`generate`], but a file for which `reuse(path, pages it is made from)` returns its contents
+/// (known to be what generation would produce, e.g. from a cache) is not generated again.
+pub fn generate_reusing(
+    pages: &[Page],
+    ir_dir: &str,
+    threads: usize,
+    reuse: &(dyn Fn(&str, &[&Page]) -> Option<String> + Sync),
+) -> Result<Vec<GeneratedFile>, CodegenError> {
     let groups = group(pages)?;
     let action_files = |part: &[ActionGroup<'_>]| -> Result<Vec<GeneratedFile>, CodegenError> {
         part.iter()
             .map(|g| {
+                let path = format!("{GENERATED_DIR}/{}.rs", g.module);
+                if let Some(contents) = reuse(&path, &g.pages) {
+                    return Ok(GeneratedFile { path, contents });
+                }
                 let (source_note, tokens) = action_file(g, ir_dir)?;
                 Ok(GeneratedFile {
-                    path: format!("{GENERATED_DIR}/{}.rs", g.module),
                     contents: render(&source_note, tokens, &g.module)?,
+                    path,
                 })
             })
             .collect()
     };
     let mod_rs = || -> Result<GeneratedFile, CodegenError> {
+        let path = format!("{GENERATED_DIR}/mod.rs");
+        let all: Vec<&Page> = groups
+            .iter()
+            .flat_map(|g| g.pages.iter().copied())
+            .collect();
+        if let Some(contents) = reuse(&path, &all) {
+            return Ok(GeneratedFile { path, contents });
+        }
         Ok(GeneratedFile {
-            path: format!("{GENERATED_DIR}/mod.rs"),
             contents: render(&format!("every page in {ir_dir}"), mod_file(&groups), "mod")?,
+            path,
         })
     };
     let threads = threads.clamp(1, groups.len().max(1));

@@ -8,4 +8,37 @@ pub mod emit;
 pub mod ir;
 pub mod naming;
 
-pub use emit::{generate, generate_with_threads, CodegenError, GeneratedFile, GENERATED_DIR};
+pub use emit::{
+    generate, generate_reusing, generate_with_threads, CodegenError, GeneratedFile, GENERATED_DIR,
+};
+
+/// Identifies this generator: a hash of its sources and of the workspace's locked dependencies
+/// (prettyplease's output is part of ours). Caches of generated output are valid only for the
+/// fingerprint that made them.
+pub fn fingerprint() -> u64 {
+    let parts = [
+        include_str!("lib.rs"),
+        include_str!("emit.rs"),
+        include_str!("ir.rs"),
+        include_str!("naming.rs"),
+        include_str!("../../Cargo.lock"),
+    ];
+    parts.iter().fold(FNV_OFFSET, |h, p| fnv1a(h, p.as_bytes()))
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a over `bytes`, continuing from `hash`: a fast, stable (not cryptographic) hash for cache
+/// keys.
+pub fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// [`fnv1a`] from the standard starting value.
+pub fn hash(bytes: &[u8]) -> u64 {
+    fnv1a(FNV_OFFSET, bytes)
+}

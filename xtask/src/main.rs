@@ -1,4 +1,7 @@
 use std::process::ExitCode;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use xtask::regen;
 
 const HELP: &str = "\

@@ -101,28 +101,31 @@ pub fn read_docs(root: &Path) -> Result<Vec<(String, String)>, Error> {
         .collect()
 }
 
-/// Parses every page, on all cores; every page's error is collected, not just the first.
-pub fn parse_all(docs: &[(String, String)]) -> Result<Vec<Page>, Error> {
+/// `f` over `items` on all cores, in order.
+pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(docs.len().max(1));
-    let chunk = docs.len().div_ceil(threads).max(1);
-    let results: Vec<Result<Page, ParseError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = docs
+        .min(items.len().max(1));
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|(path, text)| parser::parse_page(path, text))
-                        .collect::<Vec<_>>()
-                })
-            })
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().expect("the parser does not panic"))
+            .flat_map(|h| h.join().expect("workers do not panic"))
             .collect()
-    });
+    })
+}
+
+/// Parses every page, on all cores; every page's error is collected, not just the first.
+pub fn parse_all(docs: &[(String, String)]) -> Result<Vec<Page>, Error> {
+    let results = par_map(docs, |(path, text)| parser::parse_page(path, text));
     let mut pages = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {
@@ -151,17 +154,128 @@ pub fn parse_all(docs: &[(String, String)]) -> Result<Vec<Page>, Error> {
 
 /// Every output file, built in memory from the pages.
 pub fn build_outputs(pages: &[Page]) -> Result<Vec<GeneratedFile>, Error> {
-    let mut files = Vec::with_capacity(pages.len() * 2 + 1);
-    for page in pages {
-        // That the IR reads back unchanged is a test (`ir_survives_yaml`), not work done per run.
-        files.push(GeneratedFile {
+    build_outputs_reusing(
+        pages,
+        &par_map(pages, Page::to_yaml),
+        &|_: &str, _: &[&Page]| None,
+    )
+}
+
+/// [`build_outputs`] with the IR texts already made (`ir[i]` is `pages[i]`'s), reusing the code
+/// files `reuse` vouches for.
+fn build_outputs_reusing(
+    pages: &[Page],
+    ir: &[String],
+    reuse: &(dyn Fn(&str, &[&Page]) -> Option<String> + Sync),
+) -> Result<Vec<GeneratedFile>, Error> {
+    // That the IR reads back unchanged is a test (`ir_survives_yaml`), not work done per run.
+    let mut files: Vec<GeneratedFile> = pages
+        .iter()
+        .zip(ir)
+        .map(|(page, yaml)| GeneratedFile {
             path: format!("{IR_DIR}/{}", page.ir_file_name()),
-            contents: page.to_yaml(),
-        });
-    }
-    files.extend(codegen::generate(pages, IR_DIR).map_err(Error::Codegen)?);
+            contents: yaml.clone(),
+        })
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    files.extend(codegen::generate_reusing(pages, IR_DIR, threads, reuse).map_err(Error::Codegen)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Remembers, across runs, which generated file each input produced, so files whose IR did not
+/// change are not generated again. Keyed by the generator's fingerprint, the file and the IR of
+/// its pages; trusted only while the file on disk still hashes to what was generated. Lives under
+/// `target/`, never committed; losing it only costs time.
+struct Cache {
+    path: PathBuf,
+    entries: std::collections::BTreeMap<String, (u64, u64)>,
+}
+
+const CACHE_FILE: &str = "target/volcgen-cache/codegen.tsv";
+
+impl Cache {
+    fn load(root: &Path) -> Cache {
+        let path = root.join(CACHE_FILE);
+        let entries = fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.split('\t');
+                let file = parts.next()?.to_owned();
+                let key = u64::from_str_radix(parts.next()?, 16).ok()?;
+                let output = u64::from_str_radix(parts.next()?, 16).ok()?;
+                Some((file, (key, output)))
+            })
+            .collect();
+        Cache { path, entries }
+    }
+
+    /// Best effort: a cache that cannot be written is only a slower next run.
+    fn save(&self) {
+        let text: String = self
+            .entries
+            .iter()
+            .map(|(file, (key, output))| format!("{file}\t{key:016x}\t{output:016x}\n"))
+            .collect();
+        if let Some(dir) = self.path.parent() {
+            let _ = fs::create_dir_all(dir);
+        }
+        let tmp = self.path.with_extension("tmp");
+        if fs::write(&tmp, text).is_ok() {
+            let _ = fs::rename(&tmp, &self.path);
+        }
+    }
+}
+
+/// [`build`], generating only the code files whose inputs changed since the last run.
+pub fn build_incremental(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
+    let docs = read_docs(root)?;
+    let overrides = read_overrides(root)?;
+    let mut pages = parse_all(&docs)?;
+    apply_overrides(&mut pages, &overrides)?;
+    let ir = par_map(&pages, Page::to_yaml);
+    let ir_of: std::collections::BTreeMap<(&str, &str), &str> = pages
+        .iter()
+        .zip(&ir)
+        .map(|(p, y)| ((p.action.as_str(), p.version.as_str()), y.as_str()))
+        .collect();
+    let mut cache = Cache::load(root);
+    let fingerprint = codegen::fingerprint().to_le_bytes();
+    let keys = std::sync::Mutex::new(std::collections::BTreeMap::new());
+    let reuse = |file: &str, sources: &[&Page]| -> Option<String> {
+        let mut key = codegen::fnv1a(codegen::hash(&fingerprint), file.as_bytes());
+        for p in sources {
+            key = codegen::fnv1a(
+                key,
+                ir_of
+                    .get(&(p.action.as_str(), p.version.as_str()))?
+                    .as_bytes(),
+            );
+        }
+        keys.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(file.to_owned(), key);
+        let (cached_key, output) = *cache.entries.get(file)?;
+        if cached_key != key {
+            return None;
+        }
+        let on_disk = fs::read_to_string(root.join(file)).ok()?;
+        (codegen::hash(on_disk.as_bytes()) == output).then_some(on_disk)
+    };
+    let outputs = build_outputs_reusing(&pages, &ir, &reuse)?;
+    let keys = keys.into_inner().unwrap_or_else(|e| e.into_inner());
+    cache.entries = outputs
+        .iter()
+        .filter_map(|f| {
+            Some((
+                f.path.clone(),
+                (*keys.get(&f.path)?, codegen::hash(f.contents.as_bytes())),
+            ))
+        })
+        .collect();
+    cache.save();
+    Ok(outputs)
 }
 
 /// Reads `spec/overrides.yaml` (absent means none).
@@ -183,13 +297,29 @@ pub fn apply_overrides(pages: &mut [Page], overrides: &Overrides) -> Result<(), 
     Ok(())
 }
 
-/// Reads, parses and generates everything, writing nothing.
+/// Reads, parses and generates everything, writing nothing. With `VOLCGEN_TIMINGS` set, prints
+/// how long each stage took to standard error.
 pub fn build(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
+    let timings = std::env::var_os("VOLCGEN_TIMINGS").is_some();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |stage: &str| {
+        if timings {
+            eprintln!(
+                "{stage:>10}: {:>8.1} ms",
+                clock.elapsed().as_secs_f64() * 1e3
+            );
+            clock = std::time::Instant::now();
+        }
+    };
     let docs = read_docs(root)?;
     let overrides = read_overrides(root)?;
+    lap("read");
     let mut pages = parse_all(&docs)?;
     apply_overrides(&mut pages, &overrides)?;
-    build_outputs(&pages)
+    lap("parse");
+    let outputs = build_outputs(&pages);
+    lap("ir + code");
+    outputs
 }
 
 /// A committed file that differs from what the build produces.
@@ -299,13 +429,13 @@ pub fn write_outputs(root: &Path, outputs: &[GeneratedFile]) -> Result<Written, 
 
 /// `cargo xtask regen`.
 pub fn regen(root: &Path) -> Result<Written, Error> {
-    let outputs = build(root)?;
+    let outputs = build_incremental(root)?;
     write_outputs(root, &outputs)
 }
 
 /// `cargo xtask check`: the stale files, empty when everything is up to date.
 pub fn check(root: &Path) -> Result<Vec<Stale>, Error> {
-    let outputs = build(root)?;
+    let outputs = build_incremental(root)?;
     compare(root, &outputs)
 }
 
