@@ -1,0 +1,148 @@
+//! `spec/overrides.yaml`: fixes apply, survive regeneration, and fail loudly once they no longer
+//! apply.
+
+use codegen::ir::Page;
+use xtask::overrides::Overrides;
+
+fn page() -> Page {
+    let root = xtask::regen::repo_root();
+    let text = std::fs::read_to_string(root.join("spec/docs/CreateConversation.md")).unwrap();
+    xtask::parser::parse_page("spec/docs/CreateConversation.md", &text).unwrap()
+}
+
+fn apply(yaml: &str) -> Result<Page, String> {
+    let mut pages = vec![page()];
+    let overrides = Overrides::from_yaml(yaml)?;
+    overrides.apply(&mut pages).map_err(|errors| {
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    Ok(pages.remove(0))
+}
+
+#[test]
+fn field_struct_page_and_example_overrides_apply() {
+    let page = apply(
+        r#"
+overrides:
+  - page: spec/docs/CreateConversation.md
+    target: request.body.InboxType
+    why: test
+    expect: { type: integer, required: false }
+    set: { type: long, required: true }
+  - page: spec/docs/CreateConversation.md
+    target: struct ConversationInfo
+    why: test
+    set: { name: ConversationDetail }
+  - page: spec/docs/CreateConversation.md
+    target: page
+    why: test
+    set: { region: ap-singapore-1 }
+  - page: spec/docs/CreateConversation.md
+    target: examples.response
+    why: test
+    set: { json: '{"ResponseMetadata": {}, "Result": {}}' }
+"#,
+    )
+    .unwrap();
+    let inbox = page
+        .request
+        .body
+        .iter()
+        .find(|f| f.name == "InboxType")
+        .unwrap();
+    assert_eq!(
+        (inbox.ty.to_string().as_str(), inbox.required),
+        ("long", true)
+    );
+    assert!(page.find_struct("ConversationDetail").is_some());
+    let info = page
+        .response
+        .fields
+        .iter()
+        .find(|f| f.name == "ConversationInfo")
+        .unwrap();
+    assert_eq!(info.ty.to_string(), "struct ConversationDetail");
+    assert_eq!(page.region, "ap-singapore-1");
+    assert_eq!(
+        page.examples.response.as_deref(),
+        Some(r#"{"ResponseMetadata": {}, "Result": {}}"#)
+    );
+}
+
+#[test]
+fn an_override_that_no_longer_applies_is_an_error() {
+    let cases = [
+        (
+            "target: request.body.Gone\n    why: x\n    set: { required: true }",
+            "override #1 (spec/docs/CreateConversation.md → request.body.Gone): the page no longer documents `Gone` there",
+        ),
+        (
+            "target: request.body.InboxType\n    why: x\n    expect: { type: string }\n    set: { type: long }",
+            "`expect.type` is \"string\" but the page now says Some(\"integer\"); the page changed, so review this override",
+        ),
+        (
+            "target: request.body.AppId\n    why: x\n    set: { required: true }",
+            "it no longer changes anything (the page already says this); remove it",
+        ),
+        (
+            "target: request.body.AppId\n    why: \"\"\n    set: { required: false }",
+            "`why` is empty; say what the page gets wrong",
+        ),
+        (
+            "target: struct Nope\n    why: x\n    set: { name: Other }",
+            "the page has no struct `Nope`",
+        ),
+        (
+            "target: request.body.AppId\n    why: x\n    set: { region: x }",
+            "`region` cannot be set on this target (it takes: type, required, description)",
+        ),
+        (
+            "target: request.body.AppId\n    why: x\n    set: { type: struct Missing }",
+            "after it, a field names struct `Missing`, which the page does not define",
+        ),
+    ];
+    for (body, expected) in cases {
+        let yaml = format!("overrides:\n  - page: spec/docs/CreateConversation.md\n    {body}\n");
+        let err = apply(&yaml).expect_err(body);
+        assert!(
+            err.contains(expected),
+            "for\n{body}\nexpected `{expected}` in\n{err}"
+        );
+        assert!(err.starts_with("spec/overrides.yaml: override #1"), "{err}");
+    }
+    let err = apply("overrides:\n  - page: spec/docs/Nope.md\n    target: page\n    why: x\n    set: { region: x }\n")
+        .unwrap_err();
+    assert!(err.contains("no such page under spec/docs/"), "{err}");
+    let err = apply("overrides:\n  - page: x\n    target: page\n    bogus: 1\n").unwrap_err();
+    assert!(err.starts_with("spec/overrides.yaml: "), "{err}");
+}
+
+#[test]
+fn the_committed_override_still_applies() {
+    // The real case: BatchGetConversations' SkipMemberCount. If the page changes, regen fails.
+    let root = xtask::regen::repo_root();
+    let docs = xtask::regen::read_docs(&root).unwrap();
+    let mut pages = xtask::regen::parse_all(&docs).unwrap();
+    let overrides = xtask::regen::read_overrides(&root).unwrap();
+    assert!(!overrides.overrides.is_empty());
+    xtask::regen::apply_overrides(&mut pages, &overrides).unwrap();
+    let page = pages
+        .iter()
+        .find(|p| p.action == "BatchGetConversations")
+        .unwrap();
+    let field = page
+        .request
+        .body
+        .iter()
+        .find(|f| f.name == "SkipMemberCount")
+        .unwrap();
+    assert!(
+        field.description.contains("不传时按 `true` 处理"),
+        "{}",
+        field.description
+    );
+}
