@@ -2,15 +2,22 @@
 //!
 //! The [`api`] module is generated: one request and one result type per Action, and one
 //! `async fn` per Action on [`Client`]. Everything else is the hand-written [`runtime`]:
-//! request signing (Volcengine `HMAC-SHA256`), credentials, the response envelope and typed
-//! errors.
+//! request signing (Volcengine `HMAC-SHA256`), credentials (explicit, environment, `~/.volc`
+//! files, refreshing providers), retries with back-off ([`RetryConfig`]), timeouts per
+//! connect, attempt and call, the documented per-Action rate limits ([`RateLimitConfig`]),
+//! `tracing` spans, the response envelope and typed errors.
+//!
+//! Features: `blocking` adds `blocking::Client` for programs without an async runtime;
+//! `test-util` adds `test_util::MockServer`, a loopback server answering each Action with its
+//! documented example, for testing code that uses the client.
 //!
 //! ```no_run
 //! use std::time::Duration;
 //! use volcengine_rtc::{Client, Credentials, Error};
 //!
 //! # async fn run() -> Result<(), Error> {
-//! // Credentials from VOLC_ACCESSKEY / VOLC_SECRETKEY (or pass `.credentials(...)`).
+//! // Credentials from VOLC_ACCESSKEY / VOLC_SECRETKEY, ~/.volc/credentials or ~/.volc/config
+//! // (or pass `.credentials(...)`).
 //! let client = Client::builder()
 //!     .region("cn-north-1")
 //!     .timeout(Duration::from_secs(5))
@@ -51,7 +58,20 @@ pub mod dynamic;
 pub mod api;
 
 pub use runtime::{
-    Client, ClientBuilder, Credentials, CredentialsError, DecodeError, EncodeError, EndpointError,
-    Error, HttpMethod, Operation, Response, ResponseError, ResponseMetadata, ServiceError,
-    TransportError,
+    provide_credentials_fn, Client, ClientBuilder, ConfigError, Credentials, CredentialsError,
+    CredentialsErrorKind, DecodeError, DefaultCredentialsChain, EncodeError, EndpointError,
+    Environment, EnvironmentCredentials, Error, HttpMethod, Operation, ProfileCredentials,
+    ProvideCredentials, ProvideCredentialsFn, ProvideCredentialsFuture, RateLimitConfig, Response,
+    ResponseError, ResponseMetadata, ResponseTooLargeError, RetryConfig, ServiceError,
+    TimeoutError, TimeoutKind, TransportError,
 };
+
+#[cfg(feature = "blocking")]
+pub use runtime::blocking;
+
+/// The README's Rust examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+#[cfg(feature = "test-util")]
+pub use runtime::test_util;

@@ -1,5 +1,6 @@
 //! Test support shared by volcgen's golden tests.
 
+pub mod capture;
 pub mod json;
 pub mod server;
 

@@ -8,6 +8,11 @@
 //! transport error rather than the failed assertion. Answer with an error status instead (e.g.
 //! 401 with the reason of a failed [`ReceivedRequest::verify_signature`]).
 //!
+//! For fault injection, [`TestServer::start_raw`] takes a handler answering with a [`RawReply`]:
+//! arbitrary bytes (a truncated body, a lying `Content-Length`) and then a closed connection, a
+//! reply after a delay, or no reply at all. [`TestServer::start_with`] also turns off request
+//! recording (for load tests); the server always counts requests and accepted connections.
+//!
 //! ```no_run
 //! # async fn run() {
 //! use volcgen_tests::server::{json_reply, TestServer};
@@ -21,7 +26,9 @@
 //! # }
 //! ```
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -140,12 +147,51 @@ pub fn json_reply(status: u16, body: &serde_json::Value) -> Reply {
     )
 }
 
-type Handler = dyn Fn(&ReceivedRequest) -> Reply + Send + Sync;
+/// What a raw handler answers; see [`TestServer::start_raw`].
+#[derive(Debug, Clone)]
+pub enum RawReply {
+    /// A well-formed reply (the connection stays open if the client wants).
+    Reply(Reply),
+    /// Exactly these bytes (status line, headers and body as the test wrote them), then the
+    /// connection is closed.
+    Bytes(Vec<u8>),
+    /// The reply after this delay.
+    Delayed(Duration, Reply),
+    /// No reply: the connection is closed at once.
+    Close,
+}
+
+type Handler = dyn Fn(&ReceivedRequest) -> RawReply + Send + Sync;
+
+/// How a server runs; see [`TestServer::start_with`].
+#[derive(Debug, Clone, Copy)]
+pub struct ServerOptions {
+    /// Keep every request for [`TestServer::requests`] (default yes; turn off for load tests
+    /// so memory stays flat).
+    pub record_requests: bool,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            record_requests: true,
+        }
+    }
+}
+
+/// What the server shares with its connections.
+struct Shared {
+    handler: Arc<Handler>,
+    options: ServerOptions,
+    requests: Mutex<Vec<ReceivedRequest>>,
+    request_count: AtomicUsize,
+    connections: AtomicUsize,
+}
 
 /// The running server; see the module docs.
 pub struct TestServer {
     url: String,
-    requests: Arc<Mutex<Vec<ReceivedRequest>>>,
+    shared: Arc<Shared>,
     task: JoinHandle<()>,
 }
 
@@ -159,16 +205,45 @@ impl TestServer {
     where
         F: Fn(&ReceivedRequest) -> Reply + Send + Sync + 'static,
     {
+        Self::start_raw(move |request| RawReply::Reply(handler(request))).await
+    }
+
+    /// Starts a server whose `handler` may answer with broken replies (see [`RawReply`]).
+    ///
+    /// # Panics
+    ///
+    /// As [`start`](Self::start).
+    pub async fn start_raw<F>(handler: F) -> Self
+    where
+        F: Fn(&ReceivedRequest) -> RawReply + Send + Sync + 'static,
+    {
+        Self::start_with(ServerOptions::default(), handler).await
+    }
+
+    /// [`start_raw`](Self::start_raw) with `options`.
+    ///
+    /// # Panics
+    ///
+    /// As [`start`](Self::start).
+    pub async fn start_with<F>(options: ServerOptions, handler: F) -> Self
+    where
+        F: Fn(&ReceivedRequest) -> RawReply + Send + Sync + 'static,
+    {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
         let address = listener.local_addr().expect("bound address");
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let handler: Arc<Handler> = Arc::new(handler);
-        let task = tokio::spawn(accept_loop(listener, handler, Arc::clone(&requests)));
+        let shared = Arc::new(Shared {
+            handler: Arc::new(handler),
+            options,
+            requests: Mutex::new(Vec::new()),
+            request_count: AtomicUsize::new(0),
+            connections: AtomicUsize::new(0),
+        });
+        let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
         TestServer {
             url: format!("http://{address}"),
-            requests,
+            shared,
             task,
         }
     }
@@ -178,10 +253,37 @@ impl TestServer {
         &self.url
     }
 
-    /// Every request received so far, in arrival order.
+    /// Every request received so far, in arrival order (none if recording is off).
     pub fn requests(&self) -> Vec<ReceivedRequest> {
-        lock(&self.requests).clone()
+        lock(&self.shared.requests).clone()
     }
+
+    /// How many requests the server has read, recorded or not.
+    pub fn request_count(&self) -> usize {
+        self.shared.request_count.load(Ordering::SeqCst)
+    }
+
+    /// How many TCP connections the server has accepted.
+    pub fn accepted_connections(&self) -> usize {
+        self.shared.connections.load(Ordering::SeqCst)
+    }
+}
+
+/// An HTTP/1.1 answer as raw bytes with a `Content-Length` that may lie (for
+/// [`RawReply::Bytes`]): e.g. announce 100 bytes and send 20.
+pub fn raw_response(
+    status: u16,
+    content_type: &str,
+    content_length: usize,
+    body: &[u8],
+) -> Vec<u8> {
+    let mut bytes = format!(
+        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {content_length}\r\n\r\n",
+        reason(status)
+    )
+    .into_bytes();
+    bytes.extend_from_slice(body);
+    bytes
 }
 
 impl Drop for TestServer {
@@ -198,17 +300,14 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     }
 }
 
-async fn accept_loop(
-    listener: TcpListener,
-    handler: Arc<Handler>,
-    requests: Arc<Mutex<Vec<ReceivedRequest>>>,
-) {
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
-                connections.spawn(serve(stream, Arc::clone(&handler), Arc::clone(&requests)));
+                shared.connections.fetch_add(1, Ordering::SeqCst);
+                connections.spawn(serve(stream, Arc::clone(&shared)));
             }
             // Reap finished connections so the set does not grow without bound.
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
@@ -217,11 +316,7 @@ async fn accept_loop(
 }
 
 /// Serves one connection until the peer closes it, asks to close, or sends garbage.
-async fn serve(
-    mut stream: TcpStream,
-    handler: Arc<Handler>,
-    requests: Arc<Mutex<Vec<ReceivedRequest>>>,
-) {
+async fn serve(mut stream: TcpStream, shared: Arc<Shared>) {
     let mut buffer: Vec<u8> = Vec::with_capacity(8 * 1024);
     loop {
         let (request, keep_alive) = match read_request(&mut stream, &mut buffer).await {
@@ -233,8 +328,24 @@ async fn serve(
                 return;
             }
         };
-        lock(&requests).push(request.clone());
-        let reply = handler(&request);
+        shared.request_count.fetch_add(1, Ordering::SeqCst);
+        let reply = (shared.handler)(&request);
+        if shared.options.record_requests {
+            lock(&shared.requests).push(request);
+        }
+        let reply = match reply {
+            RawReply::Reply(reply) => reply,
+            RawReply::Delayed(delay, reply) => {
+                tokio::time::sleep(delay).await;
+                reply
+            }
+            RawReply::Bytes(bytes) => {
+                let _ = stream.write_all(&bytes).await;
+                let _ = stream.flush().await;
+                return;
+            }
+            RawReply::Close => return,
+        };
         if write_reply(&mut stream, reply, keep_alive).await.is_err() || !keep_alive {
             return;
         }

@@ -159,3 +159,23 @@ fn ir_survives_yaml() {
         );
     }
 }
+
+#[test]
+fn results_decode_with_fields_missing_or_added() {
+    for page in committed_ir() {
+        let c = conformance(&page);
+        for result in ["{}", r#"{"SomethingUndocumented": [1, {"x": null}]}"#] {
+            let envelope =
+                format!(r#"{{"ResponseMetadata": {{"RequestId": "r"}}, "Result": {result}}}"#);
+            if let Err(e) = (c.response)(&envelope) {
+                panic!(
+                    "{}: `Result: {result}` does not decode: {e}",
+                    page.source.path
+                );
+            }
+        }
+        // No `Result` at all (as in some error answers) decodes too.
+        (c.response)(r#"{"ResponseMetadata": {}}"#)
+            .unwrap_or_else(|e| panic!("{}: missing Result: {e}", page.source.path));
+    }
+}

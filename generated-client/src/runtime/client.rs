@@ -1,28 +1,51 @@
-//! The [`Client`]: encodes a request, signs it, sends it and decodes the answer.
+//! The [`Client`]: encodes a request, signs it, sends it and decodes the answer, retrying,
+//! pacing and timing the call as configured.
+//!
+//! One call goes through these steps (each in its own module):
+//!
+//! 1. encode the request (`request`);
+//! 2. get the current credentials (`credentials_cache`), within the call's deadline;
+//! 3. per attempt: take a token of the Action's bucket ([`rate_limit`](super::rate_limit)),
+//!    sign ([`signing`](super::signing)), exchange ([`transport`]) and
+//!    decode (`response`);
+//! 4. on a retryable failure, wait ([`retry`](super::retry)) and go back to 3.
+//!
+//! Every call and attempt runs in a `tracing` span ([`telemetry`]).
 
-use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use tracing::Instrument;
 
 use super::credentials::Credentials;
-use super::envelope::{Response, ResponseError, ResponseMetadata};
+use super::credentials_cache::CredentialsCache;
+use super::environment::Environment;
 use super::error::{
-    body_excerpt, CredentialsError, DecodeError, EncodeError, EndpointError, Error, ServiceError,
-    TransportError,
+    ConfigError, EncodeError, EndpointError, Error, ResponseTooLargeError, TimeoutError,
+    TimeoutKind, TransportError,
 };
 use super::operation::{HttpMethod, Operation};
-use super::signing::{canonical_query, format_x_date, Signer, SigningRequest};
+use super::provider::{DefaultCredentialsChain, ProvideCredentials};
+use super::rate_limit::{RateLimitConfig, RateLimiter};
+use super::request::{encode, EncodedRequest};
+use super::response::{self, Answer};
+use super::retry::RetryConfig;
+use super::signing::{format_x_date, write_x_date, Signer, SigningRequest};
+use super::telemetry::{self, Outcome};
+use super::transport::{self, ExchangeError, HttpAnswer, DEFAULT_MAX_RESPONSE_SIZE};
 
 /// `User-Agent` of every request (not signed).
 pub const USER_AGENT: &str = concat!("volcengine-rtc-rust/", env!("CARGO_PKG_VERSION"));
-/// Default limit on a whole call: connecting, sending and reading the answer.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default limit on a whole call: every attempt, the waits between them and for the rate
+/// limiter.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default limit on one attempt: connecting, sending and reading the whole answer.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default limit on connecting.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -35,20 +58,57 @@ const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token")
 
 /// A signed client for the Volcengine OpenAPI.
 ///
-/// Cheap to clone (the state is shared). The generated API adds one `async fn` per Action;
-/// [`Client::send`] calls any Action from its [`Operation`].
+/// Cheap to clone: clones share the connection pool, the credentials and the rate limiter.
+/// The generated API adds one `async fn` per Action; [`Client::send`] calls any Action from its
+/// [`Operation`]. [`with_timeout`](Client::with_timeout),
+/// [`with_attempt_timeout`](Client::with_attempt_timeout) and
+/// [`with_retry`](Client::with_retry) give a clone with other settings for some calls.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    shared: Arc<Shared>,
+    options: CallOptions,
 }
 
-struct Inner {
+/// What clones share.
+struct Shared {
     http: reqwest::Client,
-    signer: Signer,
+    credentials: CredentialsCache,
     endpoint: Option<Endpoint>,
     region: Option<String>,
-    timeout: Duration,
+    limiter: RateLimiter,
     connect_timeout: Duration,
+    max_response_size: usize,
+    /// `https://{host}/` of the operations' default hosts, parsed once each.
+    host_urls: Mutex<Vec<(&'static str, reqwest::Url)>>,
+}
+
+impl Shared {
+    /// `https://{host}/`, parsed at its first use.
+    fn host_url(&self, host: &'static str) -> Result<reqwest::Url, Error> {
+        let mut urls = match self.host_urls.lock() {
+            Ok(urls) => urls,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some((_, url)) = urls.iter().find(|(known, _)| *known == host) {
+            return Ok(url.clone());
+        }
+        let url = reqwest::Url::parse(&format!("https://{host}/")).map_err(|error| {
+            Error::InvalidEndpoint(EndpointError {
+                endpoint: format!("https://{host}"),
+                reason: error.to_string(),
+            })
+        })?;
+        urls.push((host, url.clone()));
+        Ok(url)
+    }
+}
+
+/// What may differ between clones: the per-call settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CallOptions {
+    timeout: Duration,
+    attempt_timeout: Duration,
+    retry: RetryConfig,
 }
 
 /// A parsed endpoint override.
@@ -58,6 +118,8 @@ struct Endpoint {
     base: String,
     /// `host[:port]`, the port only when not the scheme's default: the `Host` header.
     authority: String,
+    /// `scheme://host[:port]/`, parsed once; each call adds its query.
+    url: reqwest::Url,
 }
 
 impl Endpoint {
@@ -85,40 +147,77 @@ impl Endpoint {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
+        let base = format!("{}://{authority}", url.scheme());
+        let mut url = url;
+        url.set_query(None);
         Ok(Endpoint {
-            base: format!("{}://{authority}", url.scheme()),
+            base,
             authority,
+            url,
         })
     }
+}
+
+/// Where a builder's credentials come from.
+#[derive(Debug, Clone)]
+enum CredentialsSource {
+    Fixed(Credentials),
+    Provider(Arc<dyn ProvideCredentials>),
 }
 
 /// Builds a [`Client`]; see [`Client::builder`].
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
-    credentials: Option<Credentials>,
+    credentials: Option<CredentialsSource>,
+    environment: Environment,
     endpoint: Option<String>,
     region: Option<String>,
     timeout: Duration,
+    attempt_timeout: Duration,
     connect_timeout: Duration,
+    retry: RetryConfig,
+    rate_limit: RateLimitConfig,
+    max_response_size: usize,
 }
 
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
             credentials: None,
+            environment: Environment::process(),
             endpoint: None,
             region: None,
             timeout: DEFAULT_TIMEOUT,
+            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryConfig::standard(),
+            rate_limit: RateLimitConfig::documented(),
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
         }
     }
 }
 
 impl ClientBuilder {
-    /// The credentials to sign with. Without this, [`build`](Self::build) reads them from the
-    /// environment ([`Credentials::from_env`]).
+    /// The credentials to sign with. Without this or a
+    /// [`credentials_provider`](Self::credentials_provider), [`build`](Self::build) looks them
+    /// up with the [`DefaultCredentialsChain`] (environment variables, `~/.volc/credentials`,
+    /// `~/.volc/config`).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.credentials = Some(CredentialsSource::Fixed(credentials));
+        self
+    }
+
+    /// A source of (temporary) credentials, asked at the first call and again shortly before
+    /// the credentials it returned expire. See [`ProvideCredentials`].
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(CredentialsSource::Provider(Arc::new(provider)));
+        self
+    }
+
+    /// Where the [`DefaultCredentialsChain`] looks (variables and home directory); the process
+    /// environment unless set. For tests: [`Environment::from_vars`].
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
         self
     }
 
@@ -136,9 +235,17 @@ impl ClientBuilder {
         self
     }
 
-    /// Limit on a whole call: connecting, sending and reading the answer. Default 10 s.
+    /// Limit on a whole call: every attempt, the waits between them and for the rate limiter.
+    /// Default 30 s. A call also fails at once when its rate-limit token would come too late.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Limit on one attempt: connecting, sending and reading the whole answer. Default 10 s.
+    /// An attempt that times out is retried (within the call's [`timeout`](Self::timeout)).
+    pub fn attempt_timeout(mut self, attempt_timeout: Duration) -> Self {
+        self.attempt_timeout = attempt_timeout;
         self
     }
 
@@ -148,32 +255,55 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed attempts are retried. Default [`RetryConfig::standard`] (3 attempts);
+    /// [`RetryConfig::disabled`] for none.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// How the request rate is limited. Default [`RateLimitConfig::documented`] (each
+    /// Action's documented QPS); [`RateLimitConfig::disabled`] for none.
+    pub fn rate_limit(mut self, rate_limit: RateLimitConfig) -> Self {
+        self.rate_limit = rate_limit;
+        self
+    }
+
+    /// Largest answer body read, in bytes; a larger one fails the call with
+    /// [`Error::ResponseTooLarge`] (not retried). Default 10 MiB.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
     ///
-    /// - a credentials error when none were given and the environment has none, or when they
+    /// - a credentials error when none were given and the [`DefaultCredentialsChain`] found
+    ///   none (the message lists where it looked) or found a malformed source, or when they
     ///   contain characters an HTTP header cannot carry;
     /// - an invalid-endpoint error when the endpoint is not `http(s)://host[:port]`;
+    /// - a configuration error when the region cannot appear in a header;
     /// - a transport error when the HTTP client cannot be set up (TLS backend).
     pub fn build(self) -> Result<Client, Error> {
         let credentials = match self.credentials {
-            Some(credentials) => credentials,
-            None => Credentials::from_env()?,
+            Some(CredentialsSource::Fixed(credentials)) => CredentialsCache::fixed(credentials)?,
+            Some(CredentialsSource::Provider(provider)) => CredentialsCache::provided(provider),
+            None => {
+                CredentialsCache::fixed(DefaultCredentialsChain::new(self.environment).resolve()?)?
+            }
         };
-        check_credentials(&credentials)?;
         let endpoint = self.endpoint.as_deref().map(Endpoint::parse).transpose()?;
         if let Some(region) = &self.region {
-            if region.is_empty() || HeaderValue::from_str(region).is_err() {
-                return Err(Error::Encode(EncodeError {
-                    action: None,
-                    message: format!("region {region:?} cannot appear in a header"),
-                }));
+            if region.is_empty() || region.contains('/') || HeaderValue::from_str(region).is_err() {
+                return Err(Error::Config(ConfigError::new(format!(
+                    "region {region:?} cannot appear in a credential scope"
+                ))));
             }
         }
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
-            .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .build()
             .map_err(|source| {
@@ -183,49 +313,37 @@ impl ClientBuilder {
                 })
             })?;
         Ok(Client {
-            inner: Arc::new(Inner {
+            shared: Arc::new(Shared {
                 http,
-                signer: Signer::new(credentials),
+                credentials,
                 endpoint,
                 region: self.region,
-                timeout: self.timeout,
+                limiter: RateLimiter::new(self.rate_limit),
                 connect_timeout: self.connect_timeout,
+                max_response_size: self.max_response_size,
+                host_urls: Mutex::new(Vec::new()),
             }),
+            options: CallOptions {
+                timeout: self.timeout,
+                attempt_timeout: self.attempt_timeout,
+                retry: self.retry,
+            },
         })
     }
 }
 
-/// Rejects credentials that cannot travel in `Authorization` / `X-Security-Token`.
-fn check_credentials(credentials: &Credentials) -> Result<(), Error> {
-    let bad = |what: &str| {
-        Err(Error::Credentials(CredentialsError::new(format!(
-            "the {what} is empty or contains characters an HTTP header cannot carry"
-        ))))
-    };
-    let header_safe = |text: &str| !text.is_empty() && HeaderValue::from_str(text).is_ok();
-    if !header_safe(credentials.access_key_id()) {
-        return bad("access key id");
-    }
-    if credentials.secret_access_key().is_empty() {
-        return bad("secret access key");
-    }
-    if let Some(token) = credentials.session_token() {
-        if !header_safe(token) {
-            return bad("session token");
-        }
-    }
-    Ok(())
-}
+/// Decodes one answer into the caller's `Result` slot; returns the `RequestId`.
+type DecodeFn<'a> = dyn FnMut(Answer<'_>) -> Result<Option<String>, Error> + Send + 'a;
 
 impl Client {
-    /// A builder with default settings (timeouts 10 s / 5 s connect, credentials from the
-    /// environment unless given).
+    /// A builder with default settings: timeouts 30 s per call, 10 s per attempt, 5 s to
+    /// connect; 3 attempts; the documented rate limits; credentials from the
+    /// [`DefaultCredentialsChain`] unless given.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
-    /// A client with default settings and credentials from the environment (see
-    /// [`Credentials::from_env`]).
+    /// A client with default settings and credentials from the [`DefaultCredentialsChain`].
     ///
     /// # Errors
     ///
@@ -234,12 +352,63 @@ impl Client {
         Self::builder().build()
     }
 
-    /// The credentials this client signs with.
-    pub fn credentials(&self) -> &Credentials {
-        self.inner.signer.credentials()
+    /// The access key id this client signs with (`None` before a credentials provider was
+    /// first asked).
+    pub fn access_key_id(&self) -> Option<String> {
+        self.shared.credentials.access_key_id()
     }
 
-    /// Calls an Action: encodes `request`, signs, sends, and decodes the `Result`.
+    /// A clone whose calls have this whole-call limit (see [`ClientBuilder::timeout`]); it
+    /// shares everything else with `self`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: volcengine_rtc::Client, request: volcengine_rtc::api::get_app_token::GetAppTokenRequest) -> Result<(), volcengine_rtc::Error> {
+    /// use std::time::Duration;
+    /// let token = client.with_timeout(Duration::from_secs(2)).get_app_token(&request).await?;
+    /// # let _ = token; Ok(()) }
+    /// ```
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        let mut client = self.clone();
+        client.options.timeout = timeout;
+        client
+    }
+
+    /// A clone whose attempts have this limit (see [`ClientBuilder::attempt_timeout`]).
+    pub fn with_attempt_timeout(&self, attempt_timeout: Duration) -> Client {
+        let mut client = self.clone();
+        client.options.attempt_timeout = attempt_timeout;
+        client
+    }
+
+    /// A clone retrying as `retry` says (see [`ClientBuilder::retry`]).
+    pub fn with_retry(&self, retry: RetryConfig) -> Client {
+        let mut client = self.clone();
+        client.options.retry = retry;
+        client
+    }
+
+    /// The whole-call limit.
+    pub fn timeout(&self) -> Duration {
+        self.options.timeout
+    }
+
+    /// The per-attempt limit.
+    pub fn attempt_timeout(&self) -> Duration {
+        self.options.attempt_timeout
+    }
+
+    /// The retry settings.
+    pub fn retry_config(&self) -> RetryConfig {
+        self.options.retry
+    }
+
+    /// The rate-limit settings (shared by all clones).
+    pub fn rate_limit_config(&self) -> &RateLimitConfig {
+        self.shared.limiter.config()
+    }
+
+    /// Calls an Action: encodes `request`, signs, sends, and decodes the `Result`, retrying
+    /// retryable failures.
     ///
     /// The request must serialise to a JSON object (or `null`, taken as no fields). For `GET`
     /// every field travels in the query string; for `POST` the fields named in
@@ -272,9 +441,11 @@ impl Client {
     /// # Errors
     ///
     /// Every [`Error`] variant: a service error when the answer carries
-    /// `ResponseMetadata.Error` or has a non-2xx status, a decode error when a 2xx answer is not
-    /// an envelope whose `Result` fits `Res`, a transport error when the call does not
-    /// complete, an encode error when the request is not a JSON object.
+    /// `ResponseMetadata.Error` or has a non-2xx status, a timeout, a transport error when
+    /// the call does not complete, a decode error when a 2xx answer is not an envelope whose
+    /// `Result` fits `Res`, a response-too-large error, a credentials error when a provider
+    /// fails, an encode error when the request is not a JSON object. After retries, the error
+    /// of the last attempt.
     pub async fn send<Req, Res>(
         &self,
         operation: &'static Operation,
@@ -282,58 +453,230 @@ impl Client {
     ) -> Result<Res, Error>
     where
         Req: Serialize + ?Sized,
-        Res: DeserializeOwned,
+        Res: DeserializeOwned + Send,
     {
         let encoded = encode(operation, request)?;
-        // One attempt for now; retries will loop over `attempt` (it signs afresh each time).
-        self.attempt(operation, &encoded.query, encoded.body).await
+        let mut output: Option<Res> = None;
+        let mut decode = |answer: Answer<'_>| {
+            let decoded = response::decode::<Res>(operation.action, answer)?;
+            output = Some(decoded.result);
+            // Only telemetry wants the RequestId of a success.
+            Ok(match decoded.request_id {
+                Some(request_id) if telemetry::enabled() => Some(request_id.into_owned()),
+                _ => None,
+            })
+        };
+        self.execute(operation, encoded, &mut decode).await?;
+        output.ok_or_else(|| {
+            Error::Encode(EncodeError::new(
+                operation.action,
+                "internal: a successful call left no result",
+            ))
+        })
     }
 
-    /// One signed HTTP exchange.
-    async fn attempt<Res: DeserializeOwned>(
+    /// The retry loop, monomorphic: `decode` stores the typed result.
+    async fn execute(
         &self,
         operation: &'static Operation,
-        query: &str,
-        body: Vec<u8>,
-    ) -> Result<Res, Error> {
-        let inner = &*self.inner;
-        let (url, host) = match &inner.endpoint {
-            Some(endpoint) => (
-                format!("{}/?{query}", endpoint.base),
-                endpoint.authority.as_str(),
-            ),
-            None => (
-                format!("https://{}/?{query}", operation.host),
-                operation.host,
-            ),
-        };
-        let url = reqwest::Url::parse(&url).map_err(|error| {
-            let endpoint = match &inner.endpoint {
-                Some(endpoint) => endpoint.base.clone(),
-                None => format!("https://{}", operation.host),
+        encoded: EncodedRequest,
+        decode: &mut DecodeFn<'_>,
+    ) -> Result<(), Error> {
+        let span = telemetry::call_span(operation);
+        let started = Instant::now();
+        let mut attempts = 0;
+        let result = self
+            .attempts(operation, encoded, decode, started, &mut attempts)
+            .instrument(span.clone())
+            .await;
+        if !span.is_disabled() {
+            span.record("attempts", attempts);
+            let outcome = match &result {
+                Ok((status, request_id)) => Outcome {
+                    status: Some(*status),
+                    request_id: request_id.as_deref(),
+                    error: None,
+                },
+                Err(error) => Outcome {
+                    status: error.status(),
+                    request_id: error.request_id(),
+                    error: Some(error),
+                },
             };
-            Error::InvalidEndpoint(EndpointError {
-                endpoint,
-                reason: error.to_string(),
+            telemetry::record(&span, &outcome, started.elapsed());
+        }
+        result.map(|_| ())
+    }
+
+    /// Attempts until success, a final error, or the deadline. On success: the status and
+    /// `RequestId`.
+    async fn attempts(
+        &self,
+        operation: &'static Operation,
+        encoded: EncodedRequest,
+        decode: &mut DecodeFn<'_>,
+        started: Instant,
+        attempts: &mut u32,
+    ) -> Result<(u16, Option<String>), Error> {
+        let shared = &*self.shared;
+        let options = self.options;
+        let deadline = started.checked_add(options.timeout);
+        let call_timeout = || {
+            Error::Timeout(TimeoutError {
+                action: operation.action,
+                kind: TimeoutKind::Call,
+                limit: options.timeout,
             })
-        })?;
-        let region = inner.region.as_deref().unwrap_or(operation.region);
+        };
+        let remaining = || match deadline {
+            Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+            None => Duration::MAX,
+        };
+
+        let signer = match shared.credentials.fixed_signer() {
+            Some(signer) => signer,
+            None => match tokio::time::timeout(remaining(), shared.credentials.signer()).await {
+                Ok(signer) => signer?,
+                Err(_) => return Err(call_timeout()),
+            },
+        };
+        let (mut url, host) = match &shared.endpoint {
+            Some(endpoint) => (endpoint.url.clone(), endpoint.authority.as_str()),
+            None => (shared.host_url(operation.host)?, operation.host),
+        };
+        url.set_query(Some(&encoded.query));
+        let prepared = Prepared {
+            operation,
+            url,
+            host,
+            region: shared.region.as_deref().unwrap_or(operation.region),
+            query: &encoded.query,
+            body: Bytes::from(encoded.body),
+            signer: &signer,
+        };
+
+        let mut last_error: Option<Error> = None;
+        loop {
+            let attempt = *attempts + 1;
+            // A token of the Action's bucket, within the deadline.
+            match shared.limiter.take(operation, deadline) {
+                Ok(wait) if wait.is_zero() => {}
+                Ok(wait) => tokio::time::sleep(wait).await,
+                Err(_) => return Err(last_error.unwrap_or_else(call_timeout)),
+            }
+            let left = remaining();
+            if left.is_zero() {
+                return Err(last_error.unwrap_or_else(call_timeout));
+            }
+            let (limit, kind) = if options.attempt_timeout < left {
+                (options.attempt_timeout, TimeoutKind::Attempt)
+            } else {
+                (options.timeout, TimeoutKind::Call)
+            };
+            *attempts = attempt;
+
+            let span = telemetry::attempt_span(operation, attempt);
+            // Timed only for telemetry.
+            let attempt_started = telemetry::enabled().then(Instant::now);
+            let exchanged = self
+                .exchange(&prepared, left.min(options.attempt_timeout), limit, kind)
+                .instrument(span.clone())
+                .await;
+            let (result, status, retry_after) = match exchanged {
+                Ok(answer) => {
+                    let decoded = decode(Answer {
+                        status: answer.status,
+                        content_type: answer.content_type.as_deref(),
+                        body: &answer.body,
+                    });
+                    (decoded, Some(answer.status), answer.retry_after)
+                }
+                Err(error) => (Err(error), None, None),
+            };
+            if let Some(attempt_started) = attempt_started {
+                let latency = attempt_started.elapsed();
+                let _entered = span.enter();
+                let outcome = match &result {
+                    Ok(request_id) => Outcome {
+                        status,
+                        request_id: request_id.as_deref(),
+                        error: None,
+                    },
+                    Err(error) => Outcome {
+                        status,
+                        request_id: error.request_id(),
+                        error: Some(error),
+                    },
+                };
+                telemetry::record(&span, &outcome, latency);
+                telemetry::attempt_finished(&outcome, latency);
+            }
+
+            let error = match result {
+                Ok(request_id) => return Ok((status.unwrap_or_default(), request_id)),
+                Err(error) => error,
+            };
+            let final_attempt = attempt >= options.retry.max_attempts()
+                || !error.is_retryable()
+                || matches!(&error, Error::Timeout(timeout) if timeout.kind == TimeoutKind::Call);
+            if final_attempt {
+                return Err(error);
+            }
+            let Some(delay) = options.retry.delay(attempt, retry_after) else {
+                // The server asks for a longer pause than the client is willing to wait.
+                return Err(error);
+            };
+            if delay >= remaining() {
+                return Err(error);
+            }
+            telemetry::retrying(attempt + 1, delay);
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            last_error = Some(error);
+        }
+    }
+
+    /// One signed HTTP exchange, limited to `budget`; a timeout is reported as `kind` with
+    /// `limit`.
+    async fn exchange(
+        &self,
+        prepared: &Prepared<'_>,
+        budget: Duration,
+        limit: Duration,
+        kind: TimeoutKind,
+    ) -> Result<HttpAnswer, Error> {
+        let shared = &*self.shared;
+        let operation = prepared.operation;
         let content_type = match operation.method {
             HttpMethod::Get => FORM,
             HttpMethod::Post => JSON,
         };
-        let x_date = format_x_date(SystemTime::now());
-        let signature = inner.signer.sign(
+        let body: &[u8] = match operation.method {
+            HttpMethod::Get => &[],
+            HttpMethod::Post => &prepared.body,
+        };
+        let now = SystemTime::now();
+        let mut fixed = [0u8; 16];
+        let formatted;
+        let x_date = match write_x_date(now, &mut fixed) {
+            Some(x_date) => x_date,
+            None => {
+                formatted = format_x_date(now);
+                formatted.as_str()
+            }
+        };
+        let signature = prepared.signer.sign(
             &SigningRequest {
                 method: operation.method.as_str(),
-                host,
+                host: prepared.host,
                 path: "/",
-                canonical_query: query,
+                canonical_query: prepared.query,
                 headers: &[("Content-Type", content_type)],
-                body: &body,
-                x_date: &x_date,
+                body,
+                x_date,
             },
-            region,
+            prepared.region,
             operation.service,
         );
 
@@ -347,13 +690,13 @@ impl Client {
         };
         let mut headers = HeaderMap::with_capacity(8);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-        headers.insert(HOST, header("Host", host)?);
-        headers.insert(X_DATE, header("X-Date", &x_date)?);
+        headers.insert(HOST, header("Host", prepared.host)?);
+        headers.insert(X_DATE, header("X-Date", x_date)?);
         headers.insert(
             X_CONTENT_SHA256,
             header("X-Content-Sha256", signature.content_sha256())?,
         );
-        if let Some(token) = inner.signer.credentials().session_token() {
+        if let Some(token) = prepared.signer.credentials().session_token() {
             let mut value = header("X-Security-Token", token)?;
             value.set_sensitive(true);
             headers.insert(X_SECURITY_TOKEN, value);
@@ -363,358 +706,152 @@ impl Client {
         headers.insert(AUTHORIZATION, authorization);
 
         let request = match operation.method {
-            HttpMethod::Get => inner.http.get(url).headers(headers),
-            HttpMethod::Post => inner.http.post(url).headers(headers).body(body),
+            HttpMethod::Get => shared.http.get(prepared.url.clone()),
+            HttpMethod::Post => shared
+                .http
+                .post(prepared.url.clone())
+                .body(prepared.body.clone()),
         };
-        let transport = |source| {
-            Error::Transport(TransportError {
-                action: Some(operation.action),
-                source,
+        let request = request.headers(headers);
+        let timeout = || {
+            Error::Timeout(TimeoutError {
+                action: operation.action,
+                kind,
+                limit,
             })
         };
-        let response = request.send().await.map_err(transport)?;
-        let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(transport)?;
-        decode(operation.action, status, &body)
+        let exchanged = tokio::time::timeout(
+            budget,
+            transport::exchange(request, shared.max_response_size),
+        )
+        .await;
+        match exchanged {
+            Err(_elapsed) => Err(timeout()),
+            Ok(Ok(answer)) => Ok(answer),
+            Ok(Err(ExchangeError::TooLarge {
+                status,
+                content_length,
+            })) => Err(Error::ResponseTooLarge(ResponseTooLargeError {
+                action: operation.action,
+                status,
+                limit: shared.max_response_size,
+                content_length,
+            })),
+            Ok(Err(ExchangeError::Http(source))) if source.is_timeout() => {
+                Err(Error::Timeout(TimeoutError {
+                    action: operation.action,
+                    kind: if source.is_connect() {
+                        TimeoutKind::Connect
+                    } else {
+                        kind
+                    },
+                    limit: if source.is_connect() {
+                        shared.connect_timeout
+                    } else {
+                        limit
+                    },
+                }))
+            }
+            Ok(Err(ExchangeError::Http(source))) => Err(Error::Transport(TransportError {
+                action: Some(operation.action),
+                source,
+            })),
+        }
     }
+}
+
+/// What every attempt of one call shares.
+struct Prepared<'a> {
+    operation: &'static Operation,
+    url: reqwest::Url,
+    host: &'a str,
+    region: &'a str,
+    query: &'a str,
+    body: Bytes,
+    signer: &'a Signer,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let inner = &*self.inner;
+        let shared = &*self.shared;
         f.debug_struct("Client")
-            .field("credentials", inner.signer.credentials())
-            .field("endpoint", &inner.endpoint.as_ref().map(|e| &e.base))
-            .field("region", &inner.region)
-            .field("timeout", &inner.timeout)
-            .field("connect_timeout", &inner.connect_timeout)
+            .field("credentials", &shared.credentials)
+            .field("endpoint", &shared.endpoint.as_ref().map(|e| &e.base))
+            .field("region", &shared.region)
+            .field("timeout", &self.options.timeout)
+            .field("attempt_timeout", &self.options.attempt_timeout)
+            .field("connect_timeout", &shared.connect_timeout)
+            .field("retry", &self.options.retry)
+            .field("rate_limit", shared.limiter.config())
+            .field("max_response_size", &shared.max_response_size)
             .finish_non_exhaustive()
     }
-}
-
-/// A request ready to sign: the canonical query string (also sent as is) and the body.
-#[derive(Debug)]
-struct EncodedRequest {
-    query: String,
-    body: Vec<u8>,
-}
-
-fn encode<Req: Serialize + ?Sized>(
-    operation: &'static Operation,
-    request: &Req,
-) -> Result<EncodedRequest, Error> {
-    let action = operation.action;
-    let fail = |message: String| Error::Encode(EncodeError::new(action, message));
-    let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = vec![
-        (Cow::Borrowed("Action"), Cow::Borrowed(action)),
-        (Cow::Borrowed("Version"), Cow::Borrowed(operation.version)),
-    ];
-
-    if operation.method == HttpMethod::Post && operation.query_fields.is_empty() {
-        // Fast path: the request is the body.
-        let body = serde_json::to_vec(request).map_err(|error| fail(error.to_string()))?;
-        let body = match body.first() {
-            Some(b'{') => body,
-            _ if body == b"null" => b"{}".to_vec(),
-            _ => return Err(fail(not_an_object(&body))),
-        };
-        return Ok(EncodedRequest {
-            query: canonical_query(&pairs),
-            body,
-        });
-    }
-
-    let fields = match serde_json::to_value(request).map_err(|error| fail(error.to_string()))? {
-        Value::Object(fields) => fields,
-        Value::Null => Map::new(),
-        other => return Err(fail(not_an_object(other.to_string().as_bytes()))),
-    };
-    let body = match operation.method {
-        HttpMethod::Get => {
-            for (name, value) in fields {
-                push_query(&mut pairs, Cow::Owned(name), value);
-            }
-            Vec::new()
-        }
-        HttpMethod::Post => {
-            let mut fields = fields;
-            for name in operation.query_fields {
-                if let Some(value) = fields.remove(*name) {
-                    push_query(&mut pairs, Cow::Borrowed(*name), value);
-                }
-            }
-            serde_json::to_vec(&fields).map_err(|error| fail(error.to_string()))?
-        }
-    };
-    Ok(EncodedRequest {
-        query: canonical_query(&pairs),
-        body,
-    })
-}
-
-fn not_an_object(json: &[u8]) -> String {
-    let (excerpt, truncated) = body_excerpt(json);
-    let ellipsis = if truncated { "…" } else { "" };
-    format!("the request must serialise to a JSON object, not {excerpt}{ellipsis}")
-}
-
-/// Adds the query pairs of one request field.
-fn push_query<'a>(pairs: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>, name: Cow<'a, str>, value: Value) {
-    if name == "Action" || name == "Version" {
-        return;
-    }
-    match value {
-        Value::Array(items) => {
-            for item in items {
-                if let Some(text) = query_text(item) {
-                    pairs.push((name.clone(), Cow::Owned(text)));
-                }
-            }
-        }
-        value => {
-            if let Some(text) = query_text(value) {
-                pairs.push((name, Cow::Owned(text)));
-            }
-        }
-    }
-}
-
-/// A query value as text: strings as they are, numbers and booleans as text, arrays and
-/// objects as compact JSON, `null` as nothing.
-fn query_text(value: Value) -> Option<String> {
-    match value {
-        Value::Null => None,
-        Value::String(text) => Some(text),
-        Value::Bool(flag) => Some(flag.to_string()),
-        Value::Number(number) => Some(number.to_string()),
-        // Serialising a `Value` cannot fail.
-        value @ (Value::Array(_) | Value::Object(_)) => Some(value.to_string()),
-    }
-}
-
-/// Decodes an answer: the `Result` of a success, else the error it describes.
-fn decode<Res: DeserializeOwned>(
-    action: &'static str,
-    status: u16,
-    body: &[u8],
-) -> Result<Res, Error> {
-    let metadata_only = || {
-        serde_json::from_slice::<Response<IgnoredAny>>(body)
-            .ok()
-            .map(|response| response.response_metadata)
-    };
-    if !(200..300).contains(&status) {
-        let metadata = metadata_only().unwrap_or_default();
-        return Err(service_error(action, status, metadata, body));
-    }
-    match serde_json::from_slice::<Response<Res>>(body) {
-        Ok(Response {
-            response_metadata,
-            result,
-        }) => {
-            if response_metadata.error.is_some() {
-                return Err(service_error(action, status, response_metadata, body));
-            }
-            match result {
-                Some(result) => Ok(result),
-                // No `Result`: fine if `Res` accepts null (`Value`, `Option`, `()`).
-                None => serde_json::from_value(Value::Null).map_err(|error| {
-                    decode_error(
-                        action,
-                        status,
-                        format!("the answer has no Result ({error})"),
-                        body,
-                        response_metadata.request_id,
-                    )
-                }),
-            }
-        }
-        Err(error) => {
-            let metadata = metadata_only();
-            match metadata {
-                // An error envelope whose Result (if any) does not fit `Res`.
-                Some(metadata) if metadata.error.is_some() => {
-                    Err(service_error(action, status, metadata, body))
-                }
-                metadata => Err(decode_error(
-                    action,
-                    status,
-                    error.to_string(),
-                    body,
-                    metadata.and_then(|metadata| metadata.request_id),
-                )),
-            }
-        }
-    }
-}
-
-fn service_error(
-    action: &'static str,
-    status: u16,
-    metadata: ResponseMetadata,
-    body: &[u8],
-) -> Error {
-    let (code, code_n, message) = match metadata.error {
-        Some(ResponseError {
-            code,
-            code_n,
-            message,
-        }) => (code, code_n, message.unwrap_or_default()),
-        None => {
-            let (excerpt, truncated) = body_excerpt(body);
-            let message = if truncated { excerpt + "…" } else { excerpt };
-            (None, None, message)
-        }
-    };
-    Error::from(ServiceError {
-        action,
-        status,
-        code,
-        code_n,
-        message,
-        request_id: metadata.request_id,
-    })
-}
-
-fn decode_error(
-    action: &'static str,
-    status: u16,
-    message: String,
-    body: &[u8],
-    request_id: Option<String>,
-) -> Error {
-    let (body_excerpt, truncated) = body_excerpt(body);
-    Error::from(DecodeError {
-        action,
-        status,
-        message,
-        body_excerpt,
-        truncated,
-        request_id,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
-    static POST: Operation = Operation {
+    static LIMITED: Operation = Operation {
         action: "SendMessage",
         version: "2020-12-01",
         method: HttpMethod::Post,
         host: "rtc.volcengineapi.com",
         service: "rtc",
         region: "cn-north-1",
-        query_fields: &["AppId"],
-        qps_limit: None,
-    };
-
-    static GET: Operation = Operation {
-        action: "ListUserInfo",
-        method: HttpMethod::Get,
         query_fields: &[],
-        ..POST
-    };
-
-    static PLAIN_POST: Operation = Operation {
-        query_fields: &[],
-        ..POST
+        qps_limit: Some(10),
     };
 
     #[test]
-    fn get_puts_every_field_in_the_query() {
-        let encoded = encode(
-            &GET,
-            &json!({
-                "AppId": "app",
-                "RoomId": "a b",
-                "PageNum": 1,
-                "ExcludeServerUser": true,
-                "Tags": ["x", "y+z", null],
-                "Skip": null,
-                "Filter": {"k": 1},
-                "Action": "Other"
-            }),
-        )
-        .expect("encode");
-        assert_eq!(
-            encoded.query,
-            "Action=ListUserInfo&AppId=app&ExcludeServerUser=true&Filter=%7B%22k%22%3A1%7D\
-             &PageNum=1&RoomId=a%20b&Tags=x&Tags=y%2Bz&Version=2020-12-01"
-        );
-        assert!(encoded.body.is_empty());
+    fn clones_share_the_rate_limiter() {
+        let client = Client::builder()
+            .credentials(Credentials::new("AKLT", "sk"))
+            .build()
+            .expect("client");
+        let clone = client.with_retry(RetryConfig::disabled());
+        let now = Instant::now();
+        let forever = Duration::from_secs(60);
+        let take = |client: &Client| client.shared.limiter.take_at(&LIMITED, now, forever);
+        assert_eq!(take(&client), Ok(Duration::ZERO));
+        assert_eq!(take(&clone), Ok(Duration::from_millis(100)));
+        assert_eq!(take(&client.clone()), Ok(Duration::from_millis(200)));
+        // A separately built client has its own buckets.
+        let other = Client::builder()
+            .credentials(Credentials::new("AKLT", "sk"))
+            .build()
+            .expect("client");
+        assert_eq!(take(&other), Ok(Duration::ZERO));
     }
 
     #[test]
-    fn post_splits_query_fields_from_the_body() {
-        let encoded = encode(&POST, &json!({"AppId": 7, "Content": "hi"})).expect("encode");
-        assert_eq!(
-            encoded.query,
-            "Action=SendMessage&AppId=7&Version=2020-12-01"
-        );
-        assert_eq!(encoded.body, br#"{"Content":"hi"}"#);
-
-        let encoded = encode(&PLAIN_POST, &json!({"AppId": 7})).expect("encode");
-        assert_eq!(encoded.query, "Action=SendMessage&Version=2020-12-01");
-        assert_eq!(encoded.body, br#"{"AppId":7}"#);
-
-        let encoded = encode(&PLAIN_POST, &()).expect("encode");
-        assert_eq!(encoded.body, b"{}");
+    fn per_call_settings_leave_the_original_alone() {
+        let client = Client::builder()
+            .credentials(Credentials::new("AKLT", "sk"))
+            .build()
+            .expect("client");
+        let quick = client
+            .with_timeout(Duration::from_secs(1))
+            .with_attempt_timeout(Duration::from_millis(300))
+            .with_retry(RetryConfig::disabled());
+        assert_eq!(quick.timeout(), Duration::from_secs(1));
+        assert_eq!(quick.attempt_timeout(), Duration::from_millis(300));
+        assert_eq!(quick.retry_config().max_attempts(), 1);
+        assert_eq!(client.timeout(), DEFAULT_TIMEOUT);
+        assert_eq!(client.attempt_timeout(), DEFAULT_ATTEMPT_TIMEOUT);
+        assert_eq!(client.retry_config(), RetryConfig::standard());
     }
 
     #[test]
-    fn non_objects_are_rejected() {
-        let error = encode(&PLAIN_POST, &json!([1, 2])).unwrap_err();
-        assert!(matches!(error, Error::Encode(_)), "{error}");
-        let error = encode(&GET, &"text").unwrap_err();
-        assert!(error.to_string().contains("JSON object"), "{error}");
-    }
-
-    #[test]
-    fn decode_outcomes() {
-        let ok: Value = decode(
-            "A",
-            200,
-            br#"{"ResponseMetadata":{"RequestId":"r1"},"Result":{"X":1}}"#,
-        )
-        .expect("ok");
-        assert_eq!(ok, json!({"X": 1}));
-
-        let none: Value = decode("A", 200, br#"{"ResponseMetadata":{}}"#).expect("null result");
-        assert_eq!(none, Value::Null);
-
-        #[derive(serde::Deserialize, Debug)]
-        struct Typed {
-            #[allow(dead_code)]
-            x: u32,
+    fn bad_regions_are_configuration_errors() {
+        for region in ["", "a/b", "line\nbreak"] {
+            let error = Client::builder()
+                .credentials(Credentials::new("AKLT", "sk"))
+                .region(region)
+                .build()
+                .unwrap_err();
+            assert!(matches!(error, Error::Config(_)), "{region:?}: {error}");
         }
-        let error =
-            decode::<Typed>("A", 200, br#"{"ResponseMetadata":{"RequestId":"r2"}}"#).unwrap_err();
-        assert!(matches!(error, Error::Decode(_)), "{error}");
-        assert_eq!(error.request_id(), Some("r2"));
-
-        let error = decode::<Typed>(
-            "A",
-            200,
-            br#"{"ResponseMetadata":{"RequestId":"r3","Error":{"Code":"InvalidParameter","CodeN":100004,"Message":"m"}},"Result":{"unexpected":true}}"#,
-        )
-        .unwrap_err();
-        assert_eq!(error.code(), Some("InvalidParameter"));
-        assert_eq!(error.code_n(), Some(100_004));
-        assert_eq!(error.request_id(), Some("r3"));
-        assert_eq!(error.status(), Some(200));
-
-        let error = decode::<Value>("A", 502, b"<html>Bad Gateway</html>").unwrap_err();
-        let service = error.service_error().expect("service error");
-        assert_eq!(service.status(), 502);
-        assert_eq!(service.code(), None);
-        assert_eq!(service.message(), "<html>Bad Gateway</html>");
-        assert!(error.is_retryable());
-
-        let error = decode::<Value>("A", 200, b"not json").unwrap_err();
-        assert!(matches!(error, Error::Decode(_)));
-        assert!(error.to_string().contains("not json"), "{error}");
     }
 
     #[test]

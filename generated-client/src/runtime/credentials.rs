@@ -1,17 +1,18 @@
 //! Access keys used to sign requests.
+//!
+//! Where they come from (explicit keys, environment variables, the `~/.volc` files, a
+//! refreshing provider) is [`provider`](super::provider)'s concern.
 
 use std::fmt;
+use std::time::SystemTime;
 
+use reqwest::header::HeaderValue;
+
+use super::environment::Environment;
 use super::error::{CredentialsError, Error};
+use super::provider::EnvironmentCredentials;
 
-/// Environment variables holding the access key id, in lookup order.
-const ACCESS_KEY_VARS: [&str; 2] = ["VOLC_ACCESSKEY", "VOLCENGINE_ACCESS_KEY"];
-/// Environment variables holding the secret access key, in lookup order.
-const SECRET_KEY_VARS: [&str; 2] = ["VOLC_SECRETKEY", "VOLCENGINE_SECRET_KEY"];
-/// Environment variables holding the optional session token, in lookup order.
-const SESSION_TOKEN_VARS: [&str; 2] = ["VOLC_SESSION_TOKEN", "VOLCENGINE_SESSION_TOKEN"];
-
-/// A Volcengine access key pair, optionally with an STS session token.
+/// A Volcengine access key pair, optionally with an STS session token and its expiry.
 ///
 /// `Debug` shows the access key id but never the secret access key or the session token.
 ///
@@ -28,6 +29,7 @@ pub struct Credentials {
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
+    expiry: Option<SystemTime>,
 }
 
 impl Credentials {
@@ -37,6 +39,7 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             secret_access_key: secret_access_key.into(),
             session_token: None,
+            expiry: None,
         }
     }
 
@@ -46,43 +49,41 @@ impl Credentials {
         self
     }
 
-    /// Reads credentials from the environment.
+    /// Sets when these (temporary) credentials stop working. A client asks its
+    /// [`ProvideCredentials`](crate::ProvideCredentials) for fresh ones shortly before.
+    pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
+        self.expiry = Some(expiry);
+        self
+    }
+
+    /// Reads credentials from the process environment.
     ///
-    /// The access key id comes from `VOLC_ACCESSKEY`, else `VOLCENGINE_ACCESS_KEY`; the secret
-    /// access key from `VOLC_SECRETKEY`, else `VOLCENGINE_SECRET_KEY`; the optional session
-    /// token from `VOLC_SESSION_TOKEN`, else `VOLCENGINE_SESSION_TOKEN`. Empty values count as
-    /// unset.
+    /// `VOLC_ACCESSKEY` and `VOLC_SECRETKEY` (with the optional session token
+    /// `VOLC_SESSION_TOKEN`), else `VOLCENGINE_ACCESS_KEY` and `VOLCENGINE_SECRET_KEY` (with
+    /// `VOLCENGINE_SESSION_TOKEN`). Each pair is taken whole: an access key from one and a
+    /// secret from the other are never mixed. Empty values count as unset.
+    ///
+    /// This reads only the environment; [`Client::builder`](crate::Client::builder) also
+    /// looks in `~/.volc/credentials` and `~/.volc/config`
+    /// ([`DefaultCredentialsChain`](crate::DefaultCredentialsChain)).
     ///
     /// # Errors
     ///
-    /// A credentials [`Error`] naming the variables that were looked for, when the access key
-    /// id or the secret access key is missing.
+    /// A credentials [`Error`] naming the variables that were looked for when neither pair is
+    /// set, or the missing half when a pair is set by half.
     pub fn from_env() -> Result<Self, Error> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::from_environment(&Environment::process())
     }
 
-    /// [`Credentials::from_env`] with an injectable variable lookup (for tests).
-    pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        let find = |names: &[&str]| {
-            names
-                .iter()
-                .find_map(|name| lookup(name).filter(|value| !value.is_empty()))
-        };
-        let missing = |what: &'static str, names: &[&str]| {
-            Error::Credentials(CredentialsError::new(format!(
-                "no {what} found in the environment (looked for {})",
-                names.join(", ")
-            )))
-        };
-        let access_key_id =
-            find(&ACCESS_KEY_VARS).ok_or_else(|| missing("access key id", &ACCESS_KEY_VARS))?;
-        let secret_access_key =
-            find(&SECRET_KEY_VARS).ok_or_else(|| missing("secret access key", &SECRET_KEY_VARS))?;
-        Ok(Credentials {
-            access_key_id,
-            secret_access_key,
-            session_token: find(&SESSION_TOKEN_VARS),
-        })
+    /// [`Credentials::from_env`] reading `env` instead of the process environment.
+    ///
+    /// # Errors
+    ///
+    /// As [`Credentials::from_env`].
+    pub fn from_environment(env: &Environment) -> Result<Self, Error> {
+        EnvironmentCredentials::new(env.clone())
+            .resolve()
+            .map_err(Error::Credentials)
     }
 
     /// The access key id (not a secret).
@@ -99,74 +100,74 @@ impl Credentials {
     pub fn session_token(&self) -> Option<&str> {
         self.session_token.as_deref()
     }
+
+    /// When these credentials stop working, if they are temporary.
+    pub fn expiry(&self) -> Option<SystemTime> {
+        self.expiry
+    }
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
+        let mut debug = f.debug_struct("Credentials");
+        debug
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"***")
-            .field("session_token", &self.session_token.as_ref().map(|_| "***"))
-            .finish()
+            .field("session_token", &self.session_token.as_ref().map(|_| "***"));
+        if let Some(expiry) = self.expiry {
+            debug.field("expiry", &expiry);
+        }
+        debug.finish()
     }
+}
+
+/// Rejects credentials that cannot travel in `Authorization` / `X-Security-Token`; the
+/// message names the part, never its value.
+pub(crate) fn validate(credentials: &Credentials) -> Result<(), CredentialsError> {
+    let bad = |what: &str| {
+        Err(CredentialsError::malformed(format!(
+            "the {what} is empty or contains characters an HTTP header cannot carry"
+        )))
+    };
+    let header_safe = |text: &str| !text.is_empty() && HeaderValue::from_str(text).is_ok();
+    if !header_safe(credentials.access_key_id()) {
+        return bad("access key id");
+    }
+    if credentials.secret_access_key().is_empty() {
+        return bad("secret access key");
+    }
+    if let Some(token) = credentials.session_token() {
+        if !header_safe(token) {
+            return bad("session token");
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| (*value).to_owned())
-        }
-    }
-
     #[test]
     fn debug_redacts_secrets() {
-        let credentials =
-            Credentials::new("AKLTvisible", "very-secret-key").with_session_token("tok-secret");
+        let credentials = Credentials::new("AKLTvisible", "very-secret-key")
+            .with_session_token("tok-secret")
+            .with_expiry(SystemTime::UNIX_EPOCH);
         let shown = format!("{credentials:?} {credentials:#?}");
         assert!(shown.contains("AKLTvisible"));
         assert!(!shown.contains("very-secret-key"));
         assert!(!shown.contains("tok-secret"));
         assert!(shown.contains("***"));
+        assert!(shown.contains("expiry"));
     }
 
     #[test]
-    fn env_prefers_volc_names_and_falls_back() {
-        let credentials = Credentials::from_lookup(env(&[
-            ("VOLC_ACCESSKEY", "ak1"),
-            ("VOLCENGINE_ACCESS_KEY", "ak2"),
-            ("VOLC_SECRETKEY", ""),
-            ("VOLCENGINE_SECRET_KEY", "sk2"),
-            ("VOLCENGINE_SESSION_TOKEN", "tok2"),
-        ]))
-        .expect("credentials");
-        assert_eq!(credentials.access_key_id(), "ak1");
-        assert_eq!(credentials.secret_access_key(), "sk2");
-        assert_eq!(credentials.session_token(), Some("tok2"));
-    }
-
-    #[test]
-    fn env_without_token_is_fine() {
-        let credentials =
-            Credentials::from_lookup(env(&[("VOLC_ACCESSKEY", "ak"), ("VOLC_SECRETKEY", "sk")]))
-                .expect("credentials");
+    fn from_environment_reads_the_given_environment() {
+        let env = Environment::from_vars([("VOLC_ACCESSKEY", "ak"), ("VOLC_SECRETKEY", "sk")]);
+        let credentials = Credentials::from_environment(&env).expect("credentials");
+        assert_eq!(credentials.access_key_id(), "ak");
+        assert_eq!(credentials.secret_access_key(), "sk");
         assert_eq!(credentials.session_token(), None);
-    }
-
-    #[test]
-    fn missing_env_names_the_variables() {
-        let error = Credentials::from_lookup(env(&[("VOLC_ACCESSKEY", "ak")])).unwrap_err();
-        let message = error.to_string();
-        assert!(message.contains("VOLC_SECRETKEY"), "{message}");
-        assert!(message.contains("VOLCENGINE_SECRET_KEY"), "{message}");
-        assert!(matches!(error, Error::Credentials(_)));
-
-        let error = Credentials::from_lookup(env(&[])).unwrap_err();
-        assert!(error.to_string().contains("VOLC_ACCESSKEY"));
+        assert_eq!(credentials.expiry(), None);
     }
 }

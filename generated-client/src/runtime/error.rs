@@ -1,12 +1,14 @@
 //! The typed error of a call.
 //!
 //! [`Error`] tells apart what went wrong: the service refused the call ([`ServiceError`]), the
-//! call never completed ([`TransportError`]), the answer could not be read ([`DecodeError`]),
-//! or the call could not even start ([`CredentialsError`], [`EncodeError`], [`EndpointError`]).
+//! call ran out of time ([`TimeoutError`]), the call never completed ([`TransportError`]), the
+//! answer could not be read ([`DecodeError`], [`ResponseTooLargeError`]), or the call could not
+//! even start ([`CredentialsError`], [`EncodeError`], [`EndpointError`], [`ConfigError`]).
 //! No variant ever carries a secret key or session token.
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::time::Duration;
 
 /// Longest body excerpt kept in an error, in characters.
 pub(crate) const EXCERPT_CHARS: usize = 256;
@@ -18,10 +20,16 @@ pub enum Error {
     /// The service answered with an error: `ResponseMetadata.Error` (even under HTTP 200) or a
     /// non-2xx status.
     Service(Box<ServiceError>),
-    /// The request could not be sent or the answer not received (connect, timeout, I/O).
+    /// The call, one attempt of it, or connecting ran out of time.
+    Timeout(TimeoutError),
+    /// The request could not be sent or the answer not received (connection refused, reset or
+    /// closed in the middle of the answer).
     Transport(TransportError),
-    /// The answer was not the expected envelope or `Result`.
+    /// The answer was not the expected envelope or `Result` (empty, truncated, not JSON).
     Decode(Box<DecodeError>),
+    /// The answer's body was larger than the client's
+    /// [`max_response_size`](crate::ClientBuilder::max_response_size).
+    ResponseTooLarge(ResponseTooLargeError),
     /// No usable credentials.
     Credentials(CredentialsError),
     /// The request could not be encoded (serialisation failed, not a JSON object, a value not
@@ -29,6 +37,9 @@ pub enum Error {
     Encode(EncodeError),
     /// The configured endpoint is not a usable base URL.
     InvalidEndpoint(EndpointError),
+    /// The client is configured or used in a way that cannot work (e.g. a region that cannot
+    /// appear in a header, a blocking call inside an async runtime).
+    Config(ConfigError),
 }
 
 impl Error {
@@ -44,10 +55,12 @@ impl Error {
     pub fn action(&self) -> Option<&str> {
         match self {
             Error::Service(error) => Some(error.action),
+            Error::Timeout(error) => Some(error.action),
             Error::Transport(error) => error.action,
             Error::Decode(error) => Some(error.action),
+            Error::ResponseTooLarge(error) => Some(error.action),
             Error::Encode(error) => error.action,
-            Error::Credentials(_) | Error::InvalidEndpoint(_) => None,
+            Error::Credentials(_) | Error::InvalidEndpoint(_) | Error::Config(_) => None,
         }
     }
 
@@ -56,6 +69,7 @@ impl Error {
         match self {
             Error::Service(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
+            Error::ResponseTooLarge(error) => Some(error.status),
             Error::Transport(error) => error.source.status().map(|status| status.as_u16()),
             _ => None,
         }
@@ -80,16 +94,26 @@ impl Error {
         self.service_error().and_then(ServiceError::code_n)
     }
 
-    /// Whether the call timed out.
+    /// Whether the call (or one attempt of it, or connecting) timed out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport(error) if error.is_timeout())
+        match self {
+            Error::Timeout(_) => true,
+            Error::Transport(error) => error.is_timeout(),
+            _ => false,
+        }
     }
 
-    /// Whether trying the same call again later may succeed: transport failures and timeouts,
-    /// HTTP 429 and 5xx, and throttling or internal-error codes.
+    /// Whether trying the same call again later may succeed: connection failures, timeouts,
+    /// HTTP 429, 500, 502, 503 and 504, and the service's throttling or internal-error codes.
+    /// Never for a request the service rejected for a client reason (bad parameters, bad
+    /// signature, no permission), nor for an answer that cannot be decoded.
+    ///
+    /// The client retries these by itself (see [`RetryConfig`](crate::RetryConfig)); this
+    /// tells whether trying again *later* is worth it once its attempts are used up.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Service(error) => error.is_retryable(),
+            Error::Timeout(_) => true,
             Error::Transport(error) => error.is_retryable(),
             _ => false,
         }
@@ -100,11 +124,14 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Service(error) => error.fmt(f),
+            Error::Timeout(error) => error.fmt(f),
             Error::Transport(error) => error.fmt(f),
             Error::Decode(error) => error.fmt(f),
+            Error::ResponseTooLarge(error) => error.fmt(f),
             Error::Credentials(error) => error.fmt(f),
             Error::Encode(error) => error.fmt(f),
             Error::InvalidEndpoint(error) => error.fmt(f),
+            Error::Config(error) => error.fmt(f),
         }
     }
 }
@@ -175,10 +202,12 @@ impl ServiceError {
         self.request_id.as_deref()
     }
 
-    /// Whether trying again later may succeed: HTTP 429 or 5xx, or a throttling / internal
-    /// error code.
+    /// Whether trying again later may succeed: HTTP 429, 500, 502, 503 or 504, or a
+    /// throttling / internal error code (`FlowLimitExceeded`, `…Throttl…`, `TooManyRequests`,
+    /// `ServiceUnavailable…`, `InternalError`, `InternalServiceError`,
+    /// `InternalServiceTimeout`).
     pub fn is_retryable(&self) -> bool {
-        if self.status == 429 || (500..600).contains(&self.status) {
+        if matches!(self.status, 429 | 500 | 502 | 503 | 504) {
             return true;
         }
         let Some(code) = self.code.as_deref() else {
@@ -242,12 +271,21 @@ impl TransportError {
         self.source.is_connect()
     }
 
-    /// Whether trying again later may succeed.
+    /// Whether the connection failed while the answer was being read (e.g. closed in the
+    /// middle of the body).
+    pub fn is_body(&self) -> bool {
+        self.source.is_body() || self.source.is_decode()
+    }
+
+    /// Whether trying again later may succeed: connecting failed, or the connection failed
+    /// while sending the request or reading the answer. Not when the HTTP client could not be
+    /// set up.
     pub fn is_retryable(&self) -> bool {
-        self.source.is_timeout()
-            || self.source.is_connect()
-            || self.source.is_request()
-            || self.source.is_body()
+        !self.source.is_builder()
+            && (self.source.is_timeout()
+                || self.source.is_connect()
+                || self.source.is_request()
+                || self.is_body())
     }
 }
 
@@ -259,12 +297,25 @@ impl fmt::Display for TransportError {
             "could not connect"
         } else if self.source.is_builder() {
             "could not set up the HTTP client"
+        } else if self.is_body() {
+            "connection failed while reading the answer"
         } else {
             "transport failure"
         };
+        // reqwest's own message, then its causes (where the I/O error says what happened).
+        let mut detail = self.source.to_string();
+        let mut cause = self.source.source();
+        while let Some(error) = cause {
+            let text = error.to_string();
+            if !detail.contains(&text) {
+                detail.push_str(": ");
+                detail.push_str(&text);
+            }
+            cause = error.source();
+        }
         match self.action {
-            Some(action) => write!(f, "{action} {what}: {}", self.source),
-            None => write!(f, "{what}: {}", self.source),
+            Some(action) => write!(f, "{action} {what}: {detail}"),
+            None => write!(f, "{what}: {detail}"),
         }
     }
 }
@@ -284,6 +335,7 @@ pub struct DecodeError {
     pub(crate) body_excerpt: String,
     pub(crate) truncated: bool,
     pub(crate) request_id: Option<String>,
+    pub(crate) content_type: Option<String>,
 }
 
 impl DecodeError {
@@ -311,6 +363,11 @@ impl DecodeError {
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
+
+    /// The answer's `Content-Type` header, if it had one (e.g. `text/html` from a proxy).
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
 }
 
 impl fmt::Display for DecodeError {
@@ -320,6 +377,11 @@ impl fmt::Display for DecodeError {
             "{}: cannot decode the answer (HTTP {}): {}",
             self.action, self.status, self.message
         )?;
+        if let Some(content_type) = &self.content_type {
+            if !is_json(content_type) {
+                write!(f, " (Content-Type {content_type:?}, not JSON)")?;
+            }
+        }
         if let Some(request_id) = &self.request_id {
             write!(f, " (request id {request_id})")?;
         }
@@ -330,15 +392,63 @@ impl fmt::Display for DecodeError {
 
 impl StdError for DecodeError {}
 
-/// No usable credentials (e.g. none in the environment).
+/// No usable credentials: none found, a malformed source, or a failing provider.
+///
+/// The message says where the client looked (environment variables, files) and what was wrong;
+/// it never contains a secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialsError {
+    kind: CredentialsErrorKind,
     message: String,
 }
 
+/// What kind of [`CredentialsError`] it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CredentialsErrorKind {
+    /// No source had credentials.
+    NotFound,
+    /// A source exists but is unusable: a half-set pair of variables, a file that does not
+    /// parse, a profile without a key, a value an HTTP header cannot carry.
+    Malformed,
+    /// A credentials provider (e.g. one fetching STS credentials) failed.
+    Provider,
+}
+
 impl CredentialsError {
-    pub(crate) fn new(message: String) -> Self {
-        CredentialsError { message }
+    /// No source had credentials; `message` says where the client looked.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        CredentialsError {
+            kind: CredentialsErrorKind::NotFound,
+            message: message.into(),
+        }
+    }
+
+    /// A source exists but is unusable; `message` says which and why (never the secret).
+    pub fn malformed(message: impl Into<String>) -> Self {
+        CredentialsError {
+            kind: CredentialsErrorKind::Malformed,
+            message: message.into(),
+        }
+    }
+
+    /// A provider failed; for implementations of
+    /// [`ProvideCredentials`](crate::ProvideCredentials).
+    pub fn provider(message: impl Into<String>) -> Self {
+        CredentialsError {
+            kind: CredentialsErrorKind::Provider,
+            message: message.into(),
+        }
+    }
+
+    /// What kind of error it is.
+    pub fn kind(&self) -> CredentialsErrorKind {
+        self.kind
+    }
+
+    /// The message (without the `credentials: ` prefix of `Display`).
+    pub fn message(&self) -> &str {
+        &self.message
     }
 }
 
@@ -349,6 +459,12 @@ impl fmt::Display for CredentialsError {
 }
 
 impl StdError for CredentialsError {}
+
+impl From<CredentialsError> for Error {
+    fn from(error: CredentialsError) -> Self {
+        Error::Credentials(error)
+    }
+}
 
 /// A request that could not be encoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -398,6 +514,150 @@ impl fmt::Display for EndpointError {
 }
 
 impl StdError for EndpointError {}
+
+/// What ran out of time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Connecting to the endpoint ([`connect_timeout`](crate::ClientBuilder::connect_timeout)).
+    Connect,
+    /// One attempt: sending the request and reading the whole answer
+    /// ([`attempt_timeout`](crate::ClientBuilder::attempt_timeout)); the client may have
+    /// retried before giving up.
+    Attempt,
+    /// The whole call, all attempts, back-off and rate-limit waits included
+    /// ([`timeout`](crate::ClientBuilder::timeout)).
+    Call,
+}
+
+impl TimeoutKind {
+    fn describe(self) -> &'static str {
+        match self {
+            TimeoutKind::Connect => "could not connect within the connect timeout",
+            TimeoutKind::Attempt => "got no complete answer within the attempt timeout",
+            TimeoutKind::Call => "did not complete within the call timeout",
+        }
+    }
+}
+
+/// A call that ran out of time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeoutError {
+    pub(crate) action: &'static str,
+    pub(crate) kind: TimeoutKind,
+    pub(crate) limit: Duration,
+}
+
+impl TimeoutError {
+    /// The Action being called.
+    pub fn action(&self) -> &str {
+        self.action
+    }
+
+    /// What ran out of time.
+    pub fn kind(&self) -> TimeoutKind {
+        self.kind
+    }
+
+    /// The limit that was exceeded.
+    pub fn limit(&self) -> Duration {
+        self.limit
+    }
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} timed out: {} of {:?}",
+            self.action,
+            self.kind.describe(),
+            self.limit
+        )
+    }
+}
+
+impl StdError for TimeoutError {}
+
+/// An answer whose body was larger than the configured limit; the client stopped reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseTooLargeError {
+    pub(crate) action: &'static str,
+    pub(crate) status: u16,
+    pub(crate) limit: usize,
+    pub(crate) content_length: Option<u64>,
+}
+
+impl ResponseTooLargeError {
+    /// The Action whose answer was too large.
+    pub fn action(&self) -> &str {
+        self.action
+    }
+
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The configured limit, in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The answer's `Content-Length`, when it announced one.
+    pub fn content_length(&self) -> Option<u64> {
+        self.content_length
+    }
+}
+
+impl fmt::Display for ResponseTooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: the answer (HTTP {}) is larger than the limit of {} bytes",
+            self.action, self.status, self.limit
+        )?;
+        if let Some(length) = self.content_length {
+            write!(f, " (Content-Length {length})")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for ResponseTooLargeError {}
+
+/// A client configured or used in a way that cannot work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub(crate) message: String,
+}
+
+impl ConfigError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        ConfigError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "client configuration: {}", self.message)
+    }
+}
+
+impl StdError for ConfigError {}
+
+/// Whether a `Content-Type` is JSON (`application/json`, `…+json`, `text/json`).
+pub(crate) fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+}
 
 /// The start of `body` as text: at most [`EXCERPT_CHARS`] characters, cut on a character
 /// boundary (invalid UTF-8 is replaced). Returns the excerpt and whether it was cut.
@@ -452,12 +712,42 @@ mod tests {
         assert!(service(Some("AccountFlowLimitExceeded"), None, 200).is_retryable());
         assert!(service(Some("InternalError"), None, 200).is_retryable());
         assert!(!service(Some("InvalidParameter"), None, 200).is_retryable());
+        assert!(
+            !service(None, None, 501).is_retryable(),
+            "not implemented stays so"
+        );
+        assert!(!service(Some("SignatureDoesNotMatch"), None, 401).is_retryable());
+        assert!(!service(None, None, 404).is_retryable());
         let plain = service(None, None, 502);
         assert_eq!(
             plain.to_string(),
             "BatchGetConversations failed without an error code: AppId is invalid \
              (request id 202306041104200100100232280022D31, HTTP 502)"
         );
+    }
+
+    #[test]
+    fn json_content_types() {
+        assert!(is_json("application/json"));
+        assert!(is_json("Application/JSON; charset=utf-8"));
+        assert!(is_json("application/problem+json"));
+        assert!(!is_json("text/html; charset=utf-8"));
+        assert!(!is_json(""));
+    }
+
+    #[test]
+    fn timeout_display_names_the_limit() {
+        let error = Error::Timeout(TimeoutError {
+            action: "StartWebcast",
+            kind: TimeoutKind::Attempt,
+            limit: Duration::from_millis(250),
+        });
+        assert_eq!(
+            error.to_string(),
+            "StartWebcast timed out: got no complete answer within the attempt timeout of 250ms"
+        );
+        assert!(error.is_timeout() && error.is_retryable());
+        assert_eq!(error.action(), Some("StartWebcast"));
     }
 
     #[test]

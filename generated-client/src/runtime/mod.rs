@@ -4,22 +4,66 @@
 //!
 //! - [`operation`]: the static facts of one Action ([`Operation`], [`HttpMethod`]).
 //! - [`credentials`]: access keys ([`Credentials`]).
+//! - [`environment`]: where variables and the home directory are read ([`Environment`]).
+//! - [`provider`]: where credentials come from ([`ProvideCredentials`], the
+//!   [`DefaultCredentialsChain`]).
+//! - `credentials_cache`: the credentials signed with now, refreshed before they expire.
+//! - `digest`: SHA-256 and HMAC-SHA256 shaped for signing.
 //! - [`signing`]: the Volcengine `HMAC-SHA256` request signature, and its verification.
+//! - `request`: encoding a request into a query string and a body.
+//! - [`transport`]: one HTTP exchange, with a cap on the answer's size.
 //! - [`envelope`]: the `ResponseMetadata` / `Result` envelope every answer comes in.
+//! - `response`: decoding an answer into a `Result` or an error.
+//! - [`retry`]: which failures are retried, and the back-off between attempts
+//!   ([`RetryConfig`]).
+//! - [`rate_limit`]: the per-Action token bucket ([`RateLimitConfig`]).
+//! - [`telemetry`]: the `tracing` spans of calls and attempts.
 //! - [`error`]: the typed [`Error`] of a call.
-//! - [`client`]: the [`Client`] that encodes, signs, sends and decodes a call.
+//! - [`client`]: the [`Client`] that runs a call through all of the above.
+#![cfg_attr(
+    feature = "blocking",
+    doc = "- [`blocking`]: the same calls without an async runtime."
+)]
+#![cfg_attr(
+    feature = "test-util",
+    doc = "- [`test_util`]: a mock server answering documented examples."
+)]
 
 pub mod client;
 pub mod credentials;
+pub(crate) mod credentials_cache;
+pub(crate) mod digest;
 pub mod envelope;
+pub mod environment;
 pub mod error;
 pub mod operation;
+pub(crate) mod profile;
+pub mod provider;
+pub mod rate_limit;
+pub(crate) mod request;
+pub(crate) mod response;
+pub mod retry;
 pub mod signing;
+pub mod telemetry;
+pub mod transport;
+
+#[cfg(feature = "blocking")]
+pub mod blocking;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 
 pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use envelope::{Response, ResponseError, ResponseMetadata};
+pub use environment::Environment;
 pub use error::{
-    CredentialsError, DecodeError, EncodeError, EndpointError, Error, ServiceError, TransportError,
+    ConfigError, CredentialsError, CredentialsErrorKind, DecodeError, EncodeError, EndpointError,
+    Error, ResponseTooLargeError, ServiceError, TimeoutError, TimeoutKind, TransportError,
 };
 pub use operation::{HttpMethod, Operation};
+pub use provider::{
+    provide_credentials_fn, DefaultCredentialsChain, EnvironmentCredentials, ProfileCredentials,
+    ProvideCredentials, ProvideCredentialsFn, ProvideCredentialsFuture,
+};
+pub use rate_limit::RateLimitConfig;
+pub use retry::RetryConfig;

@@ -29,21 +29,17 @@
 //! [`Signer`] does the same with a cache of derived keys (what [`Client`](crate::Client) uses);
 //! [`verify`] checks a request as received on the wire.
 
-use std::cmp::Ordering;
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
-
 use super::credentials::Credentials;
+use super::digest::{hmac, sha256, HmacKey, State, BLOCK};
 
 /// The signature algorithm name, first word of `Authorization`.
 pub const ALGORITHM: &str = "HMAC-SHA256";
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// What gets signed: one HTTP request, before the signature headers are added.
 #[derive(Debug, Clone, Copy)]
@@ -193,17 +189,22 @@ pub fn sign(
     region: &str,
     service: &str,
 ) -> Signature {
-    let key = signing_key(
-        credentials.secret_access_key(),
-        date_of(request.x_date),
-        region,
-        service,
-    );
-    sign_with_key(request, credentials, region, service, &key)
+    sign_with(request, credentials, region, service, |canonical, _| {
+        let key = signing_key(
+            credentials.secret_access_key(),
+            date_of(request.x_date),
+            region,
+            service,
+        );
+        (key, sha256(canonical))
+    })
 }
 
 /// Signs requests with one set of credentials, caching the derived signing key of each
-/// (day, region, service): signing then costs two SHA-256 hashes and one HMAC.
+/// (day, region, service): signing then costs two SHA-256 hashes and one HMAC. It also keeps
+/// the hash state of the constant start of recent canonical requests (method, path, query and
+/// the headers before the first per-request value), so a repeated kind of request skips
+/// hashing it again.
 ///
 /// ```
 /// use volcengine_rtc::runtime::signing::{sign, Signer, SigningRequest};
@@ -226,7 +227,7 @@ pub fn sign(
 #[derive(Debug)]
 pub struct Signer {
     credentials: Credentials,
-    keys: SigningKeyCache,
+    cache: SignerCache,
 }
 
 impl Signer {
@@ -234,7 +235,7 @@ impl Signer {
     pub fn new(credentials: Credentials) -> Self {
         Signer {
             credentials,
-            keys: SigningKeyCache::default(),
+            cache: SignerCache::default(),
         }
     }
 
@@ -245,13 +246,31 @@ impl Signer {
 
     /// Signs `request` for `region` and `service`; the same result as [`sign`].
     pub fn sign(&self, request: &SigningRequest<'_>, region: &str, service: &str) -> Signature {
-        let key = self.keys.get(
-            self.credentials.secret_access_key(),
-            date_of(request.x_date),
+        let secret = self.credentials.secret_access_key();
+        sign_with(
+            request,
+            &self.credentials,
             region,
             service,
-        );
-        sign_with_key(request, &self.credentials, region, service, &key)
+            |canonical, constant| {
+                let prefix = &canonical[..constant / BLOCK * BLOCK];
+                let (key, saved) =
+                    self.cache
+                        .lookup(secret, date_of(request.x_date), region, service, prefix);
+                let state = match saved {
+                    Some(state) => state,
+                    None => {
+                        let mut state = State::new();
+                        state.absorb(prefix);
+                        if !prefix.is_empty() {
+                            self.cache.save_prefix(prefix, state);
+                        }
+                        state
+                    }
+                };
+                (key, state.finish(&canonical[prefix.len()..]))
+            },
+        )
     }
 }
 
@@ -260,35 +279,39 @@ fn date_of(x_date: &str) -> &str {
     x_date.get(..8).unwrap_or(x_date)
 }
 
-/// A MAC keyed with `key`. HMAC takes keys of any length, so this cannot fail.
-fn keyed(key: &[u8]) -> HmacSha256 {
-    <HmacSha256 as Mac>::new_from_slice(key).expect("HMAC accepts keys of any length")
-}
-
-fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = keyed(key);
-    mac.update(data);
-    mac.finalize().into_bytes().into()
-}
-
-/// The derived signing key, as a MAC already keyed with it (cloning it skips re-keying).
-fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> HmacSha256 {
+/// The derived signing key, prepared for HMAC (copying it skips re-keying).
+fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> HmacKey {
     let k_date = hmac(secret.as_bytes(), date.as_bytes());
     let k_region = hmac(&k_date, region.as_bytes());
     let k_service = hmac(&k_region, service.as_bytes());
     let k_signing = hmac(&k_service, b"request");
-    keyed(&k_signing)
+    HmacKey::new(&k_signing)
 }
 
 /// Whether a header takes part in the signature: `Content-Type`, `Content-Md5`, `Host` and
 /// every `X-*` (names compared case-insensitively).
 fn is_signed(name: &str) -> bool {
-    ["content-type", "content-md5", "host"]
-        .iter()
-        .any(|signed| name.eq_ignore_ascii_case(signed))
-        || name
-            .get(..2)
-            .is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-"))
+    signed_name(name).is_some()
+}
+
+/// The lower-case name of a header that takes part in the signature, `None` for others.
+fn signed_name(name: &str) -> Option<Cow<'_, str>> {
+    for known in ["content-type", "content-md5", "host"] {
+        if name.eq_ignore_ascii_case(known) {
+            return Some(Cow::Borrowed(known));
+        }
+    }
+    if !name
+        .get(..2)
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-"))
+    {
+        return None;
+    }
+    Some(if name.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    })
 }
 
 /// Headers the signer sets itself; caller-supplied copies are ignored.
@@ -306,34 +329,45 @@ fn is_computed(name: &str) -> bool {
 
 /// The canonical value of the `host` header: a default port (`:80`, `:443`) is dropped.
 fn canonical_host(host: &str) -> &str {
+    if !host.ends_with(|c: char| c.is_ascii_digit()) {
+        return host;
+    }
     match host.rsplit_once(':') {
         Some((name, "80" | "443")) if !name.is_empty() => name,
         _ => host,
     }
 }
 
-/// The core of [`sign`], with a precomputed signing key.
-fn sign_with_key(
+/// The core of [`sign`] and [`Signer::sign`]. `key_and_hash` gets the canonical request and
+/// the length of its constant start (before the first per-request header value); it returns
+/// the signing key and the canonical request's SHA-256.
+fn sign_with<F>(
     request: &SigningRequest<'_>,
     credentials: &Credentials,
     region: &str,
     service: &str,
-    key: &HmacSha256,
-) -> Signature {
+    key_and_hash: F,
+) -> Signature
+where
+    F: FnOnce(&[u8], usize) -> (HmacKey, [u8; 32]),
+{
     let mut body_hash = [0u8; HEX_DIGEST];
-    let content_sha256 = hex_into(&mut body_hash, &Sha256::digest(request.body));
+    let content_sha256 = hex_into(&mut body_hash, &sha256(request.body));
 
     let mut signed = HeaderList::default();
     for &(name, value) in request.headers {
-        if !is_computed(name) && is_signed(name) {
+        if is_computed(name) {
+            continue;
+        }
+        if let Some(name) = signed_name(name) {
             signed.push(name, value.trim());
         }
     }
-    signed.push("host", canonical_host(request.host.trim()));
-    signed.push("x-date", request.x_date);
-    signed.push("x-content-sha256", content_sha256);
+    signed.push(Cow::Borrowed("host"), canonical_host(request.host.trim()));
+    signed.push(Cow::Borrowed("x-content-sha256"), content_sha256);
+    signed.push(Cow::Borrowed("x-date"), request.x_date);
     if let Some(token) = credentials.session_token() {
-        signed.push("x-security-token", token);
+        signed.push(Cow::Borrowed("x-security-token"), token);
     }
     let signed = signed.sorted();
 
@@ -352,7 +386,7 @@ fn sign_with_key(
         ) + scope.len() * 2
             + credentials.access_key_id().len(),
     );
-    let signed_headers = push_canonical_request(
+    let canonical = push_canonical_request(
         &mut buf,
         request.method,
         request.path.as_bytes(),
@@ -360,12 +394,13 @@ fn sign_with_key(
         signed,
         content_sha256,
     );
+    let (key, canonical_hash) = key_and_hash(buf.as_bytes(), canonical.constant);
     finish(
         buf,
-        signed_headers,
-        signed,
+        canonical.signed_headers,
+        &canonical_hash,
         &scope,
-        key.clone(),
+        &key,
         credentials.access_key_id(),
     )
 }
@@ -397,10 +432,10 @@ impl Scope<'_> {
 
 /// A buffer size that fits the canonical request, string to sign and `Authorization`, apart
 /// from the scope and access key id.
-fn capacity(method: &str, path: usize, query: &str, signed: &[(&str, &str)]) -> usize {
+fn capacity<N: AsRef<str>>(method: &str, path: usize, query: &str, signed: &[(N, &str)]) -> usize {
     let headers: usize = signed
         .iter()
-        .map(|(name, value)| 3 * name.len() + value.len() + 3)
+        .map(|(name, value)| 3 * name.as_ref().len() + value.len() + 3)
         .sum();
     method.len()
         + path
@@ -412,81 +447,87 @@ fn capacity(method: &str, path: usize, query: &str, signed: &[(&str, &str)]) -> 
         + 96 // separators and labels
 }
 
-/// Headers to sign: up to 12 without allocating.
+/// Headers to sign, lower-case names: up to 8 without allocating.
 #[derive(Default)]
 struct HeaderList<'a> {
-    inline: [(&'a str, &'a str); 12],
+    inline: [(Cow<'a, str>, &'a str); 8],
     len: usize,
-    spill: Vec<(&'a str, &'a str)>,
+    spill: Vec<(Cow<'a, str>, &'a str)>,
 }
 
 impl<'a> HeaderList<'a> {
-    fn push(&mut self, name: &'a str, value: &'a str) {
+    fn push(&mut self, name: Cow<'a, str>, value: &'a str) {
         if self.spill.is_empty() && self.len < self.inline.len() {
             self.inline[self.len] = (name, value);
             self.len += 1;
         } else {
             if self.spill.is_empty() {
-                self.spill.extend_from_slice(&self.inline[..self.len]);
+                self.spill
+                    .extend(self.inline[..self.len].iter_mut().map(std::mem::take));
             }
             self.spill.push((name, value));
         }
     }
 
-    /// The headers, stably sorted by lower-case name.
-    fn sorted(&mut self) -> &[(&'a str, &'a str)] {
+    /// The headers, stably sorted by name.
+    fn sorted(&mut self) -> &[(Cow<'a, str>, &'a str)] {
         let headers = if self.spill.is_empty() {
             &mut self.inline[..self.len]
         } else {
             &mut self.spill[..]
         };
-        headers.sort_by(|a, b| cmp_lowercase(a.0, b.0));
+        headers.sort_by(|a, b| a.0.cmp(&b.0));
         headers
     }
 }
 
-/// Compares header names case-insensitively (as their lower-case forms).
-fn cmp_lowercase(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|byte| byte.to_ascii_lowercase())
-        .cmp(b.bytes().map(|byte| byte.to_ascii_lowercase()))
+/// Whether a (lower-case) header's value changes with every request (`x-content-sha256`,
+/// `x-date`).
+fn is_per_request(name: &str) -> bool {
+    name == "x-date" || name == "x-content-sha256"
 }
 
-/// Appends `name` in lower case.
-fn push_lowercase(out: &mut String, name: &str) {
-    let start = out.len();
-    out.push_str(name);
-    if let Some(appended) = out.get_mut(start..) {
-        appended.make_ascii_lowercase();
-    }
+/// Where things are in a canonical request.
+struct CanonicalRequest {
+    /// The signed-header list.
+    signed_headers: Range<usize>,
+    /// Length of the start that does not depend on the request's time or body: everything
+    /// before the first `x-content-sha256` or `x-date` value.
+    constant: usize,
 }
 
-/// Appends the canonical request; returns where its signed-header list is. `signed` is
-/// sorted by lower-case name; the values of a repeated name are joined with `,`.
-fn push_canonical_request(
+/// Appends the canonical request. `signed` has lower-case names, sorted; the values of a
+/// repeated name are joined with `,`.
+fn push_canonical_request<N: AsRef<str>>(
     out: &mut String,
     method: &str,
     path: &[u8],
     canonical_query: &str,
-    signed: &[(&str, &str)],
+    signed: &[(N, &str)],
     content_sha256: &str,
-) -> Range<usize> {
+) -> CanonicalRequest {
+    let start = out.len();
     out.push_str(method);
     out.push('\n');
     push_canonical_path(out, path);
     out.push('\n');
     out.push_str(canonical_query);
     out.push('\n');
+    let mut constant: Option<usize> = None;
     let mut previous: Option<&str> = None;
-    for &(name, value) in signed {
-        if previous.is_some_and(|previous| previous.eq_ignore_ascii_case(name)) {
+    for (name, value) in signed {
+        let name = name.as_ref();
+        if previous == Some(name) {
             out.push(',');
         } else {
             if previous.is_some() {
                 out.push('\n');
             }
-            push_lowercase(out, name);
+            out.push_str(name);
             out.push(':');
+        }
+        if constant.is_none() && is_per_request(name) {
+            constant = Some(out.len() - start);
         }
         out.push_str(value);
         previous = Some(name);
@@ -495,63 +536,79 @@ fn push_canonical_request(
         out.push('\n');
     }
     out.push('\n');
-    let start = out.len();
+    let names = out.len();
     push_signed_names(out, signed);
-    let signed_headers = start..out.len();
+    let signed_headers = names..out.len();
     out.push('\n');
     out.push_str(content_sha256);
-    signed_headers
+    CanonicalRequest {
+        signed_headers,
+        constant: constant.unwrap_or(0),
+    }
 }
 
-/// Appends the signed-header list: lower-case names, each once, `;`-separated.
-fn push_signed_names(out: &mut String, signed: &[(&str, &str)]) {
+/// Appends the signed-header list: the (lower-case, sorted) names, each once, `;`-separated.
+fn push_signed_names<N: AsRef<str>>(out: &mut String, signed: &[(N, &str)]) {
     let mut previous: Option<&str> = None;
-    for &(name, _) in signed {
-        if previous.is_some_and(|previous| previous.eq_ignore_ascii_case(name)) {
+    for (name, _) in signed {
+        let name = name.as_ref();
+        if previous == Some(name) {
             continue;
         }
         if previous.is_some() {
             out.push(';');
         }
-        push_lowercase(out, name);
+        out.push_str(name);
         previous = Some(name);
     }
 }
 
 /// Appends the string to sign and the `Authorization` value to `buf`, which holds the
-/// canonical request.
+/// canonical request (whose hash is `canonical_hash`).
 fn finish(
     mut buf: String,
     signed_headers: Range<usize>,
-    signed: &[(&str, &str)],
+    canonical_hash: &[u8; 32],
     scope: &Scope<'_>,
-    mut key: HmacSha256,
+    key: &HmacKey,
     access_key_id: &str,
 ) -> Signature {
     let canonical_request_end = buf.len();
-    let canonical_hash = Sha256::digest(buf.as_bytes());
     buf.push_str(ALGORITHM);
     buf.push('\n');
     buf.push_str(scope.x_date);
     buf.push('\n');
     scope.push(&mut buf);
     buf.push('\n');
-    push_hex(&mut buf, &canonical_hash);
+    push_hex(&mut buf, canonical_hash);
     let string_to_sign_end = buf.len();
 
-    key.update(
+    let signature = key.sign(
         buf.as_bytes()
             .get(canonical_request_end..)
             .unwrap_or_default(),
     );
-    let signature = key.finalize().into_bytes();
     buf.push_str(ALGORITHM);
     buf.push_str(" Credential=");
     buf.push_str(access_key_id);
     buf.push('/');
     scope.push(&mut buf);
     buf.push_str(", SignedHeaders=");
-    push_signed_names(&mut buf, signed);
+    // The signed-header list again, copied from the canonical request.
+    let mut names = [0u8; 256];
+    match buf.as_bytes().get(signed_headers.clone()) {
+        Some(list) if list.len() <= names.len() => {
+            names[..list.len()].copy_from_slice(list);
+            buf.push_str(std::str::from_utf8(&names[..list.len()]).unwrap_or_default());
+        }
+        _ => {
+            let list = buf
+                .get(signed_headers.clone())
+                .unwrap_or_default()
+                .to_owned();
+            buf.push_str(&list);
+        }
+    }
     buf.push_str(", Signature=");
     push_hex(&mut buf, &signature);
 
@@ -678,6 +735,50 @@ fn canonical_query_of_bytes(mut pairs: Vec<(&[u8], &[u8])>) -> String {
 /// assert_eq!(format_x_date(UNIX_EPOCH + Duration::from_secs(951_782_400)), "20000229T000000Z");
 /// ```
 pub fn format_x_date(time: SystemTime) -> String {
+    let mut fixed = [0u8; 16];
+    if let Some(x_date) = write_x_date(time, &mut fixed) {
+        return x_date.to_owned();
+    }
+    let (year, month, day, second_of_day) = civil_of(time);
+    format!(
+        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
+        second_of_day / 3600,
+        second_of_day / 60 % 60,
+        second_of_day % 60
+    )
+}
+
+/// [`format_x_date`] into `out` without allocating, for years 0 to 9999 (`None` otherwise).
+pub(crate) fn write_x_date(time: SystemTime, out: &mut [u8; 16]) -> Option<&str> {
+    let (year, month, day, second_of_day) = civil_of(time);
+    let year = u32::try_from(year).ok().filter(|year| *year <= 9999)?;
+    let second_of_day = u32::try_from(second_of_day).ok()?;
+    let fields = [
+        (year, 4),
+        (month, 2),
+        (day, 2),
+        (second_of_day / 3600, 2),
+        (second_of_day / 60 % 60, 2),
+        (second_of_day % 60, 2),
+    ];
+    let mut at = 0;
+    for (index, (mut value, width)) in fields.into_iter().enumerate() {
+        if index == 3 {
+            out[at] = b'T';
+            at += 1;
+        }
+        for position in (at..at + width).rev() {
+            out[position] = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+        at += width;
+    }
+    out[15] = b'Z';
+    std::str::from_utf8(&out[..]).ok()
+}
+
+/// (year, month, day, second of the day) of `time` in UTC.
+fn civil_of(time: SystemTime) -> (i64, u32, u32, i64) {
     let seconds: i64 = match time.duration_since(UNIX_EPOCH) {
         Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
         Err(before) => {
@@ -689,12 +790,7 @@ pub fn format_x_date(time: SystemTime) -> String {
     let days = seconds.div_euclid(86_400);
     let second_of_day = seconds.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        second_of_day / 3600,
-        second_of_day / 60 % 60,
-        second_of_day % 60
-    )
+    (year, month, day, second_of_day)
 }
 
 /// Proleptic Gregorian (year, month, day) of a count of days since 1970-01-01.
@@ -718,55 +814,114 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month as u32, day as u32)
 }
 
-/// A small cache of derived signing keys, one per (date, region, service).
+/// A [`Signer`]'s caches, behind one lock: derived signing keys, one per (date, region,
+/// service), and the hash states of recent canonical-request starts.
 ///
 /// Deriving a key costs four HMACs; a signer reuses it for every call of the day.
 #[derive(Default)]
-struct SigningKeyCache {
-    entries: Mutex<Vec<CachedKey>>,
+struct SignerCache {
+    state: Mutex<CacheState>,
+}
+
+#[derive(Default)]
+struct CacheState {
+    keys: Vec<CachedKey>,
+    prefixes: Vec<CachedPrefix>,
+    /// The prefix slot to replace next when full.
+    next_prefix: usize,
 }
 
 struct CachedKey {
     date: String,
     region: String,
     service: String,
-    key: HmacSha256,
+    key: HmacKey,
+}
+
+/// The SHA-256 state after `bytes`, a whole number of blocks.
+struct CachedPrefix {
+    bytes: Vec<u8>,
+    state: State,
 }
 
 /// At most this many keys are kept (distinct region/service pairs of one day).
 const CACHE_CAPACITY: usize = 16;
+/// At most this many canonical-request starts are kept.
+const PREFIX_CAPACITY: usize = 16;
 
-impl SigningKeyCache {
-    /// The signing key of `secret` for the scope; the cache must only ever see one secret.
-    fn get(&self, secret: &str, date: &str, region: &str, service: &str) -> HmacSha256 {
-        let mut entries = match self.entries.lock() {
-            Ok(entries) => entries,
+impl SignerCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheState> {
+        match self.state.lock() {
+            Ok(state) => state,
             Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// The signing key of `secret` for the scope (the cache must only ever see one secret),
+    /// and the saved hash state after `prefix`, if any.
+    fn lookup(
+        &self,
+        secret: &str,
+        date: &str,
+        region: &str,
+        service: &str,
+        prefix: &[u8],
+    ) -> (HmacKey, Option<State>) {
+        let mut cache = self.lock();
+        let saved = if prefix.is_empty() {
+            None
+        } else {
+            cache
+                .prefixes
+                .iter()
+                .find(|saved| saved.bytes == prefix)
+                .map(|saved| saved.state)
         };
-        if let Some(entry) = entries
+        let cached = cache
+            .keys
             .iter()
             .find(|e| e.date == date && e.region == region && e.service == service)
-        {
-            return entry.key.clone();
+            .map(|entry| entry.key);
+        if let Some(key) = cached {
+            return (key, saved);
         }
         let key = signing_key(secret, date, region, service);
-        entries.retain(|entry| entry.date == date);
-        if entries.len() >= CACHE_CAPACITY {
-            entries.remove(0);
+        cache.keys.retain(|entry| entry.date == date);
+        if cache.keys.len() >= CACHE_CAPACITY {
+            cache.keys.remove(0);
         }
-        entries.push(CachedKey {
+        cache.keys.push(CachedKey {
             date: date.to_owned(),
             region: region.to_owned(),
             service: service.to_owned(),
-            key: key.clone(),
+            key,
         });
-        key
+        (key, saved)
+    }
+
+    /// Keeps the hash state after `prefix` (whole blocks).
+    fn save_prefix(&self, prefix: &[u8], state: State) {
+        let mut cache = self.lock();
+        if cache.prefixes.iter().any(|saved| saved.bytes == prefix) {
+            return;
+        }
+        let entry = CachedPrefix {
+            bytes: prefix.to_vec(),
+            state,
+        };
+        if cache.prefixes.len() < PREFIX_CAPACITY {
+            cache.prefixes.push(entry);
+        } else {
+            let slot = cache.next_prefix % PREFIX_CAPACITY;
+            cache.prefixes[slot] = entry;
+            cache.next_prefix = slot + 1;
+        }
     }
 }
 
-impl fmt::Debug for SigningKeyCache {
+impl fmt::Debug for SignerCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SigningKeyCache").finish_non_exhaustive()
+        f.debug_struct("SignerCache").finish_non_exhaustive()
     }
 }
 
@@ -926,7 +1081,7 @@ where
         });
     }
 
-    let content_sha256 = hex(&Sha256::digest(request.body));
+    let content_sha256 = hex(&sha256(request.body));
     if let Some(sent) = header("x-content-sha256") {
         if !sent.eq_ignore_ascii_case(&content_sha256) {
             return Err(VerifyError::BodyHashMismatch {
@@ -991,7 +1146,7 @@ where
         .map(|(name, value)| (*name, value.as_str()))
         .collect();
     let mut buf = String::with_capacity(capacity(request.method, path.len() * 3, &query, &signed));
-    let signed_headers = push_canonical_request(
+    let canonical = push_canonical_request(
         &mut buf,
         request.method,
         &path,
@@ -999,6 +1154,7 @@ where
         &signed,
         &content_sha256,
     );
+    let canonical_hash = sha256(buf.as_bytes());
     let scope = Scope {
         x_date: &x_date,
         date: parsed.date,
@@ -1007,10 +1163,10 @@ where
     };
     let expected = finish(
         buf,
-        signed_headers,
-        &signed,
+        canonical.signed_headers,
+        &canonical_hash,
         &scope,
-        key,
+        &key,
         parsed.access_key_id,
     );
     if !constant_time_eq(expected.signature().as_bytes(), parsed.signature.as_bytes()) {
@@ -1165,6 +1321,11 @@ mod tests {
             format_x_date(UNIX_EPOCH - Duration::from_secs(1)),
             "19691231T235959Z"
         );
+        // Year 10000: no longer 16 characters, but no panic either.
+        assert_eq!(
+            format_x_date(UNIX_EPOCH + Duration::from_secs(253_402_300_800)),
+            "100000101T000000Z"
+        );
     }
 
     #[test]
@@ -1305,20 +1466,47 @@ mod tests {
 
     #[test]
     fn cache_gives_the_same_key() {
-        let cache = SigningKeyCache::default();
+        let cache = SignerCache::default();
         let direct = signing_key("secret", "20240229", "cn-north-1", "rtc");
         for _ in 0..2 {
-            let cached = cache.get("secret", "20240229", "cn-north-1", "rtc");
-            assert_eq!(
-                cached.finalize().into_bytes(),
-                direct.clone().finalize().into_bytes()
-            );
+            let (cached, _) = cache.lookup("secret", "20240229", "cn-north-1", "rtc", b"");
+            assert!(cached == direct);
         }
-        let other = cache.get("secret", "20240301", "cn-north-1", "rtc");
-        assert_ne!(
-            other.finalize().into_bytes(),
-            direct.finalize().into_bytes()
+        let (other, _) = cache.lookup("secret", "20240301", "cn-north-1", "rtc", b"");
+        assert!(other != direct);
+    }
+
+    #[test]
+    fn saved_prefixes_give_the_same_signature() {
+        let credentials = Credentials::new("AKLTprefix", "secret").with_session_token("tok");
+        let signer = Signer::new(credentials.clone());
+        let query = "Action=StartWebcast&".repeat(8) + "Version=2023-11-01";
+        for round in 0..3 {
+            for (index, body) in [&b"{}"[..], b"{\"A\":1}", &[b'x'; 300]].iter().enumerate() {
+                let x_date = format!("2024022{index}T00000{round}Z");
+                let request = SigningRequest {
+                    method: "POST",
+                    host: "rtc.volcengineapi.com",
+                    path: "/",
+                    canonical_query: &query,
+                    headers: &[("Content-Type", "application/json"), ("X-Extra", "e")],
+                    body,
+                    x_date: &x_date,
+                };
+                let cached = signer.sign(&request, "cn-north-1", "rtc");
+                let direct = sign(&request, &credentials, "cn-north-1", "rtc");
+                assert!(cached == direct, "round {round}, body {index}");
+            }
+        }
+        let cache = signer.cache.lock();
+        assert!(
+            !cache.prefixes.is_empty(),
+            "the long constant start was saved"
         );
+        assert!(cache
+            .prefixes
+            .iter()
+            .all(|saved| saved.bytes.len() % BLOCK == 0));
     }
 
     #[test]

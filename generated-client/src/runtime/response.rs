@@ -1,0 +1,282 @@
+//! Decoding an answer: the `Result` of a success, else the error it describes.
+//!
+//! - A non-2xx status is a [`ServiceError`]: with the envelope's `Code`, `CodeN`, `Message`
+//!   and `RequestId` when the body is one, else with an excerpt of the body (an HTML page
+//!   from a gateway).
+//! - A 2xx answer carrying `ResponseMetadata.Error` is a [`ServiceError`] too.
+//! - A 2xx answer that is not an envelope whose `Result` fits the expected type (empty,
+//!   truncated, HTML, the wrong shape) is a [`DecodeError`] with an excerpt of the body and
+//!   its `Content-Type`. The body is decoded whatever its `Content-Type` says: a JSON envelope
+//!   mislabelled by a proxy still decodes.
+
+use std::borrow::Cow;
+
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::envelope::{Response, ResponseError, ResponseMetadata};
+
+use super::error::{body_excerpt, DecodeError, Error, ServiceError};
+
+/// One answer as received.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Answer<'a> {
+    pub(crate) status: u16,
+    pub(crate) content_type: Option<&'a str>,
+    pub(crate) body: &'a [u8],
+}
+
+/// A decoded success: the `Result` and the `RequestId`.
+pub(crate) struct Decoded<'a, Res> {
+    pub(crate) result: Res,
+    pub(crate) request_id: Option<Cow<'a, str>>,
+}
+
+/// What a success needs from the envelope: the metadata fields other than `RequestId` and
+/// `Error` are skipped rather than copied.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "Res: DeserializeOwned"))]
+struct Envelope<'a, Res> {
+    #[serde(rename = "ResponseMetadata", default, borrow)]
+    metadata: Metadata<'a>,
+    #[serde(rename = "Result", default = "none")]
+    result: Option<Res>,
+}
+
+#[derive(Deserialize, Default)]
+struct Metadata<'a> {
+    #[serde(rename = "RequestId", default, borrow)]
+    request_id: Option<Cow<'a, str>>,
+    #[serde(rename = "Error", default)]
+    error: Option<ResponseError>,
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+/// Decodes `answer` of a call to `action`.
+pub(crate) fn decode<'a, Res: DeserializeOwned>(
+    action: &'static str,
+    answer: Answer<'a>,
+) -> Result<Decoded<'a, Res>, Error> {
+    let body = answer.body;
+    let metadata_only = || {
+        serde_json::from_slice::<Response<IgnoredAny>>(body)
+            .ok()
+            .map(|response| response.response_metadata)
+    };
+    if !(200..300).contains(&answer.status) {
+        let metadata = metadata_only().unwrap_or_default();
+        return Err(service_error(action, answer.status, metadata, body));
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(decode_error(
+            action,
+            answer,
+            "the answer has an empty body".to_owned(),
+            None,
+        ));
+    }
+    match serde_json::from_slice::<Envelope<'a, Res>>(body) {
+        Ok(Envelope { metadata, result }) => {
+            if metadata.error.is_some() {
+                let metadata = ResponseMetadata {
+                    request_id: metadata.request_id.map(Cow::into_owned),
+                    error: metadata.error,
+                    ..ResponseMetadata::default()
+                };
+                return Err(service_error(action, answer.status, metadata, body));
+            }
+            let request_id = metadata.request_id;
+            match result {
+                Some(result) => Ok(Decoded { result, request_id }),
+                // No `Result`: fine if `Res` accepts null (`Value`, `Option`, `()`).
+                None => match serde_json::from_value(Value::Null) {
+                    Ok(result) => Ok(Decoded { result, request_id }),
+                    Err(error) => Err(decode_error(
+                        action,
+                        answer,
+                        format!("the answer has no Result ({error})"),
+                        request_id.map(Cow::into_owned),
+                    )),
+                },
+            }
+        }
+        Err(error) => match metadata_only() {
+            // An error envelope whose Result (if any) does not fit `Res`.
+            Some(metadata) if metadata.error.is_some() => {
+                Err(service_error(action, answer.status, metadata, body))
+            }
+            metadata => Err(decode_error(
+                action,
+                answer,
+                error.to_string(),
+                metadata.and_then(|metadata| metadata.request_id),
+            )),
+        },
+    }
+}
+
+fn service_error(
+    action: &'static str,
+    status: u16,
+    metadata: ResponseMetadata,
+    body: &[u8],
+) -> Error {
+    let (code, code_n, message) = match metadata.error {
+        Some(ResponseError {
+            code,
+            code_n,
+            message,
+        }) => (code, code_n, message.unwrap_or_default()),
+        None => {
+            let (excerpt, truncated) = body_excerpt(body);
+            let message = if truncated { excerpt + "…" } else { excerpt };
+            (None, None, message)
+        }
+    };
+    Error::from(ServiceError {
+        action,
+        status,
+        code,
+        code_n,
+        message,
+        request_id: metadata.request_id,
+    })
+}
+
+fn decode_error(
+    action: &'static str,
+    answer: Answer<'_>,
+    message: String,
+    request_id: Option<String>,
+) -> Error {
+    let (body_excerpt, truncated) = body_excerpt(answer.body);
+    Error::from(DecodeError {
+        action,
+        status: answer.status,
+        message,
+        body_excerpt,
+        truncated,
+        request_id,
+        content_type: answer.content_type.map(str::to_owned),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn decode<Res: DeserializeOwned>(
+        action: &'static str,
+        status: u16,
+        body: &[u8],
+    ) -> Result<Res, Error> {
+        super::decode(
+            action,
+            Answer {
+                status,
+                content_type: Some("application/json"),
+                body,
+            },
+        )
+        .map(|decoded| decoded.result)
+    }
+
+    #[test]
+    fn decode_outcomes() {
+        let ok: Value = decode(
+            "A",
+            200,
+            br#"{"ResponseMetadata":{"RequestId":"r1"},"Result":{"X":1}}"#,
+        )
+        .expect("ok");
+        assert_eq!(ok, json!({"X": 1}));
+
+        let none: Value = decode("A", 200, br#"{"ResponseMetadata":{}}"#).expect("null result");
+        assert_eq!(none, Value::Null);
+
+        #[derive(serde::Deserialize, Debug)]
+        struct Typed {
+            #[allow(dead_code)]
+            x: u32,
+        }
+        let error =
+            decode::<Typed>("A", 200, br#"{"ResponseMetadata":{"RequestId":"r2"}}"#).unwrap_err();
+        assert!(matches!(error, Error::Decode(_)), "{error}");
+        assert_eq!(error.request_id(), Some("r2"));
+
+        let error = decode::<Typed>(
+            "A",
+            200,
+            br#"{"ResponseMetadata":{"RequestId":"r3","Error":{"Code":"InvalidParameter","CodeN":100004,"Message":"m"}},"Result":{"unexpected":true}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(error.code(), Some("InvalidParameter"));
+        assert_eq!(error.code_n(), Some(100_004));
+        assert_eq!(error.request_id(), Some("r3"));
+        assert_eq!(error.status(), Some(200));
+
+        let error = decode::<Value>("A", 502, b"<html>Bad Gateway</html>").unwrap_err();
+        let service = error.service_error().expect("service error");
+        assert_eq!(service.status(), 502);
+        assert_eq!(service.code(), None);
+        assert_eq!(service.message(), "<html>Bad Gateway</html>");
+        assert!(error.is_retryable());
+
+        let error = decode::<Value>("A", 200, b"not json").unwrap_err();
+        assert!(matches!(error, Error::Decode(_)));
+        assert!(error.to_string().contains("not json"), "{error}");
+    }
+
+    #[test]
+    fn empty_and_mislabelled_bodies() {
+        let error = decode::<Value>("A", 200, b"").unwrap_err();
+        let Error::Decode(decode_error) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(decode_error.message(), "the answer has an empty body");
+
+        let html = super::decode::<Value>(
+            "A",
+            Answer {
+                status: 200,
+                content_type: Some("text/html"),
+                body: b"<html>maintenance</html>",
+            },
+        )
+        .err()
+        .expect("decode error");
+        assert!(
+            html.to_string()
+                .contains(r#"(Content-Type "text/html", not JSON)"#),
+            "{html}"
+        );
+
+        let mislabelled = super::decode::<Value>(
+            "A",
+            Answer {
+                status: 200,
+                content_type: Some("text/plain"),
+                body: br#"{"ResponseMetadata":{"RequestId":"r"},"Result":1}"#,
+            },
+        )
+        .expect("a JSON envelope decodes whatever its Content-Type");
+        assert_eq!(mislabelled.result, json!(1));
+        assert_eq!(mislabelled.request_id.as_deref(), Some("r"));
+
+        let escaped = super::decode::<Value>(
+            "A",
+            Answer {
+                status: 200,
+                content_type: None,
+                body: br#"{"ResponseMetadata":{"RequestId":"r\u0031"},"Result":null}"#,
+            },
+        )
+        .expect("an escaped RequestId decodes");
+        assert_eq!(escaped.request_id.as_deref(), Some("r1"));
+    }
+}

@@ -1,0 +1,96 @@
+//! One HTTP exchange: send a signed request, read the answer's head and at most
+//! `max_response_size` bytes of its body.
+
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+
+use super::retry::parse_retry_after;
+
+/// Default cap on an answer's body.
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 10 * 1024 * 1024;
+
+/// An answer as received.
+#[derive(Debug)]
+pub(crate) struct HttpAnswer {
+    pub(crate) status: u16,
+    pub(crate) content_type: Option<String>,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) body: Bytes,
+}
+
+/// Why an exchange failed.
+#[derive(Debug)]
+pub(crate) enum ExchangeError {
+    /// Connecting, sending or reading failed (or timed out).
+    Http(reqwest::Error),
+    /// The body is larger than the cap; reading stopped (the connection is not reused).
+    TooLarge {
+        status: u16,
+        content_length: Option<u64>,
+    },
+}
+
+impl From<reqwest::Error> for ExchangeError {
+    fn from(error: reqwest::Error) -> Self {
+        ExchangeError::Http(error)
+    }
+}
+
+/// Sends `request` and reads the answer, refusing bodies over `max_size` bytes.
+pub(crate) async fn exchange(
+    request: reqwest::RequestBuilder,
+    max_size: usize,
+) -> Result<HttpAnswer, ExchangeError> {
+    let mut response = request.send().await?;
+    let status = response.status().as_u16();
+    let headers = response.headers();
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|value: &reqwest::header::HeaderValue| value.to_str().ok())
+    };
+    let content_type = text(CONTENT_TYPE).map(str::to_owned);
+    let retry_after =
+        text(RETRY_AFTER).and_then(|value| parse_retry_after(value, SystemTime::now()));
+    let content_length = response.content_length();
+    let too_large = || ExchangeError::TooLarge {
+        status,
+        content_length,
+    };
+    if content_length.is_some_and(|length| length > max_size as u64) {
+        return Err(too_large());
+    }
+
+    // Usually the whole body is one chunk: keep it without copying.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    let mut size = 0usize;
+    while let Some(chunk) = response.chunk().await? {
+        size = size.saturating_add(chunk.len());
+        if size > max_size {
+            return Err(too_large());
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            None => joined.extend_from_slice(&chunk),
+            Some(previous) => {
+                let expected = content_length.map_or(0, |length| length as usize);
+                joined.reserve(expected.max(previous.len() + chunk.len()));
+                joined.extend_from_slice(&previous);
+                joined.extend_from_slice(&chunk);
+            }
+        }
+    }
+    let body = match first {
+        Some(only) => only,
+        None => Bytes::from(joined),
+    };
+    Ok(HttpAnswer {
+        status,
+        content_type,
+        retry_after,
+        body,
+    })
+}

@@ -1,0 +1,477 @@
+//! Fault injection against a loopback server: every broken or unfriendly answer ends in the
+//! exact error variant, after the exact number of attempts, without a panic.
+//!
+//! Back-off is tiny here (1–5 ms) so retries cost nothing; nothing asserts on elapsed time.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use volcengine_rtc::{
+    Client, ClientBuilder, Credentials, Error, HttpMethod, Operation, RateLimitConfig, RetryConfig,
+    TimeoutKind,
+};
+use volcgen_tests::server::{json_reply, raw_response, RawReply, Reply, TestServer};
+
+const ACCESS_KEY: &str = "AKLTfaultinjection";
+const SECRET_KEY: &str = "ZmF1bHQtaW5qZWN0aW9uLXNlY3JldA==";
+
+static SEND_MESSAGE: Operation = Operation {
+    action: "SendMessage",
+    version: "2020-12-01",
+    method: HttpMethod::Post,
+    host: "rtc.volcengineapi.com",
+    service: "rtc",
+    region: "cn-north-1",
+    query_fields: &[],
+    qps_limit: Some(100),
+};
+
+/// Three attempts with 1–5 ms back-off, no rate limit, generous timeouts.
+fn builder(server: &TestServer) -> ClientBuilder {
+    Client::builder()
+        .credentials(Credentials::new(ACCESS_KEY, SECRET_KEY))
+        .endpoint(server.url())
+        .retry(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_base_delay(Duration::from_millis(1))
+                .with_max_delay(Duration::from_millis(5)),
+        )
+        .rate_limit(RateLimitConfig::disabled())
+        .timeout(Duration::from_secs(20))
+        .attempt_timeout(Duration::from_secs(10))
+}
+
+/// Runs one call in its own task, so a panic anywhere in the client would surface here as
+/// a failed join rather than pass unnoticed.
+async fn call(client: &Client) -> Result<Value, Error> {
+    let client = client.clone();
+    let task = tokio::spawn(async move {
+        client
+            .send::<_, Value>(&SEND_MESSAGE, &json!({"AppId": "app", "Content": "hi"}))
+            .await
+    });
+    match task.await {
+        Ok(result) => result,
+        Err(join_error) => panic!("the call panicked: {join_error}"),
+    }
+}
+
+fn ok_envelope() -> Value {
+    json!({
+        "ResponseMetadata": {"RequestId": "r-ok", "Action": "SendMessage", "Version": "2020-12-01"},
+        "Result": {"MessageId": 7}
+    })
+}
+
+/// Answers `first` to the first `n` requests, then `then`.
+fn sequence(n: usize, first: Reply, then: Reply) -> impl Fn() -> Reply + Send + Sync {
+    let seen = Arc::new(AtomicUsize::new(0));
+    move || {
+        if seen.fetch_add(1, Ordering::SeqCst) < n {
+            first.clone()
+        } else {
+            then.clone()
+        }
+    }
+}
+
+#[tokio::test]
+async fn signature_does_not_match_is_a_service_error_and_not_retried() {
+    let server = TestServer::start(|request| match request.verify_signature(SECRET_KEY) {
+        Ok(()) => json_reply(200, &ok_envelope()),
+        Err(reason) => json_reply(
+            401,
+            &json!({"ResponseMetadata": {"RequestId": "r-401", "Error": {
+                "Code": "SignatureDoesNotMatch", "CodeN": 100010, "Message": reason}}}),
+        ),
+    })
+    .await;
+    let client = builder(&server)
+        .credentials(Credentials::new(ACCESS_KEY, "not-the-secret"))
+        .build()
+        .expect("client");
+    let error = call(&client).await.expect_err("401");
+    let Error::Service(service) = &error else {
+        panic!("expected a service error, got {error:?}");
+    };
+    assert_eq!(service.status(), 401);
+    assert_eq!(service.code(), Some("SignatureDoesNotMatch"));
+    assert_eq!(service.code_n(), Some(100_010));
+    assert_eq!(service.request_id(), Some("r-401"));
+    assert!(!error.is_retryable());
+    assert_eq!(server.request_count(), 1, "a client error is never retried");
+    assert!(!format!("{error} {error:?}").contains("not-the-secret"));
+}
+
+#[tokio::test]
+async fn throttled_429_then_success() {
+    let answers = sequence(
+        1,
+        (
+            429,
+            vec![
+                ("Content-Type".into(), "application/json".into()),
+                ("Retry-After".into(), "0".into()),
+            ],
+            json!({"ResponseMetadata": {"Error": {"Code": "FlowLimitExceeded", "Message": "slow down"}}})
+                .to_string()
+                .into_bytes(),
+        ),
+        json_reply(200, &ok_envelope()),
+    );
+    let server = TestServer::start(move |_| answers()).await;
+    let client = builder(&server).build().expect("client");
+    let result = call(&client).await.expect("the retry succeeds");
+    assert_eq!(result, json!({"MessageId": 7}));
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn retry_after_beyond_the_max_delay_ends_the_retries() {
+    let server = TestServer::start(|_| {
+        (
+            429,
+            vec![("Retry-After".into(), "120".into())],
+            b"{}".to_vec(),
+        )
+    })
+    .await;
+    let client = builder(&server).build().expect("client");
+    let error = call(&client).await.expect_err("429");
+    let Error::Service(service) = &error else {
+        panic!("expected a service error, got {error:?}");
+    };
+    assert_eq!(service.status(), 429);
+    assert!(error.is_retryable(), "worth trying again later");
+    assert_eq!(server.request_count(), 1, "the client will not wait 120 s");
+}
+
+#[tokio::test]
+async fn internal_error_500_then_success() {
+    let answers = sequence(
+        1,
+        json_reply(
+            500,
+            &json!({"ResponseMetadata": {"Error": {"Code": "InternalError", "Message": "oops"}}}),
+        ),
+        json_reply(200, &ok_envelope()),
+    );
+    let server = TestServer::start(move |_| answers()).await;
+    let client = builder(&server).build().expect("client");
+    assert_eq!(
+        call(&client).await.expect("the retry succeeds"),
+        json!({"MessageId": 7})
+    );
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn bad_gateway_502_with_html_is_retried_then_reported() {
+    let server = TestServer::start(|_| {
+        (
+            502,
+            vec![("Content-Type".into(), "text/html".into())],
+            b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec(),
+        )
+    })
+    .await;
+    let client = builder(&server).build().expect("client");
+    let error = call(&client).await.expect_err("502");
+    let Error::Service(service) = &error else {
+        panic!("expected a service error, got {error:?}");
+    };
+    assert_eq!(service.status(), 502);
+    assert_eq!(service.code(), None);
+    assert!(service.message().contains("502 Bad Gateway"), "{error}");
+    assert_eq!(server.request_count(), 3, "every attempt used");
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_decode_error() {
+    let server = TestServer::start(|_| {
+        (
+            200,
+            vec![("Content-Type".into(), "application/json".into())],
+            br#"{"ResponseMetadata":{"RequestId":"r-trunc"},"Result":{"MessageI"#.to_vec(),
+        )
+    })
+    .await;
+    let client = builder(&server).build().expect("client");
+    let error = call(&client).await.expect_err("truncated");
+    let Error::Decode(decode) = &error else {
+        panic!("expected a decode error, got {error:?}");
+    };
+    assert_eq!(decode.status(), 200);
+    assert!(decode.message().contains("EOF"), "{error}");
+    assert!(decode.body_excerpt().ends_with("MessageI"), "{error}");
+    assert_eq!(server.request_count(), 1, "a broken answer is not retried");
+}
+
+#[tokio::test]
+async fn empty_body_is_a_decode_error() {
+    let server = TestServer::start(|_| {
+        (
+            200,
+            vec![("Content-Type".into(), "application/json".into())],
+            Vec::new(),
+        )
+    })
+    .await;
+    let client = builder(&server).build().expect("client");
+    let error = call(&client).await.expect_err("empty");
+    let Error::Decode(decode) = &error else {
+        panic!("expected a decode error, got {error:?}");
+    };
+    assert_eq!(decode.message(), "the answer has an empty body");
+    assert_eq!(decode.body_excerpt(), "");
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn non_json_content_type_is_a_decode_error_naming_it() {
+    let server = TestServer::start(|_| {
+        (
+            200,
+            vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
+            b"<html>Service under maintenance</html>".to_vec(),
+        )
+    })
+    .await;
+    let client = builder(&server).build().expect("client");
+    let error = call(&client).await.expect_err("html");
+    let Error::Decode(decode) = &error else {
+        panic!("expected a decode error, got {error:?}");
+    };
+    assert_eq!(decode.content_type(), Some("text/html; charset=utf-8"));
+    assert!(decode.body_excerpt().contains("maintenance"));
+    assert!(error.to_string().contains("not JSON"), "{error}");
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn a_json_envelope_under_a_wrong_content_type_still_decodes() {
+    let server = TestServer::start(|_| {
+        (
+            200,
+            vec![("Content-Type".into(), "text/plain".into())],
+            ok_envelope().to_string().into_bytes(),
+        )
+    })
+    .await;
+    let client = builder(&server).build().expect("client");
+    assert_eq!(
+        call(&client).await.expect("decodes"),
+        json!({"MessageId": 7})
+    );
+}
+
+#[tokio::test]
+async fn body_over_the_size_cap_is_refused() {
+    let big = json!({"ResponseMetadata": {}, "Result": "x".repeat(4096)}).to_string();
+    let length = big.len();
+    let server = TestServer::start(move |_| {
+        json_reply(200, &serde_json::from_str(&big).unwrap_or(Value::Null))
+    })
+    .await;
+    let client = builder(&server)
+        .max_response_size(1024)
+        .build()
+        .expect("client");
+    let error = call(&client).await.expect_err("too large");
+    let Error::ResponseTooLarge(too_large) = &error else {
+        panic!("expected a response-too-large error, got {error:?}");
+    };
+    assert_eq!(too_large.limit(), 1024);
+    assert_eq!(too_large.status(), 200);
+    assert_eq!(too_large.content_length(), Some(length as u64));
+    assert!(!error.is_retryable());
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn chunked_body_over_the_size_cap_is_refused_while_streaming() {
+    // No Content-Length: the cap is enforced as the chunks arrive.
+    let server = TestServer::start_raw(|_| {
+        let chunk = "x".repeat(512);
+        let mut bytes = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        for _ in 0..8 {
+            bytes.extend_from_slice(format!("200\r\n{chunk}\r\n").as_bytes());
+        }
+        bytes.extend_from_slice(b"0\r\n\r\n");
+        RawReply::Bytes(bytes)
+    })
+    .await;
+    let client = builder(&server)
+        .max_response_size(1024)
+        .build()
+        .expect("client");
+    let error = call(&client).await.expect_err("too large");
+    let Error::ResponseTooLarge(too_large) = &error else {
+        panic!("expected a response-too-large error, got {error:?}");
+    };
+    assert_eq!(too_large.content_length(), None);
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn answer_slower_than_the_attempt_timeout() {
+    let server = TestServer::start_raw(|_| {
+        // Far beyond the attempt timeout; the server task is dropped with the server.
+        RawReply::Delayed(Duration::from_secs(60), json_reply(200, &ok_envelope()))
+    })
+    .await;
+    let client = builder(&server)
+        .retry(
+            RetryConfig::standard()
+                .with_max_attempts(2)
+                .with_base_delay(Duration::from_millis(1))
+                .with_max_delay(Duration::from_millis(5)),
+        )
+        .attempt_timeout(Duration::from_millis(100))
+        .build()
+        .expect("client");
+    let error = call(&client).await.expect_err("timeout");
+    let Error::Timeout(timeout) = &error else {
+        panic!("expected a timeout, got {error:?}");
+    };
+    assert_eq!(timeout.kind(), TimeoutKind::Attempt);
+    assert_eq!(timeout.limit(), Duration::from_millis(100));
+    assert!(error.is_timeout() && error.is_retryable());
+    assert_eq!(server.request_count(), 2, "a timed-out attempt is retried");
+}
+
+#[tokio::test]
+async fn answer_slower_than_the_call_timeout() {
+    let server = TestServer::start_raw(|_| {
+        RawReply::Delayed(Duration::from_secs(60), json_reply(200, &ok_envelope()))
+    })
+    .await;
+    let client = builder(&server)
+        .timeout(Duration::from_millis(150))
+        .build()
+        .expect("client");
+    let error = call(&client).await.expect_err("timeout");
+    let Error::Timeout(timeout) = &error else {
+        panic!("expected a timeout, got {error:?}");
+    };
+    assert_eq!(timeout.kind(), TimeoutKind::Call);
+    assert_eq!(timeout.limit(), Duration::from_millis(150));
+    assert_eq!(server.request_count(), 1, "no time left to retry");
+}
+
+#[tokio::test]
+async fn connection_closed_in_the_middle_of_the_body() {
+    let server = TestServer::start_raw(|_| {
+        let body = ok_envelope().to_string();
+        // Announce the whole body, send a third of it, close.
+        RawReply::Bytes(raw_response(
+            200,
+            "application/json",
+            body.len(),
+            &body.as_bytes()[..body.len() / 3],
+        ))
+    })
+    .await;
+    let client = builder(&server).build().expect("client");
+    let error = call(&client).await.expect_err("closed");
+    let Error::Transport(transport) = &error else {
+        panic!("expected a transport error, got {error:?}");
+    };
+    assert!(transport.is_body(), "{error}");
+    assert!(error.is_retryable());
+    assert_eq!(server.request_count(), 3, "a broken connection is retried");
+}
+
+#[tokio::test]
+async fn connection_closed_without_an_answer() {
+    let server = TestServer::start_raw(|_| RawReply::Close).await;
+    let client = builder(&server).build().expect("client");
+    let error = call(&client).await.expect_err("closed");
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(error.is_retryable());
+    assert_eq!(server.request_count(), 3);
+}
+
+#[tokio::test]
+async fn error_inside_a_200_answer_is_a_service_error() {
+    let server = TestServer::start(|_| {
+        json_reply(
+            200,
+            &json!({"ResponseMetadata": {"RequestId": "r-200", "Action": "SendMessage", "Error": {
+                "Code": "InvalidParameter", "CodeN": 100004, "Message": "AppId is invalid"}}}),
+        )
+    })
+    .await;
+    let client = builder(&server).build().expect("client");
+    let error = call(&client).await.expect_err("error envelope");
+    let Error::Service(service) = &error else {
+        panic!("expected a service error, got {error:?}");
+    };
+    assert_eq!(service.status(), 200);
+    assert_eq!(service.code(), Some("InvalidParameter"));
+    assert_eq!(
+        error.to_string(),
+        "SendMessage failed: InvalidParameter (CodeN 100004): AppId is invalid \
+         (request id r-200, HTTP 200)"
+    );
+    assert_eq!(server.request_count(), 1, "a client error is never retried");
+}
+
+#[tokio::test]
+async fn throttling_code_inside_a_200_answer_is_retried() {
+    let answers = sequence(
+        2,
+        json_reply(
+            200,
+            &json!({"ResponseMetadata": {"Error": {"Code": "AccountFlowLimitExceeded", "Message": "busy"}}}),
+        ),
+        json_reply(200, &ok_envelope()),
+    );
+    let server = TestServer::start(move |_| answers()).await;
+    let client = builder(&server).build().expect("client");
+    assert_eq!(
+        call(&client).await.expect("third attempt"),
+        json!({"MessageId": 7})
+    );
+    assert_eq!(server.request_count(), 3);
+}
+
+#[tokio::test]
+async fn retries_switched_off_make_one_attempt() {
+    let server = TestServer::start(|_| json_reply(503, &json!({}))).await;
+    let client = builder(&server).build().expect("client");
+    let error = call(&client.with_retry(RetryConfig::disabled()))
+        .await
+        .expect_err("503");
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(server.request_count(), 1);
+    // The original client still retries.
+    let _ = call(&client).await;
+    assert_eq!(server.request_count(), 4);
+}
+
+#[tokio::test]
+async fn retried_attempts_are_signed_afresh_and_identical() {
+    let answers = sequence(
+        2,
+        json_reply(503, &json!({})),
+        json_reply(200, &ok_envelope()),
+    );
+    let server = TestServer::start(move |request| match request.verify_signature(SECRET_KEY) {
+        Ok(()) => answers(),
+        Err(reason) => json_reply(401, &json!({"reason": reason})),
+    })
+    .await;
+    let client = builder(&server).build().expect("client");
+    call(&client).await.expect("third attempt");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    for request in &requests {
+        assert_eq!(request.body, requests[0].body);
+        assert_eq!(request.query, requests[0].query);
+        assert_eq!(request.verify_signature(SECRET_KEY), Ok(()));
+    }
+}

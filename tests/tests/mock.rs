@@ -1,0 +1,180 @@
+//! The consumer-facing mock (`volcengine_rtc::test_util::MockServer`): documented examples by
+//! default, test-set answers, signature checks, recorded requests, async and blocking clients.
+
+use serde_json::{json, Value};
+use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, GetAppTokenResult, OPERATION};
+use volcengine_rtc::api::RESPONSE_EXAMPLES;
+use volcengine_rtc::test_util::{MockAnswer, MockServer};
+use volcengine_rtc::{Credentials, Error, RetryConfig};
+use volcgen_tests::{committed_ir, request_example};
+
+fn token_request() -> GetAppTokenRequest {
+    GetAppTokenRequest {
+        app_id: 123456,
+        user_id: 10001,
+        expire_time: 1_700_000_000_000,
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn every_action_answers_its_documented_example() {
+    assert!(!RESPONSE_EXAMPLES.is_empty());
+    let mock = MockServer::start().expect("mock");
+    let client = mock.client().expect("client");
+    for (operation, example) in RESPONSE_EXAMPLES {
+        let example: Value = serde_json::from_str(example).expect("examples are JSON");
+        let result: Value = client
+            .send(operation, &json!({}))
+            .await
+            .unwrap_or_else(|error| panic!("{}: {error}", operation.action));
+        assert_eq!(result, example["Result"], "{}", operation.action);
+    }
+    assert_eq!(mock.requests().len(), RESPONSE_EXAMPLES.len());
+}
+
+#[tokio::test]
+async fn typed_calls_decode_the_documented_examples() {
+    let mock = MockServer::start().expect("mock");
+    let client = mock.client().expect("client");
+    let mut called = 0;
+    for page in committed_ir() {
+        let Some(request) = request_example(&page) else {
+            continue;
+        };
+        if page.examples.response.is_none() {
+            continue;
+        }
+        client
+            .invoke_json(&page.action, Some(&page.version), request)
+            .await
+            .unwrap_or_else(|error| panic!("{}: {error}", page.source.path));
+        called += 1;
+    }
+    assert!(called > 0);
+}
+
+#[tokio::test]
+async fn answers_set_by_the_test_come_first() {
+    let mock = MockServer::start().expect("mock");
+    let client = mock.client().expect("client");
+    let documented = client
+        .get_app_token(&token_request())
+        .await
+        .expect("example");
+    assert_eq!(
+        documented.token.as_deref(),
+        Some("001123456aBcDeFgHiJkLmNoPqRsTuVwXyZ")
+    );
+
+    mock.set_result(
+        &OPERATION,
+        &GetAppTokenResult {
+            token: Some("test-token".into()),
+            ..Default::default()
+        },
+    );
+    let set = client.get_app_token(&token_request()).await.expect("set");
+    assert_eq!(set.token.as_deref(), Some("test-token"));
+
+    mock.set_answer(
+        &OPERATION,
+        MockAnswer::error(200, "InvalidParameter", "AppId is invalid"),
+    );
+    let error = client
+        .get_app_token(&token_request())
+        .await
+        .expect_err("set error");
+    assert_eq!(error.code(), Some("InvalidParameter"));
+    assert_eq!(error.status(), Some(200));
+
+    mock.reset(&OPERATION);
+    let back = client
+        .get_app_token(&token_request())
+        .await
+        .expect("example");
+    assert_eq!(back, documented);
+
+    let sent = mock.requests_for(&OPERATION);
+    assert_eq!(sent.len(), 4);
+    let body = sent[0].body_json().expect("JSON body");
+    assert_eq!(body["AppId"], 123456);
+    assert_eq!(body["UserId"], 10001);
+    assert_eq!(sent[0].method, "POST");
+    assert_eq!(sent[0].query_values("Action"), ["GetAppToken"]);
+    assert!(
+        sent[0]
+            .headers
+            .iter()
+            .all(|(name, _)| name != "authorization"),
+        "no signature in the record"
+    );
+}
+
+#[tokio::test]
+async fn queued_answers_exercise_the_callers_retries() {
+    let mock = MockServer::start().expect("mock");
+    mock.push_answer(
+        &OPERATION,
+        MockAnswer::error(429, "FlowLimitExceeded", "slow down").with_header("Retry-After", "0"),
+    );
+    mock.push_answer(&OPERATION, MockAnswer::raw(503, "text/plain", "busy"));
+    let client = mock
+        .client_builder()
+        .retry(RetryConfig::standard().with_base_delay(std::time::Duration::from_millis(1)))
+        .build()
+        .expect("client");
+    let token = client.get_app_token(&token_request()).await.expect("third");
+    assert!(token.token.is_some());
+    assert_eq!(mock.requests_for(&OPERATION).len(), 3);
+    assert_eq!(mock.served(), 3);
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_rejected_like_the_service_would() {
+    let mock = MockServer::start().expect("mock");
+    let client = mock
+        .client_builder()
+        .credentials(Credentials::new("AKLTmockserver", "wrong"))
+        .build()
+        .expect("client");
+    let error = client
+        .get_app_token(&token_request())
+        .await
+        .expect_err("bad signature");
+    assert_eq!(error.code(), Some("SignatureDoesNotMatch"));
+    assert_eq!(error.status(), Some(401));
+
+    mock.verify_signatures(false);
+    assert!(client.get_app_token(&token_request()).await.is_ok());
+}
+
+#[tokio::test]
+async fn an_action_without_an_answer_is_a_404() {
+    static UNKNOWN: volcengine_rtc::Operation = volcengine_rtc::Operation {
+        action: "NoSuchAction",
+        ..OPERATION
+    };
+    let mock = MockServer::start().expect("mock");
+    let error = mock
+        .client()
+        .expect("client")
+        .send::<_, Value>(&UNKNOWN, &json!({}))
+        .await
+        .expect_err("404");
+    let Error::Service(service) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(service.status(), 404);
+    assert_eq!(service.code(), Some("InvalidActionOrVersion"));
+    assert!(service.message().contains("NoSuchAction"));
+}
+
+#[test]
+fn the_mock_serves_blocking_clients() {
+    let mock = MockServer::start().expect("mock");
+    let client = mock.client_builder().build_blocking().expect("client");
+    let request = token_request();
+    let token = client.call(|c| c.get_app_token(&request)).expect("call");
+    assert!(token.token.is_some());
+}

@@ -1,0 +1,88 @@
+//! The client-side rate limit: the documented per-Action limits are what the client enforces,
+//! clones share the buckets, and it can be tuned or switched off. (The bucket arithmetic itself
+//! is unit-tested with fixed instants in `runtime::rate_limit`.)
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use volcengine_rtc::api::OPERATIONS;
+use volcengine_rtc::{
+    Client, Credentials, Error, HttpMethod, Operation, RateLimitConfig, RetryConfig, TimeoutKind,
+};
+use volcgen_tests::server::{json_reply, TestServer};
+
+fn builder() -> volcengine_rtc::ClientBuilder {
+    Client::builder().credentials(Credentials::new("AKLTratelimit", "c2VjcmV0"))
+}
+
+#[test]
+fn the_documented_limits_are_enforced_by_default() {
+    let client = builder().build().expect("client");
+    let limited = OPERATIONS
+        .iter()
+        .filter(|op| op.qps_limit.is_some())
+        .count();
+    assert!(limited > 0, "the docs state QPS limits");
+    for operation in OPERATIONS {
+        assert_eq!(
+            client.rate_limit_config().qps_for(operation),
+            operation.qps_limit,
+            "{}",
+            operation.action
+        );
+    }
+    let off = builder()
+        .rate_limit(RateLimitConfig::disabled())
+        .build()
+        .expect("client");
+    assert!(OPERATIONS
+        .iter()
+        .all(|operation| off.rate_limit_config().qps_for(operation).is_none()));
+}
+
+static ONE_PER_SECOND: Operation = Operation {
+    action: "ListUserInfo",
+    version: "2023-11-01",
+    method: HttpMethod::Get,
+    host: "rtc.volcengineapi.com",
+    service: "rtc",
+    region: "cn-north-1",
+    query_fields: &[],
+    qps_limit: Some(1),
+};
+
+/// A call whose token would come after its deadline fails at once, without a request; clones
+/// share the bucket. (The second call's token is about a second away. Should a stalled machine
+/// put more than 0.9 s between the calls, a token is legitimately there; the test then only
+/// checks that nothing broke, so it never depends on the machine's speed.)
+#[tokio::test]
+async fn a_token_beyond_the_deadline_fails_fast_without_sending() {
+    let server =
+        TestServer::start(|_| json_reply(200, &json!({"ResponseMetadata": {}, "Result": {}})))
+            .await;
+    let client = builder()
+        .endpoint(server.url())
+        .retry(RetryConfig::disabled())
+        .timeout(Duration::from_millis(100))
+        .build()
+        .expect("client");
+    let start = std::time::Instant::now();
+    client
+        .send::<_, Value>(&ONE_PER_SECOND, &json!({}))
+        .await
+        .expect("first call has its token");
+    let second = client
+        .clone()
+        .send::<_, Value>(&ONE_PER_SECOND, &json!({}))
+        .await;
+    if second.is_ok() && start.elapsed() >= Duration::from_millis(900) {
+        eprintln!("the machine stalled for a second between two calls; the bucket refilled");
+        return;
+    }
+    let error = second.expect_err("no token within 100 ms");
+    let Error::Timeout(timeout) = &error else {
+        panic!("expected a timeout, got {error:?}");
+    };
+    assert_eq!(timeout.kind(), TimeoutKind::Call);
+    assert_eq!(server.request_count(), 1, "the second call never left");
+}
