@@ -228,9 +228,68 @@ impl Cache {
     }
 }
 
-/// [`build`], generating only the code files whose inputs changed since the last run.
+/// What the outputs depend on besides the pages: this parser and that generator.
+fn tool_fingerprint() -> u64 {
+    let parser = [
+        include_str!("parser/mod.rs"),
+        include_str!("parser/table.rs"),
+        include_str!("parser/types.rs"),
+        include_str!("parser/json.rs"),
+        include_str!("parser/values.rs"),
+        include_str!("overrides.rs"),
+    ];
+    parser.iter().fold(codegen::fingerprint(), |h, p| {
+        codegen::fnv1a(h, p.as_bytes())
+    })
+}
+
+/// Key of the whole build: the tools, every page (name and text) and the overrides.
+fn build_key(root: &Path, docs: &[(String, String)]) -> u64 {
+    let overrides = fs::read(root.join(OVERRIDES_FILE)).unwrap_or_default();
+    let mut key = codegen::fnv1a(codegen::hash(&tool_fingerprint().to_le_bytes()), &overrides);
+    for (path, text) in docs {
+        key = codegen::fnv1a(key, path.as_bytes());
+        key = codegen::fnv1a(key, &(text.len() as u64).to_le_bytes());
+        key = codegen::fnv1a(key, text.as_bytes());
+    }
+    key
+}
+
+const BUILD_ENTRY: &str = "@build";
+
+/// The outputs of the last build, if nothing it depended on changed and every file on disk is
+/// still what it wrote.
+fn unchanged_build(root: &Path, cache: &Cache, key: u64) -> Option<Vec<GeneratedFile>> {
+    if cache.entries.get(BUILD_ENTRY)?.0 != key {
+        return None;
+    }
+    let files: Vec<(&String, u64)> = cache
+        .entries
+        .iter()
+        .filter(|(path, _)| path.as_str() != BUILD_ENTRY)
+        .map(|(path, (_, output))| (path, *output))
+        .collect();
+    let outputs: Option<Vec<GeneratedFile>> = par_map(&files, |(path, output)| {
+        let contents = fs::read_to_string(root.join(path)).ok()?;
+        (codegen::hash(contents.as_bytes()) == *output).then(|| GeneratedFile {
+            path: (*path).clone(),
+            contents,
+        })
+    })
+    .into_iter()
+    .collect();
+    outputs.filter(|o| !o.is_empty())
+}
+
+/// [`build`], generating only the code files whose inputs changed since the last run, and
+/// nothing at all when no page, override or tool changed.
 pub fn build_incremental(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
     let docs = read_docs(root)?;
+    let key = build_key(root, &docs);
+    let mut cache = Cache::load(root);
+    if let Some(outputs) = unchanged_build(root, &cache, key) {
+        return Ok(outputs);
+    }
     let overrides = read_overrides(root)?;
     let mut pages = parse_all(&docs)?;
     apply_overrides(&mut pages, &overrides)?;
@@ -240,7 +299,6 @@ pub fn build_incremental(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
         .zip(&ir)
         .map(|(p, y)| ((p.action.as_str(), p.version.as_str()), y.as_str()))
         .collect();
-    let mut cache = Cache::load(root);
     let fingerprint = codegen::fingerprint().to_le_bytes();
     let keys = std::sync::Mutex::new(std::collections::BTreeMap::new());
     let reuse = |file: &str, sources: &[&Page]| -> Option<String> {
@@ -265,15 +323,18 @@ pub fn build_incremental(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
     };
     let outputs = build_outputs_reusing(&pages, &ir, &reuse)?;
     let keys = keys.into_inner().unwrap_or_else(|e| e.into_inner());
+    // IR files have no key of their own: the build key vouches for them.
     cache.entries = outputs
         .iter()
-        .filter_map(|f| {
-            Some((
+        .map(|f| {
+            let file_key = keys.get(&f.path).copied().unwrap_or(key);
+            (
                 f.path.clone(),
-                (*keys.get(&f.path)?, codegen::hash(f.contents.as_bytes())),
-            ))
+                (file_key, codegen::hash(f.contents.as_bytes())),
+            )
         })
         .collect();
+    cache.entries.insert(BUILD_ENTRY.to_owned(), (key, 0));
     cache.save();
     Ok(outputs)
 }

@@ -356,5 +356,24 @@ fn nothing_is_written_when_any_page_fails() {
     .unwrap();
     assert!(xtask::regen::regen(&root).is_err());
     assert_eq!(std::fs::read_to_string(&ir).unwrap(), before);
+
+    // The build cache never hides a hand edit: `check` still sees it, `regen` repairs it.
+    std::fs::write(root.join("spec/docs/DoThing.md"), GOOD).unwrap();
+    assert!(xtask::regen::check(&root).unwrap().is_empty());
+    let code = root.join("generated-client/src/generated/do_thing.rs");
+    let generated = std::fs::read_to_string(&code).unwrap();
+    std::fs::write(&code, generated.replace("pub app_id", "pub edited_app_id")).unwrap();
+    let stale = xtask::regen::check(&root).unwrap();
+    assert_eq!(stale.len(), 1, "{stale:?}");
+    assert!(
+        stale[0]
+            .diff
+            .lines()
+            .any(|l| l.starts_with('-') && l.contains("pub edited_app_id")),
+        "{}",
+        stale[0].diff
+    );
+    xtask::regen::regen(&root).unwrap();
+    assert_eq!(std::fs::read_to_string(&code).unwrap(), generated);
     let _ = std::fs::remove_dir_all(&root);
 }
