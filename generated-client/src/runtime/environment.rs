@@ -17,10 +17,10 @@ use std::sync::Arc;
 /// ```
 /// use volcengine_rtc::Environment;
 ///
-/// let env = Environment::from_vars([("VOLC_ACCESSKEY", "AKLTexample")]).with_home("/tmp/nowhere");
+/// let env = Environment::from_vars([("VOLC_ACCESSKEY", "AKLTexample")]).with_home("/home/example");
 /// assert_eq!(env.var("VOLC_ACCESSKEY").as_deref(), Some("AKLTexample"));
 /// assert_eq!(env.var("HOME"), None);
-/// assert_eq!(env.home_dir(), Some("/tmp/nowhere".into()));
+/// assert_eq!(env.home_dir(), Some("/home/example".into()));
 /// ```
 #[derive(Clone, Default)]
 pub struct Environment {
