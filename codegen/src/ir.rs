@@ -345,8 +345,7 @@ pub const IR_HEADER: &str =
 impl Page {
     /// The IR as YAML, with the generated-file header.
     pub fn to_yaml(&self) -> std::string::String {
-        let body = serde_yaml::to_string(self).expect("IR types always serialize");
-        format!("{IR_HEADER}{body}")
+        format!("{IR_HEADER}{}", crate::yaml::page_to_yaml(self))
     }
 
     /// Reads an IR file.

@@ -7,6 +7,7 @@
 pub mod emit;
 pub mod ir;
 pub mod naming;
+mod yaml;
 
 pub use emit::{
     generate, generate_reusing, generate_with_threads, CodegenError, GeneratedFile, GENERATED_DIR,
@@ -21,6 +22,7 @@ pub fn fingerprint() -> u64 {
         include_str!("emit.rs"),
         include_str!("ir.rs"),
         include_str!("naming.rs"),
+        include_str!("yaml.rs"),
         include_str!("../../Cargo.lock"),
     ];
     parts.iter().fold(FNV_OFFSET, |h, p| fnv1a(h, p.as_bytes()))
