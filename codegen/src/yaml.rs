@@ -130,7 +130,9 @@ impl Writer {
     }
 
     fn indent(&mut self, n: usize) {
-        self.out.extend(std::iter::repeat_n(' ', n));
+        for _ in 0..n {
+            self.out.push(' ');
+        }
     }
 
     /// `key:` at `indent`; the value follows.
