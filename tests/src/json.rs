@@ -1,9 +1,9 @@
 //! JSON helpers for the golden tests: exact numeric comparison, removing reported paths, and
 //! reading a GET example's query string as typed JSON.
 
-use crate::server::percent_decode;
 use codegen::ir::{Page, TypeRef};
 use serde_json::{Map, Number, Value};
+use volcengine_rtc::runtime::signing::decode_query;
 
 /// The first difference between two JSON values, as `path: expected … found …`, or `None`.
 /// Numbers compare by value, exactly: `1` equals `1.0`, and 64-bit integers are never rounded.
@@ -109,14 +109,7 @@ pub fn query_pairs(url_or_query: &str) -> Vec<(String, String)> {
     let query = url_or_query
         .split_once('?')
         .map_or(url_or_query, |(_, q)| q);
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
+    decode_query(query)
 }
 
 /// A GET example's query string as the JSON object the request type reads, typed by the IR.

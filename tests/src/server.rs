@@ -33,7 +33,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
-use volcengine_rtc::runtime::signing::{verify, WireRequest};
+use volcengine_rtc::runtime::signing::{decode_query, verify, WireRequest};
 
 /// What a handler answers: status, headers (without `Content-Length`, which the server adds),
 /// body.
@@ -72,14 +72,7 @@ impl ReceivedRequest {
 
     /// The query pairs, percent-decoded (`+` stays `+`), in wire order.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
-        self.query
-            .split('&')
-            .filter(|pair| !pair.is_empty())
-            .map(|pair| {
-                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                (percent_decode(key), percent_decode(value))
-            })
-            .collect()
+        decode_query(&self.query)
     }
 
     /// Every value of query key `key`, decoded, in wire order.
@@ -115,27 +108,6 @@ impl ReceivedRequest {
             .map(|_| ())
             .map_err(|error| error.to_string())
     }
-}
-
-/// Percent-decodes `text` for display and assertions (`+` stays `+`; invalid UTF-8 is
-/// replaced).
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%' && index + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).ok();
-            if let Some(byte) = hex.and_then(|hex| u8::from_str_radix(hex, 16).ok()) {
-                out.push(byte);
-                index += 3;
-                continue;
-            }
-        }
-        out.push(bytes[index]);
-        index += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A JSON reply with `Content-Type: application/json`.

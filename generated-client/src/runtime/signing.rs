@@ -1122,15 +1122,7 @@ where
     signed.dedup_by(|a, b| a.0 == b.0);
 
     let path = percent_decode(request.path);
-    let pairs: Vec<(Vec<u8>, Vec<u8>)> = request
-        .query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| match pair.split_once('=') {
-            Some((key, value)) => (percent_decode(key), percent_decode(value)),
-            None => (percent_decode(pair), Vec::new()),
-        })
-        .collect();
+    let pairs = decode_query_bytes(request.query);
     let query = canonical_query_of_bytes(
         pairs
             .iter()
@@ -1241,6 +1233,31 @@ fn parse_authorization(value: &str) -> Result<ParsedAuthorization<'_>, VerifyErr
             "Credential is not {AK}/{YYYYMMDD}/{region}/{service}/request",
         )),
     }
+}
+
+/// A query string as sent on the wire (`a=x%20y&b`) as its decoded pairs, in order: `%XX`
+/// escapes decoded, a `+` kept as a `+` (as Volcengine signs it), a key without `=` given an
+/// empty value, invalid UTF-8 replaced.
+pub fn decode_query(raw: &str) -> Vec<(String, String)> {
+    decode_query_bytes(raw)
+        .into_iter()
+        .map(|(key, value)| {
+            (
+                String::from_utf8_lossy(&key).into_owned(),
+                String::from_utf8_lossy(&value).into_owned(),
+            )
+        })
+        .collect()
+}
+
+fn decode_query_bytes(raw: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
+    raw.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((key, value)) => (percent_decode(key), percent_decode(value)),
+            None => (percent_decode(pair), Vec::new()),
+        })
+        .collect()
 }
 
 /// Decodes `%XX` escapes; a `+` stays a `+`, a malformed escape stays as it is.

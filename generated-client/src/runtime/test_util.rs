@@ -60,7 +60,7 @@ use super::error::Error;
 use super::operation::Operation;
 use super::rate_limit::RateLimitConfig;
 use super::retry::RetryConfig;
-use super::signing::{verify, WireRequest};
+use super::signing::{decode_query, verify, WireRequest};
 
 /// The access key id of [`MockServer::credentials`].
 pub const MOCK_ACCESS_KEY_ID: &str = "AKLTmockserver";
@@ -547,40 +547,6 @@ impl State {
 }
 
 /// Decodes `a=b&c=%20d` (`+` stays `+`: the client percent-encodes it).
-fn decode_query(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(key), percent_decode(value))
-        })
-        .collect()
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let byte = bytes[index];
-        if byte == b'%' {
-            let hex = bytes
-                .get(index + 1..index + 3)
-                .and_then(|hex| std::str::from_utf8(hex).ok())
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-            if let Some(decoded) = hex {
-                out.push(decoded);
-                index += 3;
-                continue;
-            }
-        }
-        out.push(byte);
-        index += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
