@@ -94,7 +94,7 @@ pub struct Request {
 
 impl Request {
     /// All request fields, query first.
-    pub fn fields(&self) -> impl Iterator<Item = &Field> {
+    pub fn fields(&self) -> impl Iterator<Item = &Field> + Clone {
         self.query.iter().chain(self.body.iter())
     }
 }

@@ -147,9 +147,7 @@ fn response_examples_round_trip() {
 fn ir_survives_yaml() {
     let root = repo_root();
     let docs = xtask::regen::read_docs(&root).unwrap();
-    let mut pages = xtask::regen::parse_all(&docs).unwrap_or_else(|e| panic!("{e}"));
-    let overrides = xtask::regen::read_overrides(&root).unwrap();
-    xtask::regen::apply_overrides(&mut pages, &overrides).unwrap();
+    let pages = xtask::regen::parse_pages(&root, &docs).unwrap_or_else(|e| panic!("{e}"));
     for page in &pages {
         let reloaded = Page::from_yaml(&page.to_yaml()).unwrap();
         assert_eq!(

@@ -11,14 +11,14 @@ pub fn make_pages(seeds: &[(String, String)], n: usize) -> Vec<(String, String)>
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let (path, text) = &seeds[(i / 2) % seeds.len()];
-        let Some(action) = action_of(text) else {
+        let Some(action) = url_param(text, "Action") else {
             continue;
         };
         let round = i / 2 / seeds.len();
         let new_action = format!("{action}N{:05}", i / 2 * 2);
         let mut page = text.replace(&action, &new_action);
         if i % 2 == 1 {
-            if let Some(version) = version_of(&page) {
+            if let Some(version) = url_param(&page, "Version") {
                 page = page.replace(&version, &format!("2099-01-{:02}", 1 + round % 28));
             }
         }
@@ -30,15 +30,9 @@ pub fn make_pages(seeds: &[(String, String)], n: usize) -> Vec<(String, String)>
     out
 }
 
-fn action_of(text: &str) -> Option<String> {
-    let start = text.find("Action=")? + "Action=".len();
-    let rest = &text[start..];
-    let end = rest.find(['&', '*', ' ', '\n']).unwrap_or(rest.len());
-    Some(rest[..end].to_owned())
-}
-
-fn version_of(text: &str) -> Option<String> {
-    let start = text.find("Version=")? + "Version=".len();
+/// The value of `key=` in the page's first URL that has it.
+fn url_param(text: &str, key: &str) -> Option<String> {
+    let start = text.find(&format!("{key}="))? + key.len() + 1;
     let rest = &text[start..];
     let end = rest.find(['&', '*', ' ', '\n']).unwrap_or(rest.len());
     Some(rest[..end].to_owned())

@@ -290,9 +290,7 @@ pub fn build_incremental(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
     if let Some(outputs) = unchanged_build(root, &cache, key) {
         return Ok(outputs);
     }
-    let overrides = read_overrides(root)?;
-    let mut pages = parse_all(&docs)?;
-    apply_overrides(&mut pages, &overrides)?;
+    let pages = parse_pages(root, &docs)?;
     let ir = par_map(&pages, Page::to_yaml);
     let ir_of: std::collections::BTreeMap<(&str, &str), &str> = pages
         .iter()
@@ -358,29 +356,18 @@ pub fn apply_overrides(pages: &mut [Page], overrides: &Overrides) -> Result<(), 
     Ok(())
 }
 
-/// Reads, parses and generates everything, writing nothing. With `VOLCGEN_TIMINGS` set, prints
-/// how long each stage took to standard error.
-pub fn build(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
-    let timings = std::env::var_os("VOLCGEN_TIMINGS").is_some();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |stage: &str| {
-        if timings {
-            eprintln!(
-                "{stage:>10}: {:>8.1} ms",
-                clock.elapsed().as_secs_f64() * 1e3
-            );
-            clock = std::time::Instant::now();
-        }
-    };
-    let docs = read_docs(root)?;
+/// Every page under `spec/docs/`, parsed, with the overrides applied.
+pub fn parse_pages(root: &Path, docs: &[(String, String)]) -> Result<Vec<Page>, Error> {
     let overrides = read_overrides(root)?;
-    lap("read");
-    let mut pages = parse_all(&docs)?;
+    let mut pages = parse_all(docs)?;
     apply_overrides(&mut pages, &overrides)?;
-    lap("parse");
-    let outputs = build_outputs(&pages);
-    lap("ir + code");
-    outputs
+    Ok(pages)
+}
+
+/// Reads, parses and generates everything, writing nothing and trusting no cache.
+pub fn build(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
+    let docs = read_docs(root)?;
+    build_outputs(&parse_pages(root, &docs)?)
 }
 
 /// A committed file that differs from what the build produces.

@@ -957,38 +957,39 @@ fn read_error_codes(file: &str, table: &Table) -> Result<Vec<ErrorCode>, ParseEr
 /// Which example fields no table documents, as paths like `request: Foo` or `response: Result.A[].B`.
 pub fn undocumented_fields(page: &Page) -> Vec<String> {
     let mut out = Vec::new();
-    let walk_fields =
-        |prefix: &str, fields: &[Field], value: &serde_json::Value, out: &mut Vec<String>| {
-            walk_object(page, prefix, fields, value, out);
-        };
     if let Some(req) = &page.examples.request {
         if let Some(body) = &req.body {
             if let Ok(v) = serde_json::from_str(body) {
-                let fields: Vec<Field> = page.request.fields().cloned().collect();
-                walk_fields("request: ", &fields, &v, &mut out);
+                walk_object(page, "request: ", page.request.fields(), &v, &mut out);
             }
         }
     }
     if let (Some(resp), ResultKind::Object) = (&page.examples.response, page.response.result) {
         if let Ok(v) = serde_json::from_str::<serde_json::Value>(resp) {
             if let Some(result) = v.get("Result") {
-                walk_fields("response: Result.", &page.response.fields, result, &mut out);
+                walk_object(
+                    page,
+                    "response: Result.",
+                    page.response.fields.iter(),
+                    result,
+                    &mut out,
+                );
             }
         }
     }
     out
 }
 
-fn walk_object(
+fn walk_object<'a>(
     page: &Page,
     prefix: &str,
-    fields: &[Field],
+    fields: impl Iterator<Item = &'a Field> + Clone,
     value: &serde_json::Value,
     out: &mut Vec<String>,
 ) {
     let Some(obj) = value.as_object() else { return };
     for (key, v) in obj {
-        match fields.iter().find(|f| &f.name == key) {
+        match fields.clone().find(|f| &f.name == key) {
             None => out.push(format!("{prefix}{key}")),
             Some(f) => walk_value(page, &format!("{prefix}{key}"), &f.ty, v, out),
         }
@@ -1013,7 +1014,7 @@ fn walk_value(page: &Page, path: &str, ty: &TypeRef, v: &serde_json::Value, out:
         }
         TypeRef::Struct(name) => {
             if let Some(s) = page.find_struct(name) {
-                walk_object(page, &format!("{path}."), &s.fields, v, out);
+                walk_object(page, &format!("{path}."), s.fields.iter(), v, out);
             }
         }
         _ => {}
