@@ -282,6 +282,7 @@ fn action_file(g: &ActionGroup<'_>, ir_dir: &str) -> Result<(String, syn::File),
         items.push(version_module(g, page)?);
         sources.push(format!("{ir_dir}/{}", page.ir_file_name()));
     }
+    items.extend(parse_file(client_methods(g), &g.module)?.items);
     let file = syn::File {
         shebang: None,
         attrs: module_doc,
@@ -326,8 +327,12 @@ struct Names {
 }
 
 impl Names {
+    fn request_name(page: &Page) -> String {
+        format!("{}Request", naming::type_name(&page.action))
+    }
+
     fn new(page: &Page) -> Names {
-        let request = format!("{}Request", naming::type_name(&page.action));
+        let request = Names::request_name(page);
         let result = format!("{}Result", naming::type_name(&page.action));
         let mut used: BTreeSet<String> = [request.clone(), result.clone()].into();
         let mut structs = BTreeMap::new();
@@ -497,6 +502,28 @@ fn version_module(g: &ActionGroup<'_>, page: &Page) -> Result<syn::Item, Codegen
             &what,
         )?);
     }
+    let request_ident = ident(&names.request);
+    let result_ident = ident(&names.result);
+    let example = page.examples.response.as_deref().map(|text| {
+        let text = lit(text);
+        quote! {
+            #[cfg(feature = "test-util")]
+            const RESPONSE_EXAMPLE: Option<&'static str> = Some(#text);
+        }
+    });
+    items.extend(
+        parse_file(
+            quote! {
+                impl crate::ActionRequest for #request_ident {
+                    type Result = #result_ident;
+                    const OPERATION: &'static crate::Operation = &OPERATION;
+                    #example
+                }
+            },
+            &what,
+        )?
+        .items,
+    );
     let errors = error_codes_module(page);
     if !errors.is_empty() {
         items.extend(parse_file(errors, &what)?.items);
@@ -703,110 +730,72 @@ fn value_consts(fields: &[&Field]) -> Vec<TokenStream> {
     out
 }
 
+/// `impl crate::Client` with one typed call function per Version of the Action.
+fn client_methods(g: &ActionGroup<'_>) -> TokenStream {
+    let methods = g.pages.iter().map(|page| {
+        let names = Names::new(page);
+        let v = ident(&naming::version_module(&page.version));
+        let method = ident(&g.method_name(page));
+        let req = ident(&names.request);
+        let res = ident(&names.result);
+        let limit = match page.qps_limit {
+            Some(n) => format!(" Documented rate limit: {n} requests per second."),
+            None => String::new(),
+        };
+        let d = doc(&format!(
+            "{}\n\n`{}` `https://{}/?Action={}&Version={}`, signed for service `{}` in region `{}`.{limit}\n\nGenerated from `{}`.",
+            first_paragraph(&page.summary),
+            page.method.as_str(),
+            page.host,
+            page.action,
+            page.version,
+            page.service,
+            page.region,
+            page.source.path,
+        ));
+        quote! {
+            #d
+            pub async fn #method(&self, request: &#v::#req) -> Result<#v::#res, crate::Error> {
+                self.send(&#v::OPERATION, request).await
+            }
+        }
+    });
+    let d = doc(&format!(
+        "The typed call functions of `{}`, one per Version.",
+        g.action
+    ));
+    quote! {
+        #d
+        impl crate::Client {
+            #(#methods)*
+        }
+    }
+}
+
 fn mod_file(groups: &[ActionGroup<'_>]) -> TokenStream {
     let modules = groups.iter().map(|g| {
         let m = ident(&g.module);
         let d = doc(&format!("`{}`.", g.action));
         quote! { #d pub mod #m; }
     });
-    let mut methods = Vec::new();
-    let mut operations = Vec::new();
-    let mut arms = Vec::new();
-    let mut conformance = Vec::new();
-    let mut examples = Vec::new();
-    for g in groups {
+    let entries = groups.iter().flat_map(|g| {
         let m = ident(&g.module);
-        for page in &g.pages {
-            let names = Names::new(page);
+        g.pages.iter().map(move |page| {
             let v = ident(&naming::version_module(&page.version));
-            let method = ident(&g.method_name(page));
-            let req = ident(&names.request);
-            let res = ident(&names.result);
-            let limit = match page.qps_limit {
-                Some(n) => format!(" Documented rate limit: {n} requests per second."),
-                None => String::new(),
-            };
-            let d = doc(&format!(
-                "{}\n\n`{}` `https://{}/?Action={}&Version={}`, signed for service `{}` in region `{}`.{limit}\n\nGenerated from `{}`.",
-                first_paragraph(&page.summary),
-                page.method.as_str(),
-                page.host,
-                page.action,
-                page.version,
-                page.service,
-                page.region,
-                page.source.path,
-            ));
-            methods.push(quote! {
-                #d
-                pub async fn #method(&self, request: &#m::#v::#req) -> Result<#m::#v::#res, crate::Error> {
-                    self.send(&#m::#v::OPERATION, request).await
-                }
-            });
-            operations.push(quote!(&#m::#v::OPERATION));
-            let action = lit(&page.action);
-            let version = lit(&page.version);
-            let version_pattern = if std::ptr::eq(*page, g.newest()) {
-                quote!(None | Some(#version))
-            } else {
-                quote!(Some(#version))
-            };
-            arms.push(quote! {
-                (#action, #version_pattern) => {
-                    let request = crate::dynamic::decode_request(&#m::#v::OPERATION, request)?;
-                    crate::dynamic::encode_result(&#m::#v::OPERATION, &self.#method(&request).await?)
-                }
-            });
-            if let Some(example) = &page.examples.response {
-                let text = lit(example);
-                examples.push(quote!((&#m::#v::OPERATION, #text)));
-            }
-            conformance.push(quote! {
-                crate::dynamic::Conformance {
-                    operation: &#m::#v::OPERATION,
-                    request: crate::dynamic::round_trip::<#m::#v::#req>,
-                    response: crate::dynamic::round_trip::<crate::Response<#m::#v::#res>>,
-                }
-            });
-        }
-    }
+            let req = ident(&Names::request_name(page));
+            quote!(entry::<#m::#v::#req>())
+        })
+    });
     quote! {
         //! The generated API: one module per Action, one submodule per Version, and the typed call
         //! functions on [`Client`](crate::Client).
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
+        use crate::dynamic::entry;
+
         #(#modules)*
 
-        /// One typed call function per documented Action and Version.
-        impl crate::Client {
-            #(#methods)*
-
-            /// Calls an Action by name with a JSON request, through its typed call function: the
-            /// request is decoded into the Action's request type first, so a malformed request
-            /// fails before anything is sent. `version` picks an older documented Version; `None`
-            /// is the newest.
-            pub async fn invoke_json(
-                &self,
-                action: &str,
-                version: Option<&str>,
-                request: serde_json::Value,
-            ) -> Result<serde_json::Value, crate::Error> {
-                match (action, version) {
-                    #(#arms)*
-                    _ => Err(crate::dynamic::unknown_action(action, version)),
-                }
-            }
-        }
-
-        /// Every generated Action and Version.
-        pub static OPERATIONS: &[&crate::Operation] = &[#(#operations),*];
-
-        /// The documented response example of each Action and Version that has one, for the mock.
-        #[cfg(feature = "test-util")]
-        pub static RESPONSE_EXAMPLES: &[(&crate::Operation, &str)] = &[#(#examples),*];
-
-        /// Typed JSON round trips per Action, for the golden tests.
-        #[doc(hidden)]
-        pub static CONFORMANCE: &[crate::dynamic::Conformance] = &[#(#conformance),*];
+        /// Every generated Action and Version, sorted by Action, then Version (oldest first).
+        pub static ACTIONS: &[crate::dynamic::ActionEntry] = &[#(#entries),*];
     }
 }

@@ -16,7 +16,8 @@ const USAGE: &str =
 
 fn usage() -> ExitCode {
     eprintln!("{USAGE}");
-    for op in volcengine_rtc::api::OPERATIONS {
+    for entry in volcengine_rtc::api::ACTIONS {
+        let op = entry.operation();
         eprintln!("  {} (Version {})", op.action, op.version);
     }
     ExitCode::from(2)

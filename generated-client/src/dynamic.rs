@@ -1,61 +1,163 @@
-//! Hand-written support for the generated dynamic entry points: [`Client::invoke_json`] and the
-//! per-Action JSON round trips the golden tests run.
-//!
-//! [`Client::invoke_json`]: crate::Client::invoke_json
+//! Every generated Action by name: [`api::ACTIONS`](crate::api::ACTIONS), and
+//! [`Client::invoke_json`] built on it.
+
+use std::future::Future;
+use std::pin::Pin;
 
 use crate::runtime::error::EncodeError;
-use crate::{Error, Operation};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use crate::{ActionRequest, Client, Error, Operation};
+use serde_json::Value;
 
-/// Typed JSON round trips of one Action's request and response types.
-#[derive(Debug, Clone, Copy)]
-pub struct Conformance {
-    /// The Action and Version.
-    pub operation: &'static Operation,
-    /// Decodes JSON text into the request type and encodes it back.
-    pub request: fn(&str) -> Result<serde_json::Value, serde_json::Error>,
-    /// Decodes JSON text into the response envelope with the Action's `Result` type and encodes
-    /// it back.
-    pub response: fn(&str) -> Result<serde_json::Value, serde_json::Error>,
+type JsonFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, Error>> + Send + 'a>>;
+
+/// One generated Action at one Version: its [`Operation`], a JSON entry point and its documented
+/// examples. Made by [`entry`]; the generated [`api::ACTIONS`](crate::api::ACTIONS) lists them.
+#[derive(Clone, Copy)]
+pub struct ActionEntry {
+    operation: &'static Operation,
+    invoke: for<'a> fn(&'a Client, Value) -> JsonFuture<'a>,
+    request_round_trip: fn(&str) -> Result<Value, serde_json::Error>,
+    response_round_trip: fn(&str) -> Result<Value, serde_json::Error>,
+    #[cfg(feature = "test-util")]
+    response_example: Option<&'static str>,
 }
 
-/// Decodes `text` as `T` and encodes the value back to JSON.
-pub fn round_trip<T: Serialize + DeserializeOwned>(
+impl std::fmt::Debug for ActionEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActionEntry")
+            .field("action", &self.operation.action)
+            .field("version", &self.operation.version)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The [`ActionEntry`] of a generated request type.
+pub const fn entry<R: ActionRequest>() -> ActionEntry {
+    ActionEntry {
+        operation: R::OPERATION,
+        invoke: invoke::<R>,
+        request_round_trip: round_trip::<R>,
+        response_round_trip: round_trip::<crate::Response<R::Result>>,
+        #[cfg(feature = "test-util")]
+        response_example: R::RESPONSE_EXAMPLE,
+    }
+}
+
+impl ActionEntry {
+    /// The Action and Version.
+    pub fn operation(&self) -> &'static Operation {
+        self.operation
+    }
+
+    /// Decodes JSON text into the request type and encodes it back: what a call would send of
+    /// it.
+    ///
+    /// # Errors
+    ///
+    /// When the text does not decode as the request type.
+    pub fn round_trip_request(&self, text: &str) -> Result<Value, serde_json::Error> {
+        (self.request_round_trip)(text)
+    }
+
+    /// Decodes JSON text into the response envelope with the Action's `Result` type and encodes
+    /// it back: what a call would return of it.
+    ///
+    /// # Errors
+    ///
+    /// When the text does not decode as the response envelope.
+    pub fn round_trip_response(&self, text: &str) -> Result<Value, serde_json::Error> {
+        (self.response_round_trip)(text)
+    }
+
+    /// The page's documented response example (the whole envelope, as JSON text), if any.
+    #[cfg(feature = "test-util")]
+    pub fn response_example(&self) -> Option<&'static str> {
+        self.response_example
+    }
+}
+
+fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(
     text: &str,
-) -> Result<serde_json::Value, serde_json::Error> {
+) -> Result<Value, serde_json::Error> {
     let typed: T = serde_json::from_str(text)?;
     serde_json::to_value(&typed)
 }
 
-pub(crate) fn decode_request<T: DeserializeOwned>(
-    op: &'static Operation,
-    request: serde_json::Value,
-) -> Result<T, Error> {
-    serde_json::from_value(request).map_err(|e| {
-        Error::Encode(EncodeError::new(
-            op.action,
-            format!("the JSON is not a valid {} request: {e}", op.action),
-        ))
+fn invoke<R: ActionRequest>(client: &Client, request: Value) -> JsonFuture<'_> {
+    Box::pin(async move {
+        let operation = R::OPERATION;
+        let request: R = serde_json::from_value(request).map_err(|e| {
+            Error::Encode(EncodeError::new(
+                operation.action,
+                format!("the JSON is not a valid {} request: {e}", operation.action),
+            ))
+        })?;
+        let result = client.call(&request).await?;
+        serde_json::to_value(&result)
+            .map_err(|e| Error::Encode(EncodeError::new(operation.action, e.to_string())))
     })
 }
 
-pub(crate) fn encode_result<T: Serialize>(
-    op: &'static Operation,
-    result: &T,
-) -> Result<serde_json::Value, Error> {
-    serde_json::to_value(result)
-        .map_err(|e| Error::Encode(EncodeError::new(op.action, e.to_string())))
+/// The entry of `action` at `version`, or at its newest Version for `None`.
+fn find(action: &str, version: Option<&str>) -> Option<&'static ActionEntry> {
+    // The generator sorts the table by Action, then Version (oldest first).
+    let actions = crate::api::ACTIONS;
+    let start = actions.partition_point(|e| e.operation.action < action);
+    let same = actions[start..]
+        .iter()
+        .take_while(|e| e.operation.action == action);
+    match version {
+        Some(version) => same.into_iter().find(|e| e.operation.version == version),
+        None => same.last(),
+    }
 }
 
-pub(crate) fn unknown_action(action: &str, version: Option<&str>) -> Error {
-    let version = version
-        .map(|v| format!(" at Version {v}"))
-        .unwrap_or_default();
-    Error::Encode(EncodeError {
-        action: None,
-        message: format!(
-            "no generated Action `{action}`{version}; see volcengine_rtc::api::OPERATIONS"
-        ),
-    })
+impl Client {
+    /// Calls an Action by name with a JSON request. The request is decoded into the Action's
+    /// request type first, so a malformed request fails before anything is sent; the call is
+    /// then the typed one. `version` picks an older documented Version; `None` is the newest.
+    ///
+    /// # Errors
+    ///
+    /// An encode error when no such Action or Version was generated or the JSON does not fit
+    /// its request type; otherwise as [`Client::send`].
+    pub async fn invoke_json(
+        &self,
+        action: &str,
+        version: Option<&str>,
+        request: Value,
+    ) -> Result<Value, Error> {
+        match find(action, version) {
+            Some(entry) => (entry.invoke)(self, request).await,
+            None => {
+                let version = version
+                    .map(|v| format!(" at Version {v}"))
+                    .unwrap_or_default();
+                Err(Error::Encode(EncodeError {
+                    action: None,
+                    message: format!(
+                        "no generated Action `{action}`{version}; see volcengine_rtc::api::ACTIONS"
+                    ),
+                }))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_table_is_sorted_by_action_then_version() {
+        for pair in crate::api::ACTIONS.windows(2) {
+            let (a, b) = (pair[0].operation, pair[1].operation);
+            assert!(
+                (a.action, a.version) < (b.action, b.version),
+                "{} {} before {} {}",
+                a.action,
+                a.version,
+                b.action,
+                b.version
+            );
+        }
+    }
 }

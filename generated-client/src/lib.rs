@@ -47,8 +47,6 @@
 
 pub mod runtime;
 
-/// Support for the generated dynamic entry points and conformance tables.
-#[doc(hidden)]
 pub mod dynamic;
 
 // Generated code is formatted by prettyplease when it is generated.
@@ -58,12 +56,12 @@ pub mod dynamic;
 pub mod api;
 
 pub use runtime::{
-    provide_credentials_fn, Client, ClientBuilder, ConfigError, Credentials, CredentialsError,
-    CredentialsErrorKind, DecodeError, DefaultCredentialsChain, EncodeError, EndpointError,
-    Environment, EnvironmentCredentials, Error, HttpMethod, Operation, ProfileCredentials,
-    ProvideCredentials, ProvideCredentialsFn, ProvideCredentialsFuture, RateLimitConfig, Response,
-    ResponseError, ResponseMetadata, ResponseTooLargeError, RetryConfig, ServiceError,
-    TimeoutError, TimeoutKind, TransportError,
+    provide_credentials_fn, ActionRequest, Client, ClientBuilder, ConfigError, Credentials,
+    CredentialsError, CredentialsErrorKind, DecodeError, DefaultCredentialsChain, EncodeError,
+    EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod, Operation,
+    ProfileCredentials, ProvideCredentials, ProvideCredentialsFn, ProvideCredentialsFuture,
+    RateLimitConfig, Response, ResponseError, ResponseMetadata, ResponseTooLargeError, RetryConfig,
+    ServiceError, TimeoutError, TimeoutKind, TransportError,
 };
 
 #[cfg(feature = "blocking")]

@@ -3,7 +3,7 @@
 
 use codegen::ir::Page;
 use serde_json::Value;
-use volcengine_rtc::api::CONFORMANCE;
+use volcengine_rtc::api::ACTIONS;
 use volcgen_tests::json::{first_difference, remove_paths};
 use volcgen_tests::{committed_ir, repo_root, request_example, undocumented};
 
@@ -44,10 +44,10 @@ fn generation_is_deterministic() {
     }
 }
 
-fn conformance(page: &Page) -> &'static volcengine_rtc::dynamic::Conformance {
-    CONFORMANCE
+fn conformance(page: &Page) -> &'static volcengine_rtc::dynamic::ActionEntry {
+    ACTIONS
         .iter()
-        .find(|c| c.operation.action == page.action && c.operation.version == page.version)
+        .find(|c| c.operation().action == page.action && c.operation().version == page.version)
         .unwrap_or_else(|| panic!("no generated type for {} {}", page.action, page.version))
 }
 
@@ -56,11 +56,11 @@ fn every_ir_page_is_generated_once() {
     let pages = committed_ir();
     assert_eq!(
         pages.len(),
-        CONFORMANCE.len(),
+        ACTIONS.len(),
         "one generated Action per IR page"
     );
     for page in &pages {
-        let op = conformance(page).operation;
+        let op = conformance(page).operation();
         assert_eq!(op.host, page.host);
         assert_eq!(op.service, page.service);
         assert_eq!(op.region, page.region);
@@ -78,7 +78,7 @@ fn request_examples_round_trip() {
             continue;
         };
         let text = expected.to_string();
-        let actual = match (conformance(&page).request)(&text) {
+        let actual = match conformance(&page).round_trip_request(&text) {
             Ok(v) => v,
             Err(e) => {
                 failures.push(format!(
@@ -114,7 +114,7 @@ fn response_examples_round_trip() {
         let Some(text) = &page.examples.response else {
             continue;
         };
-        let actual = match (conformance(&page).response)(text) {
+        let actual = match conformance(&page).round_trip_response(text) {
             Ok(v) => v,
             Err(e) => {
                 failures.push(format!(
@@ -165,7 +165,7 @@ fn results_decode_with_fields_missing_or_added() {
         for result in ["{}", r#"{"SomethingUndocumented": [1, {"x": null}]}"#] {
             let envelope =
                 format!(r#"{{"ResponseMetadata": {{"RequestId": "r"}}, "Result": {result}}}"#);
-            if let Err(e) = (c.response)(&envelope) {
+            if let Err(e) = c.round_trip_response(&envelope) {
                 panic!(
                     "{}: `Result: {result}` does not decode: {e}",
                     page.source.path
@@ -173,7 +173,7 @@ fn results_decode_with_fields_missing_or_added() {
             }
         }
         // No `Result` at all (as in some error answers) decodes too.
-        (c.response)(r#"{"ResponseMetadata": {}}"#)
+        c.round_trip_response(r#"{"ResponseMetadata": {}}"#)
             .unwrap_or_else(|e| panic!("{}: missing Result: {e}", page.source.path));
     }
 }

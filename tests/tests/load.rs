@@ -26,10 +26,10 @@ fn resident_bytes() -> Option<u64> {
 }
 
 fn example() -> &'static str {
-    volcengine_rtc::api::RESPONSE_EXAMPLES
+    volcengine_rtc::api::ACTIONS
         .iter()
-        .find(|(operation, _)| operation.action == OPERATION.action)
-        .map(|(_, example)| *example)
+        .find(|entry| entry.operation().action == OPERATION.action)
+        .and_then(|entry| entry.response_example())
         .expect("GetAppToken has a documented response example")
 }
 

@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use volcengine_rtc::api::OPERATIONS;
 use volcengine_rtc::{
     Client, Credentials, Error, HttpMethod, Operation, RateLimitConfig, RetryConfig, TimeoutKind,
 };
@@ -17,13 +16,17 @@ fn builder() -> volcengine_rtc::ClientBuilder {
 
 #[test]
 fn the_documented_limits_are_enforced_by_default() {
+    let operations: Vec<&Operation> = volcengine_rtc::api::ACTIONS
+        .iter()
+        .map(|entry| entry.operation())
+        .collect();
     let client = builder().build().expect("client");
-    let limited = OPERATIONS
+    let limited = operations
         .iter()
         .filter(|op| op.qps_limit.is_some())
         .count();
     assert!(limited > 0, "the docs state QPS limits");
-    for operation in OPERATIONS {
+    for &operation in &operations {
         assert_eq!(
             client.rate_limit_config().qps_for(operation),
             operation.qps_limit,
@@ -35,7 +38,7 @@ fn the_documented_limits_are_enforced_by_default() {
         .rate_limit(RateLimitConfig::disabled())
         .build()
         .expect("client");
-    assert!(OPERATIONS
+    assert!(operations
         .iter()
         .all(|operation| off.rate_limit_config().qps_for(operation).is_none()));
 }

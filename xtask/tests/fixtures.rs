@@ -127,9 +127,12 @@ fn fixtures_generate_side_by_side() {
     assert!(start_record
         .contains("pub const INVALID_PARAMETER_APP_ID: &str = \"InvalidParameter.AppId\";"));
     assert!(start_record.contains("pub task_id: u64,"));
+    assert!(start_record.contains("impl crate::Client {"));
+    assert!(start_record.contains("pub async fn start_record("));
+    assert!(start_record.contains("pub async fn start_record_v2022_06_01("));
     let mod_rs = code("/mod.rs");
-    assert!(mod_rs.contains("pub async fn start_record("));
-    assert!(mod_rs.contains("pub async fn start_record_v2022_06_01("));
+    assert!(mod_rs.contains("entry::<start_record::v2022_06_01::StartRecordRequest>(),"));
+    assert!(mod_rs.contains("entry::<start_record::v2023_11_01::StartRecordRequest>(),"));
     // Same input, same bytes, whatever the thread count.
     assert_eq!(
         files,

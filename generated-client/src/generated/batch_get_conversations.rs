@@ -102,4 +102,26 @@ pub mod v2020_12_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub other_user_id: Option<i64>,
     }
+    impl crate::ActionRequest for BatchGetConversationsRequest {
+        type Result = BatchGetConversationsResult;
+        const OPERATION: &'static crate::Operation = &OPERATION;
+        #[cfg(feature = "test-util")]
+        const RESPONSE_EXAMPLE: Option<&'static str> = Some(
+            "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"202306041104200100100232280022D31\",\n        \"Action\": \"BatchGetConversations\",\n        \"Version\": \"2020-12-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"ConversationCoreInfos\": [\n            {\n                \"ConversationShortId\": 123,\n                \"AppId\": 321,\n                \"InboxType\": 0,\n                \"Name\": \"Conversation\",\n                \"AvatarUrl\": \"http://xxx.com\",\n                \"Description\": \"Your_Description\",\n                \"OwnerUserId\": 10001,\n                \"CreatorUserId\": 10001,\n                \"Notice\": \"Your_Notice\",\n                \"Status\": 0,\n                \"CreateTime\": 1669714409,\n                \"ModifyTime\": 1669714409,\n                \"ConversationType\": 2,\n                \"MemberCount\": 2,\n                \"OnlineCount\": 0,\n                \"OtherUserId\": 10002,\n                \"ConversationId\": \"ConversationId\"\n            }\n        ]\n    }\n}",
+        );
+    }
+}
+/// The typed call functions of `BatchGetConversations`, one per Version.
+impl crate::Client {
+    /// 你可以使用此接口批量查询会话。
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=BatchGetConversations&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 100 requests per second.
+    ///
+    /// Generated from `spec/docs/BatchGetConversations.md`.
+    pub async fn batch_get_conversations(
+        &self,
+        request: &v2020_12_01::BatchGetConversationsRequest,
+    ) -> Result<v2020_12_01::BatchGetConversationsResult, crate::Error> {
+        self.send(&v2020_12_01::OPERATION, request).await
+    }
 }

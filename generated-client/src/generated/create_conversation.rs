@@ -157,4 +157,26 @@ pub mod v2020_12_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub other_user_id: Option<i64>,
     }
+    impl crate::ActionRequest for CreateConversationRequest {
+        type Result = CreateConversationResult;
+        const OPERATION: &'static crate::Operation = &OPERATION;
+        #[cfg(feature = "test-util")]
+        const RESPONSE_EXAMPLE: Option<&'static str> = Some(
+            "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"20230605110420010010023228002AB12\",\n        \"Action\": \"CreateConversation\",\n        \"Version\": \"2020-12-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"ConversationShortId\": 7253651276129427500,\n        \"ConversationId\": \"ConversationId\",\n        \"Exist\": false,\n        \"ConversationInfo\": {\n            \"AppId\": 123456,\n            \"ConversationShortId\": 7253651276129427500,\n            \"ConversationId\": \"ConversationId\",\n            \"ConversationType\": 2,\n            \"InboxType\": 0,\n            \"Name\": \"Conversation\",\n            \"AvatarUrl\": \"http://xxx.com/avatar.png\",\n            \"Description\": \"Your_Description\",\n            \"Notice\": \"Your_Notice\",\n            \"Ext\": {\n                \"key1\": \"value1\"\n            },\n            \"OwnerUserId\": 10001,\n            \"CreatorUserId\": 10001,\n            \"CreateTime\": 1685934000,\n            \"ModifyTime\": 1685934000,\n            \"Status\": 0,\n            \"MemberCount\": 1,\n            \"OnlineCount\": 0,\n            \"OtherUserId\": 0\n        }\n    }\n}",
+        );
+    }
+}
+/// The typed call functions of `CreateConversation`, one per Version.
+impl crate::Client {
+    /// 你可以使用此接口创建单聊、群聊或直播群会话。
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=CreateConversation&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 50 requests per second.
+    ///
+    /// Generated from `spec/docs/CreateConversation.md`.
+    pub async fn create_conversation(
+        &self,
+        request: &v2020_12_01::CreateConversationRequest,
+    ) -> Result<v2020_12_01::CreateConversationResult, crate::Error> {
+        self.send(&v2020_12_01::OPERATION, request).await
+    }
 }

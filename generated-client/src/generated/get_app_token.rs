@@ -50,4 +50,26 @@ pub mod v2020_12_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub token: Option<String>,
     }
+    impl crate::ActionRequest for GetAppTokenRequest {
+        type Result = GetAppTokenResult;
+        const OPERATION: &'static crate::Operation = &OPERATION;
+        #[cfg(feature = "test-util")]
+        const RESPONSE_EXAMPLE: Option<&'static str> = Some(
+            "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"202306061530250100100232280011EE4\",\n        \"Action\": \"GetAppToken\",\n        \"Version\": \"2020-12-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"AppId\": 123456,\n        \"UserId\": 10001,\n        \"UserIdStr\": \"\",\n        \"Token\": \"001123456aBcDeFgHiJkLmNoPqRsTuVwXyZ\"\n    }\n}",
+        );
+    }
+}
+/// The typed call functions of `GetAppToken`, one per Version.
+impl crate::Client {
+    /// 你可以使用此接口为指定用户生成 IM 登录 Token。
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=GetAppToken&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 100 requests per second.
+    ///
+    /// Generated from `spec/docs/GetAppToken.md`.
+    pub async fn get_app_token(
+        &self,
+        request: &v2020_12_01::GetAppTokenRequest,
+    ) -> Result<v2020_12_01::GetAppTokenResult, crate::Error> {
+        self.send(&v2020_12_01::OPERATION, request).await
+    }
 }

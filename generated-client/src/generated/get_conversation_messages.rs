@@ -98,4 +98,26 @@ pub mod v2020_12_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
     }
+    impl crate::ActionRequest for GetConversationMessagesRequest {
+        type Result = GetConversationMessagesResult;
+        const OPERATION: &'static crate::Operation = &OPERATION;
+        #[cfg(feature = "test-util")]
+        const RESPONSE_EXAMPLE: Option<&'static str> = Some(
+            "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"202306061200120100100232280077A10\",\n        \"Action\": \"GetConversationMessages\",\n        \"Version\": \"2020-12-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"HasMore\": true,\n        \"NewCursor\": 18,\n        \"Messages\": [\n            {\n                \"AppId\": 321,\n                \"ConversationShortId\": 1,\n                \"ConversationType\": 2,\n                \"MessageId\": 7253655987654321000,\n                \"Sender\": 10001,\n                \"MsgType\": 10001,\n                \"Content\": \"{\\\"text\\\":\\\"hello\\\"}\",\n                \"Status\": 0,\n                \"CreateTime\": 1686020400000,\n                \"IndexInConversation\": 20,\n                \"Ext\": {}\n            },\n            {\n                \"AppId\": 321,\n                \"ConversationShortId\": 1,\n                \"ConversationType\": 2,\n                \"MessageId\": 7253655012382859000,\n                \"Sender\": 10002,\n                \"MsgType\": 10012,\n                \"Content\": \"{\\\"type\\\":\\\"gift\\\",\\\"count\\\":3}\",\n                \"Status\": 0,\n                \"CreateTime\": 1686020300000,\n                \"IndexInConversation\": 19,\n                \"Ext\": {\n                    \"source\": \"client\"\n                }\n            }\n        ]\n    }\n}",
+        );
+    }
+}
+/// The typed call functions of `GetConversationMessages`, one per Version.
+impl crate::Client {
+    /// 你可以使用此接口分页拉取某个会话中的历史消息。
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=GetConversationMessages&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 100 requests per second.
+    ///
+    /// Generated from `spec/docs/GetConversationMessages.md`.
+    pub async fn get_conversation_messages(
+        &self,
+        request: &v2020_12_01::GetConversationMessagesRequest,
+    ) -> Result<v2020_12_01::GetConversationMessagesResult, crate::Error> {
+        self.send(&v2020_12_01::OPERATION, request).await
+    }
 }

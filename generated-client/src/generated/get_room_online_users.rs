@@ -50,4 +50,26 @@ pub mod v2023_11_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub invisible_user_list: Option<Vec<String>>,
     }
+    impl crate::ActionRequest for GetRoomOnlineUsersRequest {
+        type Result = GetRoomOnlineUsersResult;
+        const OPERATION: &'static crate::Operation = &OPERATION;
+        #[cfg(feature = "test-util")]
+        const RESPONSE_EXAMPLE: Option<&'static str> = Some(
+            "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"20231107102233010010023228003F1A2\",\n        \"Action\": \"GetRoomOnlineUsers\",\n        \"Version\": \"2023-11-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"RoomExists\": true,\n        \"TotalUser\": 3,\n        \"VisibleUserList\": [\n            \"user1\",\n            \"user2\",\n            \"user3\"\n        ],\n        \"TotalInvisibleUser\": 1,\n        \"InvisibleUserList\": [\n            \"observer1\"\n        ]\n    }\n}",
+        );
+    }
+}
+/// The typed call functions of `GetRoomOnlineUsers`, one per Version.
+impl crate::Client {
+    /// 你可以调用此接口，查询指定房间内当前在线的用户列表。
+    ///
+    /// `GET` `https://rtc.volcengineapi.com/?Action=GetRoomOnlineUsers&Version=2023-11-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 20 requests per second.
+    ///
+    /// Generated from `spec/docs/GetRoomOnlineUsers.md`.
+    pub async fn get_room_online_users(
+        &self,
+        request: &v2023_11_01::GetRoomOnlineUsersRequest,
+    ) -> Result<v2023_11_01::GetRoomOnlineUsersResult, crate::Error> {
+        self.send(&v2023_11_01::OPERATION, request).await
+    }
 }

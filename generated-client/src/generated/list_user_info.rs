@@ -148,4 +148,26 @@ pub mod v2023_11_01 {
         /// `Access` = `unknown`.
         pub const ACCESS_UNKNOWN: &str = "unknown";
     }
+    impl crate::ActionRequest for ListUserInfoRequest {
+        type Result = ListUserInfoResult;
+        const OPERATION: &'static crate::Operation = &OPERATION;
+        #[cfg(feature = "test-util")]
+        const RESPONSE_EXAMPLE: Option<&'static str> = Some(
+            "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"2023110810453001001002322800A7C93\",\n        \"Action\": \"ListUserInfo\",\n        \"Version\": \"2023-11-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"Total\": 2,\n        \"PageNum\": 1,\n        \"PageSize\": 20,\n        \"UserList\": [\n            {\n                \"CallId\": \"7297****8848\",\n                \"RoomId\": \"Room1\",\n                \"UserId\": \"user1\",\n                \"OS\": \"android\",\n                \"Access\": \"wifi\",\n                \"SdkVersion\": \"3.50.1\",\n                \"DeviceType\": \"Pixel 7\",\n                \"CreatedAt\": \"2023-11-01T02:05:10Z\",\n                \"LeaveAt\": \"2023-11-01T02:35:42Z\",\n                \"Duration\": 1832,\n                \"Finished\": true,\n                \"Pub\": true\n            },\n            {\n                \"CallId\": \"7297****8848\",\n                \"RoomId\": \"Room1\",\n                \"UserId\": \"user2\",\n                \"OS\": \"web\",\n                \"Access\": \"unknown\",\n                \"SdkVersion\": \"4.58.0\",\n                \"DeviceType\": \"Chrome\",\n                \"CreatedAt\": \"2023-11-01T02:06:00Z\",\n                \"LeaveAt\": \"\",\n                \"Duration\": 3240,\n                \"Finished\": false,\n                \"Pub\": false\n            }\n        ]\n    }\n}",
+        );
+    }
+}
+/// The typed call functions of `ListUserInfo`, one per Version.
+impl crate::Client {
+    /// 你可以调用此接口，分页查询一段时间内某个房间中用户的通话信息。
+    ///
+    /// `GET` `https://rtc.volcengineapi.com/?Action=ListUserInfo&Version=2023-11-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 10 requests per second.
+    ///
+    /// Generated from `spec/docs/ListUserInfo.md`.
+    pub async fn list_user_info(
+        &self,
+        request: &v2023_11_01::ListUserInfoRequest,
+    ) -> Result<v2023_11_01::ListUserInfoResult, crate::Error> {
+        self.send(&v2023_11_01::OPERATION, request).await
+    }
 }

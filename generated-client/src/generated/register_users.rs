@@ -76,4 +76,26 @@ pub mod v2020_12_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
     }
+    impl crate::ActionRequest for RegisterUsersRequest {
+        type Result = RegisterUsersResult;
+        const OPERATION: &'static crate::Operation = &OPERATION;
+        #[cfg(feature = "test-util")]
+        const RESPONSE_EXAMPLE: Option<&'static str> = Some(
+            "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"2023060714052201001002322800BB7F0\",\n        \"Action\": \"RegisterUsers\",\n        \"Version\": \"2020-12-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"FailedInfos\": [\n            {\n                \"UserId\": 10003,\n                \"Code\": \"InvalidParameter\",\n                \"Message\": \"invalid ext key\"\n            }\n        ]\n    }\n}",
+        );
+    }
+}
+/// The typed call functions of `RegisterUsers`, one per Version.
+impl crate::Client {
+    /// 你可以使用此接口批量注册 IM 用户，并设置用户资料。
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=RegisterUsers&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 100 requests per second.
+    ///
+    /// Generated from `spec/docs/RegisterUsers.md`.
+    pub async fn register_users(
+        &self,
+        request: &v2020_12_01::RegisterUsersRequest,
+    ) -> Result<v2020_12_01::RegisterUsersResult, crate::Error> {
+        self.send(&v2020_12_01::OPERATION, request).await
+    }
 }

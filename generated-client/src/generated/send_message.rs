@@ -117,4 +117,26 @@ pub mod v2020_12_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub hint: Option<String>,
     }
+    impl crate::ActionRequest for SendMessageRequest {
+        type Result = SendMessageResult;
+        const OPERATION: &'static crate::Operation = &OPERATION;
+        #[cfg(feature = "test-util")]
+        const RESPONSE_EXAMPLE: Option<&'static str> = Some(
+            "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"2023060611000101001002322800C4D22\",\n        \"Action\": \"SendMessage\",\n        \"Version\": \"2020-12-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"MessageId\": 7253655987654321000\n    }\n}",
+        );
+    }
+}
+/// The typed call functions of `SendMessage`, one per Version.
+impl crate::Client {
+    /// 你可以使用此接口以指定用户的身份在会话中发送一条消息。
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=SendMessage&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 100 requests per second.
+    ///
+    /// Generated from `spec/docs/SendMessage.md`.
+    pub async fn send_message(
+        &self,
+        request: &v2020_12_01::SendMessageRequest,
+    ) -> Result<v2020_12_01::SendMessageResult, crate::Error> {
+        self.send(&v2020_12_01::OPERATION, request).await
+    }
 }

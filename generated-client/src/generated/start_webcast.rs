@@ -97,4 +97,26 @@ pub mod v2023_11_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub crash_check_interval: Option<i32>,
     }
+    impl crate::ActionRequest for StartWebcastRequest {
+        type Result = StartWebcastResult;
+        const OPERATION: &'static crate::Operation = &OPERATION;
+        #[cfg(feature = "test-util")]
+        const RESPONSE_EXAMPLE: Option<&'static str> = Some(
+            "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"20231106153012010010023228002C0D1\",\n        \"Action\": \"StartWebcast\",\n        \"Version\": \"2023-11-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": \"ok\"\n}",
+        );
+    }
+}
+/// The typed call functions of `StartWebcast`, one per Version.
+impl crate::Client {
+    /// 你可以调用此接口，将一个网页的音视频内容采集后，以一个虚拟用户的身份推送到指定的 RTC 房间中。
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=StartWebcast&Version=2023-11-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 60 requests per second.
+    ///
+    /// Generated from `spec/docs/StartWebcast.md`.
+    pub async fn start_webcast(
+        &self,
+        request: &v2023_11_01::StartWebcastRequest,
+    ) -> Result<v2023_11_01::StartWebcastResult, crate::Error> {
+        self.send(&v2023_11_01::OPERATION, request).await
+    }
 }

@@ -29,7 +29,7 @@ use super::error::{
     ConfigError, EncodeError, EndpointError, Error, ResponseTooLargeError, TimeoutError,
     TimeoutKind, TransportError,
 };
-use super::operation::{HttpMethod, Operation};
+use super::operation::{ActionRequest, HttpMethod, Operation};
 use super::provider::{DefaultCredentialsChain, ProvideCredentials};
 use super::rate_limit::{RateLimitConfig, RateLimiter};
 use super::request::{encode, EncodedRequest};
@@ -473,6 +473,26 @@ impl Client {
                 "internal: a successful call left no result",
             ))
         })
+    }
+
+    /// Calls the Action and Version that a generated request type names, as its typed call
+    /// function does: `client.call(&request)` is `client.get_app_token(&request)` for a
+    /// `GetAppTokenRequest`. Useful in code generic over Actions.
+    ///
+    /// ```no_run
+    /// use volcengine_rtc::{ActionRequest, Client, Error};
+    ///
+    /// async fn call_logged<R: ActionRequest>(client: &Client, request: &R) -> Result<R::Result, Error> {
+    ///     println!("calling {}", R::OPERATION.action);
+    ///     client.call(request).await
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn call<R: ActionRequest>(&self, request: &R) -> Result<R::Result, Error> {
+        self.send(R::OPERATION, request).await
     }
 
     /// The retry loop, monomorphic: `decode` stores the typed result.

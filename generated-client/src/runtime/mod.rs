@@ -60,7 +60,7 @@ pub use error::{
     ConfigError, CredentialsError, CredentialsErrorKind, DecodeError, EncodeError, EndpointError,
     Error, ResponseTooLargeError, ServiceError, TimeoutError, TimeoutKind, TransportError,
 };
-pub use operation::{HttpMethod, Operation};
+pub use operation::{ActionRequest, HttpMethod, Operation};
 pub use provider::{
     provide_credentials_fn, DefaultCredentialsChain, EnvironmentCredentials, ProfileCredentials,
     ProvideCredentials, ProvideCredentialsFn, ProvideCredentialsFuture,

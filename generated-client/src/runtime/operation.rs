@@ -40,3 +40,18 @@ pub struct Operation {
     /// Documented rate limit in requests per second (`QPS 不得超过 N`), if any.
     pub qps_limit: Option<u32>,
 }
+
+/// A generated request type: it knows the Action and Version it calls and the type of their
+/// `Result`. Implemented for every generated `…Request`; [`Client::call`](crate::Client::call)
+/// and [`api::ACTIONS`](crate::api::ACTIONS) are built on it.
+pub trait ActionRequest:
+    serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static
+{
+    /// The `Result` a successful call returns.
+    type Result: serde::Serialize + serde::de::DeserializeOwned + Send + 'static;
+    /// The Action and Version this request calls.
+    const OPERATION: &'static Operation;
+    /// The page's documented response example (the whole envelope, as JSON text), if any.
+    #[cfg(feature = "test-util")]
+    const RESPONSE_EXAMPLE: Option<&'static str> = None;
+}

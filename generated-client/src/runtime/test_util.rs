@@ -185,7 +185,7 @@ struct Slot {
 }
 
 struct State {
-    examples: &'static [(&'static Operation, &'static str)],
+    examples: Vec<(&'static Operation, &'static str)>,
     slots: Mutex<HashMap<(String, String), Slot>>,
     requests: Mutex<Vec<MockRequest>>,
     verify_signatures: AtomicBool,
@@ -211,13 +211,17 @@ impl fmt::Debug for MockServer {
 
 impl MockServer {
     /// Starts a mock answering every Action with its documented response example
-    /// ([`crate::api::RESPONSE_EXAMPLES`]).
+    /// ([`ActionEntry::response_example`](crate::dynamic::ActionEntry::response_example)).
     ///
     /// # Errors
     ///
     /// When no loopback port can be bound or the server thread cannot start.
     pub fn start() -> io::Result<Self> {
-        Self::with_examples(crate::api::RESPONSE_EXAMPLES)
+        Self::with_examples(
+            crate::api::ACTIONS
+                .iter()
+                .filter_map(|entry| Some((entry.operation(), entry.response_example()?))),
+        )
     }
 
     /// Starts a mock answering with `examples` (Action, Version and the answer's JSON text).
@@ -226,8 +230,9 @@ impl MockServer {
     ///
     /// As [`start`](Self::start).
     pub fn with_examples(
-        examples: &'static [(&'static Operation, &'static str)],
+        examples: impl IntoIterator<Item = (&'static Operation, &'static str)>,
     ) -> io::Result<Self> {
+        let examples = examples.into_iter().collect();
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
         listener.set_nonblocking(true)?;
         let address = listener.local_addr()?;
