@@ -7,6 +7,7 @@
 pub mod emit;
 pub mod ir;
 pub mod naming;
+mod syntax;
 mod yaml;
 
 pub use emit::{
