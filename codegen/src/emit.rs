@@ -98,8 +98,7 @@ fn group(pages: &[Page]) -> Result<Vec<ActionGroup<'_>>, CodegenError> {
 
 /// Generates every file of the client's generated module from the IR, on all cores.
 pub fn generate(pages: &[Page], ir_dir: &str) -> Result<Vec<GeneratedFile>, CodegenError> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    generate_with_threads(pages, ir_dir, threads)
+    generate_with_threads(pages, ir_dir, crate::parallel::default_threads())
 }
 
 /// [`generate`] with an explicit number of worker threads (1 = all on the calling thread). The
@@ -121,56 +120,40 @@ pub fn generate_reusing(
     reuse: &(dyn Fn(&str, &[&Page]) -> Option<String> + Sync),
 ) -> Result<Vec<GeneratedFile>, CodegenError> {
     let groups = group(pages)?;
-    let action_files = |part: &[ActionGroup<'_>]| -> Result<Vec<GeneratedFile>, CodegenError> {
-        part.iter()
-            .map(|g| {
+    // Syntax trees are not `Send`: each file is built and formatted on one thread. The last
+    // work item is `mod.rs`.
+    let files = crate::parallel::map(
+        &(0..=groups.len()).collect::<Vec<_>>(),
+        threads,
+        |&i| match groups.get(i) {
+            Some(g) => {
                 let path = format!("{GENERATED_DIR}/{}.rs", g.module);
                 if let Some(contents) = reuse(&path, &g.pages) {
-                    return Ok(GeneratedFile { path, contents });
+                    return GeneratedFile { path, contents };
                 }
                 let (source_note, file) = action_file(g, ir_dir);
-                Ok(GeneratedFile {
+                GeneratedFile {
                     contents: render_file(&source_note, file),
                     path,
-                })
-            })
-            .collect()
-    };
-    let mod_rs = || -> Result<GeneratedFile, CodegenError> {
-        let path = format!("{GENERATED_DIR}/mod.rs");
-        let all: Vec<&Page> = groups
-            .iter()
-            .flat_map(|g| g.pages.iter().copied())
-            .collect();
-        if let Some(contents) = reuse(&path, &all) {
-            return Ok(GeneratedFile { path, contents });
-        }
-        Ok(GeneratedFile {
-            contents: render_file(&format!("every page in {ir_dir}"), mod_file(&groups)),
-            path,
-        })
-    };
-    let threads = threads.clamp(1, groups.len().max(1));
-    if threads == 1 {
-        let mut files = action_files(&groups)?;
-        files.push(mod_rs()?);
-        return Ok(files);
-    }
-    // Token streams are not `Send`: each worker builds and formats its own files.
-    let chunk = groups.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = groups
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || action_files(part)))
-            .collect();
-        let mod_file = mod_rs();
-        let mut files = Vec::with_capacity(groups.len() + 1);
-        for w in workers {
-            files.extend(w.join().expect("codegen workers do not panic")?);
-        }
-        files.push(mod_file?);
-        Ok(files)
-    })
+                }
+            }
+            None => {
+                let path = format!("{GENERATED_DIR}/mod.rs");
+                let all: Vec<&Page> = groups
+                    .iter()
+                    .flat_map(|g| g.pages.iter().copied())
+                    .collect();
+                if let Some(contents) = reuse(&path, &all) {
+                    return GeneratedFile { path, contents };
+                }
+                GeneratedFile {
+                    contents: render_file(&format!("every page in {ir_dir}"), mod_file(&groups)),
+                    path,
+                }
+            }
+        },
+    );
+    Ok(files)
 }
 
 /// Formats a syntax tree and puts the generated-file header on top.

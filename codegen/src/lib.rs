@@ -7,6 +7,7 @@
 pub mod emit;
 pub mod ir;
 pub mod naming;
+pub mod parallel;
 mod syntax;
 mod yaml;
 

@@ -103,24 +103,7 @@ pub fn read_docs(root: &Path) -> Result<Vec<(String, String)>, Error> {
 
 /// `f` over `items` on all cores, in order.
 pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("workers do not panic"))
-            .collect()
-    })
+    codegen::parallel::map(items, codegen::parallel::default_threads(), f)
 }
 
 /// Parses every page, on all cores; every page's error is collected, not just the first.
@@ -177,7 +160,7 @@ fn build_outputs_reusing(
             contents: yaml.clone(),
         })
         .collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = codegen::parallel::default_threads();
     files.extend(codegen::generate_reusing(pages, IR_DIR, threads, reuse).map_err(Error::Codegen)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
