@@ -122,37 +122,41 @@ pub fn generate_reusing(
     let groups = group(pages)?;
     // Syntax trees are not `Send`: each file is built and formatted on one thread. The last
     // work item is `mod.rs`.
-    let files = crate::parallel::map(
-        &(0..=groups.len()).collect::<Vec<_>>(),
-        threads,
-        |&i| match groups.get(i) {
-            Some(g) => {
-                let path = format!("{GENERATED_DIR}/{}.rs", g.module);
-                if let Some(contents) = reuse(&path, &g.pages) {
-                    return GeneratedFile { path, contents };
+    let files =
+        crate::parallel::map(
+            &(0..=groups.len()).collect::<Vec<_>>(),
+            threads,
+            |&i| match groups.get(i) {
+                Some(g) => {
+                    let path = format!("{GENERATED_DIR}/{}.rs", g.module);
+                    if let Some(contents) = reuse(&path, &g.pages) {
+                        return GeneratedFile { path, contents };
+                    }
+                    let (source_note, file) = action_file(g, ir_dir);
+                    GeneratedFile {
+                        contents: render_file(&source_note, file),
+                        path,
+                    }
                 }
-                let (source_note, file) = action_file(g, ir_dir);
-                GeneratedFile {
-                    contents: render_file(&source_note, file),
-                    path,
+                None => {
+                    let path = format!("{GENERATED_DIR}/mod.rs");
+                    let all: Vec<&Page> = groups
+                        .iter()
+                        .flat_map(|g| g.pages.iter().copied())
+                        .collect();
+                    if let Some(contents) = reuse(&path, &all) {
+                        return GeneratedFile { path, contents };
+                    }
+                    GeneratedFile {
+                        contents: render_file(
+                            &format!("every page in {ir_dir}"),
+                            mod_file(&groups),
+                        ),
+                        path,
+                    }
                 }
-            }
-            None => {
-                let path = format!("{GENERATED_DIR}/mod.rs");
-                let all: Vec<&Page> = groups
-                    .iter()
-                    .flat_map(|g| g.pages.iter().copied())
-                    .collect();
-                if let Some(contents) = reuse(&path, &all) {
-                    return GeneratedFile { path, contents };
-                }
-                GeneratedFile {
-                    contents: render_file(&format!("every page in {ir_dir}"), mod_file(&groups)),
-                    path,
-                }
-            }
-        },
-    );
+            },
+        );
     Ok(files)
 }
 
@@ -240,12 +244,13 @@ fn action_file(g: &ActionGroup<'_>, ir_dir: &str) -> (String, syn::File) {
     ));
     let newest_mod = naming::version_module(&newest.version);
     let mut items = vec![use_item(public(), &["self", &newest_mod], &[])];
+    let names: Vec<Names> = g.pages.iter().map(|p| Names::new(p)).collect();
     let mut sources = Vec::new();
-    for page in &g.pages {
-        items.push(version_module(g, page));
+    for (page, names) in g.pages.iter().zip(&names) {
+        items.push(version_module(g, page, names));
         sources.push(format!("{ir_dir}/{}", page.ir_file_name()));
     }
-    items.push(client_methods(g));
+    items.push(client_methods(g, &names));
     let file = syn::File {
         shebang: None,
         attrs: module_doc,
@@ -410,8 +415,7 @@ fn action_request_impl(page: &Page, names: &Names) -> Item {
     )
 }
 
-fn version_module(g: &ActionGroup<'_>, page: &Page) -> Item {
-    let names = Names::new(page);
+fn version_module(g: &ActionGroup<'_>, page: &Page, names: &Names) -> Item {
     let method_name = g.method_name(page);
     let lenient = response_structs(page);
     let mut items = vec![
@@ -433,7 +437,7 @@ fn version_module(g: &ActionGroup<'_>, page: &Page) -> Item {
         request_doc,
         &request_fields,
         false,
-        &names,
+        names,
         &attrs,
     ));
     match page.response.result {
@@ -442,7 +446,7 @@ fn version_module(g: &ActionGroup<'_>, page: &Page) -> Item {
             let d = outer_doc(&format!(
                 "The `Result` of a successful [`Client::{method_name}`](crate::Client::{method_name}) call."
             ));
-            items.extend(struct_item(&names.result, d, &fields, true, &names, &attrs));
+            items.extend(struct_item(&names.result, d, &fields, true, names, &attrs));
         }
         ResultKind::Json => {
             let d = outer_doc(&format!(
@@ -472,11 +476,11 @@ fn version_module(g: &ActionGroup<'_>, page: &Page) -> Item {
             d,
             &fields,
             lenient.contains(s.name.as_str()),
-            &names,
+            names,
             &attrs,
         ));
     }
-    items.push(action_request_impl(page, &names));
+    items.push(action_request_impl(page, names));
     if let Some(errors) = error_codes_module(page) {
         items.push(errors);
     }
@@ -696,9 +700,8 @@ fn value_consts(fields: &[&Field]) -> Vec<ImplItem> {
 
 /// `impl crate::Client` with one typed call function per Version of the Action:
 /// `pub async fn name(&self, request: &vX::Request) -> Result<vX::Result, crate::Error>`.
-fn client_methods(g: &ActionGroup<'_>) -> Item {
-    let methods = g.pages.iter().map(|page| {
-        let names = Names::new(page);
+fn client_methods(g: &ActionGroup<'_>, names: &[Names]) -> Item {
+    let methods = g.pages.iter().zip(names).map(|(page, names)| {
         let in_version = |name: &str| {
             ident_path([ident(&naming::version_module(&page.version)), ident(name)])
         };

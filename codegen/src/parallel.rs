@@ -56,7 +56,11 @@ mod tests {
         let items: Vec<u64> = (0..1000).collect();
         let expected: Vec<u64> = items.iter().map(|n| n * n).collect();
         for threads in [0, 1, 2, 3, 8, 2000] {
-            assert_eq!(super::map(&items, threads, |n| n * n), expected, "{threads}");
+            assert_eq!(
+                super::map(&items, threads, |n| n * n),
+                expected,
+                "{threads}"
+            );
         }
         assert!(super::map(&[] as &[u8], 4, |n| *n).is_empty());
     }

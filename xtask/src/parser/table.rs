@@ -79,29 +79,40 @@ pub fn split_row(line: &str) -> (Vec<String>, bool) {
     } else {
         s
     };
+    // `|` and `\` are ASCII, so the split can work on bytes without cutting a character.
+    let bytes = s.as_bytes();
     let mut cells = Vec::new();
     let mut cell = String::new();
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if chars.peek() == Some(&'|') => {
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if bytes.get(i + 1) == Some(&b'|') => {
+                cell.push_str(&s[start..i]);
                 cell.push('|');
-                chars.next();
+                i += 2;
+                start = i;
             }
-            '|' => cells.push(std::mem::take(&mut cell)),
-            _ => cell.push(c),
+            b'|' => {
+                cell.push_str(&s[start..i]);
+                cells.push(normalize_cell(cell.trim()));
+                cell.clear();
+                i += 1;
+                start = i;
+            }
+            _ => i += 1,
         }
     }
-    cells.push(cell);
-    let cells = cells
-        .into_iter()
-        .map(|c| normalize_cell(c.trim()))
-        .collect();
+    cell.push_str(&s[start..]);
+    cells.push(normalize_cell(cell.trim()));
     (cells, continued)
 }
 
 /// `<br>` becomes a line break; everything else is kept as written.
 fn normalize_cell(cell: &str) -> String {
+    if !cell.contains('<') {
+        return cell.to_owned();
+    }
     let mut out = cell.to_owned();
     for br in ["<br/>", "<br />", "<br>", "<BR>", "<BR/>"] {
         if out.contains(br) {
