@@ -10,6 +10,7 @@ use crate::syntax::{
 };
 use proc_macro2::{Ident, Literal};
 use quote::quote;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use syn::{AttrStyle, Attribute, ImplItem, Item, PathSegment, Type};
@@ -171,7 +172,7 @@ fn render_file(source: &str, file: syn::File) -> String {
 /// Doc text from the pages, made safe for rustdoc: it never becomes a doctest (indentation, an
 /// indented code block, is dropped; untagged fences are marked `text`), and a line after a list
 /// starts a new paragraph instead of lazily continuing the last item.
-fn doc_lines(text: &str) -> Vec<String> {
+fn doc_lines(text: &str) -> Vec<Cow<'_, str>> {
     let mut out = Vec::new();
     let mut in_list = false;
     for line in text.trim().lines() {
@@ -183,22 +184,17 @@ fn doc_lines(text: &str) -> Vec<String> {
         if t.is_empty() {
             in_list = false;
         } else if in_list && !is_item {
-            out.push(String::new());
+            out.push(Cow::Borrowed(""));
             in_list = false;
         } else if is_item {
             in_list = true;
         }
-        let line = if t == "```" || t == "~~~" {
-            format!("{t}text")
+        out.push(if t == "```" || t == "~~~" {
+            Cow::Owned(format!("{t}text"))
         } else if line.starts_with("    ") || line.starts_with('\t') {
-            t.to_owned()
+            Cow::Borrowed(t)
         } else {
-            line.trim_end().to_owned()
-        };
-        out.push(if line.is_empty() {
-            line
-        } else {
-            format!(" {line}")
+            Cow::Borrowed(line.trim_end())
         });
     }
     out
@@ -206,12 +202,12 @@ fn doc_lines(text: &str) -> Vec<String> {
 
 /// `///` doc comments from the page's Markdown.
 fn outer_doc(text: &str) -> Vec<Attribute> {
-    doc_attrs(doc_lines(text), AttrStyle::Outer)
+    doc_attrs(&doc_lines(text), AttrStyle::Outer)
 }
 
 /// `//!` doc comments from the page's Markdown.
 fn inner_doc(text: &str) -> Vec<Attribute> {
-    doc_attrs(doc_lines(text), AttrStyle::Inner(Default::default()))
+    doc_attrs(&doc_lines(text), AttrStyle::Inner(Default::default()))
 }
 
 fn first_paragraph(text: &str) -> &str {

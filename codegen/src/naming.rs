@@ -1,6 +1,8 @@
 //! Rust names for wire names: idiomatic, stable, never clashing with keywords or the prelude.
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
@@ -32,8 +34,34 @@ const RESERVED_TYPES: &[&str] = &[
     "Operation",
 ];
 
+/// `make(name)`, remembered per thread: heck's case conversion is most of the cost of naming, and
+/// the same wire names (`AppId`, `UserId`, …) recur on page after page.
+fn memoized(
+    cache: &'static std::thread::LocalKey<RefCell<HashMap<String, String>>>,
+    name: &str,
+    make: fn(&str) -> String,
+) -> String {
+    cache.with(|cache| {
+        if let Some(known) = cache.borrow().get(name) {
+            return known.clone();
+        }
+        let made = make(name);
+        cache.borrow_mut().insert(name.to_owned(), made.clone());
+        made
+    })
+}
+
+thread_local! {
+    static FIELD_NAMES: RefCell<HashMap<String, String>> = RefCell::default();
+    static TYPE_NAMES: RefCell<HashMap<String, String>> = RefCell::default();
+}
+
 /// A field name: `ConversationShortId` → `conversation_short_id`, `Type` → `type_`.
 pub fn field_name(wire: &str) -> String {
+    memoized(&FIELD_NAMES, wire, make_field_name)
+}
+
+fn make_field_name(wire: &str) -> String {
     let snake = wire.to_snake_case();
     let snake = if snake.starts_with(|c: char| c.is_ascii_digit()) || snake.is_empty() {
         format!("f_{snake}")
@@ -54,6 +82,10 @@ pub fn snake_name(name: &str) -> String {
 
 /// A type name: the documented name in UpperCamelCase, with reserved names suffixed `Object`.
 pub fn type_name(name: &str) -> String {
+    memoized(&TYPE_NAMES, name, make_type_name)
+}
+
+fn make_type_name(name: &str) -> String {
     let camel = name.to_upper_camel_case();
     let camel = if camel.starts_with(|c: char| c.is_ascii_digit()) || camel.is_empty() {
         format!("T{camel}")

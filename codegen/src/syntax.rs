@@ -41,19 +41,31 @@ pub fn string_literal(s: &str) -> Literal {
     quoted.parse().unwrap_or_else(|_| Literal::string(s))
 }
 
-/// A doc line as a raw string literal (`r"…"`, `r#"…"#`, …) where it can be one: syn and
-/// prettyplease read doc values back, and a raw literal reads back without unescaping.
+/// The literal of a doc line: ` line` (rustdoc's space after `///`), or nothing for an empty
+/// line. A raw string (`r"…"`, `r#"…"#`, …) where it can be one: syn and prettyplease read doc
+/// values back, and a raw literal reads back without unescaping.
 fn doc_literal(line: &str) -> Literal {
+    let space = if line.is_empty() { "" } else { " " };
     if line.chars().any(char::is_control) {
-        return string_literal(line);
+        return string_literal(&format!("{space}{line}"));
     }
-    let mut hashes = String::new();
-    while line.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
+    let mut hashes = 0;
+    if line.contains('"') {
+        hashes = 1;
+        while line.contains(&format!("\"{}", "#".repeat(hashes))) {
+            hashes += 1;
+        }
     }
-    format!("r{hashes}\"{line}\"{hashes}")
-        .parse()
-        .unwrap_or_else(|_| string_literal(line))
+    let mut repr = String::with_capacity(line.len() + 4 + 2 * hashes);
+    repr.push('r');
+    repr.extend(std::iter::repeat_n('#', hashes));
+    repr.push('"');
+    repr.push_str(space);
+    repr.push_str(line);
+    repr.push('"');
+    repr.extend(std::iter::repeat_n('#', hashes));
+    repr.parse()
+        .unwrap_or_else(|_| string_literal(&format!("{space}{line}")))
 }
 
 fn expr_of_lit(lit: Lit) -> Expr {
@@ -202,23 +214,23 @@ pub fn list_attr(name: &str, tokens: TokenStream) -> Attribute {
     }
 }
 
-/// `#[doc = "line"]` (outer) or `#![doc = "line"]` (inner), one per line.
-pub fn doc_attrs(lines: Vec<String>, style: AttrStyle) -> Vec<Attribute> {
-    lines
-        .into_iter()
-        .map(|line| Attribute {
-            pound_token: Default::default(),
-            style,
-            bracket_token: Default::default(),
-            meta: Meta::NameValue(MetaNameValue {
-                path: path(["doc"]),
-                eq_token: Default::default(),
-                // prettyplease reads the value back to print `///` comments: this one must be
-                // an interpreted string literal.
-                value: expr_of_lit(Lit::new(doc_literal(&line))),
-            }),
-        })
-        .collect()
+/// `/// line` (outer) or `//! line` (inner) attributes, one per line; one spare slot for the
+/// attribute that usually follows.
+pub fn doc_attrs<L: AsRef<str>>(lines: &[L], style: AttrStyle) -> Vec<Attribute> {
+    let mut attrs = Vec::with_capacity(lines.len() + 1);
+    attrs.extend(lines.iter().map(|line| Attribute {
+        pound_token: Default::default(),
+        style,
+        bracket_token: Default::default(),
+        meta: Meta::NameValue(MetaNameValue {
+            path: path(["doc"]),
+            eq_token: Default::default(),
+            // prettyplease reads the value back to print `///` comments: this one must be an
+            // interpreted string literal.
+            value: expr_of_lit(Lit::new(doc_literal(line.as_ref()))),
+        }),
+    }));
+    attrs
 }
 
 /// `pub const name: ty = expr;`
@@ -372,7 +384,7 @@ mod tests {
     #[test]
     fn doc_attributes_read_back_exactly() {
         for &s in AWKWARD {
-            let attrs = doc_attrs(vec![s.to_owned()], AttrStyle::Outer);
+            let attrs = doc_attrs(&[s], AttrStyle::Outer);
             let Meta::NameValue(meta) = &attrs[0].meta else {
                 panic!("not a name-value attribute");
             };
@@ -382,7 +394,12 @@ mod tests {
             else {
                 panic!("{s:?}: not a string literal");
             };
-            assert_eq!(lit.value(), s);
+            let expected = if s.is_empty() {
+                String::new()
+            } else {
+                format!(" {s}")
+            };
+            assert_eq!(lit.value(), expected);
         }
     }
 }

@@ -53,7 +53,7 @@ fn main() {
     let mut totals = Vec::new();
     for &n in &sizes {
         let docs = bench_corpus::make_pages(&seeds, n);
-        let samples = if n >= 1000 { 5 } else { 15 };
+        let samples = if n >= 1000 { 11 } else { 21 };
         let pages = regen::parse_all(&docs).expect("the corpus parses");
         let parse = median(samples, || {
             std::hint::black_box(regen::parse_all(&docs).unwrap());

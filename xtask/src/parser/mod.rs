@@ -98,10 +98,23 @@ struct Bold {
 pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
     let err = |line: u32, msg: String| ParseError::new(file, line, msg);
     let (front, body, body_line) = split_front_matter(file, text)?;
-    let lines: Vec<&str> = text.lines().collect();
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(body.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
+    // The text of body lines `first..=last` (1-based, counted in the whole file), as `lines()`
+    // gives it.
+    let body_lines = |first: u32, last: u32| -> Vec<&str> {
+        (first - body_line..=last - body_line)
+            .map(|k| {
+                let start = line_starts[k as usize];
+                let end = line_starts
+                    .get(k as usize + 1)
+                    .map_or(body.len(), |&e| e - 1);
+                let line = &body[start..end.max(start)];
+                line.strip_suffix('\r').unwrap_or(line)
+            })
+            .collect()
+    };
     let line_of = |offset: usize| -> u32 {
         body_line + line_starts.partition_point(|&s| s <= offset) as u32 - 1
     };
@@ -150,8 +163,7 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
                 in_table = true;
                 let first = line_of(range.start);
                 let last = line_of(range.end.saturating_sub(1).max(range.start));
-                let table_lines = &lines[(first - 1) as usize..last as usize];
-                let table = table::read_table(file, first, table_lines)?;
+                let table = table::read_table(file, first, &body_lines(first, last))?;
                 if let Some(sec) = section {
                     tables.push(FoundTable {
                         section: sec,
@@ -425,21 +437,21 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
 
     // Examples.
     let mut examples = Examples::default();
+    let mut request_json = None;
     if let Some(block) = request_example {
-        examples.request = Some(read_request_example(file, block, method, &mut warnings)?);
+        let (example, json) = read_request_example(file, block, method, &mut warnings)?;
+        examples.request = Some(example);
+        request_json = json;
     }
+    let mut response_json = None;
     if let Some(block) = code_blocks
         .iter()
         .find(|c| c.section == Section::ResponseExample)
     {
         let text = block.text.trim();
-        examples.response = Some(read_json(
-            file,
-            block.line,
-            text,
-            "response example",
-            &mut warnings,
-        )?);
+        let (fixed, json) = read_json(file, block.line, text, "response example", &mut warnings)?;
+        examples.response = Some(fixed);
+        response_json = Some(json);
     }
 
     let error_codes = match error_table {
@@ -471,7 +483,8 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
         error_codes,
         warnings,
     };
-    page.examples.undocumented = undocumented_fields(&page);
+    page.examples.undocumented =
+        undocumented_in(&page, request_json.as_ref(), response_json.as_ref());
     Ok(page)
 }
 
@@ -836,7 +849,7 @@ fn read_request_example(
     block: &CodeBlock,
     page_method: Method,
     warnings: &mut Vec<Warning>,
-) -> Result<RequestExample, ParseError> {
+) -> Result<(RequestExample, Option<serde_json::Value>), ParseError> {
     let err = |line: u32, msg: String| ParseError::new(file, line, msg);
     let skipped = block.text.len() - block.text.trim_start().len();
     let text = block.text.trim_start();
@@ -883,36 +896,40 @@ fn read_request_example(
             warnings,
         )?)
     };
-    Ok(RequestExample {
-        method,
-        url: url.to_owned(),
-        body,
-    })
+    let (body, json) = body.unzip();
+    Ok((
+        RequestExample {
+            method,
+            url: url.to_owned(),
+            body,
+        },
+        json,
+    ))
 }
 
-/// Validates example JSON after the known fix-ups; returns the repaired text.
+/// Reads example JSON after the known fix-ups; returns the repaired text and its value.
 fn read_json(
     file: &str,
     first_line: u32,
     text: &str,
     what: &str,
     warnings: &mut Vec<Warning>,
-) -> Result<String, ParseError> {
+) -> Result<(String, serde_json::Value), ParseError> {
     let (fixed, fixes) = json::fix_up(text);
-    if let Err(e) = serde_json::from_str::<serde_json::Value>(&fixed) {
-        return Err(ParseError::new(
+    let value = serde_json::from_str::<serde_json::Value>(&fixed).map_err(|e| {
+        ParseError::new(
             file,
             first_line + e.line().saturating_sub(1) as u32,
             format!("{what} is not JSON even after the known fix-ups (leading zeros, trailing commas): {e}"),
-        ));
-    }
+        )
+    })?;
     for fix in fixes {
         warnings.push(Warning {
             line: first_line + fix.line - 1,
             message: format!("{what}: {}", fix.message),
         });
     }
-    Ok(fixed)
+    Ok((fixed, value))
 }
 
 fn read_error_codes(file: &str, table: &Table) -> Result<Vec<ErrorCode>, ParseError> {
@@ -956,26 +973,37 @@ fn read_error_codes(file: &str, table: &Table) -> Result<Vec<ErrorCode>, ParseEr
 
 /// Which example fields no table documents, as paths like `request: Foo` or `response: Result.A[].B`.
 pub fn undocumented_fields(page: &Page) -> Vec<String> {
+    let json = |text: &Option<String>| -> Option<serde_json::Value> {
+        serde_json::from_str(text.as_deref()?).ok()
+    };
+    let request = page.examples.request.as_ref().and_then(|r| json(&r.body));
+    undocumented_in(
+        page,
+        request.as_ref(),
+        json(&page.examples.response).as_ref(),
+    )
+}
+
+/// [`undocumented_fields`] with the examples already parsed.
+fn undocumented_in(
+    page: &Page,
+    request: Option<&serde_json::Value>,
+    response: Option<&serde_json::Value>,
+) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(req) = &page.examples.request {
-        if let Some(body) = &req.body {
-            if let Ok(v) = serde_json::from_str(body) {
-                walk_object(page, "request: ", page.request.fields(), &v, &mut out);
-            }
-        }
+    if let Some(v) = request {
+        walk_object(page, "request: ", page.request.fields(), v, &mut out);
     }
-    if let (Some(resp), ResultKind::Object) = (&page.examples.response, page.response.result) {
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(resp) {
-            if let Some(result) = v.get("Result") {
-                walk_object(
-                    page,
-                    "response: Result.",
-                    page.response.fields.iter(),
-                    result,
-                    &mut out,
-                );
-            }
-        }
+    if let (Some(result), ResultKind::Object) =
+        (response.and_then(|v| v.get("Result")), page.response.result)
+    {
+        walk_object(
+            page,
+            "response: Result.",
+            page.response.fields.iter(),
+            result,
+            &mut out,
+        );
     }
     out
 }
