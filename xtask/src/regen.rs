@@ -436,15 +436,21 @@ pub fn compare(root: &Path, outputs: &[GeneratedFile]) -> Result<Vec<Stale>, Err
 /// outputs no page produces. Call only after the whole build succeeded.
 pub fn write_outputs(root: &Path, outputs: &[GeneratedFile]) -> Result<Written, Error> {
     let mut report = Written::default();
+    let dirs: std::collections::BTreeSet<&Path> = outputs
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent())
+        .collect();
+    for dir in dirs {
+        let dir = root.join(dir);
+        fs::create_dir_all(&dir).map_err(io(&dir))?;
+    }
     for file in outputs {
         let path = root.join(&file.path);
-        if fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
+        if fs::read(&path).ok().as_deref() == Some(file.contents.as_bytes()) {
             report.unchanged += 1;
             continue;
         }
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(io(dir))?;
-        }
+        // A complete temporary file renamed over the old one: never a half-written output.
         let tmp = path.with_extension("volcgen-tmp");
         fs::write(&tmp, &file.contents).map_err(io(&tmp))?;
         fs::rename(&tmp, &path).map_err(io(&path))?;
