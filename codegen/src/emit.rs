@@ -177,10 +177,10 @@ fn doc_lines(text: &str) -> Vec<Cow<'_, str>> {
     let mut in_list = false;
     for line in text.trim().lines() {
         let t = line.trim();
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
         let is_item = t.starts_with("- ")
             || t.starts_with("* ")
-            || t.split_once(". ")
-                .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            || (digits > 0 && t[digits..].starts_with(". "));
         if t.is_empty() {
             in_list = false;
         } else if in_list && !is_item {

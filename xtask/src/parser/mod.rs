@@ -99,7 +99,12 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
     let err = |line: u32, msg: String| ParseError::new(file, line, msg);
     let (front, body, body_line) = split_front_matter(file, text)?;
     let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+        .chain(
+            body.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
         .collect();
     // The text of body lines `first..=last` (1-based, counted in the whole file), as `lines()`
     // gives it.
@@ -1185,7 +1190,13 @@ fn slug(text: &str) -> String {
 pub fn linkify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(idx) = rest.find("](") {
+    // `](` found as `]` (a memchr) then `(`: most descriptions have no link at all.
+    while let Some(idx) = rest.find(']') {
+        if rest.as_bytes().get(idx + 1) != Some(&b'(') {
+            out.push_str(&rest[..idx + 1]);
+            rest = &rest[idx + 1..];
+            continue;
+        }
         out.push_str(&rest[..idx + 2]);
         rest = &rest[idx + 2..];
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();

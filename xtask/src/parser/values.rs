@@ -15,6 +15,10 @@ pub fn enumerated(description: &str, ty: &TypeRef) -> Vec<EnumValue> {
         TypeRef::String => false,
         _ => return Vec::new(),
     };
+    // Two values need two code spans: most descriptions have none, and end here.
+    if description.bytes().filter(|&b| b == b'`').count() < 4 {
+        return Vec::new();
+    }
     let mut values = bullets(description);
     if values.len() < 2 {
         values = inline(description);
