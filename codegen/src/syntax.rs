@@ -56,14 +56,15 @@ fn doc_literal(line: &str) -> Literal {
             hashes += 1;
         }
     }
-    let mut repr = String::with_capacity(line.len() + 4 + 2 * hashes);
+    let hashes = &"#".repeat(hashes);
+    let mut repr = String::with_capacity(line.len() + 4 + 2 * hashes.len());
     repr.push('r');
-    repr.extend(std::iter::repeat_n('#', hashes));
+    repr.push_str(hashes);
     repr.push('"');
     repr.push_str(space);
     repr.push_str(line);
     repr.push('"');
-    repr.extend(std::iter::repeat_n('#', hashes));
+    repr.push_str(hashes);
     repr.parse()
         .unwrap_or_else(|_| string_literal(&format!("{space}{line}")))
 }
