@@ -1,4 +1,4 @@
-//! IR → Rust: one syntax tree per Action file, built directly (see [`crate::syntax`]), formatted
+//! IR → Rust: one syntax tree per Action file, built directly (the private `syntax` module), formatted
 //! once per file by prettyplease.
 
 use crate::ir::{Field, Method, Page, ResultKind, TypeRef};
