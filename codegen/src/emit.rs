@@ -121,44 +121,41 @@ pub fn generate_reusing(
     reuse: &(dyn Fn(&str, &[&Page]) -> Option<String> + Sync),
 ) -> Result<Vec<GeneratedFile>, CodegenError> {
     let groups = group(pages)?;
-    // Syntax trees are not `Send`: each file is built and formatted on one thread. The last
-    // work item is `mod.rs`.
-    let files =
-        crate::parallel::map(
-            &(0..=groups.len()).collect::<Vec<_>>(),
-            threads,
-            |&i| match groups.get(i) {
-                Some(g) => {
-                    let path = format!("{GENERATED_DIR}/{}.rs", g.module);
-                    if let Some(contents) = reuse(&path, &g.pages) {
-                        return GeneratedFile { path, contents };
-                    }
-                    let (source_note, file) = action_file(g, ir_dir);
-                    GeneratedFile {
-                        contents: render_file(&source_note, file),
-                        path,
-                    }
-                }
-                None => {
-                    let path = format!("{GENERATED_DIR}/mod.rs");
-                    let all: Vec<&Page> = groups
-                        .iter()
-                        .flat_map(|g| g.pages.iter().copied())
-                        .collect();
-                    if let Some(contents) = reuse(&path, &all) {
-                        return GeneratedFile { path, contents };
-                    }
-                    GeneratedFile {
-                        contents: render_file(
-                            &format!("every page in {ir_dir}"),
-                            mod_file(&groups),
-                        ),
-                        path,
-                    }
-                }
-            },
-        );
-    Ok(files)
+    let action = |g: &ActionGroup<'_>| {
+        let path = format!("{GENERATED_DIR}/{}.rs", g.module);
+        if let Some(contents) = reuse(&path, &g.pages) {
+            return GeneratedFile { path, contents };
+        }
+        let (source_note, file) = action_file(g, ir_dir);
+        GeneratedFile {
+            contents: render_file(&source_note, file),
+            path,
+        }
+    };
+    let root = || {
+        let path = format!("{GENERATED_DIR}/mod.rs");
+        let all: Vec<&Page> = groups
+            .iter()
+            .flat_map(|g| g.pages.iter().copied())
+            .collect();
+        if let Some(contents) = reuse(&path, &all) {
+            return GeneratedFile { path, contents };
+        }
+        let file = mod_file(&groups);
+        GeneratedFile {
+            contents: render_file(&format!("every page in {ir_dir}"), file),
+            path,
+        }
+    };
+    // Syntax trees are not `Send`: each file is built and formatted on one thread. `mod.rs`,
+    // the largest file, is the first work item, so no thread is left alone with it at the end.
+    let items: Vec<Option<&ActionGroup<'_>>> = std::iter::once(None)
+        .chain(groups.iter().map(Some))
+        .collect();
+    Ok(crate::parallel::map(&items, threads, |item| match item {
+        Some(g) => action(g),
+        None => root(),
+    }))
 }
 
 /// Formats a syntax tree and puts the generated-file header on top.
