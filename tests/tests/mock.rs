@@ -58,6 +58,42 @@ async fn typed_calls_decode_the_documented_examples() {
 }
 
 #[tokio::test]
+async fn generic_and_by_name_calls_send_what_the_typed_call_sends() {
+    let mock = MockServer::start().expect("mock");
+    let client = mock.client().expect("client");
+    let typed = client.get_app_token(&token_request()).await.expect("typed");
+    let generic = client.call(&token_request()).await.expect("generic");
+    assert_eq!(generic, typed);
+    let request = serde_json::to_value(token_request()).expect("encodes");
+    let newest = client
+        .invoke_json("GetAppToken", None, request.clone())
+        .await
+        .expect("by name, newest Version");
+    let pinned = client
+        .invoke_json("GetAppToken", Some(OPERATION.version), request)
+        .await
+        .expect("by name and Version");
+    let typed = serde_json::to_value(&typed).expect("encodes");
+    assert_eq!((&newest, &pinned), (&typed, &typed));
+    let sent = mock.requests_for(&OPERATION);
+    assert_eq!(sent.len(), 4);
+    assert!(
+        sent.iter().all(|r| r.body == sent[0].body),
+        "same bytes each way"
+    );
+
+    for (action, version) in [("NoSuchAction", None), ("GetAppToken", Some("1999-01-01"))] {
+        let error = client
+            .invoke_json(action, version, json!({}))
+            .await
+            .expect_err("not generated");
+        assert!(matches!(error, Error::Encode(_)), "{error:?}");
+        assert!(error.to_string().contains(action), "{error}");
+    }
+    assert_eq!(mock.requests().len(), 4, "nothing sent for unknown Actions");
+}
+
+#[tokio::test]
 async fn answers_set_by_the_test_come_first() {
     let mock = MockServer::start().expect("mock");
     let client = mock.client().expect("client");
