@@ -19,16 +19,23 @@ pub use emit::{
 /// (prettyplease's output is part of ours). Caches of generated output are valid only for the
 /// fingerprint that made them.
 pub fn fingerprint() -> u64 {
-    let parts = [
-        include_str!("lib.rs"),
-        include_str!("emit.rs"),
-        include_str!("ir.rs"),
-        include_str!("naming.rs"),
-        include_str!("yaml.rs"),
-        include_str!("../../Cargo.lock"),
-    ];
-    parts.iter().fold(FNV_OFFSET, |h, p| fnv1a(h, p.as_bytes()))
+    SOURCES
+        .iter()
+        .map(|(_, text)| text)
+        .chain([&include_str!("../../Cargo.lock")])
+        .fold(FNV_OFFSET, |h, p| fnv1a(h, p.as_bytes()))
 }
+
+/// Every source file of this crate, by name (a test checks none is missing).
+const SOURCES: &[(&str, &str)] = &[
+    ("emit.rs", include_str!("emit.rs")),
+    ("ir.rs", include_str!("ir.rs")),
+    ("lib.rs", include_str!("lib.rs")),
+    ("naming.rs", include_str!("naming.rs")),
+    ("parallel.rs", include_str!("parallel.rs")),
+    ("syntax.rs", include_str!("syntax.rs")),
+    ("yaml.rs", include_str!("yaml.rs")),
+];
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
@@ -45,4 +52,23 @@ pub fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
 /// [`fnv1a`] from the standard starting value.
 pub fn hash(bytes: &[u8]) -> u64 {
     fnv1a(FNV_OFFSET, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_source_file_is_fingerprinted() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .expect("src/")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".rs"))
+            .collect();
+        on_disk.sort();
+        let listed: Vec<&str> = super::SOURCES.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            on_disk, listed,
+            "add new files to SOURCES, so caches notice them"
+        );
+    }
 }

@@ -213,18 +213,22 @@ impl Cache {
 
 /// What the outputs depend on besides the pages: this parser and that generator.
 fn tool_fingerprint() -> u64 {
-    let parser = [
-        include_str!("parser/mod.rs"),
-        include_str!("parser/table.rs"),
-        include_str!("parser/types.rs"),
-        include_str!("parser/json.rs"),
-        include_str!("parser/values.rs"),
-        include_str!("overrides.rs"),
-    ];
-    parser.iter().fold(codegen::fingerprint(), |h, p| {
-        codegen::fnv1a(h, p.as_bytes())
-    })
+    PARSER_SOURCES
+        .iter()
+        .fold(codegen::fingerprint(), |h, (_, text)| {
+            codegen::fnv1a(h, text.as_bytes())
+        })
 }
+
+/// The parser's and the overrides' sources, by path under `src/` (a test checks none is missing).
+const PARSER_SOURCES: &[(&str, &str)] = &[
+    ("overrides.rs", include_str!("overrides.rs")),
+    ("parser/json.rs", include_str!("parser/json.rs")),
+    ("parser/mod.rs", include_str!("parser/mod.rs")),
+    ("parser/table.rs", include_str!("parser/table.rs")),
+    ("parser/types.rs", include_str!("parser/types.rs")),
+    ("parser/values.rs", include_str!("parser/values.rs")),
+];
 
 /// Key of the whole build: the tools, every page (name and text) and the overrides.
 fn build_key(root: &Path, docs: &[(String, String)]) -> u64 {
@@ -482,4 +486,27 @@ pub fn repo_root() -> PathBuf {
         .parent()
         .expect("xtask lives in the repository")
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_parser_source_is_fingerprinted() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut on_disk: Vec<String> = std::fs::read_dir(src.join("parser"))
+            .expect("src/parser/")
+            .map(|e| format!("parser/{}", e.expect("entry").file_name().to_string_lossy()))
+            .filter(|name| name.ends_with(".rs"))
+            .chain(["overrides.rs".to_owned()])
+            .collect();
+        on_disk.sort();
+        let listed: Vec<&str> = super::PARSER_SOURCES
+            .iter()
+            .map(|(name, _)| *name)
+            .collect();
+        assert_eq!(
+            on_disk, listed,
+            "add new parser files to PARSER_SOURCES, so caches notice them"
+        );
+    }
 }
