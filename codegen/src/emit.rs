@@ -148,7 +148,8 @@ pub fn generate_reusing(
         }
     };
     // Syntax trees are not `Send`: each file is built and formatted on one thread. `mod.rs`,
-    // the largest file, is the first work item, so no thread is left alone with it at the end.
+    // which grows with every Action, is the first work item, so no thread is left alone with it
+    // at the end.
     let items: Vec<Option<&ActionGroup<'_>>> = std::iter::once(None)
         .chain(groups.iter().map(Some))
         .collect();
