@@ -49,6 +49,18 @@ struct ActionGroup<'a> {
 }
 
 impl ActionGroup<'_> {
+    /// Roughly how much code the Action's file has: its fields, across Versions.
+    fn size(&self) -> usize {
+        self.pages
+            .iter()
+            .map(|p| {
+                p.request.fields().count()
+                    + p.response.fields.len()
+                    + p.structs.iter().map(|s| s.fields.len()).sum::<usize>()
+            })
+            .sum()
+    }
+
     fn newest(&self) -> &Page {
         self.pages.last().expect("a group has at least one page")
     }
@@ -147,16 +159,25 @@ pub fn generate_reusing(
             path,
         }
     };
-    // Syntax trees are not `Send`: each file is built and formatted on one thread. `mod.rs`,
-    // which grows with every Action, is the first work item, so no thread is left alone with it
-    // at the end.
-    let items: Vec<Option<&ActionGroup<'_>>> = std::iter::once(None)
-        .chain(groups.iter().map(Some))
+    // Syntax trees are not `Send`: each file is built and formatted on one thread. Work is handed
+    // out largest first (`mod.rs`, which grows with every Action, then the Action files by size),
+    // so no thread is left alone with a big file at the end; the output keeps `mod.rs` first,
+    // then the Actions in order.
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(groups[i].size()));
+    let items: Vec<Option<usize>> = std::iter::once(None)
+        .chain(order.iter().copied().map(Some))
         .collect();
-    Ok(crate::parallel::map(&items, threads, |item| match item {
-        Some(g) => action(g),
-        None => root(),
-    }))
+    let mut files: Vec<(Option<usize>, GeneratedFile)> =
+        crate::parallel::map(&items, threads, |&item| {
+            let file = match item {
+                Some(i) => action(&groups[i]),
+                None => root(),
+            };
+            (item, file)
+        });
+    files.sort_by_key(|(item, _)| *item);
+    Ok(files.into_iter().map(|(_, file)| file).collect())
 }
 
 /// Formats a syntax tree and puts the generated-file header on top.
