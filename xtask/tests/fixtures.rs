@@ -1,6 +1,8 @@
 //! Format variations seen in real pages, as fixture pages under `tests/fixtures/`: each parses to
-//! the IR snapshot beside it (`Name.ir.yaml`; `VOLCGEN_BLESS=1` rewrites the snapshots), and all of
-//! them generate code together, including two Versions of one Action side by side.
+//! the IR snapshot beside it (`Name.ir.yaml`), and together they generate the code snapshot under
+//! `tests/fixtures/generated/` (two Versions of one Action side by side, reserved names, keywords,
+//! a GET page, error codes), which the `volcgen-tests` crate compiles and calls
+//! (`tests/tests/fixture_code.rs`). `VOLCGEN_BLESS=1` rewrites the snapshots.
 
 use codegen::ir::Page;
 use std::path::{Path, PathBuf};
@@ -21,6 +23,22 @@ fn fixtures() -> Vec<(PathBuf, String)> {
     out
 }
 
+fn bless() -> bool {
+    std::env::var_os("VOLCGEN_BLESS").is_some()
+}
+
+/// A unified diff of a stale snapshot.
+fn diff(path: &Path, committed: &str, made: &str) -> String {
+    let diff = similar::TextDiff::from_lines(committed, made)
+        .unified_diff()
+        .header("committed", "made")
+        .to_string();
+    format!("{}:\n{diff}", path.display())
+}
+
+const BLESS: &str =
+    "If the change is intended, run `VOLCGEN_BLESS=1 cargo test -p xtask --test fixtures`";
+
 fn parse(path: &Path, text: &str) -> Page {
     let name = format!("fixtures/{}", path.file_name().unwrap().to_string_lossy());
     xtask::parser::parse_page(&name, text).unwrap_or_else(|e| panic!("{e}"))
@@ -28,29 +46,54 @@ fn parse(path: &Path, text: &str) -> Page {
 
 #[test]
 fn fixtures_match_their_ir_snapshots() {
-    let bless = std::env::var_os("VOLCGEN_BLESS").is_some();
     let mut stale = Vec::new();
     for (path, text) in fixtures() {
         let yaml = parse(&path, &text).to_yaml();
         let snapshot = path.with_extension("ir.yaml");
-        if bless {
+        if bless() {
             std::fs::write(&snapshot, &yaml).unwrap();
             continue;
         }
         let committed = std::fs::read_to_string(&snapshot).unwrap_or_default();
         if committed != yaml {
-            let diff = similar::TextDiff::from_lines(committed.as_str(), yaml.as_str())
-                .unified_diff()
-                .header("committed", "parsed")
-                .to_string();
-            stale.push(format!("{}:\n{diff}", snapshot.display()));
+            stale.push(diff(&snapshot, &committed, &yaml));
         }
     }
-    assert!(
-        stale.is_empty(),
-        "{}\nIf the change is intended, run `VOLCGEN_BLESS=1 cargo test -p xtask --test fixtures`",
-        stale.join("\n")
-    );
+    assert!(stale.is_empty(), "{}\n{BLESS}", stale.join("\n"));
+}
+
+#[test]
+fn fixture_code_matches_its_snapshot() {
+    let pages: Vec<Page> = fixtures().iter().map(|(p, t)| parse(p, t)).collect();
+    let files = codegen::generate(&pages, "xtask/tests/fixtures").unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/generated");
+    let mut stale = Vec::new();
+    let mut names = Vec::new();
+    for file in &files {
+        let name = Path::new(&file.path).file_name().unwrap();
+        names.push(name.to_owned());
+        let snapshot = dir.join(name);
+        if bless() {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&snapshot, &file.contents).unwrap();
+            continue;
+        }
+        let committed = std::fs::read_to_string(&snapshot).unwrap_or_default();
+        if committed != file.contents {
+            stale.push(diff(&snapshot, &committed, &file.contents));
+        }
+    }
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !names.iter().any(|n| path.file_name() == Some(n)) {
+            if bless() {
+                std::fs::remove_file(&path).unwrap();
+            } else {
+                stale.push(format!("{}: no longer generated", path.display()));
+            }
+        }
+    }
+    assert!(stale.is_empty(), "{}\n{BLESS}", stale.join("\n"));
 }
 
 #[test]
