@@ -92,7 +92,7 @@ fn invoke<R: ActionRequest>(client: &Client, request: Value) -> JsonFuture<'_> {
                 format!("the JSON is not a valid {} request: {e}", operation.action),
             ))
         })?;
-        let result = client.call(&request).await?;
+        let result = client.request(&request).await?;
         serde_json::to_value(&result)
             .map_err(|e| Error::Encode(EncodeError::new(operation.action, e.to_string())))
     })

@@ -62,7 +62,7 @@ async fn generic_and_by_name_calls_send_what_the_typed_call_sends() {
     let mock = MockServer::start().expect("mock");
     let client = mock.client().expect("client");
     let typed = client.get_app_token(&token_request()).await.expect("typed");
-    let generic = client.call(&token_request()).await.expect("generic");
+    let generic = client.request(&token_request()).await.expect("generic");
     assert_eq!(generic, typed);
     let request = serde_json::to_value(token_request()).expect("encodes");
     let newest = client
@@ -216,4 +216,5 @@ fn the_mock_serves_blocking_clients() {
     let request = token_request();
     let token = client.call(|c| c.get_app_token(&request)).expect("call");
     assert!(token.token.is_some());
+    assert_eq!(client.request(&request).expect("request"), token);
 }

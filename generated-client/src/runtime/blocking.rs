@@ -148,6 +148,16 @@ impl Client {
         self.block_on(async { call(&self.inner).await })?
     }
 
+    /// [`Client::request`](crate::Client::request), blocking: calls the Action and Version a
+    /// generated request type names.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::send`](crate::Client::send) and [`block_on`](Self::block_on).
+    pub fn request<R: crate::ActionRequest>(&self, request: &R) -> Result<R::Result, Error> {
+        self.block_on(self.inner.request(request))?
+    }
+
     /// [`Client::send`](crate::Client::send), blocking.
     ///
     /// # Errors

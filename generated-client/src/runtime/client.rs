@@ -476,22 +476,22 @@ impl Client {
     }
 
     /// Calls the Action and Version that a generated request type names, as its typed call
-    /// function does: `client.call(&request)` is `client.get_app_token(&request)` for a
+    /// function does: `client.request(&request)` is `client.get_app_token(&request)` for a
     /// `GetAppTokenRequest`. Useful in code generic over Actions.
     ///
     /// ```no_run
     /// use volcengine_rtc::{ActionRequest, Client, Error};
     ///
-    /// async fn call_logged<R: ActionRequest>(client: &Client, request: &R) -> Result<R::Result, Error> {
+    /// async fn logged<R: ActionRequest>(client: &Client, request: &R) -> Result<R::Result, Error> {
     ///     println!("calling {}", R::OPERATION.action);
-    ///     client.call(request).await
+    ///     client.request(request).await
     /// }
     /// ```
     ///
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn call<R: ActionRequest>(&self, request: &R) -> Result<R::Result, Error> {
+    pub async fn request<R: ActionRequest>(&self, request: &R) -> Result<R::Result, Error> {
         self.send(R::OPERATION, request).await
     }
 

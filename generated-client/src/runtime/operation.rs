@@ -42,7 +42,7 @@ pub struct Operation {
 }
 
 /// A generated request type: it knows the Action and Version it calls and the type of their
-/// `Result`. Implemented for every generated `…Request`; [`Client::call`](crate::Client::call)
+/// `Result`. Implemented for every generated `…Request`; [`Client::request`](crate::Client::request)
 /// and [`api::ACTIONS`](crate::api::ACTIONS) are built on it.
 pub trait ActionRequest:
     serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static
