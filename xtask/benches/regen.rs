@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use xtask::{bench_corpus, parser, regen};
 
-/// Median of `samples` runs of `f`, after one warm-up run.
-fn median(samples: usize, mut f: impl FnMut()) -> Duration {
+/// `samples` timed runs of `f`, after one warm-up run, sorted.
+fn timings(samples: usize, mut f: impl FnMut()) -> Vec<Duration> {
     f();
     let mut times: Vec<Duration> = (0..samples)
         .map(|_| {
@@ -20,7 +20,18 @@ fn median(samples: usize, mut f: impl FnMut()) -> Duration {
         })
         .collect();
     times.sort();
+    times
+}
+
+/// Median of `samples` runs of `f`, after one warm-up run.
+fn median(samples: usize, f: impl FnMut()) -> Duration {
+    let times = timings(samples, f);
     times[times.len() / 2]
+}
+
+/// The `q`-quantile of sorted timings.
+fn quantile(sorted: &[Duration], q: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }
 
 fn per_page(d: Duration, n: usize) -> f64 {
@@ -37,13 +48,14 @@ fn main() {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("regen benchmark: {threads} threads; baseline = the same pipeline on 1 thread");
     println!(
-        "{:>6}  {:>12} {:>12} {:>16} {:>12} {:>12}  {:>14} {:>14}  {:>8}  {:>14}",
+        "{:>6}  {:>12} {:>12} {:>16} {:>12} {:>12} {:>12}  {:>14} {:>14}  {:>8}  {:>14}",
         "pages",
         "parse µs/pg",
         "ir µs/pg",
         "serde_yaml µs/pg",
         "code µs/pg",
         "total µs/pg",
+        "p10–p90",
         "total (ms)",
         "1-thread (ms)",
         "speedup",
@@ -72,10 +84,16 @@ fn main() {
         let code = median(samples, || {
             std::hint::black_box(codegen::generate(&pages, regen::IR_DIR).unwrap());
         });
-        let total = median(samples, || {
+        let runs = timings(samples, || {
             let pages = regen::parse_all(&docs).unwrap();
             std::hint::black_box(regen::build_outputs(&pages).unwrap());
         });
+        let total = quantile(&runs, 0.5);
+        let spread = format!(
+            "{:.0}–{:.0}",
+            per_page(quantile(&runs, 0.1), n),
+            per_page(quantile(&runs, 0.9), n)
+        );
         let single = median(samples, || {
             let pages: Vec<_> = docs
                 .iter()
@@ -100,12 +118,13 @@ fn main() {
         });
         let _ = std::fs::remove_dir_all(&dir);
         println!(
-            "{n:>6}  {:>12.1} {:>12.1} {:>16.1} {:>12.1} {:>12.1}  {:>14.2} {:>14.2}  {:>7.2}x  {:>14.2}",
+            "{n:>6}  {:>12.1} {:>12.1} {:>16.1} {:>12.1} {:>12.1} {:>12}  {:>14.2} {:>14.2}  {:>7.2}x  {:>14.2}",
             per_page(parse, n),
             per_page(ir, n),
             per_page(ir_serde, n),
             per_page(code, n),
             per_page(total, n),
+            spread,
             total.as_secs_f64() * 1e3,
             single.as_secs_f64() * 1e3,
             single.as_secs_f64() / total.as_secs_f64(),
