@@ -271,11 +271,21 @@ fn unchanged_build(root: &Path, cache: &Cache, key: u64) -> Option<Vec<Generated
 /// [`build`], generating only the code files whose inputs changed since the last run, and
 /// nothing at all when no page, override or tool changed.
 pub fn build_incremental(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
+    Ok(build_from_cache(root)?.0)
+}
+
+/// Paths of outputs whose contents were just read from disk (and hash-checked): they need no
+/// second read to tell whether they are up to date.
+type ReadFromDisk = std::collections::BTreeSet<String>;
+
+/// [`build_incremental`], also saying which outputs it read from disk.
+fn build_from_cache(root: &Path) -> Result<(Vec<GeneratedFile>, ReadFromDisk), Error> {
     let docs = read_docs(root)?;
     let key = build_key(root, &docs);
     let mut cache = Cache::load(root);
     if let Some(outputs) = unchanged_build(root, &cache, key) {
-        return Ok(outputs);
+        let read = outputs.iter().map(|f| f.path.clone()).collect();
+        return Ok((outputs, read));
     }
     let pages = parse_pages(root, &docs)?;
     let ir = par_map(&pages, Page::to_yaml);
@@ -286,6 +296,7 @@ pub fn build_incremental(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
         .collect();
     let fingerprint = codegen::fingerprint().to_le_bytes();
     let keys = std::sync::Mutex::new(std::collections::BTreeMap::new());
+    let read = std::sync::Mutex::new(ReadFromDisk::new());
     let reuse = |file: &str, sources: &[&Page]| -> Option<String> {
         let mut key = codegen::fnv1a(codegen::hash(&fingerprint), file.as_bytes());
         for p in sources {
@@ -304,7 +315,13 @@ pub fn build_incremental(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
             return None;
         }
         let on_disk = fs::read_to_string(root.join(file)).ok()?;
-        (codegen::hash(on_disk.as_bytes()) == output).then_some(on_disk)
+        if codegen::hash(on_disk.as_bytes()) != output {
+            return None;
+        }
+        read.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(file.to_owned());
+        Some(on_disk)
     };
     let outputs = build_outputs_reusing(&pages, &ir, &reuse)?;
     let keys = keys.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -321,7 +338,10 @@ pub fn build_incremental(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
         .collect();
     cache.entries.insert(BUILD_ENTRY.to_owned(), (key, 0));
     cache.save();
-    Ok(outputs)
+    Ok((
+        outputs,
+        read.into_inner().unwrap_or_else(|e| e.into_inner()),
+    ))
 }
 
 /// Reads `spec/overrides.yaml` (absent means none).
@@ -403,8 +423,17 @@ fn leftovers(root: &Path, outputs: &[GeneratedFile]) -> Result<Vec<String>, Erro
 
 /// Compares the outputs with the files on disk.
 pub fn compare(root: &Path, outputs: &[GeneratedFile]) -> Result<Vec<Stale>, Error> {
+    compare_except(root, outputs, &ReadFromDisk::new())
+}
+
+/// [`compare`], taking the files in `current` as known to match the disk.
+fn compare_except(
+    root: &Path,
+    outputs: &[GeneratedFile],
+    current: &ReadFromDisk,
+) -> Result<Vec<Stale>, Error> {
     let mut stale = Vec::new();
-    for file in outputs {
+    for file in outputs.iter().filter(|f| !current.contains(&f.path)) {
         let path = root.join(&file.path);
         let current = match fs::read_to_string(&path) {
             Ok(t) => Some(t),
@@ -439,6 +468,15 @@ pub fn compare(root: &Path, outputs: &[GeneratedFile]) -> Result<Vec<Stale>, Err
 /// Writes every changed output atomically (a temporary file renamed over the old one) and removes
 /// outputs no page produces. Call only after the whole build succeeded.
 pub fn write_outputs(root: &Path, outputs: &[GeneratedFile]) -> Result<Written, Error> {
+    write_outputs_except(root, outputs, &ReadFromDisk::new())
+}
+
+/// [`write_outputs`], taking the files in `current` as known to match the disk.
+fn write_outputs_except(
+    root: &Path,
+    outputs: &[GeneratedFile],
+    current: &ReadFromDisk,
+) -> Result<Written, Error> {
     let mut report = Written::default();
     let dirs: std::collections::BTreeSet<&Path> = outputs
         .iter()
@@ -450,7 +488,9 @@ pub fn write_outputs(root: &Path, outputs: &[GeneratedFile]) -> Result<Written, 
     }
     for file in outputs {
         let path = root.join(&file.path);
-        if fs::read(&path).ok().as_deref() == Some(file.contents.as_bytes()) {
+        if current.contains(&file.path)
+            || fs::read(&path).ok().as_deref() == Some(file.contents.as_bytes())
+        {
             report.unchanged += 1;
             continue;
         }
@@ -470,14 +510,14 @@ pub fn write_outputs(root: &Path, outputs: &[GeneratedFile]) -> Result<Written, 
 
 /// `cargo xtask regen`.
 pub fn regen(root: &Path) -> Result<Written, Error> {
-    let outputs = build_incremental(root)?;
-    write_outputs(root, &outputs)
+    let (outputs, read) = build_from_cache(root)?;
+    write_outputs_except(root, &outputs, &read)
 }
 
 /// `cargo xtask check`: the stale files, empty when everything is up to date.
 pub fn check(root: &Path) -> Result<Vec<Stale>, Error> {
-    let outputs = build_incremental(root)?;
-    compare(root, &outputs)
+    let (outputs, read) = build_from_cache(root)?;
+    compare_except(root, &outputs, &read)
 }
 
 /// The repository root: the folder above `xtask/`.
