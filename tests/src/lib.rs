@@ -7,6 +7,21 @@ pub mod server;
 use codegen::ir::{Method, Page};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use volcengine_rtc::{HttpMethod, Operation};
+
+/// An RTC `Operation` for tests that need one of their own: `POST` to `rtc.volcengineapi.com` in
+/// `cn-north-1`, no query fields, no rate limit. A test names its Action and sets what it
+/// exercises with struct update syntax: `Operation { qps_limit: Some(1), ..RTC_OPERATION }`.
+pub const RTC_OPERATION: Operation = Operation {
+    action: "SendMessage",
+    version: "2020-12-01",
+    method: HttpMethod::Post,
+    host: "rtc.volcengineapi.com",
+    service: "rtc",
+    region: "cn-north-1",
+    query_fields: &[],
+    qps_limit: None,
+};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {

@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use volcengine_rtc::{Client, Credentials, Error, HttpMethod, Operation};
 use volcgen_tests::server::{json_reply, ReceivedRequest, Reply, TestServer};
+use volcgen_tests::RTC_OPERATION;
 
 const ACCESS_KEY: &str = "AKLTloopbacktest";
 const SECRET_KEY: &str = "bG9vcGJhY2stc2VjcmV0";
@@ -14,23 +15,15 @@ const SESSION_TOKEN: &str = "STS-loopback-token";
 static SEND_MESSAGE: Operation = Operation {
     action: "SendMessage",
     version: "2020-12-01",
-    method: HttpMethod::Post,
-    host: "rtc.volcengineapi.com",
-    service: "rtc",
-    region: "cn-north-1",
     query_fields: &["AppId"],
-    qps_limit: None,
+    ..RTC_OPERATION
 };
 
 static LIST_USER_INFO: Operation = Operation {
     action: "ListUserInfo",
     version: "2023-11-01",
     method: HttpMethod::Get,
-    host: "rtc.volcengineapi.com",
-    service: "rtc",
-    region: "cn-north-1",
-    query_fields: &[],
-    qps_limit: None,
+    ..RTC_OPERATION
 };
 
 fn client(server: &TestServer) -> Client {

@@ -14,20 +14,16 @@ use std::time::{Duration, SystemTime};
 use serde_json::{json, Value};
 use volcengine_rtc::{
     provide_credentials_fn, Client, Credentials, CredentialsError, CredentialsErrorKind,
-    DefaultCredentialsChain, Environment, Error, HttpMethod, Operation, ProfileCredentials,
-    RateLimitConfig, RetryConfig,
+    DefaultCredentialsChain, Environment, Error, Operation, ProfileCredentials, RateLimitConfig,
+    RetryConfig,
 };
 use volcgen_tests::server::{json_reply, ReceivedRequest, TestServer};
+use volcgen_tests::RTC_OPERATION;
 
 static GET_APP_TOKEN: Operation = Operation {
     action: "GetAppToken",
     version: "2020-12-01",
-    method: HttpMethod::Post,
-    host: "rtc.volcengineapi.com",
-    service: "rtc",
-    region: "cn-north-1",
-    query_fields: &[],
-    qps_limit: None,
+    ..RTC_OPERATION
 };
 
 /// A fresh, empty home directory, removed when dropped.

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use volcengine_rtc::{
-    Client, ClientBuilder, Credentials, Error, HttpMethod, Operation, RateLimitConfig, RetryConfig,
-    TimeoutKind,
+    Client, ClientBuilder, Credentials, Error, Operation, RateLimitConfig, RetryConfig, TimeoutKind,
 };
 use volcgen_tests::server::{json_reply, raw_response, RawReply, Reply, TestServer};
+use volcgen_tests::RTC_OPERATION;
 
 const ACCESS_KEY: &str = "AKLTfaultinjection";
 const SECRET_KEY: &str = "ZmF1bHQtaW5qZWN0aW9uLXNlY3JldA==";
@@ -20,12 +20,8 @@ const SECRET_KEY: &str = "ZmF1bHQtaW5qZWN0aW9uLXNlY3JldA==";
 static SEND_MESSAGE: Operation = Operation {
     action: "SendMessage",
     version: "2020-12-01",
-    method: HttpMethod::Post,
-    host: "rtc.volcengineapi.com",
-    service: "rtc",
-    region: "cn-north-1",
-    query_fields: &[],
     qps_limit: Some(100),
+    ..RTC_OPERATION
 };
 
 /// Three attempts with 1–5 ms back-off, no rate limit, generous timeouts.

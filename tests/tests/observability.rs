@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use tracing::instrument::WithSubscriber;
-use volcengine_rtc::{Client, Credentials, HttpMethod, Operation, RateLimitConfig, RetryConfig};
+use volcengine_rtc::{Client, Credentials, Operation, RateLimitConfig, RetryConfig};
 use volcgen_tests::capture::Capture;
 use volcgen_tests::server::{json_reply, TestServer};
+use volcgen_tests::RTC_OPERATION;
 
 const ACCESS_KEY: &str = "AKLTobservability";
 const SECRET_KEY: &str = "b2JzZXJ2YWJpbGl0eS1zZWNyZXQ=";
@@ -19,12 +20,8 @@ const SESSION_TOKEN: &str = "STS-observability-token";
 static START_WEBCAST: Operation = Operation {
     action: "StartWebcast",
     version: "2023-11-01",
-    method: HttpMethod::Post,
-    host: "rtc.volcengineapi.com",
-    service: "rtc",
-    region: "cn-north-1",
-    query_fields: &[],
     qps_limit: Some(60),
+    ..RTC_OPERATION
 };
 
 #[tokio::test]

@@ -9,6 +9,7 @@ use volcengine_rtc::{
     Client, Credentials, Error, HttpMethod, Operation, RateLimitConfig, RetryConfig, TimeoutKind,
 };
 use volcgen_tests::server::{json_reply, TestServer};
+use volcgen_tests::RTC_OPERATION;
 
 fn builder() -> volcengine_rtc::ClientBuilder {
     Client::builder().credentials(Credentials::new("AKLTratelimit", "c2VjcmV0"))
@@ -47,11 +48,8 @@ static ONE_PER_SECOND: Operation = Operation {
     action: "ListUserInfo",
     version: "2023-11-01",
     method: HttpMethod::Get,
-    host: "rtc.volcengineapi.com",
-    service: "rtc",
-    region: "cn-north-1",
-    query_fields: &[],
     qps_limit: Some(1),
+    ..RTC_OPERATION
 };
 
 /// A call whose token would come after its deadline fails at once, without a request; clones

@@ -813,14 +813,8 @@ mod tests {
     use super::*;
 
     static LIMITED: Operation = Operation {
-        action: "SendMessage",
-        version: "2020-12-01",
-        method: HttpMethod::Post,
-        host: "rtc.volcengineapi.com",
-        service: "rtc",
-        region: "cn-north-1",
-        query_fields: &[],
         qps_limit: Some(10),
+        ..crate::runtime::operation::TEST_OPERATION
     };
 
     #[test]

@@ -41,6 +41,20 @@ pub struct Operation {
     pub qps_limit: Option<u32>,
 }
 
+/// The runtime's unit tests' Action: `SendMessage` on RTC, `POST`, no query fields, no rate
+/// limit; tests change what they exercise with struct update syntax.
+#[cfg(test)]
+pub(crate) const TEST_OPERATION: Operation = Operation {
+    action: "SendMessage",
+    version: "2020-12-01",
+    method: HttpMethod::Post,
+    host: "rtc.volcengineapi.com",
+    service: "rtc",
+    region: "cn-north-1",
+    query_fields: &[],
+    qps_limit: None,
+};
+
 /// A generated request type: it knows the Action and Version it calls and the type of their
 /// `Result`. Implemented for every generated `…Request`; [`Client::request`](crate::Client::request)
 /// and [`api::ACTIONS`](crate::api::ACTIONS) are built on it.

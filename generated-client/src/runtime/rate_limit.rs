@@ -208,17 +208,10 @@ impl RateLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::HttpMethod;
 
     static LIMITED: Operation = Operation {
-        action: "SendMessage",
-        version: "2020-12-01",
-        method: HttpMethod::Post,
-        host: "rtc.volcengineapi.com",
-        service: "rtc",
-        region: "cn-north-1",
-        query_fields: &[],
         qps_limit: Some(10),
+        ..crate::runtime::operation::TEST_OPERATION
     };
     static OTHER_VERSION: Operation = Operation {
         version: "2023-11-01",

@@ -115,14 +115,8 @@ mod tests {
     use serde_json::json;
 
     static POST: Operation = Operation {
-        action: "SendMessage",
-        version: "2020-12-01",
-        method: HttpMethod::Post,
-        host: "rtc.volcengineapi.com",
-        service: "rtc",
-        region: "cn-north-1",
         query_fields: &["AppId"],
-        qps_limit: None,
+        ..crate::runtime::operation::TEST_OPERATION
     };
 
     static GET: Operation = Operation {
