@@ -62,6 +62,24 @@ fn ok_envelope() -> Value {
     })
 }
 
+/// A service error envelope, as the service answers it.
+fn error_envelope(code: &str, message: &str) -> Value {
+    json!({"ResponseMetadata": {"Error": {"Code": code, "Message": message}}})
+}
+
+/// Answers `first` to the first `failures` attempts, then the success envelope: the call returns
+/// its `Result` after `failures + 1` attempts.
+async fn assert_recovers_after(failures: usize, first: Reply) {
+    let answers = sequence(failures, first, json_reply(200, &ok_envelope()));
+    let server = TestServer::start(move |_| answers()).await;
+    let client = builder(&server).build().expect("client");
+    assert_eq!(
+        call(&client).await.expect("a retry succeeds"),
+        json!({"MessageId": 7})
+    );
+    assert_eq!(server.request_count(), failures + 1);
+}
+
 /// Answers `first` to the first `n` requests, then `then`.
 fn sequence(n: usize, first: Reply, then: Reply) -> impl Fn() -> Reply + Send + Sync {
     let seen = Arc::new(AtomicUsize::new(0));
@@ -104,25 +122,17 @@ async fn signature_does_not_match_is_a_service_error_and_not_retried() {
 
 #[tokio::test]
 async fn throttled_429_then_success() {
-    let answers = sequence(
-        1,
-        (
-            429,
-            vec![
-                ("Content-Type".into(), "application/json".into()),
-                ("Retry-After".into(), "0".into()),
-            ],
-            json!({"ResponseMetadata": {"Error": {"Code": "FlowLimitExceeded", "Message": "slow down"}}})
-                .to_string()
-                .into_bytes(),
-        ),
-        json_reply(200, &ok_envelope()),
+    let throttled = (
+        429,
+        vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("Retry-After".into(), "0".into()),
+        ],
+        error_envelope("FlowLimitExceeded", "slow down")
+            .to_string()
+            .into_bytes(),
     );
-    let server = TestServer::start(move |_| answers()).await;
-    let client = builder(&server).build().expect("client");
-    let result = call(&client).await.expect("the retry succeeds");
-    assert_eq!(result, json!({"MessageId": 7}));
-    assert_eq!(server.request_count(), 2);
+    assert_recovers_after(1, throttled).await;
 }
 
 #[tokio::test]
@@ -147,21 +157,7 @@ async fn retry_after_beyond_the_max_delay_ends_the_retries() {
 
 #[tokio::test]
 async fn internal_error_500_then_success() {
-    let answers = sequence(
-        1,
-        json_reply(
-            500,
-            &json!({"ResponseMetadata": {"Error": {"Code": "InternalError", "Message": "oops"}}}),
-        ),
-        json_reply(200, &ok_envelope()),
-    );
-    let server = TestServer::start(move |_| answers()).await;
-    let client = builder(&server).build().expect("client");
-    assert_eq!(
-        call(&client).await.expect("the retry succeeds"),
-        json!({"MessageId": 7})
-    );
-    assert_eq!(server.request_count(), 2);
+    assert_recovers_after(1, json_reply(500, &error_envelope("InternalError", "oops"))).await;
 }
 
 #[tokio::test]
@@ -418,21 +414,8 @@ async fn error_inside_a_200_answer_is_a_service_error() {
 
 #[tokio::test]
 async fn throttling_code_inside_a_200_answer_is_retried() {
-    let answers = sequence(
-        2,
-        json_reply(
-            200,
-            &json!({"ResponseMetadata": {"Error": {"Code": "AccountFlowLimitExceeded", "Message": "busy"}}}),
-        ),
-        json_reply(200, &ok_envelope()),
-    );
-    let server = TestServer::start(move |_| answers()).await;
-    let client = builder(&server).build().expect("client");
-    assert_eq!(
-        call(&client).await.expect("third attempt"),
-        json!({"MessageId": 7})
-    );
-    assert_eq!(server.request_count(), 3);
+    let busy = json_reply(200, &error_envelope("AccountFlowLimitExceeded", "busy"));
+    assert_recovers_after(2, busy).await;
 }
 
 #[tokio::test]
