@@ -510,6 +510,17 @@ fn version_module(g: &ActionGroup<'_>, page: &Page, names: &Names) -> Item {
     )
 }
 
+/// `base`, or the first of `base_2`, `base_3`, … not yet in `used`; `used` then holds it.
+fn unique(used: &mut BTreeSet<String>, base: String) -> String {
+    let mut name = base.clone();
+    let mut n = 2;
+    while !used.insert(name.clone()) {
+        name = format!("{base}_{n}");
+        n += 1;
+    }
+    name
+}
+
 /// `pub mod error_codes` with one constant per documented code, for matching on
 /// `Error::code()`.
 fn error_codes_module(page: &Page) -> Option<Item> {
@@ -521,13 +532,7 @@ fn error_codes_module(page: &Page) -> Option<Item> {
     let mut items = Vec::new();
     let mut names = Vec::new();
     for e in &page.error_codes {
-        let base = naming::const_name(&e.code);
-        let mut name = base.clone();
-        let mut n = 2;
-        while !used.insert(name.clone()) {
-            name = format!("{base}_{n}");
-            n += 1;
-        }
+        let name = unique(&mut used, naming::const_name(&e.code));
         let status = e.status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
         let mut text = format!("`{}`{status}", e.code);
         if !e.message.is_empty() {
@@ -592,13 +597,7 @@ fn struct_item(
     let mut used = BTreeSet::new();
     let mut named = syn::punctuated::Punctuated::new();
     for f in fields {
-        let base = naming::field_name(&f.name);
-        let mut rust = base.clone();
-        let mut n = 2;
-        while !used.insert(rust.clone()) {
-            rust = format!("{base}_{n}");
-            n += 1;
-        }
+        let rust = unique(&mut used, naming::field_name(&f.name));
         let rename = (naming::serde_pascal_case(&rust) != f.name)
             .then(|| crate::syntax::string_literal(&f.name));
         let mut attrs = outer_doc(&f.description);
@@ -695,13 +694,10 @@ fn value_consts(fields: &[&Field]) -> Vec<ImplItem> {
                 ),
                 _ => continue,
             };
-            let base = naming::const_name(&format!("{}_{}", f.name, v.value));
-            let mut name = base.clone();
-            let mut n = 2;
-            while !used.insert(name.clone()) {
-                name = format!("{base}_{n}");
-                n += 1;
-            }
+            let name = unique(
+                &mut used,
+                naming::const_name(&format!("{}_{}", f.name, v.value)),
+            );
             let text = if v.description.is_empty() {
                 format!("`{}` = `{}`.", f.name, v.value)
             } else {
