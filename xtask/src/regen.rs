@@ -43,29 +43,23 @@ pub enum Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Parse(errors) => {
-                for (i, e) in errors.iter().enumerate() {
-                    if i > 0 {
-                        writeln!(f)?;
-                    }
-                    write!(f, "error: {e}")?;
+        /// One `error:` line per item.
+        fn lines<T: fmt::Display>(f: &mut fmt::Formatter<'_>, errors: &[T]) -> fmt::Result {
+            for (i, e) in errors.iter().enumerate() {
+                if i > 0 {
+                    writeln!(f)?;
                 }
-                Ok(())
+                write!(f, "error: {e}")?;
             }
+            Ok(())
+        }
+        match self {
+            Error::Parse(errors) => lines(f, errors),
             Error::Codegen(e) => write!(f, "error: code generation failed: {e}"),
             Error::Io { path, source } => write!(f, "error: {}: {source}", path.display()),
             Error::Inconsistent(m) => write!(f, "error: {m}"),
             Error::OverridesFile(m) => write!(f, "error: {m}"),
-            Error::Overrides(errors) => {
-                for (i, e) in errors.iter().enumerate() {
-                    if i > 0 {
-                        writeln!(f)?;
-                    }
-                    write!(f, "error: {e}")?;
-                }
-                Ok(())
-            }
+            Error::Overrides(errors) => lines(f, errors),
         }
     }
 }
