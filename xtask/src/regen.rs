@@ -133,7 +133,7 @@ pub fn parse_all(docs: &[(String, String)]) -> Result<Vec<Page>, Error> {
 pub fn build_outputs(pages: &[Page]) -> Result<Vec<GeneratedFile>, Error> {
     build_outputs_reusing(
         pages,
-        &par_map(pages, Page::to_yaml),
+        par_map(pages, Page::to_yaml),
         &|_: &str, _: &[&Page]| None,
     )
 }
@@ -142,7 +142,7 @@ pub fn build_outputs(pages: &[Page]) -> Result<Vec<GeneratedFile>, Error> {
 /// files `reuse` vouches for.
 fn build_outputs_reusing(
     pages: &[Page],
-    ir: &[String],
+    ir: Vec<String>,
     reuse: &(dyn Fn(&str, &[&Page]) -> Option<String> + Sync),
 ) -> Result<Vec<GeneratedFile>, Error> {
     // That the IR reads back unchanged is a test (`ir_survives_yaml`), not work done per run.
@@ -151,7 +151,7 @@ fn build_outputs_reusing(
         .zip(ir)
         .map(|(page, yaml)| GeneratedFile {
             path: format!("{IR_DIR}/{}", page.ir_file_name()),
-            contents: yaml.clone(),
+            contents: yaml,
         })
         .collect();
     let threads = codegen::parallel::default_threads();
@@ -161,8 +161,8 @@ fn build_outputs_reusing(
 }
 
 /// Remembers, across runs, which generated file each input produced, so files whose IR did not
-/// change are not generated again. Keyed by the generator's fingerprint, the file and the IR of
-/// its pages; trusted only while the file on disk still hashes to what was generated. Lives under
+/// change are not generated again. Keyed by the generator's fingerprint, the file and a hash of
+/// the IR of its pages; trusted only while the file on disk still hashes to what was generated. Lives under
 /// `target/`, never committed; losing it only costs time.
 struct Cache {
     path: PathBuf,
@@ -283,10 +283,13 @@ fn build_from_cache(root: &Path) -> Result<(Vec<GeneratedFile>, ReadFromDisk), E
     }
     let pages = parse_pages(root, &docs)?;
     let ir = par_map(&pages, Page::to_yaml);
-    let ir_of: std::collections::BTreeMap<(&str, &str), &str> = pages
+    let ir_hash: std::collections::BTreeMap<(&str, &str), u64> = pages
         .iter()
         .zip(&ir)
-        .map(|(p, y)| ((p.action.as_str(), p.version.as_str()), y.as_str()))
+        .map(|(p, y)| {
+            let page = (p.action.as_str(), p.version.as_str());
+            (page, codegen::hash(y.as_bytes()))
+        })
         .collect();
     let fingerprint = codegen::fingerprint().to_le_bytes();
     let keys = std::sync::Mutex::new(std::collections::BTreeMap::new());
@@ -294,12 +297,8 @@ fn build_from_cache(root: &Path) -> Result<(Vec<GeneratedFile>, ReadFromDisk), E
     let reuse = |file: &str, sources: &[&Page]| -> Option<String> {
         let mut key = codegen::fnv1a(codegen::hash(&fingerprint), file.as_bytes());
         for p in sources {
-            key = codegen::fnv1a(
-                key,
-                ir_of
-                    .get(&(p.action.as_str(), p.version.as_str()))?
-                    .as_bytes(),
-            );
+            let ir = ir_hash.get(&(p.action.as_str(), p.version.as_str()))?;
+            key = codegen::fnv1a(key, &ir.to_le_bytes());
         }
         keys.lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -317,7 +316,7 @@ fn build_from_cache(root: &Path) -> Result<(Vec<GeneratedFile>, ReadFromDisk), E
             .insert(file.to_owned());
         Some(on_disk)
     };
-    let outputs = build_outputs_reusing(&pages, &ir, &reuse)?;
+    let outputs = build_outputs_reusing(&pages, ir, &reuse)?;
     let keys = keys.into_inner().unwrap_or_else(|e| e.into_inner());
     // IR files have no key of their own: the build key vouches for them.
     cache.entries = outputs
