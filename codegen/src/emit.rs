@@ -341,13 +341,23 @@ impl Names {
 
 /// Structs reachable from the response: their required fields decode leniently (`default`).
 fn response_structs(page: &Page) -> BTreeSet<&str> {
+    reachable_structs(page, page.response.fields.iter())
+}
+
+/// Structs reachable from the request: their required fields are plain values, not `Option`s.
+/// (Fields of structs only the response uses are all `Option`s, so a missing one never breaks
+/// decoding.)
+fn request_structs(page: &Page) -> BTreeSet<&str> {
+    reachable_structs(page, page.request.fields())
+}
+
+/// The structs `roots` name, directly or through other structs.
+fn reachable_structs<'a>(
+    page: &'a Page,
+    roots: impl Iterator<Item = &'a Field>,
+) -> BTreeSet<&'a str> {
     let mut seen = BTreeSet::new();
-    let mut todo: Vec<&str> = page
-        .response
-        .fields
-        .iter()
-        .filter_map(|f| f.ty.struct_name())
-        .collect();
+    let mut todo: Vec<&str> = roots.filter_map(|f| f.ty.struct_name()).collect();
     while let Some(n) = todo.pop() {
         if seen.insert(n) {
             if let Some(s) = page.find_struct(n) {
@@ -369,6 +379,14 @@ fn operation_const(page: &Page) -> Item {
         None => path_expr(path(["None"])),
     };
     let query_fields = page.request.query.iter().map(|f| str_expr(&f.name));
+    let idempotency_key = match page.idempotency_key() {
+        Some(f) => call_expr(path(["Some"]), [str_expr(&f.name)]),
+        None => path_expr(path(["None"])),
+    };
+    let endpoints = page.endpoints.iter().map(|e| {
+        let (region, host) = (&e.region, &e.host);
+        syn::parse_quote!((#region, #host))
+    });
     let value = struct_expr(
         crate_path("Operation"),
         [
@@ -380,6 +398,12 @@ fn operation_const(page: &Page) -> Item {
             ("region", str_expr(&page.region)),
             ("query_fields", reference_expr(array_expr(query_fields))),
             ("qps_limit", qps),
+            (
+                "read_only",
+                path_expr(path([if page.read_only { "true" } else { "false" }])),
+            ),
+            ("idempotency_key", idempotency_key),
+            ("endpoints", reference_expr(array_expr(endpoints))),
         ],
     );
     const_item(
@@ -433,6 +457,7 @@ fn action_request_impl(page: &Page, names: &Names) -> Item {
 fn version_module(g: &ActionGroup<'_>, page: &Page, names: &Names) -> Item {
     let method_name = g.method_name(page);
     let lenient = response_structs(page);
+    let in_request = request_structs(page);
     let mut items = vec![
         use_item(
             syn::Visibility::Inherited,
@@ -451,7 +476,7 @@ fn version_module(g: &ActionGroup<'_>, page: &Page, names: &Names) -> Item {
         &names.request,
         request_doc,
         &request_fields,
-        false,
+        Usage::Request,
         names,
         &attrs,
     ));
@@ -461,7 +486,14 @@ fn version_module(g: &ActionGroup<'_>, page: &Page, names: &Names) -> Item {
             let d = outer_doc(&format!(
                 "The `Result` of a successful [`Client::{method_name}`](crate::Client::{method_name}) call."
             ));
-            items.extend(struct_item(&names.result, d, &fields, true, names, &attrs));
+            items.extend(struct_item(
+                &names.result,
+                d,
+                &fields,
+                Usage::Response,
+                names,
+                &attrs,
+            ));
         }
         ResultKind::Json => {
             let d = outer_doc(&format!(
@@ -490,7 +522,14 @@ fn version_module(g: &ActionGroup<'_>, page: &Page, names: &Names) -> Item {
             &names.structs[&s.name],
             d,
             &fields,
-            lenient.contains(s.name.as_str()),
+            match (
+                in_request.contains(s.name.as_str()),
+                lenient.contains(s.name.as_str()),
+            ) {
+                (true, true) => Usage::Both,
+                (true, false) => Usage::Request,
+                (false, _) => Usage::Response,
+            },
             names,
             &attrs,
         ));
@@ -562,9 +601,22 @@ fn error_codes_module(page: &Page) -> Option<Item> {
     Some(mod_item(module_doc, ident("error_codes"), Some(items)))
 }
 
+/// Where a struct is used, which decides what its `required` fields become.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Usage {
+    /// Only in requests: required fields are plain values.
+    Request,
+    /// Only in responses: every field is an `Option`.
+    Response,
+    /// Both: required fields are plain values that decode leniently (`default`) when absent.
+    Both,
+}
+
 /// The attributes every generated struct and field uses, made once per page.
 struct StructAttrs {
     derive: Attribute,
+    /// For structs with secrets, whose `Debug` is written out.
+    derive_without_debug: Attribute,
     rename_all: Attribute,
     skip_none: Attribute,
     default: Attribute,
@@ -577,6 +629,10 @@ impl StructAttrs {
                 "derive",
                 quote!(Debug, Clone, PartialEq, Default, Serialize, Deserialize),
             ),
+            derive_without_debug: list_attr(
+                "derive",
+                quote!(Clone, PartialEq, Default, Serialize, Deserialize),
+            ),
             rename_all: list_attr("serde", quote!(rename_all = "PascalCase")),
             skip_none: list_attr("serde", quote!(skip_serializing_if = "Option::is_none")),
             default: list_attr("serde", quote!(default)),
@@ -584,24 +640,28 @@ impl StructAttrs {
     }
 }
 
-/// A struct with one field per row, and an `impl` with its documented values if any.
-/// `lenient`: required fields still decode when absent.
+/// A struct with one field per row, an `impl` with its documented values if any, and a `Debug`
+/// that redacts its secrets if it has any.
 fn struct_item(
     name: &str,
     doc_attrs: Vec<Attribute>,
     fields: &[&Field],
-    lenient: bool,
+    usage: Usage,
     names: &Names,
     common: &StructAttrs,
 ) -> Vec<Item> {
+    let lenient = usage == Usage::Both;
     let mut used = BTreeSet::new();
     let mut named = syn::punctuated::Punctuated::new();
+    let mut debug_fields = Vec::new();
     for f in fields {
+        let required = f.required && usage != Usage::Response;
         let rust = unique(&mut used, naming::field_name(&f.name));
+        debug_fields.push((rust.clone(), f.sensitive, required));
         let rename = (naming::serde_pascal_case(&rust) != f.name)
             .then(|| crate::syntax::string_literal(&f.name));
         let mut attrs = outer_doc(&f.description);
-        match (f.required, lenient, rename) {
+        match (required, lenient, rename) {
             (true, false, None) => {}
             (true, false, Some(r)) => attrs.push(list_attr("serde", quote!(rename = #r))),
             (true, true, None) => attrs.push(common.default.clone()),
@@ -615,7 +675,7 @@ fn struct_item(
             )),
         }
         let inner = names.rust_type(&f.ty);
-        let ty = if f.required {
+        let ty = if required {
             inner
         } else {
             generic_type("Option", inner)
@@ -629,8 +689,13 @@ fn struct_item(
             ty,
         });
     }
+    let redacts = fields.iter().any(|f| f.sensitive);
     let mut attrs = doc_attrs;
-    attrs.push(common.derive.clone());
+    attrs.push(if redacts {
+        common.derive_without_debug.clone()
+    } else {
+        common.derive.clone()
+    });
     attrs.push(common.rename_all.clone());
     let mut items = vec![Item::Struct(syn::ItemStruct {
         attrs,
@@ -653,7 +718,32 @@ fn struct_item(
             values,
         ));
     }
+    if redacts {
+        items.push(redacting_debug(name, &debug_fields));
+    }
     items
+}
+
+/// `impl Debug` showing every field but the secrets, of which it shows only whether they are
+/// set. `fields`: (Rust name, sensitive, required).
+fn redacting_debug(name: &str, fields: &[(String, bool, bool)]) -> Item {
+    let ty = ident(name);
+    let calls = fields.iter().map(|(rust, sensitive, required)| {
+        let field = ident(rust);
+        let label = rust.trim_start_matches("r#");
+        match (sensitive, required) {
+            (false, _) => quote!(.field(#label, &self.#field)),
+            (true, true) => quote!(.field(#label, &crate::Redacted)),
+            (true, false) => quote!(.field(#label, &crate::Redacted::option(&self.#field))),
+        }
+    });
+    syn::parse_quote! {
+        impl std::fmt::Debug for #ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#name) #(#calls)* .finish()
+            }
+        }
+    }
 }
 
 /// One associated constant per documented value, e.g. `MSG_TYPE_10001: i32 = 10001`.

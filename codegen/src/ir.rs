@@ -32,6 +32,14 @@ pub struct Page {
     /// Documented rate limit (`QPS 不得超过 N`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qps_limit: Option<u32>,
+    /// `true` when the Action only reads (its name says so, or an override): a call may be
+    /// retried after its request may have reached the server.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub read_only: bool,
+    /// The service's region → host table (from `spec/services/<service>.yaml`): `.region(r)`
+    /// sends to the host of `r`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<RegionEndpoint>,
     /// Request parameters, without the `Action` and `Version` query parameters.
     pub request: Request,
     /// The `Result` of a successful response.
@@ -47,6 +55,16 @@ pub struct Page {
     /// Things the parser fixed up or could not reconcile; never silently dropped.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+}
+
+/// One row of a service's region → host table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionEndpoint {
+    /// The signing region, e.g. `ap-southeast-1`.
+    pub region: String,
+    /// The host that serves it, e.g. `open-ap-singapore-1.volcengineapi.com`.
+    pub host: String,
 }
 
 /// Provenance of a page.
@@ -159,6 +177,14 @@ pub struct Field {
     /// Values the description enumerates (as a bullet list, or inline separated by `、`/`；`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<EnumValue>,
+    /// A top-level request field the page documents as an idempotency key (`幂等`): the client
+    /// fills it with a fresh token per call when the caller leaves it empty, and retries with
+    /// the same token.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub idempotency_key: bool,
+    /// The field carries a credential (a token, secret, password or key): `Debug` redacts it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sensitive: bool,
     /// Line of the row in the page.
     pub line: u32,
 }
@@ -189,9 +215,10 @@ pub enum TypeRef {
     Long,
     /// 64-bit unsigned integer (`Uint64`).
     Uint64,
-    /// 32-bit float (`Float`).
+    /// 32-bit float: only by override (pages' `Float` is read as [`TypeRef::Double`], since JSON
+    /// numbers are decimal and the official SDKs use 64-bit floats).
     Float,
-    /// 64-bit float (`Double`).
+    /// 64-bit float (`Float`, `Double`).
     Double,
     /// `Boolean`.
     Boolean,
@@ -351,6 +378,11 @@ impl Page {
     /// Reads an IR file.
     pub fn from_yaml(text: &str) -> Result<Page, std::string::String> {
         serde_yaml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The top-level request field the client fills with an idempotency token, if any.
+    pub fn idempotency_key(&self) -> Option<&Field> {
+        self.request.fields().find(|f| f.idempotency_key)
     }
 
     /// The struct with this name.

@@ -37,6 +37,20 @@ pub fn page_to_yaml(page: &Page) -> String {
         w.key(0, "qps_limit");
         w.number(q);
     }
+    if page.read_only {
+        w.key(0, "read_only");
+        w.boolean(true);
+    }
+    if !page.endpoints.is_empty() {
+        w.key(0, "endpoints");
+        w.newline();
+        for e in &page.endpoints {
+            w.item_key(0, "region");
+            w.string(2, &e.region);
+            w.key(2, "host");
+            w.string(2, &e.host);
+        }
+    }
     w.key(0, "request");
     if page.request.query.is_empty() && page.request.body.is_empty() {
         w.raw(" {}\n");
@@ -221,6 +235,14 @@ impl Writer {
             for v in &f.values {
                 self.enum_value(inner, v);
             }
+        }
+        if f.idempotency_key {
+            self.key(inner, "idempotency_key");
+            self.boolean(true);
+        }
+        if f.sensitive {
+            self.key(inner, "sensitive");
+            self.boolean(true);
         }
         self.key(inner, "line");
         self.number(f.line);

@@ -86,10 +86,31 @@ fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(
 fn invoke<R: ActionRequest>(client: &Client, request: Value) -> JsonFuture<'_> {
     Box::pin(async move {
         let operation = R::OPERATION;
-        let request: R = serde_json::from_value(request).map_err(|e| {
+        // The path names the culprit at any depth: `Users[0].UserId: missing field`.
+        let request: R = serde_path_to_error::deserialize(request).map_err(|e| {
+            let mut path = e.path().to_string();
+            let error = e.into_inner().to_string();
+            // serde reports a missing field at its parent: name the field itself.
+            if let Some(field) = error
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next())
+            {
+                path = match path.as_str() {
+                    "." => field.to_owned(),
+                    parent => format!("{parent}.{field}"),
+                };
+            }
+            let at = if path == "." {
+                String::new()
+            } else {
+                format!(" at `{path}`")
+            };
             Error::Encode(EncodeError::new(
                 operation.action,
-                format!("the JSON is not a valid {} request: {e}", operation.action),
+                format!(
+                    "the JSON is not a valid {} request{at}: {error}",
+                    operation.action
+                ),
             ))
         })?;
         let result = client.request(&request).await?;

@@ -60,8 +60,8 @@ pub use runtime::{
     CredentialsError, CredentialsErrorKind, DecodeError, DefaultCredentialsChain, EncodeError,
     EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod, Operation,
     ProfileCredentials, ProvideCredentials, ProvideCredentialsFn, ProvideCredentialsFuture,
-    RateLimitConfig, Response, ResponseError, ResponseMetadata, ResponseTooLargeError, RetryConfig,
-    ServiceError, TimeoutError, TimeoutKind, TransportError,
+    RateLimitConfig, Redacted, Response, ResponseError, ResponseMetadata, ResponseTooLargeError,
+    RetryConfig, ServiceError, TimeoutError, TimeoutKind, TransportError,
 };
 
 #[cfg(feature = "blocking")]

@@ -21,6 +21,9 @@ pub const RTC_OPERATION: Operation = Operation {
     region: "cn-north-1",
     query_fields: &[],
     qps_limit: None,
+    read_only: false,
+    idempotency_key: None,
+    endpoints: &[],
 };
 
 /// The repository root.

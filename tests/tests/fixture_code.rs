@@ -9,7 +9,7 @@
 
 use serde_json::{json, Value};
 use volcengine_rtc::test_util::MockServer;
-pub use volcengine_rtc::{ActionRequest, Error, HttpMethod, Operation};
+pub use volcengine_rtc::{ActionRequest, Error, HttpMethod, Operation, Redacted};
 
 pub mod dynamic {
     pub use volcengine_rtc::dynamic::*;
@@ -165,4 +165,15 @@ async fn a_get_page_sends_its_fields_in_the_query() {
     ] {
         assert!(query.contains(&pair), "{pair:?} in {query:?}");
     }
+}
+
+#[test]
+fn documented_floats_keep_their_decimal_value() {
+    // `Alpha` is a `Float` on the page: a 32-bit float would give back 0.45210000872612.
+    let regions: start_record::v2022_06_01::Regions =
+        serde_json::from_value(json!({"StreamIndex": 0, "Alpha": 0.4521})).expect("decodes");
+    assert_eq!(
+        serde_json::to_string(&regions).expect("encodes"),
+        r#"{"StreamIndex":0,"Alpha":0.4521}"#
+    );
 }

@@ -2,6 +2,7 @@
 //!
 //! - [`parser`]: one Markdown page → one [`codegen::ir::Page`].
 //! - [`overrides`]: maintainer fixes from `spec/overrides.yaml`, applied to the parsed pages.
+//! - [`services`]: per-service settings from `spec/services/`, applied after the overrides.
 //! - [`regen`]: every page under `spec/docs/` → IR files and generated code, written atomically
 //!   (`cargo xtask regen`) or compared with what is committed (`cargo xtask check`).
 
@@ -9,3 +10,4 @@ pub mod bench_corpus;
 pub mod overrides;
 pub mod parser;
 pub mod regen;
+pub mod services;

@@ -49,6 +49,8 @@ pub struct Values {
     pub region: Option<String>,
     /// `page`: rate limit.
     pub qps_limit: Option<u32>,
+    /// `page`: whether the Action only reads (retried even after its request may have arrived).
+    pub read_only: Option<bool>,
     /// `struct Name`: the struct's new name.
     pub name: Option<String>,
     /// Fields: the IR type, e.g. `long` or `array<struct User>`.
@@ -58,6 +60,10 @@ pub struct Values {
     pub required: Option<bool>,
     /// Fields: the description (Markdown).
     pub description: Option<String>,
+    /// Top-level request fields: whether the client fills it with an idempotency token.
+    pub idempotency_key: Option<bool>,
+    /// Fields: whether `Debug` redacts it.
+    pub sensitive: Option<bool>,
     /// `examples.request`: the JSON body. `examples.response`: the whole JSON response.
     pub json: Option<String>,
 }
@@ -127,7 +133,7 @@ fn apply_one(page: &mut Page, o: &Override) -> Result<(), String> {
     let target = o.target.trim();
     let before = page.clone();
     if target == "page" {
-        only(&o.set, &["service", "region", "qps_limit"])?;
+        only(&o.set, &["service", "region", "qps_limit", "read_only"])?;
         check_expect(&o.expect, &page_values(page))?;
         if let Some(s) = &o.set.service {
             page.service = s.clone();
@@ -137,6 +143,9 @@ fn apply_one(page: &mut Page, o: &Override) -> Result<(), String> {
         }
         if let Some(q) = o.set.qps_limit {
             page.qps_limit = Some(q);
+        }
+        if let Some(r) = o.set.read_only {
+            page.read_only = r;
         }
     } else if let Some(which) = target.strip_prefix("examples.") {
         only(&o.set, &["json"])?;
@@ -201,16 +210,16 @@ fn apply_one(page: &mut Page, o: &Override) -> Result<(), String> {
                     .iter_mut()
                     .find(|f| f.name == field)
                     .ok_or_else(|| format!("struct `{name}` has no field `{field}`"))?;
-                apply_field(f, o)?;
+                apply_field(f, o, false)?;
             }
         }
     } else {
-        let (list, name) = if let Some(n) = target.strip_prefix("request.query.") {
-            (&mut page.request.query, n)
+        let (list, name, top_request) = if let Some(n) = target.strip_prefix("request.query.") {
+            (&mut page.request.query, n, true)
         } else if let Some(n) = target.strip_prefix("request.body.") {
-            (&mut page.request.body, n)
+            (&mut page.request.body, n, true)
         } else if let Some(n) = target.strip_prefix("response.") {
-            (&mut page.response.fields, n)
+            (&mut page.response.fields, n, false)
         } else {
             return Err(
                 "unknown target; use `page`, `struct Name`, `struct Name.Field`, \
@@ -223,7 +232,7 @@ fn apply_one(page: &mut Page, o: &Override) -> Result<(), String> {
             .iter_mut()
             .find(|f| f.name == name)
             .ok_or_else(|| format!("the page no longer documents `{name}` there"))?;
-        apply_field(f, o)?;
+        apply_field(f, o, top_request)?;
     }
     if *page == before {
         return Err("it no longer changes anything (the page already says this); remove it".into());
@@ -236,17 +245,42 @@ fn apply_one(page: &mut Page, o: &Override) -> Result<(), String> {
     Ok(())
 }
 
-fn apply_field(f: &mut Field, o: &Override) -> Result<(), String> {
-    only(&o.set, &["type", "required", "description"])?;
+/// `top_request`: a top-level request field, the only kind that can be an idempotency key.
+fn apply_field(f: &mut Field, o: &Override, top_request: bool) -> Result<(), String> {
+    if top_request {
+        only(
+            &o.set,
+            &[
+                "type",
+                "required",
+                "description",
+                "idempotency_key",
+                "sensitive",
+            ],
+        )?;
+    } else {
+        only(&o.set, &["type", "required", "description", "sensitive"])?;
+    }
     check_expect(
         &o.expect,
         &Values {
             ty: Some(f.ty.to_string()),
             required: Some(f.required),
             description: Some(f.description.clone()),
+            idempotency_key: Some(f.idempotency_key),
+            sensitive: Some(f.sensitive),
             ..Values::default()
         },
     )?;
+    if o.set.idempotency_key == Some(true) && f.ty != TypeRef::String {
+        return Err("only a string field can carry an idempotency token".into());
+    }
+    if let Some(k) = o.set.idempotency_key {
+        f.idempotency_key = k;
+    }
+    if let Some(s) = o.set.sensitive {
+        f.sensitive = s;
+    }
     if let Some(t) = &o.set.ty {
         f.ty = t
             .parse::<TypeRef>()
@@ -266,6 +300,7 @@ fn page_values(page: &Page) -> Values {
         service: Some(page.service.clone()),
         region: Some(page.region.clone()),
         qps_limit: page.qps_limit,
+        read_only: Some(page.read_only),
         ..Values::default()
     }
 }
@@ -276,10 +311,13 @@ fn only(values: &Values, allowed: &[&str]) -> Result<(), String> {
         ("service", values.service.is_some()),
         ("region", values.region.is_some()),
         ("qps_limit", values.qps_limit.is_some()),
+        ("read_only", values.read_only.is_some()),
         ("name", values.name.is_some()),
         ("type", values.ty.is_some()),
         ("required", values.required.is_some()),
         ("description", values.description.is_some()),
+        ("idempotency_key", values.idempotency_key.is_some()),
+        ("sensitive", values.sensitive.is_some()),
         ("json", values.json.is_some()),
     ];
     let mut any = false;
@@ -321,6 +359,13 @@ fn check_expect(expect: &Values, current: &Values) -> Result<(), String> {
     same("service", &expect.service, &current.service)?;
     same("region", &expect.region, &current.region)?;
     same("qps_limit", &expect.qps_limit, &current.qps_limit)?;
+    same("read_only", &expect.read_only, &current.read_only)?;
+    same(
+        "idempotency_key",
+        &expect.idempotency_key,
+        &current.idempotency_key,
+    )?;
+    same("sensitive", &expect.sensitive, &current.sensitive)?;
     same("type", &expect.ty, &current.ty)?;
     same("required", &expect.required, &current.required)?;
     let trimmed = |d: &Option<String>| d.as_ref().map(|s| s.trim().to_owned());

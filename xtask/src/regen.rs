@@ -3,6 +3,7 @@
 
 use crate::overrides::{OverrideError, Overrides, OVERRIDES_FILE};
 use crate::parser::{self, ParseError};
+use crate::services;
 use codegen::ir::Page;
 use codegen::{CodegenError, GeneratedFile, GENERATED_DIR};
 use std::fmt;
@@ -39,6 +40,8 @@ pub enum Error {
     OverridesFile(String),
     /// Overrides that no longer apply; every one is listed.
     Overrides(Vec<OverrideError>),
+    /// `spec/services/*.yaml` are malformed or disagree with a page; every problem is listed.
+    Services(Vec<String>),
 }
 
 impl fmt::Display for Error {
@@ -60,6 +63,7 @@ impl fmt::Display for Error {
             Error::Inconsistent(m) => write!(f, "error: {m}"),
             Error::OverridesFile(m) => write!(f, "error: {m}"),
             Error::Overrides(errors) => lines(f, errors),
+            Error::Services(errors) => lines(f, errors),
         }
     }
 }
@@ -219,16 +223,20 @@ const PARSER_SOURCES: &[(&str, &str)] = &[
     ("overrides.rs", include_str!("overrides.rs")),
     ("parser/json.rs", include_str!("parser/json.rs")),
     ("parser/mod.rs", include_str!("parser/mod.rs")),
+    ("parser/semantics.rs", include_str!("parser/semantics.rs")),
     ("parser/table.rs", include_str!("parser/table.rs")),
     ("parser/types.rs", include_str!("parser/types.rs")),
     ("parser/values.rs", include_str!("parser/values.rs")),
+    ("services.rs", include_str!("services.rs")),
 ];
 
-/// Key of the whole build: the tools, every page (name and text) and the overrides.
+/// Key of the whole build: the tools, every page (name and text), the overrides and the
+/// service settings.
 fn build_key(root: &Path, docs: &[(String, String)]) -> u64 {
     let overrides = fs::read(root.join(OVERRIDES_FILE)).unwrap_or_default();
     let mut key = codegen::fnv1a(codegen::hash(&tool_fingerprint().to_le_bytes()), &overrides);
-    for (path, text) in docs {
+    let services = services::read_files(root).unwrap_or_default();
+    for (path, text) in services.iter().chain(docs) {
         key = codegen::fnv1a(key, path.as_bytes());
         key = codegen::fnv1a(key, &(text.len() as u64).to_le_bytes());
         key = codegen::fnv1a(key, text.as_bytes());
@@ -356,11 +364,15 @@ pub fn apply_overrides(pages: &mut [Page], overrides: &Overrides) -> Result<(), 
     Ok(())
 }
 
-/// Every page under `spec/docs/`, parsed, with the overrides applied.
+/// Every page under `spec/docs/`, parsed, with the overrides and the service settings applied.
 pub fn parse_pages(root: &Path, docs: &[(String, String)]) -> Result<Vec<Page>, Error> {
     let overrides = read_overrides(root)?;
+    let settings = services::read_files(root)
+        .map_err(|e| Error::Services(vec![e]))
+        .and_then(|files| services::parse(&files).map_err(Error::Services))?;
     let mut pages = parse_all(docs)?;
     apply_overrides(&mut pages, &overrides)?;
+    services::apply(&mut pages, &settings).map_err(Error::Services)?;
     Ok(pages)
 }
 
@@ -530,7 +542,7 @@ mod tests {
             .expect("src/parser/")
             .map(|e| format!("parser/{}", e.expect("entry").file_name().to_string_lossy()))
             .filter(|name| name.ends_with(".rs"))
-            .chain(["overrides.rs".to_owned()])
+            .chain(["overrides.rs".to_owned(), "services.rs".to_owned()])
             .collect();
         on_disk.sort();
         let listed: Vec<&str> = super::PARSER_SOURCES

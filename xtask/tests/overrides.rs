@@ -98,7 +98,7 @@ fn an_override_that_no_longer_applies_is_an_error() {
         ),
         (
             "target: request.body.AppId\n    why: x\n    set: { region: x }",
-            "`region` cannot be set on this target (it takes: type, required, description)",
+            "`region` cannot be set on this target (it takes: type, required, description, idempotency_key, sensitive)",
         ),
         (
             "target: request.body.AppId\n    why: x\n    set: { type: struct Missing }",

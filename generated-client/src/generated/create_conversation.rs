@@ -18,6 +18,12 @@ pub mod v2020_12_01 {
         region: "cn-north-1",
         query_fields: &[],
         qps_limit: Some(50),
+        read_only: false,
+        idempotency_key: Some("IdempotentId"),
+        endpoints: &[
+            ("cn-north-1", "rtc.volcengineapi.com"),
+            ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
+        ],
     };
     /// Request of [`Client::create_conversation`](crate::Client::create_conversation): `CreateConversation` at Version `2020-12-01`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -71,8 +77,7 @@ pub mod v2020_12_01 {
         /// - `1`：单聊。
         /// - `2`：群聊。
         /// - `100`：直播群。
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub conversation_type: Option<i32>,
+        pub conversation_type: i32,
         /// 会话名称
         #[serde(skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,

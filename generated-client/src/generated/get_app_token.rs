@@ -18,6 +18,12 @@ pub mod v2020_12_01 {
         region: "cn-north-1",
         query_fields: &[],
         qps_limit: Some(100),
+        read_only: true,
+        idempotency_key: None,
+        endpoints: &[
+            ("cn-north-1", "rtc.volcengineapi.com"),
+            ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
+        ],
     };
     /// Request of [`Client::get_app_token`](crate::Client::get_app_token): `GetAppToken` at Version `2020-12-01`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -34,7 +40,7 @@ pub mod v2020_12_01 {
         pub expire_time: i64,
     }
     /// The `Result` of a successful [`Client::get_app_token`](crate::Client::get_app_token) call.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct GetAppTokenResult {
         /// 应用的唯一标志
@@ -49,6 +55,16 @@ pub mod v2020_12_01 {
         /// 生成的 Token
         #[serde(skip_serializing_if = "Option::is_none")]
         pub token: Option<String>,
+    }
+    impl std::fmt::Debug for GetAppTokenResult {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("GetAppTokenResult")
+                .field("app_id", &self.app_id)
+                .field("user_id", &self.user_id)
+                .field("user_id_str", &self.user_id_str)
+                .field("token", &crate::Redacted::option(&self.token))
+                .finish()
+        }
     }
     impl crate::ActionRequest for GetAppTokenRequest {
         type Result = GetAppTokenResult;

@@ -18,6 +18,12 @@ pub mod v2020_12_01 {
         region: "cn-north-1",
         query_fields: &[],
         qps_limit: Some(100),
+        read_only: false,
+        idempotency_key: Some("ClientMsgId"),
+        endpoints: &[
+            ("cn-north-1", "rtc.volcengineapi.com"),
+            ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
+        ],
     };
     /// Request of [`Client::send_message`](crate::Client::send_message): `SendMessage` at Version `2020-12-01`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -110,12 +116,10 @@ pub mod v2020_12_01 {
     #[serde(rename_all = "PascalCase")]
     pub struct RefMsgInfo {
         /// 被引用消息的 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub referenced_message_id: Option<i64>,
+        pub referenced_message_id: i64,
         /// 引用消息时展示的文本。
         /// 建议不超过 50 个字符。
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub hint: Option<String>,
+        pub hint: String,
     }
     impl crate::ActionRequest for SendMessageRequest {
         type Result = SendMessageResult;

@@ -18,6 +18,7 @@
 //!   ([`RetryConfig`]).
 //! - [`rate_limit`]: the per-Action token bucket ([`RateLimitConfig`]).
 //! - [`telemetry`]: the `tracing` spans of calls and attempts.
+//! - [`redact`]: `Debug` of generated types with secret fields ([`Redacted`]).
 //! - [`error`]: the typed [`Error`] of a call.
 //! - [`client`]: the [`Client`] that runs a call through all of the above.
 #![cfg_attr(
@@ -40,6 +41,7 @@ pub mod operation;
 pub(crate) mod profile;
 pub mod provider;
 pub mod rate_limit;
+pub mod redact;
 pub(crate) mod request;
 pub(crate) mod response;
 pub mod retry;
@@ -66,4 +68,5 @@ pub use provider::{
     ProvideCredentials, ProvideCredentialsFn, ProvideCredentialsFuture,
 };
 pub use rate_limit::RateLimitConfig;
+pub use redact::Redacted;
 pub use retry::RetryConfig;

@@ -39,6 +39,16 @@ pub struct Operation {
     pub query_fields: &'static [&'static str],
     /// Documented rate limit in requests per second (`QPS 不得超过 N`), if any.
     pub qps_limit: Option<u32>,
+    /// `true` when the Action only reads: retried even after its request may have reached
+    /// the server.
+    pub read_only: bool,
+    /// Wire name of the top-level request field that the page documents as an idempotency key;
+    /// filled with a fresh token per call when the caller leaves it empty.
+    pub idempotency_key: Option<&'static str>,
+    /// The service's (region, host) table: a client built with `.region(r)` sends to the host
+    /// of `r`. Empty when the service has none; then the host stays and only the signature's
+    /// region changes.
+    pub endpoints: &'static [(&'static str, &'static str)],
 }
 
 /// The runtime's unit tests' Action: `SendMessage` on RTC, `POST`, no query fields, no rate
@@ -53,6 +63,9 @@ pub(crate) const TEST_OPERATION: Operation = Operation {
     region: "cn-north-1",
     query_fields: &[],
     qps_limit: None,
+    read_only: false,
+    idempotency_key: None,
+    endpoints: &[],
 };
 
 /// A generated request type: it knows the Action and Version it calls and the type of their

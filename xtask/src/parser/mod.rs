@@ -5,6 +5,7 @@
 //! its own, not GFM's. The parser is a pure function of the file name and text.
 
 mod json;
+pub mod semantics;
 mod table;
 mod types;
 mod values;
@@ -354,7 +355,7 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
                         ),
                     ));
                 }
-                let fields = read_fields(file, &found.table, false)?;
+                let fields = read_fields(file, &found.table, true)?;
                 structs.push((
                     Struct {
                         name: h.text.clone(),
@@ -484,10 +485,13 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
         },
         response,
         structs: resolved_structs,
+        read_only: false,
+        endpoints: Vec::new(),
         examples,
         error_codes,
         warnings,
     };
+    semantics::classify(&mut page);
     page.examples.undocumented =
         undocumented_in(&page, request_json.as_ref(), response_json.as_ref());
     Ok(page)
@@ -618,7 +622,7 @@ fn first_duplicate<'a>(fields: impl Iterator<Item = &'a Field>) -> Option<&'a Fi
 fn read_fields(
     file: &str,
     table: &Table,
-    request: bool,
+    with_required: bool,
 ) -> Result<Vec<(Field, RawType)>, ParseError> {
     let err = |line: u32, msg: String| ParseError::new(file, line, msg);
     let name_col = table.column(Column::Name).ok_or_else(|| {
@@ -669,7 +673,7 @@ fn read_fields(
             )
         })?;
         let required = match required_col {
-            Some(c) if request => parse_required(&row.cells[c]).ok_or_else(|| {
+            Some(c) if with_required => parse_required(&row.cells[c]).ok_or_else(|| {
                 err(
                     row.line,
                     format!(
@@ -694,6 +698,8 @@ fn read_fields(
                 description,
                 sample,
                 values: Vec::new(),
+                idempotency_key: false,
+                sensitive: false,
                 line: row.line,
             },
             raw,

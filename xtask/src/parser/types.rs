@@ -61,8 +61,9 @@ pub fn parse_type(cell: &str) -> Option<RawType> {
         "integer" | "int" | "int32" => TypeRef::Integer,
         "long" | "int64" => TypeRef::Long,
         "uint64" | "unsigned long" => TypeRef::Uint64,
-        "float" | "float32" => TypeRef::Float,
-        "double" | "float64" => TypeRef::Double,
+        // JSON numbers are decimal: `0.4521` read into an f32 comes back as 0.45210000872.
+        // Like the official SDKs, every float is 64-bit; an override can still choose `float`.
+        "float" | "float32" | "double" | "float64" => TypeRef::Double,
         "boolean" | "bool" => TypeRef::Boolean,
         "json map" | "jsonmap" | "map" | "json" | "json object" => TypeRef::JsonMap,
         "object" => return Some(RawType::BareObject),

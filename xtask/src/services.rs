@@ -1,0 +1,159 @@
+//! `spec/services/<service>.yaml`: maintainer-owned settings of each service, applied to its
+//! pages after the overrides.
+//!
+//! Today a service's settings are its region → host table: the client sends a call for region
+//! `r` to the host the table gives for `r` (Volcengine serves some regions from other hosts:
+//! RTC's `ap-southeast-1` is `open-ap-singapore-1.volcengineapi.com`). A page's own host and
+//! region must agree with the table, so a page and its service never disagree silently.
+//!
+//! ```yaml
+//! service: rtc
+//! endpoints:
+//!   - region: cn-north-1
+//!     host: rtc.volcengineapi.com
+//! ```
+
+use codegen::ir::{Page, RegionEndpoint};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+/// Where the settings live, relative to the repository root: one `<service>.yaml` each.
+pub const SERVICES_DIR: &str = "spec/services";
+
+/// One service's settings file.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSettings {
+    /// The signing service name of its pages (`service` in the IR), also the file's name.
+    pub service: String,
+    /// Region → host, in the order the client lists them.
+    #[serde(default)]
+    pub endpoints: Vec<RegionEndpoint>,
+}
+
+/// Reads every `spec/services/*.yaml` (none when the folder is absent), sorted by file name, as
+/// (repository-relative path, text): the build's inputs, hashed with the pages.
+pub fn read_files(root: &Path) -> Result<Vec<(String, String)>, String> {
+    let dir = root.join(SERVICES_DIR);
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("{SERVICES_DIR}: {e}")),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("{SERVICES_DIR}: {e}"))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".yaml") {
+            let path = format!("{SERVICES_DIR}/{name}");
+            let text = fs::read_to_string(entry.path()).map_err(|e| format!("{path}: {e}"))?;
+            files.push((path, text));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Parses and checks the files read by [`read_files`]; every mistake is listed.
+pub fn parse(files: &[(String, String)]) -> Result<Vec<ServiceSettings>, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut all = Vec::new();
+    for (path, text) in files {
+        let settings: ServiceSettings = match serde_yaml::from_str(text) {
+            Ok(settings) => settings,
+            Err(e) => {
+                errors.push(format!("{path}: {e}"));
+                continue;
+            }
+        };
+        let stem = path
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.strip_suffix(".yaml"))
+            .unwrap_or_default();
+        if settings.service != stem {
+            errors.push(format!(
+                "{path}: `service: {}` must match the file's name; rename the file to `{}.yaml`",
+                settings.service, settings.service
+            ));
+        }
+        let mut regions = BTreeSet::new();
+        for e in &settings.endpoints {
+            if !regions.insert(e.region.as_str()) {
+                errors.push(format!(
+                    "{path}: region `{}` is listed twice in `endpoints`",
+                    e.region
+                ));
+            }
+            if e.region.is_empty() || e.host.is_empty() || e.host.contains(['/', ':', ' ']) {
+                errors.push(format!(
+                    "{path}: endpoint `{}` → `{}` needs a region and a bare host name",
+                    e.region, e.host
+                ));
+            }
+        }
+        all.push(settings);
+    }
+    if errors.is_empty() {
+        Ok(all)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Gives each page its service's region → host table, checking that the page's own region and
+/// host are in it.
+pub fn apply(pages: &mut [Page], services: &[ServiceSettings]) -> Result<(), Vec<String>> {
+    let mut errors = Vec::new();
+    for page in pages.iter_mut() {
+        let Some(settings) = services.iter().find(|s| s.service == page.service) else {
+            continue;
+        };
+        let file = format!("{SERVICES_DIR}/{}.yaml", settings.service);
+        match settings.endpoints.iter().find(|e| e.region == page.region) {
+            Some(e) if e.host == page.host => page.endpoints = settings.endpoints.clone(),
+            Some(e) => errors.push(format!(
+                "{}:{}: the page sends region `{}` to `{}`, but {file} says `{}`; fix the table, or the page with an override",
+                page.source.path, page.source.line, page.region, page.host, e.host
+            )),
+            None => errors.push(format!(
+                "{}:{}: the page's region `{}` (host `{}`) is not in {file}'s `endpoints`; add it",
+                page.source.path, page.source.line, page.region, page.host
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(text: &str) -> Vec<(String, String)> {
+        vec![("spec/services/rtc.yaml".to_owned(), text.to_owned())]
+    }
+
+    #[test]
+    fn settings_are_checked() {
+        let ok = parse(&files(
+            "service: rtc\nendpoints:\n  - region: cn-north-1\n    host: rtc.volcengineapi.com\n",
+        ))
+        .expect("valid");
+        assert_eq!(ok[0].endpoints.len(), 1);
+        let errors = parse(&files(
+            "service: imagex\nendpoints:\n  - region: a\n    host: h\n  - region: a\n    host: https://h/\n",
+        ))
+        .unwrap_err();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors[0].contains("rename the file to `imagex.yaml`"));
+        assert!(errors[1].contains("listed twice"));
+        assert!(errors[2].contains("bare host name"));
+        assert!(parse(&files("service: rtc\nregions: []\n")).is_err());
+    }
+}
