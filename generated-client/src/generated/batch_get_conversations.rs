@@ -18,6 +18,12 @@ pub mod v2020_12_01 {
         region: "cn-north-1",
         query_fields: &[],
         qps_limit: Some(100),
+        read_only: true,
+        idempotency_key: None,
+        endpoints: &[
+            ("cn-north-1", "rtc.volcengineapi.com"),
+            ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
+        ],
     };
     /// Request of [`Client::batch_get_conversations`](crate::Client::batch_get_conversations): `BatchGetConversations` at Version `2020-12-01`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

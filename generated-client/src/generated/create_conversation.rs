@@ -18,6 +18,12 @@ pub mod v2020_12_01 {
         region: "cn-north-1",
         query_fields: &[],
         qps_limit: Some(50),
+        read_only: false,
+        idempotency_key: Some("IdempotentId"),
+        endpoints: &[
+            ("cn-north-1", "rtc.volcengineapi.com"),
+            ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
+        ],
     };
     /// Request of [`Client::create_conversation`](crate::Client::create_conversation): `CreateConversation` at Version `2020-12-01`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -18,6 +18,12 @@ pub mod v2023_11_01 {
         region: "cn-north-1",
         query_fields: &["AppId", "RoomId"],
         qps_limit: Some(20),
+        read_only: true,
+        idempotency_key: None,
+        endpoints: &[
+            ("cn-north-1", "rtc.volcengineapi.com"),
+            ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
+        ],
     };
     /// Request of [`Client::get_room_online_users`](crate::Client::get_room_online_users): `GetRoomOnlineUsers` at Version `2023-11-01`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -27,6 +27,12 @@ pub mod v2023_11_01 {
             "PageSize",
         ],
         qps_limit: Some(10),
+        read_only: true,
+        idempotency_key: None,
+        endpoints: &[
+            ("cn-north-1", "rtc.volcengineapi.com"),
+            ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
+        ],
     };
     /// Request of [`Client::list_user_info`](crate::Client::list_user_info): `ListUserInfo` at Version `2023-11-01`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -18,6 +18,12 @@ pub mod v2023_11_01 {
         region: "cn-north-1",
         query_fields: &[],
         qps_limit: Some(60),
+        read_only: false,
+        idempotency_key: None,
+        endpoints: &[
+            ("cn-north-1", "rtc.volcengineapi.com"),
+            ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
+        ],
     };
     /// Request of [`Client::start_webcast`](crate::Client::start_webcast): `StartWebcast` at Version `2023-11-01`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -429,6 +429,9 @@ impl Client {
     ///     region: "cn-north-1",
     ///     query_fields: &[],
     ///     qps_limit: None,
+    ///     read_only: true,
+    ///     idempotency_key: None,
+    ///     endpoints: &[],
     /// };
     ///
     /// # async fn run(client: Client) -> Result<(), volcengine_rtc::Error> {

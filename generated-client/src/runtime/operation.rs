@@ -39,6 +39,20 @@ pub struct Operation {
     pub query_fields: &'static [&'static str],
     /// Documented rate limit in requests per second (`QPS 不得超过 N`), if any.
     pub qps_limit: Option<u32>,
+    /// Whether the Action only reads (its name starts with `Get`, `List`, `BatchGet`, `Query`,
+    /// `Describe`, …): repeating it cannot change anything, so every retryable failure is
+    /// retried. See [`retry`](crate::runtime::retry) for what is retried for other Actions.
+    pub read_only: bool,
+    /// Wire name of a top-level request field the page documents as an idempotency key (e.g.
+    /// `ClientMsgId`). When the caller leaves it absent, `null` or empty, the client fills it
+    /// with a fresh random token once per call, so every attempt of the call carries the same
+    /// one and the Action is retried like a read-only one.
+    pub idempotency_key: Option<&'static str>,
+    /// The (region, host) table of the Action's service, e.g.
+    /// `("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com")`; empty when the service
+    /// has one host for every region. [`ClientBuilder::region`](crate::ClientBuilder::region)
+    /// picks the host from it.
+    pub endpoints: &'static [(&'static str, &'static str)],
 }
 
 /// The runtime's unit tests' Action: `SendMessage` on RTC, `POST`, no query fields, no rate
@@ -53,6 +67,9 @@ pub(crate) const TEST_OPERATION: Operation = Operation {
     region: "cn-north-1",
     query_fields: &[],
     qps_limit: None,
+    read_only: false,
+    idempotency_key: None,
+    endpoints: &[],
 };
 
 /// A generated request type: it knows the Action and Version it calls and the type of their
