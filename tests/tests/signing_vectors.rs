@@ -74,8 +74,8 @@ fn load() -> Vec<Vector> {
 }
 
 fn load_file(path: &std::path::Path) -> Vec<Vector> {
-    let text_of_file = std::fs::read_to_string(path)
-        .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    let text_of_file =
+        std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     let file: Value = serde_json::from_str(&text_of_file)
         .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     let vectors = file["vectors"]
