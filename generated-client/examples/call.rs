@@ -23,24 +23,77 @@ fn usage() -> ExitCode {
     ExitCode::from(2)
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> ExitCode {
+/// The parsed command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Args {
+    endpoint: Option<String>,
+    version: Option<String>,
+    action: String,
+    json: String,
+}
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Parsed {
+    Call(Args),
+    Help,
+    /// A usage error, with what is wrong.
+    Usage(String),
+}
+
+/// Parses the arguments after the program name. An option without its value (at the end, or
+/// followed by another option) is a usage error, never a silent fall-back.
+fn parse_args(args: impl IntoIterator<Item = String>) -> Parsed {
     let mut endpoint = None;
     let mut version = None;
     let mut positional = Vec::new();
-    let mut args = std::env::args().skip(1);
+    let mut args = args.into_iter();
     while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--endpoint" => endpoint = args.next(),
-            "--version" => version = args.next(),
-            "-h" | "--help" => return usage(),
-            _ => positional.push(arg),
+        let slot = match arg.as_str() {
+            "--endpoint" => &mut endpoint,
+            "--version" => &mut version,
+            "-h" | "--help" => return Parsed::Help,
+            _ => {
+                positional.push(arg);
+                continue;
+            }
+        };
+        match args.next() {
+            Some(value) if !value.is_empty() && !value.starts_with("--") => *slot = Some(value),
+            _ => return Parsed::Usage(format!("{arg} needs a value")),
         }
     }
-    let [action, json] = positional.as_slice() else {
-        return usage();
+    match <[String; 2]>::try_from(positional) {
+        Ok([action, json]) => Parsed::Call(Args {
+            endpoint,
+            version,
+            action,
+            json,
+        }),
+        Err(positional) => Parsed::Usage(format!(
+            "expected an Action and a JSON request, got {} argument(s)",
+            positional.len()
+        )),
+    }
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let Args {
+        endpoint,
+        version,
+        action,
+        json,
+    } = match parse_args(std::env::args().skip(1)) {
+        Parsed::Call(args) => args,
+        Parsed::Help => return usage(),
+        Parsed::Usage(problem) => {
+            eprintln!("{problem}");
+            return usage();
+        }
     };
-    let request: serde_json::Value = match serde_json::from_str(json) {
+    let action = action.as_str();
+    let request: serde_json::Value = match serde_json::from_str(&json) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("the request is not JSON: {e}");
@@ -73,5 +126,52 @@ async fn main() -> ExitCode {
             eprintln!("{e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Parsed {
+        parse_args(args.iter().map(|arg| (*arg).to_owned()))
+    }
+
+    #[test]
+    fn options_and_positionals() {
+        assert_eq!(
+            parse(&[
+                "--endpoint",
+                "http://127.0.0.1:1",
+                "--version",
+                "2020-12-01",
+                "GetAppToken",
+                "{}"
+            ]),
+            Parsed::Call(Args {
+                endpoint: Some("http://127.0.0.1:1".into()),
+                version: Some("2020-12-01".into()),
+                action: "GetAppToken".into(),
+                json: "{}".into(),
+            })
+        );
+        assert_eq!(parse(&["--help"]), Parsed::Help);
+    }
+
+    #[test]
+    fn an_option_without_its_value_is_a_usage_error() {
+        for args in [
+            &["GetAppToken", "{}", "--endpoint"][..],
+            &["--endpoint", "--version", "v", "GetAppToken", "{}"],
+            &["GetAppToken", "{}", "--version"],
+            &["--endpoint", "", "GetAppToken", "{}"],
+        ] {
+            assert!(
+                matches!(parse(args), Parsed::Usage(ref problem) if problem.contains("needs a value")),
+                "{args:?}: {:?}",
+                parse(args)
+            );
+        }
+        assert!(matches!(parse(&["GetAppToken"]), Parsed::Usage(_)));
     }
 }

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::runtime::error::EncodeError;
+use crate::runtime::error::{EncodeError, UnknownActionError};
 use crate::{ActionRequest, Client, Error, Operation};
 use serde_json::Value;
 
@@ -140,8 +140,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// An encode error when no such Action or Version was generated or the JSON does not fit
-    /// its request type; otherwise as [`Client::send`].
+    /// [`Error::UnknownAction`] when no such Action or Version was generated; an encode error
+    /// when the JSON does not fit its request type; otherwise as [`Client::send`].
     pub async fn invoke_json(
         &self,
         action: &str,
@@ -150,23 +150,47 @@ impl Client {
     ) -> Result<Value, Error> {
         match find(action, version) {
             Some(entry) => (entry.invoke)(self, request).await,
-            None => {
-                let version = version
-                    .map(|v| format!(" at Version {v}"))
-                    .unwrap_or_default();
-                Err(Error::Encode(EncodeError {
-                    action: None,
-                    message: format!(
-                        "no generated Action `{action}`{version}; see volcengine_rtc::api::ACTIONS"
-                    ),
-                }))
-            }
+            None => Err(Error::UnknownAction(UnknownActionError {
+                action: action.to_owned(),
+                version: version.map(str::to_owned),
+            })),
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::{Client, Credentials, Error};
+
+    #[tokio::test]
+    async fn unknown_actions_and_versions_have_their_own_error() {
+        let client = Client::builder()
+            .credentials(Credentials::new("AKLT", "sk"))
+            .endpoint("http://127.0.0.1:1")
+            .build()
+            .expect("client");
+        let error = client
+            .invoke_json("NoSuchAction", None, serde_json::json!({}))
+            .await
+            .unwrap_err();
+        let Error::UnknownAction(unknown) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(unknown.action(), "NoSuchAction");
+        assert_eq!(unknown.version(), None);
+        assert!(!error.is_retryable());
+        let error = client
+            .invoke_json("SendMessage", Some("1999-01-01"), serde_json::json!({}))
+            .await
+            .unwrap_err();
+        assert!(matches!(&error, Error::UnknownAction(e) if e.version() == Some("1999-01-01")));
+        assert_eq!(
+            error.to_string(),
+            "no generated Action `SendMessage` at Version 1999-01-01; \
+             see volcengine_rtc::api::ACTIONS"
+        );
+    }
+
     #[test]
     fn the_table_is_sorted_by_action_then_version() {
         for pair in crate::api::ACTIONS.windows(2) {

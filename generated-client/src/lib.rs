@@ -60,8 +60,9 @@ pub use runtime::{
     CredentialsError, CredentialsErrorKind, DecodeError, DefaultCredentialsChain, EncodeError,
     EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod, Operation,
     ProfileCredentials, ProvideCredentials, ProvideCredentialsFn, ProvideCredentialsFuture,
-    RateLimitConfig, Redacted, Response, ResponseError, ResponseMetadata, ResponseTooLargeError,
-    RetryConfig, ServiceError, TimeoutError, TimeoutKind, TransportError,
+    RateLimitConfig, RateLimitedError, Redacted, RedirectError, Response, ResponseError,
+    ResponseMetadata, ResponseTooLargeError, RetryConfig, ServiceError, TimeoutError, TimeoutKind,
+    TransportError, UnknownActionError,
 };
 
 #[cfg(feature = "blocking")]

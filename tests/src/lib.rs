@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use volcengine_rtc::{HttpMethod, Operation};
 
 /// An RTC `Operation` for tests that need one of their own: `POST` to `rtc.volcengineapi.com` in
-/// `cn-north-1`, no query fields, no rate limit. A test names its Action and sets what it
+/// `cn-north-1`, no query fields, no rate limit, not read-only, no idempotency key, no region
+/// table. A test names its Action and sets what it
 /// exercises with struct update syntax: `Operation { qps_limit: Some(1), ..RTC_OPERATION }`.
 pub const RTC_OPERATION: Operation = Operation {
     action: "SendMessage",

@@ -311,3 +311,149 @@ async fn refused_connection_is_a_transport_error() {
     let shown = format!("{error} {error:?}");
     assert!(!shown.contains(SECRET_KEY), "{shown}");
 }
+
+static GET_APP_TOKEN: Operation = Operation {
+    action: "GetAppToken",
+    version: "2020-12-01",
+    read_only: true,
+    endpoints: &[
+        ("cn-north-1", "rtc.volcengineapi.com"),
+        ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
+    ],
+    ..RTC_OPERATION
+};
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    // The second server must never see the signed request, its token or its body.
+    let elsewhere =
+        TestServer::start(|_| json_reply(200, &envelope("GetAppToken", json!({})))).await;
+    let location = format!("{}/?Action=GetAppToken&Version=2020-12-01", elsewhere.url());
+    let redirect_to = location.clone();
+    let server = TestServer::start(move |_| {
+        (
+            307,
+            vec![("Location".to_owned(), redirect_to.clone())],
+            Vec::new(),
+        )
+    })
+    .await;
+    let error = client(&server)
+        .send::<_, Value>(&GET_APP_TOKEN, &json!({"AppId": 1}))
+        .await
+        .expect_err("a redirect is an error");
+    let Error::Redirect(redirect) = &error else {
+        panic!("expected a redirect error, got {error:?}");
+    };
+    assert_eq!(redirect.status(), 307);
+    assert_eq!(redirect.location(), Some(location.as_str()));
+    assert_eq!(error.status(), Some(307));
+    assert!(error.to_string().contains("HTTP 307"), "{error}");
+    assert!(error.to_string().contains(&location), "{error}");
+    assert!(!error.is_retryable());
+    assert_eq!(
+        server.request_count(),
+        1,
+        "not retried, even for a read-only Action"
+    );
+    assert_eq!(
+        elsewhere.request_count(),
+        0,
+        "nothing reaches the other server"
+    );
+    assert_eq!(elsewhere.accepted_connections(), 0);
+}
+
+#[tokio::test]
+async fn the_region_sets_the_signing_scope_and_must_be_known() {
+    let server = TestServer::start(|request| {
+        verified(request, || {
+            json_reply(200, &envelope("GetAppToken", json!({"Token": "t"})))
+        })
+    })
+    .await;
+    let client = Client::builder()
+        .credentials(Credentials::new(ACCESS_KEY, SECRET_KEY))
+        .endpoint(server.url())
+        .region("ap-southeast-1")
+        .build()
+        .expect("a known region");
+    let result: Value = client
+        .send(&GET_APP_TOKEN, &json!({"AppId": 1}))
+        .await
+        .expect("signed for the region");
+    assert_eq!(result, json!({"Token": "t"}));
+    let received = &server.requests()[0];
+    let authorization = received.header("Authorization").expect("Authorization");
+    assert!(
+        authorization.contains("/ap-southeast-1/rtc/request, "),
+        "{authorization}"
+    );
+    let port = server.url().rsplit(':').next().expect("port");
+    assert_eq!(
+        received.header("Host"),
+        Some(format!("127.0.0.1:{port}").as_str()),
+        "an explicit endpoint still decides the host"
+    );
+
+    let error = Client::builder()
+        .credentials(Credentials::new(ACCESS_KEY, SECRET_KEY))
+        .endpoint(server.url())
+        .region("ap-singapore-1")
+        .build()
+        .expect_err("an unknown region");
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains("known regions: ap-southeast-1, cn-north-1"),
+        "{error}"
+    );
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn the_error_description_is_kept() {
+    let server = TestServer::start(|_| {
+        json_reply(
+            400,
+            &json!({"ResponseMetadata": {"RequestId": "r-desc", "Error": {
+                "Code": "InvalidParameter", "CodeN": 100004, "Message": "AppId is invalid",
+                "Description": "AppId must be an application of this account"}}}),
+        )
+    })
+    .await;
+    let error = client(&server)
+        .send::<_, Value>(&SEND_MESSAGE, &json!({"AppId": 1}))
+        .await
+        .expect_err("400");
+    assert_eq!(
+        error.description(),
+        Some("AppId must be an application of this account")
+    );
+    assert_eq!(
+        error.service_error().and_then(|e| e.description()),
+        error.description()
+    );
+    assert_eq!(
+        error.to_string(),
+        "SendMessage failed: InvalidParameter (CodeN 100004): AppId is invalid; \
+         AppId must be an application of this account (request id r-desc, HTTP 400)"
+    );
+}
+
+#[tokio::test]
+async fn a_success_without_result_is_an_empty_result() {
+    use volcengine_rtc::api::register_users::{RegisterUsersRequest, RegisterUsersResult};
+    for body in [
+        json!({"ResponseMetadata": {"RequestId": "r-none"}}),
+        json!({"ResponseMetadata": {"RequestId": "r-null"}, "Result": null}),
+    ] {
+        let server = TestServer::start(move |_| json_reply(200, &body)).await;
+        let result = client(&server)
+            .register_users(&RegisterUsersRequest::default())
+            .await
+            .expect("an empty result");
+        assert_eq!(result, RegisterUsersResult::default());
+    }
+}

@@ -375,3 +375,39 @@ async fn provided_credentials_that_cannot_be_sent_are_rejected() {
     assert!(!error.to_string().contains("bad\ntoken"));
     assert_eq!(server.request_count(), 0);
 }
+
+#[test]
+fn files_with_a_byte_order_mark_are_read() {
+    let home = Home::new("bom-credentials");
+    home.write("credentials", &format!("\u{feff}{CREDENTIALS_FILE}"));
+    let client = build(&home, &[]).expect("a BOM before [default]");
+    assert_eq!(client.access_key_id().as_deref(), Some("AKLTfromfile"));
+
+    let home = Home::new("bom-config");
+    home.write("config", &format!("\u{feff}{CONFIG_FILE}"));
+    let client = build(&home, &[]).expect("a BOM before the JSON");
+    assert_eq!(client.access_key_id().as_deref(), Some("AKLTfromconfig"));
+}
+
+#[test]
+fn a_secret_with_a_trailing_newline_is_rejected_at_build() {
+    let home = Home::new("newline");
+    let secret = "c2VjcmV0LXdpdGgtbmV3bGluZQ==";
+    let error = build(
+        &home,
+        &[
+            ("VOLCENGINE_ACCESS_KEY", "AKLTnewline"),
+            ("VOLCENGINE_SECRET_KEY", &format!("{secret}\n")),
+        ],
+    )
+    .expect_err("a trailing newline");
+    let Error::Credentials(credentials) = &error else {
+        panic!("expected a credentials error, got {error:?}");
+    };
+    assert_eq!(credentials.kind(), CredentialsErrorKind::Malformed);
+    assert!(
+        error.to_string().contains("VOLCENGINE_SECRET_KEY"),
+        "{error}"
+    );
+    assert!(!format!("{error} {error:?}").contains(secret), "{error:?}");
+}

@@ -11,16 +11,36 @@ use serde_json::{json, Value};
 use volcengine_rtc::{
     Client, ClientBuilder, Credentials, Error, Operation, RateLimitConfig, RetryConfig, TimeoutKind,
 };
+use volcgen_tests::capture::Capture;
 use volcgen_tests::server::{json_reply, raw_response, RawReply, Reply, TestServer};
 use volcgen_tests::RTC_OPERATION;
 
 const ACCESS_KEY: &str = "AKLTfaultinjection";
 const SECRET_KEY: &str = "ZmF1bHQtaW5qZWN0aW9uLXNlY3JldA==";
 
+/// `SendMessage` as generated: a write with an idempotency key, so every retryable failure is
+/// retried (each attempt carrying the same generated `ClientMsgId`).
 static SEND_MESSAGE: Operation = Operation {
     action: "SendMessage",
     version: "2020-12-01",
     qps_limit: Some(100),
+    idempotency_key: Some("ClientMsgId"),
+    ..RTC_OPERATION
+};
+
+/// A write without an idempotency key: retried only when the request certainly was not
+/// acted on.
+static REGISTER_USERS: Operation = Operation {
+    action: "RegisterUsers",
+    version: "2020-12-01",
+    ..RTC_OPERATION
+};
+
+/// A read-only Action.
+static GET_APP_TOKEN: Operation = Operation {
+    action: "GetAppToken",
+    version: "2020-12-01",
+    read_only: true,
     ..RTC_OPERATION
 };
 
@@ -452,5 +472,189 @@ async fn retried_attempts_are_signed_afresh_and_identical() {
         assert_eq!(request.body, requests[0].body);
         assert_eq!(request.query, requests[0].query);
         assert_eq!(request.verify_signature(SECRET_KEY), Ok(()));
+    }
+}
+
+async fn send(
+    client: &Client,
+    operation: &'static Operation,
+    request: Value,
+) -> Result<Value, Error> {
+    let client = client.clone();
+    let task = tokio::spawn(async move { client.send::<_, Value>(operation, &request).await });
+    match task.await {
+        Ok(result) => result,
+        Err(join_error) => panic!("the call panicked: {join_error}"),
+    }
+}
+
+#[tokio::test]
+async fn a_write_without_idempotency_key_answered_500_is_sent_once() {
+    let server =
+        TestServer::start(|_| json_reply(500, &error_envelope("InternalError", "oops"))).await;
+    let client = builder(&server).build().expect("client");
+    let error = send(&client, &REGISTER_USERS, json!({"AppId": 1}))
+        .await
+        .expect_err("500");
+    assert_eq!(error.status(), Some(500));
+    assert!(error.is_retryable() && error.may_have_been_applied());
+    assert!(!error.is_retryable_for(&REGISTER_USERS));
+    assert_eq!(
+        server.request_count(),
+        1,
+        "a write that may have been applied is not repeated"
+    );
+}
+
+#[tokio::test]
+async fn a_write_without_idempotency_key_is_retried_when_throttled() {
+    let answers = sequence(
+        1,
+        json_reply(429, &error_envelope("FlowLimitExceeded", "slow down")),
+        json_reply(200, &ok_envelope()),
+    );
+    let server = TestServer::start(move |_| answers()).await;
+    let client = builder(&server).build().expect("client");
+    send(&client, &REGISTER_USERS, json!({"AppId": 1}))
+        .await
+        .expect("the service refused before acting: retried");
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn a_write_without_idempotency_key_is_not_retried_after_a_broken_connection() {
+    let server = TestServer::start_raw(|_| RawReply::Close).await;
+    let client = builder(&server).build().expect("client");
+    let error = send(&client, &REGISTER_USERS, json!({"AppId": 1}))
+        .await
+        .expect_err("closed");
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn a_read_only_action_answered_500_is_retried() {
+    let answers = sequence(
+        1,
+        json_reply(500, &error_envelope("InternalError", "oops")),
+        json_reply(200, &ok_envelope()),
+    );
+    let server = TestServer::start(move |_| answers()).await;
+    let client = builder(&server).build().expect("client");
+    send(&client, &GET_APP_TOKEN, json!({"AppId": 1}))
+        .await
+        .expect("retried");
+    assert_eq!(server.request_count(), 2);
+    assert!(
+        server.requests()[0].body_json().expect("JSON")["ClientMsgId"].is_null(),
+        "no token for an Action without a key"
+    );
+}
+
+#[tokio::test]
+async fn a_write_with_idempotency_key_is_retried_with_one_generated_token() {
+    let answers = sequence(
+        1,
+        json_reply(500, &error_envelope("InternalError", "oops")),
+        json_reply(200, &ok_envelope()),
+    );
+    let server = TestServer::start(move |_| answers()).await;
+    let client = builder(&server).build().expect("client");
+    send(&client, &SEND_MESSAGE, json!({"AppId": 1, "Content": "hi"}))
+        .await
+        .expect("retried");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let tokens: Vec<String> = requests
+        .iter()
+        .map(|request| {
+            let body = request.body_json().expect("JSON body");
+            assert_eq!(body["Content"], "hi");
+            body["ClientMsgId"]
+                .as_str()
+                .expect("a generated token")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(tokens[0], tokens[1], "every attempt carries the same token");
+    assert_eq!(tokens[0].len(), 32, "{}", tokens[0]);
+    assert!(tokens[0]
+        .bytes()
+        .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')));
+
+    // The next call gets a token of its own.
+    send(&client, &SEND_MESSAGE, json!({"AppId": 1, "Content": "hi"}))
+        .await
+        .expect("ok");
+    let next = server.requests()[2].body_json().expect("JSON")["ClientMsgId"].clone();
+    assert_ne!(next, json!(tokens[0]));
+}
+
+#[tokio::test]
+async fn a_token_set_by_the_caller_is_kept() {
+    let answers = sequence(
+        1,
+        json_reply(503, &json!({})),
+        json_reply(200, &ok_envelope()),
+    );
+    let server = TestServer::start(move |_| answers()).await;
+    let client = builder(&server).build().expect("client");
+    send(
+        &client,
+        &SEND_MESSAGE,
+        json!({"AppId": 1, "ClientMsgId": "mine-0001"}),
+    )
+    .await
+    .expect("retried");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(
+            request.body_json().expect("JSON")["ClientMsgId"],
+            "mine-0001"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_for_every_action() {
+    use tracing::instrument::WithSubscriber;
+    // A port nobody listens on: bound, then released.
+    let address = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("address")
+    };
+    for operation in [&REGISTER_USERS, &SEND_MESSAGE, &GET_APP_TOKEN] {
+        let client = Client::builder()
+            .credentials(Credentials::new(ACCESS_KEY, SECRET_KEY))
+            .endpoint(format!("http://{address}"))
+            .retry(
+                RetryConfig::standard()
+                    .with_max_attempts(3)
+                    .with_base_delay(Duration::from_millis(1))
+                    .with_max_delay(Duration::from_millis(5)),
+            )
+            .rate_limit(RateLimitConfig::disabled())
+            .build()
+            .expect("client");
+        // Attempts are counted from the client's attempt spans.
+        let capture = Capture::default();
+        let error = client
+            .send::<_, Value>(operation, &json!({"AppId": 1}))
+            .with_subscriber(capture.clone())
+            .await
+            .expect_err("refused");
+        let Error::Transport(transport) = &error else {
+            panic!("expected a transport error, got {error:?}");
+        };
+        assert!(transport.is_connect(), "{error}");
+        assert!(!error.may_have_been_applied());
+        assert!(error.is_retryable_for(operation), "{}", operation.action);
+        let attempts = capture
+            .spans()
+            .iter()
+            .filter(|span| span.name == "volcengine_rtc.attempt")
+            .count();
+        assert_eq!(attempts, 3, "{}: every attempt used", operation.action);
     }
 }

@@ -87,7 +87,11 @@ async fn generic_and_by_name_calls_send_what_the_typed_call_sends() {
             .invoke_json(action, version, json!({}))
             .await
             .expect_err("not generated");
-        assert!(matches!(error, Error::Encode(_)), "{error:?}");
+        let Error::UnknownAction(unknown) = &error else {
+            panic!("expected an unknown-Action error, got {error:?}");
+        };
+        assert_eq!(unknown.action(), action);
+        assert_eq!(unknown.version(), version);
         assert!(error.to_string().contains(action), "{error}");
     }
     assert_eq!(mock.requests().len(), 4, "nothing sent for unknown Actions");

@@ -32,9 +32,9 @@ async fn spans_per_call_and_attempt_without_secrets() {
         move |_| {
             if seen.fetch_add(1, Ordering::SeqCst) == 0 {
                 json_reply(
-                    500,
-                    &json!({"ResponseMetadata": {"RequestId": "r-500", "Error": {
-                        "Code": "InternalError", "Message": "try again"}}}),
+                    429,
+                    &json!({"ResponseMetadata": {"RequestId": "r-429", "Error": {
+                        "Code": "FlowLimitExceeded", "Message": "try again"}}}),
                 )
             } else {
                 json_reply(
@@ -76,9 +76,9 @@ async fn spans_per_call_and_attempt_without_secrets() {
     assert_eq!(attempts.len(), 2, "{attempts:?}");
     let first = &attempts[0].fields;
     assert_eq!(first["attempt"], "1");
-    assert_eq!(first["status"], "500");
-    assert_eq!(first["request_id"], "r-500");
-    assert!(first["error"].contains("InternalError"), "{first:?}");
+    assert_eq!(first["status"], "429");
+    assert_eq!(first["request_id"], "r-429");
+    assert!(first["error"].contains("FlowLimitExceeded"), "{first:?}");
     let second = &attempts[1].fields;
     assert_eq!(second["attempt"], "2");
     assert_eq!(second["status"], "200");

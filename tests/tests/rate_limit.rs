@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use volcengine_rtc::{
-    Client, Credentials, Error, HttpMethod, Operation, RateLimitConfig, RetryConfig, TimeoutKind,
+    Client, Credentials, Error, HttpMethod, Operation, RateLimitConfig, RetryConfig,
 };
 use volcgen_tests::server::{json_reply, TestServer};
 use volcgen_tests::RTC_OPERATION;
@@ -81,9 +81,18 @@ async fn a_token_beyond_the_deadline_fails_fast_without_sending() {
         return;
     }
     let error = second.expect_err("no token within 100 ms");
-    let Error::Timeout(timeout) = &error else {
-        panic!("expected a timeout, got {error:?}");
+    let Error::RateLimited(limited) = &error else {
+        panic!("expected a rate-limit refusal, got {error:?}");
     };
-    assert_eq!(timeout.kind(), TimeoutKind::Call);
+    assert_eq!(limited.action(), "ListUserInfo");
+    assert_eq!(limited.qps(), 1);
+    assert!(limited.wait() > Duration::from_millis(100), "{error}");
+    assert!(!error.is_timeout(), "nothing timed out: {error}");
+    assert!(
+        !error.is_retryable(),
+        "the client does not retry its own refusal"
+    );
+    assert!(!error.may_have_been_applied());
+    assert!(error.to_string().contains("not sent"), "{error}");
     assert_eq!(server.request_count(), 1, "the second call never left");
 }

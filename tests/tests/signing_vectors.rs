@@ -1,8 +1,9 @@
-//! Conformance of the request signer with the recorded vectors in `shared/signing-vectors.json`
-//! (computed by the official Python SDK), and of the verifier with the signer.
+//! Conformance of the request signer with the recorded vectors in `tests/data/signing-vectors.json`
+//! (computed by the official Python SDK; see `tests/data/README.md`), and of the verifier with
+//! the signer.
 //!
-//! The vector file is `$SIGNING_VECTORS` if set, else `../shared/signing-vectors.json` next to
-//! the repository.
+//! The committed vectors always run; `SIGNING_VECTORS=FILE` adds the vectors of another file of
+//! the same format.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -34,11 +35,14 @@ struct Vector {
     expected_headers: BTreeMap<String, String>,
 }
 
-fn vectors_path() -> PathBuf {
-    match std::env::var_os("SIGNING_VECTORS") {
-        Some(path) => PathBuf::from(path),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/signing-vectors.json"),
+/// The committed vector file, then `$SIGNING_VECTORS` if set.
+fn vectors_paths() -> Vec<PathBuf> {
+    let mut paths =
+        vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/signing-vectors.json")];
+    if let Some(path) = std::env::var_os("SIGNING_VECTORS") {
+        paths.push(PathBuf::from(path));
     }
+    paths
 }
 
 fn text(value: &Value, field: &str, name: &str) -> String {
@@ -63,9 +67,15 @@ fn string_map(value: &Value, field: &str, name: &str) -> BTreeMap<String, String
 }
 
 fn load() -> Vec<Vector> {
-    let path = vectors_path();
-    let text_of_file = std::fs::read_to_string(&path)
-        .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    vectors_paths()
+        .iter()
+        .flat_map(|path| load_file(path))
+        .collect()
+}
+
+fn load_file(path: &std::path::Path) -> Vec<Vector> {
+    let text_of_file =
+        std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     let file: Value = serde_json::from_str(&text_of_file)
         .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     let vectors = file["vectors"]

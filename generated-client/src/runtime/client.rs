@@ -26,8 +26,8 @@ use super::credentials::Credentials;
 use super::credentials_cache::CredentialsCache;
 use super::environment::Environment;
 use super::error::{
-    ConfigError, EncodeError, EndpointError, Error, ResponseTooLargeError, TimeoutError,
-    TimeoutKind, TransportError,
+    ConfigError, EncodeError, EndpointError, Error, RateLimitedError, RedirectError,
+    ResponseTooLargeError, TimeoutError, TimeoutKind, TransportError,
 };
 use super::operation::{ActionRequest, HttpMethod, Operation};
 use super::provider::{DefaultCredentialsChain, ProvideCredentials};
@@ -78,11 +78,35 @@ struct Shared {
     limiter: RateLimiter,
     connect_timeout: Duration,
     max_response_size: usize,
+    /// How the proxy was configured (for `Debug`).
+    proxy: ProxySetting,
     /// `https://{host}/` of the operations' default hosts, parsed once each.
     host_urls: Mutex<Vec<(&'static str, reqwest::Url)>>,
 }
 
 impl Shared {
+    /// Where a call to `operation` goes and the region it is signed for: the endpoint
+    /// override's host or the operation's host, or the host of the configured region in the
+    /// operation's [`endpoints`](Operation::endpoints) table.
+    fn target(&self, operation: &'static Operation) -> Result<(reqwest::Url, &str, &str), Error> {
+        let (host, region) = match self.region.as_deref() {
+            None => (operation.host, operation.region),
+            Some(region) if operation.endpoints.is_empty() => (operation.host, region),
+            Some(region) => match operation.endpoints.iter().find(|(name, _)| *name == region) {
+                Some((_, host)) => (*host, region),
+                None => {
+                    let known: Vec<&str> =
+                        operation.endpoints.iter().map(|(name, _)| *name).collect();
+                    return Err(unknown_region(region, &known));
+                }
+            },
+        };
+        Ok(match &self.endpoint {
+            Some(endpoint) => (endpoint.url.clone(), endpoint.authority.as_str(), region),
+            None => (self.host_url(host)?, host, region),
+        })
+    }
+
     /// `https://{host}/`, parsed at its first use.
     fn host_url(&self, host: &'static str) -> Result<reqwest::Url, Error> {
         let mut urls = match self.host_urls.lock() {
@@ -109,6 +133,54 @@ struct CallOptions {
     timeout: Duration,
     attempt_timeout: Duration,
     retry: RetryConfig,
+}
+
+/// The configuration error of a region no table knows.
+fn unknown_region(region: &str, known: &[&str]) -> Error {
+    Error::Config(ConfigError::new(format!(
+        "unknown region {region:?}; known regions: {}",
+        known.join(", ")
+    )))
+}
+
+/// Every region of the generated Actions' endpoint tables, sorted, without duplicates.
+fn known_regions() -> Vec<&'static str> {
+    let mut regions: Vec<&'static str> = crate::api::ACTIONS
+        .iter()
+        .flat_map(|entry| {
+            entry
+                .operation()
+                .endpoints
+                .iter()
+                .map(|(region, _)| *region)
+        })
+        .collect();
+    regions.sort_unstable();
+    regions.dedup();
+    regions
+}
+
+/// Which proxy the client sends through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ProxySetting {
+    /// `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` (and `NO_PROXY`), as the process environment
+    /// says when the client is built.
+    FromEnvironment,
+    /// None: connect directly.
+    Direct,
+    /// This proxy URL for every request.
+    Url(String),
+}
+
+impl ProxySetting {
+    /// For `Debug`: never the URL, which may carry a password.
+    fn describe(&self) -> &'static str {
+        match self {
+            ProxySetting::FromEnvironment => "from the environment",
+            ProxySetting::Direct => "none",
+            ProxySetting::Url(_) => "configured",
+        }
+    }
 }
 
 /// A parsed endpoint override.
@@ -178,6 +250,7 @@ pub struct ClientBuilder {
     retry: RetryConfig,
     rate_limit: RateLimitConfig,
     max_response_size: usize,
+    proxy: ProxySetting,
 }
 
 impl Default for ClientBuilder {
@@ -193,6 +266,7 @@ impl Default for ClientBuilder {
             retry: RetryConfig::standard(),
             rate_limit: RateLimitConfig::documented(),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            proxy: ProxySetting::FromEnvironment,
         }
     }
 }
@@ -228,15 +302,22 @@ impl ClientBuilder {
         self
     }
 
-    /// Signs every Action for this region instead of the operation's default (e.g.
-    /// `ap-singapore-1`).
+    /// Calls every Action in this region instead of the operation's default (e.g.
+    /// `ap-southeast-1`): requests are signed for it, and an Action whose service has a
+    /// (region, host) table ([`Operation::endpoints`]) goes to that region's host.
+    ///
+    /// A region that no generated Action's table knows fails [`build`](Self::build) with a
+    /// configuration error listing the known ones (and a call to an Action whose table lacks
+    /// it fails the same way). For an Action whose service has no table, only the signing
+    /// region changes. An [`endpoint`](Self::endpoint) still decides the host.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
     }
 
     /// Limit on a whole call: every attempt, the waits between them and for the rate limiter.
-    /// Default 30 s. A call also fails at once when its rate-limit token would come too late.
+    /// Default 30 s. A call also fails at once, with [`Error::RateLimited`] and without sending
+    /// anything, when its rate-limit token would come too late.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -269,6 +350,22 @@ impl ClientBuilder {
         self
     }
 
+    /// Connects directly, ignoring the `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` environment
+    /// variables (which a client otherwise honours, sending its signed requests, session
+    /// token included, through the proxy they name).
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxySetting::Direct;
+        self
+    }
+
+    /// Sends every request through the proxy at `url` (e.g. `http://proxy.internal:3128`),
+    /// whatever the environment says. [`build`](Self::build) fails with an invalid-endpoint
+    /// error when the URL is not usable.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = ProxySetting::Url(url.into());
+        self
+    }
+
     /// Largest answer body read, in bytes; a larger one fails the call with
     /// [`Error::ResponseTooLarge`] (not retried). Default 10 MiB.
     pub fn max_response_size(mut self, bytes: usize) -> Self {
@@ -284,7 +381,9 @@ impl ClientBuilder {
     ///   none (the message lists where it looked) or found a malformed source, or when they
     ///   contain characters an HTTP header cannot carry;
     /// - an invalid-endpoint error when the endpoint is not `http(s)://host[:port]`;
-    /// - a configuration error when the region cannot appear in a header;
+    /// - a configuration error when the region cannot appear in a header, or is in no
+    ///   generated Action's region table (the message lists the known regions);
+    /// - an invalid-endpoint error when the [`proxy`](Self::proxy) URL is not usable;
     /// - a transport error when the HTTP client cannot be set up (TLS backend).
     pub fn build(self) -> Result<Client, Error> {
         let credentials = match self.credentials {
@@ -301,17 +400,35 @@ impl ClientBuilder {
                     "region {region:?} cannot appear in a credential scope"
                 ))));
             }
+            let known = known_regions();
+            if !known.is_empty() && !known.contains(&region.as_str()) {
+                return Err(unknown_region(region, &known));
+            }
         }
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(self.connect_timeout)
-            .build()
-            .map_err(|source| {
-                Error::Transport(TransportError {
-                    action: None,
-                    source,
-                })
-            })?;
+            // Signed requests go to the configured endpoint only: no redirect is followed.
+            .redirect(reqwest::redirect::Policy::none());
+        match &self.proxy {
+            ProxySetting::FromEnvironment => {}
+            ProxySetting::Direct => http = http.no_proxy(),
+            ProxySetting::Url(url) => {
+                let proxy = reqwest::Proxy::all(url.as_str()).map_err(|error| {
+                    Error::InvalidEndpoint(EndpointError {
+                        endpoint: url.clone(),
+                        reason: format!("not a usable proxy: {error}"),
+                    })
+                })?;
+                http = http.proxy(proxy);
+            }
+        }
+        let http = http.build().map_err(|source| {
+            Error::Transport(TransportError {
+                action: None,
+                source,
+            })
+        })?;
         Ok(Client {
             shared: Arc::new(Shared {
                 http,
@@ -321,6 +438,7 @@ impl ClientBuilder {
                 limiter: RateLimiter::new(self.rate_limit),
                 connect_timeout: self.connect_timeout,
                 max_response_size: self.max_response_size,
+                proxy: self.proxy,
                 host_urls: Mutex::new(Vec::new()),
             }),
             options: CallOptions {
@@ -563,16 +681,13 @@ impl Client {
                 Err(_) => return Err(call_timeout()),
             },
         };
-        let (mut url, host) = match &shared.endpoint {
-            Some(endpoint) => (endpoint.url.clone(), endpoint.authority.as_str()),
-            None => (shared.host_url(operation.host)?, operation.host),
-        };
+        let (mut url, host, region) = shared.target(operation)?;
         url.set_query(Some(&encoded.query));
         let prepared = Prepared {
             operation,
             url,
             host,
-            region: shared.region.as_deref().unwrap_or(operation.region),
+            region,
             query: &encoded.query,
             body: Bytes::from(encoded.body),
             signer: &signer,
@@ -585,7 +700,16 @@ impl Client {
             match shared.limiter.take(operation, deadline) {
                 Ok(wait) if wait.is_zero() => {}
                 Ok(wait) => tokio::time::sleep(wait).await,
-                Err(_) => return Err(last_error.unwrap_or_else(call_timeout)),
+                Err(wait) => {
+                    // Nothing sent: the client's own limit, not the service, refused.
+                    return Err(last_error.unwrap_or_else(|| {
+                        Error::RateLimited(RateLimitedError {
+                            action: operation.action,
+                            qps: shared.limiter.config().qps_for(operation).unwrap_or(0),
+                            wait,
+                        })
+                    }));
+                }
             }
             let left = remaining();
             if left.is_zero() {
@@ -640,7 +764,7 @@ impl Client {
                 Err(error) => error,
             };
             let final_attempt = attempt >= options.retry.max_attempts()
-                || !error.is_retryable()
+                || !error.is_retryable_for(operation)
                 || matches!(&error, Error::Timeout(timeout) if timeout.kind == TimeoutKind::Call);
             if final_attempt {
                 return Err(error);
@@ -760,6 +884,13 @@ impl Client {
                 limit: shared.max_response_size,
                 content_length,
             })),
+            Ok(Err(ExchangeError::Redirect { status, location })) => {
+                Err(Error::Redirect(RedirectError {
+                    action: operation.action,
+                    status,
+                    location,
+                }))
+            }
             Ok(Err(ExchangeError::Http(source))) if source.is_timeout() => {
                 Err(Error::Timeout(TimeoutError {
                     action: operation.action,
@@ -807,6 +938,7 @@ impl fmt::Debug for Client {
             .field("retry", &self.options.retry)
             .field("rate_limit", shared.limiter.config())
             .field("max_response_size", &shared.max_response_size)
+            .field("proxy", &shared.proxy.describe())
             .finish_non_exhaustive()
     }
 }
@@ -869,6 +1001,103 @@ mod tests {
                 .unwrap_err();
             assert!(matches!(error, Error::Config(_)), "{region:?}: {error}");
         }
+    }
+
+    static REGIONAL: Operation = Operation {
+        endpoints: &[
+            ("cn-north-1", "rtc.volcengineapi.com"),
+            ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
+        ],
+        ..crate::runtime::operation::TEST_OPERATION
+    };
+
+    static NORTH_ONLY: Operation = Operation {
+        endpoints: &[("cn-north-1", "rtc.volcengineapi.com")],
+        ..REGIONAL
+    };
+
+    static ONE_HOST: Operation = Operation {
+        host: "imagex.volcengineapi.com",
+        service: "imagex",
+        endpoints: &[],
+        ..REGIONAL
+    };
+
+    fn target(
+        builder: ClientBuilder,
+        operation: &'static Operation,
+    ) -> Result<(String, String, String), Error> {
+        let client = builder
+            .credentials(Credentials::new("AKLT", "sk"))
+            .build()?;
+        let (url, host, region) = client.shared.target(operation)?;
+        Ok((url.to_string(), host.to_owned(), region.to_owned()))
+    }
+
+    #[test]
+    fn the_region_picks_the_host_from_the_table() {
+        let owned = |url: &str, host: &str, region: &str| {
+            (url.to_owned(), host.to_owned(), region.to_owned())
+        };
+        let target = |builder, operation| target(builder, operation).expect("a target");
+        assert_eq!(
+            target(Client::builder(), &REGIONAL),
+            owned(
+                "https://rtc.volcengineapi.com/",
+                "rtc.volcengineapi.com",
+                "cn-north-1"
+            ),
+            "without a region: the operation's host and region"
+        );
+        assert_eq!(
+            target(Client::builder().region("ap-southeast-1"), &REGIONAL),
+            owned(
+                "https://open-ap-singapore-1.volcengineapi.com/",
+                "open-ap-singapore-1.volcengineapi.com",
+                "ap-southeast-1"
+            )
+        );
+        assert_eq!(
+            target(Client::builder().region("ap-southeast-1"), &ONE_HOST),
+            owned(
+                "https://imagex.volcengineapi.com/",
+                "imagex.volcengineapi.com",
+                "ap-southeast-1"
+            ),
+            "no table: the host stays, the signing region changes"
+        );
+        assert_eq!(
+            target(
+                Client::builder()
+                    .region("ap-southeast-1")
+                    .endpoint("http://127.0.0.1:8080"),
+                &REGIONAL
+            ),
+            owned("http://127.0.0.1:8080/", "127.0.0.1:8080", "ap-southeast-1"),
+            "an endpoint still decides the host"
+        );
+        let error = super::tests::target(Client::builder().region("ap-southeast-1"), &NORTH_ONLY)
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{error}");
+        assert!(
+            error.to_string().contains("known regions: cn-north-1"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_region_fails_at_build_listing_the_known_ones() {
+        let error = Client::builder()
+            .credentials(Credentials::new("AKLT", "sk"))
+            .region("ap-singapore-1")
+            .build()
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{error}");
+        assert_eq!(
+            error.to_string(),
+            "client configuration: unknown region \"ap-singapore-1\"; \
+             known regions: ap-southeast-1, cn-north-1"
+        );
     }
 
     #[test]

@@ -41,6 +41,13 @@ pub struct ResponseError {
     /// `Message`: a human-readable description.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// `Description`: a longer explanation some services send beside `Message`.
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
 }
 
 /// The whole answer: metadata plus the Action's `Result`.
@@ -95,13 +102,18 @@ mod tests {
                 "Version": "2020-12-01",
                 "Service": "rtc",
                 "Region": "cn-north-1",
-                "Error": {"Code": "InvalidParameter", "CodeN": 100004, "Message": "bad AppId"}
+                "Error": {"Code": "InvalidParameter", "CodeN": 100004, "Message": "bad AppId",
+                          "Description": "AppId must be the id of an application of the account"}
             }
         });
         let response: Response<Value> = serde_json::from_value(wire.clone()).expect("decode");
         let error = response.response_metadata.error.clone().expect("error");
         assert_eq!(error.code.as_deref(), Some("InvalidParameter"));
         assert_eq!(error.code_n, Some(100_004));
+        assert_eq!(
+            error.description.as_deref(),
+            Some("AppId must be the id of an application of the account")
+        );
         assert_eq!(serde_json::to_value(&response).expect("encode"), wire);
     }
 

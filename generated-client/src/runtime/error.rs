@@ -2,13 +2,17 @@
 //!
 //! [`Error`] tells apart what went wrong: the service refused the call ([`ServiceError`]), the
 //! call ran out of time ([`TimeoutError`]), the call never completed ([`TransportError`]), the
-//! answer could not be read ([`DecodeError`], [`ResponseTooLargeError`]), or the call could not
-//! even start ([`CredentialsError`], [`EncodeError`], [`EndpointError`], [`ConfigError`]).
+//! answer could not be read ([`DecodeError`], [`ResponseTooLargeError`]), the server redirected
+//! the call ([`RedirectError`]), the client's own rate limit refused it
+//! ([`RateLimitedError`]), or the call could not even start ([`CredentialsError`],
+//! [`EncodeError`], [`UnknownActionError`], [`EndpointError`], [`ConfigError`]).
 //! No variant ever carries a secret key or session token.
 
 use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
+
+use super::operation::Operation;
 
 /// Longest body excerpt kept in an error, in characters.
 pub(crate) const EXCERPT_CHARS: usize = 256;
@@ -30,11 +34,20 @@ pub enum Error {
     /// The answer's body was larger than the client's
     /// [`max_response_size`](crate::ClientBuilder::max_response_size).
     ResponseTooLarge(ResponseTooLargeError),
+    /// The server answered with a redirection (3xx). The client follows none: the signed
+    /// request, its session token and its body go only to the configured endpoint.
+    Redirect(RedirectError),
+    /// The client's own rate limit ([`RateLimitConfig`](crate::RateLimitConfig)) could not
+    /// give the call a token before its deadline; nothing was sent.
+    RateLimited(RateLimitedError),
     /// No usable credentials.
     Credentials(CredentialsError),
     /// The request could not be encoded (serialisation failed, not a JSON object, a value not
     /// allowed in a header).
     Encode(EncodeError),
+    /// [`Client::invoke_json`](crate::Client::invoke_json) was given an Action or Version that
+    /// was not generated.
+    UnknownAction(UnknownActionError),
     /// The configured endpoint is not a usable base URL.
     InvalidEndpoint(EndpointError),
     /// The client is configured or used in a way that cannot work (e.g. a region that cannot
@@ -59,7 +72,10 @@ impl Error {
             Error::Transport(error) => error.action,
             Error::Decode(error) => Some(error.action),
             Error::ResponseTooLarge(error) => Some(error.action),
+            Error::Redirect(error) => Some(error.action),
+            Error::RateLimited(error) => Some(error.action),
             Error::Encode(error) => error.action,
+            Error::UnknownAction(error) => Some(&error.action),
             Error::Credentials(_) | Error::InvalidEndpoint(_) | Error::Config(_) => None,
         }
     }
@@ -70,6 +86,7 @@ impl Error {
             Error::Service(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
             Error::ResponseTooLarge(error) => Some(error.status),
+            Error::Redirect(error) => Some(error.status),
             Error::Transport(error) => error.source.status().map(|status| status.as_u16()),
             _ => None,
         }
@@ -94,6 +111,11 @@ impl Error {
         self.service_error().and_then(ServiceError::code_n)
     }
 
+    /// The service's `ResponseMetadata.Error.Description`, for a service error that has one.
+    pub fn description(&self) -> Option<&str> {
+        self.service_error().and_then(ServiceError::description)
+    }
+
     /// Whether the call (or one attempt of it, or connecting) timed out.
     pub fn is_timeout(&self) -> bool {
         match self {
@@ -109,7 +131,12 @@ impl Error {
     /// signature, no permission), nor for an answer that cannot be decoded.
     ///
     /// The client retries these by itself (see [`RetryConfig`](crate::RetryConfig)); this
-    /// tells whether trying again *later* is worth it once its attempts are used up.
+    /// tells whether trying again *later* is worth it once its attempts are used up. A
+    /// [`RateLimited`](Error::RateLimited) call is not retryable by the client (nothing was
+    /// sent, the limit is the caller's own); the caller may try it again later.
+    ///
+    /// Whether the client retries a failure *of a given Action* is
+    /// [`is_retryable_for`](Self::is_retryable_for).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Service(error) => error.is_retryable(),
@@ -117,6 +144,45 @@ impl Error {
             Error::Transport(error) => error.is_retryable(),
             _ => false,
         }
+    }
+
+    /// Whether the request may have reached the service and been acted on. `false` only when
+    /// it certainly was not: connecting failed (refused, DNS, TLS handshake, connect timeout),
+    /// the client's own rate limit or credentials stopped it, it could not be encoded, or the
+    /// service refused it before acting (HTTP 429 or a throttling code such as
+    /// `FlowLimitExceeded`, or a client error such as a bad parameter). A 5xx or an internal
+    /// error code, a timeout after the request was sent and a connection broken before or
+    /// during the answer may have been applied.
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            Error::Service(error) => {
+                error.status >= 500 || (error.is_retryable() && !error.is_throttled())
+            }
+            Error::Timeout(error) => error.kind != TimeoutKind::Connect,
+            Error::Transport(error) => !error.is_connect() && !error.source.is_builder(),
+            // An answer came: the service saw the request.
+            Error::Decode(_) | Error::ResponseTooLarge(_) | Error::Redirect(_) => true,
+            Error::RateLimited(_)
+            | Error::Credentials(_)
+            | Error::Encode(_)
+            | Error::UnknownAction(_)
+            | Error::InvalidEndpoint(_)
+            | Error::Config(_) => false,
+        }
+    }
+
+    /// Whether the client retries this failure of a call to `operation` (attempts and the
+    /// call's timeout permitting): a [retryable](Self::is_retryable) failure of a
+    /// [read-only](Operation::read_only) Action or of one with an
+    /// [idempotency key](Operation::idempotency_key); for any other Action, only a retryable
+    /// failure that certainly was not applied (see
+    /// [`may_have_been_applied`](Self::may_have_been_applied)), so a write is never sent
+    /// twice.
+    pub fn is_retryable_for(&self, operation: &Operation) -> bool {
+        self.is_retryable()
+            && (operation.read_only
+                || operation.idempotency_key.is_some()
+                || !self.may_have_been_applied())
     }
 }
 
@@ -128,8 +194,11 @@ impl fmt::Display for Error {
             Error::Transport(error) => error.fmt(f),
             Error::Decode(error) => error.fmt(f),
             Error::ResponseTooLarge(error) => error.fmt(f),
+            Error::Redirect(error) => error.fmt(f),
+            Error::RateLimited(error) => error.fmt(f),
             Error::Credentials(error) => error.fmt(f),
             Error::Encode(error) => error.fmt(f),
+            Error::UnknownAction(error) => error.fmt(f),
             Error::InvalidEndpoint(error) => error.fmt(f),
             Error::Config(error) => error.fmt(f),
         }
@@ -166,6 +235,7 @@ pub struct ServiceError {
     pub(crate) code: Option<String>,
     pub(crate) code_n: Option<i64>,
     pub(crate) message: String,
+    pub(crate) description: Option<String>,
     pub(crate) request_id: Option<String>,
 }
 
@@ -197,9 +267,27 @@ impl ServiceError {
         &self.message
     }
 
+    /// `ResponseMetadata.Error.Description`, a longer explanation some services send beside
+    /// `Message`.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
     /// `ResponseMetadata.RequestId`, when the answer carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+
+    /// Whether the service refused the call for its rate before acting on it: HTTP 429 or a
+    /// throttling code (`FlowLimitExceeded`, `…Throttl…`, `TooManyRequests`).
+    pub fn is_throttled(&self) -> bool {
+        if self.status == 429 {
+            return true;
+        }
+        const THROTTLING_PARTS: [&str; 3] = ["FlowLimitExceeded", "Throttl", "TooManyRequests"];
+        self.code
+            .as_deref()
+            .is_some_and(|code| THROTTLING_PARTS.iter().any(|part| code.contains(part)))
     }
 
     /// Whether trying again later may succeed: HTTP 429, 500, 502, 503 or 504, or a
@@ -237,6 +325,9 @@ impl fmt::Display for ServiceError {
         }
         if !self.message.is_empty() {
             write!(f, ": {}", self.message)?;
+        }
+        if let Some(description) = self.description.as_deref().filter(|d| !d.is_empty()) {
+            write!(f, "; {description}")?;
         }
         match &self.request_id {
             Some(request_id) => write!(f, " (request id {request_id}, HTTP {})", self.status),
@@ -626,6 +717,119 @@ impl fmt::Display for ResponseTooLargeError {
 
 impl StdError for ResponseTooLargeError {}
 
+/// A redirection (3xx) the client did not follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectError {
+    pub(crate) action: &'static str,
+    pub(crate) status: u16,
+    pub(crate) location: Option<String>,
+}
+
+impl RedirectError {
+    /// The Action whose answer was a redirection.
+    pub fn action(&self) -> &str {
+        self.action
+    }
+
+    /// The HTTP status, e.g. 307.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The `Location` header, when the answer had one.
+    pub fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: the server answered with a redirection (HTTP {}",
+            self.action, self.status
+        )?;
+        match &self.location {
+            Some(location) => write!(f, " to {location:?}")?,
+            None => write!(f, " without a Location")?,
+        }
+        write!(f, "), which the client does not follow; check the endpoint")
+    }
+}
+
+impl StdError for RedirectError {}
+
+/// A call the client's own rate limit refused: its token would have come after the call's
+/// deadline. Nothing was sent; the caller may try again later (or raise the call's timeout or
+/// the Action's limit in [`RateLimitConfig`](crate::RateLimitConfig)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimitedError {
+    pub(crate) action: &'static str,
+    pub(crate) qps: u32,
+    pub(crate) wait: Duration,
+}
+
+impl RateLimitedError {
+    /// The Action being called.
+    pub fn action(&self) -> &str {
+        self.action
+    }
+
+    /// The Action's limit, in requests per second.
+    pub fn qps(&self) -> u32 {
+        self.qps
+    }
+
+    /// How long the call would have had to wait for its token.
+    pub fn wait(&self) -> Duration {
+        self.wait
+    }
+}
+
+impl fmt::Display for RateLimitedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: not sent: the client's rate limit of {} requests per second has no token \
+             within the call's timeout (next in {:?}); try again later",
+            self.action, self.qps, self.wait
+        )
+    }
+}
+
+impl StdError for RateLimitedError {}
+
+/// An Action or Version [`Client::invoke_json`](crate::Client::invoke_json) does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownActionError {
+    pub(crate) action: String,
+    pub(crate) version: Option<String>,
+}
+
+impl UnknownActionError {
+    /// The Action asked for.
+    pub fn action(&self) -> &str {
+        &self.action
+    }
+
+    /// The Version asked for, if any.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+}
+
+impl fmt::Display for UnknownActionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "no generated Action `{}`", self.action)?;
+        if let Some(version) = &self.version {
+            write!(f, " at Version {version}")?;
+        }
+        write!(f, "; see volcengine_rtc::api::ACTIONS")
+    }
+}
+
+impl StdError for UnknownActionError {}
+
 /// A client configured or used in a way that cannot work.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -686,6 +890,7 @@ mod tests {
             code: code.map(str::to_owned),
             code_n,
             message: "AppId is invalid".to_owned(),
+            description: None,
             request_id: Some("202306041104200100100232280022D31".to_owned()),
         }
     }
@@ -703,6 +908,19 @@ mod tests {
         assert_eq!(error.status(), Some(400));
         assert_eq!(error.action(), Some("BatchGetConversations"));
         assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn the_description_is_shown_after_the_message() {
+        let mut error = service(Some("InvalidParameter"), None, 400);
+        error.description = Some("AppId must be numeric".to_owned());
+        let error = Error::from(error);
+        assert_eq!(error.description(), Some("AppId must be numeric"));
+        assert_eq!(
+            error.to_string(),
+            "BatchGetConversations failed: InvalidParameter: AppId is invalid; AppId must be \
+             numeric (request id 202306041104200100100232280022D31, HTTP 400)"
+        );
     }
 
     #[test]

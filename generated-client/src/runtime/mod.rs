@@ -60,7 +60,8 @@ pub use envelope::{Response, ResponseError, ResponseMetadata};
 pub use environment::Environment;
 pub use error::{
     ConfigError, CredentialsError, CredentialsErrorKind, DecodeError, EncodeError, EndpointError,
-    Error, ResponseTooLargeError, ServiceError, TimeoutError, TimeoutKind, TransportError,
+    Error, RateLimitedError, RedirectError, ResponseTooLargeError, ServiceError, TimeoutError,
+    TimeoutKind, TransportError, UnknownActionError,
 };
 pub use operation::{ActionRequest, HttpMethod, Operation};
 pub use provider::{

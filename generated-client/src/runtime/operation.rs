@@ -39,15 +39,19 @@ pub struct Operation {
     pub query_fields: &'static [&'static str],
     /// Documented rate limit in requests per second (`QPS 不得超过 N`), if any.
     pub qps_limit: Option<u32>,
-    /// `true` when the Action only reads: retried even after its request may have reached
-    /// the server.
+    /// Whether the Action only reads (its name starts with `Get`, `List`, `BatchGet`, `Query`,
+    /// `Describe`, …): repeating it cannot change anything, so every retryable failure is
+    /// retried. See [`retry`](crate::runtime::retry) for what is retried for other Actions.
     pub read_only: bool,
-    /// Wire name of the top-level request field that the page documents as an idempotency key;
-    /// filled with a fresh token per call when the caller leaves it empty.
+    /// Wire name of a top-level request field the page documents as an idempotency key (e.g.
+    /// `ClientMsgId`). When the caller leaves it absent, `null` or empty, the client fills it
+    /// with a fresh random token once per call, so every attempt of the call carries the same
+    /// one and the Action is retried like a read-only one.
     pub idempotency_key: Option<&'static str>,
-    /// The service's (region, host) table: a client built with `.region(r)` sends to the host
-    /// of `r`. Empty when the service has none; then the host stays and only the signature's
-    /// region changes.
+    /// The (region, host) table of the Action's service, e.g.
+    /// `("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com")`; empty when the service
+    /// has one host for every region. [`ClientBuilder::region`](crate::ClientBuilder::region)
+    /// picks the host from it.
     pub endpoints: &'static [(&'static str, &'static str)],
 }
 

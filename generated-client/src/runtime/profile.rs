@@ -34,6 +34,7 @@ pub(crate) struct IniError {
 /// a comment; a value in matching quotes loses them; keys are case-insensitive; a key given
 /// twice keeps the last value.
 pub(crate) fn parse_ini(text: &str) -> Result<BTreeMap<String, Section>, IniError> {
+    let text = without_bom(text);
     let mut sections: BTreeMap<String, Section> = BTreeMap::new();
     let mut current: Option<String> = None;
     for (index, raw) in text.lines().enumerate() {
@@ -74,6 +75,11 @@ pub(crate) fn parse_ini(text: &str) -> Result<BTreeMap<String, Section>, IniErro
     Ok(sections)
 }
 
+/// `text` without a leading UTF-8 byte order mark (Windows editors write one).
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// A value without its inline comment and surrounding quotes.
 fn clean_value(value: &str) -> String {
     let mut value = value.trim();
@@ -101,6 +107,7 @@ pub(crate) struct ConfigKeys {
 
 /// Parses `~/.volc/config`. The error never contains the text (it may hold a secret).
 pub(crate) fn parse_config_json(text: &str) -> Result<ConfigKeys, String> {
+    let text = without_bom(text);
     let value: Value = serde_json::from_str(text).map_err(|error| {
         // serde_json's syntax messages give a position, never the input.
         format!("not valid JSON ({error})")
@@ -146,6 +153,16 @@ session_token = 'tok'
         let other = &sections["other"];
         assert_eq!(other["access_key_id"], "AKLTb");
         assert_eq!(other["session_token"], "tok");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        let sections =
+            parse_ini("\u{feff}[default]\naccess_key_id = AKLTa\n").expect("parses with a BOM");
+        assert_eq!(sections["default"]["access_key_id"], "AKLTa");
+        let keys = parse_config_json("\u{feff}{\"ak\": \"AKLTc\", \"sk\": \"s\"}")
+            .expect("JSON with a BOM");
+        assert_eq!(keys.ak.as_deref(), Some("AKLTc"));
     }
 
     #[test]

@@ -163,8 +163,24 @@ impl EnvironmentCredentials {
         for [access_key, secret_key, token] in ENV_FAMILIES {
             match (self.env.var(access_key), self.env.var(secret_key)) {
                 (Some(id), Some(secret)) => {
+                    let session_token = self.env.var(token);
+                    let values = [
+                        (access_key, Some(&id)),
+                        (secret_key, Some(&secret)),
+                        (token, session_token.as_ref()),
+                    ];
+                    for (name, value) in values {
+                        if value.is_some_and(|value| !is_clean(value)) {
+                            // Named, never shown: the value may be a secret.
+                            return Lookup::Malformed(CredentialsError::malformed(format!(
+                                "the environment variable {name} has leading or trailing \
+                                 whitespace or control characters (e.g. a trailing newline); \
+                                 the service would reject the signature"
+                            )));
+                        }
+                    }
                     let mut credentials = Credentials::new(id, secret);
-                    if let Some(token) = self.env.var(token) {
+                    if let Some(token) = session_token {
                         credentials = credentials.with_session_token(token);
                     }
                     return Lookup::Found(credentials);
@@ -191,6 +207,12 @@ impl EnvironmentCredentials {
             names.join(", ")
         ))
     }
+}
+
+/// Whether a credential value from the environment is usable as it is: no surrounding
+/// whitespace, no control characters.
+fn is_clean(value: &str) -> bool {
+    value.trim() == value && !value.chars().any(char::is_control)
 }
 
 impl ProvideCredentials for EnvironmentCredentials {
@@ -478,6 +500,29 @@ mod tests {
         .unwrap_err();
         assert_eq!(error.kind(), CredentialsErrorKind::Malformed);
         assert!(error.message().contains("VOLC_SECRETKEY"), "{error}");
+    }
+
+    #[test]
+    fn whitespace_or_control_characters_are_rejected_naming_the_variable() {
+        for (name, value) in [
+            ("VOLC_SECRETKEY", "secret-value\n"),
+            ("VOLC_SECRETKEY", " secret-value"),
+            ("VOLC_ACCESSKEY", "AKLT\tx"),
+            ("VOLC_SESSION_TOKEN", "token-value\r\n"),
+        ] {
+            let mut vars = vec![
+                ("VOLC_ACCESSKEY", "AKLTx"),
+                ("VOLC_SECRETKEY", "secret-value"),
+            ];
+            vars.retain(|(var, _)| *var != name);
+            vars.push((name, value));
+            let error = EnvironmentCredentials::new(env(&vars))
+                .resolve()
+                .unwrap_err();
+            assert_eq!(error.kind(), CredentialsErrorKind::Malformed);
+            assert!(error.message().contains(name), "{error}");
+            assert!(!error.message().contains(value.trim()), "{error}");
+        }
     }
 
     #[test]

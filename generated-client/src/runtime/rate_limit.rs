@@ -8,8 +8,9 @@
 //! Each bucket holds `burst` tokens (default 1) and refills at the Action's rate, so in any
 //! one-second window at most `qps + burst - 1` requests leave. A call waits for its token (the
 //! wait counts against the call's [timeout](crate::ClientBuilder::timeout); a call whose
-//! token would come after its deadline fails at once with a timeout). Waiting callers are
-//! served in arrival order.
+//! token would come after its deadline fails at once with
+//! [`Error::RateLimited`](crate::Error::RateLimited), nothing sent, which the client does not
+//! retry: the caller may try again later). Waiting callers are served in arrival order.
 //!
 //! The bucket is kept in its "virtual scheduling" form: one instant per Action, the time at
 //! which the bucket would be full again; taking a token is one comparison and one addition.

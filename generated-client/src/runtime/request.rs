@@ -1,4 +1,8 @@
 //! Encoding a request: the canonical query string and the JSON body of one call.
+//!
+//! An Action with an [idempotency key](Operation::idempotency_key) gets a fresh token in that
+//! field when the caller left it absent, `null` or empty; encoding happens once per call, so
+//! every attempt carries the same token.
 
 use std::borrow::Cow;
 
@@ -7,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::error::{body_excerpt, EncodeError, Error};
 use super::operation::{HttpMethod, Operation};
+use super::retry::idempotency_token;
 use super::signing::canonical_query;
 
 /// A request ready to sign: the canonical query string (also sent as is) and the body.
@@ -27,7 +32,10 @@ pub(crate) fn encode<Req: Serialize + ?Sized>(
         (Cow::Borrowed("Version"), Cow::Borrowed(operation.version)),
     ];
 
-    if operation.method == HttpMethod::Post && operation.query_fields.is_empty() {
+    if operation.method == HttpMethod::Post
+        && operation.query_fields.is_empty()
+        && operation.idempotency_key.is_none()
+    {
         // Fast path: the request is the body.
         let body = serde_json::to_vec(request).map_err(|error| fail(error.to_string()))?;
         let body = match body.first() {
@@ -41,11 +49,22 @@ pub(crate) fn encode<Req: Serialize + ?Sized>(
         });
     }
 
-    let fields = match serde_json::to_value(request).map_err(|error| fail(error.to_string()))? {
+    let mut fields = match serde_json::to_value(request).map_err(|error| fail(error.to_string()))? {
         Value::Object(fields) => fields,
         Value::Null => Map::new(),
         other => return Err(fail(not_an_object(other.to_string().as_bytes()))),
     };
+    if let Some(key) = operation.idempotency_key {
+        // Once per call, before the first attempt: every attempt sends the same token.
+        let unset = match fields.get(key) {
+            None | Some(Value::Null) => true,
+            Some(Value::String(text)) => text.is_empty(),
+            Some(_) => false,
+        };
+        if unset {
+            fields.insert(key.to_owned(), Value::String(idempotency_token()));
+        }
+    }
     let body = match operation.method {
         HttpMethod::Get => {
             for (name, value) in fields {
@@ -170,6 +189,61 @@ mod tests {
 
         let encoded = encode(&PLAIN_POST, &()).expect("encode");
         assert_eq!(encoded.body, b"{}");
+    }
+
+    static KEYED_POST: Operation = Operation {
+        idempotency_key: Some("ClientMsgId"),
+        ..PLAIN_POST
+    };
+
+    static KEYED_GET: Operation = Operation {
+        idempotency_key: Some("ClientToken"),
+        ..GET
+    };
+
+    fn is_token(value: &str) -> bool {
+        value.len() == 32
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    }
+
+    #[test]
+    fn an_unset_idempotency_key_gets_a_fresh_token() {
+        let mut seen = Vec::new();
+        for request in [
+            json!({"AppId": 7}),
+            json!({"AppId": 7, "ClientMsgId": null}),
+            json!({"AppId": 7, "ClientMsgId": ""}),
+        ] {
+            let encoded = encode(&KEYED_POST, &request).expect("encode");
+            let body: Value = serde_json::from_slice(&encoded.body).expect("JSON body");
+            let token = body["ClientMsgId"]
+                .as_str()
+                .expect("a token in the body")
+                .to_owned();
+            assert!(is_token(&token), "{token}");
+            assert_eq!(body["AppId"], 7);
+            assert!(!seen.contains(&token), "a fresh token per call");
+            seen.push(token);
+        }
+        let encoded = encode(&KEYED_POST, &json!({"ClientMsgId": "mine"})).expect("encode");
+        assert_eq!(
+            encoded.body, br#"{"ClientMsgId":"mine"}"#,
+            "the caller's token is kept"
+        );
+
+        let encoded = encode(&KEYED_GET, &json!({"AppId": 7})).expect("encode");
+        assert!(encoded.body.is_empty());
+        let token = encoded
+            .query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("ClientToken="))
+            .expect("a token in the query");
+        assert!(is_token(token), "{token}");
+        // Without a key, nothing is added.
+        let encoded = encode(&PLAIN_POST, &json!({"AppId": 7})).expect("encode");
+        assert_eq!(encoded.body, br#"{"AppId":7}"#);
     }
 
     #[test]

@@ -4,6 +4,9 @@
 //!   and `RequestId` when the body is one, else with an excerpt of the body (an HTML page
 //!   from a gateway).
 //! - A 2xx answer carrying `ResponseMetadata.Error` is a [`ServiceError`] too.
+//! - A 2xx answer without `Result` (or with `"Result": null`) is an empty result when the
+//!   expected type accepts one (`null` for `Value` and `Option`, `{}` for a struct whose fields
+//!   are all optional); a type with required fields makes it a [`DecodeError`].
 //! - A 2xx answer that is not an envelope whose `Result` fits the expected type (empty,
 //!   truncated, HTML, the wrong shape) is a [`DecodeError`] with an excerpt of the body and
 //!   its `Content-Type`. The body is decoded whatever its `Content-Type` says: a JSON envelope
@@ -92,8 +95,12 @@ pub(crate) fn decode<'a, Res: DeserializeOwned>(
             let request_id = metadata.request_id;
             match result {
                 Some(result) => Ok(Decoded { result, request_id }),
-                // No `Result`: fine if `Res` accepts null (`Value`, `Option`, `()`).
-                None => match serde_json::from_value(Value::Null) {
+                // No `Result` (or `null`): an empty result when `Res` accepts one — null
+                // (`Value`, `Option`, `()`), else an empty object (a struct whose fields are
+                // all optional); a struct with a required field is a decode error.
+                None => match serde_json::from_value(Value::Null)
+                    .or_else(|_| serde_json::from_value(Value::Object(Default::default())))
+                {
                     Ok(result) => Ok(Decoded { result, request_id }),
                     Err(error) => Err(decode_error(
                         action,
@@ -125,16 +132,17 @@ fn service_error(
     metadata: ResponseMetadata,
     body: &[u8],
 ) -> Error {
-    let (code, code_n, message) = match metadata.error {
+    let (code, code_n, message, description) = match metadata.error {
         Some(ResponseError {
             code,
             code_n,
             message,
-        }) => (code, code_n, message.unwrap_or_default()),
+            description,
+        }) => (code, code_n, message.unwrap_or_default(), description),
         None => {
             let (excerpt, truncated) = body_excerpt(body);
             let message = if truncated { excerpt + "…" } else { excerpt };
-            (None, None, message)
+            (None, None, message, None)
         }
     };
     Error::from(ServiceError {
@@ -143,6 +151,7 @@ fn service_error(
         code,
         code_n,
         message,
+        description,
         request_id: metadata.request_id,
     })
 }
@@ -206,6 +215,7 @@ mod tests {
         }
         let error =
             decode::<Typed>("A", 200, br#"{"ResponseMetadata":{"RequestId":"r2"}}"#).unwrap_err();
+        assert!(error.to_string().contains("no Result"), "{error}");
         assert!(matches!(error, Error::Decode(_)), "{error}");
         assert_eq!(error.request_id(), Some("r2"));
 
@@ -230,6 +240,25 @@ mod tests {
         let error = decode::<Value>("A", 200, b"not json").unwrap_err();
         assert!(matches!(error, Error::Decode(_)));
         assert!(error.to_string().contains("not json"), "{error}");
+    }
+
+    #[test]
+    fn an_absent_or_null_result_is_empty_when_every_field_is_optional() {
+        #[derive(serde::Deserialize, Debug, Default, PartialEq)]
+        struct AllOptional {
+            #[serde(rename = "Users", default)]
+            users: Option<Vec<u64>>,
+        }
+        for body in [
+            &br#"{"ResponseMetadata":{"RequestId":"r"}}"#[..],
+            br#"{"ResponseMetadata":{"RequestId":"r"},"Result":null}"#,
+        ] {
+            let result: AllOptional = decode("RegisterUsers", 200, body).expect("an empty result");
+            assert_eq!(result, AllOptional::default());
+            let result: crate::api::register_users::RegisterUsersResult =
+                decode("RegisterUsers", 200, body).expect("the generated type too");
+            assert_eq!(result, Default::default());
+        }
     }
 
     #[test]

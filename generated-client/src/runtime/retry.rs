@@ -1,17 +1,37 @@
 //! Retrying failed attempts: how many, how long to wait between them, and which failures.
 //!
-//! A call is attempted again when the attempt failed for a reason that may go away
+//! A failure may be retried when its reason may go away
 //! ([`Error::is_retryable`](crate::Error::is_retryable)): connecting failed, the connection
 //! broke, an attempt timed out, HTTP 429, 500, 502, 503 or 504, or the service's throttling or
 //! internal-error codes (also under HTTP 200). A request the service rejected for a client
-//! reason (a bad parameter, a bad signature, no permission) and an answer that cannot be
-//! decoded are never retried.
+//! reason (a bad parameter, a bad signature, no permission), an answer that cannot be decoded,
+//! a redirection and the client's own rate-limit refusal are never retried.
+//!
+//! Which of those are retried depends on the Action
+//! ([`Error::is_retryable_for`](crate::Error::is_retryable_for)), so that a write is never
+//! applied twice:
+//!
+//! - a [read-only](crate::Operation::read_only) Action (`Get…`, `List…`, …) and one with an
+//!   [idempotency key](crate::Operation::idempotency_key): every retryable failure;
+//! - any other Action: only failures where the request certainly was not acted on
+//!   ([`Error::may_have_been_applied`](crate::Error::may_have_been_applied) is false):
+//!   connecting failed (refused, DNS, connect timeout), or the service refused it for its rate
+//!   (HTTP 429, `FlowLimitExceeded` and other throttling codes). A 5xx, a timeout after sending
+//!   and a connection broken before the whole answer came end the call.
+//!
+//! Idempotency tokens: when an Action has an idempotency key (e.g. `SendMessage`'s
+//! `ClientMsgId`) and the caller leaves it absent, `null` or empty, the client fills it with a
+//! fresh random token (32 hex digits) once per call, before the first attempt, so every
+//! attempt of the call carries the same token and the service applies it at most once. A
+//! token the caller set is never replaced; set one to make retries *across* calls safe too.
 //!
 //! Between attempts the client waits with exponential back-off and full jitter: before retry
 //! `n` (1-based) a uniformly random delay in `[0, min(max_delay, base_delay × 2^(n-1))]`. A
-//! `Retry-After` header (seconds or an HTTP date) replaces that delay; when it asks for more
-//! than `max_delay`, the client stops and returns the error instead. Retrying also stops when
-//! the wait would end after the call's [timeout](crate::ClientBuilder::timeout).
+//! `Retry-After` header (seconds or an HTTP date) replaces that delay, but never waits less
+//! than `min(max_delay, base_delay × 2^(n-1))` (so `Retry-After: 0` cannot remove the
+//! back-off); when it asks for more than `max_delay`, the client stops and returns the error
+//! instead. Retrying also stops when the wait would end after the call's
+//! [timeout](crate::ClientBuilder::timeout).
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -106,22 +126,27 @@ impl RetryConfig {
     }
 
     /// The wait before retry `retry` (1 for the second attempt), given the server's
-    /// `Retry-After` if any; `None` when the server asks for more than `max_delay`.
+    /// `Retry-After` if any; `None` when the server asks for more than `max_delay`. A
+    /// `Retry-After` shorter than the back-off's ceiling for this retry waits the ceiling.
     pub(crate) fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Option<Duration> {
         match retry_after {
             Some(asked) if asked > self.max_delay => None,
-            Some(asked) => Some(asked),
+            Some(asked) => Some(asked.max(self.ceiling(retry))),
             None => Some(self.backoff(retry, random_unit())),
         }
     }
 
+    /// `min(max_delay, base_delay × 2^(retry-1))`.
+    fn ceiling(&self, retry: u32) -> Duration {
+        let exponent = retry.saturating_sub(1).min(30);
+        self.base_delay
+            .saturating_mul(1u32 << exponent)
+            .min(self.max_delay)
+    }
+
     /// Full jitter: `unit` (in `[0, 1)`) of `min(max_delay, base_delay × 2^(retry-1))`.
     pub(crate) fn backoff(&self, retry: u32, unit: f64) -> Duration {
-        let exponent = retry.saturating_sub(1).min(30);
-        let ceiling = self
-            .base_delay
-            .saturating_mul(1u32 << exponent)
-            .min(self.max_delay);
+        let ceiling = self.ceiling(retry);
         Duration::try_from_secs_f64(ceiling.as_secs_f64() * unit.clamp(0.0, 1.0))
             .unwrap_or(ceiling)
             .min(ceiling)
@@ -141,6 +166,24 @@ fn random_unit() -> f64 {
     z ^= z >> 31;
     // The top 53 bits as a fraction.
     (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A fresh idempotency token: 32 lowercase hex digits (128 bits).
+///
+/// Unique, not secret: the bits come from the standard library's randomly seeded `RandomState`
+/// (fresh keys per thread, varied per use), mixed with a process-wide counter, the time and the
+/// process id, so two calls never share a token in practice; nothing relies on it being
+/// unpredictable.
+pub(crate) fn idempotency_token() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos());
+    let id = std::process::id();
+    let high = RandomState::new().hash_one((n, nanos, id, 1u8));
+    let low = RandomState::new().hash_one((n, nanos, id, 2u8));
+    format!("{high:016x}{low:016x}")
 }
 
 /// Parses a `Retry-After` value: delay-seconds, or an IMF-fixdate
@@ -251,9 +294,44 @@ mod tests {
             Some(Duration::from_secs(2))
         );
         assert_eq!(config.delay(1, Some(Duration::from_secs(6))), None);
+        assert_eq!(
+            config.delay(3, Some(Duration::from_millis(50))),
+            Some(Duration::from_millis(400)),
+            "a short Retry-After waits the back-off's ceiling"
+        );
         assert!(config
             .delay(1, None)
             .is_some_and(|d| d <= DEFAULT_BASE_DELAY));
+    }
+
+    #[test]
+    fn retry_after_zero_keeps_a_floor() {
+        let config = RetryConfig::standard()
+            .with_base_delay(Duration::from_millis(100))
+            .with_max_delay(Duration::from_secs(1));
+        let zero = Some(Duration::ZERO);
+        assert_eq!(config.delay(1, zero), Some(Duration::from_millis(100)));
+        assert_eq!(config.delay(2, zero), Some(Duration::from_millis(200)));
+        assert_eq!(
+            config.delay(5, zero),
+            Some(Duration::from_secs(1)),
+            "capped"
+        );
+        // A longer Retry-After is honoured as it is.
+        assert_eq!(
+            config.delay(1, Some(Duration::from_millis(700))),
+            Some(Duration::from_millis(700))
+        );
+    }
+
+    #[test]
+    fn idempotency_tokens_are_hex_and_distinct() {
+        let tokens: std::collections::HashSet<String> =
+            (0..1000).map(|_| idempotency_token()).collect();
+        assert_eq!(tokens.len(), 1000);
+        assert!(tokens
+            .iter()
+            .all(|t| t.len() == 32 && t.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))));
     }
 
     #[test]

@@ -1,10 +1,14 @@
 //! One HTTP exchange: send a signed request, read the answer's head and at most
 //! `max_response_size` bytes of its body.
+//!
+//! Redirections are never followed (the HTTP client has no redirect policy): a 3xx answer
+//! ends the exchange with its status and `Location`, so the signed request, its session token
+//! and its body go only to the configured endpoint.
 
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
 
 use super::retry::parse_retry_after;
 
@@ -30,6 +34,11 @@ pub(crate) enum ExchangeError {
         status: u16,
         content_length: Option<u64>,
     },
+    /// A redirection (3xx), not followed; its body is not read.
+    Redirect {
+        status: u16,
+        location: Option<String>,
+    },
 }
 
 impl From<reqwest::Error> for ExchangeError {
@@ -51,6 +60,12 @@ pub(crate) async fn exchange(
             .get(name)
             .and_then(|value: &reqwest::header::HeaderValue| value.to_str().ok())
     };
+    if (300..400).contains(&status) {
+        return Err(ExchangeError::Redirect {
+            status,
+            location: text(LOCATION).map(str::to_owned),
+        });
+    }
     let content_type = text(CONTENT_TYPE).map(str::to_owned);
     let retry_after =
         text(RETRY_AFTER).and_then(|value| parse_retry_after(value, SystemTime::now()));
