@@ -738,6 +738,37 @@ pub fn find_root(start: &Path) -> Result<PathBuf, String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// A cache that verifies but lists fewer outputs than the pages produce (say, written by a
+    /// run over fewer pages) does not get the unlisted outputs removed.
+    #[test]
+    fn outputs_the_cache_does_not_list_are_kept() {
+        let root = std::env::temp_dir().join(format!("volcgen-cache-unit-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join(DOCS_DIR)).unwrap();
+        let page = "## 请求说明\n- 请求方式：**POST**\n- 请求地址：**https://rtc.volcengineapi.com?Action=DoThing&Version=2024-01-01**\n";
+        fs::write(root.join(DOCS_DIR).join("DoThing.md"), page).unwrap();
+        regen(&root).unwrap();
+        let mut cache = Cache::load(&root);
+        let ir = format!("{IR_DIR}/DoThing.2024-01-01.yaml");
+        assert!(cache.entries.remove(&ir).is_some());
+        cache.save();
+        assert_eq!(Cache::load(&root).entries, cache.entries, "it verifies");
+        let report = regen(&root).unwrap();
+        assert!(report.removed.is_empty(), "{report:?}");
+        assert!(root.join(&ir).exists());
+        assert!(check(&root).unwrap().is_empty());
+
+        // A line added behind its back fails the checksum: the cache is ignored as a whole.
+        let path = root.join(CACHE_FILE);
+        let text =
+            fs::read_to_string(&path).unwrap() + "x.rs\t0000000000000000\t0000000000000000\n";
+        fs::write(&path, text).unwrap();
+        assert!(Cache::load(&root).entries.is_empty());
+        let _ = fs::remove_dir_all(&root);
+    }
+
     #[test]
     fn every_parser_source_is_fingerprinted() {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -748,10 +779,7 @@ mod tests {
             .chain(["overrides.rs".to_owned()])
             .collect();
         on_disk.sort();
-        let listed: Vec<&str> = super::PARSER_SOURCES
-            .iter()
-            .map(|(name, _)| *name)
-            .collect();
+        let listed: Vec<&str> = PARSER_SOURCES.iter().map(|(name, _)| *name).collect();
         assert_eq!(
             on_disk, listed,
             "add new parser files to PARSER_SOURCES, so caches notice them"
