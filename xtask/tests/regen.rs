@@ -96,6 +96,7 @@ fn works_on_the_checkout_it_is_started_in() {
 }
 
 /// A link planted at a temporary file's name is neither written through nor left unreported.
+#[cfg(unix)]
 #[test]
 fn planted_temporary_links_are_not_written_through() {
     let tmp = TempDir::new("planted-link");
@@ -267,6 +268,7 @@ fn a_second_run_waits_for_the_lock() {
 }
 
 /// A page that is a symbolic link is refused by name, not skipped (which removed its outputs).
+#[cfg(unix)]
 #[test]
 fn a_linked_page_is_refused() {
     let tmp = TempDir::new("linked-page");
