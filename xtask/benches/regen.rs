@@ -43,7 +43,9 @@ fn main() {
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![10, 100, 1000]);
-    let root = regen::repo_root();
+    // Benches run in the package's folder, inside the repository.
+    let here = std::env::current_dir().expect("current folder");
+    let root = regen::find_root(&here).unwrap_or_else(|e| panic!("{e}"));
     let seeds = regen::read_docs(&root).expect("spec/docs");
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("regen benchmark: {threads} threads; baseline = the same pipeline on 1 thread");

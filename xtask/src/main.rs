@@ -23,17 +23,18 @@ COMMANDS:
     help    Print this help.
 
 OPTIONS:
-    --root DIR   Work on DIR instead of this repository (regen, check).
+    --root DIR   Work on DIR (regen, check, bench-corpus). Without it, the repository is the
+                 nearest folder, from the current one up, whose Cargo.toml has [workspace].
 
 A page that breaks the format is reported as `file:line: what is wrong`, every page at once.
 ";
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let mut root = regen::repo_root();
+    let mut root_arg = None;
     if let Some(i) = args.iter().position(|a| a == "--root") {
         match args.get(i + 1) {
-            Some(dir) => root = dir.into(),
+            Some(dir) => root_arg = Some(std::path::PathBuf::from(dir)),
             None => {
                 eprintln!("--root needs a folder");
                 return ExitCode::from(2);
@@ -41,9 +42,25 @@ fn main() -> ExitCode {
         }
         args.drain(i..i + 2);
     }
+    // The checkout this run was started in, not the one this binary was built from: checkouts
+    // sharing a target folder share the binary.
+    let root = || -> Result<std::path::PathBuf, ExitCode> {
+        if let Some(root) = &root_arg {
+            return Ok(root.clone());
+        }
+        let here = std::env::current_dir().map_err(|e| {
+            eprintln!("error: cannot read the current folder: {e}");
+            ExitCode::FAILURE
+        })?;
+        regen::find_root(&here).map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        })
+    };
     match args.first().map(String::as_str) {
-        Some("regen") if args.len() == 1 => match regen::regen(&root) {
-            Ok(report) => {
+        Some("regen") if args.len() == 1 => match root().map(|root| regen::regen(&root)) {
+            Err(code) => code,
+            Ok(Ok(report)) => {
                 for path in &report.written {
                     println!("wrote   {path}");
                 }
@@ -58,17 +75,23 @@ fn main() -> ExitCode {
                 );
                 ExitCode::SUCCESS
             }
-            Err(e) => {
+            Ok(Err(e @ regen::Error::Write(_))) => {
+                // Says itself what was and was not written.
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+            Ok(Err(e)) => {
                 eprintln!("{e}\nregen: nothing was written");
                 ExitCode::FAILURE
             }
         },
-        Some("check") if args.len() == 1 => match regen::check(&root) {
-            Ok(stale) if stale.is_empty() => {
+        Some("check") if args.len() == 1 => match root().map(|root| regen::check(&root)) {
+            Err(code) => code,
+            Ok(Ok(stale)) if stale.is_empty() => {
                 println!("check: generated files are up to date");
                 ExitCode::SUCCESS
             }
-            Ok(stale) => {
+            Ok(Ok(stale)) => {
                 for s in &stale {
                     println!("{}", s.diff);
                 }
@@ -84,7 +107,7 @@ fn main() -> ExitCode {
                 );
                 ExitCode::FAILURE
             }
-            Err(e) => {
+            Ok(Err(e)) => {
                 eprintln!("{e}");
                 ExitCode::FAILURE
             }
@@ -102,6 +125,10 @@ fn main() -> ExitCode {
             let Some(n) = n else {
                 eprintln!("usage: cargo xtask bench-corpus N [--out DIR]");
                 return ExitCode::from(2);
+            };
+            let root = match root() {
+                Ok(root) => root,
+                Err(code) => return code,
             };
             let out = out.unwrap_or_else(|| root.join("target/bench-corpus").join(n.to_string()));
             match xtask::bench_corpus::write(&root, &out, n) {

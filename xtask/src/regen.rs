@@ -21,6 +21,13 @@ pub const FIX_COMMAND: &str = "cargo xtask regen";
 /// produce is stale.
 const MANAGED: &[(&str, &str)] = &[(IR_DIR, "yaml"), (GENERATED_DIR, "rs")];
 
+/// How temporary files end: an output is written to `.{name}.{random}.volcgen-tmp` beside it, then
+/// renamed over it.
+const TEMP_SUFFIX: &str = ".volcgen-tmp";
+
+/// Held while `regen` runs, so two runs in one checkout do not interleave.
+const LOCK_FILE: &str = "target/volcgen-cache/regen.lock";
+
 /// Why outputs could not be built or written. Nothing is written when this is returned from the
 /// build stage.
 #[derive(Debug)]
@@ -42,6 +49,26 @@ pub enum Error {
     Overrides(Vec<OverrideError>),
     /// `spec/services/*.yaml` are malformed or disagree with a page; every problem is listed.
     Services(Vec<String>),
+    /// Files under `spec/docs/` that cannot be taken as pages (symbolic links); every one is
+    /// listed.
+    Docs(Vec<String>),
+    /// Writing stopped part way: some outputs may already be written or removed.
+    Write(Box<PartialWrite>),
+}
+
+/// What a `regen` that failed while writing had done, and had not.
+#[derive(Debug)]
+pub struct PartialWrite {
+    /// What stopped it.
+    pub cause: Error,
+    /// Outputs replaced before it stopped.
+    pub written: Vec<String>,
+    /// Stale outputs removed before it stopped.
+    pub removed: Vec<String>,
+    /// Changed outputs still as they were.
+    pub not_written: Vec<String>,
+    /// Stale outputs still there.
+    pub not_removed: Vec<String>,
 }
 
 impl fmt::Display for Error {
@@ -64,6 +91,34 @@ impl fmt::Display for Error {
             Error::OverridesFile(m) => write!(f, "error: {m}"),
             Error::Overrides(errors) => lines(f, errors),
             Error::Services(errors) => lines(f, errors),
+            Error::Docs(errors) => lines(f, errors),
+            Error::Write(partial) => {
+                let PartialWrite {
+                    cause,
+                    written,
+                    removed,
+                    not_written,
+                    not_removed,
+                } = partial.as_ref();
+                write!(f, "{cause}")?;
+                if written.is_empty() && removed.is_empty() {
+                    return write!(f, "\nregen: nothing was written");
+                }
+                for (what, paths) in [
+                    ("written", written),
+                    ("removed", removed),
+                    ("NOT written (still the old version)", not_written),
+                    ("NOT removed", not_removed),
+                ] {
+                    if !paths.is_empty() {
+                        write!(f, "\nregen: {} {what}:", paths.len())?;
+                        for path in paths {
+                            write!(f, "\n    {path}")?;
+                        }
+                    }
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -81,12 +136,26 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 pub fn read_docs(root: &Path) -> Result<Vec<(String, String)>, Error> {
     let dir = root.join(DOCS_DIR);
     let mut names = Vec::new();
+    let mut links = Vec::new();
     for entry in fs::read_dir(&dir).map_err(io(&dir))? {
         let entry = entry.map_err(io(&dir))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".md") && entry.file_type().map_err(io(&dir))?.is_file() {
+        let file_type = entry.file_type().map_err(io(&dir))?;
+        if !name.ends_with(".md") {
+            continue;
+        }
+        // Skipping a link would silently drop its Action (and remove its outputs).
+        if file_type.is_symlink() {
+            links.push(format!(
+                "{DOCS_DIR}/{name}: is a symbolic link; copy the page into {DOCS_DIR}/ instead"
+            ));
+        } else if file_type.is_file() {
             names.push(name);
         }
+    }
+    if !links.is_empty() {
+        links.sort();
+        return Err(Error::Docs(links));
     }
     names.sort();
     names
@@ -167,7 +236,8 @@ fn build_outputs_reusing(
 /// Remembers, across runs, which generated file each input produced, so files whose IR did not
 /// change are not generated again. Keyed by the generator's fingerprint, the file and a hash of
 /// the IR of its pages; trusted only while the file on disk still hashes to what was generated. Lives under
-/// `target/`, never committed; losing it only costs time.
+/// `target/`, never committed; losing it only costs time. A file that does not parse or whose
+/// checksum does not match is ignored as a whole, and `regen` removes no output on its word.
 struct Cache {
     path: PathBuf,
     entries: std::collections::BTreeMap<String, (u64, u64)>,
@@ -175,38 +245,95 @@ struct Cache {
 
 const CACHE_FILE: &str = "target/volcgen-cache/codegen.tsv";
 
+/// The cache file's first line, before the checksum of the rest.
+const CACHE_HEADER: &str = "volcgen-cache 2 ";
+
 impl Cache {
     fn load(root: &Path) -> Cache {
         let path = root.join(CACHE_FILE);
-        let entries = fs::read_to_string(&path)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|line| {
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        let entries = Cache::parse(&text).unwrap_or_default();
+        Cache { path, entries }
+    }
+
+    /// The entries, if the checksum matches and every line parses.
+    fn parse(text: &str) -> Option<std::collections::BTreeMap<String, (u64, u64)>> {
+        let (header, body) = text.split_once('\n')?;
+        let checksum = u64::from_str_radix(header.strip_prefix(CACHE_HEADER)?, 16).ok()?;
+        if codegen::hash(body.as_bytes()) != checksum {
+            return None;
+        }
+        body.lines()
+            .map(|line| {
                 let mut parts = line.split('\t');
                 let file = parts.next()?.to_owned();
                 let key = u64::from_str_radix(parts.next()?, 16).ok()?;
                 let output = u64::from_str_radix(parts.next()?, 16).ok()?;
-                Some((file, (key, output)))
+                parts.next().is_none().then_some((file, (key, output)))
             })
-            .collect();
-        Cache { path, entries }
+            .collect()
     }
 
     /// Best effort: a cache that cannot be written is only a slower next run.
     fn save(&self) {
-        let text: String = self
+        let body: String = self
             .entries
             .iter()
             .map(|(file, (key, output))| format!("{file}\t{key:016x}\t{output:016x}\n"))
             .collect();
+        let text = format!(
+            "{CACHE_HEADER}{:016x}\n{body}",
+            codegen::hash(body.as_bytes())
+        );
         if let Some(dir) = self.path.parent() {
             let _ = fs::create_dir_all(dir);
         }
-        let tmp = self.path.with_extension("tmp");
-        if fs::write(&tmp, text).is_ok() {
-            let _ = fs::rename(&tmp, &self.path);
-        }
+        let _ = write_atomically(&self.path, text.as_bytes());
     }
+}
+
+/// Writes `contents` to a new temporary file beside `path` and renames it over `path`. The
+/// temporary file is created exclusively under a name no other run picks, so a file or link
+/// planted there is never written through, and two writers never share one.
+fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
+    use std::hash::{BuildHasher, Hasher};
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let mut attempt = 0;
+    let (tmp, mut file) = loop {
+        // Random per process and per call: std seeds each `RandomState` from the OS.
+        let random = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        let tmp = path.with_file_name(format!(
+            ".{name}.{}-{random:016x}{TEMP_SUFFIX}",
+            std::process::id()
+        ));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => break (tmp, file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 8 => attempt += 1,
+            Err(e) => {
+                return Err(Error::Io {
+                    path: tmp,
+                    source: e,
+                })
+            }
+        }
+    };
+    let written = file
+        .write_all(contents)
+        .map_err(io(&tmp))
+        .and_then(|()| fs::rename(&tmp, path).map_err(io(path)));
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
 }
 
 /// What the outputs depend on besides the pages: this parser and that generator.
@@ -267,7 +394,13 @@ fn unchanged_build(root: &Path, cache: &Cache, key: u64) -> Option<Vec<Generated
     })
     .into_iter()
     .collect();
-    outputs.filter(|o| !o.is_empty())
+    let outputs = outputs.filter(|o| !o.is_empty())?;
+    // Only a fresh parse may say an output is no longer produced: a file the cache does not list
+    // means a full build.
+    match stray_files(root, &outputs) {
+        Ok(strays) if strays.iter().all(|s| s.temporary) => Some(outputs),
+        _ => None,
+    }
 }
 
 /// [`build`], generating only the code files whose inputs changed since the last run, and
@@ -398,8 +531,18 @@ pub struct Written {
     pub removed: Vec<String>,
 }
 
-/// Files in the managed folders that the build did not produce.
-fn leftovers(root: &Path, outputs: &[GeneratedFile]) -> Result<Vec<String>, Error> {
+/// A file in an output folder that the build did not produce.
+struct Stray {
+    path: String,
+    /// A temporary file left by an interrupted run, or planted.
+    temporary: bool,
+}
+
+/// Files in the managed folders that the build did not produce: outputs no page produces any
+/// more, and temporary files.
+fn stray_files(root: &Path, outputs: &[GeneratedFile]) -> Result<Vec<Stray>, Error> {
+    let produced: std::collections::HashSet<&str> =
+        outputs.iter().map(|o| o.path.as_str()).collect();
     let mut out = Vec::new();
     for (dir, ext) in MANAGED {
         let abs = root.join(dir);
@@ -416,13 +559,16 @@ fn leftovers(root: &Path, outputs: &[GeneratedFile]) -> Result<Vec<String>, Erro
         for entry in entries {
             let entry = entry.map_err(io(&abs))?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            let rel = format!("{dir}/{name}");
-            if name.ends_with(&format!(".{ext}")) && !outputs.iter().any(|o| o.path == rel) {
-                out.push(rel);
+            let path = format!("{dir}/{name}");
+            let temporary = name.ends_with(TEMP_SUFFIX);
+            if temporary
+                || (name.ends_with(&format!(".{ext}")) && !produced.contains(path.as_str()))
+            {
+                out.push(Stray { path, temporary });
             }
         }
     }
-    out.sort();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 
@@ -461,17 +607,20 @@ fn compare_except(
             });
         }
     }
-    for path in leftovers(root, outputs)? {
-        stale.push(Stale {
-            diff: format!("{path} is not produced by any page and should be removed\n"),
-            path,
-        });
+    for Stray { path, temporary } in stray_files(root, outputs)? {
+        let diff = if temporary {
+            format!("{path} is a temporary file left by an interrupted `{FIX_COMMAND}` (or planted); remove it\n")
+        } else {
+            format!("{path} is not produced by any page and should be removed\n")
+        };
+        stale.push(Stale { diff, path });
     }
     Ok(stale)
 }
 
 /// Writes every changed output atomically (a temporary file renamed over the old one) and removes
-/// outputs no page produces. Call only after the whole build succeeded.
+/// outputs no page produces, and temporary files left by interrupted runs. Call only after the
+/// whole build succeeded. A failure part way is an [`Error::Write`] saying what was done.
 pub fn write_outputs(root: &Path, outputs: &[GeneratedFile]) -> Result<Written, Error> {
     write_outputs_except(root, outputs, &ReadFromDisk::new())
 }
@@ -483,58 +632,155 @@ fn write_outputs_except(
     current: &ReadFromDisk,
 ) -> Result<Written, Error> {
     let mut report = Written::default();
-    let dirs: std::collections::BTreeSet<&Path> = outputs
+    let mut changed = Vec::new();
+    for file in outputs {
+        if current.contains(&file.path)
+            || fs::read(root.join(&file.path)).ok().as_deref() == Some(file.contents.as_bytes())
+        {
+            report.unchanged += 1;
+        } else {
+            changed.push(file);
+        }
+    }
+    let strays: Vec<String> = stray_files(root, outputs)?
+        .into_iter()
+        .map(|s| s.path)
+        .collect();
+    let stopped = |report: Written, cause: Error, not_written: &[&GeneratedFile], not_removed| {
+        Error::Write(Box::new(PartialWrite {
+            cause,
+            written: report.written,
+            removed: report.removed,
+            not_written: not_written.iter().map(|f| f.path.clone()).collect(),
+            not_removed,
+        }))
+    };
+    let dirs: std::collections::BTreeSet<&Path> = changed
         .iter()
         .filter_map(|f| Path::new(&f.path).parent())
         .collect();
     for dir in dirs {
         let dir = root.join(dir);
-        fs::create_dir_all(&dir).map_err(io(&dir))?;
-    }
-    for file in outputs {
-        let path = root.join(&file.path);
-        if current.contains(&file.path)
-            || fs::read(&path).ok().as_deref() == Some(file.contents.as_bytes())
-        {
-            report.unchanged += 1;
-            continue;
+        if let Err(e) = fs::create_dir_all(&dir) {
+            let cause = Error::Io {
+                path: dir,
+                source: e,
+            };
+            return Err(stopped(report, cause, &changed, strays));
         }
-        // A complete temporary file renamed over the old one: never a half-written output.
-        let tmp = path.with_extension("volcgen-tmp");
-        fs::write(&tmp, &file.contents).map_err(io(&tmp))?;
-        fs::rename(&tmp, &path).map_err(io(&path))?;
+    }
+    for (i, file) in changed.iter().enumerate() {
+        if let Err(cause) = write_atomically(&root.join(&file.path), file.contents.as_bytes()) {
+            return Err(stopped(report, cause, &changed[i..], strays));
+        }
         report.written.push(file.path.clone());
     }
-    for rel in leftovers(root, outputs)? {
-        let path = root.join(&rel);
-        fs::remove_file(&path).map_err(io(&path))?;
-        report.removed.push(rel);
+    for (i, rel) in strays.iter().enumerate() {
+        let path = root.join(rel);
+        if let Err(e) = fs::remove_file(&path) {
+            let cause = Error::Io { path, source: e };
+            return Err(stopped(report, cause, &[], strays[i..].to_vec()));
+        }
+        report.removed.push(rel.clone());
     }
     Ok(report)
 }
 
-/// `cargo xtask regen`.
+/// Held by a running `regen`: an advisory lock on a file under `target/`, released when this is
+/// dropped or the process ends however it ends, so a killed run never blocks the next.
+#[derive(Debug)]
+pub struct RegenLock {
+    _file: fs::File,
+}
+
+/// Takes the checkout's regen lock, waiting (and saying so) while another run holds it.
+pub fn lock(root: &Path) -> Result<RegenLock, Error> {
+    let path = root.join(LOCK_FILE);
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(io(dir))?;
+    }
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io(&path))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "regen: waiting for another `{FIX_COMMAND}` in {} to finish (it holds {LOCK_FILE})",
+                root.display()
+            );
+            file.lock().map_err(io(&path))?;
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(Error::Io { path, source: e }),
+    }
+    Ok(RegenLock { _file: file })
+}
+
+/// `cargo xtask regen`: one run at a time per checkout.
 pub fn regen(root: &Path) -> Result<Written, Error> {
+    let _lock = lock(root)?;
     let (outputs, read) = build_from_cache(root)?;
     write_outputs_except(root, &outputs, &read)
 }
 
-/// `cargo xtask check`: the stale files, empty when everything is up to date.
+/// `cargo xtask check`: the stale files, empty when everything is up to date. Trusts no cache:
+/// it generates everything and compares it with the disk.
 pub fn check(root: &Path) -> Result<Vec<Stale>, Error> {
-    let (outputs, read) = build_from_cache(root)?;
-    compare_except(root, &outputs, &read)
+    compare(root, &build(root)?)
 }
 
-/// The repository root: the folder above `xtask/`.
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the repository")
-        .to_owned()
+/// The repository to work on: the nearest folder, from `start` up, whose `Cargo.toml` has a
+/// `[workspace]` table. Found at run time, so one build of this tool serves any checkout.
+pub fn find_root(start: &Path) -> Result<PathBuf, String> {
+    for dir in start.ancestors() {
+        let is_workspace = fs::read_to_string(dir.join("Cargo.toml"))
+            .is_ok_and(|text| text.lines().any(|l| l.trim() == "[workspace]"));
+        if is_workspace {
+            return Ok(dir.to_owned());
+        }
+    }
+    Err(format!(
+        "no Cargo.toml with a [workspace] table in {} or any folder above it; run this inside the repository or pass --root DIR",
+        start.display()
+    ))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// A cache that verifies but lists fewer outputs than the pages produce (say, written by a
+    /// run over fewer pages) does not get the unlisted outputs removed.
+    #[test]
+    fn outputs_the_cache_does_not_list_are_kept() {
+        let root = std::env::temp_dir().join(format!("volcgen-cache-unit-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join(DOCS_DIR)).unwrap();
+        let page = "## 请求说明\n- 请求方式：**POST**\n- 请求地址：**https://rtc.volcengineapi.com?Action=DoThing&Version=2024-01-01**\n";
+        fs::write(root.join(DOCS_DIR).join("DoThing.md"), page).unwrap();
+        regen(&root).unwrap();
+        let mut cache = Cache::load(&root);
+        let ir = format!("{IR_DIR}/DoThing.2024-01-01.yaml");
+        assert!(cache.entries.remove(&ir).is_some());
+        cache.save();
+        assert_eq!(Cache::load(&root).entries, cache.entries, "it verifies");
+        let report = regen(&root).unwrap();
+        assert!(report.removed.is_empty(), "{report:?}");
+        assert!(root.join(&ir).exists());
+        assert!(check(&root).unwrap().is_empty());
+
+        // A line added behind its back fails the checksum: the cache is ignored as a whole.
+        let path = root.join(CACHE_FILE);
+        let text =
+            fs::read_to_string(&path).unwrap() + "x.rs\t0000000000000000\t0000000000000000\n";
+        fs::write(&path, text).unwrap();
+        assert!(Cache::load(&root).entries.is_empty());
+        let _ = fs::remove_dir_all(&root);
+    }
+
     #[test]
     fn every_parser_source_is_fingerprinted() {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -545,10 +791,7 @@ mod tests {
             .chain(["overrides.rs".to_owned(), "services.rs".to_owned()])
             .collect();
         on_disk.sort();
-        let listed: Vec<&str> = super::PARSER_SOURCES
-            .iter()
-            .map(|(name, _)| *name)
-            .collect();
+        let listed: Vec<&str> = PARSER_SOURCES.iter().map(|(name, _)| *name).collect();
         assert_eq!(
             on_disk, listed,
             "add new parser files to PARSER_SOURCES, so caches notice them"

@@ -323,6 +323,36 @@ fn host_that_does_not_name_a_service() {
 }
 
 #[test]
+fn dotted_rows_nested_too_deep() {
+    let rows: String = (1..=40)
+        .map(|d| format!("| {} | Object | 否 | - | 层 |\n", vec!["A"; d].join(".")))
+        .collect();
+    let (err, page) = error_for("| Item | Object", &format!("{rows}| Item | Object"));
+    assert_eq!(
+        err,
+        format!(
+            "{FILE}:{}: `A.A.A.…` is nested deeper than 32 levels; document the inner object as `JSON Map`",
+            line_of(&page, &format!("| {} |", vec!["A"; 33].join(".")))
+        )
+    );
+}
+
+#[test]
+fn type_nested_too_deep() {
+    let (err, page) = error_for(
+        "| Id | Long |",
+        &format!("| Id | {}Long |", "Array of ".repeat(33)),
+    );
+    assert_eq!(
+        err,
+        format!(
+            "{FILE}:{}: the type of `Id` is nested deeper than 32 levels (`Array of Array of …`); document it as `JSON Map`",
+            line_of(&page, "| Id |")
+        )
+    );
+}
+
+#[test]
 fn nothing_is_written_when_any_page_fails() {
     let root = std::env::temp_dir().join(format!("volcgen-bad-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);

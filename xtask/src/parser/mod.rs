@@ -15,10 +15,14 @@ use codegen::ir::{
     Source, Struct, TypeRef, Warning,
 };
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use table::{Column, Table};
 use types::RawType;
+
+/// How deep dotted rows (`A.B.C`) may nest: real pages use three or four levels; far deeper ones
+/// would only exhaust the stack of whatever walks them.
+pub const MAX_DOTTED_DEPTH: usize = 32;
 
 /// Base of relative documentation links such as `[调用 OpenAPI](412251)`.
 pub const DOCS_BASE: &str = "https://www.volcengine.com/docs/6348/";
@@ -317,6 +321,9 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
 
     // Struct tables first, so field types can be resolved against them.
     let mut structs: Vec<(Struct, Vec<(Field, RawType)>)> = Vec::new();
+    // Index in `structs` of the first struct with each name, and with each anchor.
+    let mut struct_by_name: HashMap<String, usize> = HashMap::new();
+    let mut struct_by_anchor: HashMap<String, usize> = HashMap::new();
     let mut query_rows = None;
     let mut body_rows = None;
     let mut result_rows = None;
@@ -343,10 +350,12 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
                         h.text
                     )));
                 }
-                if let Some((prev, _)) = structs
-                    .iter()
-                    .find(|(s, _)| s.name == h.text || s.anchor == h.anchor)
-                {
+                let earlier = [struct_by_name.get(&h.text), struct_by_anchor.get(&h.anchor)]
+                    .into_iter()
+                    .flatten()
+                    .min();
+                if let Some(&i) = earlier {
+                    let prev = &structs[i].0;
                     return Err(err(
                         h.line,
                         format!(
@@ -356,6 +365,12 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
                     ));
                 }
                 let fields = read_fields(file, &found.table, true)?;
+                struct_by_name
+                    .entry(h.text.clone())
+                    .or_insert(structs.len());
+                struct_by_anchor
+                    .entry(h.anchor.clone())
+                    .or_insert(structs.len());
                 structs.push((
                     Struct {
                         name: h.text.clone(),
@@ -384,21 +399,20 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
     let body_raw = read(body_rows, true)?;
     let result_raw = read(result_rows, false)?;
     let mut nested = Vec::new();
-    let query_raw = nest_dotted(file, query_raw, &[], &mut structs, &mut nested)?;
-    let body_raw = nest_dotted(file, body_raw, &[], &mut structs, &mut nested)?;
-    let result_raw = nest_dotted(file, result_raw, &[], &mut structs, &mut nested)?;
-    for i in 0..structs.len() {
-        let rows = std::mem::take(&mut structs[i].1);
-        let path = [structs[i].0.name.clone()];
-        structs[i].1 = nest_dotted(file, rows, &path, &mut structs, &mut nested)?;
+    let mut taken = TakenNames {
+        names: structs.iter().map(|(s, _)| s.name.clone()).collect(),
+        next_suffix: HashMap::new(),
+    };
+    let query_raw = nest_dotted(file, query_raw, &[], &mut taken, &mut nested)?;
+    let body_raw = nest_dotted(file, body_raw, &[], &mut taken, &mut nested)?;
+    let result_raw = nest_dotted(file, result_raw, &[], &mut taken, &mut nested)?;
+    for (s, rows) in &mut structs {
+        let path = [s.name.clone()];
+        *rows = nest_dotted(file, std::mem::take(rows), &path, &mut taken, &mut nested)?;
     }
     structs.extend(nested);
 
-    let resolver = Resolver {
-        file,
-        structs: &structs,
-        warnings: std::cell::RefCell::new(Vec::new()),
-    };
+    let resolver = Resolver::new(file, &structs);
     let query = resolver.resolve_all(query_raw)?;
     let body_fields = resolver.resolve_all(body_raw)?;
     if method == Method::Get && !body_fields.is_empty() {
@@ -519,27 +533,32 @@ fn set_once<'a>(
 
 type RawStruct = (Struct, Vec<(Field, RawType)>);
 
-/// Moves dotted rows (`Encode.VideoWidth`, any depth) into structs named after their parent row,
-/// which must be an `Object` or `Array of Object`. Names are the parent's name, or the whole path
-/// (`LayoutCustomLayoutRegions`) when that is taken, so they are stable and readable.
+/// Moves dotted rows (`Encode.VideoWidth`, any depth up to [`MAX_DOTTED_DEPTH`]) into structs
+/// named after their parent row, which must be an `Object` or `Array of Object`. Names are the
+/// parent's name, or the whole path (`LayoutCustomLayoutRegions`) when that is taken, so they are
+/// stable and readable.
 fn nest_dotted(
     file: &str,
     rows: Vec<(Field, RawType)>,
     path: &[String],
-    structs: &mut Vec<RawStruct>,
+    taken: &mut TakenNames,
     nested: &mut Vec<RawStruct>,
 ) -> Result<Vec<(Field, RawType)>, ParseError> {
     if !rows.iter().any(|(f, _)| f.name.contains('.')) {
         return Ok(rows);
     }
     let mut top: Vec<(Field, RawType)> = Vec::new();
+    // Index in `top` of each name, and in `children` of each parent name.
+    let mut top_index: HashMap<String, usize> = HashMap::new();
     let mut children: Vec<(String, Vec<(Field, RawType)>)> = Vec::new();
+    let mut child_index: HashMap<String, usize> = HashMap::new();
     for (f, raw) in rows {
         let Some((head, rest)) = f.name.split_once('.') else {
+            top_index.entry(f.name.clone()).or_insert(top.len());
             top.push((f, raw));
             continue;
         };
-        if !top.iter().any(|(t, _)| t.name == head) {
+        if !top_index.contains_key(head) {
             return Err(ParseError::new(
                 file,
                 f.line,
@@ -553,20 +572,20 @@ fn nest_dotted(
             name: rest.to_owned(),
             ..f
         };
-        match children.iter_mut().find(|(h, _)| h == head) {
-            Some((_, kids)) => kids.push((child, raw)),
-            None => children.push((head.to_owned(), vec![(child, raw)])),
+        match child_index.get(head) {
+            Some(&i) => children[i].1.push((child, raw)),
+            None => {
+                child_index.insert(head.to_owned(), children.len());
+                children.push((head.to_owned(), vec![(child, raw)]));
+            }
         }
     }
     for (head, kids) in children {
         let mut child_path = path.to_vec();
         child_path.push(head.clone());
-        let kids = nest_dotted(file, kids, &child_path, structs, nested)?;
-        let name = synthetic_name(&child_path, structs, nested);
-        let parent = top
-            .iter_mut()
-            .find(|(t, _)| t.name == head)
-            .expect("checked above");
+        let kids = nest_dotted(file, kids, &child_path, taken, nested)?;
+        let name = taken.synthetic_name(&child_path);
+        let parent = &mut top[top_index[&head]];
         parent.1 = match &parent.1 {
             RawType::BareObject => RawType::Named(name.clone()),
             RawType::Array(inner) if **inner == RawType::BareObject => {
@@ -591,26 +610,37 @@ fn nest_dotted(
     Ok(top)
 }
 
-fn synthetic_name(path: &[String], structs: &[RawStruct], nested: &[RawStruct]) -> String {
-    let taken = |n: &str| structs.iter().chain(nested).any(|(s, _)| s.name == n);
-    let upper = |s: &str| {
-        let mut c = s.chars();
-        c.next()
-            .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-            .unwrap_or_default()
-    };
-    let short = upper(path.last().map_or("", String::as_str));
-    if !taken(&short) {
-        return short;
+/// The struct names a page has used, and where each `Name2`, `Name3`, … search left off, so
+/// naming many structs alike costs no more than naming them differently.
+struct TakenNames {
+    names: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+}
+
+impl TakenNames {
+    /// A name for the struct of the dotted rows under `path`: its last part, else the whole path,
+    /// else the whole path numbered. The name is then taken.
+    fn synthetic_name(&mut self, path: &[String]) -> String {
+        let upper = |s: &str| {
+            let mut c = s.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        };
+        let mut name = upper(path.last().map_or("", String::as_str));
+        if self.names.contains(&name) {
+            let long: String = path.iter().map(|p| upper(p)).collect();
+            name = long.clone();
+            // Every `{long}{n}` below the remembered suffix is already taken.
+            let n = self.next_suffix.entry(long.clone()).or_insert(2);
+            while self.names.contains(&name) {
+                name = format!("{long}{n}");
+                *n += 1;
+            }
+        }
+        self.names.insert(name.clone());
+        name
     }
-    let long: String = path.iter().map(|p| upper(p)).collect();
-    let mut name = long.clone();
-    let mut n = 2;
-    while taken(&name) {
-        name = format!("{long}{n}");
-        n += 1;
-    }
-    name
 }
 
 fn first_duplicate<'a>(fields: impl Iterator<Item = &'a Field>) -> Option<&'a Field> {
@@ -641,6 +671,8 @@ fn read_fields(
     let sample_col = table.column(Column::Sample);
     let desc_col = table.column(Column::Description);
     let mut out: Vec<(Field, RawType)> = Vec::new();
+    // The line of each name already read.
+    let mut first_line: HashMap<String, u32> = HashMap::new();
     for row in &table.rows {
         let name = row.cells[name_col]
             .trim()
@@ -652,25 +684,39 @@ fn read_fields(
                 "parameter name `{name}` is not an identifier (letters, digits and `_`, or dotted like `Parent.Child`)"
             )));
         }
-        if let Some((prev, _)) = out.iter().find(|(f, _)| f.name == name) {
+        if name.split('.').count() > MAX_DOTTED_DEPTH {
+            let start: Vec<&str> = name.split('.').take(3).collect();
+            return Err(err(row.line, format!(
+                "`{}.…` is nested deeper than {MAX_DOTTED_DEPTH} levels; document the inner object as `JSON Map`",
+                start.join(".")
+            )));
+        }
+        if let Some(prev) = first_line.get(&name) {
             return Err(err(
                 row.line,
                 format!(
-                    "parameter `{name}` is documented twice in this table (first at line {})",
-                    prev.line
+                    "parameter `{name}` is documented twice in this table (first at line {prev})"
                 ),
             ));
         }
+        first_line.insert(name.clone(), row.line);
         let type_cell = &row.cells[type_col];
-        let raw = types::parse_type(type_cell).ok_or_else(|| {
-            err(
+        let raw = types::parse_type(type_cell).map_err(|bad| match bad {
+            types::BadType::Unknown => err(
                 row.line,
                 format!(
                     "unknown type `{}` for `{name}`; known types: {}",
                     type_cell.trim(),
                     types::KNOWN_TYPES
                 ),
-            )
+            ),
+            types::BadType::TooDeep => err(
+                row.line,
+                format!(
+                    "the type of `{name}` is nested deeper than {} levels (`Array of Array of …`); document it as `JSON Map`",
+                    types::MAX_ARRAY_DEPTH
+                ),
+            ),
         })?;
         let required = match required_col {
             Some(c) if with_required => parse_required(&row.cells[c]).ok_or_else(|| {
@@ -718,11 +764,33 @@ fn parse_required(cell: &str) -> Option<bool> {
 
 struct Resolver<'a> {
     file: &'a str,
-    structs: &'a [(Struct, Vec<(Field, RawType)>)],
+    /// Each struct name, by itself.
+    by_name: HashMap<&'a str, &'a str>,
+    /// Each struct's anchor and name in ASCII lowercase, to the first struct's name they match.
+    by_link: HashMap<String, &'a str>,
     warnings: std::cell::RefCell<Vec<Warning>>,
 }
 
-impl Resolver<'_> {
+impl<'a> Resolver<'a> {
+    fn new(file: &'a str, structs: &'a [RawStruct]) -> Self {
+        let mut by_name = HashMap::new();
+        let mut by_link = HashMap::new();
+        for (s, _) in structs {
+            by_name.entry(s.name.as_str()).or_insert(s.name.as_str());
+            for key in [&s.anchor, &s.name] {
+                by_link
+                    .entry(key.to_ascii_lowercase())
+                    .or_insert(s.name.as_str());
+            }
+        }
+        Resolver {
+            file,
+            by_name,
+            by_link,
+            warnings: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
     fn resolve_all(&self, rows: Vec<(Field, RawType)>) -> Result<Vec<Field>, ParseError> {
         rows.into_iter()
             .map(|(f, raw)| self.resolve(f, raw))
@@ -741,19 +809,16 @@ impl Resolver<'_> {
             RawType::Known(t) => t.clone(),
             RawType::Array(inner) => TypeRef::Array(Box::new(self.resolve_type(field, inner)?)),
             RawType::Link { anchor } => {
-                let found = self.structs.iter().find(|(s, _)| {
-                    s.anchor.eq_ignore_ascii_case(anchor) || s.name.eq_ignore_ascii_case(anchor)
-                });
-                match found {
-                    Some((s, _)) => TypeRef::Struct(s.name.clone()),
+                match self.by_link.get(&anchor.to_ascii_lowercase()) {
+                    Some(name) => TypeRef::Struct((*name).to_owned()),
                     None => return Err(err(format!(
                         "`{}` links to `#{anchor}`, but no `### …` table on this page has that anchor",
                         field.name
                     ))),
                 }
             }
-            RawType::Named(name) => match self.structs.iter().find(|(s, _)| &s.name == name) {
-                Some((s, _)) => TypeRef::Struct(s.name.clone()),
+            RawType::Named(name) => match self.by_name.get(name.as_str()) {
+                Some(name) => TypeRef::Struct((*name).to_owned()),
                 None => {
                     return Err(err(format!(
                         "unknown type `{name}` for `{}`: not a known type ({}) and no `### {name}` table on this page defines it",
@@ -786,45 +851,44 @@ fn check_struct_graph(
     warnings: &mut Vec<Warning>,
 ) -> Result<(), ParseError> {
     let by_name: BTreeMap<&str, &Struct> = structs.iter().map(|s| (s.name.as_str(), s)).collect();
-    // Depth-first search with colours: 1 = on the stack, 2 = done.
-    fn visit<'a>(
-        name: &'a str,
-        by_name: &BTreeMap<&'a str, &'a Struct>,
-        colour: &mut BTreeMap<&'a str, u8>,
-        stack: &mut Vec<&'a str>,
-    ) -> Result<(), Vec<&'a str>> {
-        match colour.get(name) {
-            Some(2) => return Ok(()),
-            Some(1) => {
-                let start = stack.iter().position(|s| *s == name).unwrap_or(0);
-                let mut cycle = stack[start..].to_vec();
-                cycle.push(name);
-                return Err(cycle);
-            }
-            _ => {}
+    // Depth-first search with colours (1 = on the path, 2 = done), on an explicit stack: struct
+    // chains are as long as a page makes them.
+    let mut colour: HashMap<&str, u8> = HashMap::new();
+    for s in structs {
+        if colour.contains_key(s.name.as_str()) {
+            continue;
         }
-        colour.insert(name, 1);
-        stack.push(name);
-        if let Some(s) = by_name.get(name) {
-            for f in &s.fields {
-                if let Some(child) = f.ty.struct_name() {
-                    visit(child, by_name, colour, stack)?;
+        // The path from `s`: each struct with the index of its next field to look at.
+        let mut path: Vec<(&str, usize)> = vec![(s.name.as_str(), 0)];
+        colour.insert(&s.name, 1);
+        while let Some((name, next)) = path.last_mut() {
+            let fields = by_name.get(*name).map_or(&[][..], |s| &s.fields[..]);
+            let Some(field) = fields.get(*next) else {
+                colour.insert(name, 2);
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            let Some(child) = field.ty.struct_name() else {
+                continue;
+            };
+            match colour.get(child) {
+                Some(2) => {}
+                Some(_) => {
+                    let start = path.iter().position(|(n, _)| *n == child).unwrap_or(0);
+                    let mut cycle: Vec<&str> = path[start..].iter().map(|(n, _)| *n).collect();
+                    cycle.push(child);
+                    let first = by_name.get(cycle[0]).map_or(s.line, |s| s.line);
+                    return Err(ParseError::new(file, first, format!(
+                        "struct cycle {}: a struct cannot contain itself; document the recursion as `JSON Map` or break it in spec/overrides.yaml",
+                        cycle.join(" → ")
+                    )));
+                }
+                None => {
+                    colour.insert(child, 1);
+                    path.push((child, 0));
                 }
             }
-        }
-        stack.pop();
-        colour.insert(name, 2);
-        Ok(())
-    }
-    let mut colour = BTreeMap::new();
-    for s in structs {
-        let mut stack = Vec::new();
-        if let Err(cycle) = visit(&s.name, &by_name, &mut colour, &mut stack) {
-            let first = by_name.get(cycle[0]).map_or(s.line, |s| s.line);
-            return Err(ParseError::new(file, first, format!(
-                "struct cycle {}: a struct cannot contain itself; document the recursion as `JSON Map` or break it in spec/overrides.yaml",
-                cycle.join(" → ")
-            )));
         }
     }
     let mut used = BTreeSet::new();
@@ -1001,62 +1065,101 @@ fn undocumented_in(
     request: Option<&serde_json::Value>,
     response: Option<&serde_json::Value>,
 ) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut walk = ExampleWalk {
+        structs: HashMap::new(),
+    };
+    for s in &page.structs {
+        if !walk.structs.contains_key(s.name.as_str()) {
+            walk.structs
+                .insert(s.name.as_str(), fields_by_name(s.fields.iter()));
+        }
+    }
+    let mut found = Paths::default();
     if let Some(v) = request {
-        walk_object(page, "request: ", page.request.fields(), v, &mut out);
+        let fields = fields_by_name(page.request.fields());
+        walk.object("request: ", &fields, v, &mut found);
     }
     if let (Some(result), ResultKind::Object) =
         (response.and_then(|v| v.get("Result")), page.response.result)
     {
-        walk_object(
-            page,
-            "response: Result.",
-            page.response.fields.iter(),
-            result,
-            &mut out,
-        );
+        let fields = fields_by_name(page.response.fields.iter());
+        walk.object("response: Result.", &fields, result, &mut found);
     }
-    out
+    found.list
 }
 
-fn walk_object<'a>(
-    page: &Page,
-    prefix: &str,
-    fields: impl Iterator<Item = &'a Field> + Clone,
-    value: &serde_json::Value,
-    out: &mut Vec<String>,
-) {
-    let Some(obj) = value.as_object() else { return };
-    for (key, v) in obj {
-        match fields.clone().find(|f| &f.name == key) {
-            None => out.push(format!("{prefix}{key}")),
-            Some(f) => walk_value(page, &format!("{prefix}{key}"), &f.ty, v, out),
+/// Fields by name; the first of a name wins.
+type FieldMap<'a> = HashMap<&'a str, &'a Field>;
+
+fn fields_by_name<'a>(fields: impl Iterator<Item = &'a Field>) -> FieldMap<'a> {
+    let mut map = HashMap::new();
+    for f in fields {
+        map.entry(f.name.as_str()).or_insert(f);
+    }
+    map
+}
+
+/// Paths found so far, in order; a set beside the list makes "not yet found" a lookup.
+#[derive(Default)]
+struct Paths {
+    list: Vec<String>,
+    set: HashSet<String>,
+}
+
+impl Paths {
+    fn push(&mut self, path: String) {
+        self.set.insert(path.clone());
+        self.list.push(path);
+    }
+}
+
+/// A walk over an example, along the page's types; depth is bounded by the JSON (serde_json
+/// refuses nesting deeper than 128).
+struct ExampleWalk<'a> {
+    /// Each struct's fields, by struct name.
+    structs: HashMap<&'a str, FieldMap<'a>>,
+}
+
+impl ExampleWalk<'_> {
+    fn object(
+        &self,
+        prefix: &str,
+        fields: &FieldMap<'_>,
+        value: &serde_json::Value,
+        out: &mut Paths,
+    ) {
+        let Some(obj) = value.as_object() else { return };
+        for (key, v) in obj {
+            match fields.get(key.as_str()) {
+                None => out.push(format!("{prefix}{key}")),
+                Some(f) => self.value(&format!("{prefix}{key}"), &f.ty, v, out),
+            }
         }
     }
-}
 
-fn walk_value(page: &Page, path: &str, ty: &TypeRef, v: &serde_json::Value, out: &mut Vec<String>) {
-    match ty {
-        TypeRef::Array(inner) => {
-            if let Some(items) = v.as_array() {
-                // One report per path, not per element.
-                let mut seen = Vec::new();
-                for item in items {
-                    walk_value(page, &format!("{path}[]"), inner, item, &mut seen);
-                }
-                for s in seen {
-                    if !out.contains(&s) {
-                        out.push(s);
+    fn value(&self, path: &str, ty: &TypeRef, v: &serde_json::Value, out: &mut Paths) {
+        match ty {
+            TypeRef::Array(inner) => {
+                if let Some(items) = v.as_array() {
+                    // One report per path, not per element.
+                    let mut seen = Paths::default();
+                    for item in items {
+                        self.value(&format!("{path}[]"), inner, item, &mut seen);
+                    }
+                    for s in seen.list {
+                        if !out.set.contains(&s) {
+                            out.push(s);
+                        }
                     }
                 }
             }
-        }
-        TypeRef::Struct(name) => {
-            if let Some(s) = page.find_struct(name) {
-                walk_object(page, &format!("{path}."), s.fields.iter(), v, out);
+            TypeRef::Struct(name) => {
+                if let Some(fields) = self.structs.get(name.as_str()) {
+                    self.object(&format!("{path}."), fields, v, out);
+                }
             }
+            _ => {}
         }
-        _ => {}
     }
 }
 

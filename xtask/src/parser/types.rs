@@ -20,33 +20,64 @@ pub enum RawType {
 pub const KNOWN_TYPES: &str = "String, Integer, Long, Uint64, Float, Double, Boolean, JSON Map, \
      Map, Object, Object of X, Array of X, X[], [X](#x)";
 
-/// Parses a type cell; `None` when it is not a type this format defines.
-pub fn parse_type(cell: &str) -> Option<RawType> {
-    let s = cell.trim().trim_matches('`').trim();
-    if s.is_empty() {
-        return None;
-    }
+/// How many `Array of` levels a type may have: real pages use one or two; far deeper ones would
+/// only overflow the stack of whatever walks the type later.
+pub const MAX_ARRAY_DEPTH: usize = 32;
+
+/// Why a type cell is not a type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadType {
+    /// Not a type this format defines.
+    Unknown,
+    /// Arrays nested deeper than [`MAX_ARRAY_DEPTH`].
+    TooDeep,
+}
+
+/// Parses a type cell. Array wrappers (`Array of X`, `List of X`, `Array<X>`, `X[]`) are peeled in a
+/// loop, not by recursion, so no cell can exhaust the stack.
+pub fn parse_type(cell: &str) -> Result<RawType, BadType> {
+    let mut s = cell;
+    let mut arrays = 0;
+    let element = loop {
+        s = s.trim().trim_matches('`').trim();
+        if s.is_empty() {
+            return Err(BadType::Unknown);
+        }
+        let lower = s.to_ascii_lowercase();
+        let inner = if parse_link(s).is_some() {
+            None
+        } else if let Some(rest) = strip_prefix_ci(s, &lower, "array of ") {
+            Some(rest)
+        } else if let Some(rest) = strip_prefix_ci(s, &lower, "list of ") {
+            Some(rest)
+        } else if let Some(open) = ["array<", "list<"]
+            .into_iter()
+            .find(|open| lower.starts_with(open) && lower.ends_with('>'))
+        {
+            Some(&s[open.len()..s.len() - 1])
+        } else {
+            s.strip_suffix("[]")
+        };
+        match inner {
+            Some(inner) => {
+                arrays += 1;
+                if arrays > MAX_ARRAY_DEPTH {
+                    return Err(BadType::TooDeep);
+                }
+                s = inner;
+            }
+            None => break parse_element(s, &lower).ok_or(BadType::Unknown)?,
+        }
+    };
+    Ok((0..arrays).fold(element, |ty, _| RawType::Array(Box::new(ty))))
+}
+
+/// A type that is not an array; `s` is trimmed and `lower` is its lowercase.
+fn parse_element(s: &str, lower: &str) -> Option<RawType> {
     if let Some(link) = parse_link(s) {
         return Some(link);
     }
-    let lower = s.to_ascii_lowercase();
-    if let Some(rest) = strip_prefix_ci(s, &lower, "array of ") {
-        return Some(RawType::Array(Box::new(parse_type(rest)?)));
-    }
-    if let Some(rest) = strip_prefix_ci(s, &lower, "list of ") {
-        return Some(RawType::Array(Box::new(parse_type(rest)?)));
-    }
-    for open in ["array<", "list<"] {
-        if lower.starts_with(open) && lower.ends_with('>') {
-            return Some(RawType::Array(Box::new(parse_type(
-                &s[open.len()..s.len() - 1],
-            )?)));
-        }
-    }
-    if let Some(elem) = s.strip_suffix("[]") {
-        return Some(RawType::Array(Box::new(parse_type(elem)?)));
-    }
-    if let Some(rest) = strip_prefix_ci(s, &lower, "object of ") {
+    if let Some(rest) = strip_prefix_ci(s, lower, "object of ") {
         let rest = rest.trim();
         if let Some(link) = parse_link(rest) {
             return Some(link);
@@ -56,7 +87,7 @@ pub fn parse_type(cell: &str) -> Option<RawType> {
     if lower.starts_with("map<") || lower.starts_with("map [") || lower.starts_with("map[") {
         return Some(RawType::Known(TypeRef::JsonMap));
     }
-    let known = match lower.as_str() {
+    let known = match lower {
         "string" | "str" => TypeRef::String,
         "integer" | "int" | "int32" => TypeRef::Integer,
         "long" | "int64" => TypeRef::Long,
@@ -107,6 +138,10 @@ mod tests {
         Some(RawType::Known(t))
     }
 
+    fn parse_type(cell: &str) -> Option<RawType> {
+        super::parse_type(cell).ok()
+    }
+
     #[test]
     fn parses_the_type_forms() {
         assert_eq!(parse_type("Integer"), known(TypeRef::Integer));
@@ -140,5 +175,20 @@ mod tests {
         assert_eq!(parse_type("Object"), Some(RawType::BareObject));
         assert_eq!(parse_type("Strin g"), None);
         assert_eq!(parse_type(""), None);
+        assert_eq!(
+            parse_type("Array of `Long[]`"),
+            Some(RawType::Array(Box::new(RawType::Array(Box::new(
+                RawType::Known(TypeRef::Long)
+            )))))
+        );
+    }
+
+    #[test]
+    fn caps_array_nesting() {
+        let at_cap = format!("{}Long", "Array of ".repeat(MAX_ARRAY_DEPTH));
+        assert!(super::parse_type(&at_cap).is_ok());
+        let deeper = format!("Long{}", "[]".repeat(MAX_ARRAY_DEPTH + 1));
+        assert_eq!(super::parse_type(&deeper), Err(BadType::TooDeep));
+        assert_eq!(super::parse_type("Array of lo ng"), Err(BadType::Unknown));
     }
 }

@@ -30,12 +30,11 @@ pub fn enumerated(description: &str, ty: &TypeRef) -> Vec<EnumValue> {
             !v.value.is_empty() && !v.value.contains(char::is_whitespace)
         }
     };
-    let mut unique: Vec<EnumValue> = Vec::new();
-    for v in values {
-        if !unique.iter().any(|u| u.value == v.value) {
-            unique.push(v);
-        }
-    }
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<EnumValue> = values
+        .into_iter()
+        .filter(|v| seen.insert(v.value.clone()))
+        .collect();
     if unique.len() < 2 || !unique.iter().all(fits) {
         return Vec::new();
     }
