@@ -1,7 +1,7 @@
 //! IR → Rust: one syntax tree per Action file, built directly (the private `syntax` module), formatted
 //! once per file by prettyplease.
 
-use crate::ir::{Field, Method, Page, ResultKind, TypeRef};
+use crate::ir::{Field, Method, Page, ResultKind, Struct, TypeRef};
 use crate::naming;
 use crate::syntax::{
     array_expr, call_expr, const_item, doc_attrs, generic_segment, generic_type, ident, impl_const,
@@ -11,7 +11,7 @@ use crate::syntax::{
 use proc_macro2::{Ident, Literal};
 use quote::quote;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use syn::{AttrStyle, Attribute, ImplItem, Item, PathSegment, Type};
 
@@ -289,20 +289,18 @@ impl Names {
     fn new(page: &Page) -> Names {
         let request = Names::request_name(page);
         let result = format!("{}Result", naming::type_name(&page.action));
-        let mut used: BTreeSet<String> = [request.clone(), result.clone()].into();
+        let mut used = UniqueNames::default();
+        used.claim(request.clone());
+        used.claim(result.clone());
         let mut structs = BTreeMap::new();
         for s in &page.structs {
+            // `User`, else `UserObject`, `UserObject2`, …
             let base = naming::type_name(&s.name);
-            let mut name = base.clone();
-            if used.contains(&name) {
-                name = format!("{base}Object");
-            }
-            let mut n = 2;
-            while used.contains(&name) {
-                name = format!("{base}Object{n}");
-                n += 1;
-            }
-            used.insert(name.clone());
+            let name = if used.used.contains(&base) {
+                used.claim_with(format!("{base}Object"), |b, n| format!("{b}{n}"))
+            } else {
+                used.claim(base)
+            };
             structs.insert(s.name.clone(), name);
         }
         Names {
@@ -356,11 +354,13 @@ fn reachable_structs<'a>(
     page: &'a Page,
     roots: impl Iterator<Item = &'a Field>,
 ) -> BTreeSet<&'a str> {
+    let by_name: HashMap<&str, &Struct> =
+        page.structs.iter().map(|s| (s.name.as_str(), s)).collect();
     let mut seen = BTreeSet::new();
     let mut todo: Vec<&str> = roots.filter_map(|f| f.ty.struct_name()).collect();
     while let Some(n) = todo.pop() {
         if seen.insert(n) {
-            if let Some(s) = page.find_struct(n) {
+            if let Some(s) = by_name.get(n) {
                 todo.extend(s.fields.iter().filter_map(|f| f.ty.struct_name()));
             }
         }
@@ -549,15 +549,34 @@ fn version_module(g: &ActionGroup<'_>, page: &Page, names: &Names) -> Item {
     )
 }
 
-/// `base`, or the first of `base_2`, `base_3`, … not yet in `used`; `used` then holds it.
-fn unique(used: &mut BTreeSet<String>, base: String) -> String {
-    let mut name = base.clone();
-    let mut n = 2;
-    while !used.insert(name.clone()) {
-        name = format!("{base}_{n}");
-        n += 1;
+/// Names handed out in one scope: each is its base, or the first of `base_2`, `base_3`, … not
+/// yet taken. Each base remembers where its search stopped, so many names that collide (`a`,
+/// `A`, …) cost linear time, not quadratic.
+#[derive(Default)]
+struct UniqueNames {
+    used: HashSet<String>,
+    next_suffix: HashMap<String, u32>,
+}
+
+impl UniqueNames {
+    fn claim(&mut self, base: String) -> String {
+        self.claim_with(base, |base, n| format!("{base}_{n}"))
     }
-    name
+
+    /// As [`claim`](Self::claim), with the `n`th alternative (from 2) spelled by `spell`.
+    fn claim_with(&mut self, base: String, spell: impl Fn(&str, u32) -> String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next_suffix.entry(base.clone()).or_insert(2);
+        loop {
+            let name = spell(&base, *n);
+            *n += 1;
+            if self.used.insert(name.clone()) {
+                return name;
+            }
+        }
+    }
 }
 
 /// `pub mod error_codes` with one constant per documented code, for matching on
@@ -567,11 +586,11 @@ fn error_codes_module(page: &Page) -> Option<Item> {
         return None;
     }
     let str_ref = || reference_type(type_path(path(["str"])), None);
-    let mut used = BTreeSet::new();
+    let mut used = UniqueNames::default();
     let mut items = Vec::new();
     let mut names = Vec::new();
     for e in &page.error_codes {
-        let name = unique(&mut used, naming::const_name(&e.code));
+        let name = used.claim(naming::const_name(&e.code));
         let status = e.status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
         let mut text = format!("`{}`{status}", e.code);
         if !e.message.is_empty() {
@@ -651,12 +670,12 @@ fn struct_item(
     common: &StructAttrs,
 ) -> Vec<Item> {
     let lenient = usage == Usage::Both;
-    let mut used = BTreeSet::new();
+    let mut used = UniqueNames::default();
     let mut named = syn::punctuated::Punctuated::new();
     let mut debug_fields = Vec::new();
     for f in fields {
         let required = f.required && usage != Usage::Response;
-        let rust = unique(&mut used, naming::field_name(&f.name));
+        let rust = used.claim(naming::field_name(&f.name));
         debug_fields.push((rust.clone(), f.sensitive, required));
         let rename = (naming::serde_pascal_case(&rust) != f.name)
             .then(|| crate::syntax::string_literal(&f.name));
@@ -748,7 +767,7 @@ fn redacting_debug(name: &str, fields: &[(String, bool, bool)]) -> Item {
 
 /// One associated constant per documented value, e.g. `MSG_TYPE_10001: i32 = 10001`.
 fn value_consts(fields: &[&Field]) -> Vec<ImplItem> {
-    let mut used = BTreeSet::new();
+    let mut used = UniqueNames::default();
     let mut out = Vec::new();
     for f in fields {
         let scalar = match &f.ty {
@@ -784,10 +803,7 @@ fn value_consts(fields: &[&Field]) -> Vec<ImplItem> {
                 ),
                 _ => continue,
             };
-            let name = unique(
-                &mut used,
-                naming::const_name(&format!("{}_{}", f.name, v.value)),
-            );
+            let name = used.claim(naming::const_name(&format!("{}_{}", f.name, v.value)));
             let text = if v.description.is_empty() {
                 format!("`{}` = `{}`.", f.name, v.value)
             } else {
@@ -957,5 +973,52 @@ fn mod_file(groups: &[ActionGroup<'_>]) -> syn::File {
         shebang: None,
         attrs,
         items,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::ErrorCode;
+
+    #[test]
+    fn unique_names_suffix_in_order() {
+        let mut names = UniqueNames::default();
+        let claimed: Vec<String> = ["a", "a", "b", "a_2", "a", "a"]
+            .into_iter()
+            .map(|n| names.claim(n.to_owned()))
+            .collect();
+        assert_eq!(claimed, ["a", "a_2", "b", "a_2_2", "a_3", "a_4"]);
+    }
+
+    #[test]
+    fn many_colliding_names_take_linear_time() {
+        // 3^10 codes that all become the constant `A_B_C_…`: a quadratic suffix search takes
+        // tens of seconds here, a linear one milliseconds.
+        let text = include_str!("../../spec/ir/GetAppToken.2020-12-01.yaml");
+        let mut page = Page::from_yaml(text).expect("committed IR");
+        let letters = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"];
+        for i in 0..3u32.pow(10) {
+            let mut code = String::from(letters[0]);
+            let mut rest = i;
+            for letter in &letters[1..] {
+                code.push(['.', '-', ' '][(rest % 3) as usize]);
+                code.push_str(letter);
+                rest /= 3;
+            }
+            page.error_codes.push(ErrorCode {
+                status: None,
+                code,
+                message: String::new(),
+                description: String::new(),
+                line: 1,
+            });
+        }
+        let module = error_codes_module(&page).expect("codes");
+        let text = quote::ToTokens::to_token_stream(&module).to_string();
+        assert!(
+            text.contains("A_B_C_D_E_F_G_H_I_J_K_59049"),
+            "every code has its own name"
+        );
     }
 }
