@@ -11,7 +11,6 @@ use serde_json::{json, Value};
 use volcengine_rtc::{
     Client, ClientBuilder, Credentials, Error, Operation, RateLimitConfig, RetryConfig, TimeoutKind,
 };
-use volcgen_tests::capture::Capture;
 use volcgen_tests::server::{json_reply, raw_response, RawReply, Reply, TestServer};
 use volcgen_tests::RTC_OPERATION;
 
@@ -613,48 +612,5 @@ async fn a_token_set_by_the_caller_is_kept() {
             request.body_json().expect("JSON")["ClientMsgId"],
             "mine-0001"
         );
-    }
-}
-
-#[tokio::test]
-async fn a_refused_connection_is_retried_for_every_action() {
-    use tracing::instrument::WithSubscriber;
-    // A port nobody listens on: bound, then released.
-    let address = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.local_addr().expect("address")
-    };
-    for operation in [&REGISTER_USERS, &SEND_MESSAGE, &GET_APP_TOKEN] {
-        let client = Client::builder()
-            .credentials(Credentials::new(ACCESS_KEY, SECRET_KEY))
-            .endpoint(format!("http://{address}"))
-            .retry(
-                RetryConfig::standard()
-                    .with_max_attempts(3)
-                    .with_base_delay(Duration::from_millis(1))
-                    .with_max_delay(Duration::from_millis(5)),
-            )
-            .rate_limit(RateLimitConfig::disabled())
-            .build()
-            .expect("client");
-        // Attempts are counted from the client's attempt spans.
-        let capture = Capture::default();
-        let error = client
-            .send::<_, Value>(operation, &json!({"AppId": 1}))
-            .with_subscriber(capture.clone())
-            .await
-            .expect_err("refused");
-        let Error::Transport(transport) = &error else {
-            panic!("expected a transport error, got {error:?}");
-        };
-        assert!(transport.is_connect(), "{error}");
-        assert!(!error.may_have_been_applied());
-        assert!(error.is_retryable_for(operation), "{}", operation.action);
-        let attempts = capture
-            .spans()
-            .iter()
-            .filter(|span| span.name == "volcengine_rtc.attempt")
-            .count();
-        assert_eq!(attempts, 3, "{}: every attempt used", operation.action);
     }
 }
