@@ -1,23 +1,24 @@
 //! Every generated Action by name: [`api::ACTIONS`](crate::api::ACTIONS), and
 //! [`Client::invoke_json`] built on it.
-
-use std::future::Future;
-use std::pin::Pin;
+//!
+//! An entry holds plain functions, not futures: the one thing it does with the Action's types is
+//! check a JSON request against the request type (and, under `test-util`, decode examples). The
+//! call itself goes through the client's one non-generic path, so a table of hundreds of Actions
+//! costs little to compile.
 
 use crate::runtime::error::{EncodeError, UnknownActionError};
 use crate::{ActionRequest, Client, Error, Operation};
 use serde_json::Value;
 
-type JsonFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, Error>> + Send + 'a>>;
-
-/// One generated Action at one Version: its [`Operation`], a JSON entry point and its documented
-/// examples. Made by [`entry`]; the generated [`api::ACTIONS`](crate::api::ACTIONS) lists them.
+/// One generated Action at one Version: its [`Operation`], a check of JSON requests and its
+/// documented examples. Made by [`entry`]; the generated [`api::ACTIONS`](crate::api::ACTIONS)
+/// lists them.
 #[derive(Clone, Copy)]
 pub struct ActionEntry {
     operation: &'static Operation,
-    invoke: for<'a> fn(&'a Client, Value) -> JsonFuture<'a>,
-    request_round_trip: fn(&str) -> Result<Value, serde_json::Error>,
-    response_round_trip: fn(&str) -> Result<Value, serde_json::Error>,
+    normalize_request: fn(Value) -> Result<Vec<u8>, String>,
+    #[cfg(feature = "test-util")]
+    normalize_result: fn(&str) -> Result<Value, String>,
     #[cfg(feature = "test-util")]
     response_example: Option<&'static str>,
 }
@@ -35,9 +36,9 @@ impl std::fmt::Debug for ActionEntry {
 pub const fn entry<R: ActionRequest>() -> ActionEntry {
     ActionEntry {
         operation: R::OPERATION,
-        invoke: invoke::<R>,
-        request_round_trip: round_trip::<R>,
-        response_round_trip: round_trip::<crate::Response<R::Result>>,
+        normalize_request: normalize_request::<R>,
+        #[cfg(feature = "test-util")]
+        normalize_result: normalize_result::<R::Result>,
         #[cfg(feature = "test-util")]
         response_example: R::RESPONSE_EXAMPLE,
     }
@@ -49,24 +50,37 @@ impl ActionEntry {
         self.operation
     }
 
-    /// Decodes JSON text into the request type and encodes it back: what a call would send of
-    /// it.
+    /// Decodes a JSON request into the request type and encodes it back: what a call would send
+    /// of it.
     ///
     /// # Errors
     ///
-    /// When the text does not decode as the request type.
-    pub fn round_trip_request(&self, text: &str) -> Result<Value, serde_json::Error> {
-        (self.request_round_trip)(text)
+    /// When the JSON does not fit the request type; the message names the path of the culprit
+    /// (`` at `Users[1].UserId`: missing field `UserId` ``).
+    pub fn round_trip_request(&self, request: Value) -> Result<Value, String> {
+        let json = (self.normalize_request)(request)?;
+        serde_json::from_slice(&json).map_err(|e| e.to_string())
     }
 
-    /// Decodes JSON text into the response envelope with the Action's `Result` type and encodes
-    /// it back: what a call would return of it.
+    /// Decodes a whole answer (JSON text) with the Action's `Result` type and encodes it back:
+    /// what a call would return of it, in its envelope.
     ///
     /// # Errors
     ///
-    /// When the text does not decode as the response envelope.
-    pub fn round_trip_response(&self, text: &str) -> Result<Value, serde_json::Error> {
-        (self.response_round_trip)(text)
+    /// When the text is not an envelope whose `Result` fits the type.
+    #[cfg(feature = "test-util")]
+    pub fn round_trip_response(&self, text: &str) -> Result<Value, String> {
+        let envelope: crate::Response<&serde_json::value::RawValue> =
+            serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let result = match envelope.result {
+            Some(raw) if raw.get() != "null" => Some((self.normalize_result)(raw.get())?),
+            _ => None,
+        };
+        let envelope = crate::Response {
+            response_metadata: envelope.response_metadata,
+            result,
+        };
+        serde_json::to_value(envelope).map_err(|e| e.to_string())
     }
 
     /// The page's documented response example (the whole envelope, as JSON text), if any.
@@ -76,47 +90,37 @@ impl ActionEntry {
     }
 }
 
-fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(
-    text: &str,
-) -> Result<Value, serde_json::Error> {
-    let typed: T = serde_json::from_str(text)?;
-    serde_json::to_value(&typed)
+/// `request` as the request type `R` would send it. Uses `R`'s deserialisation from a `Value`
+/// and its serialisation to bytes, which the typed call shares.
+fn normalize_request<R: ActionRequest>(request: Value) -> Result<Vec<u8>, String> {
+    let typed: R = serde_path_to_error::deserialize(request).map_err(|e| {
+        let mut path = e.path().to_string();
+        let error = e.into_inner().to_string();
+        // serde reports a missing field at its parent: name the field itself.
+        if let Some(field) = error
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            path = match path.as_str() {
+                "." => field.to_owned(),
+                parent => format!("{parent}.{field}"),
+            };
+        }
+        match path.as_str() {
+            "." => error,
+            path => format!("at `{path}`: {error}"),
+        }
+    })?;
+    serde_json::to_vec(&typed).map_err(|e| e.to_string())
 }
 
-fn invoke<R: ActionRequest>(client: &Client, request: Value) -> JsonFuture<'_> {
-    Box::pin(async move {
-        let operation = R::OPERATION;
-        // The path names the culprit at any depth: `Users[0].UserId: missing field`.
-        let request: R = serde_path_to_error::deserialize(request).map_err(|e| {
-            let mut path = e.path().to_string();
-            let error = e.into_inner().to_string();
-            // serde reports a missing field at its parent: name the field itself.
-            if let Some(field) = error
-                .strip_prefix("missing field `")
-                .and_then(|rest| rest.split('`').next())
-            {
-                path = match path.as_str() {
-                    "." => field.to_owned(),
-                    parent => format!("{parent}.{field}"),
-                };
-            }
-            let at = if path == "." {
-                String::new()
-            } else {
-                format!(" at `{path}`")
-            };
-            Error::Encode(EncodeError::new(
-                operation.action,
-                format!(
-                    "the JSON is not a valid {} request{at}: {error}",
-                    operation.action
-                ),
-            ))
-        })?;
-        let result = client.request(&request).await?;
-        serde_json::to_value(&result)
-            .map_err(|e| Error::Encode(EncodeError::new(operation.action, e.to_string())))
-    })
+/// A `Result` (JSON text) as the type `T` decodes and encodes it.
+#[cfg(feature = "test-util")]
+fn normalize_result<T: serde::Serialize + serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<Value, String> {
+    let typed: T = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    serde_json::to_value(&typed).map_err(|e| e.to_string())
 }
 
 /// The entry of `action` at `version`, or at its newest Version for `None`.
@@ -135,8 +139,9 @@ fn find(action: &str, version: Option<&str>) -> Option<&'static ActionEntry> {
 
 impl Client {
     /// Calls an Action by name with a JSON request. The request is decoded into the Action's
-    /// request type first, so a malformed request fails before anything is sent; the call is
-    /// then the typed one. `version` picks an older documented Version; `None` is the newest.
+    /// request type and encoded back first, so a malformed request fails before anything is
+    /// sent and what is sent is what the typed call would send. The `Result` comes back as the
+    /// service sent it. `version` picks an older documented Version; `None` is the newest.
     ///
     /// # Errors
     ///
@@ -148,13 +153,23 @@ impl Client {
         version: Option<&str>,
         request: Value,
     ) -> Result<Value, Error> {
-        match find(action, version) {
-            Some(entry) => (entry.invoke)(self, request).await,
-            None => Err(Error::UnknownAction(UnknownActionError {
+        let Some(entry) = find(action, version) else {
+            return Err(Error::UnknownAction(UnknownActionError {
                 action: action.to_owned(),
                 version: version.map(str::to_owned),
-            })),
-        }
+            }));
+        };
+        let operation = entry.operation;
+        let json = (entry.normalize_request)(request).map_err(|error| {
+            Error::Encode(EncodeError::new(
+                operation.action,
+                format!(
+                    "the JSON is not a valid {} request: {error}",
+                    operation.action
+                ),
+            ))
+        })?;
+        self.send_json(operation, json).await
     }
 }
 

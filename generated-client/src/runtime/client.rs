@@ -32,7 +32,7 @@ use super::error::{
 use super::operation::{ActionRequest, HttpMethod, Operation};
 use super::provider::{DefaultCredentialsChain, ProvideCredentials};
 use super::rate_limit::{RateLimitConfig, RateLimiter};
-use super::request::{encode, EncodedRequest};
+use super::request::{encode, encode_json, EncodedRequest};
 use super::response::{self, Answer};
 use super::retry::RetryConfig;
 use super::signing::{format_x_date, write_x_date, Signer, SigningRequest};
@@ -577,6 +577,25 @@ impl Client {
         Res: DeserializeOwned + Send,
     {
         let encoded = encode(operation, request)?;
+        self.send_encoded(operation, encoded).await
+    }
+
+    /// Calls an Action with a request already encoded as JSON text (a JSON object).
+    pub(crate) async fn send_json<Res: DeserializeOwned + Send>(
+        &self,
+        operation: &'static Operation,
+        json: Vec<u8>,
+    ) -> Result<Res, Error> {
+        let encoded = encode_json(operation, json)?;
+        self.send_encoded(operation, encoded).await
+    }
+
+    /// The typed end of a call: everything else is [`execute`](Self::execute), compiled once.
+    async fn send_encoded<Res: DeserializeOwned + Send>(
+        &self,
+        operation: &'static Operation,
+        encoded: EncodedRequest,
+    ) -> Result<Res, Error> {
         let mut output: Option<Res> = None;
         let mut decode = |answer: Answer<'_>| {
             let decoded = response::decode::<Res>(operation.action, answer)?;

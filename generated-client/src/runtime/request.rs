@@ -21,9 +21,21 @@ pub(crate) struct EncodedRequest {
     pub(crate) body: Vec<u8>,
 }
 
+/// Encodes a request: its JSON, then [`encode_json`]. The only code here that depends on the
+/// request's type, so each Action instantiates as little as possible.
 pub(crate) fn encode<Req: Serialize + ?Sized>(
     operation: &'static Operation,
     request: &Req,
+) -> Result<EncodedRequest, Error> {
+    let json = serde_json::to_vec(request)
+        .map_err(|error| Error::Encode(EncodeError::new(operation.action, error.to_string())))?;
+    encode_json(operation, json)
+}
+
+/// Encodes a request from its JSON text.
+pub(crate) fn encode_json(
+    operation: &'static Operation,
+    json: Vec<u8>,
 ) -> Result<EncodedRequest, Error> {
     let action = operation.action;
     let fail = |message: String| Error::Encode(EncodeError::new(action, message));
@@ -37,11 +49,10 @@ pub(crate) fn encode<Req: Serialize + ?Sized>(
         && operation.idempotency_key.is_none()
     {
         // Fast path: the request is the body.
-        let body = serde_json::to_vec(request).map_err(|error| fail(error.to_string()))?;
-        let body = match body.first() {
-            Some(b'{') => body,
-            _ if body == b"null" => b"{}".to_vec(),
-            _ => return Err(fail(not_an_object(&body))),
+        let body = match json.first() {
+            Some(b'{') => json,
+            _ if json == b"null" => b"{}".to_vec(),
+            _ => return Err(fail(not_an_object(&json))),
         };
         return Ok(EncodedRequest {
             query: canonical_query(&pairs),
@@ -49,7 +60,7 @@ pub(crate) fn encode<Req: Serialize + ?Sized>(
         });
     }
 
-    let mut fields = match serde_json::to_value(request).map_err(|error| fail(error.to_string()))? {
+    let mut fields = match serde_json::from_slice(&json).map_err(|error| fail(error.to_string()))? {
         Value::Object(fields) => fields,
         Value::Null => Map::new(),
         other => return Err(fail(not_an_object(other.to_string().as_bytes()))),

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::envelope::{Response, ResponseError, ResponseMetadata};
 
@@ -36,15 +36,20 @@ pub(crate) struct Decoded<'a, Res> {
     pub(crate) request_id: Option<Cow<'a, str>>,
 }
 
+/// A successful envelope with its `Result` still as JSON text.
+struct Success<'a> {
+    result: Option<&'a RawValue>,
+    request_id: Option<Cow<'a, str>>,
+}
+
 /// What a success needs from the envelope: the metadata fields other than `RequestId` and
-/// `Error` are skipped rather than copied.
+/// `Error` are skipped rather than copied, and `Result` is kept as text for the typed step.
 #[derive(Deserialize)]
-#[serde(bound(deserialize = "Res: DeserializeOwned"))]
-struct Envelope<'a, Res> {
+struct Envelope<'a> {
     #[serde(rename = "ResponseMetadata", default, borrow)]
     metadata: Metadata<'a>,
-    #[serde(rename = "Result", default = "none")]
-    result: Option<Res>,
+    #[serde(rename = "Result", default, borrow)]
+    result: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize, Default)]
@@ -55,15 +60,41 @@ struct Metadata<'a> {
     error: Option<ResponseError>,
 }
 
-fn none<T>() -> Option<T> {
-    None
-}
-
-/// Decodes `answer` of a call to `action`.
+/// Decodes `answer` of a call to `action` into `Res`.
+///
+/// Split in two so that each Action instantiates only `Res`'s deserialisation from text: the
+/// envelope, the status and the errors are read by [`success`], which is compiled once.
 pub(crate) fn decode<'a, Res: DeserializeOwned>(
     action: &'static str,
     answer: Answer<'a>,
 ) -> Result<Decoded<'a, Res>, Error> {
+    let Success { result, request_id } = success(action, answer)?;
+    // No `Result` (or `null`): an empty result when `Res` accepts one — null (`Value`,
+    // `Option`, `()`), else an empty object (a struct whose fields are all optional); a struct
+    // with a required field is a decode error.
+    let decoded = match result {
+        Some(raw) => serde_json::from_str(raw.get()),
+        None => serde_json::from_str("null").or_else(|_| serde_json::from_str("{}")),
+    };
+    match decoded {
+        Ok(result) => Ok(Decoded { result, request_id }),
+        Err(error) => {
+            let message = match result {
+                Some(_) => error.to_string(),
+                None => format!("the answer has no Result ({error})"),
+            };
+            Err(decode_error(
+                action,
+                answer,
+                message,
+                request_id.map(Cow::into_owned),
+            ))
+        }
+    }
+}
+
+/// The envelope of a successful answer, or the error the answer describes.
+fn success<'a>(action: &'static str, answer: Answer<'a>) -> Result<Success<'a>, Error> {
     let body = answer.body;
     let metadata_only = || {
         serde_json::from_slice::<Response<IgnoredAny>>(body)
@@ -82,7 +113,7 @@ pub(crate) fn decode<'a, Res: DeserializeOwned>(
             None,
         ));
     }
-    match serde_json::from_slice::<Envelope<'a, Res>>(body) {
+    match serde_json::from_slice::<Envelope<'a>>(body) {
         Ok(Envelope { metadata, result }) => {
             if metadata.error.is_some() {
                 let metadata = ResponseMetadata {
@@ -92,37 +123,19 @@ pub(crate) fn decode<'a, Res: DeserializeOwned>(
                 };
                 return Err(service_error(action, answer.status, metadata, body));
             }
-            let request_id = metadata.request_id;
-            match result {
-                Some(result) => Ok(Decoded { result, request_id }),
-                // No `Result` (or `null`): an empty result when `Res` accepts one — null
-                // (`Value`, `Option`, `()`), else an empty object (a struct whose fields are
-                // all optional); a struct with a required field is a decode error.
-                None => match serde_json::from_value(Value::Null)
-                    .or_else(|_| serde_json::from_value(Value::Object(Default::default())))
-                {
-                    Ok(result) => Ok(Decoded { result, request_id }),
-                    Err(error) => Err(decode_error(
-                        action,
-                        answer,
-                        format!("the answer has no Result ({error})"),
-                        request_id.map(Cow::into_owned),
-                    )),
-                },
-            }
+            // `"Result": null` is no Result.
+            let result = result.filter(|raw| raw.get() != "null");
+            Ok(Success {
+                result,
+                request_id: metadata.request_id,
+            })
         }
-        Err(error) => match metadata_only() {
-            // An error envelope whose Result (if any) does not fit `Res`.
-            Some(metadata) if metadata.error.is_some() => {
-                Err(service_error(action, answer.status, metadata, body))
-            }
-            metadata => Err(decode_error(
-                action,
-                answer,
-                error.to_string(),
-                metadata.and_then(|metadata| metadata.request_id),
-            )),
-        },
+        Err(error) => Err(decode_error(
+            action,
+            answer,
+            error.to_string(),
+            metadata_only().and_then(|metadata| metadata.request_id),
+        )),
     }
 }
 
@@ -177,7 +190,7 @@ fn decode_error(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn decode<Res: DeserializeOwned>(
         action: &'static str,
