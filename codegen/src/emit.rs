@@ -15,9 +15,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use syn::{AttrStyle, Attribute, ImplItem, Item, PathSegment, Type};
 
-/// Folder of the generated module, relative to the repository root.
-pub const GENERATED_DIR: &str = "generated-client/src/generated";
-
 /// A generated file: where it goes (relative to the repository root) and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
@@ -109,9 +106,14 @@ fn group(pages: &[Page]) -> Result<Vec<ActionGroup<'_>>, CodegenError> {
     Ok(groups)
 }
 
-/// Generates every file of the client's generated module from the IR, on all cores.
-pub fn generate(pages: &[Page], ir_dir: &str) -> Result<Vec<GeneratedFile>, CodegenError> {
-    generate_with_threads(pages, ir_dir, crate::parallel::default_threads())
+/// Generates the `api` module (`mod.rs` and one file per Action) into `out_dir` from the IR, on
+/// all cores.
+pub fn generate(
+    pages: &[Page],
+    ir_dir: &str,
+    out_dir: &str,
+) -> Result<Vec<GeneratedFile>, CodegenError> {
+    generate_with_threads(pages, ir_dir, out_dir, crate::parallel::default_threads())
 }
 
 /// [`generate`] with an explicit number of worker threads (1 = all on the calling thread). The
@@ -119,9 +121,12 @@ pub fn generate(pages: &[Page], ir_dir: &str) -> Result<Vec<GeneratedFile>, Code
 pub fn generate_with_threads(
     pages: &[Page],
     ir_dir: &str,
+    out_dir: &str,
     threads: usize,
 ) -> Result<Vec<GeneratedFile>, CodegenError> {
-    generate_reusing(pages, ir_dir, threads, &|_: &str, _: &[&Page]| None)
+    generate_reusing(pages, ir_dir, out_dir, threads, &|_: &str, _: &[&Page]| {
+        None
+    })
 }
 
 /// [`generate`], but a file for which `reuse(path, pages it is made from)` returns its contents
@@ -129,12 +134,13 @@ pub fn generate_with_threads(
 pub fn generate_reusing(
     pages: &[Page],
     ir_dir: &str,
+    out_dir: &str,
     threads: usize,
     reuse: &(dyn Fn(&str, &[&Page]) -> Option<String> + Sync),
 ) -> Result<Vec<GeneratedFile>, CodegenError> {
     let groups = group(pages)?;
     let action = |g: &ActionGroup<'_>| {
-        let path = format!("{GENERATED_DIR}/{}.rs", g.module);
+        let path = format!("{out_dir}/{}.rs", g.module);
         if let Some(contents) = reuse(&path, &g.pages) {
             return GeneratedFile { path, contents };
         }
@@ -145,7 +151,7 @@ pub fn generate_reusing(
         }
     };
     let root = || {
-        let path = format!("{GENERATED_DIR}/mod.rs");
+        let path = format!("{out_dir}/mod.rs");
         let all: Vec<&Page> = groups
             .iter()
             .flat_map(|g| g.pages.iter().copied())
@@ -995,7 +1001,7 @@ mod tests {
     fn many_colliding_names_take_linear_time() {
         // 3^10 codes that all become the constant `A_B_C_…`: a quadratic suffix search takes
         // tens of seconds here, a linear one milliseconds.
-        let text = include_str!("../../spec/ir/GetAppToken.2020-12-01.yaml");
+        let text = include_str!("../../spec/ir/rtc/GetAppToken.2020-12-01.yaml");
         let mut page = Page::from_yaml(text).expect("committed IR");
         let letters = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"];
         for i in 0..3u32.pow(10) {

@@ -3,7 +3,7 @@
 
 use codegen::ir::{Page, TypeRef};
 use serde_json::{Map, Number, Value};
-use volcengine_rtc::runtime::signing::decode_query;
+use volcengine_runtime::signing::decode_query;
 
 /// The first difference between two JSON values, as `path: expected … found …`, or `None`.
 /// Numbers compare by value, exactly: `1` equals `1.0`, and 64-bit integers are never rounded.

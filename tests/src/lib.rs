@@ -35,9 +35,9 @@ pub fn repo_root() -> PathBuf {
         .to_owned()
 }
 
-/// Every page of the committed IR, sorted by file name.
+/// Every page of the committed IR of the RTC crate, sorted by file name.
 pub fn committed_ir() -> Vec<Page> {
-    let dir = repo_root().join(xtask::regen::IR_DIR);
+    let dir = repo_root().join(xtask::regen::IR_DIR).join("rtc");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("readable IR folder").path())
@@ -75,3 +75,8 @@ pub fn request_example(page: &Page) -> Option<Value> {
         (Method::Post, None) => Value::Object(Default::default()),
     })
 }
+
+/// The README's Rust examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

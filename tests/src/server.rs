@@ -33,7 +33,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
-use volcengine_rtc::runtime::signing::{decode_query, verify, WireRequest};
+use volcengine_runtime::signing::{decode_query, verify, WireRequest};
 
 /// What a handler answers: status, headers (without `Content-Length`, which the server adds),
 /// body.
@@ -90,7 +90,7 @@ impl ReceivedRequest {
     }
 
     /// Checks the request's Volcengine signature against `secret_key` (for whatever access
-    /// key id signed it), using [`volcengine_rtc::runtime::signing::verify`].
+    /// key id signed it), using [`volcengine_runtime::signing::verify`].
     pub fn verify_signature(&self, secret_key: &str) -> Result<(), String> {
         let headers: Vec<(&str, &str)> = self
             .headers

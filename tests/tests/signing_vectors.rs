@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde_json::Value;
-use volcengine_rtc::runtime::signing::{
+use volcengine_rtc::Credentials;
+use volcengine_runtime::signing::{
     canonical_path, canonical_query, sign, verify, Signature, Signer, SigningRequest, VerifyError,
     WireRequest,
 };
-use volcengine_rtc::Credentials;
 
 /// One vector's input, decoded.
 struct Vector {

@@ -38,6 +38,10 @@ fn per_page(d: Duration, n: usize) -> f64 {
     d.as_secs_f64() * 1e6 / n as f64
 }
 
+/// Where the corpus's IR and code would go (only in headers and paths).
+const IR: &str = "spec/ir/rtc";
+const API: &str = "generated-client/rtc/src/api";
+
 fn main() {
     let sizes: Vec<usize> = std::env::var("VOLCGEN_BENCH_SIZES")
         .ok()
@@ -63,7 +67,7 @@ fn main() {
         "speedup",
         "unchanged (ms)"
     );
-    println!("(serde_yaml: baseline for the IR writer; unchanged: regen of an unchanged corpus, cache warm)");
+    println!("(serde_yaml: baseline for the IR writer; unchanged: regen of an unchanged corpus)");
     let mut totals = Vec::new();
     for &n in &sizes {
         let docs = bench_corpus::make_pages(&seeds, n);
@@ -84,11 +88,11 @@ fn main() {
             }
         });
         let code = median(samples, || {
-            std::hint::black_box(codegen::generate(&pages, regen::IR_DIR).unwrap());
+            std::hint::black_box(codegen::generate(&pages, IR, API).unwrap());
         });
         let runs = timings(samples, || {
             let pages = regen::parse_all(&docs).unwrap();
-            std::hint::black_box(regen::build_outputs(&pages).unwrap());
+            std::hint::black_box(regen::build_outputs(&pages, &[]).unwrap());
         });
         let total = quantile(&runs, 0.5);
         let spread = format!(
@@ -103,20 +107,20 @@ fn main() {
                 .collect();
             let mut out: Vec<String> = pages.iter().map(|p| p.to_yaml()).collect();
             out.extend(
-                codegen::generate_with_threads(&pages, regen::IR_DIR, 1)
+                codegen::generate_with_threads(&pages, IR, API, 1)
                     .unwrap()
                     .into_iter()
                     .map(|f| f.contents),
             );
             std::hint::black_box(out);
         });
-        // The regen of an unchanged corpus: files on disk, cache warm.
+        // The regen of an unchanged corpus: files on disk, nothing to write.
         let dir = std::env::temp_dir().join(format!("volcgen-bench-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         bench_corpus::write(&root, &dir, n).expect("write the corpus");
         regen::regen(&dir).expect("first regen");
         let unchanged = median(samples, || {
-            std::hint::black_box(regen::build_incremental(&dir).unwrap());
+            std::hint::black_box(regen::regen(&dir).unwrap());
         });
         let _ = std::fs::remove_dir_all(&dir);
         println!(

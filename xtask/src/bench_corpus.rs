@@ -22,10 +22,11 @@ pub fn make_pages(seeds: &[(String, String)], n: usize) -> Vec<(String, String)>
                 page = page.replace(&version, &format!("2099-01-{:02}", 1 + round % 28));
             }
         }
+        let service = regen::service_of(path);
         let stem = Path::new(path)
             .file_stem()
             .map_or("page".into(), |s| s.to_string_lossy().into_owned());
-        out.push((format!("{DOCS_DIR}/{stem}_{i:05}.md"), page));
+        out.push((format!("{DOCS_DIR}/{service}/{stem}_{i:05}.md"), page));
     }
     out
 }

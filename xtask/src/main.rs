@@ -11,13 +11,14 @@ USAGE:
     cargo xtask <COMMAND>
 
 COMMANDS:
-    regen   Parse every page under spec/docs/ into the IR (spec/ir/*.yaml) and generate the client
-            code (generated-client/src/generated/). Nothing is written if any page fails; changed
-            files are replaced atomically; outputs no page produces are removed.
+    regen   Parse every page under spec/docs/<service>/ into the IR (spec/ir/<service>/*.yaml) and
+            generate one crate per service (generated-client/<service>/). Nothing is written if
+            any page fails; changed files are replaced atomically; outputs no page produces are
+            removed.
     check   Do the same in memory and compare with the committed files. Exits 1 with a unified diff
             per stale file if anything differs; run `cargo xtask regen` to fix it.
     bench-corpus N [--out DIR]
-            Write N distinct pages, varied from spec/docs/, under DIR/spec/docs/ (default
+            Write N distinct pages, varied from spec/docs/, under DIR/spec/docs/rtc/ (default
             target/bench-corpus/N) for benchmarks; `cargo xtask regen --root DIR` then runs the
             whole pipeline on them.
     help    Print this help.

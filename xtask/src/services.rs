@@ -1,19 +1,26 @@
-//! `spec/services/<service>.yaml`: maintainer-owned settings of each service, applied to its
-//! pages after the overrides.
+//! `spec/services/<service>.yaml`: maintainer-owned settings of each service (each folder of
+//! `spec/docs/`), applied to its pages after the overrides.
 //!
-//! Today a service's settings are its region → host table: the client sends a call for region
-//! `r` to the host the table gives for `r` (Volcengine serves some regions from other hosts:
-//! RTC's `ap-southeast-1` is `open-ap-singapore-1.volcengineapi.com`). A page's own host and
-//! region must agree with the table, so a page and its service never disagree silently.
+//! - `crate`: the generated crate's name (default `volcengine-<service>`);
+//! - `title`: what the service is called in its crate's docs (default `Volcengine <service>`);
+//! - `endpoints`: the region → host table. The client sends a call for region `r` to the host
+//!   the table gives for `r` (Volcengine serves some regions from other hosts: RTC's
+//!   `ap-southeast-1` is `open-ap-singapore-1.volcengineapi.com`). A page's own host and region
+//!   must agree with the table, so a page and its service never disagree silently.
+//!
+//! A service folder without a settings file gets the defaults and no table.
 //!
 //! ```yaml
 //! service: rtc
+//! crate: volcengine-rtc
+//! title: Volcengine RTC
 //! endpoints:
 //!   - region: cn-north-1
 //!     host: rtc.volcengineapi.com
 //! ```
 
 use codegen::ir::{Page, RegionEndpoint};
+use codegen::ServiceCrate;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::fs;
@@ -26,8 +33,14 @@ pub const SERVICES_DIR: &str = "spec/services";
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSettings {
-    /// The signing service name of its pages (`service` in the IR), also the file's name.
+    /// The service's folder under `spec/docs/`, also the file's name.
     pub service: String,
+    /// The generated crate's name; `volcengine-<service>` when absent.
+    #[serde(rename = "crate", default)]
+    pub crate_name: Option<String>,
+    /// The service's name in its crate's docs; `Volcengine <service>` when absent.
+    #[serde(default)]
+    pub title: Option<String>,
     /// Region → host, in the order the client lists them.
     #[serde(default)]
     pub endpoints: Vec<RegionEndpoint>,
@@ -79,6 +92,13 @@ pub fn parse(files: &[(String, String)]) -> Result<Vec<ServiceSettings>, Vec<Str
                 settings.service, settings.service
             ));
         }
+        if let Some(name) = &settings.crate_name {
+            if !codegen::service_crate::is_crate_name(name) {
+                errors.push(format!(
+                    "{path}: `crate: {name}` is not a crate name (lowercase letters, digits and `-`, starting with a letter)"
+                ));
+            }
+        }
         let mut regions = BTreeSet::new();
         for e in &settings.endpoints {
             if !regions.insert(e.region.as_str()) {
@@ -103,12 +123,27 @@ pub fn parse(files: &[(String, String)]) -> Result<Vec<ServiceSettings>, Vec<Str
     }
 }
 
+/// What the crate of the service folder `service` is called, from its settings if it has any.
+pub fn crate_of(service: &str, services: &[ServiceSettings]) -> ServiceCrate {
+    let settings = services.iter().find(|s| s.service == service);
+    ServiceCrate {
+        service: service.to_owned(),
+        crate_name: settings
+            .and_then(|s| s.crate_name.clone())
+            .unwrap_or_else(|| format!("volcengine-{service}")),
+        title: settings
+            .and_then(|s| s.title.clone())
+            .unwrap_or_else(|| format!("Volcengine {service}")),
+    }
+}
+
 /// Gives each page its service's region → host table, checking that the page's own region and
 /// host are in it.
 pub fn apply(pages: &mut [Page], services: &[ServiceSettings]) -> Result<(), Vec<String>> {
     let mut errors = Vec::new();
     for page in pages.iter_mut() {
-        let Some(settings) = services.iter().find(|s| s.service == page.service) else {
+        let folder = crate::regen::service_of(&page.source.path);
+        let Some(settings) = services.iter().find(|s| s.service == folder) else {
             continue;
         };
         let file = format!("{SERVICES_DIR}/{}.yaml", settings.service);

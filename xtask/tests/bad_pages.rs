@@ -43,7 +43,7 @@ POST https://rtc.volcengineapi.com?Action=DoThing&Version=2024-01-01
 ```
 "#;
 
-const FILE: &str = "spec/docs/DoThing.md";
+const FILE: &str = "spec/docs/x/DoThing.md";
 
 /// 1-based line of the first line containing `needle`.
 fn line_of(text: &str, needle: &str) -> usize {
@@ -356,15 +356,15 @@ fn type_nested_too_deep() {
 fn nothing_is_written_when_any_page_fails() {
     let root = std::env::temp_dir().join(format!("volcgen-bad-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(root.join("spec/docs")).unwrap();
-    std::fs::write(root.join("spec/docs/DoThing.md"), GOOD).unwrap();
+    std::fs::create_dir_all(root.join("spec/docs/x")).unwrap();
+    std::fs::write(root.join("spec/docs/x/DoThing.md"), GOOD).unwrap();
     std::fs::write(
-        root.join("spec/docs/Broken.md"),
+        root.join("spec/docs/x/Broken.md"),
         GOOD.replace("| Id | Long |", "| Id | Lnog |"),
     )
     .unwrap();
     let err = xtask::regen::regen(&root).expect_err("one page is broken");
-    assert!(err.to_string().contains("spec/docs/Broken.md:"), "{err}");
+    assert!(err.to_string().contains("spec/docs/x/Broken.md:"), "{err}");
     assert!(
         !root.join("spec/ir").exists(),
         "IR was written despite the error"
@@ -375,12 +375,12 @@ fn nothing_is_written_when_any_page_fails() {
     );
 
     // With the broken page gone, regen writes; a later failure leaves that output untouched.
-    std::fs::remove_file(root.join("spec/docs/Broken.md")).unwrap();
+    std::fs::remove_file(root.join("spec/docs/x/Broken.md")).unwrap();
     xtask::regen::regen(&root).unwrap();
-    let ir = root.join("spec/ir/DoThing.2024-01-01.yaml");
+    let ir = root.join("spec/ir/x/DoThing.2024-01-01.yaml");
     let before = std::fs::read_to_string(&ir).unwrap();
     std::fs::write(
-        root.join("spec/docs/DoThing.md"),
+        root.join("spec/docs/x/DoThing.md"),
         GOOD.replace("| Id | Long |", "| Id | Lnog |"),
     )
     .unwrap();
@@ -388,9 +388,9 @@ fn nothing_is_written_when_any_page_fails() {
     assert_eq!(std::fs::read_to_string(&ir).unwrap(), before);
 
     // The build cache never hides a hand edit: `check` still sees it, `regen` repairs it.
-    std::fs::write(root.join("spec/docs/DoThing.md"), GOOD).unwrap();
+    std::fs::write(root.join("spec/docs/x/DoThing.md"), GOOD).unwrap();
     assert!(xtask::regen::check(&root).unwrap().is_empty());
-    let code = root.join("generated-client/src/generated/do_thing.rs");
+    let code = root.join("generated-client/x/src/api/do_thing.rs");
     let generated = std::fs::read_to_string(&code).unwrap();
     std::fs::write(&code, generated.replace("pub app_id", "pub edited_app_id")).unwrap();
     let stale = xtask::regen::check(&root).unwrap();

@@ -65,7 +65,12 @@ fn fixtures_match_their_ir_snapshots() {
 #[test]
 fn fixture_code_matches_its_snapshot() {
     let pages: Vec<Page> = fixtures().iter().map(|(p, t)| parse(p, t)).collect();
-    let files = codegen::generate(&pages, "xtask/tests/fixtures").unwrap();
+    let files = codegen::generate(
+        &pages,
+        "xtask/tests/fixtures",
+        "xtask/tests/fixtures/generated",
+    )
+    .unwrap();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/generated");
     let mut stale = Vec::new();
     let mut names = Vec::new();
@@ -148,7 +153,7 @@ fn variations_are_understood() {
 #[test]
 fn fixtures_generate_side_by_side() {
     let pages: Vec<Page> = fixtures().iter().map(|(p, t)| parse(p, t)).collect();
-    let files = codegen::generate(&pages, "fixtures").unwrap();
+    let files = codegen::generate(&pages, "fixtures", "generated").unwrap();
     let code = |name: &str| {
         files
             .iter()
@@ -179,6 +184,6 @@ fn fixtures_generate_side_by_side() {
     // Same input, same bytes, whatever the thread count.
     assert_eq!(
         files,
-        codegen::generate_with_threads(&pages, "fixtures", 1).unwrap()
+        codegen::generate_with_threads(&pages, "fixtures", "generated", 1).unwrap()
     );
 }

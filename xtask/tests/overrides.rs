@@ -6,8 +6,8 @@ use xtask::overrides::Overrides;
 
 fn page() -> Page {
     let root = repo_root();
-    let text = std::fs::read_to_string(root.join("spec/docs/CreateConversation.md")).unwrap();
-    xtask::parser::parse_page("spec/docs/CreateConversation.md", &text).unwrap()
+    let text = std::fs::read_to_string(root.join("spec/docs/rtc/CreateConversation.md")).unwrap();
+    xtask::parser::parse_page("spec/docs/rtc/CreateConversation.md", &text).unwrap()
 }
 
 fn apply(yaml: &str) -> Result<Page, String> {
@@ -28,20 +28,20 @@ fn field_struct_page_and_example_overrides_apply() {
     let page = apply(
         r#"
 overrides:
-  - page: spec/docs/CreateConversation.md
+  - page: spec/docs/rtc/CreateConversation.md
     target: request.body.InboxType
     why: test
     expect: { type: integer, required: false }
     set: { type: long, required: true }
-  - page: spec/docs/CreateConversation.md
+  - page: spec/docs/rtc/CreateConversation.md
     target: struct ConversationInfo
     why: test
     set: { name: ConversationDetail }
-  - page: spec/docs/CreateConversation.md
+  - page: spec/docs/rtc/CreateConversation.md
     target: page
     why: test
     set: { region: ap-singapore-1 }
-  - page: spec/docs/CreateConversation.md
+  - page: spec/docs/rtc/CreateConversation.md
     target: examples.response
     why: test
     set: { json: '{"ResponseMetadata": {}, "Result": {}}' }
@@ -78,7 +78,7 @@ fn an_override_that_no_longer_applies_is_an_error() {
     let cases = [
         (
             "target: request.body.Gone\n    why: x\n    set: { required: true }",
-            "override #1 (spec/docs/CreateConversation.md → request.body.Gone): the page no longer documents `Gone` there",
+            "override #1 (spec/docs/rtc/CreateConversation.md → request.body.Gone): the page no longer documents `Gone` there",
         ),
         (
             "target: request.body.InboxType\n    why: x\n    expect: { type: string }\n    set: { type: long }",
@@ -106,7 +106,8 @@ fn an_override_that_no_longer_applies_is_an_error() {
         ),
     ];
     for (body, expected) in cases {
-        let yaml = format!("overrides:\n  - page: spec/docs/CreateConversation.md\n    {body}\n");
+        let yaml =
+            format!("overrides:\n  - page: spec/docs/rtc/CreateConversation.md\n    {body}\n");
         let err = apply(&yaml).expect_err(body);
         assert!(
             err.contains(expected),

@@ -103,17 +103,17 @@ fn overrides_set_read_only_idempotency_keys_and_secrets() {
     let pages = apply(
         r#"
 overrides:
-  - page: spec/docs/SendMessage.md
+  - page: spec/docs/rtc/SendMessage.md
     target: page
     why: test
     expect: { read_only: false }
     set: { read_only: true }
-  - page: spec/docs/SendMessage.md
+  - page: spec/docs/rtc/SendMessage.md
     target: request.body.ClientMsgId
     why: test
     expect: { idempotency_key: true }
     set: { idempotency_key: false, sensitive: true }
-  - page: spec/docs/GetAppToken.md
+  - page: spec/docs/rtc/GetAppToken.md
     target: response.Token
     why: test
     set: { sensitive: false }
@@ -127,7 +127,7 @@ overrides:
     assert!(!field(&page(&pages, "GetAppToken").response.fields, "Token").sensitive);
 
     let err = apply(
-        "overrides:\n  - page: spec/docs/RegisterUsers.md\n    target: struct User.NickName\n    why: t\n    set: { idempotency_key: true }\n",
+        "overrides:\n  - page: spec/docs/rtc/RegisterUsers.md\n    target: struct User.NickName\n    why: t\n    set: { idempotency_key: true }\n",
     )
     .unwrap_err();
     assert!(
@@ -135,7 +135,7 @@ overrides:
         "{err}"
     );
     let err = apply(
-        "overrides:\n  - page: spec/docs/RegisterUsers.md\n    target: request.body.AppId\n    why: t\n    set: { idempotency_key: true }\n",
+        "overrides:\n  - page: spec/docs/rtc/RegisterUsers.md\n    target: request.body.AppId\n    why: t\n    set: { idempotency_key: true }\n",
     )
     .unwrap_err();
     assert!(err.contains("only a string field"), "{err}");
@@ -170,7 +170,7 @@ fn service_settings_give_pages_their_endpoints_and_must_agree_with_them() {
     .unwrap_err();
     assert_eq!(errors.len(), pages.len());
     assert!(
-        errors[0].starts_with("spec/docs/BatchGetConversations.md:19: the page sends region `cn-north-1` to `rtc.volcengineapi.com`, but spec/services/rtc.yaml says `other.example.com`"),
+        errors[0].starts_with("spec/docs/rtc/BatchGetConversations.md:19: the page sends region `cn-north-1` to `rtc.volcengineapi.com`, but spec/services/rtc.yaml says `other.example.com`"),
         "{}",
         errors[0]
     );

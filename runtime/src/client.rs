@@ -1,0 +1,1246 @@
+//! The [`Client`]: encodes a request, signs it, sends it and decodes the answer, retrying,
+//! pacing and timing the call as configured.
+//!
+//! One call goes through these steps (each in its own module):
+//!
+//! 1. encode the request (`request`);
+//! 2. get the current credentials (`credentials_cache`), within the call's deadline;
+//! 3. per attempt: take a token of the Action's bucket ([`rate_limit`](super::rate_limit)),
+//!    sign ([`signing`](super::signing)), exchange ([`transport`]) and
+//!    decode (`response`);
+//! 4. on a retryable failure, wait ([`retry`](super::retry)) and go back to 3.
+//!
+//! Every call and attempt runs in a `tracing` span ([`telemetry`]).
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tracing::Instrument;
+
+use super::credentials::Credentials;
+use super::credentials_cache::CredentialsCache;
+use super::environment::Environment;
+use super::error::{
+    ConfigError, EncodeError, EndpointError, Error, RateLimitedError, RedirectError,
+    ResponseTooLargeError, TimeoutError, TimeoutKind, TransportError,
+};
+use super::operation::{ActionRequest, HttpMethod, Operation};
+use super::provider::{DefaultCredentialsChain, ProvideCredentials};
+use super::rate_limit::{RateLimitConfig, RateLimiter};
+use super::request::{encode, encode_json, EncodedRequest};
+use super::response::{self, Answer};
+use super::retry::RetryConfig;
+use super::service::{Service, ServiceClient};
+use super::signing::{format_x_date, write_x_date, Signer, SigningRequest};
+use super::telemetry::{self, Outcome};
+use super::transport::{self, ExchangeError, HttpAnswer, DEFAULT_MAX_RESPONSE_SIZE};
+
+/// Default limit on a whole call: every attempt, the waits between them and for the rate
+/// limiter.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default limit on one attempt: connecting, sending and reading the whole answer.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default limit on connecting.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+const JSON: &str = "application/json";
+const FORM: &str = "application/x-www-form-urlencoded; charset=utf-8";
+
+const X_DATE: HeaderName = HeaderName::from_static("x-date");
+const X_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-content-sha256");
+const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
+
+/// A signed client for the Volcengine OpenAPI.
+///
+/// Cheap to clone: clones share the connection pool, the credentials and the rate limiter.
+/// The generated API adds one `async fn` per Action; [`Client::send`] calls any Action from its
+/// [`Operation`]. [`with_timeout`](Client::with_timeout),
+/// [`with_attempt_timeout`](Client::with_attempt_timeout) and
+/// [`with_retry`](Client::with_retry) give a clone with other settings for some calls.
+#[derive(Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+    options: CallOptions,
+}
+
+/// What clones share.
+struct Shared {
+    /// The service this client was built for ([`Service::NONE`] for a plain runtime client).
+    service: &'static Service,
+    http: reqwest::Client,
+    credentials: CredentialsCache,
+    endpoint: Option<Endpoint>,
+    region: Option<String>,
+    limiter: RateLimiter,
+    connect_timeout: Duration,
+    max_response_size: usize,
+    /// How the proxy was configured (for `Debug`).
+    proxy: ProxySetting,
+    /// `https://{host}/` of the operations' default hosts, parsed once each.
+    host_urls: Mutex<Vec<(&'static str, reqwest::Url)>>,
+}
+
+impl Shared {
+    /// Where a call to `operation` goes and the region it is signed for: the endpoint
+    /// override's host or the operation's host, or the host of the configured region in the
+    /// operation's [`endpoints`](Operation::endpoints) table.
+    fn target(&self, operation: &'static Operation) -> Result<(reqwest::Url, &str, &str), Error> {
+        let (host, region) = match self.region.as_deref() {
+            None => (operation.host, operation.region),
+            Some(region) if operation.endpoints.is_empty() => (operation.host, region),
+            Some(region) => match operation.endpoints.iter().find(|(name, _)| *name == region) {
+                Some((_, host)) => (*host, region),
+                None => {
+                    let known: Vec<&str> =
+                        operation.endpoints.iter().map(|(name, _)| *name).collect();
+                    return Err(unknown_region(region, &known));
+                }
+            },
+        };
+        Ok(match &self.endpoint {
+            Some(endpoint) => (endpoint.url.clone(), endpoint.authority.as_str(), region),
+            None => (self.host_url(host)?, host, region),
+        })
+    }
+
+    /// `https://{host}/`, parsed at its first use.
+    fn host_url(&self, host: &'static str) -> Result<reqwest::Url, Error> {
+        let mut urls = match self.host_urls.lock() {
+            Ok(urls) => urls,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some((_, url)) = urls.iter().find(|(known, _)| *known == host) {
+            return Ok(url.clone());
+        }
+        let url = reqwest::Url::parse(&format!("https://{host}/")).map_err(|error| {
+            Error::InvalidEndpoint(EndpointError {
+                endpoint: format!("https://{host}"),
+                reason: error.to_string(),
+            })
+        })?;
+        urls.push((host, url.clone()));
+        Ok(url)
+    }
+}
+
+/// What may differ between clones: the per-call settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CallOptions {
+    timeout: Duration,
+    attempt_timeout: Duration,
+    retry: RetryConfig,
+}
+
+/// The configuration error of a region no table knows.
+fn unknown_region(region: &str, known: &[&str]) -> Error {
+    Error::Config(ConfigError::new(format!(
+        "unknown region {region:?}; known regions: {}",
+        known.join(", ")
+    )))
+}
+
+/// Which proxy the client sends through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ProxySetting {
+    /// `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` (and `NO_PROXY`), as the process environment
+    /// says when the client is built.
+    FromEnvironment,
+    /// None: connect directly.
+    Direct,
+    /// This proxy URL for every request.
+    Url(String),
+}
+
+impl ProxySetting {
+    /// For `Debug`: never the URL, which may carry a password.
+    fn describe(&self) -> &'static str {
+        match self {
+            ProxySetting::FromEnvironment => "from the environment",
+            ProxySetting::Direct => "none",
+            ProxySetting::Url(_) => "configured",
+        }
+    }
+}
+
+/// A parsed endpoint override.
+#[derive(Debug, Clone)]
+struct Endpoint {
+    /// `scheme://host[:port]`, no trailing slash.
+    base: String,
+    /// `host[:port]`, the port only when not the scheme's default: the `Host` header.
+    authority: String,
+    /// `scheme://host[:port]/`, parsed once; each call adds its query.
+    url: reqwest::Url,
+}
+
+impl Endpoint {
+    fn parse(endpoint: &str) -> Result<Self, Error> {
+        let invalid = |reason: &str| {
+            Error::InvalidEndpoint(EndpointError {
+                endpoint: endpoint.to_owned(),
+                reason: reason.to_owned(),
+            })
+        };
+        let url = reqwest::Url::parse(endpoint).map_err(|error| invalid(&error.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(invalid("the scheme must be http or https"));
+        }
+        let host = url.host_str().ok_or_else(|| invalid("no host"))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(invalid("user info is not supported"));
+        }
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid(
+                "only scheme://host[:port] is supported (no path, query or fragment)",
+            ));
+        }
+        let authority = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        let base = format!("{}://{authority}", url.scheme());
+        let mut url = url;
+        url.set_query(None);
+        Ok(Endpoint {
+            base,
+            authority,
+            url,
+        })
+    }
+}
+
+/// Where a builder's credentials come from.
+#[derive(Debug, Clone)]
+enum CredentialsSource {
+    Fixed(Credentials),
+    Provider(Arc<dyn ProvideCredentials>),
+}
+
+/// Builds a [`Client`], or a service crate's client `C` over one; see [`Client::builder`].
+pub struct ClientBuilder<C = Client> {
+    settings: Settings,
+    client: PhantomData<fn() -> C>,
+}
+
+/// What a builder has been told.
+#[derive(Debug, Clone)]
+struct Settings {
+    credentials: Option<CredentialsSource>,
+    environment: Environment,
+    endpoint: Option<String>,
+    region: Option<String>,
+    timeout: Duration,
+    attempt_timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryConfig,
+    rate_limit: RateLimitConfig,
+    max_response_size: usize,
+    proxy: ProxySetting,
+}
+
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        ClientBuilder {
+            settings: self.settings.clone(),
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ClientBuilder")
+            .field(&self.settings)
+            .finish()
+    }
+}
+
+impl<C: ServiceClient> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        ClientBuilder {
+            settings: Settings {
+                credentials: None,
+                environment: Environment::process(),
+                endpoint: None,
+                region: None,
+                timeout: DEFAULT_TIMEOUT,
+                attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+                connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+                retry: RetryConfig::standard(),
+                rate_limit: RateLimitConfig::documented(),
+                max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+                proxy: ProxySetting::FromEnvironment,
+            },
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C: ServiceClient> ClientBuilder<C> {
+    /// A builder with default settings for the service of `C`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The credentials to sign with. Without this or a
+    /// [`credentials_provider`](Self::credentials_provider), [`build`](Self::build) looks them
+    /// up with the [`DefaultCredentialsChain`] (environment variables, `~/.volc/credentials`,
+    /// `~/.volc/config`).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.settings.credentials = Some(CredentialsSource::Fixed(credentials));
+        self
+    }
+
+    /// A source of (temporary) credentials, asked at the first call and again shortly before
+    /// the credentials it returned expire. See [`ProvideCredentials`].
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.settings.credentials = Some(CredentialsSource::Provider(Arc::new(provider)));
+        self
+    }
+
+    /// Where the [`DefaultCredentialsChain`] looks (variables and home directory); the process
+    /// environment unless set. For tests: [`Environment::from_vars`].
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.settings.environment = environment;
+        self
+    }
+
+    /// Sends every Action to this `scheme://host[:port]` instead of `https://{operation.host}`
+    /// (e.g. `http://127.0.0.1:8080` for a local mock).
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.settings.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Calls every Action in this region instead of the operation's default (e.g.
+    /// `ap-southeast-1`): requests are signed for it, and an Action whose service has a
+    /// (region, host) table ([`Operation::endpoints`]) goes to that region's host.
+    ///
+    /// A region that no generated Action's table knows fails [`build`](Self::build) with a
+    /// configuration error listing the known ones (and a call to an Action whose table lacks
+    /// it fails the same way). For an Action whose service has no table, only the signing
+    /// region changes. An [`endpoint`](Self::endpoint) still decides the host.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.settings.region = Some(region.into());
+        self
+    }
+
+    /// Limit on a whole call: every attempt, the waits between them and for the rate limiter.
+    /// Default 30 s. A call also fails at once, with [`Error::RateLimited`] and without sending
+    /// anything, when its rate-limit token would come too late.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.settings.timeout = timeout;
+        self
+    }
+
+    /// Limit on one attempt: connecting, sending and reading the whole answer. Default 10 s.
+    /// An attempt that times out is retried (within the call's [`timeout`](Self::timeout)).
+    pub fn attempt_timeout(mut self, attempt_timeout: Duration) -> Self {
+        self.settings.attempt_timeout = attempt_timeout;
+        self
+    }
+
+    /// Limit on connecting. Default 5 s.
+    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
+        self.settings.connect_timeout = connect_timeout;
+        self
+    }
+
+    /// How failed attempts are retried. Default [`RetryConfig::standard`] (3 attempts);
+    /// [`RetryConfig::disabled`] for none.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.settings.retry = retry;
+        self
+    }
+
+    /// How the request rate is limited. Default [`RateLimitConfig::documented`] (each
+    /// Action's documented QPS); [`RateLimitConfig::disabled`] for none.
+    pub fn rate_limit(mut self, rate_limit: RateLimitConfig) -> Self {
+        self.settings.rate_limit = rate_limit;
+        self
+    }
+
+    /// Connects directly, ignoring the `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` environment
+    /// variables (which a client otherwise honours, sending its signed requests, session
+    /// token included, through the proxy they name).
+    pub fn no_proxy(mut self) -> Self {
+        self.settings.proxy = ProxySetting::Direct;
+        self
+    }
+
+    /// Sends every request through the proxy at `url` (e.g. `http://proxy.internal:3128`),
+    /// whatever the environment says. [`build`](Self::build) fails with an invalid-endpoint
+    /// error when the URL is not usable.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.settings.proxy = ProxySetting::Url(url.into());
+        self
+    }
+
+    /// Largest answer body read, in bytes; a larger one fails the call with
+    /// [`Error::ResponseTooLarge`] (not retried). Default 10 MiB.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.settings.max_response_size = bytes;
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// - a credentials error when none were given and the [`DefaultCredentialsChain`] found
+    ///   none (the message lists where it looked) or found a malformed source, or when they
+    ///   contain characters an HTTP header cannot carry;
+    /// - an invalid-endpoint error when the endpoint is not `http(s)://host[:port]`;
+    /// - a configuration error when the region cannot appear in a header, or is in no
+    ///   generated Action's region table (the message lists the known regions);
+    /// - an invalid-endpoint error when the [`proxy`](Self::proxy) URL is not usable;
+    /// - a transport error when the HTTP client cannot be set up (TLS backend).
+    pub fn build(self) -> Result<C, Error> {
+        let service = C::SERVICE;
+        let settings = self.settings;
+        let credentials = match settings.credentials {
+            Some(CredentialsSource::Fixed(credentials)) => CredentialsCache::fixed(credentials)?,
+            Some(CredentialsSource::Provider(provider)) => CredentialsCache::provided(provider),
+            None => CredentialsCache::fixed(
+                DefaultCredentialsChain::new(settings.environment).resolve()?,
+            )?,
+        };
+        let endpoint = settings
+            .endpoint
+            .as_deref()
+            .map(Endpoint::parse)
+            .transpose()?;
+        if let Some(region) = &settings.region {
+            if region.is_empty() || region.contains('/') || HeaderValue::from_str(region).is_err() {
+                return Err(Error::Config(ConfigError::new(format!(
+                    "region {region:?} cannot appear in a credential scope"
+                ))));
+            }
+            let known = service.regions();
+            if !known.is_empty() && !known.contains(&region.as_str()) {
+                return Err(unknown_region(region, &known));
+            }
+        }
+        let mut http = reqwest::Client::builder()
+            .user_agent(service.user_agent)
+            .connect_timeout(settings.connect_timeout)
+            // Signed requests go to the configured endpoint only: no redirect is followed.
+            .redirect(reqwest::redirect::Policy::none());
+        match &settings.proxy {
+            ProxySetting::FromEnvironment => {}
+            ProxySetting::Direct => http = http.no_proxy(),
+            ProxySetting::Url(url) => {
+                let proxy = reqwest::Proxy::all(url.as_str()).map_err(|error| {
+                    Error::InvalidEndpoint(EndpointError {
+                        endpoint: url.clone(),
+                        reason: format!("not a usable proxy: {error}"),
+                    })
+                })?;
+                http = http.proxy(proxy);
+            }
+        }
+        let http = http.build().map_err(|source| {
+            Error::Transport(TransportError {
+                action: None,
+                source,
+            })
+        })?;
+        Ok(C::from(Client {
+            shared: Arc::new(Shared {
+                service,
+                http,
+                credentials,
+                endpoint,
+                region: settings.region,
+                limiter: RateLimiter::new(settings.rate_limit),
+                connect_timeout: settings.connect_timeout,
+                max_response_size: settings.max_response_size,
+                proxy: settings.proxy,
+                host_urls: Mutex::new(Vec::new()),
+            }),
+            options: CallOptions {
+                timeout: settings.timeout,
+                attempt_timeout: settings.attempt_timeout,
+                retry: settings.retry,
+            },
+        }))
+    }
+}
+
+/// Decodes one answer into the caller's `Result` slot; returns the `RequestId`.
+type DecodeFn<'a> = dyn FnMut(Answer<'_>) -> Result<Option<String>, Error> + Send + 'a;
+
+impl Client {
+    /// A builder with default settings: timeouts 30 s per call, 10 s per attempt, 5 s to
+    /// connect; 3 attempts; the documented rate limits; credentials from the
+    /// [`DefaultCredentialsChain`] unless given.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The service this client was built for.
+    pub fn service(&self) -> &'static Service {
+        self.shared.service
+    }
+
+    /// A client with default settings and credentials from the [`DefaultCredentialsChain`].
+    ///
+    /// # Errors
+    ///
+    /// As [`ClientBuilder::build`].
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().build()
+    }
+
+    /// The access key id this client signs with (`None` before a credentials provider was
+    /// first asked).
+    pub fn access_key_id(&self) -> Option<String> {
+        self.shared.credentials.access_key_id()
+    }
+
+    /// A clone whose calls have this whole-call limit (see [`ClientBuilder::timeout`]); it
+    /// shares everything else with `self`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: volcengine_runtime::Client, operation: &'static volcengine_runtime::Operation) -> Result<(), volcengine_runtime::Error> {
+    /// use std::time::Duration;
+    /// let quick = client.with_timeout(Duration::from_secs(2));
+    /// let result: serde_json::Value = quick.send(operation, &serde_json::json!({})).await?;
+    /// # let _ = result; Ok(()) }
+    /// ```
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        let mut client = self.clone();
+        client.options.timeout = timeout;
+        client
+    }
+
+    /// A clone whose attempts have this limit (see [`ClientBuilder::attempt_timeout`]).
+    pub fn with_attempt_timeout(&self, attempt_timeout: Duration) -> Client {
+        let mut client = self.clone();
+        client.options.attempt_timeout = attempt_timeout;
+        client
+    }
+
+    /// A clone retrying as `retry` says (see [`ClientBuilder::retry`]).
+    pub fn with_retry(&self, retry: RetryConfig) -> Client {
+        let mut client = self.clone();
+        client.options.retry = retry;
+        client
+    }
+
+    /// The whole-call limit.
+    pub fn timeout(&self) -> Duration {
+        self.options.timeout
+    }
+
+    /// The per-attempt limit.
+    pub fn attempt_timeout(&self) -> Duration {
+        self.options.attempt_timeout
+    }
+
+    /// The retry settings.
+    pub fn retry_config(&self) -> RetryConfig {
+        self.options.retry
+    }
+
+    /// The rate-limit settings (shared by all clones).
+    pub fn rate_limit_config(&self) -> &RateLimitConfig {
+        self.shared.limiter.config()
+    }
+
+    /// Calls an Action: encodes `request`, signs, sends, and decodes the `Result`, retrying
+    /// retryable failures.
+    ///
+    /// The request must serialise to a JSON object (or `null`, taken as no fields). For `GET`
+    /// every field travels in the query string; for `POST` the fields named in
+    /// [`Operation::query_fields`] do and the rest form the JSON body. Query values: strings
+    /// as they are, numbers and booleans as text, arrays as one pair per element, objects as
+    /// compact JSON, `null` left out. `Action` and `Version` come from `operation` (request
+    /// fields of those names are not put in the query).
+    ///
+    /// ```no_run
+    /// use volcengine_runtime::{Client, HttpMethod, Operation};
+    ///
+    /// static GET_APP_TOKEN: Operation = Operation {
+    ///     action: "GetAppToken",
+    ///     version: "2020-12-01",
+    ///     method: HttpMethod::Post,
+    ///     host: "rtc.volcengineapi.com",
+    ///     service: "rtc",
+    ///     region: "cn-north-1",
+    ///     query_fields: &[],
+    ///     qps_limit: None,
+    ///     read_only: true,
+    ///     idempotency_key: None,
+    ///     endpoints: &[],
+    /// };
+    ///
+    /// # async fn run(client: Client) -> Result<(), volcengine_runtime::Error> {
+    /// let request = serde_json::json!({"AppId": 123456, "UserId": 10001});
+    /// let result: serde_json::Value = client.send(&GET_APP_TOKEN, &request).await?;
+    /// println!("{}", result["Token"]);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Every [`Error`] variant: a service error when the answer carries
+    /// `ResponseMetadata.Error` or has a non-2xx status, a timeout, a transport error when
+    /// the call does not complete, a decode error when a 2xx answer is not an envelope whose
+    /// `Result` fits `Res`, a response-too-large error, a credentials error when a provider
+    /// fails, an encode error when the request is not a JSON object. After retries, the error
+    /// of the last attempt.
+    pub async fn send<Req, Res>(
+        &self,
+        operation: &'static Operation,
+        request: &Req,
+    ) -> Result<Res, Error>
+    where
+        Req: Serialize + ?Sized,
+        Res: DeserializeOwned + Send,
+    {
+        let encoded = encode(operation, request)?;
+        self.send_encoded(operation, encoded).await
+    }
+
+    /// Calls an Action with a request already encoded as JSON text (a JSON object).
+    pub(crate) async fn send_json<Res: DeserializeOwned + Send>(
+        &self,
+        operation: &'static Operation,
+        json: Vec<u8>,
+    ) -> Result<Res, Error> {
+        let encoded = encode_json(operation, json)?;
+        self.send_encoded(operation, encoded).await
+    }
+
+    /// The typed end of a call: everything else is [`execute`](Self::execute), compiled once.
+    async fn send_encoded<Res: DeserializeOwned + Send>(
+        &self,
+        operation: &'static Operation,
+        encoded: EncodedRequest,
+    ) -> Result<Res, Error> {
+        let mut output: Option<Res> = None;
+        let mut decode = |answer: Answer<'_>| {
+            let decoded = response::decode::<Res>(operation.action, answer)?;
+            output = Some(decoded.result);
+            // Only telemetry wants the RequestId of a success.
+            Ok(match decoded.request_id {
+                Some(request_id) if telemetry::enabled() => Some(request_id.into_owned()),
+                _ => None,
+            })
+        };
+        self.execute(operation, encoded, &mut decode).await?;
+        output.ok_or_else(|| {
+            Error::Encode(EncodeError::new(
+                operation.action,
+                "internal: a successful call left no result",
+            ))
+        })
+    }
+
+    /// Calls the Action and Version that a generated request type names, as its typed call
+    /// function does: `client.request(&request)` is `client.get_app_token(&request)` for a
+    /// `GetAppTokenRequest`. Useful in code generic over Actions.
+    ///
+    /// ```no_run
+    /// use volcengine_runtime::{ActionRequest, Client, Error};
+    ///
+    /// async fn logged<R: ActionRequest>(client: &Client, request: &R) -> Result<R::Result, Error> {
+    ///     println!("calling {}", R::OPERATION.action);
+    ///     client.request(request).await
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn request<R: ActionRequest>(&self, request: &R) -> Result<R::Result, Error> {
+        self.send(R::OPERATION, request).await
+    }
+
+    /// The retry loop, monomorphic: `decode` stores the typed result.
+    async fn execute(
+        &self,
+        operation: &'static Operation,
+        encoded: EncodedRequest,
+        decode: &mut DecodeFn<'_>,
+    ) -> Result<(), Error> {
+        let span = telemetry::call_span(operation);
+        let started = Instant::now();
+        let mut attempts = 0;
+        let result = self
+            .attempts(operation, encoded, decode, started, &mut attempts)
+            .instrument(span.clone())
+            .await;
+        if !span.is_disabled() {
+            span.record("attempts", attempts);
+            let outcome = match &result {
+                Ok((status, request_id)) => Outcome {
+                    status: Some(*status),
+                    request_id: request_id.as_deref(),
+                    error: None,
+                },
+                Err(error) => Outcome {
+                    status: error.status(),
+                    request_id: error.request_id(),
+                    error: Some(error),
+                },
+            };
+            telemetry::record(&span, &outcome, started.elapsed());
+        }
+        result.map(|_| ())
+    }
+
+    /// Attempts until success, a final error, or the deadline. On success: the status and
+    /// `RequestId`.
+    async fn attempts(
+        &self,
+        operation: &'static Operation,
+        encoded: EncodedRequest,
+        decode: &mut DecodeFn<'_>,
+        started: Instant,
+        attempts: &mut u32,
+    ) -> Result<(u16, Option<String>), Error> {
+        let shared = &*self.shared;
+        let options = self.options;
+        let deadline = started.checked_add(options.timeout);
+        let call_timeout = || {
+            Error::Timeout(TimeoutError {
+                action: operation.action,
+                kind: TimeoutKind::Call,
+                limit: options.timeout,
+            })
+        };
+        let remaining = || match deadline {
+            Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+            None => Duration::MAX,
+        };
+
+        let signer = match shared.credentials.fixed_signer() {
+            Some(signer) => signer,
+            None => match tokio::time::timeout(remaining(), shared.credentials.signer()).await {
+                Ok(signer) => signer?,
+                Err(_) => return Err(call_timeout()),
+            },
+        };
+        let (mut url, host, region) = shared.target(operation)?;
+        url.set_query(Some(&encoded.query));
+        let prepared = Prepared {
+            operation,
+            url,
+            host,
+            region,
+            query: &encoded.query,
+            body: Bytes::from(encoded.body),
+            signer: &signer,
+        };
+
+        let mut last_error: Option<Error> = None;
+        loop {
+            let attempt = *attempts + 1;
+            // A token of the Action's bucket, within the deadline.
+            match shared.limiter.take(operation, deadline) {
+                Ok(wait) if wait.is_zero() => {}
+                Ok(wait) => tokio::time::sleep(wait).await,
+                Err(wait) => {
+                    // Nothing sent: the client's own limit, not the service, refused.
+                    return Err(last_error.unwrap_or_else(|| {
+                        Error::RateLimited(RateLimitedError {
+                            action: operation.action,
+                            qps: shared.limiter.config().qps_for(operation).unwrap_or(0),
+                            wait,
+                        })
+                    }));
+                }
+            }
+            let left = remaining();
+            if left.is_zero() {
+                return Err(last_error.unwrap_or_else(call_timeout));
+            }
+            let (limit, kind) = if options.attempt_timeout < left {
+                (options.attempt_timeout, TimeoutKind::Attempt)
+            } else {
+                (options.timeout, TimeoutKind::Call)
+            };
+            *attempts = attempt;
+
+            let span = telemetry::attempt_span(operation, attempt);
+            // Timed only for telemetry.
+            let attempt_started = telemetry::enabled().then(Instant::now);
+            let exchanged = self
+                .exchange(&prepared, left.min(options.attempt_timeout), limit, kind)
+                .instrument(span.clone())
+                .await;
+            let (result, status, retry_after) = match exchanged {
+                Ok(answer) => {
+                    let decoded = decode(Answer {
+                        status: answer.status,
+                        content_type: answer.content_type.as_deref(),
+                        body: &answer.body,
+                    });
+                    (decoded, Some(answer.status), answer.retry_after)
+                }
+                Err(error) => (Err(error), None, None),
+            };
+            if let Some(attempt_started) = attempt_started {
+                let latency = attempt_started.elapsed();
+                let _entered = span.enter();
+                let outcome = match &result {
+                    Ok(request_id) => Outcome {
+                        status,
+                        request_id: request_id.as_deref(),
+                        error: None,
+                    },
+                    Err(error) => Outcome {
+                        status,
+                        request_id: error.request_id(),
+                        error: Some(error),
+                    },
+                };
+                telemetry::record(&span, &outcome, latency);
+                telemetry::attempt_finished(&outcome, latency);
+            }
+
+            let error = match result {
+                Ok(request_id) => return Ok((status.unwrap_or_default(), request_id)),
+                Err(error) => error,
+            };
+            let final_attempt = attempt >= options.retry.max_attempts()
+                || !error.is_retryable_for(operation)
+                || matches!(&error, Error::Timeout(timeout) if timeout.kind == TimeoutKind::Call);
+            if final_attempt {
+                return Err(error);
+            }
+            let Some(delay) = options.retry.delay(attempt, retry_after) else {
+                // The server asks for a longer pause than the client is willing to wait.
+                return Err(error);
+            };
+            if delay >= remaining() {
+                return Err(error);
+            }
+            telemetry::retrying(attempt + 1, delay);
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            last_error = Some(error);
+        }
+    }
+
+    /// One signed HTTP exchange, limited to `budget`; a timeout is reported as `kind` with
+    /// `limit`.
+    async fn exchange(
+        &self,
+        prepared: &Prepared<'_>,
+        budget: Duration,
+        limit: Duration,
+        kind: TimeoutKind,
+    ) -> Result<HttpAnswer, Error> {
+        let shared = &*self.shared;
+        let operation = prepared.operation;
+        let content_type = match operation.method {
+            HttpMethod::Get => FORM,
+            HttpMethod::Post => JSON,
+        };
+        let body: &[u8] = match operation.method {
+            HttpMethod::Get => &[],
+            HttpMethod::Post => &prepared.body,
+        };
+        let now = SystemTime::now();
+        let mut fixed = [0u8; 16];
+        let formatted;
+        let x_date = match write_x_date(now, &mut fixed) {
+            Some(x_date) => x_date,
+            None => {
+                formatted = format_x_date(now);
+                formatted.as_str()
+            }
+        };
+        let signature = prepared.signer.sign(
+            &SigningRequest {
+                method: operation.method.as_str(),
+                host: prepared.host,
+                path: "/",
+                canonical_query: prepared.query,
+                headers: &[("Content-Type", content_type)],
+                body,
+                x_date,
+            },
+            prepared.region,
+            operation.service,
+        );
+
+        let header = |name: &str, value: &str| {
+            HeaderValue::from_str(value).map_err(|_| {
+                Error::Encode(EncodeError::new(
+                    operation.action,
+                    format!("the {name} header value is not valid in HTTP"),
+                ))
+            })
+        };
+        let mut headers = HeaderMap::with_capacity(8);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        headers.insert(HOST, header("Host", prepared.host)?);
+        headers.insert(X_DATE, header("X-Date", x_date)?);
+        headers.insert(
+            X_CONTENT_SHA256,
+            header("X-Content-Sha256", signature.content_sha256())?,
+        );
+        if let Some(token) = prepared.signer.credentials().session_token() {
+            let mut value = header("X-Security-Token", token)?;
+            value.set_sensitive(true);
+            headers.insert(X_SECURITY_TOKEN, value);
+        }
+        let mut authorization = header("Authorization", signature.authorization())?;
+        authorization.set_sensitive(true);
+        headers.insert(AUTHORIZATION, authorization);
+
+        let request = match operation.method {
+            HttpMethod::Get => shared.http.get(prepared.url.clone()),
+            HttpMethod::Post => shared
+                .http
+                .post(prepared.url.clone())
+                .body(prepared.body.clone()),
+        };
+        let request = request.headers(headers);
+        let timeout = || {
+            Error::Timeout(TimeoutError {
+                action: operation.action,
+                kind,
+                limit,
+            })
+        };
+        let exchanged = tokio::time::timeout(
+            budget,
+            transport::exchange(request, shared.max_response_size),
+        )
+        .await;
+        match exchanged {
+            Err(_elapsed) => Err(timeout()),
+            Ok(Ok(answer)) => Ok(answer),
+            Ok(Err(ExchangeError::TooLarge {
+                status,
+                content_length,
+            })) => Err(Error::ResponseTooLarge(ResponseTooLargeError {
+                action: operation.action,
+                status,
+                limit: shared.max_response_size,
+                content_length,
+            })),
+            Ok(Err(ExchangeError::Redirect { status, location })) => {
+                Err(Error::Redirect(RedirectError {
+                    action: operation.action,
+                    status,
+                    location,
+                }))
+            }
+            Ok(Err(ExchangeError::Http(source))) if source.is_timeout() => {
+                Err(Error::Timeout(TimeoutError {
+                    action: operation.action,
+                    kind: if source.is_connect() {
+                        TimeoutKind::Connect
+                    } else {
+                        kind
+                    },
+                    limit: if source.is_connect() {
+                        shared.connect_timeout
+                    } else {
+                        limit
+                    },
+                }))
+            }
+            Ok(Err(ExchangeError::Http(source))) => Err(Error::Transport(TransportError {
+                action: Some(operation.action),
+                source,
+            })),
+        }
+    }
+}
+
+/// What every attempt of one call shares.
+struct Prepared<'a> {
+    operation: &'static Operation,
+    url: reqwest::Url,
+    host: &'a str,
+    region: &'a str,
+    query: &'a str,
+    body: Bytes,
+    signer: &'a Signer,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shared = &*self.shared;
+        f.debug_struct("Client")
+            .field("credentials", &shared.credentials)
+            .field("endpoint", &shared.endpoint.as_ref().map(|e| &e.base))
+            .field("region", &shared.region)
+            .field("timeout", &self.options.timeout)
+            .field("attempt_timeout", &self.options.attempt_timeout)
+            .field("connect_timeout", &shared.connect_timeout)
+            .field("retry", &self.options.retry)
+            .field("rate_limit", shared.limiter.config())
+            .field("max_response_size", &shared.max_response_size)
+            .field("proxy", &shared.proxy.describe())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static LIMITED: Operation = Operation {
+        qps_limit: Some(10),
+        ..crate::operation::TEST_OPERATION
+    };
+
+    #[test]
+    fn clones_share_the_rate_limiter() {
+        let client = Client::builder()
+            .credentials(Credentials::new("AKLT", "sk"))
+            .build()
+            .expect("client");
+        let clone = client.with_retry(RetryConfig::disabled());
+        let now = Instant::now();
+        let forever = Duration::from_secs(60);
+        let take = |client: &Client| client.shared.limiter.take_at(&LIMITED, now, forever);
+        assert_eq!(take(&client), Ok(Duration::ZERO));
+        assert_eq!(take(&clone), Ok(Duration::from_millis(100)));
+        assert_eq!(take(&client.clone()), Ok(Duration::from_millis(200)));
+        // A separately built client has its own buckets.
+        let other = Client::builder()
+            .credentials(Credentials::new("AKLT", "sk"))
+            .build()
+            .expect("client");
+        assert_eq!(take(&other), Ok(Duration::ZERO));
+    }
+
+    #[test]
+    fn per_call_settings_leave_the_original_alone() {
+        let client = Client::builder()
+            .credentials(Credentials::new("AKLT", "sk"))
+            .build()
+            .expect("client");
+        let quick = client
+            .with_timeout(Duration::from_secs(1))
+            .with_attempt_timeout(Duration::from_millis(300))
+            .with_retry(RetryConfig::disabled());
+        assert_eq!(quick.timeout(), Duration::from_secs(1));
+        assert_eq!(quick.attempt_timeout(), Duration::from_millis(300));
+        assert_eq!(quick.retry_config().max_attempts(), 1);
+        assert_eq!(client.timeout(), DEFAULT_TIMEOUT);
+        assert_eq!(client.attempt_timeout(), DEFAULT_ATTEMPT_TIMEOUT);
+        assert_eq!(client.retry_config(), RetryConfig::standard());
+    }
+
+    #[test]
+    fn bad_regions_are_configuration_errors() {
+        for region in ["", "a/b", "line\nbreak"] {
+            let error = Client::builder()
+                .credentials(Credentials::new("AKLT", "sk"))
+                .region(region)
+                .build()
+                .unwrap_err();
+            assert!(matches!(error, Error::Config(_)), "{region:?}: {error}");
+        }
+    }
+
+    static REGIONAL: Operation = Operation {
+        endpoints: &[
+            ("cn-north-1", "rtc.volcengineapi.com"),
+            ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
+        ],
+        ..crate::operation::TEST_OPERATION
+    };
+
+    static NORTH_ONLY: Operation = Operation {
+        endpoints: &[("cn-north-1", "rtc.volcengineapi.com")],
+        ..REGIONAL
+    };
+
+    static ONE_HOST: Operation = Operation {
+        host: "imagex.volcengineapi.com",
+        service: "imagex",
+        endpoints: &[],
+        ..REGIONAL
+    };
+
+    fn target(
+        builder: ClientBuilder,
+        operation: &'static Operation,
+    ) -> Result<(String, String, String), Error> {
+        let client = builder
+            .credentials(Credentials::new("AKLT", "sk"))
+            .build()?;
+        let (url, host, region) = client.shared.target(operation)?;
+        Ok((url.to_string(), host.to_owned(), region.to_owned()))
+    }
+
+    #[test]
+    fn the_region_picks_the_host_from_the_table() {
+        let owned = |url: &str, host: &str, region: &str| {
+            (url.to_owned(), host.to_owned(), region.to_owned())
+        };
+        let target = |builder, operation| target(builder, operation).expect("a target");
+        assert_eq!(
+            target(Client::builder(), &REGIONAL),
+            owned(
+                "https://rtc.volcengineapi.com/",
+                "rtc.volcengineapi.com",
+                "cn-north-1"
+            ),
+            "without a region: the operation's host and region"
+        );
+        assert_eq!(
+            target(Client::builder().region("ap-southeast-1"), &REGIONAL),
+            owned(
+                "https://open-ap-singapore-1.volcengineapi.com/",
+                "open-ap-singapore-1.volcengineapi.com",
+                "ap-southeast-1"
+            )
+        );
+        assert_eq!(
+            target(Client::builder().region("ap-southeast-1"), &ONE_HOST),
+            owned(
+                "https://imagex.volcengineapi.com/",
+                "imagex.volcengineapi.com",
+                "ap-southeast-1"
+            ),
+            "no table: the host stays, the signing region changes"
+        );
+        assert_eq!(
+            target(
+                Client::builder()
+                    .region("ap-southeast-1")
+                    .endpoint("http://127.0.0.1:8080"),
+                &REGIONAL
+            ),
+            owned("http://127.0.0.1:8080/", "127.0.0.1:8080", "ap-southeast-1"),
+            "an endpoint still decides the host"
+        );
+        let error = super::tests::target(Client::builder().region("ap-southeast-1"), &NORTH_ONLY)
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{error}");
+        assert!(
+            error.to_string().contains("known regions: cn-north-1"),
+            "{error}"
+        );
+    }
+
+    /// A service of one Action served from two regions, as a generated crate describes one.
+    mod two_regions {
+        use crate::dynamic::{entry, ActionEntry};
+        use crate::{ActionRequest, Client, Operation, Service, ServiceClient};
+
+        static OPERATION: Operation = Operation {
+            endpoints: &[
+                ("cn-north-1", "rtc.volcengineapi.com"),
+                ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
+            ],
+            ..crate::operation::TEST_OPERATION
+        };
+
+        #[derive(serde::Serialize, serde::Deserialize)]
+        pub(super) struct Request {}
+
+        impl ActionRequest for Request {
+            type Result = serde_json::Value;
+            const OPERATION: &'static Operation = &OPERATION;
+        }
+
+        static ACTIONS: [ActionEntry; 1] = [entry::<Request>()];
+        static SERVICE: Service = Service {
+            name: "test",
+            user_agent: "test",
+            actions: &ACTIONS,
+        };
+
+        #[derive(Clone, Debug)]
+        pub(super) struct TestClient(Client);
+
+        impl From<Client> for TestClient {
+            fn from(client: Client) -> Self {
+                TestClient(client)
+            }
+        }
+
+        impl AsRef<Client> for TestClient {
+            fn as_ref(&self) -> &Client {
+                &self.0
+            }
+        }
+
+        impl ServiceClient for TestClient {
+            const SERVICE: &'static Service = &SERVICE;
+        }
+    }
+
+    #[test]
+    fn an_unknown_region_fails_at_build_listing_the_known_ones() {
+        let error = ClientBuilder::<two_regions::TestClient>::new()
+            .credentials(Credentials::new("AKLT", "sk"))
+            .region("ap-singapore-1")
+            .build()
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{error}");
+        assert_eq!(
+            error.to_string(),
+            "client configuration: unknown region \"ap-singapore-1\"; \
+             known regions: ap-southeast-1, cn-north-1"
+        );
+    }
+
+    #[test]
+    fn endpoints() {
+        let endpoint = Endpoint::parse("http://127.0.0.1:8080").expect("valid");
+        assert_eq!(endpoint.base, "http://127.0.0.1:8080");
+        assert_eq!(endpoint.authority, "127.0.0.1:8080");
+        let endpoint = Endpoint::parse("https://example.com:443/").expect("valid");
+        assert_eq!(endpoint.authority, "example.com");
+        let endpoint = Endpoint::parse("http://[::1]:9000").expect("valid");
+        assert_eq!(endpoint.authority, "[::1]:9000");
+        for bad in [
+            "127.0.0.1:8080",
+            "ftp://x",
+            "http://x/path",
+            "http://x/?q=1",
+            "http://u:p@x",
+        ] {
+            assert!(
+                matches!(Endpoint::parse(bad), Err(Error::InvalidEndpoint(_))),
+                "{bad} should be rejected"
+            );
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let client = Client::builder()
+            .credentials(
+                Credentials::new("AKLTvisible", "the-secret-key").with_session_token("the-token"),
+            )
+            .endpoint("http://127.0.0.1:1")
+            .build()
+            .expect("client");
+        let shown = format!("{client:?} {client:#?}");
+        assert!(shown.contains("AKLTvisible"), "{shown}");
+        assert!(!shown.contains("the-secret-key"), "{shown}");
+        assert!(!shown.contains("the-token"), "{shown}");
+    }
+
+    #[test]
+    fn bad_credentials_are_rejected_at_build() {
+        let error = Client::builder()
+            .credentials(Credentials::new("AK", "sk").with_session_token("line\nbreak"))
+            .build()
+            .unwrap_err();
+        assert!(matches!(error, Error::Credentials(_)), "{error}");
+        assert!(!error.to_string().contains("line\nbreak"));
+    }
+}

@@ -1,0 +1,267 @@
+//! Encoding a request: the canonical query string and the JSON body of one call.
+//!
+//! An Action with an [idempotency key](Operation::idempotency_key) gets a fresh token in that
+//! field when the caller left it absent, `null` or empty; encoding happens once per call, so
+//! every attempt carries the same token.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::error::{body_excerpt, EncodeError, Error};
+use super::operation::{HttpMethod, Operation};
+use super::retry::idempotency_token;
+use super::signing::canonical_query;
+
+/// A request ready to sign: the canonical query string (also sent as is) and the body.
+#[derive(Debug)]
+pub(crate) struct EncodedRequest {
+    pub(crate) query: String,
+    pub(crate) body: Vec<u8>,
+}
+
+/// Encodes a request: its JSON, then [`encode_json`]. The only code here that depends on the
+/// request's type, so each Action instantiates as little as possible.
+pub(crate) fn encode<Req: Serialize + ?Sized>(
+    operation: &'static Operation,
+    request: &Req,
+) -> Result<EncodedRequest, Error> {
+    let json = serde_json::to_vec(request)
+        .map_err(|error| Error::Encode(EncodeError::new(operation.action, error.to_string())))?;
+    encode_json(operation, json)
+}
+
+/// Encodes a request from its JSON text.
+pub(crate) fn encode_json(
+    operation: &'static Operation,
+    json: Vec<u8>,
+) -> Result<EncodedRequest, Error> {
+    let action = operation.action;
+    let fail = |message: String| Error::Encode(EncodeError::new(action, message));
+    let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = vec![
+        (Cow::Borrowed("Action"), Cow::Borrowed(action)),
+        (Cow::Borrowed("Version"), Cow::Borrowed(operation.version)),
+    ];
+
+    if operation.method == HttpMethod::Post
+        && operation.query_fields.is_empty()
+        && operation.idempotency_key.is_none()
+    {
+        // Fast path: the request is the body.
+        let body = match json.first() {
+            Some(b'{') => json,
+            _ if json == b"null" => b"{}".to_vec(),
+            _ => return Err(fail(not_an_object(&json))),
+        };
+        return Ok(EncodedRequest {
+            query: canonical_query(&pairs),
+            body,
+        });
+    }
+
+    let mut fields = match serde_json::from_slice(&json).map_err(|error| fail(error.to_string()))? {
+        Value::Object(fields) => fields,
+        Value::Null => Map::new(),
+        other => return Err(fail(not_an_object(other.to_string().as_bytes()))),
+    };
+    if let Some(key) = operation.idempotency_key {
+        // Once per call, before the first attempt: every attempt sends the same token.
+        let unset = match fields.get(key) {
+            None | Some(Value::Null) => true,
+            Some(Value::String(text)) => text.is_empty(),
+            Some(_) => false,
+        };
+        if unset {
+            fields.insert(key.to_owned(), Value::String(idempotency_token()));
+        }
+    }
+    let body = match operation.method {
+        HttpMethod::Get => {
+            for (name, value) in fields {
+                push_query(&mut pairs, Cow::Owned(name), value);
+            }
+            Vec::new()
+        }
+        HttpMethod::Post => {
+            let mut fields = fields;
+            for name in operation.query_fields {
+                if let Some(value) = fields.remove(*name) {
+                    push_query(&mut pairs, Cow::Borrowed(*name), value);
+                }
+            }
+            serde_json::to_vec(&fields).map_err(|error| fail(error.to_string()))?
+        }
+    };
+    Ok(EncodedRequest {
+        query: canonical_query(&pairs),
+        body,
+    })
+}
+
+fn not_an_object(json: &[u8]) -> String {
+    let (excerpt, truncated) = body_excerpt(json);
+    let ellipsis = if truncated { "…" } else { "" };
+    format!("the request must serialise to a JSON object, not {excerpt}{ellipsis}")
+}
+
+/// Adds the query pairs of one request field.
+fn push_query<'a>(pairs: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>, name: Cow<'a, str>, value: Value) {
+    if name == "Action" || name == "Version" {
+        return;
+    }
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                if let Some(text) = query_text(item) {
+                    pairs.push((name.clone(), Cow::Owned(text)));
+                }
+            }
+        }
+        value => {
+            if let Some(text) = query_text(value) {
+                pairs.push((name, Cow::Owned(text)));
+            }
+        }
+    }
+}
+
+/// A query value as text: strings as they are, numbers and booleans as text, arrays and
+/// objects as compact JSON, `null` as nothing.
+fn query_text(value: Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(text),
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Number(number) => Some(number.to_string()),
+        // Serialising a `Value` cannot fail.
+        value @ (Value::Array(_) | Value::Object(_)) => Some(value.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    static POST: Operation = Operation {
+        query_fields: &["AppId"],
+        ..crate::operation::TEST_OPERATION
+    };
+
+    static GET: Operation = Operation {
+        action: "ListUserInfo",
+        method: HttpMethod::Get,
+        query_fields: &[],
+        ..POST
+    };
+
+    static PLAIN_POST: Operation = Operation {
+        query_fields: &[],
+        ..POST
+    };
+
+    #[test]
+    fn get_puts_every_field_in_the_query() {
+        let encoded = encode(
+            &GET,
+            &json!({
+                "AppId": "app",
+                "RoomId": "a b",
+                "PageNum": 1,
+                "ExcludeServerUser": true,
+                "Tags": ["x", "y+z", null],
+                "Skip": null,
+                "Filter": {"k": 1},
+                "Action": "Other"
+            }),
+        )
+        .expect("encode");
+        assert_eq!(
+            encoded.query,
+            "Action=ListUserInfo&AppId=app&ExcludeServerUser=true&Filter=%7B%22k%22%3A1%7D\
+             &PageNum=1&RoomId=a%20b&Tags=x&Tags=y%2Bz&Version=2020-12-01"
+        );
+        assert!(encoded.body.is_empty());
+    }
+
+    #[test]
+    fn post_splits_query_fields_from_the_body() {
+        let encoded = encode(&POST, &json!({"AppId": 7, "Content": "hi"})).expect("encode");
+        assert_eq!(
+            encoded.query,
+            "Action=SendMessage&AppId=7&Version=2020-12-01"
+        );
+        assert_eq!(encoded.body, br#"{"Content":"hi"}"#);
+
+        let encoded = encode(&PLAIN_POST, &json!({"AppId": 7})).expect("encode");
+        assert_eq!(encoded.query, "Action=SendMessage&Version=2020-12-01");
+        assert_eq!(encoded.body, br#"{"AppId":7}"#);
+
+        let encoded = encode(&PLAIN_POST, &()).expect("encode");
+        assert_eq!(encoded.body, b"{}");
+    }
+
+    static KEYED_POST: Operation = Operation {
+        idempotency_key: Some("ClientMsgId"),
+        ..PLAIN_POST
+    };
+
+    static KEYED_GET: Operation = Operation {
+        idempotency_key: Some("ClientToken"),
+        ..GET
+    };
+
+    fn is_token(value: &str) -> bool {
+        value.len() == 32
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    }
+
+    #[test]
+    fn an_unset_idempotency_key_gets_a_fresh_token() {
+        let mut seen = Vec::new();
+        for request in [
+            json!({"AppId": 7}),
+            json!({"AppId": 7, "ClientMsgId": null}),
+            json!({"AppId": 7, "ClientMsgId": ""}),
+        ] {
+            let encoded = encode(&KEYED_POST, &request).expect("encode");
+            let body: Value = serde_json::from_slice(&encoded.body).expect("JSON body");
+            let token = body["ClientMsgId"]
+                .as_str()
+                .expect("a token in the body")
+                .to_owned();
+            assert!(is_token(&token), "{token}");
+            assert_eq!(body["AppId"], 7);
+            assert!(!seen.contains(&token), "a fresh token per call");
+            seen.push(token);
+        }
+        let encoded = encode(&KEYED_POST, &json!({"ClientMsgId": "mine"})).expect("encode");
+        assert_eq!(
+            encoded.body, br#"{"ClientMsgId":"mine"}"#,
+            "the caller's token is kept"
+        );
+
+        let encoded = encode(&KEYED_GET, &json!({"AppId": 7})).expect("encode");
+        assert!(encoded.body.is_empty());
+        let token = encoded
+            .query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("ClientToken="))
+            .expect("a token in the query");
+        assert!(is_token(token), "{token}");
+        // Without a key, nothing is added.
+        let encoded = encode(&PLAIN_POST, &json!({"AppId": 7})).expect("encode");
+        assert_eq!(encoded.body, br#"{"AppId":7}"#);
+    }
+
+    #[test]
+    fn non_objects_are_rejected() {
+        let error = encode(&PLAIN_POST, &json!([1, 2])).unwrap_err();
+        assert!(matches!(error, Error::Encode(_)), "{error}");
+        let error = encode(&GET, &"text").unwrap_err();
+        assert!(error.to_string().contains("JSON object"), "{error}");
+    }
+}

@@ -1,0 +1,321 @@
+//! Decoding an answer: the `Result` of a success, else the error it describes.
+//!
+//! - A non-2xx status is a [`ServiceError`]: with the envelope's `Code`, `CodeN`, `Message`
+//!   and `RequestId` when the body is one, else with an excerpt of the body (an HTML page
+//!   from a gateway).
+//! - A 2xx answer carrying `ResponseMetadata.Error` is a [`ServiceError`] too.
+//! - A 2xx answer without `Result` (or with `"Result": null`) is an empty result when the
+//!   expected type accepts one (`null` for `Value` and `Option`, `{}` for a struct whose fields
+//!   are all optional); a type with required fields makes it a [`DecodeError`].
+//! - A 2xx answer that is not an envelope whose `Result` fits the expected type (empty,
+//!   truncated, HTML, the wrong shape) is a [`DecodeError`] with an excerpt of the body and
+//!   its `Content-Type`. The body is decoded whatever its `Content-Type` says: a JSON envelope
+//!   mislabelled by a proxy still decodes.
+
+use std::borrow::Cow;
+
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::envelope::{Response, ResponseError, ResponseMetadata};
+
+use super::error::{body_excerpt, DecodeError, Error, ServiceError};
+
+/// One answer as received.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Answer<'a> {
+    pub(crate) status: u16,
+    pub(crate) content_type: Option<&'a str>,
+    pub(crate) body: &'a [u8],
+}
+
+/// A decoded success: the `Result` and the `RequestId`.
+pub(crate) struct Decoded<'a, Res> {
+    pub(crate) result: Res,
+    pub(crate) request_id: Option<Cow<'a, str>>,
+}
+
+/// A successful envelope with its `Result` still as JSON text.
+struct Success<'a> {
+    result: Option<&'a RawValue>,
+    request_id: Option<Cow<'a, str>>,
+}
+
+/// What a success needs from the envelope: the metadata fields other than `RequestId` and
+/// `Error` are skipped rather than copied, and `Result` is kept as text for the typed step.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(rename = "ResponseMetadata", default, borrow)]
+    metadata: Metadata<'a>,
+    #[serde(rename = "Result", default, borrow)]
+    result: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+struct Metadata<'a> {
+    #[serde(rename = "RequestId", default, borrow)]
+    request_id: Option<Cow<'a, str>>,
+    #[serde(rename = "Error", default)]
+    error: Option<ResponseError>,
+}
+
+/// Decodes `answer` of a call to `action` into `Res`.
+///
+/// Split in two so that each Action instantiates only `Res`'s deserialisation from text: the
+/// envelope, the status and the errors are read by [`success`], which is compiled once.
+pub(crate) fn decode<'a, Res: DeserializeOwned>(
+    action: &'static str,
+    answer: Answer<'a>,
+) -> Result<Decoded<'a, Res>, Error> {
+    let Success { result, request_id } = success(action, answer)?;
+    // No `Result` (or `null`): an empty result when `Res` accepts one — null (`Value`,
+    // `Option`, `()`), else an empty object (a struct whose fields are all optional); a struct
+    // with a required field is a decode error.
+    let decoded = match result {
+        Some(raw) => serde_json::from_str(raw.get()),
+        None => serde_json::from_str("null").or_else(|_| serde_json::from_str("{}")),
+    };
+    match decoded {
+        Ok(result) => Ok(Decoded { result, request_id }),
+        Err(error) => {
+            let message = match result {
+                Some(_) => error.to_string(),
+                None => format!("the answer has no Result ({error})"),
+            };
+            Err(decode_error(
+                action,
+                answer,
+                message,
+                request_id.map(Cow::into_owned),
+            ))
+        }
+    }
+}
+
+/// The envelope of a successful answer, or the error the answer describes.
+fn success<'a>(action: &'static str, answer: Answer<'a>) -> Result<Success<'a>, Error> {
+    let body = answer.body;
+    let metadata_only = || {
+        serde_json::from_slice::<Response<IgnoredAny>>(body)
+            .ok()
+            .map(|response| response.response_metadata)
+    };
+    if !(200..300).contains(&answer.status) {
+        let metadata = metadata_only().unwrap_or_default();
+        return Err(service_error(action, answer.status, metadata, body));
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(decode_error(
+            action,
+            answer,
+            "the answer has an empty body".to_owned(),
+            None,
+        ));
+    }
+    match serde_json::from_slice::<Envelope<'a>>(body) {
+        Ok(Envelope { metadata, result }) => {
+            if metadata.error.is_some() {
+                let metadata = ResponseMetadata {
+                    request_id: metadata.request_id.map(Cow::into_owned),
+                    error: metadata.error,
+                    ..ResponseMetadata::default()
+                };
+                return Err(service_error(action, answer.status, metadata, body));
+            }
+            // `"Result": null` is no Result.
+            let result = result.filter(|raw| raw.get() != "null");
+            Ok(Success {
+                result,
+                request_id: metadata.request_id,
+            })
+        }
+        Err(error) => Err(decode_error(
+            action,
+            answer,
+            error.to_string(),
+            metadata_only().and_then(|metadata| metadata.request_id),
+        )),
+    }
+}
+
+fn service_error(
+    action: &'static str,
+    status: u16,
+    metadata: ResponseMetadata,
+    body: &[u8],
+) -> Error {
+    let (code, code_n, message, description) = match metadata.error {
+        Some(ResponseError {
+            code,
+            code_n,
+            message,
+            description,
+        }) => (code, code_n, message.unwrap_or_default(), description),
+        None => {
+            let (excerpt, truncated) = body_excerpt(body);
+            let message = if truncated { excerpt + "…" } else { excerpt };
+            (None, None, message, None)
+        }
+    };
+    Error::from(ServiceError {
+        action,
+        status,
+        code,
+        code_n,
+        message,
+        description,
+        request_id: metadata.request_id,
+    })
+}
+
+fn decode_error(
+    action: &'static str,
+    answer: Answer<'_>,
+    message: String,
+    request_id: Option<String>,
+) -> Error {
+    let (body_excerpt, truncated) = body_excerpt(answer.body);
+    Error::from(DecodeError {
+        action,
+        status: answer.status,
+        message,
+        body_excerpt,
+        truncated,
+        request_id,
+        content_type: answer.content_type.map(str::to_owned),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn decode<Res: DeserializeOwned>(
+        action: &'static str,
+        status: u16,
+        body: &[u8],
+    ) -> Result<Res, Error> {
+        super::decode(
+            action,
+            Answer {
+                status,
+                content_type: Some("application/json"),
+                body,
+            },
+        )
+        .map(|decoded| decoded.result)
+    }
+
+    #[test]
+    fn decode_outcomes() {
+        let ok: Value = decode(
+            "A",
+            200,
+            br#"{"ResponseMetadata":{"RequestId":"r1"},"Result":{"X":1}}"#,
+        )
+        .expect("ok");
+        assert_eq!(ok, json!({"X": 1}));
+
+        let none: Value = decode("A", 200, br#"{"ResponseMetadata":{}}"#).expect("null result");
+        assert_eq!(none, Value::Null);
+
+        #[derive(serde::Deserialize, Debug)]
+        struct Typed {
+            #[allow(dead_code)]
+            x: u32,
+        }
+        let error =
+            decode::<Typed>("A", 200, br#"{"ResponseMetadata":{"RequestId":"r2"}}"#).unwrap_err();
+        assert!(error.to_string().contains("no Result"), "{error}");
+        assert!(matches!(error, Error::Decode(_)), "{error}");
+        assert_eq!(error.request_id(), Some("r2"));
+
+        let error = decode::<Typed>(
+            "A",
+            200,
+            br#"{"ResponseMetadata":{"RequestId":"r3","Error":{"Code":"InvalidParameter","CodeN":100004,"Message":"m"}},"Result":{"unexpected":true}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(error.code(), Some("InvalidParameter"));
+        assert_eq!(error.code_n(), Some(100_004));
+        assert_eq!(error.request_id(), Some("r3"));
+        assert_eq!(error.status(), Some(200));
+
+        let error = decode::<Value>("A", 502, b"<html>Bad Gateway</html>").unwrap_err();
+        let service = error.service_error().expect("service error");
+        assert_eq!(service.status(), 502);
+        assert_eq!(service.code(), None);
+        assert_eq!(service.message(), "<html>Bad Gateway</html>");
+        assert!(error.is_retryable());
+
+        let error = decode::<Value>("A", 200, b"not json").unwrap_err();
+        assert!(matches!(error, Error::Decode(_)));
+        assert!(error.to_string().contains("not json"), "{error}");
+    }
+
+    #[test]
+    fn an_absent_or_null_result_is_empty_when_every_field_is_optional() {
+        #[derive(serde::Deserialize, Debug, Default, PartialEq)]
+        struct AllOptional {
+            #[serde(rename = "Users", default)]
+            users: Option<Vec<u64>>,
+        }
+        for body in [
+            &br#"{"ResponseMetadata":{"RequestId":"r"}}"#[..],
+            br#"{"ResponseMetadata":{"RequestId":"r"},"Result":null}"#,
+        ] {
+            let result: AllOptional = decode("RegisterUsers", 200, body).expect("an empty result");
+            assert_eq!(result, AllOptional::default());
+        }
+    }
+
+    #[test]
+    fn empty_and_mislabelled_bodies() {
+        let error = decode::<Value>("A", 200, b"").unwrap_err();
+        let Error::Decode(decode_error) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(decode_error.message(), "the answer has an empty body");
+
+        let html = super::decode::<Value>(
+            "A",
+            Answer {
+                status: 200,
+                content_type: Some("text/html"),
+                body: b"<html>maintenance</html>",
+            },
+        )
+        .err()
+        .expect("decode error");
+        assert!(
+            html.to_string()
+                .contains(r#"(Content-Type "text/html", not JSON)"#),
+            "{html}"
+        );
+
+        let mislabelled = super::decode::<Value>(
+            "A",
+            Answer {
+                status: 200,
+                content_type: Some("text/plain"),
+                body: br#"{"ResponseMetadata":{"RequestId":"r"},"Result":1}"#,
+            },
+        )
+        .expect("a JSON envelope decodes whatever its Content-Type");
+        assert_eq!(mislabelled.result, json!(1));
+        assert_eq!(mislabelled.request_id.as_deref(), Some("r"));
+
+        let escaped = super::decode::<Value>(
+            "A",
+            Answer {
+                status: 200,
+                content_type: None,
+                body: br#"{"ResponseMetadata":{"RequestId":"r\u0031"},"Result":null}"#,
+            },
+        )
+        .expect("an escaped RequestId decodes");
+        assert_eq!(escaped.request_id.as_deref(), Some("r1"));
+    }
+}
