@@ -140,6 +140,9 @@ edition.workspace = true
 license.workspace = true
 rust-version.workspace = true
 
+[lints]
+workspace = true
+
 [features]
 default = []
 # `blocking::Client`: the same calls for programs without an async runtime.
