@@ -39,7 +39,7 @@ fn url_param(text: &str, key: &str) -> Option<String> {
     Some(rest[..end].to_owned())
 }
 
-/// Writes `n` pages under `out/spec/docs/`, replacing what was there.
+/// Writes `n` pages under `out/spec/docs/<service>/`, replacing what was there.
 pub fn write(root: &Path, out: &Path, n: usize) -> Result<usize, Error> {
     let seeds = regen::read_docs(root)?;
     let pages = make_pages(&seeds, n);
@@ -54,6 +54,9 @@ pub fn write(root: &Path, out: &Path, n: usize) -> Result<usize, Error> {
     std::fs::create_dir_all(&docs).map_err(io(&docs))?;
     for (rel, text) in &pages {
         let path = out.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io(dir))?;
+        }
         std::fs::write(&path, text).map_err(io(&path))?;
     }
     Ok(pages.len())
