@@ -348,12 +348,18 @@ fn tool_fingerprint() -> u64 {
 /// The parser's and the overrides' sources, by path under `src/` (a test checks none is missing).
 const PARSER_SOURCES: &[(&str, &str)] = &[
     ("overrides.rs", include_str!("overrides.rs")),
+    ("parser/examples.rs", include_str!("parser/examples.rs")),
     ("parser/json.rs", include_str!("parser/json.rs")),
+    ("parser/lower.rs", include_str!("parser/lower.rs")),
     ("parser/mod.rs", include_str!("parser/mod.rs")),
+    ("parser/outline.rs", include_str!("parser/outline.rs")),
+    ("parser/seed.rs", include_str!("parser/seed.rs")),
     ("parser/semantics.rs", include_str!("parser/semantics.rs")),
+    ("parser/structs.rs", include_str!("parser/structs.rs")),
     ("parser/table.rs", include_str!("parser/table.rs")),
     ("parser/types.rs", include_str!("parser/types.rs")),
     ("parser/values.rs", include_str!("parser/values.rs")),
+    ("parser/vocabulary.rs", include_str!("parser/vocabulary.rs")),
     ("services.rs", include_str!("services.rs")),
 ];
 
