@@ -386,18 +386,19 @@ pub fn readme_list() -> String {
         code(&format!("{}[X](#x)", title(OBJECT_OF))),
     ));
     out.push(format!(
-        "- Methods {}; the rate limit {} N (also {}).",
+        "- Methods {}; the rate limit {} (also {}); the Query rows {} are the client's own.",
         METHODS
             .iter()
             .map(|(_, w)| code(w))
             .collect::<Vec<_>>()
             .join(" / "),
-        code(&format!("{QPS_WORD} {}", QPS_PHRASES[0])),
+        code(&format!("{QPS_WORD} {} N", QPS_PHRASES[0])),
         QPS_PHRASES[1..]
             .iter()
-            .map(|p| code(&format!("{QPS_WORD} {p}")))
+            .map(|p| code(&format!("{QPS_WORD} {p} N")))
             .collect::<Vec<_>>()
             .join(" / "),
+        words(COMMON_QUERY_PARAMETERS),
     ));
     out.push(format!(
         "- Enumerated values: bullets starting {} with a code span; inline pairs separated by {}, \
@@ -416,7 +417,47 @@ pub fn readme_list() -> String {
         code(ENUM_LIST_LEAD),
         words(ENUM_LIST_SEPARATORS),
     ));
-    out.join("\n") + "\n"
+    out.iter().map(|item| wrap(item, 100)).collect()
+}
+
+/// A list item wrapped to `width` characters as the README is, never inside a code span;
+/// continuation lines are indented by two spaces.
+fn wrap(item: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    let mut line_chars = 0;
+    let mut in_code = false;
+    // Words, where a space inside a code span does not end one.
+    let mut words = Vec::new();
+    let mut word = String::new();
+    for c in item.chars() {
+        if c == '`' {
+            in_code = !in_code;
+        }
+        if c == ' ' && !in_code {
+            words.push(std::mem::take(&mut word));
+        } else {
+            word.push(c);
+        }
+    }
+    words.push(word);
+    for word in words {
+        let n = word.chars().count();
+        if line_chars > 0 && line_chars + 1 + n > width {
+            out.push_str(&line);
+            out.push('\n');
+            line = "  ".to_owned();
+            line_chars = 2;
+        } else if line_chars > 0 {
+            line.push(' ');
+            line_chars += 1;
+        }
+        line.push_str(&word);
+        line_chars += n;
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
 }
 
 /// `array of ` → `Array of `.
