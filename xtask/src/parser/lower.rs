@@ -8,7 +8,7 @@ use super::outline::{HeadingKind, Outline, Prose, ProseKind, Section, Table};
 use super::structs::{check_struct_graph, first_duplicate, nest_dotted, Resolver, TakenNames};
 use super::types::{self, RawType};
 use super::vocabulary::{self, Column};
-use super::{linkify, semantics, ParseError, MAX_DOTTED_DEPTH};
+use super::{linkify_under, semantics, ParseError, MAX_DOTTED_DEPTH};
 use codegen::ir::{
     ErrorCode, Examples, Field, Method, Page, Request, Response, ResultKind, Source, Struct,
     TypeRef, Warning,
@@ -18,6 +18,8 @@ use std::collections::{BTreeMap, HashMap};
 /// Lowers a page's outline; `file` is used in errors and recorded as the IR's source.
 pub fn lower(file: &str, outline: &Outline) -> Result<Page, ParseError> {
     let err = |line: u32, msg: String| ParseError::new(file, line, msg);
+    let base = outline.docs_base.as_str();
+    let linkify = |text: &str| linkify_under(text, base);
     if let Some(p) = outline.params.first() {
         return Err(err(
             p.line,
@@ -82,7 +84,7 @@ pub fn lower(file: &str, outline: &Outline) -> Result<Page, ParseError> {
                         ),
                     ));
                 }
-                let fields = read_fields(file, table, true)?;
+                let fields = read_fields(file, table, true, base)?;
                 struct_by_name
                     .entry(h.text.clone())
                     .or_insert(structs.len());
@@ -112,7 +114,7 @@ pub fn lower(file: &str, outline: &Outline) -> Result<Page, ParseError> {
     // Rows of every table; dotted rows (`Parent.Child`) become structs of their own.
     let read = |t: Option<&Table>, request: bool| -> Result<Vec<(Field, RawType)>, ParseError> {
         match t {
-            Some(t) => read_fields(file, t, request),
+            Some(t) => read_fields(file, t, request, base),
             None => Ok(Vec::new()),
         }
     };
@@ -204,7 +206,7 @@ pub fn lower(file: &str, outline: &Outline) -> Result<Page, ParseError> {
     }
 
     let error_codes = match error_table {
-        Some(t) => read_error_codes(file, t)?,
+        Some(t) => read_error_codes(file, t, base)?,
         None => Vec::new(),
     };
 
@@ -296,6 +298,7 @@ fn read_fields(
     file: &str,
     table: &Table,
     with_required: bool,
+    docs_base: &str,
 ) -> Result<Vec<(Field, RawType)>, ParseError> {
     let err = |line: u32, msg: String| ParseError::new(file, line, msg);
     let name_col = column(table, Column::Name).ok_or_else(|| {
@@ -384,7 +387,7 @@ fn read_fields(
             .map(|c| row.cells[c].trim().trim_matches('`').trim().to_owned())
             .filter(|s| !s.is_empty() && s != vocabulary::NO_VALUE);
         let description = desc_col
-            .map(|c| linkify(row.cells[c].trim()))
+            .map(|c| linkify_under(row.cells[c].trim(), docs_base))
             .unwrap_or_default();
         out.push((
             Field {
@@ -404,7 +407,11 @@ fn read_fields(
     Ok(out)
 }
 
-fn read_error_codes(file: &str, table: &Table) -> Result<Vec<ErrorCode>, ParseError> {
+fn read_error_codes(
+    file: &str,
+    table: &Table,
+    docs_base: &str,
+) -> Result<Vec<ErrorCode>, ParseError> {
     let Some(code_col) = column(table, Column::Code) else {
         return Err(ParseError::new(
             file,
@@ -435,7 +442,10 @@ fn read_error_codes(file: &str, table: &Table) -> Result<Vec<ErrorCode>, ParseEr
                 ParseError::new(file, row.line, format!("HTTP status `{s}` is not a number"))
             })?),
         };
-        let cell = |c: Option<usize>| c.map(|c| linkify(row.cells[c].trim())).unwrap_or_default();
+        let cell = |c: Option<usize>| {
+            c.map(|c| linkify_under(row.cells[c].trim(), docs_base))
+                .unwrap_or_default()
+        };
         out.push(ErrorCode {
             status,
             code,

@@ -38,6 +38,7 @@ pub mod vocabulary;
 
 use codegen::ir::Page;
 pub use examples::undocumented_fields;
+pub use lower::lower;
 use outline::{Outline, Reader};
 use std::fmt;
 
@@ -49,7 +50,7 @@ pub const READERS: &[&dyn Reader] = &[&seed::Seed];
 /// would only exhaust the stack of whatever walks them.
 pub const MAX_DOTTED_DEPTH: usize = 32;
 
-/// Base of relative documentation links such as `[调用 OpenAPI](412251)`.
+/// Base of the seed format's relative documentation links such as `[调用 OpenAPI](412251)`.
 pub const DOCS_BASE: &str = "https://www.volcengine.com/docs/6348/";
 
 /// A page that breaks the format's rules: where, and what is wrong.
@@ -81,7 +82,7 @@ impl std::error::Error for ParseError {}
 /// Parses one documentation page. `file` is used in errors and recorded as the IR's source.
 pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
     let outline = read_outline(file, text)?;
-    lower::lower(file, &outline)
+    lower(file, &outline)
 }
 
 /// Reads a page into its outline, with the reader of the first family that detects it.
@@ -98,8 +99,14 @@ pub fn reader_for(text: &str) -> &'static dyn Reader {
         .unwrap_or(&seed::Seed)
 }
 
-/// Relative doc links (`[调用 OpenAPI](412251)`, `(412251#public)`) become absolute.
+/// Relative doc links (`[调用 OpenAPI](412251)`, `(412251#public)`) become absolute, under
+/// [`DOCS_BASE`].
 pub fn linkify(text: &str) -> String {
+    linkify_under(text, DOCS_BASE)
+}
+
+/// Relative doc links (`[调用 OpenAPI](412251)`, `(412251#public)`) become absolute under `base`.
+pub fn linkify_under(text: &str, base: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     // `](` found as `]` (a memchr) then `(`: most descriptions have no link at all.
@@ -113,7 +120,7 @@ pub fn linkify(text: &str) -> String {
         rest = &rest[idx + 2..];
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         if digits > 0 && matches!(rest.as_bytes().get(digits), Some(b')' | b'#')) {
-            out.push_str(DOCS_BASE);
+            out.push_str(base);
         }
     }
     out.push_str(rest);

@@ -28,6 +28,8 @@ pub struct Outline {
     pub front_matter: BTreeMap<String, String>,
     /// Line of the page's first line after the front matter.
     pub body_line: u32,
+    /// What relative documentation links (`[公共参数](412251)`) are relative to.
+    pub docs_base: String,
     /// Every heading, in page order; [`Place::subsection`] indexes into it.
     pub headings: Vec<Heading>,
     /// The Action, Version, host and method.

@@ -35,7 +35,7 @@ use super::outline::{
     CodeBlock, Heading, HeadingKind, Outline, Place, Prose, ProseKind, Qps, Reader, RequestLine,
     Section,
 };
-use super::{table, types, vocabulary, ParseError};
+use super::{table, types, vocabulary, ParseError, DOCS_BASE};
 use codegen::ir::Method;
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::BTreeMap;
@@ -61,6 +61,7 @@ impl Reader for Seed {
         Ok(Outline {
             front_matter,
             body_line,
+            docs_base: DOCS_BASE.to_owned(),
             headings: reader.headings,
             request_line,
             qps: reader.qps,
