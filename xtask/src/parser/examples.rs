@@ -31,7 +31,10 @@ pub fn read_request_example(
     let method = vocabulary::method(m).ok_or_else(|| {
         err(
             first_line_no,
-            format!("request example method `{m}` is not GET or POST"),
+            format!(
+                "request example method `{m}` is not {}",
+                vocabulary::method_names(None)
+            ),
         )
     })?;
     if method != page_method {

@@ -9,7 +9,7 @@
 //!
 //! ```text
 //! page          = front-matter? block*
-//! front-matter  = "---" NL (key ":" value ("  #" comment)? NL | other NL)* "---" NL
+//! front-matter  = "---" NL (key ":" value (" #" comment)? NL | other NL)* "---" NL
 //! block         = heading | table | code-block | prose | html | other
 //! heading       = ("#" | "##") title          starts a section: vocabulary::SECTIONS, else Other
 //!               | "###"… title                starts a subsection: Query, Body, or a named one
@@ -445,8 +445,10 @@ impl<'a> SeedReader<'a> {
         let method = self.method(url_bold.line).ok_or_else(|| {
             err(
                 url_bold.line,
-                "no request method: expected `请求方式：**POST**` (or GET) before the request URL"
-                    .into(),
+                format!(
+                    "no request method: expected `请求方式：**POST**` (or {}) before the request URL",
+                    vocabulary::method_names(Some(Method::Post))
+                ),
             )
         })?;
         Ok(RequestLine {
@@ -569,6 +571,7 @@ mod tests {
             ]
         );
         assert_eq!(o.headings[3].anchor, "s");
+        assert_eq!((o.headings[1].level, o.headings[3].level), (2, 3));
         assert_eq!(o.tables[0].place.subsection, Some(2));
         assert_eq!(o.tables[0].header, ["参数", "类型"]);
         assert_eq!(o.tables[0].rows[0].line, 13);

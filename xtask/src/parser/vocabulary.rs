@@ -262,6 +262,16 @@ pub fn method(word: &str) -> Option<Method> {
     METHODS.iter().find(|(_, w)| *w == word).map(|(m, _)| *m)
 }
 
+/// The method names, for messages: `GET or POST`; `except` leaves one out.
+pub fn method_names(except: Option<Method>) -> String {
+    or_list(
+        METHODS
+            .iter()
+            .filter(|(m, _)| Some(*m) != except)
+            .map(|(_, w)| (*w).to_owned()),
+    )
+}
+
 /// `QPS 不得超过 100` (also `QPS不得超过100。`) anywhere in `text`: the limit.
 pub fn qps_limit(text: &str) -> Option<u32> {
     let idx = text.find(QPS_WORD)?;
