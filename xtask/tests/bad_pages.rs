@@ -208,7 +208,7 @@ fn bad_required_cell() {
     assert_eq!(
         err,
         format!(
-            "{FILE}:{}: required cell `也许` for `AppId` is not 是/否 or 必选/可选",
+            "{FILE}:{}: required cell `也许` for `AppId` is not 是/必选/必填/Yes/yes/true/Y (required) or 否/可选/选填/No/no/false/N/- or empty (optional)",
             line_of(&page, "| AppId |")
         )
     );

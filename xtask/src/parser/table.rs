@@ -1,65 +1,9 @@
-//! Parameter tables: rows split into cells, header columns recognized, `|\` continuations joined.
+//! Markdown tables read from their source lines: rows split into cells, `|\` continuation rows
+//! joined. The seed format's `|\` continuations and escaped pipes are its own, not GFM's, so
+//! tables are read here rather than from pulldown-cmark's cells.
 
+use super::outline::{Place, Row, Table};
 use super::ParseError;
-
-/// What a column holds, recognized from its header text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Column {
-    Name,
-    Type,
-    Required,
-    Sample,
-    Description,
-    /// Error tables: HTTP status.
-    Status,
-    /// Error tables: the service's code.
-    Code,
-    /// Error tables: the service's message.
-    Message,
-    /// A column this parser does not use.
-    Other,
-}
-
-impl Column {
-    fn from_header(text: &str) -> Column {
-        match text.trim() {
-            "参数" | "参数名" | "参数名称" | "名称" | "字段" => Column::Name,
-            "类型" | "数据类型" | "参数类型" => Column::Type,
-            "是否必选" | "是否必填" | "必选" | "必填" => Column::Required,
-            "示例值" | "示例" => Column::Sample,
-            "描述" | "说明" | "参数说明" => Column::Description,
-            "状态码" | "HTTP 状态码" | "HTTP状态码" => Column::Status,
-            "错误码" => Column::Code,
-            "错误信息" | "错误描述" => Column::Message,
-            _ => Column::Other,
-        }
-    }
-}
-
-/// One logical row: a source row plus its `|\` continuation rows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    /// Line of the first source row.
-    pub line: u32,
-    /// Cells in header order; continuation text is joined into the last non-empty cell.
-    pub cells: Vec<String>,
-}
-
-/// A table read from source lines.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    /// Line of the header row.
-    pub line: u32,
-    pub columns: Vec<Column>,
-    pub rows: Vec<Row>,
-}
-
-impl Table {
-    /// Index of a column, if the table has it.
-    pub fn column(&self, c: Column) -> Option<usize> {
-        self.columns.iter().position(|&x| x == c)
-    }
-}
 
 /// Splits one table line into cells, honouring `\|` escapes (also inside backticks, as GFM does).
 /// Returns the cells and whether the row ends with the `|\` continuation marker.
@@ -131,15 +75,15 @@ fn is_separator(cells: &[String]) -> bool {
         })
 }
 
-/// Reads a table from its source lines (`first_line` is the 1-based line of `lines[0]`).
+/// Reads a table from its source lines (`first_line` is the 1-based line of `lines[0]`); its place
+/// is left for the reader to set.
 pub fn read_table(file: &str, first_line: u32, lines: &[&str]) -> Result<Table, ParseError> {
     let err = |line: u32, msg: String| ParseError::new(file, line, msg);
     let Some((header_line, rest)) = lines.split_first() else {
         return Err(err(first_line, "empty table".into()));
     };
     let (header, _) = split_row(header_line);
-    let columns: Vec<Column> = header.iter().map(|h| Column::from_header(h)).collect();
-    let width = columns.len();
+    let width = header.len();
     let mut rows: Vec<Row> = Vec::new();
     let mut previous_continues = false;
     for (i, raw) in rest.iter().enumerate() {
@@ -190,8 +134,9 @@ pub fn read_table(file: &str, first_line: u32, lines: &[&str]) -> Result<Table, 
         previous_continues = continued;
     }
     Ok(Table {
+        place: Place::default(),
         line: first_line,
-        columns,
+        header,
         rows,
     })
 }

@@ -1,5 +1,7 @@
 //! The `类型` column: `Integer`, `Array of [X](#x)`, `Object of X`, `string[]`, `JSON Map`, ...
+//! The words are [`vocabulary::TYPE_WORDS`] and the wrappers around them.
 
+use super::vocabulary::{self, TypeMeaning};
 use codegen::ir::TypeRef;
 
 /// A type as written, before struct links are resolved against the page's `### X` tables.
@@ -16,9 +18,6 @@ pub enum RawType {
     BareObject,
     Array(Box<RawType>),
 }
-
-pub const KNOWN_TYPES: &str = "String, Integer, Long, Uint64, Float, Double, Boolean, JSON Map, \
-     Map, Object, Object of X, Array of X, X[], [X](#x)";
 
 /// How many `Array of` levels a type may have: real pages use one or two; far deeper ones would
 /// only overflow the stack of whatever walks the type later.
@@ -46,17 +45,18 @@ pub fn parse_type(cell: &str) -> Result<RawType, BadType> {
         let lower = s.to_ascii_lowercase();
         let inner = if parse_link(s).is_some() {
             None
-        } else if let Some(rest) = strip_prefix_ci(s, &lower, "array of ") {
-            Some(rest)
-        } else if let Some(rest) = strip_prefix_ci(s, &lower, "list of ") {
-            Some(rest)
-        } else if let Some(open) = ["array<", "list<"]
-            .into_iter()
-            .find(|open| lower.starts_with(open) && lower.ends_with('>'))
+        } else if let Some(rest) = vocabulary::ARRAY_PREFIXES
+            .iter()
+            .find_map(|prefix| strip_prefix_ci(s, &lower, prefix))
         {
-            Some(&s[open.len()..s.len() - 1])
+            Some(rest)
+        } else if let Some(open) = vocabulary::ARRAY_OPENINGS
+            .iter()
+            .find(|open| lower.starts_with(*open) && lower.ends_with(vocabulary::ARRAY_CLOSE))
+        {
+            Some(&s[open.len()..s.len() - vocabulary::ARRAY_CLOSE.len()])
         } else {
-            s.strip_suffix("[]")
+            s.strip_suffix(vocabulary::ARRAY_SUFFIX)
         };
         match inner {
             Some(inner) => {
@@ -77,33 +77,27 @@ fn parse_element(s: &str, lower: &str) -> Option<RawType> {
     if let Some(link) = parse_link(s) {
         return Some(link);
     }
-    if let Some(rest) = strip_prefix_ci(s, lower, "object of ") {
+    if let Some(rest) = strip_prefix_ci(s, lower, vocabulary::OBJECT_OF) {
         let rest = rest.trim();
         if let Some(link) = parse_link(rest) {
             return Some(link);
         }
         return is_identifier(rest).then(|| RawType::Named(rest.to_owned()));
     }
-    if lower.starts_with("map<") || lower.starts_with("map [") || lower.starts_with("map[") {
+    if vocabulary::MAP_OPENINGS
+        .iter()
+        .any(|open| lower.starts_with(open))
+    {
         return Some(RawType::Known(TypeRef::JsonMap));
     }
-    let known = match lower {
-        "string" | "str" => TypeRef::String,
-        "integer" | "int" | "int32" => TypeRef::Integer,
-        "long" | "int64" => TypeRef::Long,
-        "uint64" | "unsigned long" => TypeRef::Uint64,
-        // JSON numbers are decimal: `0.4521` read into an f32 comes back as 0.45210000872.
-        // Like the official SDKs, every float is 64-bit; an override can still choose `float`.
-        "float" | "float32" | "double" | "float64" => TypeRef::Double,
-        "boolean" | "bool" => TypeRef::Boolean,
-        "json map" | "jsonmap" | "map" | "json" | "json object" => TypeRef::JsonMap,
-        "object" => return Some(RawType::BareObject),
-        _ => {
-            return (is_identifier(s) && s.starts_with(|c: char| c.is_ascii_uppercase()))
-                .then(|| RawType::Named(s.to_owned()))
-        }
-    };
-    Some(RawType::Known(known))
+    match vocabulary::type_word(lower) {
+        Some(word) => Some(match &word.means {
+            TypeMeaning::Known(t) => RawType::Known(t.clone()),
+            TypeMeaning::BareObject => RawType::BareObject,
+        }),
+        None => (is_identifier(s) && s.starts_with(|c: char| c.is_ascii_uppercase()))
+            .then(|| RawType::Named(s.to_owned())),
+    }
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, lower: &str, prefix: &str) -> Option<&'a str> {

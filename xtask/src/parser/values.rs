@@ -1,6 +1,10 @@
 //! Enumerated values written in descriptions: a bullet list (``- `10001`：文本。``) or inline
 //! (``取值为 `2g`、`3g` 之一``, ```0`：低；`1`：高``).
 
+use super::vocabulary::{
+    ENUM_BULLETS, ENUM_LIST_LEAD, ENUM_LIST_SEPARATORS, ENUM_MEANING_SEPARATORS,
+    ENUM_PAIR_SEPARATORS,
+};
 use codegen::ir::{EnumValue, TypeRef};
 
 /// The values a description enumerates for a field of type `ty`; empty when it lists fewer than
@@ -51,21 +55,23 @@ fn leading_code(text: &str) -> Option<(&str, &str)> {
 /// What follows a value: `：desc`, `: desc`, `（desc）` → `desc`.
 fn meaning(rest: &str) -> String {
     let rest = rest.trim();
-    let rest = rest
-        .strip_prefix('：')
-        .or_else(|| rest.strip_prefix(':'))
+    let rest = ENUM_MEANING_SEPARATORS
+        .iter()
+        .find_map(|&c| rest.strip_prefix(c))
         .unwrap_or(rest);
-    rest.trim().trim_end_matches(['；', ';']).trim().to_owned()
+    rest.trim()
+        .trim_end_matches(ENUM_PAIR_SEPARATORS)
+        .trim()
+        .to_owned()
 }
 
 fn bullets(description: &str) -> Vec<EnumValue> {
     description
         .lines()
         .filter_map(|line| {
-            let item = line
-                .trim_start()
-                .strip_prefix("- ")
-                .or_else(|| line.trim_start().strip_prefix("* "))?;
+            let item = ENUM_BULLETS
+                .iter()
+                .find_map(|b| line.trim_start().strip_prefix(b))?;
             let (value, rest) = leading_code(item)?;
             Some(EnumValue {
                 value: value.to_owned(),
@@ -77,7 +83,7 @@ fn bullets(description: &str) -> Vec<EnumValue> {
 
 fn inline(description: &str) -> Vec<EnumValue> {
     // `a`：x；`b`：y
-    let pieces: Vec<&str> = description.split(['；', ';']).collect();
+    let pieces: Vec<&str> = description.split(ENUM_PAIR_SEPARATORS).collect();
     if pieces.len() >= 2 {
         let found: Vec<EnumValue> = pieces
             .iter()
@@ -85,10 +91,11 @@ fn inline(description: &str) -> Vec<EnumValue> {
                 let start = p.find('`')?;
                 let (value, rest) = leading_code(&p[start..])?;
                 let rest = rest.trim_start();
-                (rest.starts_with('：') || rest.starts_with(':')).then(|| EnumValue {
-                    value: value.to_owned(),
-                    description: meaning(rest),
-                })
+                rest.starts_with(ENUM_MEANING_SEPARATORS)
+                    .then(|| EnumValue {
+                        value: value.to_owned(),
+                        description: meaning(rest),
+                    })
             })
             .collect();
         if found.len() >= 2 {
@@ -96,7 +103,7 @@ fn inline(description: &str) -> Vec<EnumValue> {
         }
     }
     // 取值为 `a`、`b`、`c` 之一
-    let Some(idx) = description.find("取值") else {
+    let Some(idx) = description.find(ENUM_LIST_LEAD) else {
         return Vec::new();
     };
     let mut rest = &description[idx..];
@@ -110,11 +117,9 @@ fn inline(description: &str) -> Vec<EnumValue> {
             description: String::new(),
         });
         let sep = after.trim_start();
-        if let Some(next) = sep
-            .strip_prefix('、')
-            .or_else(|| sep.strip_prefix('，'))
-            .or_else(|| sep.strip_prefix(','))
-            .or_else(|| sep.strip_prefix("或"))
+        if let Some(next) = ENUM_LIST_SEPARATORS
+            .iter()
+            .find_map(|s| sep.strip_prefix(s))
         {
             rest = next;
         } else {

@@ -1,0 +1,483 @@
+//! Lowering: an [`Outline`] into the IR's [`Page`]. Tables become fields (columns recognized by
+//! their headers), types are resolved against the page's struct tables, dotted rows become
+//! structs, examples are read, error codes listed, and [`semantics::classify`] marks what the page
+//! implies about calling. Nothing here knows Markdown: only the outline and the vocabulary.
+
+use super::examples::{read_json, read_request_example, undocumented_in};
+use super::outline::{HeadingKind, Outline, Prose, ProseKind, Section, Table};
+use super::structs::{check_struct_graph, first_duplicate, nest_dotted, Resolver, TakenNames};
+use super::types::{self, RawType};
+use super::vocabulary::{self, Column};
+use super::{linkify_under, semantics, ParseError, MAX_DOTTED_DEPTH};
+use codegen::ir::{
+    ErrorCode, Examples, Field, Method, Page, Request, Response, ResultKind, Source, Struct,
+    TypeRef, Warning,
+};
+use std::collections::{BTreeMap, HashMap};
+
+/// Lowers a page's outline; `file` is used in errors and recorded as the IR's source.
+pub fn lower(file: &str, outline: &Outline) -> Result<Page, ParseError> {
+    let err = |line: u32, msg: String| ParseError::new(file, line, msg);
+    let base = outline.docs_base.as_str();
+    let linkify = |text: &str| linkify_under(text, base);
+    if let Some(p) = outline.params.first() {
+        return Err(err(
+            p.line,
+            format!(
+                "`{}` is a parameter written outside a table, which cannot be lowered yet",
+                p.name
+            ),
+        ));
+    }
+    let request_line = &outline.request_line;
+    let method = request_line.method;
+    let mut warnings: Vec<Warning> = Vec::new();
+
+    // Struct tables first, so field types can be resolved against them.
+    let mut structs: Vec<(Struct, Vec<(Field, RawType)>)> = Vec::new();
+    // Index in `structs` of the first struct with each name, and with each anchor.
+    let mut struct_by_name: HashMap<String, usize> = HashMap::new();
+    let mut struct_by_anchor: HashMap<String, usize> = HashMap::new();
+    let mut query_rows = None;
+    let mut body_rows = None;
+    let mut result_rows = None;
+    let mut error_table = None;
+    for table in &outline.tables {
+        let Some(section) = table.place.section else {
+            continue;
+        };
+        let heading = outline.subsection(table.place);
+        match (section, heading) {
+            (Section::Request, Some(h)) if h.kind == HeadingKind::Query => {
+                set_once(&mut query_rows, table, file, &format!("### {}", h.text))?
+            }
+            (Section::Request, Some(h)) if h.kind == HeadingKind::Body => {
+                set_once(&mut body_rows, table, file, &format!("### {}", h.text))?
+            }
+            (Section::Request, None) => {
+                set_once(&mut body_rows, table, file, "request parameters")?
+            }
+            (Section::Response, None) => set_once(
+                &mut result_rows,
+                table,
+                file,
+                section_name(Section::Response),
+            )?,
+            (Section::Request | Section::Response, Some(h)) => {
+                if !types::is_identifier(&h.text) {
+                    return Err(err(h.line, format!(
+                        "struct heading `### {}` is not an identifier; struct tables are named like `### ConversationInfo`",
+                        h.text
+                    )));
+                }
+                let earlier = [struct_by_name.get(&h.text), struct_by_anchor.get(&h.anchor)]
+                    .into_iter()
+                    .flatten()
+                    .min();
+                if let Some(&i) = earlier {
+                    let prev = &structs[i].0;
+                    return Err(err(
+                        h.line,
+                        format!(
+                            "struct `{}` is defined twice (first at line {})",
+                            h.text, prev.line
+                        ),
+                    ));
+                }
+                let fields = read_fields(file, table, true, base)?;
+                struct_by_name
+                    .entry(h.text.clone())
+                    .or_insert(structs.len());
+                struct_by_anchor
+                    .entry(h.anchor.clone())
+                    .or_insert(structs.len());
+                structs.push((
+                    Struct {
+                        name: h.text.clone(),
+                        anchor: h.anchor.clone(),
+                        line: h.line,
+                        fields: Vec::new(),
+                    },
+                    fields,
+                ));
+            }
+            (Section::ErrorCodes, _) => set_once(
+                &mut error_table,
+                table,
+                file,
+                section_name(Section::ErrorCodes),
+            )?,
+            _ => {}
+        }
+    }
+
+    // Rows of every table; dotted rows (`Parent.Child`) become structs of their own.
+    let read = |t: Option<&Table>, request: bool| -> Result<Vec<(Field, RawType)>, ParseError> {
+        match t {
+            Some(t) => read_fields(file, t, request, base),
+            None => Ok(Vec::new()),
+        }
+    };
+    let mut query_raw = read(query_rows, true)?;
+    query_raw.retain(|(f, _)| !vocabulary::COMMON_QUERY_PARAMETERS.contains(&f.name.as_str()));
+    let body_raw = read(body_rows, true)?;
+    let result_raw = read(result_rows, false)?;
+    let mut nested = Vec::new();
+    let mut taken = TakenNames::new(structs.iter().map(|(s, _)| s.name.clone()));
+    let query_raw = nest_dotted(file, query_raw, &[], &mut taken, &mut nested)?;
+    let body_raw = nest_dotted(file, body_raw, &[], &mut taken, &mut nested)?;
+    let result_raw = nest_dotted(file, result_raw, &[], &mut taken, &mut nested)?;
+    for (s, rows) in &mut structs {
+        let path = [s.name.clone()];
+        *rows = nest_dotted(file, std::mem::take(rows), &path, &mut taken, &mut nested)?;
+    }
+    structs.extend(nested);
+
+    let resolver = Resolver::new(file, &structs);
+    let query = resolver.resolve_all(query_raw)?;
+    let body_fields = resolver.resolve_all(body_raw)?;
+    if method == Method::Get && !body_fields.is_empty() {
+        return Err(err(
+            body_rows.map_or(request_line.line, |t| t.line),
+            "a GET request has no body, but this page documents Body parameters".into(),
+        ));
+    }
+    if let Some(dup) = first_duplicate(query.iter().chain(&body_fields)) {
+        return Err(err(
+            dup.line,
+            format!("request parameter `{}` is documented twice", dup.name),
+        ));
+    }
+    let response = match result_rows {
+        Some(_) => Response {
+            result: ResultKind::Object,
+            fields: resolver.resolve_all(result_raw)?,
+            note: String::new(),
+        },
+        None => Response {
+            result: ResultKind::Json,
+            fields: Vec::new(),
+            note: linkify(
+                &prose(outline, |p| {
+                    p.place.section == Some(Section::Response)
+                        && p.place.subsection.is_none()
+                        && p.kind == ProseKind::Paragraph
+                })
+                .join("\n"),
+            ),
+        },
+    };
+    let mut resolved_structs = Vec::new();
+    for (s, rows) in &structs {
+        let mut s = s.clone();
+        s.fields = resolver.resolve_all(rows.clone())?;
+        resolved_structs.push(s);
+    }
+    warnings.extend(resolver.warnings.into_inner());
+    check_struct_graph(
+        file,
+        &resolved_structs,
+        &query,
+        &body_fields,
+        &response.fields,
+        &mut warnings,
+    )?;
+
+    // Examples.
+    let example = |section: Section| {
+        outline
+            .code_blocks
+            .iter()
+            .find(|c| c.place.section == Some(section))
+    };
+    let mut examples = Examples::default();
+    let mut request_json = None;
+    if let Some(block) = example(Section::RequestExample) {
+        let (example, json) = read_request_example(file, block, method, &mut warnings)?;
+        examples.request = Some(example);
+        request_json = json;
+    }
+    let mut response_json = None;
+    if let Some(block) = example(Section::ResponseExample) {
+        let text = block.text.trim();
+        let (fixed, json) = read_json(file, block.line, text, "response example", &mut warnings)?;
+        examples.response = Some(fixed);
+        response_json = Some(json);
+    }
+
+    let error_codes = match error_table {
+        Some(t) => read_error_codes(file, t, base)?,
+        None => Vec::new(),
+    };
+
+    let (service, region) = signing_scope(
+        file,
+        request_line.line,
+        &request_line.host,
+        &outline.front_matter,
+    )?;
+    let intro = prose(outline, |p| p.place.section.is_none() && p.top_level);
+    let mut page = Page {
+        action: request_line.action.clone(),
+        version: request_line.version.clone(),
+        source: Source {
+            path: file.to_owned(),
+            line: request_line.line,
+        },
+        summary: linkify(&intro.join("\n\n")),
+        method,
+        host: request_line.host.clone(),
+        service,
+        region,
+        qps_limit: outline.qps.map(|q| q.limit),
+        request: Request {
+            query,
+            body: body_fields,
+        },
+        response,
+        structs: resolved_structs,
+        read_only: false,
+        endpoints: Vec::new(),
+        examples,
+        error_codes,
+        warnings,
+    };
+    semantics::classify(&mut page);
+    page.examples.undocumented =
+        undocumented_in(&page, request_json.as_ref(), response_json.as_ref());
+    Ok(page)
+}
+
+/// The texts of the prose `keep` selects, in page order.
+fn prose(outline: &Outline, keep: impl Fn(&Prose) -> bool) -> Vec<&str> {
+    outline
+        .prose
+        .iter()
+        .filter(|p| keep(p))
+        .map(|p| p.text.as_str())
+        .collect()
+}
+
+/// How messages name a section: its first heading word.
+fn section_name(section: Section) -> &'static str {
+    vocabulary::SECTIONS
+        .iter()
+        .find(|(s, _)| *s == section)
+        .and_then(|(_, words)| words.first())
+        .copied()
+        .unwrap_or("")
+}
+
+fn set_once<'a>(
+    slot: &mut Option<&'a Table>,
+    table: &'a Table,
+    file: &str,
+    what: &str,
+) -> Result<(), ParseError> {
+    if let Some(prev) = slot {
+        return Err(ParseError::new(
+            file,
+            table.line,
+            format!("a second {what} table (the first is at line {})", prev.line),
+        ));
+    }
+    *slot = Some(table);
+    Ok(())
+}
+
+/// Index of the first column whose header says it holds `c`.
+fn column(table: &Table, c: Column) -> Option<usize> {
+    table
+        .header
+        .iter()
+        .position(|h| vocabulary::column(h) == Some(c))
+}
+
+/// Reads a parameter table's rows as fields with unresolved types.
+fn read_fields(
+    file: &str,
+    table: &Table,
+    with_required: bool,
+    docs_base: &str,
+) -> Result<Vec<(Field, RawType)>, ParseError> {
+    let err = |line: u32, msg: String| ParseError::new(file, line, msg);
+    let name_col = column(table, Column::Name).ok_or_else(|| {
+        err(
+            table.line,
+            format!(
+                "parameter table has no name column ({})",
+                vocabulary::column_headers(Column::Name)
+            ),
+        )
+    })?;
+    let type_col = column(table, Column::Type).ok_or_else(|| {
+        err(
+            table.line,
+            format!(
+                "parameter table has no type column ({})",
+                vocabulary::column_headers(Column::Type)
+            ),
+        )
+    })?;
+    let required_col = column(table, Column::Required);
+    let sample_col = column(table, Column::Sample);
+    let desc_col = column(table, Column::Description);
+    let mut out: Vec<(Field, RawType)> = Vec::new();
+    // The line of each name already read.
+    let mut first_line: HashMap<String, u32> = HashMap::new();
+    for row in &table.rows {
+        let name = row.cells[name_col]
+            .trim()
+            .trim_matches('`')
+            .trim()
+            .to_owned();
+        if !name.split('.').all(types::is_identifier) {
+            return Err(err(row.line, format!(
+                "parameter name `{name}` is not an identifier (letters, digits and `_`, or dotted like `Parent.Child`)"
+            )));
+        }
+        if name.split('.').count() > MAX_DOTTED_DEPTH {
+            let start: Vec<&str> = name.split('.').take(3).collect();
+            return Err(err(row.line, format!(
+                "`{}.…` is nested deeper than {MAX_DOTTED_DEPTH} levels; document the inner object as `JSON Map`",
+                start.join(".")
+            )));
+        }
+        if let Some(prev) = first_line.get(&name) {
+            return Err(err(
+                row.line,
+                format!(
+                    "parameter `{name}` is documented twice in this table (first at line {prev})"
+                ),
+            ));
+        }
+        first_line.insert(name.clone(), row.line);
+        let type_cell = &row.cells[type_col];
+        let raw = types::parse_type(type_cell).map_err(|bad| match bad {
+            types::BadType::Unknown => err(
+                row.line,
+                format!(
+                    "unknown type `{}` for `{name}`; known types: {}",
+                    type_cell.trim(),
+                    vocabulary::known_types()
+                ),
+            ),
+            types::BadType::TooDeep => err(
+                row.line,
+                format!(
+                    "the type of `{name}` is nested deeper than {} levels (`Array of Array of …`); document it as `JSON Map`",
+                    types::MAX_ARRAY_DEPTH
+                ),
+            ),
+        })?;
+        let required = match required_col {
+            Some(c) if with_required => vocabulary::required(&row.cells[c]).ok_or_else(|| {
+                err(
+                    row.line,
+                    format!(
+                        "required cell `{}` for `{name}` is not {}",
+                        row.cells[c].trim(),
+                        vocabulary::required_markers()
+                    ),
+                )
+            })?,
+            _ => false,
+        };
+        let sample = sample_col
+            .map(|c| row.cells[c].trim().trim_matches('`').trim().to_owned())
+            .filter(|s| !s.is_empty() && s != vocabulary::NO_VALUE);
+        let description = desc_col
+            .map(|c| linkify_under(row.cells[c].trim(), docs_base))
+            .unwrap_or_default();
+        out.push((
+            Field {
+                name,
+                ty: TypeRef::Json,
+                required,
+                description,
+                sample,
+                values: Vec::new(),
+                idempotency_key: false,
+                sensitive: false,
+                line: row.line,
+            },
+            raw,
+        ));
+    }
+    Ok(out)
+}
+
+fn read_error_codes(
+    file: &str,
+    table: &Table,
+    docs_base: &str,
+) -> Result<Vec<ErrorCode>, ParseError> {
+    let Some(code_col) = column(table, Column::Code) else {
+        return Err(ParseError::new(
+            file,
+            table.line,
+            format!(
+                "error code table has no {} column",
+                vocabulary::column_headers(Column::Code)
+            ),
+        ));
+    };
+    let status_col = column(table, Column::Status);
+    let message_col = column(table, Column::Message);
+    let desc_col = column(table, Column::Description);
+    let mut out = Vec::new();
+    for row in &table.rows {
+        let code = row.cells[code_col].trim().trim_matches('`').to_owned();
+        if code.is_empty() {
+            return Err(ParseError::new(
+                file,
+                row.line,
+                "error code row has an empty `错误码`",
+            ));
+        }
+        let status = match status_col.map(|c| row.cells[c].trim()) {
+            None | Some("") => None,
+            Some(s) if s == vocabulary::NO_VALUE => None,
+            Some(s) => Some(s.parse::<u16>().map_err(|_| {
+                ParseError::new(file, row.line, format!("HTTP status `{s}` is not a number"))
+            })?),
+        };
+        let cell = |c: Option<usize>| {
+            c.map(|c| linkify_under(row.cells[c].trim(), docs_base))
+                .unwrap_or_default()
+        };
+        out.push(ErrorCode {
+            status,
+            code,
+            message: cell(message_col),
+            description: cell(desc_col),
+            line: row.line,
+        });
+    }
+    Ok(out)
+}
+
+/// Service and region for signing: front matter `service:` / `region:` when the page states them,
+/// else the host: `rtc.volcengineapi.com` → `rtc`, `cn-north-1`.
+fn signing_scope(
+    file: &str,
+    line: u32,
+    host: &str,
+    front: &BTreeMap<String, String>,
+) -> Result<(String, String), ParseError> {
+    let label = host.split('.').next().unwrap_or("");
+    let service = match front.get("service") {
+        Some(s) => s.clone(),
+        None if label.is_empty() || label == "open" || label.starts_with("open-") => {
+            return Err(ParseError::new(file, line, format!(
+                "host `{host}` does not name the signing service; state it in the front matter (`service: rtc`) or in spec/overrides.yaml"
+            )))
+        }
+        None => label.to_owned(),
+    };
+    let region = front
+        .get("region")
+        .cloned()
+        .unwrap_or_else(|| "cn-north-1".to_owned());
+    Ok((service, region))
+}
