@@ -1,7 +1,12 @@
-//! The tokens `quote!` does not make the way the emitter wants: identifiers from strings, and
-//! string literals spelled as the generated code has always spelled them.
+//! The tokens `quote!` does not make the way the emitter wants (identifiers from strings, string
+//! literals spelled as the generated code has always spelled them), and the few syntax trees the
+//! emitter builds by hand: struct fields, its hot spot (see `emit::field`).
 
-use proc_macro2::{Ident, Literal, Span};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use syn::{
+    AttrStyle, Attribute, Expr, ExprLit, Lit, Meta, MetaList, MetaNameValue, Path, PathArguments,
+    PathSegment, Type, TypePath,
+};
 
 pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -65,10 +70,79 @@ pub fn doc_literal(line: &str) -> Literal {
         .unwrap_or_else(|_| string_literal(&format!("{space}{line}")))
 }
 
+/// A path from its segments: `path(["serde_json", "Value"])`.
+pub fn path<'a>(segments: impl IntoIterator<Item = &'a str>) -> Path {
+    Path {
+        leading_colon: None,
+        segments: segments
+            .into_iter()
+            .map(|s| PathSegment::from(ident(s)))
+            .collect(),
+    }
+}
+
+/// A type named by a path: `type_path(["serde_json", "Value"])`.
+pub fn type_path<'a>(segments: impl IntoIterator<Item = &'a str>) -> Type {
+    Type::Path(TypePath {
+        qself: None,
+        path: path(segments),
+    })
+}
+
+/// `prefix::name<args…>`, e.g. `Option<String>` or `serde_json::Map<String, serde_json::Value>`.
+pub fn generic_type(prefix: &[&str], name: &str, args: Vec<Type>) -> Type {
+    let mut path = path(prefix.iter().copied());
+    path.segments.push(PathSegment {
+        ident: ident(name),
+        arguments: PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+            colon2_token: None,
+            lt_token: Default::default(),
+            args: args.into_iter().map(syn::GenericArgument::Type).collect(),
+            gt_token: Default::default(),
+        }),
+    });
+    Type::Path(TypePath { qself: None, path })
+}
+
+/// `#[name(tokens)]`, e.g. `#[serde(default)]`. The tokens are kept as they are, not parsed.
+pub fn list_attr(name: &str, tokens: TokenStream) -> Attribute {
+    Attribute {
+        pound_token: Default::default(),
+        style: AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: Meta::List(MetaList {
+            path: path([name]),
+            delimiter: syn::MacroDelimiter::Paren(Default::default()),
+            tokens,
+        }),
+    }
+}
+
+/// `/// line` attributes, one per line, and one spare slot for the attribute that usually
+/// follows.
+pub fn doc_attrs<L: AsRef<str>>(lines: &[L]) -> Vec<Attribute> {
+    let mut attrs = Vec::with_capacity(lines.len() + 1);
+    attrs.extend(lines.iter().map(|line| Attribute {
+        pound_token: Default::default(),
+        style: AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: Meta::NameValue(MetaNameValue {
+            path: path(["doc"]),
+            eq_token: Default::default(),
+            // prettyplease reads the value back to print `///` comments: this one must be an
+            // interpreted string literal.
+            value: Expr::Lit(ExprLit {
+                attrs: Vec::new(),
+                lit: Lit::new(doc_literal(line.as_ref())),
+            }),
+        }),
+    }));
+    attrs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use syn::Lit;
 
     const AWKWARD: &[&str] = &[
         "",
@@ -94,6 +168,28 @@ mod tests {
     }
 
     #[test]
+    fn hand_built_doc_attributes_read_back_exactly() {
+        for &s in AWKWARD {
+            let attrs = doc_attrs(&[s]);
+            let Meta::NameValue(meta) = &attrs[0].meta else {
+                panic!("not a name-value attribute");
+            };
+            let Expr::Lit(ExprLit {
+                lit: Lit::Str(lit), ..
+            }) = &meta.value
+            else {
+                panic!("{s:?}: not a string literal");
+            };
+            let expected = if s.is_empty() {
+                String::new()
+            } else {
+                format!(" {s}")
+            };
+            assert_eq!(lit.value(), expected);
+        }
+    }
+
+    #[test]
     fn doc_attributes_read_back_exactly() {
         use syn::parse::Parser;
         for &s in AWKWARD {
@@ -101,10 +197,10 @@ mod tests {
             let attrs = syn::Attribute::parse_outer
                 .parse2(quote::quote!(#[doc = #lit]))
                 .expect("a doc attribute");
-            let syn::Meta::NameValue(meta) = &attrs[0].meta else {
+            let Meta::NameValue(meta) = &attrs[0].meta else {
                 panic!("not a name-value attribute");
             };
-            let syn::Expr::Lit(syn::ExprLit {
+            let Expr::Lit(ExprLit {
                 lit: Lit::Str(lit), ..
             }) = &meta.value
             else {
