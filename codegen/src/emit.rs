@@ -619,9 +619,9 @@ enum Usage {
 }
 
 /// The fields of a file's structs, built by hand and put into the parsed file. Fields are most
-/// of the generated code: quoting them and parsing them back made code generation a third slower
-/// on the 1,000-page benchmark (CPU time, one thread: ~285 µs/page with every field quoted, ~200
-/// with fields built here).
+/// of the generated code: quoting them and parsing them back made code generation 40% slower on
+/// the 1,000-page benchmark (CPU time, one thread: ~285 µs/page with every field quoted, ~205
+/// with fields built here), and the whole pipeline went over its bound of 310 µs/page.
 #[derive(Default)]
 struct StructFields {
     /// By version module and struct name.
