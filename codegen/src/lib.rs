@@ -4,6 +4,9 @@
 //!
 //! Stages are pure functions: `xtask` parses Markdown into [`ir::Page`]s and owns all file I/O;
 //! [`service_crate::crate_files`] turns a service's pages into formatted files.
+//! The emitter writes each item with `quote!`, parses each file's tokens once with `syn` and
+//! formats it with prettyplease; struct fields, its hot spot, are built as syntax trees by hand
+//! (the private `syntax` module).
 
 pub mod emit;
 pub mod ir;
