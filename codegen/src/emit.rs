@@ -122,26 +122,9 @@ pub fn generate_with_threads(
     out_dir: &str,
     threads: usize,
 ) -> Result<Vec<GeneratedFile>, CodegenError> {
-    generate_reusing(pages, ir_dir, out_dir, threads, &|_: &str, _: &[&Page]| {
-        None
-    })
-}
-
-/// [`generate`], but a file for which `reuse(path, pages it is made from)` returns its contents
-/// (known to be what generation would produce, e.g. from a cache) is not generated again.
-pub fn generate_reusing(
-    pages: &[Page],
-    ir_dir: &str,
-    out_dir: &str,
-    threads: usize,
-    reuse: &(dyn Fn(&str, &[&Page]) -> Option<String> + Sync),
-) -> Result<Vec<GeneratedFile>, CodegenError> {
     let groups = group(pages)?;
     let action = |g: &ActionGroup<'_>| {
         let path = format!("{out_dir}/{}.rs", g.module);
-        if let Some(contents) = reuse(&path, &g.pages) {
-            return Ok(GeneratedFile { path, contents });
-        }
         let fields = StructFields::default();
         let (sources, tokens) = action_file(g, ir_dir, &fields);
         Ok(GeneratedFile {
@@ -151,13 +134,6 @@ pub fn generate_reusing(
     };
     let root = || {
         let path = format!("{out_dir}/mod.rs");
-        let all: Vec<&Page> = groups
-            .iter()
-            .flat_map(|g| g.pages.iter().copied())
-            .collect();
-        if let Some(contents) = reuse(&path, &all) {
-            return Ok(GeneratedFile { path, contents });
-        }
         let tokens = mod_file(&groups);
         Ok(GeneratedFile {
             contents: render_file(

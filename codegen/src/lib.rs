@@ -17,5 +17,5 @@ mod yaml;
 
 pub mod service_crate;
 
-pub use emit::{generate, generate_reusing, generate_with_threads, CodegenError, GeneratedFile};
+pub use emit::{generate, generate_with_threads, CodegenError, GeneratedFile};
 pub use service_crate::{crate_files, ServiceCrate, CRATES_DIR};

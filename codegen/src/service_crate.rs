@@ -2,7 +2,7 @@
 //! `Cargo.toml`, a `lib.rs` with the service's `Client` (a thin wrapper of the runtime's), the
 //! `api` module of its Actions ([`crate::emit`]) and the `call` example.
 
-use crate::emit::{generate_reusing, CodegenError, GeneratedFile};
+use crate::emit::{generate_with_threads, CodegenError, GeneratedFile};
 use crate::ir::Page;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -41,13 +41,12 @@ fn header(comment: &str, source: &str) -> String {
 }
 
 /// Every file of the service's crate. `ir_dir` is where the pages' IR lives (for the Action
-/// files' headers); `reuse` as in [`generate_reusing`].
+/// files' headers).
 pub fn crate_files(
     krate: &ServiceCrate,
     pages: &[Page],
     ir_dir: &str,
     threads: usize,
-    reuse: &(dyn Fn(&str, &[&Page]) -> Option<String> + Sync),
 ) -> Result<Vec<GeneratedFile>, CodegenError> {
     let dir = krate.dir();
     let settings = format!("spec/services/{}.yaml", krate.service);
@@ -74,12 +73,11 @@ pub fn crate_files(
             contents: render(&settings, call_example(krate))?,
         },
     ];
-    files.extend(generate_reusing(
+    files.extend(generate_with_threads(
         pages,
         ir_dir,
         &format!("{dir}/src/api"),
         threads,
-        reuse,
     )?);
     Ok(files)
 }

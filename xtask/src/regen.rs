@@ -317,12 +317,8 @@ pub fn build_outputs(
     for (service, pages) in &by_service {
         let krate = services::crate_of(service, settings);
         let ir_dir = format!("{IR_DIR}/{service}");
-        files.extend(
-            codegen::crate_files(&krate, pages, &ir_dir, threads, &|_: &str, _: &[&Page]| {
-                None
-            })
-            .map_err(Error::Codegen)?,
-        );
+        files
+            .extend(codegen::crate_files(&krate, pages, &ir_dir, threads).map_err(Error::Codegen)?);
     }
     if !by_service.is_empty() {
         files.push(codegen::service_crate::rustfmt_toml());
