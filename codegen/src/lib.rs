@@ -9,7 +9,6 @@ pub mod ir;
 pub mod naming;
 pub mod parallel;
 mod syntax;
-mod yaml;
 
 pub use emit::{
     generate, generate_reusing, generate_with_threads, CodegenError, GeneratedFile, GENERATED_DIR,
@@ -34,7 +33,6 @@ const SOURCES: &[(&str, &str)] = &[
     ("naming.rs", include_str!("naming.rs")),
     ("parallel.rs", include_str!("parallel.rs")),
     ("syntax.rs", include_str!("syntax.rs")),
-    ("yaml.rs", include_str!("yaml.rs")),
 ];
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
