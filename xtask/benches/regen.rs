@@ -5,8 +5,6 @@
 
 use std::time::{Duration, Instant};
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use xtask::{bench_corpus, parser, regen};
 
 /// `samples` timed runs of `f`, after one warm-up run, sorted.
