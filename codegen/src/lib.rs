@@ -13,7 +13,6 @@ pub mod ir;
 pub mod naming;
 pub mod parallel;
 mod syntax;
-mod yaml;
 
 pub mod service_crate;
 

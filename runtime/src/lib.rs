@@ -21,7 +21,6 @@
 //! - [`provider`]: where credentials come from ([`ProvideCredentials`], the
 //!   [`DefaultCredentialsChain`]).
 //! - `credentials_cache`: the credentials signed with now, refreshed before they expire.
-//! - `digest`: SHA-256 and HMAC-SHA256 shaped for signing.
 //! - [`signing`]: the Volcengine `HMAC-SHA256` request signature, and its verification.
 //! - `request`: encoding a request into a query string and a body.
 //! - [`transport`]: one HTTP exchange, with a cap on the answer's size.
@@ -55,7 +54,6 @@
 pub mod client;
 pub mod credentials;
 pub(crate) mod credentials_cache;
-pub(crate) mod digest;
 pub mod dynamic;
 pub mod envelope;
 pub mod environment;

@@ -5,8 +5,6 @@
 
 use std::time::{Duration, Instant};
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use xtask::{bench_corpus, parser, regen};
 
 /// `samples` timed runs of `f`, after one warm-up run, sorted.
@@ -54,11 +52,10 @@ fn main() {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("regen benchmark: {threads} threads; baseline = the same pipeline on 1 thread");
     println!(
-        "{:>6}  {:>12} {:>12} {:>16} {:>12} {:>12} {:>12}  {:>14} {:>14}  {:>8}  {:>14}",
+        "{:>6}  {:>12} {:>12} {:>12} {:>12} {:>12}  {:>14} {:>14}  {:>8}  {:>14}",
         "pages",
         "parse µs/pg",
         "ir µs/pg",
-        "serde_yaml µs/pg",
         "code µs/pg",
         "total µs/pg",
         "p10–p90",
@@ -67,7 +64,7 @@ fn main() {
         "speedup",
         "unchanged (ms)"
     );
-    println!("(serde_yaml: baseline for the IR writer; unchanged: regen of an unchanged corpus)");
+    println!("(unchanged: regen of an unchanged corpus: nothing to write)");
     let mut totals = Vec::new();
     for &n in &sizes {
         let docs = bench_corpus::make_pages(&seeds, n);
@@ -79,12 +76,6 @@ fn main() {
         let ir = median(samples, || {
             for p in &pages {
                 std::hint::black_box(p.to_yaml());
-            }
-        });
-        // Baseline for the IR writer: serde_yaml's emitter on the same pages.
-        let ir_serde = median(samples, || {
-            for p in &pages {
-                std::hint::black_box(serde_yaml::to_string(p).unwrap());
             }
         });
         let code = median(samples, || {
@@ -124,10 +115,9 @@ fn main() {
         });
         let _ = std::fs::remove_dir_all(&dir);
         println!(
-            "{n:>6}  {:>12.1} {:>12.1} {:>16.1} {:>12.1} {:>12.1} {:>12}  {:>14.2} {:>14.2}  {:>7.2}x  {:>14.2}",
+            "{n:>6}  {:>12.1} {:>12.1} {:>12.1} {:>12.1} {:>12}  {:>14.2} {:>14.2}  {:>7.2}x  {:>14.2}",
             per_page(parse, n),
             per_page(ir, n),
-            per_page(ir_serde, n),
             per_page(code, n),
             per_page(total, n),
             spread,

@@ -1,7 +1,5 @@
 use std::process::ExitCode;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use xtask::regen;
 
 const HELP: &str = "\
