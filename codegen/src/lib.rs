@@ -9,7 +9,8 @@
 //! (the private `syntax` module).
 
 pub mod emit;
-pub mod ir;
+/// The IR (the `volcgen-ir` crate, which needs none of the emitter's dependencies).
+pub use volcgen_ir as ir;
 pub mod naming;
 pub mod parallel;
 mod syntax;

@@ -1,6 +1,6 @@
 //! volcgen's maintainer commands as a library, so tests run exactly what `cargo xtask` runs.
 //!
-//! - [`parser`]: one Markdown page → one [`codegen::ir::Page`].
+//! - [`parser`]: one Markdown page → one [`volcgen_ir::Page`].
 //! - [`overrides`]: maintainer fixes from `spec/overrides.yaml`, applied to the parsed pages.
 //! - [`services`]: per-service settings from `spec/services/`, applied after the overrides.
 //! - [`regen`]: every page under `spec/docs/` → IR files and generated code, written atomically

@@ -6,9 +6,9 @@
 //! changes nothing because the page was fixed — is an error, so `cargo xtask check` fails and says
 //! which one.
 
-use codegen::ir::{Field, Page, TypeRef};
 use serde::Deserialize;
 use std::fmt;
+use volcgen_ir::{Field, Page, TypeRef};
 
 /// Where the overrides live, relative to the repository root.
 pub const OVERRIDES_FILE: &str = "spec/overrides.yaml";

@@ -9,12 +9,12 @@
 use crate::overrides::{OverrideError, Overrides, OVERRIDES_FILE};
 use crate::parser::{self, ParseError};
 use crate::services::{self, ServiceSettings};
-use codegen::ir::Page;
 use codegen::{CodegenError, GeneratedFile, CRATES_DIR};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
+use volcgen_ir::Page;
 
 /// Documentation pages, the input: one folder per service.
 pub const DOCS_DIR: &str = "spec/docs";

@@ -19,12 +19,12 @@
 //!     host: rtc.volcengineapi.com
 //! ```
 
-use codegen::ir::{Page, RegionEndpoint};
 use codegen::ServiceCrate;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
+use volcgen_ir::{Page, RegionEndpoint};
 
 /// Where the settings live, relative to the repository root: one `<service>.yaml` each.
 pub const SERVICES_DIR: &str = "spec/services";

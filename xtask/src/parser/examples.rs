@@ -3,8 +3,8 @@
 
 use super::outline::CodeBlock;
 use super::{json, vocabulary, ParseError};
-use codegen::ir::{Field, Method, Page, RequestExample, ResultKind, TypeRef, Warning};
 use std::collections::{HashMap, HashSet};
+use volcgen_ir::{Field, Method, Page, RequestExample, ResultKind, TypeRef, Warning};
 
 /// The request example: `METHOD URL`, then the JSON body if any; returns it with the body's value.
 pub fn read_request_example(

@@ -9,11 +9,11 @@ use super::structs::{check_struct_graph, first_duplicate, nest_dotted, Resolver,
 use super::types::{self, RawType};
 use super::vocabulary::{self, Column};
 use super::{linkify_under, semantics, ParseError, MAX_DOTTED_DEPTH};
-use codegen::ir::{
+use std::collections::{BTreeMap, HashMap};
+use volcgen_ir::{
     ErrorCode, Examples, Field, Method, Page, Request, Response, ResultKind, Source, Struct,
     TypeRef, Warning,
 };
-use std::collections::{BTreeMap, HashMap};
 
 /// Lowers a page's outline; `file` is used in errors and recorded as the IR's source.
 pub fn lower(file: &str, outline: &Outline) -> Result<Page, ParseError> {

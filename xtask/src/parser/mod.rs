@@ -36,11 +36,11 @@ mod types;
 mod values;
 pub mod vocabulary;
 
-use codegen::ir::Page;
 pub use examples::undocumented_fields;
 pub use lower::lower;
 use outline::{Outline, Reader};
 use std::fmt;
+use volcgen_ir::Page;
 
 /// The documentation families, asked in order whether a page is theirs: the seed format, which
 /// takes every page, comes last. Adding a family is a module and an entry here.

@@ -6,8 +6,8 @@
 //! only what is markup: where a section or table starts, which bold text is the request URL.
 
 use super::ParseError;
-use codegen::ir::Method;
 use std::collections::BTreeMap;
+use volcgen_ir::Method;
 
 /// A documentation family: reads one page of its layout into an [`Outline`].
 pub trait Reader: Sync {

@@ -36,10 +36,10 @@ use super::outline::{
     Section,
 };
 use super::{table, types, vocabulary, ParseError, DOCS_BASE};
-use codegen::ir::Method;
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::BTreeMap;
 use std::ops::Range;
+use volcgen_ir::Method;
 
 /// The seed format; detects every page (it is the fallback).
 pub struct Seed;

@@ -4,7 +4,7 @@
 //! Each rule reads what the page says and can be overridden in `spec/overrides.yaml`
 //! (`read_only` on `page`, `idempotency_key` and `sensitive` on fields).
 
-use codegen::ir::{Field, Page, TypeRef};
+use volcgen_ir::{Field, Page, TypeRef};
 
 /// Name prefixes of Actions that only read. The prefix must end a word: `GetAppToken`, not
 /// `Getaway`.

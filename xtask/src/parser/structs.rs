@@ -3,8 +3,8 @@
 
 use super::types::RawType;
 use super::{values, vocabulary, ParseError};
-use codegen::ir::{Field, Struct, TypeRef, Warning};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use volcgen_ir::{Field, Struct, TypeRef, Warning};
 
 /// A struct with its rows' fields and types as written.
 pub type RawStruct = (Struct, Vec<(Field, RawType)>);

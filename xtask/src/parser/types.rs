@@ -2,7 +2,7 @@
 //! The words are [`vocabulary::TYPE_WORDS`] and the wrappers around them.
 
 use super::vocabulary::{self, TypeMeaning};
-use codegen::ir::TypeRef;
+use volcgen_ir::TypeRef;
 
 /// A type as written, before struct links are resolved against the page's `### X` tables.
 #[derive(Debug, Clone, PartialEq, Eq)]

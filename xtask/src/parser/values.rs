@@ -5,7 +5,7 @@ use super::vocabulary::{
     ENUM_BULLETS, ENUM_LIST_LEAD, ENUM_LIST_SEPARATORS, ENUM_MEANING_SEPARATORS,
     ENUM_PAIR_SEPARATORS,
 };
-use codegen::ir::{EnumValue, TypeRef};
+use volcgen_ir::{EnumValue, TypeRef};
 
 /// The values a description enumerates for a field of type `ty`; empty when it lists fewer than
 /// two, or values that do not fit the type.

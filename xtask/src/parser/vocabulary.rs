@@ -7,7 +7,7 @@
 //! trimming, exactly; subsection headings and type words ignoring ASCII case.
 
 use super::outline::Section;
-use codegen::ir::{Method, TypeRef};
+use volcgen_ir::{Method, TypeRef};
 
 /// `#`/`##` headings that start a section the format uses; any other heading starts
 /// [`Section::Other`], whose content is ignored.

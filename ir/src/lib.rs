@@ -1,4 +1,6 @@
-//! The intermediate representation (IR): one [`Page`] per documented Action and Version.
+//! The intermediate representation (IR): one [`Page`] per documented Action and Version. Its own
+//! crate, with serde and serde_yaml only, so a parser can produce it without the emitter's
+//! dependencies (syn, quote, prettyplease).
 //!
 //! The IR is the contract between the Markdown parser (in `xtask`) and the Rust emitter. It is
 //! committed as YAML under `spec/ir/`, so a reviewer sees what the parser understood from a page
