@@ -13,7 +13,6 @@
 //! Every call and attempt runs in a `tracing` span ([`telemetry`]).
 
 use std::fmt;
-use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -23,23 +22,25 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tracing::Instrument;
 
-use super::credentials::Credentials;
+mod builder;
+
+pub use builder::ClientBuilder;
+use builder::{Endpoint, ProxySetting};
+
 use super::credentials_cache::CredentialsCache;
-use super::environment::Environment;
 use super::error::{
     ConfigError, EncodeError, EndpointError, Error, RateLimitedError, RedirectError,
     ResponseTooLargeError, TimeoutError, TimeoutKind, TransportError,
 };
 use super::operation::{ActionRequest, HttpMethod, Operation};
-use super::provider::{DefaultCredentialsChain, ProvideCredentials};
 use super::rate_limit::{RateLimitConfig, RateLimiter};
 use super::request::{encode, encode_json, EncodedRequest};
 use super::response::{self, Answer};
 use super::retry::RetryConfig;
-use super::service::{Service, ServiceClient};
+use super::service::Service;
 use super::signing::{format_x_date, write_x_date, Signer, SigningRequest};
 use super::telemetry::{self, Outcome};
-use super::transport::{self, ExchangeError, HttpAnswer, DEFAULT_MAX_RESPONSE_SIZE};
+use super::transport::{self, ExchangeError, HttpAnswer};
 
 /// Default limit on a whole call: every attempt, the waits between them and for the rate
 /// limiter.
@@ -145,341 +146,13 @@ fn unknown_region(region: &str, known: &[&str]) -> Error {
     )))
 }
 
-/// Which proxy the client sends through.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum ProxySetting {
-    /// `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` (and `NO_PROXY`), as the process environment
-    /// says when the client is built.
-    FromEnvironment,
-    /// None: connect directly.
-    Direct,
-    /// This proxy URL for every request.
-    Url(String),
-}
-
-impl ProxySetting {
-    /// For `Debug`: never the URL, which may carry a password.
-    fn describe(&self) -> &'static str {
-        match self {
-            ProxySetting::FromEnvironment => "from the environment",
-            ProxySetting::Direct => "none",
-            ProxySetting::Url(_) => "configured",
-        }
-    }
-}
-
-/// A parsed endpoint override.
-#[derive(Debug, Clone)]
-struct Endpoint {
-    /// `scheme://host[:port]`, no trailing slash.
-    base: String,
-    /// `host[:port]`, the port only when not the scheme's default: the `Host` header.
-    authority: String,
-    /// `scheme://host[:port]/`, parsed once; each call adds its query.
-    url: reqwest::Url,
-}
-
-impl Endpoint {
-    fn parse(endpoint: &str) -> Result<Self, Error> {
-        let invalid = |reason: &str| {
-            Error::InvalidEndpoint(EndpointError {
-                endpoint: endpoint.to_owned(),
-                reason: reason.to_owned(),
-            })
-        };
-        let url = reqwest::Url::parse(endpoint).map_err(|error| invalid(&error.to_string()))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(invalid("the scheme must be http or https"));
-        }
-        let host = url.host_str().ok_or_else(|| invalid("no host"))?;
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(invalid("user info is not supported"));
-        }
-        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-            return Err(invalid(
-                "only scheme://host[:port] is supported (no path, query or fragment)",
-            ));
-        }
-        let authority = match url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        };
-        let base = format!("{}://{authority}", url.scheme());
-        let mut url = url;
-        url.set_query(None);
-        Ok(Endpoint {
-            base,
-            authority,
-            url,
-        })
-    }
-}
-
-/// Where a builder's credentials come from.
-#[derive(Debug, Clone)]
-enum CredentialsSource {
-    Fixed(Credentials),
-    Provider(Arc<dyn ProvideCredentials>),
-}
-
-/// Builds a [`Client`], or a service crate's client `C` over one; see [`Client::builder`].
-pub struct ClientBuilder<C = Client> {
-    settings: Settings,
-    client: PhantomData<fn() -> C>,
-}
-
-/// What a builder has been told.
-#[derive(Debug, Clone)]
-struct Settings {
-    credentials: Option<CredentialsSource>,
-    environment: Environment,
-    endpoint: Option<String>,
-    region: Option<String>,
-    timeout: Duration,
-    attempt_timeout: Duration,
-    connect_timeout: Duration,
-    retry: RetryConfig,
-    rate_limit: RateLimitConfig,
-    max_response_size: usize,
-    proxy: ProxySetting,
-}
-
-impl<C> Clone for ClientBuilder<C> {
-    fn clone(&self) -> Self {
-        ClientBuilder {
-            settings: self.settings.clone(),
-            client: PhantomData,
-        }
-    }
-}
-
-impl<C> fmt::Debug for ClientBuilder<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("ClientBuilder")
-            .field(&self.settings)
-            .finish()
-    }
-}
-
-impl<C: ServiceClient> Default for ClientBuilder<C> {
-    fn default() -> Self {
-        ClientBuilder {
-            settings: Settings {
-                credentials: None,
-                environment: Environment::process(),
-                endpoint: None,
-                region: None,
-                timeout: DEFAULT_TIMEOUT,
-                attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
-                connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-                retry: RetryConfig::standard(),
-                rate_limit: RateLimitConfig::documented(),
-                max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
-                proxy: ProxySetting::FromEnvironment,
-            },
-            client: PhantomData,
-        }
-    }
-}
-
-impl<C: ServiceClient> ClientBuilder<C> {
-    /// A builder with default settings for the service of `C`.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The credentials to sign with. Without this or a
-    /// [`credentials_provider`](Self::credentials_provider), [`build`](Self::build) looks them
-    /// up with the [`DefaultCredentialsChain`] (environment variables, `~/.volc/credentials`,
-    /// `~/.volc/config`).
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.settings.credentials = Some(CredentialsSource::Fixed(credentials));
-        self
-    }
-
-    /// A source of (temporary) credentials, asked at the first call and again shortly before
-    /// the credentials it returned expire. See [`ProvideCredentials`].
-    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.settings.credentials = Some(CredentialsSource::Provider(Arc::new(provider)));
-        self
-    }
-
-    /// Where the [`DefaultCredentialsChain`] looks (variables and home directory); the process
-    /// environment unless set. For tests: [`Environment::from_vars`].
-    pub fn environment(mut self, environment: Environment) -> Self {
-        self.settings.environment = environment;
-        self
-    }
-
-    /// Sends every Action to this `scheme://host[:port]` instead of `https://{operation.host}`
-    /// (e.g. `http://127.0.0.1:8080` for a local mock).
-    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.settings.endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// Calls every Action in this region instead of the operation's default (e.g.
-    /// `ap-southeast-1`): requests are signed for it, and an Action whose service has a
-    /// (region, host) table ([`Operation::endpoints`]) goes to that region's host.
-    ///
-    /// A region that no generated Action's table knows fails [`build`](Self::build) with a
-    /// configuration error listing the known ones (and a call to an Action whose table lacks
-    /// it fails the same way). For an Action whose service has no table, only the signing
-    /// region changes. An [`endpoint`](Self::endpoint) still decides the host.
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.settings.region = Some(region.into());
-        self
-    }
-
-    /// Limit on a whole call: every attempt, the waits between them and for the rate limiter.
-    /// Default 30 s. A call also fails at once, with [`Error::RateLimited`] and without sending
-    /// anything, when its rate-limit token would come too late.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.settings.timeout = timeout;
-        self
-    }
-
-    /// Limit on one attempt: connecting, sending and reading the whole answer. Default 10 s.
-    /// An attempt that times out is retried (within the call's [`timeout`](Self::timeout)).
-    pub fn attempt_timeout(mut self, attempt_timeout: Duration) -> Self {
-        self.settings.attempt_timeout = attempt_timeout;
-        self
-    }
-
-    /// Limit on connecting. Default 5 s.
-    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
-        self.settings.connect_timeout = connect_timeout;
-        self
-    }
-
-    /// How failed attempts are retried. Default [`RetryConfig::standard`] (3 attempts);
-    /// [`RetryConfig::disabled`] for none.
-    pub fn retry(mut self, retry: RetryConfig) -> Self {
-        self.settings.retry = retry;
-        self
-    }
-
-    /// How the request rate is limited. Default [`RateLimitConfig::documented`] (each
-    /// Action's documented QPS); [`RateLimitConfig::disabled`] for none.
-    pub fn rate_limit(mut self, rate_limit: RateLimitConfig) -> Self {
-        self.settings.rate_limit = rate_limit;
-        self
-    }
-
-    /// Connects directly, ignoring the `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` environment
-    /// variables (which a client otherwise honours, sending its signed requests, session
-    /// token included, through the proxy they name).
-    pub fn no_proxy(mut self) -> Self {
-        self.settings.proxy = ProxySetting::Direct;
-        self
-    }
-
-    /// Sends every request through the proxy at `url` (e.g. `http://proxy.internal:3128`),
-    /// whatever the environment says. [`build`](Self::build) fails with an invalid-endpoint
-    /// error when the URL is not usable.
-    pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.settings.proxy = ProxySetting::Url(url.into());
-        self
-    }
-
-    /// Largest answer body read, in bytes; a larger one fails the call with
-    /// [`Error::ResponseTooLarge`] (not retried). Default 10 MiB.
-    pub fn max_response_size(mut self, bytes: usize) -> Self {
-        self.settings.max_response_size = bytes;
-        self
-    }
-
-    /// Builds the client.
-    ///
-    /// # Errors
-    ///
-    /// - a credentials error when none were given and the [`DefaultCredentialsChain`] found
-    ///   none (the message lists where it looked) or found a malformed source, or when they
-    ///   contain characters an HTTP header cannot carry;
-    /// - an invalid-endpoint error when the endpoint is not `http(s)://host[:port]`;
-    /// - a configuration error when the region cannot appear in a header, or is in no
-    ///   generated Action's region table (the message lists the known regions);
-    /// - an invalid-endpoint error when the [`proxy`](Self::proxy) URL is not usable;
-    /// - a transport error when the HTTP client cannot be set up (TLS backend).
-    pub fn build(self) -> Result<C, Error> {
-        let service = C::SERVICE;
-        let settings = self.settings;
-        let credentials = match settings.credentials {
-            Some(CredentialsSource::Fixed(credentials)) => CredentialsCache::fixed(credentials)?,
-            Some(CredentialsSource::Provider(provider)) => CredentialsCache::provided(provider),
-            None => CredentialsCache::fixed(
-                DefaultCredentialsChain::new(settings.environment).resolve()?,
-            )?,
-        };
-        let endpoint = settings
-            .endpoint
-            .as_deref()
-            .map(Endpoint::parse)
-            .transpose()?;
-        if let Some(region) = &settings.region {
-            if region.is_empty() || region.contains('/') || HeaderValue::from_str(region).is_err() {
-                return Err(Error::Config(ConfigError::new(format!(
-                    "region {region:?} cannot appear in a credential scope"
-                ))));
-            }
-            let known = service.regions();
-            if !known.is_empty() && !known.contains(&region.as_str()) {
-                return Err(unknown_region(region, &known));
-            }
-        }
-        let mut http = reqwest::Client::builder()
-            .user_agent(service.user_agent)
-            .connect_timeout(settings.connect_timeout)
-            // Signed requests go to the configured endpoint only: no redirect is followed.
-            .redirect(reqwest::redirect::Policy::none());
-        match &settings.proxy {
-            ProxySetting::FromEnvironment => {}
-            ProxySetting::Direct => http = http.no_proxy(),
-            ProxySetting::Url(url) => {
-                let proxy = reqwest::Proxy::all(url.as_str()).map_err(|error| {
-                    Error::InvalidEndpoint(EndpointError {
-                        endpoint: url.clone(),
-                        reason: format!("not a usable proxy: {error}"),
-                    })
-                })?;
-                http = http.proxy(proxy);
-            }
-        }
-        let http = http.build().map_err(|source| {
-            Error::Transport(TransportError {
-                action: None,
-                source,
-            })
-        })?;
-        Ok(C::from(Client {
-            shared: Arc::new(Shared {
-                service,
-                http,
-                credentials,
-                endpoint,
-                region: settings.region,
-                limiter: RateLimiter::new(settings.rate_limit),
-                connect_timeout: settings.connect_timeout,
-                max_response_size: settings.max_response_size,
-                proxy: settings.proxy,
-                host_urls: Mutex::new(Vec::new()),
-            }),
-            options: CallOptions {
-                timeout: settings.timeout,
-                attempt_timeout: settings.attempt_timeout,
-                retry: settings.retry,
-            },
-        }))
-    }
-}
-
 /// Decodes one answer into the caller's `Result` slot; returns the `RequestId`.
 type DecodeFn<'a> = dyn FnMut(Answer<'_>) -> Result<Option<String>, Error> + Send + 'a;
 
 impl Client {
     /// A builder with default settings: timeouts 30 s per call, 10 s per attempt, 5 s to
     /// connect; 3 attempts; the documented rate limits; credentials from the
-    /// [`DefaultCredentialsChain`] unless given.
+    /// [`DefaultCredentialsChain`](crate::DefaultCredentialsChain) unless given.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -489,7 +162,7 @@ impl Client {
         self.shared.service
     }
 
-    /// A client with default settings and credentials from the [`DefaultCredentialsChain`].
+    /// A client with default settings and credentials from the [`DefaultCredentialsChain`](crate::DefaultCredentialsChain).
     ///
     /// # Errors
     ///
@@ -994,6 +667,7 @@ impl fmt::Debug for Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::credentials::Credentials;
 
     static LIMITED: Operation = Operation {
         qps_limit: Some(10),

@@ -1,0 +1,350 @@
+//! Building a [`Client`]: the settings, checked once, and the HTTP client they make.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+
+use super::{
+    unknown_region, CallOptions, Client, Shared, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
+};
+use crate::credentials::Credentials;
+use crate::credentials_cache::CredentialsCache;
+use crate::environment::Environment;
+use crate::error::{ConfigError, EndpointError, Error, TransportError};
+use crate::provider::{DefaultCredentialsChain, ProvideCredentials};
+use crate::rate_limit::{RateLimitConfig, RateLimiter};
+use crate::retry::RetryConfig;
+use crate::service::ServiceClient;
+use crate::transport::DEFAULT_MAX_RESPONSE_SIZE;
+
+/// Which proxy the client sends through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum ProxySetting {
+    /// `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` (and `NO_PROXY`), as the process environment
+    /// says when the client is built.
+    FromEnvironment,
+    /// None: connect directly.
+    Direct,
+    /// This proxy URL for every request.
+    Url(String),
+}
+
+impl ProxySetting {
+    /// For `Debug`: never the URL, which may carry a password.
+    pub(super) fn describe(&self) -> &'static str {
+        match self {
+            ProxySetting::FromEnvironment => "from the environment",
+            ProxySetting::Direct => "none",
+            ProxySetting::Url(_) => "configured",
+        }
+    }
+}
+
+/// A parsed endpoint override.
+#[derive(Debug, Clone)]
+pub(super) struct Endpoint {
+    /// `scheme://host[:port]`, no trailing slash.
+    pub(super) base: String,
+    /// `host[:port]`, the port only when not the scheme's default: the `Host` header.
+    pub(super) authority: String,
+    /// `scheme://host[:port]/`, parsed once; each call adds its query.
+    pub(super) url: reqwest::Url,
+}
+
+impl Endpoint {
+    pub(super) fn parse(endpoint: &str) -> Result<Self, Error> {
+        let invalid = |reason: &str| {
+            Error::InvalidEndpoint(EndpointError {
+                endpoint: endpoint.to_owned(),
+                reason: reason.to_owned(),
+            })
+        };
+        let url = reqwest::Url::parse(endpoint).map_err(|error| invalid(&error.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(invalid("the scheme must be http or https"));
+        }
+        let host = url.host_str().ok_or_else(|| invalid("no host"))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(invalid("user info is not supported"));
+        }
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid(
+                "only scheme://host[:port] is supported (no path, query or fragment)",
+            ));
+        }
+        let authority = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        let base = format!("{}://{authority}", url.scheme());
+        let mut url = url;
+        url.set_query(None);
+        Ok(Endpoint {
+            base,
+            authority,
+            url,
+        })
+    }
+}
+
+/// Where a builder's credentials come from.
+#[derive(Debug, Clone)]
+enum CredentialsSource {
+    Fixed(Credentials),
+    Provider(Arc<dyn ProvideCredentials>),
+}
+
+/// Builds a [`Client`], or a service crate's client `C` over one; see [`Client::builder`].
+pub struct ClientBuilder<C = Client> {
+    settings: Settings,
+    client: PhantomData<fn() -> C>,
+}
+
+/// What a builder has been told.
+#[derive(Debug, Clone)]
+struct Settings {
+    credentials: Option<CredentialsSource>,
+    environment: Environment,
+    endpoint: Option<String>,
+    region: Option<String>,
+    timeout: Duration,
+    attempt_timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryConfig,
+    rate_limit: RateLimitConfig,
+    max_response_size: usize,
+    proxy: ProxySetting,
+}
+
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        ClientBuilder {
+            settings: self.settings.clone(),
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ClientBuilder")
+            .field(&self.settings)
+            .finish()
+    }
+}
+
+impl<C: ServiceClient> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        ClientBuilder {
+            settings: Settings {
+                credentials: None,
+                environment: Environment::process(),
+                endpoint: None,
+                region: None,
+                timeout: DEFAULT_TIMEOUT,
+                attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+                connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+                retry: RetryConfig::standard(),
+                rate_limit: RateLimitConfig::documented(),
+                max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+                proxy: ProxySetting::FromEnvironment,
+            },
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C: ServiceClient> ClientBuilder<C> {
+    /// A builder with default settings for the service of `C`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The credentials to sign with. Without this or a
+    /// [`credentials_provider`](Self::credentials_provider), [`build`](Self::build) looks them
+    /// up with the [`DefaultCredentialsChain`] (environment variables, `~/.volc/credentials`,
+    /// `~/.volc/config`).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.settings.credentials = Some(CredentialsSource::Fixed(credentials));
+        self
+    }
+
+    /// A source of (temporary) credentials, asked at the first call and again shortly before
+    /// the credentials it returned expire. See [`ProvideCredentials`].
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.settings.credentials = Some(CredentialsSource::Provider(Arc::new(provider)));
+        self
+    }
+
+    /// Where the [`DefaultCredentialsChain`] looks (variables and home directory); the process
+    /// environment unless set. For tests: [`Environment::from_vars`].
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.settings.environment = environment;
+        self
+    }
+
+    /// Sends every Action to this `scheme://host[:port]` instead of `https://{operation.host}`
+    /// (e.g. `http://127.0.0.1:8080` for a local mock).
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.settings.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Calls every Action in this region instead of the operation's default (e.g.
+    /// `ap-southeast-1`): requests are signed for it, and an Action whose service has a
+    /// (region, host) table ([`Operation::endpoints`](crate::Operation::endpoints)) goes to that region's host.
+    ///
+    /// A region that no generated Action's table knows fails [`build`](Self::build) with a
+    /// configuration error listing the known ones (and a call to an Action whose table lacks
+    /// it fails the same way). For an Action whose service has no table, only the signing
+    /// region changes. An [`endpoint`](Self::endpoint) still decides the host.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.settings.region = Some(region.into());
+        self
+    }
+
+    /// Limit on a whole call: every attempt, the waits between them and for the rate limiter.
+    /// Default 30 s. A call also fails at once, with [`Error::RateLimited`] and without sending
+    /// anything, when its rate-limit token would come too late.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.settings.timeout = timeout;
+        self
+    }
+
+    /// Limit on one attempt: connecting, sending and reading the whole answer. Default 10 s.
+    /// An attempt that times out is retried (within the call's [`timeout`](Self::timeout)).
+    pub fn attempt_timeout(mut self, attempt_timeout: Duration) -> Self {
+        self.settings.attempt_timeout = attempt_timeout;
+        self
+    }
+
+    /// Limit on connecting. Default 5 s.
+    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
+        self.settings.connect_timeout = connect_timeout;
+        self
+    }
+
+    /// How failed attempts are retried. Default [`RetryConfig::standard`] (3 attempts);
+    /// [`RetryConfig::disabled`] for none.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.settings.retry = retry;
+        self
+    }
+
+    /// How the request rate is limited. Default [`RateLimitConfig::documented`] (each
+    /// Action's documented QPS); [`RateLimitConfig::disabled`] for none.
+    pub fn rate_limit(mut self, rate_limit: RateLimitConfig) -> Self {
+        self.settings.rate_limit = rate_limit;
+        self
+    }
+
+    /// Connects directly, ignoring the `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` environment
+    /// variables (which a client otherwise honours, sending its signed requests, session
+    /// token included, through the proxy they name).
+    pub fn no_proxy(mut self) -> Self {
+        self.settings.proxy = ProxySetting::Direct;
+        self
+    }
+
+    /// Sends every request through the proxy at `url` (e.g. `http://proxy.internal:3128`),
+    /// whatever the environment says. [`build`](Self::build) fails with an invalid-endpoint
+    /// error when the URL is not usable.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.settings.proxy = ProxySetting::Url(url.into());
+        self
+    }
+
+    /// Largest answer body read, in bytes; a larger one fails the call with
+    /// [`Error::ResponseTooLarge`] (not retried). Default 10 MiB.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.settings.max_response_size = bytes;
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// - a credentials error when none were given and the [`DefaultCredentialsChain`] found
+    ///   none (the message lists where it looked) or found a malformed source, or when they
+    ///   contain characters an HTTP header cannot carry;
+    /// - an invalid-endpoint error when the endpoint is not `http(s)://host[:port]`;
+    /// - a configuration error when the region cannot appear in a header, or is in no
+    ///   generated Action's region table (the message lists the known regions);
+    /// - an invalid-endpoint error when the [`proxy`](Self::proxy) URL is not usable;
+    /// - a transport error when the HTTP client cannot be set up (TLS backend).
+    pub fn build(self) -> Result<C, Error> {
+        let service = C::SERVICE;
+        let settings = self.settings;
+        let credentials = match settings.credentials {
+            Some(CredentialsSource::Fixed(credentials)) => CredentialsCache::fixed(credentials)?,
+            Some(CredentialsSource::Provider(provider)) => CredentialsCache::provided(provider),
+            None => CredentialsCache::fixed(
+                DefaultCredentialsChain::new(settings.environment).resolve()?,
+            )?,
+        };
+        let endpoint = settings
+            .endpoint
+            .as_deref()
+            .map(Endpoint::parse)
+            .transpose()?;
+        if let Some(region) = &settings.region {
+            if region.is_empty() || region.contains('/') || HeaderValue::from_str(region).is_err() {
+                return Err(Error::Config(ConfigError::new(format!(
+                    "region {region:?} cannot appear in a credential scope"
+                ))));
+            }
+            let known = service.regions();
+            if !known.is_empty() && !known.contains(&region.as_str()) {
+                return Err(unknown_region(region, &known));
+            }
+        }
+        let mut http = reqwest::Client::builder()
+            .user_agent(service.user_agent)
+            .connect_timeout(settings.connect_timeout)
+            // Signed requests go to the configured endpoint only: no redirect is followed.
+            .redirect(reqwest::redirect::Policy::none());
+        match &settings.proxy {
+            ProxySetting::FromEnvironment => {}
+            ProxySetting::Direct => http = http.no_proxy(),
+            ProxySetting::Url(url) => {
+                let proxy = reqwest::Proxy::all(url.as_str()).map_err(|error| {
+                    Error::InvalidEndpoint(EndpointError {
+                        endpoint: url.clone(),
+                        reason: format!("not a usable proxy: {error}"),
+                    })
+                })?;
+                http = http.proxy(proxy);
+            }
+        }
+        let http = http.build().map_err(|source| {
+            Error::Transport(TransportError {
+                action: None,
+                source,
+            })
+        })?;
+        Ok(C::from(Client {
+            shared: Arc::new(Shared {
+                service,
+                http,
+                credentials,
+                endpoint,
+                region: settings.region,
+                limiter: RateLimiter::new(settings.rate_limit),
+                connect_timeout: settings.connect_timeout,
+                max_response_size: settings.max_response_size,
+                proxy: settings.proxy,
+                host_urls: Mutex::new(Vec::new()),
+            }),
+            options: CallOptions {
+                timeout: settings.timeout,
+                attempt_timeout: settings.attempt_timeout,
+                retry: settings.retry,
+            },
+        }))
+    }
+}
