@@ -167,25 +167,33 @@ mod tests {
         }
     }
 
+    /// The text of a `#[doc = "…"]` attribute, as rustdoc reads it.
+    fn doc_text(attr: &syn::Attribute) -> String {
+        let Meta::NameValue(meta) = &attr.meta else {
+            panic!("not a name-value attribute");
+        };
+        let Expr::Lit(ExprLit {
+            lit: Lit::Str(lit), ..
+        }) = &meta.value
+        else {
+            panic!("not a string literal");
+        };
+        lit.value()
+    }
+
+    /// What a doc line reads back as: a space, then the line (nothing for an empty line).
+    fn expected_doc(s: &str) -> String {
+        if s.is_empty() {
+            String::new()
+        } else {
+            format!(" {s}")
+        }
+    }
+
     #[test]
     fn hand_built_doc_attributes_read_back_exactly() {
         for &s in AWKWARD {
-            let attrs = doc_attrs(&[s]);
-            let Meta::NameValue(meta) = &attrs[0].meta else {
-                panic!("not a name-value attribute");
-            };
-            let Expr::Lit(ExprLit {
-                lit: Lit::Str(lit), ..
-            }) = &meta.value
-            else {
-                panic!("{s:?}: not a string literal");
-            };
-            let expected = if s.is_empty() {
-                String::new()
-            } else {
-                format!(" {s}")
-            };
-            assert_eq!(lit.value(), expected);
+            assert_eq!(doc_text(&doc_attrs(&[s])[0]), expected_doc(s), "{s:?}");
         }
     }
 
@@ -197,21 +205,7 @@ mod tests {
             let attrs = syn::Attribute::parse_outer
                 .parse2(quote::quote!(#[doc = #lit]))
                 .expect("a doc attribute");
-            let Meta::NameValue(meta) = &attrs[0].meta else {
-                panic!("not a name-value attribute");
-            };
-            let Expr::Lit(ExprLit {
-                lit: Lit::Str(lit), ..
-            }) = &meta.value
-            else {
-                panic!("{s:?}: not a string literal");
-            };
-            let expected = if s.is_empty() {
-                String::new()
-            } else {
-                format!(" {s}")
-            };
-            assert_eq!(lit.value(), expected);
+            assert_eq!(doc_text(&attrs[0]), expected_doc(s), "{s:?}");
         }
     }
 }

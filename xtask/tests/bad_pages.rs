@@ -387,7 +387,7 @@ fn nothing_is_written_when_any_page_fails() {
     assert!(xtask::regen::regen(&root).is_err());
     assert_eq!(std::fs::read_to_string(&ir).unwrap(), before);
 
-    // The build cache never hides a hand edit: `check` still sees it, `regen` repairs it.
+    // A hand edit of generated code: `check` sees it, `regen` repairs it.
     std::fs::write(root.join("spec/docs/x/DoThing.md"), GOOD).unwrap();
     assert!(xtask::regen::check(&root).unwrap().is_empty());
     let code = root.join("generated-client/x/src/api/do_thing.rs");
