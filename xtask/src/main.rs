@@ -30,7 +30,7 @@ COMMANDS:
             Reports the CPU time of each build (user + system, the whole process tree), a no-op
             build's for cargo's fixed cost, CPU ms per page net of it against the issue's targets,
             and the growth between page counts; with --runs N > 1, min/median/max. Linux only.
-            Takes minutes (500 pages in release: about ten).
+            Takes minutes: the release build of 500 pages alone needs over ten of CPU time.
     help    Print this help.
 
 OPTIONS:
