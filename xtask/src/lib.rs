@@ -5,7 +5,9 @@
 //! - [`services`]: per-service settings from `spec/services/`, applied after the overrides.
 //! - [`regen`]: every page under `spec/docs/` → IR files and generated code, written atomically
 //!   (`cargo xtask regen`) or compared with what is committed (`cargo xtask check`).
+//! - [`bench_build`]: what the generated crate costs its users to build (`cargo xtask bench-build`).
 
+pub mod bench_build;
 pub mod bench_corpus;
 pub mod overrides;
 pub mod parser;

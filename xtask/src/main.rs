@@ -19,11 +19,23 @@ COMMANDS:
             Write N distinct pages, varied from spec/docs/, under DIR/spec/docs/rtc/ (default
             target/bench-corpus/N) for benchmarks; `cargo xtask regen --root DIR` then runs the
             whole pipeline on them.
+    bench-build [--pages 10,100,500] [--modes release,debug,check] [--runs N]
+            What the generated crate costs its users to build (issue #10). For each page count N,
+            a workspace under target/bench-build/N holds N bench-corpus pages, the hand-written
+            parts of generated-client/ and the code regen generates from the pages; the crate
+            alone is then built (`cargo clean -p volcengine-rtc`, then `cargo build --lib
+            --release`, `cargo build --lib` or `cargo check --lib`, CARGO_INCREMENTAL=0,
+            dependencies already built in target/bench-build/target, --locked --offline).
+            Reports the CPU time of each build (user + system, the whole process tree), a no-op
+            build's for cargo's fixed cost, CPU ms per page net of it against the issue's targets,
+            and the growth between page counts; with --runs N > 1, min/median/max. Linux only.
+            Takes minutes: the release build of 500 pages alone needs over ten of CPU time.
     help    Print this help.
 
 OPTIONS:
-    --root DIR   Work on DIR (regen, check, bench-corpus). Without it, the repository is the
-                 nearest folder, from the current one up, whose Cargo.toml has [workspace].
+    --root DIR   Work on DIR (regen, check, bench-corpus, bench-build). Without it, the
+                 repository is the nearest folder, from the current one up, whose Cargo.toml has
+                 [workspace].
 
 A page that breaks the format is reported as `file:line: what is wrong`, every page at once.
 ";
@@ -136,6 +148,29 @@ fn main() -> ExitCode {
                         "bench-corpus: {written} pages under {}",
                         out.join(regen::DOCS_DIR).display()
                     );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Some("bench-build") => {
+            let options = match xtask::bench_build::parse_args(&args[1..]) {
+                Ok(options) => options,
+                Err(e) => {
+                    eprintln!("{e}\n{}", xtask::bench_build::USAGE);
+                    return ExitCode::from(2);
+                }
+            };
+            let root = match root() {
+                Ok(root) => root,
+                Err(code) => return code,
+            };
+            match xtask::bench_build::run(&root, &options) {
+                Ok(results) => {
+                    print!("{}", xtask::bench_build::report(&results, options.runs));
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
