@@ -69,9 +69,9 @@ impl Mode {
     /// The cargo arguments that build the library in this mode.
     fn build_args(self) -> &'static [&'static str] {
         match self {
-            Mode::Release => &["build", "--lib", "--release"],
-            Mode::Debug => &["build", "--lib"],
-            Mode::Check => &["check", "--lib"],
+            Mode::Release => &["build", "--lib", "--release", "-p", PACKAGE],
+            Mode::Debug => &["build", "--lib", "-p", PACKAGE],
+            Mode::Check => &["check", "--lib", "-p", PACKAGE],
         }
     }
 
