@@ -441,7 +441,7 @@ pub struct Growth {
     /// How many times the CPU time per page: near 1 when growth is linear.
     pub per_page: f64,
     /// CPU milliseconds each added page cost: the net CPU time's growth over the pages added,
-    /// without the fixed cost of the hand-written runtime that per-page figures still carry.
+    /// without the fixed part of the crate (`lib.rs`) that per-page figures still carry.
     pub marginal_ms: f64,
 }
 
@@ -537,7 +537,7 @@ pub fn report(results: &[Measured], runs: usize) -> String {
     let _ = writeln!(
         out,
         "CPU ms/page = (CPU s - no-op CPU s) / pages; the no-op build is the same command with the crate already built.\n\
-         It includes the hand-written runtime's share; the ms per added page below (from the medians) does not."
+         It includes the crate's fixed part (lib.rs, the service's Client); the ms per added page below (from the medians) does not."
     );
     let mut modes: Vec<Mode> = Vec::new();
     for m in results {
