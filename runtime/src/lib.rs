@@ -32,6 +32,7 @@
 //! - [`rate_limit`]: the per-Action token bucket ([`RateLimitConfig`]).
 //! - [`telemetry`]: the `tracing` spans of calls and attempts.
 //! - [`redact`]: `Debug` of generated types with secret fields ([`Redacted`]).
+//! - [`de`]: decoding generated types through a field map, compiled once rather than per type.
 //! - [`error`]: the typed [`Error`] of a call.
 //! - [`client`]: the [`Client`] that runs a call through all of the above.
 //! - [`service`]: what a generated service crate tells the runtime ([`Service`],
@@ -55,6 +56,7 @@
 pub mod client;
 pub mod credentials;
 pub(crate) mod credentials_cache;
+pub mod de;
 pub(crate) mod digest;
 pub mod dynamic;
 pub mod envelope;

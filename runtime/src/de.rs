@@ -1,0 +1,481 @@
+//! Decoding generated types from JSON through a field map, compiled once instead of per type.
+//!
+//! `#[derive(Deserialize)]` writes a visitor per struct (a field enum with its own
+//! `Deserialize`, `visit_map`, `visit_seq`, …), generic over the deserializer: most of what a
+//! generated crate costs to compile. A generated struct instead implements [`FromFields`]: one
+//! plain, non-generic function that takes its fields one line each out of a [`Fields`] map
+//! ([`Fields::required`], [`Fields::optional`], [`Fields::lenient`]). Its `Deserialize` is one
+//! call of [`deserialize`], which reads the JSON object into the map (generic only in the
+//! deserializer, so compiled once per deserializer, not per struct) and then calls
+//! `from_fields`. Field values decode through [`Decode`]: the scalars here, in this crate, with
+//! `serde_json::from_value`; nested structs through their own `from_fields`, without serde.
+//!
+//! The semantics are those of the derive the generator used before:
+//!
+//! - unknown fields are ignored; a field given twice is an error (`duplicate field`);
+//! - an optional field that is absent or `null` is `None`;
+//! - an absent required field is an error naming it (`missing field`), unless it is
+//!   [lenient](Fields::lenient) (a required field of a struct that responses use too), which
+//!   then takes its default;
+//! - a value of the wrong type is an error;
+//! - integers are exact (`u64` and `i64` ids keep every digit).
+//!
+//! Errors carry where they are, as [`FieldError`]'s path: `` at `Users[1].UserId`: missing
+//! field `UserId` ``. One difference from the derive: a struct is only ever a JSON object, never
+//! an array of its fields in order.
+
+use std::fmt;
+
+use serde::de::{Deserializer, Error as _, MapAccess, Unexpected, Visitor};
+use serde_json::map::Entry;
+use serde_json::{Map, Number, Value};
+
+/// A type decoded from a JSON object's fields: every generated struct.
+pub trait FromFields: Sized {
+    /// The type's name, for errors (`expected struct User`).
+    const NAME: &'static str;
+
+    /// Takes the type's fields out of `fields` (which keeps whatever the type does not know).
+    ///
+    /// # Errors
+    ///
+    /// When a field is missing or does not fit its type; the error names it.
+    fn from_fields(fields: &mut Fields) -> Result<Self, FieldError>;
+}
+
+/// A type a field can have: the JSON scalars, `Value`, JSON maps, arrays of them, and every
+/// [`FromFields`] type.
+pub trait Decode: Sized {
+    /// `value` as `Self`.
+    ///
+    /// # Errors
+    ///
+    /// When it does not fit; for arrays and structs, the error's path says where inside.
+    fn decode(value: Value) -> Result<Self, FieldError>;
+}
+
+/// The fields of one JSON object, taken out one by one by [`FromFields::from_fields`].
+#[derive(Debug, Default)]
+pub struct Fields {
+    map: Map<String, Value>,
+    /// Names that came more than once (text only: a `Value`'s map cannot repeat a name).
+    duplicates: Vec<String>,
+}
+
+impl From<Map<String, Value>> for Fields {
+    fn from(map: Map<String, Value>) -> Self {
+        Fields {
+            map,
+            duplicates: Vec::new(),
+        }
+    }
+}
+
+impl Fields {
+    /// The value of `name`, if present.
+    fn take(&mut self, name: &'static str) -> Result<Option<Value>, FieldError> {
+        if !self.duplicates.is_empty() && self.duplicates.iter().any(|d| d == name) {
+            return Err(FieldError::new(format!("duplicate field `{name}`")));
+        }
+        Ok(self.map.remove(name))
+    }
+
+    /// A required field: absent is an error naming it.
+    ///
+    /// # Errors
+    ///
+    /// When it is absent or does not fit `T`.
+    pub fn required<T: Decode>(&mut self, name: &'static str) -> Result<T, FieldError> {
+        match self.take(name) {
+            Ok(Some(value)) => T::decode(value),
+            Ok(None) => Err(FieldError::new(format!("missing field `{name}`"))),
+            Err(error) => Err(error),
+        }
+        .map_err(|error| error.at(name))
+    }
+
+    /// An optional field: absent or `null` is `None`.
+    ///
+    /// # Errors
+    ///
+    /// When it is present and does not fit `T`.
+    pub fn optional<T: Decode>(&mut self, name: &'static str) -> Result<Option<T>, FieldError> {
+        match self.take(name) {
+            Ok(None | Some(Value::Null)) => Ok(None),
+            Ok(Some(value)) => T::decode(value).map(Some),
+            Err(error) => Err(error),
+        }
+        .map_err(|error| error.at(name))
+    }
+
+    /// A required field of a struct that responses use too: absent is its default, as the
+    /// service may leave out what a request must carry (`null` is still an error, as for a
+    /// required field).
+    ///
+    /// # Errors
+    ///
+    /// When it is present and does not fit `T`.
+    pub fn lenient<T: Decode + Default>(&mut self, name: &'static str) -> Result<T, FieldError> {
+        match self.take(name) {
+            Ok(Some(value)) => T::decode(value),
+            Ok(None) => Ok(T::default()),
+            Err(error) => Err(error),
+        }
+        .map_err(|error| error.at(name))
+    }
+}
+
+/// Why a value did not decode, and where: a path of field names and array indexes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Innermost first: each level adds its step on the way out.
+    path: Vec<Step>,
+    message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    Field(&'static str),
+    Index(usize),
+}
+
+impl FieldError {
+    /// An error at the value being decoded.
+    pub fn new(message: impl fmt::Display) -> Self {
+        FieldError {
+            path: Vec::new(),
+            message: message.to_string(),
+        }
+    }
+
+    /// The same error, inside field `name`.
+    #[must_use]
+    pub fn at(mut self, name: &'static str) -> Self {
+        self.path.push(Step::Field(name));
+        self
+    }
+
+    /// The same error, inside array element `index`.
+    #[must_use]
+    pub fn at_index(mut self, index: usize) -> Self {
+        self.path.push(Step::Index(index));
+        self
+    }
+
+    /// Where the error is, e.g. `Users[1].UserId`; empty at the top.
+    pub fn path(&self) -> String {
+        let mut path = String::new();
+        for step in self.path.iter().rev() {
+            match step {
+                Step::Field(name) => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(name);
+                }
+                Step::Index(index) => path.push_str(&format!("[{index}]")),
+            }
+        }
+        path
+    }
+
+    /// What is wrong, without the path.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "at `{}`: {}", self.path(), self.message)
+        }
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// The `Deserialize` of a [`FromFields`] type: reads a JSON object into a [`Fields`] map, then
+/// calls `from_fields`. Generated types call it from their `Deserialize` impls.
+///
+/// # Errors
+///
+/// When the input is not an object, or [`FromFields::from_fields`] fails (the message names the
+/// path).
+pub fn deserialize<'de, D: Deserializer<'de>, T: FromFields>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    let mut fields = read(deserializer, T::NAME)?;
+    T::from_fields(&mut fields).map_err(D::Error::custom)
+}
+
+/// Reads one JSON object into a map. Generic only in the deserializer.
+fn read<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    name: &'static str,
+) -> Result<Fields, D::Error> {
+    deserializer.deserialize_map(FieldsVisitor { name })
+}
+
+struct FieldsVisitor {
+    name: &'static str,
+}
+
+impl<'de> Visitor<'de> for FieldsVisitor {
+    type Value = Fields;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", self.name)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Fields, A::Error> {
+        let mut fields = Fields::default();
+        while let Some(key) = access.next_key::<String>()? {
+            let value: Value = access.next_value()?;
+            match fields.map.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                Entry::Occupied(mut slot) => {
+                    fields.duplicates.push(slot.key().clone());
+                    slot.insert(value);
+                }
+            }
+        }
+        Ok(fields)
+    }
+}
+
+impl<T: FromFields> Decode for T {
+    fn decode(value: Value) -> Result<Self, FieldError> {
+        match value {
+            Value::Object(map) => T::from_fields(&mut Fields::from(map)),
+            other => Err(invalid_type(&other, &format!("struct {}", T::NAME))),
+        }
+    }
+}
+
+impl<T: Decode> Decode for Vec<T> {
+    fn decode(value: Value) -> Result<Self, FieldError> {
+        match value {
+            Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| T::decode(item).map_err(|error| error.at_index(i)))
+                .collect(),
+            other => Err(invalid_type(&other, "a sequence")),
+        }
+    }
+}
+
+impl Decode for Value {
+    fn decode(value: Value) -> Result<Self, FieldError> {
+        Ok(value)
+    }
+}
+
+/// Scalars and JSON maps decode as serde does: the same checks and messages.
+macro_rules! decode_with_serde {
+    ($($ty:ty),*) => {$(
+        impl Decode for $ty {
+            fn decode(value: Value) -> Result<Self, FieldError> {
+                serde_json::from_value(value).map_err(FieldError::new)
+            }
+        }
+    )*};
+}
+
+decode_with_serde!(bool, i32, i64, u64, f32, f64, String, Map<String, Value>);
+
+/// serde's `invalid type: …, expected …` for `value`.
+fn invalid_type(value: &Value, expected: &str) -> FieldError {
+    let unexpected = match value {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(n) => number(n),
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    };
+    FieldError::new(serde_json::Error::invalid_type(unexpected, &expected))
+}
+
+fn number(n: &Number) -> Unexpected<'static> {
+    if let Some(u) = n.as_u64() {
+        Unexpected::Unsigned(u)
+    } else if let Some(i) = n.as_i64() {
+        Unexpected::Signed(i)
+    } else {
+        Unexpected::Float(n.as_f64().unwrap_or(f64::NAN))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Debug, PartialEq, Default)]
+    struct User {
+        user_id: u64,
+        nick_name: Option<String>,
+    }
+
+    impl FromFields for User {
+        const NAME: &'static str = "User";
+        fn from_fields(fields: &mut Fields) -> Result<Self, FieldError> {
+            Ok(User {
+                user_id: fields.required("UserId")?,
+                nick_name: fields.optional("NickName")?,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for User {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize(deserializer)
+        }
+    }
+
+    #[derive(Debug, PartialEq, Default)]
+    struct Register {
+        app_id: i32,
+        users: Vec<User>,
+        tags: Option<Vec<Vec<String>>>,
+        extra: Option<Value>,
+        score: f64,
+    }
+
+    impl FromFields for Register {
+        const NAME: &'static str = "Register";
+        fn from_fields(fields: &mut Fields) -> Result<Self, FieldError> {
+            Ok(Register {
+                app_id: fields.required("AppId")?,
+                users: fields.required("Users")?,
+                tags: fields.optional("Tags")?,
+                extra: fields.optional("Extra")?,
+                score: fields.lenient("Score")?,
+            })
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Register {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize(deserializer)
+        }
+    }
+
+    fn from_text(text: &str) -> Result<Register, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+
+    fn from_value(value: Value) -> Result<Register, String> {
+        serde_json::from_value(value).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn decodes_from_text_and_from_values() {
+        let text = r#"{"AppId":1,"Users":[{"UserId":18446744073709551615,"NickName":null},
+            {"UserId":7,"NickName":"x","Unknown":[1]}],"Tags":[["a"],[]],"Extra":{"k":1},
+            "Score":0.1,"Other":true}"#;
+        let expected = Register {
+            app_id: 1,
+            users: vec![
+                User {
+                    user_id: u64::MAX,
+                    nick_name: None,
+                },
+                User {
+                    user_id: 7,
+                    nick_name: Some("x".into()),
+                },
+            ],
+            tags: Some(vec![vec!["a".into()], vec![]]),
+            extra: Some(json!({"k": 1})),
+            score: 0.1,
+        };
+        assert_eq!(from_text(text), Ok(expected));
+        let value: Value = serde_json::from_str(text).unwrap();
+        let decoded = from_value(value).unwrap();
+        assert_eq!(decoded.users[0].user_id, u64::MAX, "ids are exact");
+        assert_eq!(decoded.score, 0.1);
+    }
+
+    #[test]
+    fn absent_and_null() {
+        // Optional: absent or null is None. Lenient: absent is the default.
+        let decoded = from_text(r#"{"AppId":1,"Users":[],"Tags":null}"#).unwrap();
+        assert_eq!(
+            decoded,
+            Register {
+                app_id: 1,
+                ..Register::default()
+            }
+        );
+        // Required: absent is an error naming the field, null a type error.
+        assert_eq!(
+            from_text(r#"{"Users":[]}"#).unwrap_err(),
+            "at `AppId`: missing field `AppId`"
+        );
+        assert_eq!(
+            from_text(r#"{"AppId":null,"Users":[]}"#).unwrap_err(),
+            "at `AppId`: invalid type: null, expected i32"
+        );
+        assert_eq!(
+            from_text(r#"{"AppId":1,"Users":[],"Score":null}"#).unwrap_err(),
+            "at `Score`: invalid type: null, expected f64"
+        );
+    }
+
+    #[test]
+    fn errors_name_their_path() {
+        let error = from_value(json!({"AppId": 1, "Users": [{"UserId": 7}, {"NickName": "x"}]}))
+            .unwrap_err();
+        assert_eq!(error, "at `Users[1].UserId`: missing field `UserId`");
+        let error = from_text(r#"{"AppId":1,"Users":[{"UserId":"7"}]}"#).unwrap_err();
+        assert_eq!(
+            error,
+            r#"at `Users[0].UserId`: invalid type: string "7", expected u64"#
+        );
+        let error = from_text(r#"{"AppId":1,"Users":[3]}"#).unwrap_err();
+        assert_eq!(
+            error,
+            "at `Users[0]`: invalid type: integer `3`, expected struct User"
+        );
+        let error = from_text(r#"{"AppId":1,"Users":{}}"#).unwrap_err();
+        assert_eq!(error, "at `Users`: invalid type: map, expected a sequence");
+        let error = from_text(r#"{"AppId":1,"Users":[],"Tags":[["a",1]]}"#).unwrap_err();
+        assert_eq!(
+            error,
+            "at `Tags[0][1]`: invalid type: integer `1`, expected a string"
+        );
+        let error = from_text(r#"{"AppId":2147483648,"Users":[]}"#).unwrap_err();
+        assert!(error.starts_with("at `AppId`: invalid value"), "{error}");
+    }
+
+    #[test]
+    fn not_an_object_and_duplicates() {
+        let error = from_text("[1, []]").unwrap_err();
+        assert!(
+            error.starts_with("invalid type: sequence, expected struct Register"),
+            "{error}"
+        );
+        let error = from_value(json!(5)).unwrap_err();
+        assert_eq!(error, "invalid type: integer `5`, expected struct Register");
+        let error = from_text(r#"{"AppId":1,"AppId":2,"Users":[]}"#).unwrap_err();
+        assert_eq!(error, "at `AppId`: duplicate field `AppId`");
+        // Unknown fields may repeat.
+        assert!(from_text(r#"{"AppId":1,"X":1,"X":2,"Users":[]}"#).is_ok());
+    }
+
+    #[test]
+    fn field_error_paths() {
+        let error = FieldError::new("m").at("C").at_index(2).at("B").at("A");
+        assert_eq!(error.path(), "A.B[2].C");
+        assert_eq!(error.message(), "m");
+        assert_eq!(error.to_string(), "at `A.B[2].C`: m");
+        assert_eq!(FieldError::new("m").to_string(), "m");
+    }
+}
