@@ -508,7 +508,7 @@ fn version_module(
     quote! {
         pub mod #module {
             #module_doc
-            use serde::{Deserialize, Serialize};
+            use serde::Serialize;
             #operation
             #request
             #result
@@ -596,7 +596,7 @@ enum Usage {
     Request,
     /// Only in responses: every field is an `Option`.
     Response,
-    /// Both: required fields are plain values that decode leniently (`default`) when absent.
+    /// Both: required fields are plain values that decode leniently (their default) when absent.
     Both,
 }
 
@@ -677,6 +677,19 @@ fn struct_items(
     let redacts = fields.iter().any(|f| f.sensitive);
     // A struct with secrets writes its `Debug` out.
     let derive_debug = (!redacts).then(|| quote!(Debug,));
+    // Calls never encode a `Result`: types only responses use are `Serialize` only under the
+    // crate's `serialize-results` feature (which `test-util` enables).
+    let (derive_serialize, serialize) = if usage == Usage::Response {
+        (
+            None,
+            quote!(#[cfg_attr(feature = "serialize-results", derive(Serialize), serde(rename_all = "PascalCase"))]),
+        )
+    } else {
+        (
+            Some(quote!(, Serialize)),
+            quote!(#[serde(rename_all = "PascalCase")]),
+        )
+    };
     let values = value_consts(fields).map(|consts| {
         quote! {
             /// Values the page documents for this struct's fields.
@@ -686,13 +699,45 @@ fn struct_items(
         }
     });
     let debug = redacts.then(|| redacting_debug(name, fields, &rust_names, usage));
+    let from_fields = from_fields(name, fields, &rust_names, usage);
     quote! {
         #doc
-        #[derive(#derive_debug Clone, PartialEq, Default, Serialize, Deserialize)]
-        #[serde(rename_all = "PascalCase")]
+        #[derive(#derive_debug Clone, PartialEq, Default #derive_serialize)]
+        #serialize
         pub struct #ty {}
         #values
         #debug
+        #from_fields
+    }
+}
+
+/// `Deserialize` through the runtime's field map (`volcengine_runtime::de`): a one-line generic
+/// `deserialize`, and a plain `from_fields` taking one field a line. `#[derive(Deserialize)]`
+/// made most of a generated crate's compile time (a visitor per struct, generic over the
+/// deserializer).
+fn from_fields(name: &str, fields: &[&Field], rust_names: &[String], usage: Usage) -> TokenStream {
+    let ty = ident(name);
+    let rust = rust_names.iter().map(|n| ident(n));
+    let take = fields.iter().map(|f| {
+        ident(match (is_required(f, usage), usage) {
+            (false, _) => "optional",
+            (true, Usage::Both) => "lenient",
+            (true, _) => "required",
+        })
+    });
+    let wire = fields.iter().map(|f| string_literal(&f.name));
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                crate::de::deserialize(deserializer)
+            }
+        }
+        impl crate::de::FromFields for #ty {
+            const NAME: &'static str = #name;
+            fn from_fields(fields: &mut crate::de::Fields) -> std::result::Result<Self, crate::de::FieldError> {
+                Ok(Self { #(#rust: fields.#take(#wire)?,)* })
+            }
+        }
     }
 }
 
@@ -701,25 +746,33 @@ fn is_required(f: &Field, usage: Usage) -> bool {
     f.required && usage != Usage::Response
 }
 
-/// One struct field, built by hand: `pub name: Type` with its doc and serde attributes. A
-/// `rename` only where `rename_all = "PascalCase"` would not give the wire name; serde's
-/// arguments are quoted (syn keeps an attribute's arguments as tokens anyway).
+/// One struct field, built by hand: `pub name: Type` with its doc and serde attributes (for
+/// `Serialize`: decoding is `from_fields`). A `rename` only where `rename_all = "PascalCase"`
+/// would not give the wire name; serde's arguments are quoted (syn keeps an attribute's
+/// arguments as tokens anyway). In types only responses use, they apply under the
+/// `serialize-results` feature.
 fn field(f: &Field, rust: &str, usage: Usage, names: &Names) -> syn::Field {
     let required = is_required(f, usage);
-    let lenient = usage == Usage::Both;
     let rename = (naming::serde_pascal_case(rust) != f.name).then(|| string_literal(&f.name));
-    let serde = match (required, lenient, rename) {
-        (true, false, None) => None,
-        (true, false, Some(wire)) => Some(quote!(rename = #wire)),
-        (true, true, None) => Some(quote!(default)),
-        (true, true, Some(wire)) => Some(quote!(rename = #wire, default)),
-        (false, _, None) => Some(quote!(skip_serializing_if = "Option::is_none")),
-        (false, _, Some(wire)) => {
+    let serde = match (required, rename) {
+        (true, None) => None,
+        (true, Some(wire)) => Some(quote!(rename = #wire)),
+        (false, None) => Some(quote!(skip_serializing_if = "Option::is_none")),
+        (false, Some(wire)) => {
             Some(quote!(rename = #wire, skip_serializing_if = "Option::is_none"))
         }
     };
     let mut attrs = doc_attrs(&doc_lines(&f.description));
-    attrs.extend(serde.map(|args| list_attr("serde", args)));
+    attrs.extend(serde.map(|args| {
+        if usage == Usage::Response {
+            list_attr(
+                "cfg_attr",
+                quote!(feature = "serialize-results", serde(#args)),
+            )
+        } else {
+            list_attr("serde", args)
+        }
+    }));
     let ty = names.rust_type(&f.ty);
     syn::Field {
         attrs,
@@ -866,7 +919,10 @@ fn mod_file(groups: &[ActionGroup<'_>]) -> TokenStream {
         //! The generated API: one module per Action, one submodule per Version, and the typed call
         //! functions on [`Client`](crate::Client).
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        #[cfg(not(feature = "serialize-results"))]
         use crate::dynamic::entry;
+        #[cfg(feature = "serialize-results")]
+        use crate::dynamic::entry_serializing_results as entry;
         #(
             #docs
             pub mod #modules;

@@ -7,7 +7,7 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `BatchGetConversations` at Version `2020-12-01`, generated from `spec/docs/rtc/BatchGetConversations.md`.
-    use serde::{Deserialize, Serialize};
+    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "BatchGetConversations",
@@ -26,7 +26,7 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::batch_get_conversations`](crate::Client::batch_get_conversations): `BatchGetConversations` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct BatchGetConversationsRequest {
         /// 应用的唯一标志
@@ -41,72 +41,207 @@ pub mod v2020_12_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub skip_member_count: Option<bool>,
     }
+    impl<'de> serde::Deserialize<'de> for BatchGetConversationsRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for BatchGetConversationsRequest {
+        const NAME: &'static str = "BatchGetConversationsRequest";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                app_id: fields.required("AppId")?,
+                conversation_short_id: fields.required("ConversationShortId")?,
+                skip_member_count: fields.optional("SkipMemberCount")?,
+            })
+        }
+    }
     /// The `Result` of a successful [`Client::batch_get_conversations`](crate::Client::batch_get_conversations) call.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serialize-results",
+        derive(Serialize),
+        serde(rename_all = "PascalCase")
+    )]
     pub struct BatchGetConversationsResult {
         /// 会话详细信息
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub conversation_core_infos: Option<Vec<ConversationCoreInfos>>,
     }
+    impl<'de> serde::Deserialize<'de> for BatchGetConversationsResult {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for BatchGetConversationsResult {
+        const NAME: &'static str = "BatchGetConversationsResult";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                conversation_core_infos: fields.optional("ConversationCoreInfos")?,
+            })
+        }
+    }
     /// `ConversationCoreInfos`, documented at line 42 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serialize-results",
+        derive(Serialize),
+        serde(rename_all = "PascalCase")
+    )]
     pub struct ConversationCoreInfos {
         /// 会话 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub conversation_short_id: Option<i64>,
         /// 会话Id，字符串类型，含义跟`ConversationShortId`一样，用来定位唯一的一个会话，历史原因，目前大部分接口都在使用`ConversationShortId`，但是仍然有比较比较老的接口会使用到`ConversationId`，如果目前您接入的功能没有使用到`ConversationId`直接忽略即可
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub conversation_id: Option<String>,
         /// 应用的唯一标志
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub app_id: Option<i32>,
         /// 信箱,用于逻辑隔离
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub inbox_type: Option<i32>,
         /// 群名
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub name: Option<String>,
         /// 群头像 url
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub avatar_url: Option<String>,
         /// 群描述
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub description: Option<String>,
         /// 群主 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub owner_user_id: Option<i64>,
         /// 创群人 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub creator_user_id: Option<i64>,
         /// 群公告
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub notice: Option<String>,
         /// 会话状态。 0：正常 1：已解散
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub status: Option<i32>,
         /// 会话的扩展字段。
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
         /// 群聊创建时间戳，单位为秒
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub create_time: Option<i64>,
         /// 修改时间戳，单位为秒
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub modify_time: Option<i64>,
         /// 会话类型。 1：单聊 2:群聊 100:直播群
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub conversation_type: Option<i32>,
         /// 会话成员数
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub member_count: Option<i64>,
         /// 直播群在线人数。
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub online_count: Option<i64>,
         /// 单聊会话另一个 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub other_user_id: Option<i64>,
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationCoreInfos {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for ConversationCoreInfos {
+        const NAME: &'static str = "ConversationCoreInfos";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                conversation_short_id: fields.optional("ConversationShortId")?,
+                conversation_id: fields.optional("ConversationId")?,
+                app_id: fields.optional("AppId")?,
+                inbox_type: fields.optional("InboxType")?,
+                name: fields.optional("Name")?,
+                avatar_url: fields.optional("AvatarUrl")?,
+                description: fields.optional("Description")?,
+                owner_user_id: fields.optional("OwnerUserId")?,
+                creator_user_id: fields.optional("CreatorUserId")?,
+                notice: fields.optional("Notice")?,
+                status: fields.optional("Status")?,
+                ext: fields.optional("Ext")?,
+                create_time: fields.optional("CreateTime")?,
+                modify_time: fields.optional("ModifyTime")?,
+                conversation_type: fields.optional("ConversationType")?,
+                member_count: fields.optional("MemberCount")?,
+                online_count: fields.optional("OnlineCount")?,
+                other_user_id: fields.optional("OtherUserId")?,
+            })
+        }
     }
     impl crate::ActionRequest for BatchGetConversationsRequest {
         type Result = BatchGetConversationsResult;

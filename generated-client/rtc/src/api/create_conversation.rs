@@ -7,7 +7,7 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `CreateConversation` at Version `2020-12-01`, generated from `spec/docs/rtc/CreateConversation.md`.
-    use serde::{Deserialize, Serialize};
+    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "CreateConversation",
@@ -26,7 +26,7 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::create_conversation`](crate::Client::create_conversation): `CreateConversation` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct CreateConversationRequest {
         /// 应用的唯一标志
@@ -50,27 +50,86 @@ pub mod v2020_12_01 {
         /// 会话基础信息
         pub conversation_core_info: ConversationCoreInfo,
     }
+    impl<'de> serde::Deserialize<'de> for CreateConversationRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for CreateConversationRequest {
+        const NAME: &'static str = "CreateConversationRequest";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                app_id: fields.required("AppId")?,
+                inbox_type: fields.optional("InboxType")?,
+                owner_user_id: fields.required("OwnerUserId")?,
+                owner_user_id_str: fields.optional("OwnerUserIdStr")?,
+                other_user_id: fields.optional("OtherUserId")?,
+                idempotent_id: fields.optional("IdempotentId")?,
+                conversation_core_info: fields.required("ConversationCoreInfo")?,
+            })
+        }
+    }
     /// The `Result` of a successful [`Client::create_conversation`](crate::Client::create_conversation) call.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serialize-results",
+        derive(Serialize),
+        serde(rename_all = "PascalCase")
+    )]
     pub struct CreateConversationResult {
         /// 会话 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub conversation_short_id: Option<i64>,
         /// 字符串类型的会话 ID，与 `ConversationShortId` 指向同一个会话。仅部分早期接口使用该字段，未用到时可以忽略。
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub conversation_id: Option<String>,
         /// 会话是否已存在。
         /// - `true`：会话已存在，本次未创建新会话。
         /// - `false`：本次新建了会话。
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub exist: Option<bool>,
         /// 会话详细信息
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub conversation_info: Option<ConversationInfo>,
     }
+    impl<'de> serde::Deserialize<'de> for CreateConversationResult {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for CreateConversationResult {
+        const NAME: &'static str = "CreateConversationResult";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                conversation_short_id: fields.optional("ConversationShortId")?,
+                conversation_id: fields.optional("ConversationId")?,
+                exist: fields.optional("Exist")?,
+                conversation_info: fields.optional("ConversationInfo")?,
+            })
+        }
+    }
     /// `ConversationCoreInfo`, documented at line 40 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct ConversationCoreInfo {
         /// 会话类型。
@@ -103,64 +162,178 @@ pub mod v2020_12_01 {
         /// `ConversationType` = `100`: 直播群。
         pub const CONVERSATION_TYPE_100: i32 = 100;
     }
+    impl<'de> serde::Deserialize<'de> for ConversationCoreInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for ConversationCoreInfo {
+        const NAME: &'static str = "ConversationCoreInfo";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                conversation_type: fields.required("ConversationType")?,
+                name: fields.optional("Name")?,
+                avatar_url: fields.optional("AvatarUrl")?,
+                description: fields.optional("Description")?,
+                notice: fields.optional("Notice")?,
+                ext: fields.optional("Ext")?,
+            })
+        }
+    }
     /// `ConversationInfo`, documented at line 64 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serialize-results",
+        derive(Serialize),
+        serde(rename_all = "PascalCase")
+    )]
     pub struct ConversationInfo {
         /// 应用的唯一标志
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub app_id: Option<i32>,
         /// 会话 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub conversation_short_id: Option<i64>,
         /// 字符串类型的会话 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub conversation_id: Option<String>,
         /// 会话类型。1：单聊 2：群聊 100：直播群
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub conversation_type: Option<i32>,
         /// 信箱，用于逻辑隔离
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub inbox_type: Option<i32>,
         /// 群名
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub name: Option<String>,
         /// 群头像 url
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub avatar_url: Option<String>,
         /// 群描述
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub description: Option<String>,
         /// 群公告
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub notice: Option<String>,
         /// 会话的扩展字段
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
         /// 群主 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub owner_user_id: Option<i64>,
         /// 创群人 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub creator_user_id: Option<i64>,
         /// 会话创建时间戳，单位为秒
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub create_time: Option<i64>,
         /// 会话修改时间戳，单位为秒
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub modify_time: Option<i64>,
         /// 会话状态。0：正常 1：已解散
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub status: Option<i32>,
         /// 会话成员数
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub member_count: Option<i64>,
         /// 直播群在线人数
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub online_count: Option<i64>,
         /// 单聊会话中另一个成员的 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub other_user_id: Option<i64>,
+    }
+    impl<'de> serde::Deserialize<'de> for ConversationInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for ConversationInfo {
+        const NAME: &'static str = "ConversationInfo";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                app_id: fields.optional("AppId")?,
+                conversation_short_id: fields.optional("ConversationShortId")?,
+                conversation_id: fields.optional("ConversationId")?,
+                conversation_type: fields.optional("ConversationType")?,
+                inbox_type: fields.optional("InboxType")?,
+                name: fields.optional("Name")?,
+                avatar_url: fields.optional("AvatarUrl")?,
+                description: fields.optional("Description")?,
+                notice: fields.optional("Notice")?,
+                ext: fields.optional("Ext")?,
+                owner_user_id: fields.optional("OwnerUserId")?,
+                creator_user_id: fields.optional("CreatorUserId")?,
+                create_time: fields.optional("CreateTime")?,
+                modify_time: fields.optional("ModifyTime")?,
+                status: fields.optional("Status")?,
+                member_count: fields.optional("MemberCount")?,
+                online_count: fields.optional("OnlineCount")?,
+                other_user_id: fields.optional("OtherUserId")?,
+            })
+        }
     }
     impl crate::ActionRequest for CreateConversationRequest {
         type Result = CreateConversationResult;

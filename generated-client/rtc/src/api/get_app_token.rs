@@ -7,7 +7,7 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `GetAppToken` at Version `2020-12-01`, generated from `spec/docs/rtc/GetAppToken.md`.
-    use serde::{Deserialize, Serialize};
+    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "GetAppToken",
@@ -26,7 +26,7 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::get_app_token`](crate::Client::get_app_token): `GetAppToken` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct GetAppTokenRequest {
         /// 应用的唯一标志
@@ -39,21 +39,57 @@ pub mod v2020_12_01 {
         /// Token 的过期时间戳，单位为毫秒。
         pub expire_time: i64,
     }
+    impl<'de> serde::Deserialize<'de> for GetAppTokenRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for GetAppTokenRequest {
+        const NAME: &'static str = "GetAppTokenRequest";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                app_id: fields.required("AppId")?,
+                user_id: fields.required("UserId")?,
+                user_id_str: fields.optional("UserIdStr")?,
+                expire_time: fields.required("ExpireTime")?,
+            })
+        }
+    }
     /// The `Result` of a successful [`Client::get_app_token`](crate::Client::get_app_token) call.
-    #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serialize-results",
+        derive(Serialize),
+        serde(rename_all = "PascalCase")
+    )]
     pub struct GetAppTokenResult {
         /// 应用的唯一标志
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub app_id: Option<i32>,
         /// 用户 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub user_id: Option<i64>,
         /// 字符串类型的 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub user_id_str: Option<String>,
         /// 生成的 Token
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub token: Option<String>,
     }
     impl std::fmt::Debug for GetAppTokenResult {
@@ -64,6 +100,26 @@ pub mod v2020_12_01 {
                 .field("user_id_str", &self.user_id_str)
                 .field("token", &crate::Redacted::option(&self.token))
                 .finish()
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for GetAppTokenResult {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for GetAppTokenResult {
+        const NAME: &'static str = "GetAppTokenResult";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                app_id: fields.optional("AppId")?,
+                user_id: fields.optional("UserId")?,
+                user_id_str: fields.optional("UserIdStr")?,
+                token: fields.optional("Token")?,
+            })
         }
     }
     impl crate::ActionRequest for GetAppTokenRequest {

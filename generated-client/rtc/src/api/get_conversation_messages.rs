@@ -7,7 +7,7 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `GetConversationMessages` at Version `2020-12-01`, generated from `spec/docs/rtc/GetConversationMessages.md`.
-    use serde::{Deserialize, Serialize};
+    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "GetConversationMessages",
@@ -26,7 +26,7 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::get_conversation_messages`](crate::Client::get_conversation_messages): `GetConversationMessages` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct GetConversationMessagesRequest {
         /// 应用的唯一标志
@@ -52,57 +52,174 @@ pub mod v2020_12_01 {
         /// `Reverse` = `1`: 反向查询。
         pub const REVERSE_1: i32 = 1;
     }
+    impl<'de> serde::Deserialize<'de> for GetConversationMessagesRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for GetConversationMessagesRequest {
+        const NAME: &'static str = "GetConversationMessagesRequest";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                app_id: fields.required("AppId")?,
+                conversation_short_id: fields.required("ConversationShortId")?,
+                cursor: fields.required("Cursor")?,
+                limit: fields.required("Limit")?,
+                reverse: fields.optional("Reverse")?,
+            })
+        }
+    }
     /// The `Result` of a successful [`Client::get_conversation_messages`](crate::Client::get_conversation_messages) call.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serialize-results",
+        derive(Serialize),
+        serde(rename_all = "PascalCase")
+    )]
     pub struct GetConversationMessagesResult {
         /// 是否还有下一页
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub has_more: Option<bool>,
         /// 下一页的起始位置
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub new_cursor: Option<i64>,
         /// 消息详细信息
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub messages: Option<Vec<Messages>>,
     }
+    impl<'de> serde::Deserialize<'de> for GetConversationMessagesResult {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for GetConversationMessagesResult {
+        const NAME: &'static str = "GetConversationMessagesResult";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                has_more: fields.optional("HasMore")?,
+                new_cursor: fields.optional("NewCursor")?,
+                messages: fields.optional("Messages")?,
+            })
+        }
+    }
     /// `Messages`, documented at line 46 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serialize-results",
+        derive(Serialize),
+        serde(rename_all = "PascalCase")
+    )]
     pub struct Messages {
         /// 应用的唯一标志
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub app_id: Option<i32>,
         /// 会话 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub conversation_short_id: Option<i64>,
         /// 会话类型。1：单聊 2：群聊
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub conversation_type: Option<i32>,
         /// 消息 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub message_id: Option<i64>,
         /// 消息发送人 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub sender: Option<i64>,
         /// 消息类型。10001：文本 10003：图片 10004：视频 10005：文件 10006：音频 10012：自定义消息
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub msg_type: Option<i32>,
         /// 消息内容
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub content: Option<String>,
         /// 消息状态，取值为 0 时表示消息可见。
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub status: Option<i32>,
         /// 消息创建时间戳，单位为毫秒
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub create_time: Option<i64>,
         /// 消息在会话中的位置
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub index_in_conversation: Option<i64>,
         /// 消息的扩展字段
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    impl<'de> serde::Deserialize<'de> for Messages {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for Messages {
+        const NAME: &'static str = "Messages";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                app_id: fields.optional("AppId")?,
+                conversation_short_id: fields.optional("ConversationShortId")?,
+                conversation_type: fields.optional("ConversationType")?,
+                message_id: fields.optional("MessageId")?,
+                sender: fields.optional("Sender")?,
+                msg_type: fields.optional("MsgType")?,
+                content: fields.optional("Content")?,
+                status: fields.optional("Status")?,
+                create_time: fields.optional("CreateTime")?,
+                index_in_conversation: fields.optional("IndexInConversation")?,
+                ext: fields.optional("Ext")?,
+            })
+        }
     }
     impl crate::ActionRequest for GetConversationMessagesRequest {
         type Result = GetConversationMessagesResult;

@@ -7,7 +7,7 @@
 pub use self::v2023_11_01::*;
 pub mod v2023_11_01 {
     //! `ListUserInfo` at Version `2023-11-01`, generated from `spec/docs/rtc/ListUserInfo.md`.
-    use serde::{Deserialize, Serialize};
+    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "ListUserInfo",
@@ -35,7 +35,7 @@ pub mod v2023_11_01 {
         ],
     };
     /// Request of [`Client::list_user_info`](crate::Client::list_user_info): `ListUserInfo` at Version `2023-11-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct ListUserInfoRequest {
         /// 你的音视频应用的唯一标志
@@ -60,35 +60,108 @@ pub mod v2023_11_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i64>,
     }
+    impl<'de> serde::Deserialize<'de> for ListUserInfoRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for ListUserInfoRequest {
+        const NAME: &'static str = "ListUserInfoRequest";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                app_id: fields.required("AppId")?,
+                start_time: fields.required("StartTime")?,
+                end_time: fields.required("EndTime")?,
+                room_id: fields.optional("RoomId")?,
+                user_id: fields.optional("UserId")?,
+                exclude_server_user: fields.optional("ExcludeServerUser")?,
+                page_num: fields.optional("PageNum")?,
+                page_size: fields.optional("PageSize")?,
+            })
+        }
+    }
     /// The `Result` of a successful [`Client::list_user_info`](crate::Client::list_user_info) call.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serialize-results",
+        derive(Serialize),
+        serde(rename_all = "PascalCase")
+    )]
     pub struct ListUserInfoResult {
         /// 查询到的用户总数。同一用户参与多次通话时记为多个用户。
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub total: Option<i64>,
         /// 分页序号
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub page_num: Option<i64>,
         /// 每页的用户数
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub page_size: Option<i64>,
         /// 用户信息列表
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub user_list: Option<Vec<UserInfo>>,
     }
+    impl<'de> serde::Deserialize<'de> for ListUserInfoResult {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for ListUserInfoResult {
+        const NAME: &'static str = "ListUserInfoResult";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                total: fields.optional("Total")?,
+                page_num: fields.optional("PageNum")?,
+                page_size: fields.optional("PageSize")?,
+                user_list: fields.optional("UserList")?,
+            })
+        }
+    }
     /// `UserInfo`, documented at line 44 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serialize-results",
+        derive(Serialize),
+        serde(rename_all = "PascalCase")
+    )]
     pub struct UserInfo {
         /// 通话 ID，是一次通话的唯一标识
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub call_id: Option<String>,
         /// 房间 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub room_id: Option<String>,
         /// 用户 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub user_id: Option<String>,
         /// 用户最后一次进房时使用的设备平台。取值为以下之一：
         /// - `android`
@@ -98,31 +171,58 @@ pub mod v2023_11_01 {
         /// - `windows`
         /// - `web`
         /// - `unknown`
-        #[serde(rename = "OS", skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(rename = "OS", skip_serializing_if = "Option::is_none")
+        )]
         pub os: Option<String>,
         /// 用户最后一次进房时的网络类型。取值为 `2g`、`3g`、`4g`、`5g`、`wifi`、`unknown` 之一。
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub access: Option<String>,
         /// 用户最后一次进房时使用的 SDK 版本号
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub sdk_version: Option<String>,
         /// 用户最后一次进房时使用的设备型号
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub device_type: Option<String>,
         /// 用户在本次通话中首次进房的时间，格式为 RFC3339
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub created_at: Option<String>,
         /// 用户在本次通话中最后一次退房的时间，格式为 RFC3339。用户仍在房间内时为空字符串。
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub leave_at: Option<String>,
         /// 用户在本次通话中的实际在线时长，单位为秒。多次进出房间时累加计算。
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub duration: Option<i64>,
         /// 用户是否已经离开房间
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub finished: Option<bool>,
         /// 用户是否发布过流
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub pub_: Option<bool>,
     }
     /// Values the page documents for this struct's fields.
@@ -153,6 +253,34 @@ pub mod v2023_11_01 {
         pub const ACCESS_WIFI: &str = "wifi";
         /// `Access` = `unknown`.
         pub const ACCESS_UNKNOWN: &str = "unknown";
+    }
+    impl<'de> serde::Deserialize<'de> for UserInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for UserInfo {
+        const NAME: &'static str = "UserInfo";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                call_id: fields.optional("CallId")?,
+                room_id: fields.optional("RoomId")?,
+                user_id: fields.optional("UserId")?,
+                os: fields.optional("OS")?,
+                access: fields.optional("Access")?,
+                sdk_version: fields.optional("SdkVersion")?,
+                device_type: fields.optional("DeviceType")?,
+                created_at: fields.optional("CreatedAt")?,
+                leave_at: fields.optional("LeaveAt")?,
+                duration: fields.optional("Duration")?,
+                finished: fields.optional("Finished")?,
+                pub_: fields.optional("Pub")?,
+            })
+        }
     }
     impl crate::ActionRequest for ListUserInfoRequest {
         type Result = ListUserInfoResult;

@@ -7,7 +7,7 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `RegisterUsers` at Version `2020-12-01`, generated from `spec/docs/rtc/RegisterUsers.md`.
-    use serde::{Deserialize, Serialize};
+    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "RegisterUsers",
@@ -26,7 +26,7 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::register_users`](crate::Client::register_users): `RegisterUsers` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct RegisterUsersRequest {
         /// 应用的唯一标志
@@ -34,16 +34,58 @@ pub mod v2020_12_01 {
         /// 待注册用户的信息。一次最多注册 20 个用户。
         pub users: Vec<User>,
     }
+    impl<'de> serde::Deserialize<'de> for RegisterUsersRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for RegisterUsersRequest {
+        const NAME: &'static str = "RegisterUsersRequest";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                app_id: fields.required("AppId")?,
+                users: fields.required("Users")?,
+            })
+        }
+    }
     /// The `Result` of a successful [`Client::register_users`](crate::Client::register_users) call.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serialize-results",
+        derive(Serialize),
+        serde(rename_all = "PascalCase")
+    )]
     pub struct RegisterUsersResult {
         /// 注册失败的用户信息。全部成功时为空数组。
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub failed_infos: Option<Vec<FailedInfo>>,
     }
+    impl<'de> serde::Deserialize<'de> for RegisterUsersResult {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for RegisterUsersResult {
+        const NAME: &'static str = "RegisterUsersResult";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                failed_infos: fields.optional("FailedInfos")?,
+            })
+        }
+    }
     /// `User`, documented at line 33 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct User {
         /// 待注册用户的 UserId
@@ -67,19 +109,73 @@ pub mod v2020_12_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub is_robot: Option<bool>,
     }
+    impl<'de> serde::Deserialize<'de> for User {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for User {
+        const NAME: &'static str = "User";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                user_id: fields.required("UserId")?,
+                nick_name: fields.optional("NickName")?,
+                portrait: fields.optional("Portrait")?,
+                tags: fields.optional("Tags")?,
+                ext: fields.optional("Ext")?,
+                is_robot: fields.optional("IsRobot")?,
+            })
+        }
+    }
     /// `FailedInfo`, documented at line 52 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serialize-results",
+        derive(Serialize),
+        serde(rename_all = "PascalCase")
+    )]
     pub struct FailedInfo {
         /// 注册失败的用户 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub user_id: Option<i64>,
         /// 错误码。参看[错误码](https://www.volcengine.com/docs/6348/412253)。
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub code: Option<String>,
         /// 错误的详细信息
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub message: Option<String>,
+    }
+    impl<'de> serde::Deserialize<'de> for FailedInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for FailedInfo {
+        const NAME: &'static str = "FailedInfo";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                user_id: fields.optional("UserId")?,
+                code: fields.optional("Code")?,
+                message: fields.optional("Message")?,
+            })
+        }
     }
     impl crate::ActionRequest for RegisterUsersRequest {
         type Result = RegisterUsersResult;

@@ -7,7 +7,7 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `SendMessage` at Version `2020-12-01`, generated from `spec/docs/rtc/SendMessage.md`.
-    use serde::{Deserialize, Serialize};
+    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "SendMessage",
@@ -26,7 +26,7 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::send_message`](crate::Client::send_message): `SendMessage` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct SendMessageRequest {
         /// 应用的唯一标志
@@ -103,16 +103,70 @@ pub mod v2020_12_01 {
         /// `Priority` = `2`: 高优先级。
         pub const PRIORITY_2: i32 = 2;
     }
+    impl<'de> serde::Deserialize<'de> for SendMessageRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for SendMessageRequest {
+        const NAME: &'static str = "SendMessageRequest";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                app_id: fields.required("AppId")?,
+                conversation_short_id: fields.required("ConversationShortId")?,
+                sender: fields.required("Sender")?,
+                sender_str: fields.optional("SenderStr")?,
+                msg_type: fields.required("MsgType")?,
+                content: fields.required("Content")?,
+                client_msg_id: fields.optional("ClientMsgId")?,
+                create_time: fields.optional("CreateTime")?,
+                ext: fields.optional("Ext")?,
+                mentioned_users: fields.optional("MentionedUsers")?,
+                visible_users: fields.optional("VisibleUsers")?,
+                invisible_users: fields.optional("InvisibleUsers")?,
+                priority: fields.optional("Priority")?,
+                ref_msg_info: fields.optional("RefMsgInfo")?,
+            })
+        }
+    }
     /// The `Result` of a successful [`Client::send_message`](crate::Client::send_message) call.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serialize-results",
+        derive(Serialize),
+        serde(rename_all = "PascalCase")
+    )]
     pub struct SendMessageResult {
         /// 消息 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "serialize-results",
+            serde(skip_serializing_if = "Option::is_none")
+        )]
         pub message_id: Option<i64>,
     }
+    impl<'de> serde::Deserialize<'de> for SendMessageResult {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for SendMessageResult {
+        const NAME: &'static str = "SendMessageResult";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                message_id: fields.optional("MessageId")?,
+            })
+        }
+    }
     /// `RefMsgInfo`, documented at line 59 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct RefMsgInfo {
         /// 被引用消息的 ID
@@ -120,6 +174,24 @@ pub mod v2020_12_01 {
         /// 引用消息时展示的文本。
         /// 建议不超过 50 个字符。
         pub hint: String,
+    }
+    impl<'de> serde::Deserialize<'de> for RefMsgInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for RefMsgInfo {
+        const NAME: &'static str = "RefMsgInfo";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                referenced_message_id: fields.required("ReferencedMessageId")?,
+                hint: fields.required("Hint")?,
+            })
+        }
     }
     impl crate::ActionRequest for SendMessageRequest {
         type Result = SendMessageResult;

@@ -7,7 +7,7 @@
 pub use self::v2023_11_01::*;
 pub mod v2023_11_01 {
     //! `StartWebcast` at Version `2023-11-01`, generated from `spec/docs/rtc/StartWebcast.md`.
-    use serde::{Deserialize, Serialize};
+    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "StartWebcast",
@@ -26,7 +26,7 @@ pub mod v2023_11_01 {
         ],
     };
     /// Request of [`Client::start_webcast`](crate::Client::start_webcast): `StartWebcast` at Version `2023-11-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct StartWebcastRequest {
         /// 你的音视频应用的唯一标志
@@ -56,13 +56,39 @@ pub mod v2023_11_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub monitor_config: Option<MonitorConfig>,
     }
+    impl<'de> serde::Deserialize<'de> for StartWebcastRequest {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for StartWebcastRequest {
+        const NAME: &'static str = "StartWebcastRequest";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                app_id: fields.required("AppId")?,
+                business_id: fields.optional("BusinessId")?,
+                room_id: fields.required("RoomId")?,
+                task_id: fields.required("TaskId")?,
+                user_id: fields.required("UserId")?,
+                source_url: fields.required("SourceURL")?,
+                max_running_time: fields.optional("MaxRunningTime")?,
+                video_solutions: fields.optional("VideoSolutions")?,
+                event_notify_config: fields.optional("EventNotifyConfig")?,
+                monitor_config: fields.optional("MonitorConfig")?,
+            })
+        }
+    }
     /// The `Result` of a successful [`Client::start_webcast`](crate::Client::start_webcast) call: the page documents no fields, so it is kept as JSON.
     ///
     /// 本接口无特有的返回参数。公共返回参数请见[返回结构](https://www.volcengine.com/docs/6348/1178322)。
     /// 其中返回值 `Result` 仅在请求成功时返回 `ok`，失败时为空。
     pub type StartWebcastResult = serde_json::Value;
     /// `VideoSolution`, documented at line 41 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct VideoSolution {
         /// 视频宽度，单位为像素，范围为 [50,1920]，默认值为 1280。
@@ -78,8 +104,28 @@ pub mod v2023_11_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub bitrate: Option<i32>,
     }
+    impl<'de> serde::Deserialize<'de> for VideoSolution {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for VideoSolution {
+        const NAME: &'static str = "VideoSolution";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                width: fields.optional("Width")?,
+                height: fields.optional("Height")?,
+                frame_rate: fields.optional("FrameRate")?,
+                bitrate: fields.optional("Bitrate")?,
+            })
+        }
+    }
     /// `EventNotifyConfig`, documented at line 50 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct EventNotifyConfig {
         /// 是否启用页面主动事件通知。默认值为 `false`。
@@ -89,8 +135,26 @@ pub mod v2023_11_01 {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub start_timeout: Option<i32>,
     }
+    impl<'de> serde::Deserialize<'de> for EventNotifyConfig {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for EventNotifyConfig {
+        const NAME: &'static str = "EventNotifyConfig";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                enable_event_notify: fields.optional("EnableEventNotify")?,
+                start_timeout: fields.optional("StartTimeout")?,
+            })
+        }
+    }
     /// `MonitorConfig`, documented at line 57 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct MonitorConfig {
         /// 页面内容无变化的检测间隔，单位为秒，范围为 [2,30]。默认值为 0，表示不检测。
@@ -102,6 +166,25 @@ pub mod v2023_11_01 {
         /// 页面 JS 线程崩溃或卡死的检测间隔，单位为秒，范围为 [0,30]。默认值为 0，表示不检测。
         #[serde(skip_serializing_if = "Option::is_none")]
         pub crash_check_interval: Option<i32>,
+    }
+    impl<'de> serde::Deserialize<'de> for MonitorConfig {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
+            crate::de::deserialize(deserializer)
+        }
+    }
+    impl crate::de::FromFields for MonitorConfig {
+        const NAME: &'static str = "MonitorConfig";
+        fn from_fields(
+            fields: &mut crate::de::Fields,
+        ) -> std::result::Result<Self, crate::de::FieldError> {
+            Ok(Self {
+                freeze_check_interval: fields.optional("FreezeCheckInterval")?,
+                blank_check_interval: fields.optional("BlankCheckInterval")?,
+                crash_check_interval: fields.optional("CrashCheckInterval")?,
+            })
+        }
     }
     impl crate::ActionRequest for StartWebcastRequest {
         type Result = StartWebcastResult;
