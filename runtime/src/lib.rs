@@ -32,7 +32,8 @@
 //! - [`rate_limit`]: the per-Action token bucket ([`RateLimitConfig`]).
 //! - [`telemetry`]: the `tracing` spans of calls and attempts.
 //! - [`redact`]: `Debug` of generated types with secret fields ([`Redacted`]).
-//! - [`de`]: decoding generated types through a field map, compiled once rather than per type.
+//! - [`de`] and [`ser`]: decoding and encoding generated types through a field map or list,
+//!   compiled once rather than per type.
 //! - [`error`]: the typed [`Error`] of a call.
 //! - [`client`]: the [`Client`] that runs a call through all of the above.
 //! - [`service`]: what a generated service crate tells the runtime ([`Service`],
@@ -70,6 +71,7 @@ pub mod redact;
 pub(crate) mod request;
 pub(crate) mod response;
 pub mod retry;
+pub mod ser;
 pub mod service;
 pub mod signing;
 pub mod telemetry;
