@@ -3,9 +3,7 @@
 
 use crate::ir::{Field, Method, Page, ResultKind, Struct, TypeRef};
 use crate::naming;
-use crate::syntax::{
-    doc_attrs, doc_literal, generic_type, ident, list_attr, string_literal, type_path,
-};
+use crate::syntax::{doc_attrs, doc_literal, generic_type, ident, string_literal, type_path};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use std::borrow::Cow;
@@ -508,7 +506,6 @@ fn version_module(
     quote! {
         pub mod #module {
             #module_doc
-            use serde::Serialize;
             #operation
             #request
             #result
@@ -677,19 +674,6 @@ fn struct_items(
     let redacts = fields.iter().any(|f| f.sensitive);
     // A struct with secrets writes its `Debug` out.
     let derive_debug = (!redacts).then(|| quote!(Debug,));
-    // Calls never encode a `Result`: types only responses use are `Serialize` only under the
-    // crate's `serialize-results` feature (which `test-util` enables).
-    let (derive_serialize, serialize) = if usage == Usage::Response {
-        (
-            None,
-            quote!(#[cfg_attr(feature = "serialize-results", derive(Serialize), serde(rename_all = "PascalCase"))]),
-        )
-    } else {
-        (
-            Some(quote!(, Serialize)),
-            quote!(#[serde(rename_all = "PascalCase")]),
-        )
-    };
     let values = value_consts(fields).map(|consts| {
         quote! {
             /// Values the page documents for this struct's fields.
@@ -700,14 +684,15 @@ fn struct_items(
     });
     let debug = redacts.then(|| redacting_debug(name, fields, &rust_names, usage));
     let from_fields = from_fields(name, fields, &rust_names, usage);
+    let to_fields = to_fields(name, fields, &rust_names, usage);
     quote! {
         #doc
-        #[derive(#derive_debug Clone, PartialEq, Default #derive_serialize)]
-        #serialize
+        #[derive(#derive_debug Clone, PartialEq, Default)]
         pub struct #ty {}
         #values
         #debug
         #from_fields
+        #to_fields
     }
 }
 
@@ -726,6 +711,11 @@ fn from_fields(name: &str, fields: &[&Field], rust_names: &[String], usage: Usag
         })
     });
     let wire = fields.iter().map(|f| string_literal(&f.name));
+    let param = ident(if fields.is_empty() {
+        "_fields"
+    } else {
+        "fields"
+    });
     quote! {
         impl<'de> serde::Deserialize<'de> for #ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
@@ -734,8 +724,34 @@ fn from_fields(name: &str, fields: &[&Field], rust_names: &[String], usage: Usag
         }
         impl crate::de::FromFields for #ty {
             const NAME: &'static str = #name;
-            fn from_fields(fields: &mut crate::de::Fields) -> std::result::Result<Self, crate::de::FieldError> {
-                Ok(Self { #(#rust: fields.#take(#wire)?,)* })
+            fn from_fields(#param: &mut crate::de::Fields) -> std::result::Result<Self, crate::de::FieldError> {
+                Ok(Self { #(#rust: #param.#take(#wire)?,)* })
+            }
+        }
+    }
+}
+
+/// `Serialize` through the runtime's field list (`volcengine_runtime::ser`): a one-line generic
+/// `serialize`, and a plain `to_fields` listing one field a line, in order (`None` is left
+/// out). Calls never encode a `Result`: in types only responses use, both are there only under
+/// the crate's `serialize-results` feature (which `test-util` enables).
+fn to_fields(name: &str, fields: &[&Field], rust_names: &[String], usage: Usage) -> TokenStream {
+    let ty = ident(name);
+    let rust = rust_names.iter().map(|n| ident(n));
+    let wire = fields.iter().map(|f| string_literal(&f.name));
+    let param = ident(if fields.is_empty() { "_out" } else { "out" });
+    let cfg = (usage == Usage::Response).then(|| quote!(#[cfg(feature = "serialize-results")]));
+    quote! {
+        #cfg
+        impl serde::Serialize for #ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                crate::ser::serialize(self, serializer)
+            }
+        }
+        #cfg
+        impl crate::ser::ToFields for #ty {
+            fn to_fields<'a>(&'a self, #param: &mut crate::ser::FieldList<'a>) {
+                #(#param.field(#wire, &self.#rust);)*
             }
         }
     }
@@ -746,33 +762,11 @@ fn is_required(f: &Field, usage: Usage) -> bool {
     f.required && usage != Usage::Response
 }
 
-/// One struct field, built by hand: `pub name: Type` with its doc and serde attributes (for
-/// `Serialize`: decoding is `from_fields`). A `rename` only where `rename_all = "PascalCase"`
-/// would not give the wire name; serde's arguments are quoted (syn keeps an attribute's
-/// arguments as tokens anyway). In types only responses use, they apply under the
-/// `serialize-results` feature.
+/// One struct field, built by hand: `pub name: Type` with its doc. Its wire name is in
+/// `from_fields` and `to_fields`.
 fn field(f: &Field, rust: &str, usage: Usage, names: &Names) -> syn::Field {
     let required = is_required(f, usage);
-    let rename = (naming::serde_pascal_case(rust) != f.name).then(|| string_literal(&f.name));
-    let serde = match (required, rename) {
-        (true, None) => None,
-        (true, Some(wire)) => Some(quote!(rename = #wire)),
-        (false, None) => Some(quote!(skip_serializing_if = "Option::is_none")),
-        (false, Some(wire)) => {
-            Some(quote!(rename = #wire, skip_serializing_if = "Option::is_none"))
-        }
-    };
-    let mut attrs = doc_attrs(&doc_lines(&f.description));
-    attrs.extend(serde.map(|args| {
-        if usage == Usage::Response {
-            list_attr(
-                "cfg_attr",
-                quote!(feature = "serialize-results", serde(#args)),
-            )
-        } else {
-            list_attr("serde", args)
-        }
-    }));
+    let attrs = doc_attrs(&doc_lines(&f.description));
     let ty = names.rust_type(&f.ty);
     syn::Field {
         attrs,

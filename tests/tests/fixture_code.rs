@@ -9,7 +9,7 @@
 
 use serde_json::{json, Value};
 use volcengine_rtc::test_util::MockServer;
-pub use volcengine_rtc::{de, ActionRequest, Error, HttpMethod, Operation, Redacted};
+pub use volcengine_rtc::{de, ser, ActionRequest, Error, HttpMethod, Operation, Redacted};
 
 pub mod dynamic {
     pub use volcengine_rtc::dynamic::*;

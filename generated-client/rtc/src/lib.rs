@@ -15,9 +15,9 @@
 //! `serde::Serialize` for the `Result` types and the structs only they use, which calls never
 //! need.
 //!
-//! Generated structs implement `Debug`, `Clone`, `PartialEq`, `Default` and `Deserialize`
-//! (through the runtime's `de` module, compiled once rather than per type); request types and
-//! the structs they use also implement `Serialize`.
+//! Generated structs implement `Debug`, `Clone`, `PartialEq`, `Default` and `Deserialize`;
+//! request types and the structs they use also `Serialize`. Both go through the runtime's `de`
+//! and `ser` modules, compiled once rather than per type.
 //!
 //! ```no_run
 //! use volcengine_rtc::{Client, Error};
@@ -30,7 +30,7 @@
 //! ```
 #![warn(missing_docs)]
 pub use volcengine_runtime::{
-    de, dynamic, provide_credentials_fn, ActionRequest, ConfigError, Credentials,
+    de, dynamic, provide_credentials_fn, ser, ActionRequest, ConfigError, Credentials,
     CredentialsError, CredentialsErrorKind, DecodeError, DefaultCredentialsChain,
     EncodeError, EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod,
     Operation, ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,

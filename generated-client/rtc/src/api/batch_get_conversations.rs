@@ -7,7 +7,6 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `BatchGetConversations` at Version `2020-12-01`, generated from `spec/docs/rtc/BatchGetConversations.md`.
-    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "BatchGetConversations",
@@ -26,8 +25,7 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::batch_get_conversations`](crate::Client::batch_get_conversations): `BatchGetConversations` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BatchGetConversationsRequest {
         /// 应用的唯一标志
         pub app_id: i32,
@@ -38,7 +36,6 @@ pub mod v2020_12_01 {
         /// - `false`：不忽略。
         ///
         /// 不传时按 `true` 处理（不返回 `MemberCount`）；需要成员数时请显式传 `false`，如本页请求示例。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub skip_member_count: Option<bool>,
     }
     impl<'de> serde::Deserialize<'de> for BatchGetConversationsRequest {
@@ -60,19 +57,25 @@ pub mod v2020_12_01 {
             })
         }
     }
+    impl serde::Serialize for BatchGetConversationsRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    impl crate::ser::ToFields for BatchGetConversationsRequest {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("AppId", &self.app_id);
+            out.field("ConversationShortId", &self.conversation_short_id);
+            out.field("SkipMemberCount", &self.skip_member_count);
+        }
+    }
     /// The `Result` of a successful [`Client::batch_get_conversations`](crate::Client::batch_get_conversations) call.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(
-        feature = "serialize-results",
-        derive(Serialize),
-        serde(rename_all = "PascalCase")
-    )]
     pub struct BatchGetConversationsResult {
         /// 会话详细信息
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conversation_core_infos: Option<Vec<ConversationCoreInfos>>,
     }
     impl<'de> serde::Deserialize<'de> for BatchGetConversationsResult {
@@ -92,121 +95,59 @@ pub mod v2020_12_01 {
             })
         }
     }
+    #[cfg(feature = "serialize-results")]
+    impl serde::Serialize for BatchGetConversationsResult {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl crate::ser::ToFields for BatchGetConversationsResult {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("ConversationCoreInfos", &self.conversation_core_infos);
+        }
+    }
     /// `ConversationCoreInfos`, documented at line 42 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(
-        feature = "serialize-results",
-        derive(Serialize),
-        serde(rename_all = "PascalCase")
-    )]
     pub struct ConversationCoreInfos {
         /// 会话 ID
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conversation_short_id: Option<i64>,
         /// 会话Id，字符串类型，含义跟`ConversationShortId`一样，用来定位唯一的一个会话，历史原因，目前大部分接口都在使用`ConversationShortId`，但是仍然有比较比较老的接口会使用到`ConversationId`，如果目前您接入的功能没有使用到`ConversationId`直接忽略即可
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conversation_id: Option<String>,
         /// 应用的唯一标志
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub app_id: Option<i32>,
         /// 信箱,用于逻辑隔离
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub inbox_type: Option<i32>,
         /// 群名
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub name: Option<String>,
         /// 群头像 url
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub avatar_url: Option<String>,
         /// 群描述
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub description: Option<String>,
         /// 群主 UserId
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub owner_user_id: Option<i64>,
         /// 创群人 UserId
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub creator_user_id: Option<i64>,
         /// 群公告
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub notice: Option<String>,
         /// 会话状态。 0：正常 1：已解散
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<i32>,
         /// 会话的扩展字段。
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
         /// 群聊创建时间戳，单位为秒
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub create_time: Option<i64>,
         /// 修改时间戳，单位为秒
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub modify_time: Option<i64>,
         /// 会话类型。 1：单聊 2:群聊 100:直播群
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conversation_type: Option<i32>,
         /// 会话成员数
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub member_count: Option<i64>,
         /// 直播群在线人数。
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub online_count: Option<i64>,
         /// 单聊会话另一个 UserId
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub other_user_id: Option<i64>,
     }
     impl<'de> serde::Deserialize<'de> for ConversationCoreInfos {
@@ -241,6 +182,38 @@ pub mod v2020_12_01 {
                 online_count: fields.optional("OnlineCount")?,
                 other_user_id: fields.optional("OtherUserId")?,
             })
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl serde::Serialize for ConversationCoreInfos {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl crate::ser::ToFields for ConversationCoreInfos {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("ConversationShortId", &self.conversation_short_id);
+            out.field("ConversationId", &self.conversation_id);
+            out.field("AppId", &self.app_id);
+            out.field("InboxType", &self.inbox_type);
+            out.field("Name", &self.name);
+            out.field("AvatarUrl", &self.avatar_url);
+            out.field("Description", &self.description);
+            out.field("OwnerUserId", &self.owner_user_id);
+            out.field("CreatorUserId", &self.creator_user_id);
+            out.field("Notice", &self.notice);
+            out.field("Status", &self.status);
+            out.field("Ext", &self.ext);
+            out.field("CreateTime", &self.create_time);
+            out.field("ModifyTime", &self.modify_time);
+            out.field("ConversationType", &self.conversation_type);
+            out.field("MemberCount", &self.member_count);
+            out.field("OnlineCount", &self.online_count);
+            out.field("OtherUserId", &self.other_user_id);
         }
     }
     impl crate::ActionRequest for BatchGetConversationsRequest {

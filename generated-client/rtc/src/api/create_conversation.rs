@@ -7,7 +7,6 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `CreateConversation` at Version `2020-12-01`, generated from `spec/docs/rtc/CreateConversation.md`.
-    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "CreateConversation",
@@ -26,26 +25,21 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::create_conversation`](crate::Client::create_conversation): `CreateConversation` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateConversationRequest {
         /// 应用的唯一标志
         pub app_id: i32,
         /// 信箱，用于对会话做逻辑隔离。默认值为 `0`。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub inbox_type: Option<i32>,
         /// 会话所有者的 UserId。群聊中即为群主。
         pub owner_user_id: i64,
         /// 字符串形式的会话所有者 UserId。若你的用户 ID 为字符串类型，使用该字段。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub owner_user_id_str: Option<String>,
         /// 单聊中另一个成员的 UserId。创建单聊时必填。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub other_user_id: Option<i64>,
         /// 幂等 ID。
         /// 指定该字段后，如果服务端已存在与该 ID 对应的会话，不会重复创建，返回的 `Exist` 为 `true`。
         /// 创建单聊时若不传，服务端会以双方 UserId 拼接的结果作为幂等 ID。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub idempotent_id: Option<String>,
         /// 会话基础信息
         pub conversation_core_info: ConversationCoreInfo,
@@ -73,39 +67,37 @@ pub mod v2020_12_01 {
             })
         }
     }
+    impl serde::Serialize for CreateConversationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    impl crate::ser::ToFields for CreateConversationRequest {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("AppId", &self.app_id);
+            out.field("InboxType", &self.inbox_type);
+            out.field("OwnerUserId", &self.owner_user_id);
+            out.field("OwnerUserIdStr", &self.owner_user_id_str);
+            out.field("OtherUserId", &self.other_user_id);
+            out.field("IdempotentId", &self.idempotent_id);
+            out.field("ConversationCoreInfo", &self.conversation_core_info);
+        }
+    }
     /// The `Result` of a successful [`Client::create_conversation`](crate::Client::create_conversation) call.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(
-        feature = "serialize-results",
-        derive(Serialize),
-        serde(rename_all = "PascalCase")
-    )]
     pub struct CreateConversationResult {
         /// 会话 ID
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conversation_short_id: Option<i64>,
         /// 字符串类型的会话 ID，与 `ConversationShortId` 指向同一个会话。仅部分早期接口使用该字段，未用到时可以忽略。
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conversation_id: Option<String>,
         /// 会话是否已存在。
         /// - `true`：会话已存在，本次未创建新会话。
         /// - `false`：本次新建了会话。
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub exist: Option<bool>,
         /// 会话详细信息
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conversation_info: Option<ConversationInfo>,
     }
     impl<'de> serde::Deserialize<'de> for CreateConversationResult {
@@ -128,9 +120,26 @@ pub mod v2020_12_01 {
             })
         }
     }
+    #[cfg(feature = "serialize-results")]
+    impl serde::Serialize for CreateConversationResult {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl crate::ser::ToFields for CreateConversationResult {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("ConversationShortId", &self.conversation_short_id);
+            out.field("ConversationId", &self.conversation_id);
+            out.field("Exist", &self.exist);
+            out.field("ConversationInfo", &self.conversation_info);
+        }
+    }
     /// `ConversationCoreInfo`, documented at line 40 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ConversationCoreInfo {
         /// 会话类型。
         /// - `1`：单聊。
@@ -138,19 +147,14 @@ pub mod v2020_12_01 {
         /// - `100`：直播群。
         pub conversation_type: i32,
         /// 会话名称
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 会话头像 url
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub avatar_url: Option<String>,
         /// 会话描述
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// 会话公告
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub notice: Option<String>,
         /// 会话的扩展字段。key 和 value 的类型均为 String。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
     }
     /// Values the page documents for this struct's fields.
@@ -184,121 +188,62 @@ pub mod v2020_12_01 {
             })
         }
     }
+    impl serde::Serialize for ConversationCoreInfo {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    impl crate::ser::ToFields for ConversationCoreInfo {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("ConversationType", &self.conversation_type);
+            out.field("Name", &self.name);
+            out.field("AvatarUrl", &self.avatar_url);
+            out.field("Description", &self.description);
+            out.field("Notice", &self.notice);
+            out.field("Ext", &self.ext);
+        }
+    }
     /// `ConversationInfo`, documented at line 64 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(
-        feature = "serialize-results",
-        derive(Serialize),
-        serde(rename_all = "PascalCase")
-    )]
     pub struct ConversationInfo {
         /// 应用的唯一标志
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub app_id: Option<i32>,
         /// 会话 ID
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conversation_short_id: Option<i64>,
         /// 字符串类型的会话 ID
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conversation_id: Option<String>,
         /// 会话类型。1：单聊 2：群聊 100：直播群
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conversation_type: Option<i32>,
         /// 信箱，用于逻辑隔离
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub inbox_type: Option<i32>,
         /// 群名
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub name: Option<String>,
         /// 群头像 url
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub avatar_url: Option<String>,
         /// 群描述
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub description: Option<String>,
         /// 群公告
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub notice: Option<String>,
         /// 会话的扩展字段
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
         /// 群主 UserId
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub owner_user_id: Option<i64>,
         /// 创群人 UserId
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub creator_user_id: Option<i64>,
         /// 会话创建时间戳，单位为秒
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub create_time: Option<i64>,
         /// 会话修改时间戳，单位为秒
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub modify_time: Option<i64>,
         /// 会话状态。0：正常 1：已解散
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<i32>,
         /// 会话成员数
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub member_count: Option<i64>,
         /// 直播群在线人数
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub online_count: Option<i64>,
         /// 单聊会话中另一个成员的 UserId
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub other_user_id: Option<i64>,
     }
     impl<'de> serde::Deserialize<'de> for ConversationInfo {
@@ -333,6 +278,38 @@ pub mod v2020_12_01 {
                 online_count: fields.optional("OnlineCount")?,
                 other_user_id: fields.optional("OtherUserId")?,
             })
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl serde::Serialize for ConversationInfo {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl crate::ser::ToFields for ConversationInfo {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("AppId", &self.app_id);
+            out.field("ConversationShortId", &self.conversation_short_id);
+            out.field("ConversationId", &self.conversation_id);
+            out.field("ConversationType", &self.conversation_type);
+            out.field("InboxType", &self.inbox_type);
+            out.field("Name", &self.name);
+            out.field("AvatarUrl", &self.avatar_url);
+            out.field("Description", &self.description);
+            out.field("Notice", &self.notice);
+            out.field("Ext", &self.ext);
+            out.field("OwnerUserId", &self.owner_user_id);
+            out.field("CreatorUserId", &self.creator_user_id);
+            out.field("CreateTime", &self.create_time);
+            out.field("ModifyTime", &self.modify_time);
+            out.field("Status", &self.status);
+            out.field("MemberCount", &self.member_count);
+            out.field("OnlineCount", &self.online_count);
+            out.field("OtherUserId", &self.other_user_id);
         }
     }
     impl crate::ActionRequest for CreateConversationRequest {

@@ -7,7 +7,6 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `GetAppToken` at Version `2020-12-01`, generated from `spec/docs/rtc/GetAppToken.md`.
-    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "GetAppToken",
@@ -26,15 +25,13 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::get_app_token`](crate::Client::get_app_token): `GetAppToken` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetAppTokenRequest {
         /// 应用的唯一标志
         pub app_id: i32,
         /// 需要生成 Token 的用户 UserId
         pub user_id: i64,
         /// 字符串类型的 UserId。若你的用户 ID 为字符串类型，使用该字段。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub user_id_str: Option<String>,
         /// Token 的过期时间戳，单位为毫秒。
         pub expire_time: i64,
@@ -59,37 +56,32 @@ pub mod v2020_12_01 {
             })
         }
     }
+    impl serde::Serialize for GetAppTokenRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    impl crate::ser::ToFields for GetAppTokenRequest {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("AppId", &self.app_id);
+            out.field("UserId", &self.user_id);
+            out.field("UserIdStr", &self.user_id_str);
+            out.field("ExpireTime", &self.expire_time);
+        }
+    }
     /// The `Result` of a successful [`Client::get_app_token`](crate::Client::get_app_token) call.
     #[derive(Clone, PartialEq, Default)]
-    #[cfg_attr(
-        feature = "serialize-results",
-        derive(Serialize),
-        serde(rename_all = "PascalCase")
-    )]
     pub struct GetAppTokenResult {
         /// 应用的唯一标志
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub app_id: Option<i32>,
         /// 用户 UserId
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub user_id: Option<i64>,
         /// 字符串类型的 UserId
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub user_id_str: Option<String>,
         /// 生成的 Token
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub token: Option<String>,
     }
     impl std::fmt::Debug for GetAppTokenResult {
@@ -120,6 +112,24 @@ pub mod v2020_12_01 {
                 user_id_str: fields.optional("UserIdStr")?,
                 token: fields.optional("Token")?,
             })
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl serde::Serialize for GetAppTokenResult {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl crate::ser::ToFields for GetAppTokenResult {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("AppId", &self.app_id);
+            out.field("UserId", &self.user_id);
+            out.field("UserIdStr", &self.user_id_str);
+            out.field("Token", &self.token);
         }
     }
     impl crate::ActionRequest for GetAppTokenRequest {

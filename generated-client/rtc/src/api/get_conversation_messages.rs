@@ -7,7 +7,6 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `GetConversationMessages` at Version `2020-12-01`, generated from `spec/docs/rtc/GetConversationMessages.md`.
-    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "GetConversationMessages",
@@ -26,8 +25,7 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::get_conversation_messages`](crate::Client::get_conversation_messages): `GetConversationMessages` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetConversationMessagesRequest {
         /// 应用的唯一标志
         pub app_id: i32,
@@ -42,7 +40,6 @@ pub mod v2020_12_01 {
         /// - `1`：反向查询。
         ///
         /// 默认值为 `0`。直播群只能取 `1`。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub reverse: Option<i32>,
     }
     /// Values the page documents for this struct's fields.
@@ -73,31 +70,31 @@ pub mod v2020_12_01 {
             })
         }
     }
+    impl serde::Serialize for GetConversationMessagesRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    impl crate::ser::ToFields for GetConversationMessagesRequest {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("AppId", &self.app_id);
+            out.field("ConversationShortId", &self.conversation_short_id);
+            out.field("Cursor", &self.cursor);
+            out.field("Limit", &self.limit);
+            out.field("Reverse", &self.reverse);
+        }
+    }
     /// The `Result` of a successful [`Client::get_conversation_messages`](crate::Client::get_conversation_messages) call.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(
-        feature = "serialize-results",
-        derive(Serialize),
-        serde(rename_all = "PascalCase")
-    )]
     pub struct GetConversationMessagesResult {
         /// 是否还有下一页
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub has_more: Option<bool>,
         /// 下一页的起始位置
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub new_cursor: Option<i64>,
         /// 消息详细信息
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub messages: Option<Vec<Messages>>,
     }
     impl<'de> serde::Deserialize<'de> for GetConversationMessagesResult {
@@ -119,79 +116,47 @@ pub mod v2020_12_01 {
             })
         }
     }
+    #[cfg(feature = "serialize-results")]
+    impl serde::Serialize for GetConversationMessagesResult {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl crate::ser::ToFields for GetConversationMessagesResult {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("HasMore", &self.has_more);
+            out.field("NewCursor", &self.new_cursor);
+            out.field("Messages", &self.messages);
+        }
+    }
     /// `Messages`, documented at line 46 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(
-        feature = "serialize-results",
-        derive(Serialize),
-        serde(rename_all = "PascalCase")
-    )]
     pub struct Messages {
         /// 应用的唯一标志
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub app_id: Option<i32>,
         /// 会话 ID
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conversation_short_id: Option<i64>,
         /// 会话类型。1：单聊 2：群聊
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conversation_type: Option<i32>,
         /// 消息 ID
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub message_id: Option<i64>,
         /// 消息发送人 UserId
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub sender: Option<i64>,
         /// 消息类型。10001：文本 10003：图片 10004：视频 10005：文件 10006：音频 10012：自定义消息
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub msg_type: Option<i32>,
         /// 消息内容
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub content: Option<String>,
         /// 消息状态，取值为 0 时表示消息可见。
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<i32>,
         /// 消息创建时间戳，单位为毫秒
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub create_time: Option<i64>,
         /// 消息在会话中的位置
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub index_in_conversation: Option<i64>,
         /// 消息的扩展字段
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
     }
     impl<'de> serde::Deserialize<'de> for Messages {
@@ -219,6 +184,31 @@ pub mod v2020_12_01 {
                 index_in_conversation: fields.optional("IndexInConversation")?,
                 ext: fields.optional("Ext")?,
             })
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl serde::Serialize for Messages {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl crate::ser::ToFields for Messages {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("AppId", &self.app_id);
+            out.field("ConversationShortId", &self.conversation_short_id);
+            out.field("ConversationType", &self.conversation_type);
+            out.field("MessageId", &self.message_id);
+            out.field("Sender", &self.sender);
+            out.field("MsgType", &self.msg_type);
+            out.field("Content", &self.content);
+            out.field("Status", &self.status);
+            out.field("CreateTime", &self.create_time);
+            out.field("IndexInConversation", &self.index_in_conversation);
+            out.field("Ext", &self.ext);
         }
     }
     impl crate::ActionRequest for GetConversationMessagesRequest {

@@ -7,7 +7,6 @@
 pub use self::v2023_11_01::*;
 pub mod v2023_11_01 {
     //! `GetRoomOnlineUsers` at Version `2023-11-01`, generated from `spec/docs/rtc/GetRoomOnlineUsers.md`.
-    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "GetRoomOnlineUsers",
@@ -26,8 +25,7 @@ pub mod v2023_11_01 {
         ],
     };
     /// Request of [`Client::get_room_online_users`](crate::Client::get_room_online_users): `GetRoomOnlineUsers` at Version `2023-11-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetRoomOnlineUsersRequest {
         /// 你的音视频应用的唯一标志
         pub app_id: String,
@@ -52,45 +50,34 @@ pub mod v2023_11_01 {
             })
         }
     }
+    impl serde::Serialize for GetRoomOnlineUsersRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    impl crate::ser::ToFields for GetRoomOnlineUsersRequest {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("AppId", &self.app_id);
+            out.field("RoomId", &self.room_id);
+        }
+    }
     /// The `Result` of a successful [`Client::get_room_online_users`](crate::Client::get_room_online_users) call.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(
-        feature = "serialize-results",
-        derive(Serialize),
-        serde(rename_all = "PascalCase")
-    )]
     pub struct GetRoomOnlineUsersResult {
         /// 查询的房间是否存在。
         /// - `true`：存在。
         /// - `false`：不存在。此时不返回其他字段。
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub room_exists: Option<bool>,
         /// 查询到的可见用户总数
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub total_user: Option<i32>,
         /// 可见用户的 UserId 列表
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub visible_user_list: Option<Vec<String>>,
         /// 查询到的不可见用户总数，最多返回 10000 名。
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub total_invisible_user: Option<i32>,
         /// 不可见用户的 UserId 列表
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub invisible_user_list: Option<Vec<String>>,
     }
     impl<'de> serde::Deserialize<'de> for GetRoomOnlineUsersResult {
@@ -112,6 +99,25 @@ pub mod v2023_11_01 {
                 total_invisible_user: fields.optional("TotalInvisibleUser")?,
                 invisible_user_list: fields.optional("InvisibleUserList")?,
             })
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl serde::Serialize for GetRoomOnlineUsersResult {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl crate::ser::ToFields for GetRoomOnlineUsersResult {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("RoomExists", &self.room_exists);
+            out.field("TotalUser", &self.total_user);
+            out.field("VisibleUserList", &self.visible_user_list);
+            out.field("TotalInvisibleUser", &self.total_invisible_user);
+            out.field("InvisibleUserList", &self.invisible_user_list);
         }
     }
     impl crate::ActionRequest for GetRoomOnlineUsersRequest {

@@ -7,7 +7,6 @@
 pub use self::v2023_11_01::*;
 pub mod v2023_11_01 {
     //! `ListUserInfo` at Version `2023-11-01`, generated from `spec/docs/rtc/ListUserInfo.md`.
-    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "ListUserInfo",
@@ -35,8 +34,7 @@ pub mod v2023_11_01 {
         ],
     };
     /// Request of [`Client::list_user_info`](crate::Client::list_user_info): `ListUserInfo` at Version `2023-11-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListUserInfoRequest {
         /// 你的音视频应用的唯一标志
         pub app_id: String,
@@ -45,19 +43,14 @@ pub mod v2023_11_01 {
         /// 查询的结束时间，格式为 RFC3339，精确到秒。
         pub end_time: String,
         /// 房间 ID。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub room_id: Option<String>,
         /// 要查询的用户 ID，多个用户 ID 之间用英文逗号分隔，最多 10 个。为空时查询房间内所有用户。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub user_id: Option<String>,
         /// 是否排除服务端（Linux）用户。默认值为 `true`。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub exclude_server_user: Option<bool>,
         /// 分页序号，从 1 开始，默认值为 1。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub page_num: Option<i64>,
         /// 每页的用户数，默认值为 20，最大值为 100。超过 100 时按 100 处理。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i64>,
     }
     impl<'de> serde::Deserialize<'de> for ListUserInfoRequest {
@@ -84,37 +77,36 @@ pub mod v2023_11_01 {
             })
         }
     }
+    impl serde::Serialize for ListUserInfoRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    impl crate::ser::ToFields for ListUserInfoRequest {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("AppId", &self.app_id);
+            out.field("StartTime", &self.start_time);
+            out.field("EndTime", &self.end_time);
+            out.field("RoomId", &self.room_id);
+            out.field("UserId", &self.user_id);
+            out.field("ExcludeServerUser", &self.exclude_server_user);
+            out.field("PageNum", &self.page_num);
+            out.field("PageSize", &self.page_size);
+        }
+    }
     /// The `Result` of a successful [`Client::list_user_info`](crate::Client::list_user_info) call.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(
-        feature = "serialize-results",
-        derive(Serialize),
-        serde(rename_all = "PascalCase")
-    )]
     pub struct ListUserInfoResult {
         /// 查询到的用户总数。同一用户参与多次通话时记为多个用户。
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub total: Option<i64>,
         /// 分页序号
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub page_num: Option<i64>,
         /// 每页的用户数
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub page_size: Option<i64>,
         /// 用户信息列表
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub user_list: Option<Vec<UserInfo>>,
     }
     impl<'de> serde::Deserialize<'de> for ListUserInfoResult {
@@ -137,31 +129,32 @@ pub mod v2023_11_01 {
             })
         }
     }
+    #[cfg(feature = "serialize-results")]
+    impl serde::Serialize for ListUserInfoResult {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl crate::ser::ToFields for ListUserInfoResult {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("Total", &self.total);
+            out.field("PageNum", &self.page_num);
+            out.field("PageSize", &self.page_size);
+            out.field("UserList", &self.user_list);
+        }
+    }
     /// `UserInfo`, documented at line 44 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(
-        feature = "serialize-results",
-        derive(Serialize),
-        serde(rename_all = "PascalCase")
-    )]
     pub struct UserInfo {
         /// 通话 ID，是一次通话的唯一标识
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_id: Option<String>,
         /// 房间 ID
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub room_id: Option<String>,
         /// 用户 ID
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub user_id: Option<String>,
         /// 用户最后一次进房时使用的设备平台。取值为以下之一：
         /// - `android`
@@ -171,58 +164,22 @@ pub mod v2023_11_01 {
         /// - `windows`
         /// - `web`
         /// - `unknown`
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(rename = "OS", skip_serializing_if = "Option::is_none")
-        )]
         pub os: Option<String>,
         /// 用户最后一次进房时的网络类型。取值为 `2g`、`3g`、`4g`、`5g`、`wifi`、`unknown` 之一。
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub access: Option<String>,
         /// 用户最后一次进房时使用的 SDK 版本号
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub sdk_version: Option<String>,
         /// 用户最后一次进房时使用的设备型号
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub device_type: Option<String>,
         /// 用户在本次通话中首次进房的时间，格式为 RFC3339
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub created_at: Option<String>,
         /// 用户在本次通话中最后一次退房的时间，格式为 RFC3339。用户仍在房间内时为空字符串。
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub leave_at: Option<String>,
         /// 用户在本次通话中的实际在线时长，单位为秒。多次进出房间时累加计算。
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub duration: Option<i64>,
         /// 用户是否已经离开房间
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub finished: Option<bool>,
         /// 用户是否发布过流
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub pub_: Option<bool>,
     }
     /// Values the page documents for this struct's fields.
@@ -280,6 +237,32 @@ pub mod v2023_11_01 {
                 finished: fields.optional("Finished")?,
                 pub_: fields.optional("Pub")?,
             })
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl serde::Serialize for UserInfo {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl crate::ser::ToFields for UserInfo {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("CallId", &self.call_id);
+            out.field("RoomId", &self.room_id);
+            out.field("UserId", &self.user_id);
+            out.field("OS", &self.os);
+            out.field("Access", &self.access);
+            out.field("SdkVersion", &self.sdk_version);
+            out.field("DeviceType", &self.device_type);
+            out.field("CreatedAt", &self.created_at);
+            out.field("LeaveAt", &self.leave_at);
+            out.field("Duration", &self.duration);
+            out.field("Finished", &self.finished);
+            out.field("Pub", &self.pub_);
         }
     }
     impl crate::ActionRequest for ListUserInfoRequest {

@@ -7,7 +7,6 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `RegisterUsers` at Version `2020-12-01`, generated from `spec/docs/rtc/RegisterUsers.md`.
-    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "RegisterUsers",
@@ -26,8 +25,7 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::register_users`](crate::Client::register_users): `RegisterUsers` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RegisterUsersRequest {
         /// 应用的唯一标志
         pub app_id: i32,
@@ -52,19 +50,24 @@ pub mod v2020_12_01 {
             })
         }
     }
+    impl serde::Serialize for RegisterUsersRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    impl crate::ser::ToFields for RegisterUsersRequest {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("AppId", &self.app_id);
+            out.field("Users", &self.users);
+        }
+    }
     /// The `Result` of a successful [`Client::register_users`](crate::Client::register_users) call.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(
-        feature = "serialize-results",
-        derive(Serialize),
-        serde(rename_all = "PascalCase")
-    )]
     pub struct RegisterUsersResult {
         /// 注册失败的用户信息。全部成功时为空数组。
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub failed_infos: Option<Vec<FailedInfo>>,
     }
     impl<'de> serde::Deserialize<'de> for RegisterUsersResult {
@@ -84,29 +87,38 @@ pub mod v2020_12_01 {
             })
         }
     }
+    #[cfg(feature = "serialize-results")]
+    impl serde::Serialize for RegisterUsersResult {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl crate::ser::ToFields for RegisterUsersResult {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("FailedInfos", &self.failed_infos);
+        }
+    }
     /// `User`, documented at line 33 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct User {
         /// 待注册用户的 UserId
         pub user_id: i64,
         /// 用户昵称，长度不超过 100 字节。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub nick_name: Option<String>,
         /// 用户头像 url，长度不超过 500 字节。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub portrait: Option<String>,
         /// 用户标签，可用于全员广播时筛选用户。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub tags: Option<Vec<String>>,
         /// 用户的扩展字段，需满足以下限制：
         /// - 字段个数不超过 20 个。
         /// - key 不能以 `s:` 开头，长度不超过 50 字节。
         /// - value 长度不超过 500 字节。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
         /// 是否将该用户注册为机器人。默认值为 `false`。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub is_robot: Option<bool>,
     }
     impl<'de> serde::Deserialize<'de> for User {
@@ -131,31 +143,32 @@ pub mod v2020_12_01 {
             })
         }
     }
+    impl serde::Serialize for User {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    impl crate::ser::ToFields for User {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("UserId", &self.user_id);
+            out.field("NickName", &self.nick_name);
+            out.field("Portrait", &self.portrait);
+            out.field("Tags", &self.tags);
+            out.field("Ext", &self.ext);
+            out.field("IsRobot", &self.is_robot);
+        }
+    }
     /// `FailedInfo`, documented at line 52 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(
-        feature = "serialize-results",
-        derive(Serialize),
-        serde(rename_all = "PascalCase")
-    )]
     pub struct FailedInfo {
         /// 注册失败的用户 UserId
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub user_id: Option<i64>,
         /// 错误码。参看[错误码](https://www.volcengine.com/docs/6348/412253)。
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub code: Option<String>,
         /// 错误的详细信息
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub message: Option<String>,
     }
     impl<'de> serde::Deserialize<'de> for FailedInfo {
@@ -175,6 +188,23 @@ pub mod v2020_12_01 {
                 code: fields.optional("Code")?,
                 message: fields.optional("Message")?,
             })
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl serde::Serialize for FailedInfo {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl crate::ser::ToFields for FailedInfo {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("UserId", &self.user_id);
+            out.field("Code", &self.code);
+            out.field("Message", &self.message);
         }
     }
     impl crate::ActionRequest for RegisterUsersRequest {

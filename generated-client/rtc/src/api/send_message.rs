@@ -7,7 +7,6 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `SendMessage` at Version `2020-12-01`, generated from `spec/docs/rtc/SendMessage.md`.
-    use serde::Serialize;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "SendMessage",
@@ -26,8 +25,7 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::send_message`](crate::Client::send_message): `SendMessage` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SendMessageRequest {
         /// 应用的唯一标志
         pub app_id: i32,
@@ -36,7 +34,6 @@ pub mod v2020_12_01 {
         /// 消息发送人的 UserId
         pub sender: i64,
         /// 字符串类型的发送人 UserId。若你的用户 ID 为字符串类型，使用该字段。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sender_str: Option<String>,
         /// 消息类型。
         /// - `10001`：文本。
@@ -52,23 +49,17 @@ pub mod v2020_12_01 {
         /// 幂等 ID。
         /// 如果服务端已存在该 ID 对应的消息，不会重复发送。
         /// 不指定时，服务端随机生成一个。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_msg_id: Option<String>,
         /// 消息的时间戳，单位为毫秒。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i64>,
         /// 消息的扩展字段，key 和 value 的类型均为 String。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
         /// 消息中 @ 的会话成员 UserId 列表
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub mentioned_users: Option<Vec<i64>>,
         /// 可以看到该消息的会话成员列表。
         /// `VisibleUsers` 和 `InvisibleUsers` 均为空时，消息对所有成员可见。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub visible_users: Option<Vec<i64>>,
         /// 看不到该消息的会话成员列表。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub invisible_users: Option<Vec<i64>>,
         /// 消息优先级，仅对直播群生效。
         /// - `0`：低优先级。
@@ -76,10 +67,8 @@ pub mod v2020_12_01 {
         /// - `2`：高优先级。
         ///
         /// 直播群消息过多时，服务端会优先丢弃低优先级消息。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub priority: Option<i32>,
         /// 被引用的消息。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ref_msg_info: Option<RefMsgInfo>,
     }
     /// Values the page documents for this struct's fields.
@@ -133,19 +122,36 @@ pub mod v2020_12_01 {
             })
         }
     }
+    impl serde::Serialize for SendMessageRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    impl crate::ser::ToFields for SendMessageRequest {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("AppId", &self.app_id);
+            out.field("ConversationShortId", &self.conversation_short_id);
+            out.field("Sender", &self.sender);
+            out.field("SenderStr", &self.sender_str);
+            out.field("MsgType", &self.msg_type);
+            out.field("Content", &self.content);
+            out.field("ClientMsgId", &self.client_msg_id);
+            out.field("CreateTime", &self.create_time);
+            out.field("Ext", &self.ext);
+            out.field("MentionedUsers", &self.mentioned_users);
+            out.field("VisibleUsers", &self.visible_users);
+            out.field("InvisibleUsers", &self.invisible_users);
+            out.field("Priority", &self.priority);
+            out.field("RefMsgInfo", &self.ref_msg_info);
+        }
+    }
     /// The `Result` of a successful [`Client::send_message`](crate::Client::send_message) call.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(
-        feature = "serialize-results",
-        derive(Serialize),
-        serde(rename_all = "PascalCase")
-    )]
     pub struct SendMessageResult {
         /// 消息 ID
-        #[cfg_attr(
-            feature = "serialize-results",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub message_id: Option<i64>,
     }
     impl<'de> serde::Deserialize<'de> for SendMessageResult {
@@ -165,9 +171,23 @@ pub mod v2020_12_01 {
             })
         }
     }
+    #[cfg(feature = "serialize-results")]
+    impl serde::Serialize for SendMessageResult {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    #[cfg(feature = "serialize-results")]
+    impl crate::ser::ToFields for SendMessageResult {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("MessageId", &self.message_id);
+        }
+    }
     /// `RefMsgInfo`, documented at line 59 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RefMsgInfo {
         /// 被引用消息的 ID
         pub referenced_message_id: i64,
@@ -191,6 +211,20 @@ pub mod v2020_12_01 {
                 referenced_message_id: fields.required("ReferencedMessageId")?,
                 hint: fields.required("Hint")?,
             })
+        }
+    }
+    impl serde::Serialize for RefMsgInfo {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            crate::ser::serialize(self, serializer)
+        }
+    }
+    impl crate::ser::ToFields for RefMsgInfo {
+        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
+            out.field("ReferencedMessageId", &self.referenced_message_id);
+            out.field("Hint", &self.hint);
         }
     }
     impl crate::ActionRequest for SendMessageRequest {
