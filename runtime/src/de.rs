@@ -30,6 +30,9 @@ use serde::de::{Deserializer, Error as _, MapAccess, Unexpected, Visitor};
 use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
+/// What decoding a field gives.
+pub type Result<T> = std::result::Result<T, FieldError>;
+
 /// A type decoded from a JSON object's fields: every generated struct.
 pub trait FromFields: Sized {
     /// The type's name, for errors (`expected struct User`).
@@ -40,7 +43,7 @@ pub trait FromFields: Sized {
     /// # Errors
     ///
     /// When a field is missing or does not fit its type; the error names it.
-    fn from_fields(fields: &mut Fields) -> Result<Self, FieldError>;
+    fn from_fields(fields: &mut Fields) -> Result<Self>;
 }
 
 /// A type a field can have: the JSON scalars, `Value`, JSON maps, arrays of them, and every
@@ -51,7 +54,7 @@ pub trait Decode: Sized {
     /// # Errors
     ///
     /// When it does not fit; for arrays and structs, the error's path says where inside.
-    fn decode(value: Value) -> Result<Self, FieldError>;
+    fn decode(value: Value) -> Result<Self>;
 }
 
 /// The fields of one JSON object, taken out one by one by [`FromFields::from_fields`].
@@ -73,7 +76,7 @@ impl From<Map<String, Value>> for Fields {
 
 impl Fields {
     /// The value of `name`, if present.
-    fn take(&mut self, name: &'static str) -> Result<Option<Value>, FieldError> {
+    fn take(&mut self, name: &'static str) -> Result<Option<Value>> {
         if !self.duplicates.is_empty() && self.duplicates.iter().any(|d| d == name) {
             return Err(FieldError::new(format!("duplicate field `{name}`")));
         }
@@ -85,7 +88,7 @@ impl Fields {
     /// # Errors
     ///
     /// When it is absent or does not fit `T`.
-    pub fn required<T: Decode>(&mut self, name: &'static str) -> Result<T, FieldError> {
+    pub fn required<T: Decode>(&mut self, name: &'static str) -> Result<T> {
         match self.take(name) {
             Ok(Some(value)) => T::decode(value),
             Ok(None) => Err(FieldError::new(format!("missing field `{name}`"))),
@@ -99,7 +102,7 @@ impl Fields {
     /// # Errors
     ///
     /// When it is present and does not fit `T`.
-    pub fn optional<T: Decode>(&mut self, name: &'static str) -> Result<Option<T>, FieldError> {
+    pub fn optional<T: Decode>(&mut self, name: &'static str) -> Result<Option<T>> {
         match self.take(name) {
             Ok(None | Some(Value::Null)) => Ok(None),
             Ok(Some(value)) => T::decode(value).map(Some),
@@ -115,7 +118,7 @@ impl Fields {
     /// # Errors
     ///
     /// When it is present and does not fit `T`.
-    pub fn lenient<T: Decode + Default>(&mut self, name: &'static str) -> Result<T, FieldError> {
+    pub fn lenient<T: Decode + Default>(&mut self, name: &'static str) -> Result<T> {
         match self.take(name) {
             Ok(Some(value)) => T::decode(value),
             Ok(None) => Ok(T::default()),
@@ -197,6 +200,21 @@ impl fmt::Display for FieldError {
 
 impl std::error::Error for FieldError {}
 
+/// `impl Deserialize for $ty` through [`deserialize`], for a [`FromFields`] type: what a
+/// generated struct writes instead of `#[derive(Deserialize)]`.
+#[macro_export]
+macro_rules! deserialize_via_fields {
+    ($ty:ident) => {
+        impl<'de> $crate::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::de::deserialize(deserializer)
+            }
+        }
+    };
+}
+
 /// The `Deserialize` of a [`FromFields`] type: reads a JSON object into a [`Fields`] map, then
 /// calls `from_fields`. Generated types call it from their `Deserialize` impls.
 ///
@@ -206,7 +224,7 @@ impl std::error::Error for FieldError {}
 /// path).
 pub fn deserialize<'de, D: Deserializer<'de>, T: FromFields>(
     deserializer: D,
-) -> Result<T, D::Error> {
+) -> std::result::Result<T, D::Error> {
     let mut fields = read(deserializer, T::NAME)?;
     T::from_fields(&mut fields).map_err(D::Error::custom)
 }
@@ -215,7 +233,7 @@ pub fn deserialize<'de, D: Deserializer<'de>, T: FromFields>(
 fn read<'de, D: Deserializer<'de>>(
     deserializer: D,
     name: &'static str,
-) -> Result<Fields, D::Error> {
+) -> std::result::Result<Fields, D::Error> {
     deserializer.deserialize_map(FieldsVisitor { name })
 }
 
@@ -230,7 +248,7 @@ impl<'de> Visitor<'de> for FieldsVisitor {
         write!(f, "struct {}", self.name)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Fields, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> std::result::Result<Fields, A::Error> {
         let mut fields = Fields::default();
         while let Some(key) = access.next_key::<String>()? {
             let value: Value = access.next_value()?;
@@ -249,7 +267,7 @@ impl<'de> Visitor<'de> for FieldsVisitor {
 }
 
 impl<T: FromFields> Decode for T {
-    fn decode(value: Value) -> Result<Self, FieldError> {
+    fn decode(value: Value) -> Result<Self> {
         match value {
             Value::Object(map) => T::from_fields(&mut Fields::from(map)),
             other => Err(invalid_type(&other, &format!("struct {}", T::NAME))),
@@ -258,7 +276,7 @@ impl<T: FromFields> Decode for T {
 }
 
 impl<T: Decode> Decode for Vec<T> {
-    fn decode(value: Value) -> Result<Self, FieldError> {
+    fn decode(value: Value) -> Result<Self> {
         match value {
             Value::Array(items) => items
                 .into_iter()
@@ -271,7 +289,7 @@ impl<T: Decode> Decode for Vec<T> {
 }
 
 impl Decode for Value {
-    fn decode(value: Value) -> Result<Self, FieldError> {
+    fn decode(value: Value) -> Result<Self> {
         Ok(value)
     }
 }
@@ -280,7 +298,7 @@ impl Decode for Value {
 macro_rules! decode_with_serde {
     ($($ty:ty),*) => {$(
         impl Decode for $ty {
-            fn decode(value: Value) -> Result<Self, FieldError> {
+            fn decode(value: Value) -> Result<Self> {
                 serde_json::from_value(value).map_err(FieldError::new)
             }
         }
@@ -325,7 +343,7 @@ mod tests {
 
     impl FromFields for User {
         const NAME: &'static str = "User";
-        fn from_fields(fields: &mut Fields) -> Result<Self, FieldError> {
+        fn from_fields(fields: &mut Fields) -> Result<Self> {
             Ok(User {
                 user_id: fields.required("UserId")?,
                 nick_name: fields.optional("NickName")?,
@@ -334,7 +352,9 @@ mod tests {
     }
 
     impl<'de> serde::Deserialize<'de> for User {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fn deserialize<D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
             deserialize(deserializer)
         }
     }
@@ -350,7 +370,7 @@ mod tests {
 
     impl FromFields for Register {
         const NAME: &'static str = "Register";
-        fn from_fields(fields: &mut Fields) -> Result<Self, FieldError> {
+        fn from_fields(fields: &mut Fields) -> Result<Self> {
             Ok(Register {
                 app_id: fields.required("AppId")?,
                 users: fields.required("Users")?,
@@ -362,16 +382,18 @@ mod tests {
     }
 
     impl<'de> serde::Deserialize<'de> for Register {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fn deserialize<D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> std::result::Result<Self, D::Error> {
             deserialize(deserializer)
         }
     }
 
-    fn from_text(text: &str) -> Result<Register, String> {
+    fn from_text(text: &str) -> std::result::Result<Register, String> {
         serde_json::from_str(text).map_err(|e| e.to_string())
     }
 
-    fn from_value(value: Value) -> Result<Register, String> {
+    fn from_value(value: Value) -> std::result::Result<Register, String> {
         serde_json::from_value(value).map_err(|e| e.to_string())
     }
 

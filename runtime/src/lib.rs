@@ -84,6 +84,11 @@ pub mod call;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 
+/// serde, for the `Deserialize` and `Serialize` impls that [`deserialize_via_fields!`] and
+/// [`serialize_via_fields!`] write in generated crates.
+#[doc(hidden)]
+pub use serde;
+
 pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
 pub use envelope::{Response, ResponseError, ResponseMetadata};

@@ -82,6 +82,22 @@ impl<'a> FieldList<'a> {
     }
 }
 
+/// `impl Serialize for $ty` through [`serialize`], for a [`ToFields`] type: what a generated
+/// struct writes instead of `#[derive(Serialize)]`.
+#[macro_export]
+macro_rules! serialize_via_fields {
+    ($ty:ident) => {
+        impl $crate::serde::Serialize for $ty {
+            fn serialize<S: $crate::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                $crate::ser::serialize(self, serializer)
+            }
+        }
+    };
+}
+
 /// The `Serialize` of a [`ToFields`] type: its fields as a struct. Generated types call it from
 /// their `Serialize` impls; it is generic only in the serializer.
 ///

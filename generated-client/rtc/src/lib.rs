@@ -30,10 +30,11 @@
 //! ```
 #![warn(missing_docs)]
 pub use volcengine_runtime::{
-    de, dynamic, provide_credentials_fn, ser, ActionRequest, ConfigError, Credentials,
-    CredentialsError, CredentialsErrorKind, DecodeError, DefaultCredentialsChain,
-    EncodeError, EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod,
-    Operation, ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,
+    de, deserialize_via_fields, dynamic, provide_credentials_fn, ser,
+    serialize_via_fields, ActionRequest, ConfigError, Credentials, CredentialsError,
+    CredentialsErrorKind, DecodeError, DefaultCredentialsChain, EncodeError,
+    EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod, Operation,
+    ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,
     ProvideCredentialsFuture, RateLimitConfig, RateLimitedError, Redacted, RedirectError,
     Response, ResponseError, ResponseMetadata, ResponseTooLargeError, RetryConfig,
     Service, ServiceClient, ServiceError, TimeoutError, TimeoutKind, TransportError,

@@ -38,18 +38,10 @@ pub mod v2020_12_01 {
         /// 不传时按 `true` 处理（不返回 `MemberCount`）；需要成员数时请显式传 `false`，如本页请求示例。
         pub skip_member_count: Option<bool>,
     }
-    impl<'de> serde::Deserialize<'de> for BatchGetConversationsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(BatchGetConversationsRequest);
     impl crate::de::FromFields for BatchGetConversationsRequest {
         const NAME: &'static str = "BatchGetConversationsRequest";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 app_id: fields.required("AppId")?,
                 conversation_short_id: fields.required("ConversationShortId")?,
@@ -57,14 +49,7 @@ pub mod v2020_12_01 {
             })
         }
     }
-    impl serde::Serialize for BatchGetConversationsRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(BatchGetConversationsRequest);
     impl crate::ser::ToFields for BatchGetConversationsRequest {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
             out.field("AppId", &self.app_id);
@@ -78,32 +63,17 @@ pub mod v2020_12_01 {
         /// 会话详细信息
         pub conversation_core_infos: Option<Vec<ConversationCoreInfos>>,
     }
-    impl<'de> serde::Deserialize<'de> for BatchGetConversationsResult {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(BatchGetConversationsResult);
     impl crate::de::FromFields for BatchGetConversationsResult {
         const NAME: &'static str = "BatchGetConversationsResult";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 conversation_core_infos: fields.optional("ConversationCoreInfos")?,
             })
         }
     }
     #[cfg(feature = "serialize-results")]
-    impl serde::Serialize for BatchGetConversationsResult {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(BatchGetConversationsResult);
     #[cfg(feature = "serialize-results")]
     impl crate::ser::ToFields for BatchGetConversationsResult {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
@@ -150,18 +120,10 @@ pub mod v2020_12_01 {
         /// 单聊会话另一个 UserId
         pub other_user_id: Option<i64>,
     }
-    impl<'de> serde::Deserialize<'de> for ConversationCoreInfos {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(ConversationCoreInfos);
     impl crate::de::FromFields for ConversationCoreInfos {
         const NAME: &'static str = "ConversationCoreInfos";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 conversation_short_id: fields.optional("ConversationShortId")?,
                 conversation_id: fields.optional("ConversationId")?,
@@ -185,14 +147,7 @@ pub mod v2020_12_01 {
         }
     }
     #[cfg(feature = "serialize-results")]
-    impl serde::Serialize for ConversationCoreInfos {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(ConversationCoreInfos);
     #[cfg(feature = "serialize-results")]
     impl crate::ser::ToFields for ConversationCoreInfos {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {

@@ -44,18 +44,10 @@ pub mod v2020_12_01 {
         /// 会话基础信息
         pub conversation_core_info: ConversationCoreInfo,
     }
-    impl<'de> serde::Deserialize<'de> for CreateConversationRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(CreateConversationRequest);
     impl crate::de::FromFields for CreateConversationRequest {
         const NAME: &'static str = "CreateConversationRequest";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 app_id: fields.required("AppId")?,
                 inbox_type: fields.optional("InboxType")?,
@@ -67,14 +59,7 @@ pub mod v2020_12_01 {
             })
         }
     }
-    impl serde::Serialize for CreateConversationRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(CreateConversationRequest);
     impl crate::ser::ToFields for CreateConversationRequest {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
             out.field("AppId", &self.app_id);
@@ -100,18 +85,10 @@ pub mod v2020_12_01 {
         /// 会话详细信息
         pub conversation_info: Option<ConversationInfo>,
     }
-    impl<'de> serde::Deserialize<'de> for CreateConversationResult {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(CreateConversationResult);
     impl crate::de::FromFields for CreateConversationResult {
         const NAME: &'static str = "CreateConversationResult";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 conversation_short_id: fields.optional("ConversationShortId")?,
                 conversation_id: fields.optional("ConversationId")?,
@@ -121,14 +98,7 @@ pub mod v2020_12_01 {
         }
     }
     #[cfg(feature = "serialize-results")]
-    impl serde::Serialize for CreateConversationResult {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(CreateConversationResult);
     #[cfg(feature = "serialize-results")]
     impl crate::ser::ToFields for CreateConversationResult {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
@@ -166,18 +136,10 @@ pub mod v2020_12_01 {
         /// `ConversationType` = `100`: 直播群。
         pub const CONVERSATION_TYPE_100: i32 = 100;
     }
-    impl<'de> serde::Deserialize<'de> for ConversationCoreInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(ConversationCoreInfo);
     impl crate::de::FromFields for ConversationCoreInfo {
         const NAME: &'static str = "ConversationCoreInfo";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 conversation_type: fields.required("ConversationType")?,
                 name: fields.optional("Name")?,
@@ -188,14 +150,7 @@ pub mod v2020_12_01 {
             })
         }
     }
-    impl serde::Serialize for ConversationCoreInfo {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(ConversationCoreInfo);
     impl crate::ser::ToFields for ConversationCoreInfo {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
             out.field("ConversationType", &self.conversation_type);
@@ -246,18 +201,10 @@ pub mod v2020_12_01 {
         /// 单聊会话中另一个成员的 UserId
         pub other_user_id: Option<i64>,
     }
-    impl<'de> serde::Deserialize<'de> for ConversationInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(ConversationInfo);
     impl crate::de::FromFields for ConversationInfo {
         const NAME: &'static str = "ConversationInfo";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 app_id: fields.optional("AppId")?,
                 conversation_short_id: fields.optional("ConversationShortId")?,
@@ -281,14 +228,7 @@ pub mod v2020_12_01 {
         }
     }
     #[cfg(feature = "serialize-results")]
-    impl serde::Serialize for ConversationInfo {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(ConversationInfo);
     #[cfg(feature = "serialize-results")]
     impl crate::ser::ToFields for ConversationInfo {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {

@@ -36,18 +36,10 @@ pub mod v2020_12_01 {
         /// Token 的过期时间戳，单位为毫秒。
         pub expire_time: i64,
     }
-    impl<'de> serde::Deserialize<'de> for GetAppTokenRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(GetAppTokenRequest);
     impl crate::de::FromFields for GetAppTokenRequest {
         const NAME: &'static str = "GetAppTokenRequest";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 app_id: fields.required("AppId")?,
                 user_id: fields.required("UserId")?,
@@ -56,14 +48,7 @@ pub mod v2020_12_01 {
             })
         }
     }
-    impl serde::Serialize for GetAppTokenRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(GetAppTokenRequest);
     impl crate::ser::ToFields for GetAppTokenRequest {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
             out.field("AppId", &self.app_id);
@@ -94,18 +79,10 @@ pub mod v2020_12_01 {
                 .finish()
         }
     }
-    impl<'de> serde::Deserialize<'de> for GetAppTokenResult {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(GetAppTokenResult);
     impl crate::de::FromFields for GetAppTokenResult {
         const NAME: &'static str = "GetAppTokenResult";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 app_id: fields.optional("AppId")?,
                 user_id: fields.optional("UserId")?,
@@ -115,14 +92,7 @@ pub mod v2020_12_01 {
         }
     }
     #[cfg(feature = "serialize-results")]
-    impl serde::Serialize for GetAppTokenResult {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(GetAppTokenResult);
     #[cfg(feature = "serialize-results")]
     impl crate::ser::ToFields for GetAppTokenResult {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {

@@ -49,18 +49,10 @@ pub mod v2020_12_01 {
         /// `Reverse` = `1`: 反向查询。
         pub const REVERSE_1: i32 = 1;
     }
-    impl<'de> serde::Deserialize<'de> for GetConversationMessagesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(GetConversationMessagesRequest);
     impl crate::de::FromFields for GetConversationMessagesRequest {
         const NAME: &'static str = "GetConversationMessagesRequest";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 app_id: fields.required("AppId")?,
                 conversation_short_id: fields.required("ConversationShortId")?,
@@ -70,14 +62,7 @@ pub mod v2020_12_01 {
             })
         }
     }
-    impl serde::Serialize for GetConversationMessagesRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(GetConversationMessagesRequest);
     impl crate::ser::ToFields for GetConversationMessagesRequest {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
             out.field("AppId", &self.app_id);
@@ -97,18 +82,10 @@ pub mod v2020_12_01 {
         /// 消息详细信息
         pub messages: Option<Vec<Messages>>,
     }
-    impl<'de> serde::Deserialize<'de> for GetConversationMessagesResult {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(GetConversationMessagesResult);
     impl crate::de::FromFields for GetConversationMessagesResult {
         const NAME: &'static str = "GetConversationMessagesResult";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 has_more: fields.optional("HasMore")?,
                 new_cursor: fields.optional("NewCursor")?,
@@ -117,14 +94,7 @@ pub mod v2020_12_01 {
         }
     }
     #[cfg(feature = "serialize-results")]
-    impl serde::Serialize for GetConversationMessagesResult {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(GetConversationMessagesResult);
     #[cfg(feature = "serialize-results")]
     impl crate::ser::ToFields for GetConversationMessagesResult {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
@@ -159,18 +129,10 @@ pub mod v2020_12_01 {
         /// 消息的扩展字段
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
     }
-    impl<'de> serde::Deserialize<'de> for Messages {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(Messages);
     impl crate::de::FromFields for Messages {
         const NAME: &'static str = "Messages";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 app_id: fields.optional("AppId")?,
                 conversation_short_id: fields.optional("ConversationShortId")?,
@@ -187,14 +149,7 @@ pub mod v2020_12_01 {
         }
     }
     #[cfg(feature = "serialize-results")]
-    impl serde::Serialize for Messages {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(Messages);
     #[cfg(feature = "serialize-results")]
     impl crate::ser::ToFields for Messages {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {

@@ -32,32 +32,17 @@ pub mod v2023_11_01 {
         /// 要查询的房间 ID
         pub room_id: String,
     }
-    impl<'de> serde::Deserialize<'de> for GetRoomOnlineUsersRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(GetRoomOnlineUsersRequest);
     impl crate::de::FromFields for GetRoomOnlineUsersRequest {
         const NAME: &'static str = "GetRoomOnlineUsersRequest";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 app_id: fields.required("AppId")?,
                 room_id: fields.required("RoomId")?,
             })
         }
     }
-    impl serde::Serialize for GetRoomOnlineUsersRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(GetRoomOnlineUsersRequest);
     impl crate::ser::ToFields for GetRoomOnlineUsersRequest {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
             out.field("AppId", &self.app_id);
@@ -80,18 +65,10 @@ pub mod v2023_11_01 {
         /// 不可见用户的 UserId 列表
         pub invisible_user_list: Option<Vec<String>>,
     }
-    impl<'de> serde::Deserialize<'de> for GetRoomOnlineUsersResult {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(GetRoomOnlineUsersResult);
     impl crate::de::FromFields for GetRoomOnlineUsersResult {
         const NAME: &'static str = "GetRoomOnlineUsersResult";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 room_exists: fields.optional("RoomExists")?,
                 total_user: fields.optional("TotalUser")?,
@@ -102,14 +79,7 @@ pub mod v2023_11_01 {
         }
     }
     #[cfg(feature = "serialize-results")]
-    impl serde::Serialize for GetRoomOnlineUsersResult {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(GetRoomOnlineUsersResult);
     #[cfg(feature = "serialize-results")]
     impl crate::ser::ToFields for GetRoomOnlineUsersResult {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {

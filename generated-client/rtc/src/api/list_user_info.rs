@@ -53,18 +53,10 @@ pub mod v2023_11_01 {
         /// 每页的用户数，默认值为 20，最大值为 100。超过 100 时按 100 处理。
         pub page_size: Option<i64>,
     }
-    impl<'de> serde::Deserialize<'de> for ListUserInfoRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(ListUserInfoRequest);
     impl crate::de::FromFields for ListUserInfoRequest {
         const NAME: &'static str = "ListUserInfoRequest";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 app_id: fields.required("AppId")?,
                 start_time: fields.required("StartTime")?,
@@ -77,14 +69,7 @@ pub mod v2023_11_01 {
             })
         }
     }
-    impl serde::Serialize for ListUserInfoRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(ListUserInfoRequest);
     impl crate::ser::ToFields for ListUserInfoRequest {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
             out.field("AppId", &self.app_id);
@@ -109,18 +94,10 @@ pub mod v2023_11_01 {
         /// 用户信息列表
         pub user_list: Option<Vec<UserInfo>>,
     }
-    impl<'de> serde::Deserialize<'de> for ListUserInfoResult {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(ListUserInfoResult);
     impl crate::de::FromFields for ListUserInfoResult {
         const NAME: &'static str = "ListUserInfoResult";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 total: fields.optional("Total")?,
                 page_num: fields.optional("PageNum")?,
@@ -130,14 +107,7 @@ pub mod v2023_11_01 {
         }
     }
     #[cfg(feature = "serialize-results")]
-    impl serde::Serialize for ListUserInfoResult {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(ListUserInfoResult);
     #[cfg(feature = "serialize-results")]
     impl crate::ser::ToFields for ListUserInfoResult {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
@@ -211,18 +181,10 @@ pub mod v2023_11_01 {
         /// `Access` = `unknown`.
         pub const ACCESS_UNKNOWN: &str = "unknown";
     }
-    impl<'de> serde::Deserialize<'de> for UserInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(UserInfo);
     impl crate::de::FromFields for UserInfo {
         const NAME: &'static str = "UserInfo";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 call_id: fields.optional("CallId")?,
                 room_id: fields.optional("RoomId")?,
@@ -240,14 +202,7 @@ pub mod v2023_11_01 {
         }
     }
     #[cfg(feature = "serialize-results")]
-    impl serde::Serialize for UserInfo {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(UserInfo);
     #[cfg(feature = "serialize-results")]
     impl crate::ser::ToFields for UserInfo {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {

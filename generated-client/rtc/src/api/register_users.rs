@@ -32,32 +32,17 @@ pub mod v2020_12_01 {
         /// 待注册用户的信息。一次最多注册 20 个用户。
         pub users: Vec<User>,
     }
-    impl<'de> serde::Deserialize<'de> for RegisterUsersRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(RegisterUsersRequest);
     impl crate::de::FromFields for RegisterUsersRequest {
         const NAME: &'static str = "RegisterUsersRequest";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 app_id: fields.required("AppId")?,
                 users: fields.required("Users")?,
             })
         }
     }
-    impl serde::Serialize for RegisterUsersRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(RegisterUsersRequest);
     impl crate::ser::ToFields for RegisterUsersRequest {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
             out.field("AppId", &self.app_id);
@@ -70,32 +55,17 @@ pub mod v2020_12_01 {
         /// 注册失败的用户信息。全部成功时为空数组。
         pub failed_infos: Option<Vec<FailedInfo>>,
     }
-    impl<'de> serde::Deserialize<'de> for RegisterUsersResult {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(RegisterUsersResult);
     impl crate::de::FromFields for RegisterUsersResult {
         const NAME: &'static str = "RegisterUsersResult";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 failed_infos: fields.optional("FailedInfos")?,
             })
         }
     }
     #[cfg(feature = "serialize-results")]
-    impl serde::Serialize for RegisterUsersResult {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(RegisterUsersResult);
     #[cfg(feature = "serialize-results")]
     impl crate::ser::ToFields for RegisterUsersResult {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
@@ -121,18 +91,10 @@ pub mod v2020_12_01 {
         /// 是否将该用户注册为机器人。默认值为 `false`。
         pub is_robot: Option<bool>,
     }
-    impl<'de> serde::Deserialize<'de> for User {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(User);
     impl crate::de::FromFields for User {
         const NAME: &'static str = "User";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 user_id: fields.required("UserId")?,
                 nick_name: fields.optional("NickName")?,
@@ -143,14 +105,7 @@ pub mod v2020_12_01 {
             })
         }
     }
-    impl serde::Serialize for User {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(User);
     impl crate::ser::ToFields for User {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
             out.field("UserId", &self.user_id);
@@ -171,18 +126,10 @@ pub mod v2020_12_01 {
         /// 错误的详细信息
         pub message: Option<String>,
     }
-    impl<'de> serde::Deserialize<'de> for FailedInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(FailedInfo);
     impl crate::de::FromFields for FailedInfo {
         const NAME: &'static str = "FailedInfo";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 user_id: fields.optional("UserId")?,
                 code: fields.optional("Code")?,
@@ -191,14 +138,7 @@ pub mod v2020_12_01 {
         }
     }
     #[cfg(feature = "serialize-results")]
-    impl serde::Serialize for FailedInfo {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(FailedInfo);
     #[cfg(feature = "serialize-results")]
     impl crate::ser::ToFields for FailedInfo {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {

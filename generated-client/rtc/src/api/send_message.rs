@@ -92,18 +92,10 @@ pub mod v2020_12_01 {
         /// `Priority` = `2`: 高优先级。
         pub const PRIORITY_2: i32 = 2;
     }
-    impl<'de> serde::Deserialize<'de> for SendMessageRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(SendMessageRequest);
     impl crate::de::FromFields for SendMessageRequest {
         const NAME: &'static str = "SendMessageRequest";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 app_id: fields.required("AppId")?,
                 conversation_short_id: fields.required("ConversationShortId")?,
@@ -122,14 +114,7 @@ pub mod v2020_12_01 {
             })
         }
     }
-    impl serde::Serialize for SendMessageRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(SendMessageRequest);
     impl crate::ser::ToFields for SendMessageRequest {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
             out.field("AppId", &self.app_id);
@@ -154,32 +139,17 @@ pub mod v2020_12_01 {
         /// 消息 ID
         pub message_id: Option<i64>,
     }
-    impl<'de> serde::Deserialize<'de> for SendMessageResult {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(SendMessageResult);
     impl crate::de::FromFields for SendMessageResult {
         const NAME: &'static str = "SendMessageResult";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 message_id: fields.optional("MessageId")?,
             })
         }
     }
     #[cfg(feature = "serialize-results")]
-    impl serde::Serialize for SendMessageResult {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(SendMessageResult);
     #[cfg(feature = "serialize-results")]
     impl crate::ser::ToFields for SendMessageResult {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
@@ -195,32 +165,17 @@ pub mod v2020_12_01 {
         /// 建议不超过 50 个字符。
         pub hint: String,
     }
-    impl<'de> serde::Deserialize<'de> for RefMsgInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(RefMsgInfo);
     impl crate::de::FromFields for RefMsgInfo {
         const NAME: &'static str = "RefMsgInfo";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 referenced_message_id: fields.required("ReferencedMessageId")?,
                 hint: fields.required("Hint")?,
             })
         }
     }
-    impl serde::Serialize for RefMsgInfo {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(RefMsgInfo);
     impl crate::ser::ToFields for RefMsgInfo {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
             out.field("ReferencedMessageId", &self.referenced_message_id);

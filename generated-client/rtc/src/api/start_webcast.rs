@@ -48,18 +48,10 @@ pub mod v2023_11_01 {
         /// 页面状态检测配置
         pub monitor_config: Option<MonitorConfig>,
     }
-    impl<'de> serde::Deserialize<'de> for StartWebcastRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(StartWebcastRequest);
     impl crate::de::FromFields for StartWebcastRequest {
         const NAME: &'static str = "StartWebcastRequest";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 app_id: fields.required("AppId")?,
                 business_id: fields.optional("BusinessId")?,
@@ -74,14 +66,7 @@ pub mod v2023_11_01 {
             })
         }
     }
-    impl serde::Serialize for StartWebcastRequest {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(StartWebcastRequest);
     impl crate::ser::ToFields for StartWebcastRequest {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
             out.field("AppId", &self.app_id);
@@ -113,18 +98,10 @@ pub mod v2023_11_01 {
         /// 最大发送码率，单位为 Kbps，默认值为 0，表示自适应码率。
         pub bitrate: Option<i32>,
     }
-    impl<'de> serde::Deserialize<'de> for VideoSolution {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(VideoSolution);
     impl crate::de::FromFields for VideoSolution {
         const NAME: &'static str = "VideoSolution";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 width: fields.optional("Width")?,
                 height: fields.optional("Height")?,
@@ -133,14 +110,7 @@ pub mod v2023_11_01 {
             })
         }
     }
-    impl serde::Serialize for VideoSolution {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(VideoSolution);
     impl crate::ser::ToFields for VideoSolution {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
             out.field("Width", &self.width);
@@ -157,32 +127,17 @@ pub mod v2023_11_01 {
         /// 启用事件通知后，等待页面开始事件的超时时间，单位为秒，范围为 [0,60]。默认值为 0，表示不启用。
         pub start_timeout: Option<i32>,
     }
-    impl<'de> serde::Deserialize<'de> for EventNotifyConfig {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(EventNotifyConfig);
     impl crate::de::FromFields for EventNotifyConfig {
         const NAME: &'static str = "EventNotifyConfig";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 enable_event_notify: fields.optional("EnableEventNotify")?,
                 start_timeout: fields.optional("StartTimeout")?,
             })
         }
     }
-    impl serde::Serialize for EventNotifyConfig {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(EventNotifyConfig);
     impl crate::ser::ToFields for EventNotifyConfig {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
             out.field("EnableEventNotify", &self.enable_event_notify);
@@ -199,18 +154,10 @@ pub mod v2023_11_01 {
         /// 页面 JS 线程崩溃或卡死的检测间隔，单位为秒，范围为 [0,30]。默认值为 0，表示不检测。
         pub crash_check_interval: Option<i32>,
     }
-    impl<'de> serde::Deserialize<'de> for MonitorConfig {
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> std::result::Result<Self, D::Error> {
-            crate::de::deserialize(deserializer)
-        }
-    }
+    crate::deserialize_via_fields!(MonitorConfig);
     impl crate::de::FromFields for MonitorConfig {
         const NAME: &'static str = "MonitorConfig";
-        fn from_fields(
-            fields: &mut crate::de::Fields,
-        ) -> std::result::Result<Self, crate::de::FieldError> {
+        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
             Ok(Self {
                 freeze_check_interval: fields.optional("FreezeCheckInterval")?,
                 blank_check_interval: fields.optional("BlankCheckInterval")?,
@@ -218,14 +165,7 @@ pub mod v2023_11_01 {
             })
         }
     }
-    impl serde::Serialize for MonitorConfig {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> std::result::Result<S::Ok, S::Error> {
-            crate::ser::serialize(self, serializer)
-        }
-    }
+    crate::serialize_via_fields!(MonitorConfig);
     impl crate::ser::ToFields for MonitorConfig {
         fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
             out.field("FreezeCheckInterval", &self.freeze_check_interval);
