@@ -603,26 +603,18 @@ enum Usage {
 /// with fields built here), and the whole pipeline went over its bound of 310 µs/page.
 #[derive(Default)]
 struct StructFields {
-    /// By version module and struct name: the fields, and the bodies of `from_fields` and
-    /// `to_fields`, which have one line per field too.
-    by_struct: RefCell<HashMap<(String, String), HandBuilt>>,
-}
-
-struct HandBuilt {
-    fields: syn::FieldsNamed,
-    from_fields: syn::Block,
-    to_fields: syn::Block,
+    /// By version module and struct name.
+    by_struct: RefCell<HashMap<(String, String), syn::FieldsNamed>>,
 }
 
 impl StructFields {
-    fn add(&self, module: &syn::Ident, name: &str, built: HandBuilt) {
+    fn add(&self, module: &syn::Ident, name: &str, fields: syn::FieldsNamed) {
         self.by_struct
             .borrow_mut()
-            .insert((module.to_string(), name.to_owned()), built);
+            .insert((module.to_string(), name.to_owned()), fields);
     }
 
-    /// Puts the fields into the empty structs of the parsed file's version modules, and the
-    /// bodies into their empty `from_fields` and `to_fields`.
+    /// Puts the fields into the empty structs of the parsed file's version modules.
     fn fill(self, file: &mut syn::File) -> Result<(), String> {
         let mut by_struct = self.by_struct.into_inner();
         for item in &mut file.items {
@@ -633,43 +625,11 @@ impl StructFields {
                 continue;
             };
             let module = module.ident.to_string();
-            let mut bodies: HashMap<String, (syn::Block, syn::Block)> = HashMap::new();
-            for item in items.iter_mut() {
+            for item in items {
                 if let syn::Item::Struct(s) = item {
                     let key = (module.clone(), s.ident.to_string());
-                    if let Some(built) = by_struct.remove(&key) {
-                        s.fields = syn::Fields::Named(built.fields);
-                        bodies.insert(key.1, (built.from_fields, built.to_fields));
-                    }
-                }
-            }
-            for item in items.iter_mut() {
-                let syn::Item::Impl(imp) = item else {
-                    continue;
-                };
-                let (Some((_, trait_path, _)), syn::Type::Path(self_ty)) =
-                    (&imp.trait_, imp.self_ty.as_ref())
-                else {
-                    continue;
-                };
-                let (Some(which), Some(name)) =
-                    (trait_path.segments.last(), self_ty.path.segments.last())
-                else {
-                    continue;
-                };
-                let Some((from_fields, to_fields)) = bodies.get_mut(&name.ident.to_string()) else {
-                    continue;
-                };
-                let body = if which.ident == "FromFields" {
-                    from_fields
-                } else if which.ident == "ToFields" {
-                    to_fields
-                } else {
-                    continue;
-                };
-                for member in &mut imp.items {
-                    if let syn::ImplItem::Fn(f) = member {
-                        f.block = std::mem::replace(body, empty_block());
+                    if let Some(fields) = by_struct.remove(&key) {
+                        s.fields = syn::Fields::Named(fields);
                     }
                 }
             }
@@ -678,114 +638,6 @@ impl StructFields {
             None => Ok(()),
             Some((module, name)) => Err(format!("no struct `{module}::{name}` for its fields")),
         }
-    }
-}
-
-fn empty_block() -> syn::Block {
-    syn::Block {
-        brace_token: Default::default(),
-        stmts: Vec::new(),
-    }
-}
-
-/// `name`, as an expression.
-fn path_expr(name: &str) -> syn::Expr {
-    syn::Expr::Path(syn::ExprPath {
-        attrs: Vec::new(),
-        qself: None,
-        path: crate::syntax::path([name]),
-    })
-}
-
-/// `receiver.method(args…)`.
-fn method_call(receiver: syn::Expr, method: &str, args: Vec<syn::Expr>) -> syn::Expr {
-    syn::Expr::MethodCall(syn::ExprMethodCall {
-        attrs: Vec::new(),
-        receiver: Box::new(receiver),
-        dot_token: Default::default(),
-        method: ident(method),
-        turbofish: None,
-        paren_token: Default::default(),
-        args: args.into_iter().collect(),
-    })
-}
-
-fn string_expr(s: &str) -> syn::Expr {
-    syn::Expr::Lit(syn::ExprLit {
-        attrs: Vec::new(),
-        lit: syn::Lit::new(string_literal(s)),
-    })
-}
-
-/// The body of `from_fields`, one field a line: `Ok(Self { app_id: fields.required("AppId")?, … })`.
-fn from_fields_body(fields: &[&Field], rust_names: &[String], usage: Usage) -> syn::Block {
-    let param = if fields.is_empty() {
-        "_fields"
-    } else {
-        "fields"
-    };
-    let values = fields.iter().zip(rust_names).map(|(f, rust)| {
-        let take = match (is_required(f, usage), usage) {
-            (false, _) => "optional",
-            (true, Usage::Both) => "lenient",
-            (true, _) => "required",
-        };
-        syn::FieldValue {
-            attrs: Vec::new(),
-            member: syn::Member::Named(ident(rust)),
-            colon_token: Some(Default::default()),
-            expr: syn::Expr::Try(syn::ExprTry {
-                attrs: Vec::new(),
-                expr: Box::new(method_call(
-                    path_expr(param),
-                    take,
-                    vec![string_expr(&f.name)],
-                )),
-                question_token: Default::default(),
-            }),
-        }
-    });
-    let value = syn::Expr::Struct(syn::ExprStruct {
-        attrs: Vec::new(),
-        qself: None,
-        path: crate::syntax::path(["Self"]),
-        brace_token: Default::default(),
-        fields: values.collect(),
-        dot2_token: None,
-        rest: None,
-    });
-    let ok = syn::Expr::Call(syn::ExprCall {
-        attrs: Vec::new(),
-        func: Box::new(path_expr("Ok")),
-        paren_token: Default::default(),
-        args: std::iter::once(value).collect(),
-    });
-    syn::Block {
-        brace_token: Default::default(),
-        stmts: vec![syn::Stmt::Expr(ok, None)],
-    }
-}
-
-/// The body of `to_fields`, one field a line: `out.field("AppId", &self.app_id);`.
-fn to_fields_body(fields: &[&Field], rust_names: &[String]) -> syn::Block {
-    let stmts = fields.iter().zip(rust_names).map(|(f, rust)| {
-        let value = syn::Expr::Reference(syn::ExprReference {
-            attrs: Vec::new(),
-            and_token: Default::default(),
-            mutability: None,
-            expr: Box::new(syn::Expr::Field(syn::ExprField {
-                attrs: Vec::new(),
-                base: Box::new(path_expr("self")),
-                dot_token: Default::default(),
-                member: syn::Member::Named(ident(rust)),
-            })),
-        });
-        let call = method_call(path_expr("out"), "field", vec![string_expr(&f.name), value]);
-        syn::Stmt::Expr(call, Some(Default::default()))
-    });
-    syn::Block {
-        brace_token: Default::default(),
-        stmts: stmts.collect(),
     }
 }
 
@@ -810,17 +662,13 @@ fn struct_items(
     hand_built.add(
         module,
         name,
-        HandBuilt {
-            fields: syn::FieldsNamed {
-                brace_token: Default::default(),
-                named: fields
-                    .iter()
-                    .zip(&rust_names)
-                    .map(|(f, rust)| field(f, rust, usage, names))
-                    .collect(),
-            },
-            from_fields: from_fields_body(fields, &rust_names, usage),
-            to_fields: to_fields_body(fields, &rust_names),
+        syn::FieldsNamed {
+            brace_token: Default::default(),
+            named: fields
+                .iter()
+                .zip(&rust_names)
+                .map(|(f, rust)| field(f, rust, usage, names))
+                .collect(),
         },
     );
     let redacts = fields.iter().any(|f| f.sensitive);
@@ -835,49 +683,40 @@ fn struct_items(
         }
     });
     let debug = redacts.then(|| redacting_debug(name, fields, &rust_names, usage));
-    let from_fields = from_fields(name, fields.is_empty());
-    let to_fields = to_fields(name, fields.is_empty(), usage);
+    let via_fields = via_fields(name, fields, &rust_names, usage);
     quote! {
         #doc
         #[derive(#derive_debug Clone, PartialEq, Default)]
         pub struct #ty {}
         #values
         #debug
-        #from_fields
-        #to_fields
+        #via_fields
     }
 }
 
-/// `Deserialize` through the runtime's field map (`volcengine_runtime::de`): a one-line generic
-/// `deserialize`, and a plain `from_fields` taking one field a line. `#[derive(Deserialize)]`
-/// made most of a generated crate's compile time (a visitor per struct, generic over the
-/// deserializer).
-fn from_fields(name: &str, no_fields: bool) -> TokenStream {
+/// `Deserialize` and `Serialize` through the runtime's field map and list: `via_fields!` with
+/// one row per field (Rust name, how it is taken, wire name) writes `FromFields`, `ToFields` and
+/// one-line serde impls. `#[derive(Deserialize)]` made most of a generated crate's compile time
+/// (a visitor per struct, generic over the deserializer). Calls never encode a `Result`: in
+/// types only responses use (`response`), `Serialize` is there only under the crate's
+/// `serialize-results` feature (which `test-util` enables). A macro, not the impls themselves:
+/// quoting and formatting two lines per field made code generation about 2.5 times slower.
+fn via_fields(name: &str, fields: &[&Field], rust_names: &[String], usage: Usage) -> TokenStream {
     let ty = ident(name);
-    let param = ident(if no_fields { "_fields" } else { "fields" });
+    let response = (usage == Usage::Response).then(|| quote!(response));
+    let rows = fields.iter().zip(rust_names).map(|(f, rust)| {
+        let rust = ident(rust);
+        let take = ident(match (is_required(f, usage), usage) {
+            (false, _) => "optional",
+            (true, Usage::Both) => "lenient",
+            (true, _) => "required",
+        });
+        let wire = string_literal(&f.name);
+        quote!(#rust: #take #wire;)
+    });
     quote! {
-        crate::deserialize_via_fields!(#ty);
-        impl crate::de::FromFields for #ty {
-            const NAME: &'static str = #name;
-            fn from_fields(#param: &mut crate::de::Fields) -> crate::de::Result<Self> {}
-        }
-    }
-}
-
-/// `Serialize` through the runtime's field list (`volcengine_runtime::ser`): a one-line generic
-/// `serialize`, and a plain `to_fields` listing one field a line, in order (`None` is left
-/// out). Calls never encode a `Result`: in types only responses use, both are there only under
-/// the crate's `serialize-results` feature (which `test-util` enables).
-fn to_fields(name: &str, no_fields: bool, usage: Usage) -> TokenStream {
-    let ty = ident(name);
-    let param = ident(if no_fields { "_out" } else { "out" });
-    let cfg = (usage == Usage::Response).then(|| quote!(#[cfg(feature = "serialize-results")]));
-    quote! {
-        #cfg
-        crate::serialize_via_fields!(#ty);
-        #cfg
-        impl crate::ser::ToFields for #ty {
-            fn to_fields<'a>(&'a self, #param: &mut crate::ser::FieldList<'a>) {}
+        crate::via_fields! {
+            #response #ty { #(#rows)* }
         }
     }
 }

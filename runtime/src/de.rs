@@ -200,6 +200,60 @@ impl fmt::Display for FieldError {
 
 impl std::error::Error for FieldError {}
 
+/// A generated struct's `Deserialize` and `Serialize` through [`Fields`] and
+/// [`ser::FieldList`](crate::ser::FieldList), from one line per field: its Rust name, how it
+/// is taken ([`required`](Fields::required), [`optional`](Fields::optional) or
+/// [`lenient`](Fields::lenient)) and its wire name, in declaration order, each ending with `;`. With `response`
+/// first, `Serialize` is there only under the invoking crate's `serialize-results` feature.
+///
+/// ```
+/// # use volcengine_runtime::via_fields;
+/// # pub mod de { pub use volcengine_runtime::de::*; }
+/// # pub mod ser { pub use volcengine_runtime::ser::*; }
+/// #[derive(Debug, Default, PartialEq)]
+/// pub struct User {
+///     pub user_id: i64,
+///     pub nick_name: Option<String>,
+/// }
+/// via_fields! {
+///     User {
+///         user_id: required "UserId";
+///         nick_name: optional "NickName";
+///     }
+/// }
+/// let user: User = serde_json::from_str(r#"{"UserId":7}"#).unwrap();
+/// assert_eq!(serde_json::to_string(&user).unwrap(), r#"{"UserId":7}"#);
+/// ```
+#[macro_export]
+macro_rules! via_fields {
+    (response $ty:ident { $($field:ident : $take:ident $wire:literal;)* }) => {
+        $crate::via_fields!(@from $ty { $($field : $take $wire),* });
+        #[cfg(feature = "serialize-results")]
+        $crate::via_fields!(@to $ty { $($field : $wire),* });
+    };
+    ($ty:ident { $($field:ident : $take:ident $wire:literal;)* }) => {
+        $crate::via_fields!(@from $ty { $($field : $take $wire),* });
+        $crate::via_fields!(@to $ty { $($field : $wire),* });
+    };
+    (@from $ty:ident { $($field:ident : $take:ident $wire:literal),* }) => {
+        impl $crate::de::FromFields for $ty {
+            const NAME: &'static str = ::core::stringify!($ty);
+            fn from_fields(_fields: &mut $crate::de::Fields) -> $crate::de::Result<Self> {
+                ::core::result::Result::Ok(Self { $($field: _fields.$take($wire)?,)* })
+            }
+        }
+        $crate::deserialize_via_fields!($ty);
+    };
+    (@to $ty:ident { $($field:ident : $wire:literal),* }) => {
+        impl $crate::ser::ToFields for $ty {
+            fn to_fields<'a>(&'a self, _out: &mut $crate::ser::FieldList<'a>) {
+                $(_out.field($wire, &self.$field);)*
+            }
+        }
+        $crate::serialize_via_fields!($ty);
+    };
+}
+
 /// `impl Deserialize for $ty` through [`deserialize`], for a [`FromFields`] type: what a
 /// generated struct writes instead of `#[derive(Deserialize)]`.
 #[macro_export]

@@ -170,8 +170,7 @@ fn fixtures_generate_side_by_side() {
         "{start_record}"
     );
     assert!(start_record.contains("pub type_: Option<String>,"));
-    assert!(start_record.contains("self_: fields.optional(\"self\")?,"));
-    assert!(start_record.contains("out.field(\"self\", &self.self_);"));
+    assert!(start_record.contains("self_ : optional \"self\";"));
     assert!(start_record
         .contains("pub const INVALID_PARAMETER_APP_ID: &str = \"InvalidParameter.AppId\";"));
     assert!(start_record.contains("pub task_id: u64,"));

@@ -31,10 +31,10 @@
 #![warn(missing_docs)]
 pub use volcengine_runtime::{
     de, deserialize_via_fields, dynamic, provide_credentials_fn, ser,
-    serialize_via_fields, ActionRequest, ConfigError, Credentials, CredentialsError,
-    CredentialsErrorKind, DecodeError, DefaultCredentialsChain, EncodeError,
-    EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod, Operation,
-    ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,
+    serialize_via_fields, via_fields, ActionRequest, ConfigError, Credentials,
+    CredentialsError, CredentialsErrorKind, DecodeError, DefaultCredentialsChain,
+    EncodeError, EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod,
+    Operation, ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,
     ProvideCredentialsFuture, RateLimitConfig, RateLimitedError, Redacted, RedirectError,
     Response, ResponseError, ResponseMetadata, ResponseTooLargeError, RetryConfig,
     Service, ServiceClient, ServiceError, TimeoutError, TimeoutKind, TransportError,

@@ -38,24 +38,9 @@ pub mod v2020_12_01 {
         /// 不传时按 `true` 处理（不返回 `MemberCount`）；需要成员数时请显式传 `false`，如本页请求示例。
         pub skip_member_count: Option<bool>,
     }
-    crate::deserialize_via_fields!(BatchGetConversationsRequest);
-    impl crate::de::FromFields for BatchGetConversationsRequest {
-        const NAME: &'static str = "BatchGetConversationsRequest";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                app_id: fields.required("AppId")?,
-                conversation_short_id: fields.required("ConversationShortId")?,
-                skip_member_count: fields.optional("SkipMemberCount")?,
-            })
-        }
-    }
-    crate::serialize_via_fields!(BatchGetConversationsRequest);
-    impl crate::ser::ToFields for BatchGetConversationsRequest {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("AppId", &self.app_id);
-            out.field("ConversationShortId", &self.conversation_short_id);
-            out.field("SkipMemberCount", &self.skip_member_count);
-        }
+    crate::via_fields! {
+        BatchGetConversationsRequest { app_id : required "AppId"; conversation_short_id :
+        required "ConversationShortId"; skip_member_count : optional "SkipMemberCount"; }
     }
     /// The `Result` of a successful [`Client::batch_get_conversations`](crate::Client::batch_get_conversations) call.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -63,22 +48,9 @@ pub mod v2020_12_01 {
         /// 会话详细信息
         pub conversation_core_infos: Option<Vec<ConversationCoreInfos>>,
     }
-    crate::deserialize_via_fields!(BatchGetConversationsResult);
-    impl crate::de::FromFields for BatchGetConversationsResult {
-        const NAME: &'static str = "BatchGetConversationsResult";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                conversation_core_infos: fields.optional("ConversationCoreInfos")?,
-            })
-        }
-    }
-    #[cfg(feature = "serialize-results")]
-    crate::serialize_via_fields!(BatchGetConversationsResult);
-    #[cfg(feature = "serialize-results")]
-    impl crate::ser::ToFields for BatchGetConversationsResult {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("ConversationCoreInfos", &self.conversation_core_infos);
-        }
+    crate::via_fields! {
+        response BatchGetConversationsResult { conversation_core_infos : optional
+        "ConversationCoreInfos"; }
     }
     /// `ConversationCoreInfos`, documented at line 42 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -120,56 +92,17 @@ pub mod v2020_12_01 {
         /// 单聊会话另一个 UserId
         pub other_user_id: Option<i64>,
     }
-    crate::deserialize_via_fields!(ConversationCoreInfos);
-    impl crate::de::FromFields for ConversationCoreInfos {
-        const NAME: &'static str = "ConversationCoreInfos";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                conversation_short_id: fields.optional("ConversationShortId")?,
-                conversation_id: fields.optional("ConversationId")?,
-                app_id: fields.optional("AppId")?,
-                inbox_type: fields.optional("InboxType")?,
-                name: fields.optional("Name")?,
-                avatar_url: fields.optional("AvatarUrl")?,
-                description: fields.optional("Description")?,
-                owner_user_id: fields.optional("OwnerUserId")?,
-                creator_user_id: fields.optional("CreatorUserId")?,
-                notice: fields.optional("Notice")?,
-                status: fields.optional("Status")?,
-                ext: fields.optional("Ext")?,
-                create_time: fields.optional("CreateTime")?,
-                modify_time: fields.optional("ModifyTime")?,
-                conversation_type: fields.optional("ConversationType")?,
-                member_count: fields.optional("MemberCount")?,
-                online_count: fields.optional("OnlineCount")?,
-                other_user_id: fields.optional("OtherUserId")?,
-            })
-        }
-    }
-    #[cfg(feature = "serialize-results")]
-    crate::serialize_via_fields!(ConversationCoreInfos);
-    #[cfg(feature = "serialize-results")]
-    impl crate::ser::ToFields for ConversationCoreInfos {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("ConversationShortId", &self.conversation_short_id);
-            out.field("ConversationId", &self.conversation_id);
-            out.field("AppId", &self.app_id);
-            out.field("InboxType", &self.inbox_type);
-            out.field("Name", &self.name);
-            out.field("AvatarUrl", &self.avatar_url);
-            out.field("Description", &self.description);
-            out.field("OwnerUserId", &self.owner_user_id);
-            out.field("CreatorUserId", &self.creator_user_id);
-            out.field("Notice", &self.notice);
-            out.field("Status", &self.status);
-            out.field("Ext", &self.ext);
-            out.field("CreateTime", &self.create_time);
-            out.field("ModifyTime", &self.modify_time);
-            out.field("ConversationType", &self.conversation_type);
-            out.field("MemberCount", &self.member_count);
-            out.field("OnlineCount", &self.online_count);
-            out.field("OtherUserId", &self.other_user_id);
-        }
+    crate::via_fields! {
+        response ConversationCoreInfos { conversation_short_id : optional
+        "ConversationShortId"; conversation_id : optional "ConversationId"; app_id :
+        optional "AppId"; inbox_type : optional "InboxType"; name : optional "Name";
+        avatar_url : optional "AvatarUrl"; description : optional "Description";
+        owner_user_id : optional "OwnerUserId"; creator_user_id : optional
+        "CreatorUserId"; notice : optional "Notice"; status : optional "Status"; ext :
+        optional "Ext"; create_time : optional "CreateTime"; modify_time : optional
+        "ModifyTime"; conversation_type : optional "ConversationType"; member_count :
+        optional "MemberCount"; online_count : optional "OnlineCount"; other_user_id :
+        optional "OtherUserId"; }
     }
     impl crate::ActionRequest for BatchGetConversationsRequest {
         type Result = BatchGetConversationsResult;

@@ -44,32 +44,12 @@ pub mod v2020_12_01 {
         /// 会话基础信息
         pub conversation_core_info: ConversationCoreInfo,
     }
-    crate::deserialize_via_fields!(CreateConversationRequest);
-    impl crate::de::FromFields for CreateConversationRequest {
-        const NAME: &'static str = "CreateConversationRequest";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                app_id: fields.required("AppId")?,
-                inbox_type: fields.optional("InboxType")?,
-                owner_user_id: fields.required("OwnerUserId")?,
-                owner_user_id_str: fields.optional("OwnerUserIdStr")?,
-                other_user_id: fields.optional("OtherUserId")?,
-                idempotent_id: fields.optional("IdempotentId")?,
-                conversation_core_info: fields.required("ConversationCoreInfo")?,
-            })
-        }
-    }
-    crate::serialize_via_fields!(CreateConversationRequest);
-    impl crate::ser::ToFields for CreateConversationRequest {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("AppId", &self.app_id);
-            out.field("InboxType", &self.inbox_type);
-            out.field("OwnerUserId", &self.owner_user_id);
-            out.field("OwnerUserIdStr", &self.owner_user_id_str);
-            out.field("OtherUserId", &self.other_user_id);
-            out.field("IdempotentId", &self.idempotent_id);
-            out.field("ConversationCoreInfo", &self.conversation_core_info);
-        }
+    crate::via_fields! {
+        CreateConversationRequest { app_id : required "AppId"; inbox_type : optional
+        "InboxType"; owner_user_id : required "OwnerUserId"; owner_user_id_str : optional
+        "OwnerUserIdStr"; other_user_id : optional "OtherUserId"; idempotent_id :
+        optional "IdempotentId"; conversation_core_info : required
+        "ConversationCoreInfo"; }
     }
     /// The `Result` of a successful [`Client::create_conversation`](crate::Client::create_conversation) call.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -85,28 +65,10 @@ pub mod v2020_12_01 {
         /// 会话详细信息
         pub conversation_info: Option<ConversationInfo>,
     }
-    crate::deserialize_via_fields!(CreateConversationResult);
-    impl crate::de::FromFields for CreateConversationResult {
-        const NAME: &'static str = "CreateConversationResult";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                conversation_short_id: fields.optional("ConversationShortId")?,
-                conversation_id: fields.optional("ConversationId")?,
-                exist: fields.optional("Exist")?,
-                conversation_info: fields.optional("ConversationInfo")?,
-            })
-        }
-    }
-    #[cfg(feature = "serialize-results")]
-    crate::serialize_via_fields!(CreateConversationResult);
-    #[cfg(feature = "serialize-results")]
-    impl crate::ser::ToFields for CreateConversationResult {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("ConversationShortId", &self.conversation_short_id);
-            out.field("ConversationId", &self.conversation_id);
-            out.field("Exist", &self.exist);
-            out.field("ConversationInfo", &self.conversation_info);
-        }
+    crate::via_fields! {
+        response CreateConversationResult { conversation_short_id : optional
+        "ConversationShortId"; conversation_id : optional "ConversationId"; exist :
+        optional "Exist"; conversation_info : optional "ConversationInfo"; }
     }
     /// `ConversationCoreInfo`, documented at line 40 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -136,30 +98,10 @@ pub mod v2020_12_01 {
         /// `ConversationType` = `100`: 直播群。
         pub const CONVERSATION_TYPE_100: i32 = 100;
     }
-    crate::deserialize_via_fields!(ConversationCoreInfo);
-    impl crate::de::FromFields for ConversationCoreInfo {
-        const NAME: &'static str = "ConversationCoreInfo";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                conversation_type: fields.required("ConversationType")?,
-                name: fields.optional("Name")?,
-                avatar_url: fields.optional("AvatarUrl")?,
-                description: fields.optional("Description")?,
-                notice: fields.optional("Notice")?,
-                ext: fields.optional("Ext")?,
-            })
-        }
-    }
-    crate::serialize_via_fields!(ConversationCoreInfo);
-    impl crate::ser::ToFields for ConversationCoreInfo {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("ConversationType", &self.conversation_type);
-            out.field("Name", &self.name);
-            out.field("AvatarUrl", &self.avatar_url);
-            out.field("Description", &self.description);
-            out.field("Notice", &self.notice);
-            out.field("Ext", &self.ext);
-        }
+    crate::via_fields! {
+        ConversationCoreInfo { conversation_type : required "ConversationType"; name :
+        optional "Name"; avatar_url : optional "AvatarUrl"; description : optional
+        "Description"; notice : optional "Notice"; ext : optional "Ext"; }
     }
     /// `ConversationInfo`, documented at line 64 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -201,56 +143,16 @@ pub mod v2020_12_01 {
         /// 单聊会话中另一个成员的 UserId
         pub other_user_id: Option<i64>,
     }
-    crate::deserialize_via_fields!(ConversationInfo);
-    impl crate::de::FromFields for ConversationInfo {
-        const NAME: &'static str = "ConversationInfo";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                app_id: fields.optional("AppId")?,
-                conversation_short_id: fields.optional("ConversationShortId")?,
-                conversation_id: fields.optional("ConversationId")?,
-                conversation_type: fields.optional("ConversationType")?,
-                inbox_type: fields.optional("InboxType")?,
-                name: fields.optional("Name")?,
-                avatar_url: fields.optional("AvatarUrl")?,
-                description: fields.optional("Description")?,
-                notice: fields.optional("Notice")?,
-                ext: fields.optional("Ext")?,
-                owner_user_id: fields.optional("OwnerUserId")?,
-                creator_user_id: fields.optional("CreatorUserId")?,
-                create_time: fields.optional("CreateTime")?,
-                modify_time: fields.optional("ModifyTime")?,
-                status: fields.optional("Status")?,
-                member_count: fields.optional("MemberCount")?,
-                online_count: fields.optional("OnlineCount")?,
-                other_user_id: fields.optional("OtherUserId")?,
-            })
-        }
-    }
-    #[cfg(feature = "serialize-results")]
-    crate::serialize_via_fields!(ConversationInfo);
-    #[cfg(feature = "serialize-results")]
-    impl crate::ser::ToFields for ConversationInfo {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("AppId", &self.app_id);
-            out.field("ConversationShortId", &self.conversation_short_id);
-            out.field("ConversationId", &self.conversation_id);
-            out.field("ConversationType", &self.conversation_type);
-            out.field("InboxType", &self.inbox_type);
-            out.field("Name", &self.name);
-            out.field("AvatarUrl", &self.avatar_url);
-            out.field("Description", &self.description);
-            out.field("Notice", &self.notice);
-            out.field("Ext", &self.ext);
-            out.field("OwnerUserId", &self.owner_user_id);
-            out.field("CreatorUserId", &self.creator_user_id);
-            out.field("CreateTime", &self.create_time);
-            out.field("ModifyTime", &self.modify_time);
-            out.field("Status", &self.status);
-            out.field("MemberCount", &self.member_count);
-            out.field("OnlineCount", &self.online_count);
-            out.field("OtherUserId", &self.other_user_id);
-        }
+    crate::via_fields! {
+        response ConversationInfo { app_id : optional "AppId"; conversation_short_id :
+        optional "ConversationShortId"; conversation_id : optional "ConversationId";
+        conversation_type : optional "ConversationType"; inbox_type : optional
+        "InboxType"; name : optional "Name"; avatar_url : optional "AvatarUrl";
+        description : optional "Description"; notice : optional "Notice"; ext : optional
+        "Ext"; owner_user_id : optional "OwnerUserId"; creator_user_id : optional
+        "CreatorUserId"; create_time : optional "CreateTime"; modify_time : optional
+        "ModifyTime"; status : optional "Status"; member_count : optional "MemberCount";
+        online_count : optional "OnlineCount"; other_user_id : optional "OtherUserId"; }
     }
     impl crate::ActionRequest for CreateConversationRequest {
         type Result = CreateConversationResult;

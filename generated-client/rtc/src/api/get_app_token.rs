@@ -36,26 +36,9 @@ pub mod v2020_12_01 {
         /// Token 的过期时间戳，单位为毫秒。
         pub expire_time: i64,
     }
-    crate::deserialize_via_fields!(GetAppTokenRequest);
-    impl crate::de::FromFields for GetAppTokenRequest {
-        const NAME: &'static str = "GetAppTokenRequest";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                app_id: fields.required("AppId")?,
-                user_id: fields.required("UserId")?,
-                user_id_str: fields.optional("UserIdStr")?,
-                expire_time: fields.required("ExpireTime")?,
-            })
-        }
-    }
-    crate::serialize_via_fields!(GetAppTokenRequest);
-    impl crate::ser::ToFields for GetAppTokenRequest {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("AppId", &self.app_id);
-            out.field("UserId", &self.user_id);
-            out.field("UserIdStr", &self.user_id_str);
-            out.field("ExpireTime", &self.expire_time);
-        }
+    crate::via_fields! {
+        GetAppTokenRequest { app_id : required "AppId"; user_id : required "UserId";
+        user_id_str : optional "UserIdStr"; expire_time : required "ExpireTime"; }
     }
     /// The `Result` of a successful [`Client::get_app_token`](crate::Client::get_app_token) call.
     #[derive(Clone, PartialEq, Default)]
@@ -79,28 +62,9 @@ pub mod v2020_12_01 {
                 .finish()
         }
     }
-    crate::deserialize_via_fields!(GetAppTokenResult);
-    impl crate::de::FromFields for GetAppTokenResult {
-        const NAME: &'static str = "GetAppTokenResult";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                app_id: fields.optional("AppId")?,
-                user_id: fields.optional("UserId")?,
-                user_id_str: fields.optional("UserIdStr")?,
-                token: fields.optional("Token")?,
-            })
-        }
-    }
-    #[cfg(feature = "serialize-results")]
-    crate::serialize_via_fields!(GetAppTokenResult);
-    #[cfg(feature = "serialize-results")]
-    impl crate::ser::ToFields for GetAppTokenResult {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("AppId", &self.app_id);
-            out.field("UserId", &self.user_id);
-            out.field("UserIdStr", &self.user_id_str);
-            out.field("Token", &self.token);
-        }
+    crate::via_fields! {
+        response GetAppTokenResult { app_id : optional "AppId"; user_id : optional
+        "UserId"; user_id_str : optional "UserIdStr"; token : optional "Token"; }
     }
     impl crate::ActionRequest for GetAppTokenRequest {
         type Result = GetAppTokenResult;

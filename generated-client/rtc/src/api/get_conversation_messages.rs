@@ -49,28 +49,10 @@ pub mod v2020_12_01 {
         /// `Reverse` = `1`: 反向查询。
         pub const REVERSE_1: i32 = 1;
     }
-    crate::deserialize_via_fields!(GetConversationMessagesRequest);
-    impl crate::de::FromFields for GetConversationMessagesRequest {
-        const NAME: &'static str = "GetConversationMessagesRequest";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                app_id: fields.required("AppId")?,
-                conversation_short_id: fields.required("ConversationShortId")?,
-                cursor: fields.required("Cursor")?,
-                limit: fields.required("Limit")?,
-                reverse: fields.optional("Reverse")?,
-            })
-        }
-    }
-    crate::serialize_via_fields!(GetConversationMessagesRequest);
-    impl crate::ser::ToFields for GetConversationMessagesRequest {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("AppId", &self.app_id);
-            out.field("ConversationShortId", &self.conversation_short_id);
-            out.field("Cursor", &self.cursor);
-            out.field("Limit", &self.limit);
-            out.field("Reverse", &self.reverse);
-        }
+    crate::via_fields! {
+        GetConversationMessagesRequest { app_id : required "AppId"; conversation_short_id
+        : required "ConversationShortId"; cursor : required "Cursor"; limit : required
+        "Limit"; reverse : optional "Reverse"; }
     }
     /// The `Result` of a successful [`Client::get_conversation_messages`](crate::Client::get_conversation_messages) call.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -82,26 +64,9 @@ pub mod v2020_12_01 {
         /// 消息详细信息
         pub messages: Option<Vec<Messages>>,
     }
-    crate::deserialize_via_fields!(GetConversationMessagesResult);
-    impl crate::de::FromFields for GetConversationMessagesResult {
-        const NAME: &'static str = "GetConversationMessagesResult";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                has_more: fields.optional("HasMore")?,
-                new_cursor: fields.optional("NewCursor")?,
-                messages: fields.optional("Messages")?,
-            })
-        }
-    }
-    #[cfg(feature = "serialize-results")]
-    crate::serialize_via_fields!(GetConversationMessagesResult);
-    #[cfg(feature = "serialize-results")]
-    impl crate::ser::ToFields for GetConversationMessagesResult {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("HasMore", &self.has_more);
-            out.field("NewCursor", &self.new_cursor);
-            out.field("Messages", &self.messages);
-        }
+    crate::via_fields! {
+        response GetConversationMessagesResult { has_more : optional "HasMore";
+        new_cursor : optional "NewCursor"; messages : optional "Messages"; }
     }
     /// `Messages`, documented at line 46 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -129,42 +94,13 @@ pub mod v2020_12_01 {
         /// 消息的扩展字段
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
     }
-    crate::deserialize_via_fields!(Messages);
-    impl crate::de::FromFields for Messages {
-        const NAME: &'static str = "Messages";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                app_id: fields.optional("AppId")?,
-                conversation_short_id: fields.optional("ConversationShortId")?,
-                conversation_type: fields.optional("ConversationType")?,
-                message_id: fields.optional("MessageId")?,
-                sender: fields.optional("Sender")?,
-                msg_type: fields.optional("MsgType")?,
-                content: fields.optional("Content")?,
-                status: fields.optional("Status")?,
-                create_time: fields.optional("CreateTime")?,
-                index_in_conversation: fields.optional("IndexInConversation")?,
-                ext: fields.optional("Ext")?,
-            })
-        }
-    }
-    #[cfg(feature = "serialize-results")]
-    crate::serialize_via_fields!(Messages);
-    #[cfg(feature = "serialize-results")]
-    impl crate::ser::ToFields for Messages {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("AppId", &self.app_id);
-            out.field("ConversationShortId", &self.conversation_short_id);
-            out.field("ConversationType", &self.conversation_type);
-            out.field("MessageId", &self.message_id);
-            out.field("Sender", &self.sender);
-            out.field("MsgType", &self.msg_type);
-            out.field("Content", &self.content);
-            out.field("Status", &self.status);
-            out.field("CreateTime", &self.create_time);
-            out.field("IndexInConversation", &self.index_in_conversation);
-            out.field("Ext", &self.ext);
-        }
+    crate::via_fields! {
+        response Messages { app_id : optional "AppId"; conversation_short_id : optional
+        "ConversationShortId"; conversation_type : optional "ConversationType";
+        message_id : optional "MessageId"; sender : optional "Sender"; msg_type :
+        optional "MsgType"; content : optional "Content"; status : optional "Status";
+        create_time : optional "CreateTime"; index_in_conversation : optional
+        "IndexInConversation"; ext : optional "Ext"; }
     }
     impl crate::ActionRequest for GetConversationMessagesRequest {
         type Result = GetConversationMessagesResult;

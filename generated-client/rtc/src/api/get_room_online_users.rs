@@ -32,22 +32,9 @@ pub mod v2023_11_01 {
         /// 要查询的房间 ID
         pub room_id: String,
     }
-    crate::deserialize_via_fields!(GetRoomOnlineUsersRequest);
-    impl crate::de::FromFields for GetRoomOnlineUsersRequest {
-        const NAME: &'static str = "GetRoomOnlineUsersRequest";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                app_id: fields.required("AppId")?,
-                room_id: fields.required("RoomId")?,
-            })
-        }
-    }
-    crate::serialize_via_fields!(GetRoomOnlineUsersRequest);
-    impl crate::ser::ToFields for GetRoomOnlineUsersRequest {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("AppId", &self.app_id);
-            out.field("RoomId", &self.room_id);
-        }
+    crate::via_fields! {
+        GetRoomOnlineUsersRequest { app_id : required "AppId"; room_id : required
+        "RoomId"; }
     }
     /// The `Result` of a successful [`Client::get_room_online_users`](crate::Client::get_room_online_users) call.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -65,30 +52,11 @@ pub mod v2023_11_01 {
         /// 不可见用户的 UserId 列表
         pub invisible_user_list: Option<Vec<String>>,
     }
-    crate::deserialize_via_fields!(GetRoomOnlineUsersResult);
-    impl crate::de::FromFields for GetRoomOnlineUsersResult {
-        const NAME: &'static str = "GetRoomOnlineUsersResult";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                room_exists: fields.optional("RoomExists")?,
-                total_user: fields.optional("TotalUser")?,
-                visible_user_list: fields.optional("VisibleUserList")?,
-                total_invisible_user: fields.optional("TotalInvisibleUser")?,
-                invisible_user_list: fields.optional("InvisibleUserList")?,
-            })
-        }
-    }
-    #[cfg(feature = "serialize-results")]
-    crate::serialize_via_fields!(GetRoomOnlineUsersResult);
-    #[cfg(feature = "serialize-results")]
-    impl crate::ser::ToFields for GetRoomOnlineUsersResult {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("RoomExists", &self.room_exists);
-            out.field("TotalUser", &self.total_user);
-            out.field("VisibleUserList", &self.visible_user_list);
-            out.field("TotalInvisibleUser", &self.total_invisible_user);
-            out.field("InvisibleUserList", &self.invisible_user_list);
-        }
+    crate::via_fields! {
+        response GetRoomOnlineUsersResult { room_exists : optional "RoomExists";
+        total_user : optional "TotalUser"; visible_user_list : optional
+        "VisibleUserList"; total_invisible_user : optional "TotalInvisibleUser";
+        invisible_user_list : optional "InvisibleUserList"; }
     }
     impl crate::ActionRequest for GetRoomOnlineUsersRequest {
         type Result = GetRoomOnlineUsersResult;

@@ -53,34 +53,11 @@ pub mod v2023_11_01 {
         /// 每页的用户数，默认值为 20，最大值为 100。超过 100 时按 100 处理。
         pub page_size: Option<i64>,
     }
-    crate::deserialize_via_fields!(ListUserInfoRequest);
-    impl crate::de::FromFields for ListUserInfoRequest {
-        const NAME: &'static str = "ListUserInfoRequest";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                app_id: fields.required("AppId")?,
-                start_time: fields.required("StartTime")?,
-                end_time: fields.required("EndTime")?,
-                room_id: fields.optional("RoomId")?,
-                user_id: fields.optional("UserId")?,
-                exclude_server_user: fields.optional("ExcludeServerUser")?,
-                page_num: fields.optional("PageNum")?,
-                page_size: fields.optional("PageSize")?,
-            })
-        }
-    }
-    crate::serialize_via_fields!(ListUserInfoRequest);
-    impl crate::ser::ToFields for ListUserInfoRequest {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("AppId", &self.app_id);
-            out.field("StartTime", &self.start_time);
-            out.field("EndTime", &self.end_time);
-            out.field("RoomId", &self.room_id);
-            out.field("UserId", &self.user_id);
-            out.field("ExcludeServerUser", &self.exclude_server_user);
-            out.field("PageNum", &self.page_num);
-            out.field("PageSize", &self.page_size);
-        }
+    crate::via_fields! {
+        ListUserInfoRequest { app_id : required "AppId"; start_time : required
+        "StartTime"; end_time : required "EndTime"; room_id : optional "RoomId"; user_id
+        : optional "UserId"; exclude_server_user : optional "ExcludeServerUser"; page_num
+        : optional "PageNum"; page_size : optional "PageSize"; }
     }
     /// The `Result` of a successful [`Client::list_user_info`](crate::Client::list_user_info) call.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -94,28 +71,9 @@ pub mod v2023_11_01 {
         /// 用户信息列表
         pub user_list: Option<Vec<UserInfo>>,
     }
-    crate::deserialize_via_fields!(ListUserInfoResult);
-    impl crate::de::FromFields for ListUserInfoResult {
-        const NAME: &'static str = "ListUserInfoResult";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                total: fields.optional("Total")?,
-                page_num: fields.optional("PageNum")?,
-                page_size: fields.optional("PageSize")?,
-                user_list: fields.optional("UserList")?,
-            })
-        }
-    }
-    #[cfg(feature = "serialize-results")]
-    crate::serialize_via_fields!(ListUserInfoResult);
-    #[cfg(feature = "serialize-results")]
-    impl crate::ser::ToFields for ListUserInfoResult {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("Total", &self.total);
-            out.field("PageNum", &self.page_num);
-            out.field("PageSize", &self.page_size);
-            out.field("UserList", &self.user_list);
-        }
+    crate::via_fields! {
+        response ListUserInfoResult { total : optional "Total"; page_num : optional
+        "PageNum"; page_size : optional "PageSize"; user_list : optional "UserList"; }
     }
     /// `UserInfo`, documented at line 44 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -181,44 +139,12 @@ pub mod v2023_11_01 {
         /// `Access` = `unknown`.
         pub const ACCESS_UNKNOWN: &str = "unknown";
     }
-    crate::deserialize_via_fields!(UserInfo);
-    impl crate::de::FromFields for UserInfo {
-        const NAME: &'static str = "UserInfo";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                call_id: fields.optional("CallId")?,
-                room_id: fields.optional("RoomId")?,
-                user_id: fields.optional("UserId")?,
-                os: fields.optional("OS")?,
-                access: fields.optional("Access")?,
-                sdk_version: fields.optional("SdkVersion")?,
-                device_type: fields.optional("DeviceType")?,
-                created_at: fields.optional("CreatedAt")?,
-                leave_at: fields.optional("LeaveAt")?,
-                duration: fields.optional("Duration")?,
-                finished: fields.optional("Finished")?,
-                pub_: fields.optional("Pub")?,
-            })
-        }
-    }
-    #[cfg(feature = "serialize-results")]
-    crate::serialize_via_fields!(UserInfo);
-    #[cfg(feature = "serialize-results")]
-    impl crate::ser::ToFields for UserInfo {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("CallId", &self.call_id);
-            out.field("RoomId", &self.room_id);
-            out.field("UserId", &self.user_id);
-            out.field("OS", &self.os);
-            out.field("Access", &self.access);
-            out.field("SdkVersion", &self.sdk_version);
-            out.field("DeviceType", &self.device_type);
-            out.field("CreatedAt", &self.created_at);
-            out.field("LeaveAt", &self.leave_at);
-            out.field("Duration", &self.duration);
-            out.field("Finished", &self.finished);
-            out.field("Pub", &self.pub_);
-        }
+    crate::via_fields! {
+        response UserInfo { call_id : optional "CallId"; room_id : optional "RoomId";
+        user_id : optional "UserId"; os : optional "OS"; access : optional "Access";
+        sdk_version : optional "SdkVersion"; device_type : optional "DeviceType";
+        created_at : optional "CreatedAt"; leave_at : optional "LeaveAt"; duration :
+        optional "Duration"; finished : optional "Finished"; pub_ : optional "Pub"; }
     }
     impl crate::ActionRequest for ListUserInfoRequest {
         type Result = ListUserInfoResult;

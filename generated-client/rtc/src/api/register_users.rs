@@ -32,22 +32,8 @@ pub mod v2020_12_01 {
         /// 待注册用户的信息。一次最多注册 20 个用户。
         pub users: Vec<User>,
     }
-    crate::deserialize_via_fields!(RegisterUsersRequest);
-    impl crate::de::FromFields for RegisterUsersRequest {
-        const NAME: &'static str = "RegisterUsersRequest";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                app_id: fields.required("AppId")?,
-                users: fields.required("Users")?,
-            })
-        }
-    }
-    crate::serialize_via_fields!(RegisterUsersRequest);
-    impl crate::ser::ToFields for RegisterUsersRequest {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("AppId", &self.app_id);
-            out.field("Users", &self.users);
-        }
+    crate::via_fields! {
+        RegisterUsersRequest { app_id : required "AppId"; users : required "Users"; }
     }
     /// The `Result` of a successful [`Client::register_users`](crate::Client::register_users) call.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -55,22 +41,8 @@ pub mod v2020_12_01 {
         /// 注册失败的用户信息。全部成功时为空数组。
         pub failed_infos: Option<Vec<FailedInfo>>,
     }
-    crate::deserialize_via_fields!(RegisterUsersResult);
-    impl crate::de::FromFields for RegisterUsersResult {
-        const NAME: &'static str = "RegisterUsersResult";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                failed_infos: fields.optional("FailedInfos")?,
-            })
-        }
-    }
-    #[cfg(feature = "serialize-results")]
-    crate::serialize_via_fields!(RegisterUsersResult);
-    #[cfg(feature = "serialize-results")]
-    impl crate::ser::ToFields for RegisterUsersResult {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("FailedInfos", &self.failed_infos);
-        }
+    crate::via_fields! {
+        response RegisterUsersResult { failed_infos : optional "FailedInfos"; }
     }
     /// `User`, documented at line 33 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -91,30 +63,10 @@ pub mod v2020_12_01 {
         /// 是否将该用户注册为机器人。默认值为 `false`。
         pub is_robot: Option<bool>,
     }
-    crate::deserialize_via_fields!(User);
-    impl crate::de::FromFields for User {
-        const NAME: &'static str = "User";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                user_id: fields.required("UserId")?,
-                nick_name: fields.optional("NickName")?,
-                portrait: fields.optional("Portrait")?,
-                tags: fields.optional("Tags")?,
-                ext: fields.optional("Ext")?,
-                is_robot: fields.optional("IsRobot")?,
-            })
-        }
-    }
-    crate::serialize_via_fields!(User);
-    impl crate::ser::ToFields for User {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("UserId", &self.user_id);
-            out.field("NickName", &self.nick_name);
-            out.field("Portrait", &self.portrait);
-            out.field("Tags", &self.tags);
-            out.field("Ext", &self.ext);
-            out.field("IsRobot", &self.is_robot);
-        }
+    crate::via_fields! {
+        User { user_id : required "UserId"; nick_name : optional "NickName"; portrait :
+        optional "Portrait"; tags : optional "Tags"; ext : optional "Ext"; is_robot :
+        optional "IsRobot"; }
     }
     /// `FailedInfo`, documented at line 52 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -126,26 +78,9 @@ pub mod v2020_12_01 {
         /// 错误的详细信息
         pub message: Option<String>,
     }
-    crate::deserialize_via_fields!(FailedInfo);
-    impl crate::de::FromFields for FailedInfo {
-        const NAME: &'static str = "FailedInfo";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                user_id: fields.optional("UserId")?,
-                code: fields.optional("Code")?,
-                message: fields.optional("Message")?,
-            })
-        }
-    }
-    #[cfg(feature = "serialize-results")]
-    crate::serialize_via_fields!(FailedInfo);
-    #[cfg(feature = "serialize-results")]
-    impl crate::ser::ToFields for FailedInfo {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("UserId", &self.user_id);
-            out.field("Code", &self.code);
-            out.field("Message", &self.message);
-        }
+    crate::via_fields! {
+        response FailedInfo { user_id : optional "UserId"; code : optional "Code";
+        message : optional "Message"; }
     }
     impl crate::ActionRequest for RegisterUsersRequest {
         type Result = RegisterUsersResult;

@@ -92,46 +92,14 @@ pub mod v2020_12_01 {
         /// `Priority` = `2`: 高优先级。
         pub const PRIORITY_2: i32 = 2;
     }
-    crate::deserialize_via_fields!(SendMessageRequest);
-    impl crate::de::FromFields for SendMessageRequest {
-        const NAME: &'static str = "SendMessageRequest";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                app_id: fields.required("AppId")?,
-                conversation_short_id: fields.required("ConversationShortId")?,
-                sender: fields.required("Sender")?,
-                sender_str: fields.optional("SenderStr")?,
-                msg_type: fields.required("MsgType")?,
-                content: fields.required("Content")?,
-                client_msg_id: fields.optional("ClientMsgId")?,
-                create_time: fields.optional("CreateTime")?,
-                ext: fields.optional("Ext")?,
-                mentioned_users: fields.optional("MentionedUsers")?,
-                visible_users: fields.optional("VisibleUsers")?,
-                invisible_users: fields.optional("InvisibleUsers")?,
-                priority: fields.optional("Priority")?,
-                ref_msg_info: fields.optional("RefMsgInfo")?,
-            })
-        }
-    }
-    crate::serialize_via_fields!(SendMessageRequest);
-    impl crate::ser::ToFields for SendMessageRequest {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("AppId", &self.app_id);
-            out.field("ConversationShortId", &self.conversation_short_id);
-            out.field("Sender", &self.sender);
-            out.field("SenderStr", &self.sender_str);
-            out.field("MsgType", &self.msg_type);
-            out.field("Content", &self.content);
-            out.field("ClientMsgId", &self.client_msg_id);
-            out.field("CreateTime", &self.create_time);
-            out.field("Ext", &self.ext);
-            out.field("MentionedUsers", &self.mentioned_users);
-            out.field("VisibleUsers", &self.visible_users);
-            out.field("InvisibleUsers", &self.invisible_users);
-            out.field("Priority", &self.priority);
-            out.field("RefMsgInfo", &self.ref_msg_info);
-        }
+    crate::via_fields! {
+        SendMessageRequest { app_id : required "AppId"; conversation_short_id : required
+        "ConversationShortId"; sender : required "Sender"; sender_str : optional
+        "SenderStr"; msg_type : required "MsgType"; content : required "Content";
+        client_msg_id : optional "ClientMsgId"; create_time : optional "CreateTime"; ext
+        : optional "Ext"; mentioned_users : optional "MentionedUsers"; visible_users :
+        optional "VisibleUsers"; invisible_users : optional "InvisibleUsers"; priority :
+        optional "Priority"; ref_msg_info : optional "RefMsgInfo"; }
     }
     /// The `Result` of a successful [`Client::send_message`](crate::Client::send_message) call.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -139,22 +107,8 @@ pub mod v2020_12_01 {
         /// 消息 ID
         pub message_id: Option<i64>,
     }
-    crate::deserialize_via_fields!(SendMessageResult);
-    impl crate::de::FromFields for SendMessageResult {
-        const NAME: &'static str = "SendMessageResult";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                message_id: fields.optional("MessageId")?,
-            })
-        }
-    }
-    #[cfg(feature = "serialize-results")]
-    crate::serialize_via_fields!(SendMessageResult);
-    #[cfg(feature = "serialize-results")]
-    impl crate::ser::ToFields for SendMessageResult {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("MessageId", &self.message_id);
-        }
+    crate::via_fields! {
+        response SendMessageResult { message_id : optional "MessageId"; }
     }
     /// `RefMsgInfo`, documented at line 59 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -165,22 +119,9 @@ pub mod v2020_12_01 {
         /// 建议不超过 50 个字符。
         pub hint: String,
     }
-    crate::deserialize_via_fields!(RefMsgInfo);
-    impl crate::de::FromFields for RefMsgInfo {
-        const NAME: &'static str = "RefMsgInfo";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                referenced_message_id: fields.required("ReferencedMessageId")?,
-                hint: fields.required("Hint")?,
-            })
-        }
-    }
-    crate::serialize_via_fields!(RefMsgInfo);
-    impl crate::ser::ToFields for RefMsgInfo {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("ReferencedMessageId", &self.referenced_message_id);
-            out.field("Hint", &self.hint);
-        }
+    crate::via_fields! {
+        RefMsgInfo { referenced_message_id : required "ReferencedMessageId"; hint :
+        required "Hint"; }
     }
     impl crate::ActionRequest for SendMessageRequest {
         type Result = SendMessageResult;

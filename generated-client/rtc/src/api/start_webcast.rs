@@ -48,38 +48,13 @@ pub mod v2023_11_01 {
         /// 页面状态检测配置
         pub monitor_config: Option<MonitorConfig>,
     }
-    crate::deserialize_via_fields!(StartWebcastRequest);
-    impl crate::de::FromFields for StartWebcastRequest {
-        const NAME: &'static str = "StartWebcastRequest";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                app_id: fields.required("AppId")?,
-                business_id: fields.optional("BusinessId")?,
-                room_id: fields.required("RoomId")?,
-                task_id: fields.required("TaskId")?,
-                user_id: fields.required("UserId")?,
-                source_url: fields.required("SourceURL")?,
-                max_running_time: fields.optional("MaxRunningTime")?,
-                video_solutions: fields.optional("VideoSolutions")?,
-                event_notify_config: fields.optional("EventNotifyConfig")?,
-                monitor_config: fields.optional("MonitorConfig")?,
-            })
-        }
-    }
-    crate::serialize_via_fields!(StartWebcastRequest);
-    impl crate::ser::ToFields for StartWebcastRequest {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("AppId", &self.app_id);
-            out.field("BusinessId", &self.business_id);
-            out.field("RoomId", &self.room_id);
-            out.field("TaskId", &self.task_id);
-            out.field("UserId", &self.user_id);
-            out.field("SourceURL", &self.source_url);
-            out.field("MaxRunningTime", &self.max_running_time);
-            out.field("VideoSolutions", &self.video_solutions);
-            out.field("EventNotifyConfig", &self.event_notify_config);
-            out.field("MonitorConfig", &self.monitor_config);
-        }
+    crate::via_fields! {
+        StartWebcastRequest { app_id : required "AppId"; business_id : optional
+        "BusinessId"; room_id : required "RoomId"; task_id : required "TaskId"; user_id :
+        required "UserId"; source_url : required "SourceURL"; max_running_time : optional
+        "MaxRunningTime"; video_solutions : optional "VideoSolutions";
+        event_notify_config : optional "EventNotifyConfig"; monitor_config : optional
+        "MonitorConfig"; }
     }
     /// The `Result` of a successful [`Client::start_webcast`](crate::Client::start_webcast) call: the page documents no fields, so it is kept as JSON.
     ///
@@ -98,26 +73,9 @@ pub mod v2023_11_01 {
         /// 最大发送码率，单位为 Kbps，默认值为 0，表示自适应码率。
         pub bitrate: Option<i32>,
     }
-    crate::deserialize_via_fields!(VideoSolution);
-    impl crate::de::FromFields for VideoSolution {
-        const NAME: &'static str = "VideoSolution";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                width: fields.optional("Width")?,
-                height: fields.optional("Height")?,
-                frame_rate: fields.optional("FrameRate")?,
-                bitrate: fields.optional("Bitrate")?,
-            })
-        }
-    }
-    crate::serialize_via_fields!(VideoSolution);
-    impl crate::ser::ToFields for VideoSolution {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("Width", &self.width);
-            out.field("Height", &self.height);
-            out.field("FrameRate", &self.frame_rate);
-            out.field("Bitrate", &self.bitrate);
-        }
+    crate::via_fields! {
+        VideoSolution { width : optional "Width"; height : optional "Height"; frame_rate
+        : optional "FrameRate"; bitrate : optional "Bitrate"; }
     }
     /// `EventNotifyConfig`, documented at line 50 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -127,22 +85,9 @@ pub mod v2023_11_01 {
         /// 启用事件通知后，等待页面开始事件的超时时间，单位为秒，范围为 [0,60]。默认值为 0，表示不启用。
         pub start_timeout: Option<i32>,
     }
-    crate::deserialize_via_fields!(EventNotifyConfig);
-    impl crate::de::FromFields for EventNotifyConfig {
-        const NAME: &'static str = "EventNotifyConfig";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                enable_event_notify: fields.optional("EnableEventNotify")?,
-                start_timeout: fields.optional("StartTimeout")?,
-            })
-        }
-    }
-    crate::serialize_via_fields!(EventNotifyConfig);
-    impl crate::ser::ToFields for EventNotifyConfig {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("EnableEventNotify", &self.enable_event_notify);
-            out.field("StartTimeout", &self.start_timeout);
-        }
+    crate::via_fields! {
+        EventNotifyConfig { enable_event_notify : optional "EnableEventNotify";
+        start_timeout : optional "StartTimeout"; }
     }
     /// `MonitorConfig`, documented at line 57 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -154,24 +99,10 @@ pub mod v2023_11_01 {
         /// 页面 JS 线程崩溃或卡死的检测间隔，单位为秒，范围为 [0,30]。默认值为 0，表示不检测。
         pub crash_check_interval: Option<i32>,
     }
-    crate::deserialize_via_fields!(MonitorConfig);
-    impl crate::de::FromFields for MonitorConfig {
-        const NAME: &'static str = "MonitorConfig";
-        fn from_fields(fields: &mut crate::de::Fields) -> crate::de::Result<Self> {
-            Ok(Self {
-                freeze_check_interval: fields.optional("FreezeCheckInterval")?,
-                blank_check_interval: fields.optional("BlankCheckInterval")?,
-                crash_check_interval: fields.optional("CrashCheckInterval")?,
-            })
-        }
-    }
-    crate::serialize_via_fields!(MonitorConfig);
-    impl crate::ser::ToFields for MonitorConfig {
-        fn to_fields<'a>(&'a self, out: &mut crate::ser::FieldList<'a>) {
-            out.field("FreezeCheckInterval", &self.freeze_check_interval);
-            out.field("BlankCheckInterval", &self.blank_check_interval);
-            out.field("CrashCheckInterval", &self.crash_check_interval);
-        }
+    crate::via_fields! {
+        MonitorConfig { freeze_check_interval : optional "FreezeCheckInterval";
+        blank_check_interval : optional "BlankCheckInterval"; crash_check_interval :
+        optional "CrashCheckInterval"; }
     }
     impl crate::ActionRequest for StartWebcastRequest {
         type Result = StartWebcastResult;
