@@ -34,21 +34,20 @@ use serde_json::{Map, Number, Value};
 pub type Result<T> = std::result::Result<T, FieldError>;
 
 /// A type decoded from a JSON object's fields: every generated struct.
-pub trait FromFields: Sized {
+pub trait FromFields: Sized + Default {
     /// The type's name, for errors (`expected struct User`).
     const NAME: &'static str;
 
     /// Takes the type's fields out of `fields` (which keeps whatever the type does not know).
-    ///
-    /// # Errors
-    ///
-    /// When a field is missing or does not fit its type; the error names it.
-    fn from_fields(fields: &mut Fields) -> Result<Self>;
+    /// A field that is missing or does not fit its type is recorded in `fields` and takes its
+    /// default; [`Fields::finish`] turns the first such error into the result. No `?` per
+    /// field: each field is one call, with no error branch to compile.
+    fn from_fields(fields: &mut Fields) -> Self;
 }
 
 /// A type a field can have: the JSON scalars, `Value`, JSON maps, arrays of them, and every
 /// [`FromFields`] type.
-pub trait Decode: Sized {
+pub trait Decode: Sized + Default {
     /// `value` as `Self`.
     ///
     /// # Errors
@@ -63,6 +62,8 @@ pub struct Fields {
     map: Map<String, Value>,
     /// Names that came more than once (text only: a `Value`'s map cannot repeat a name).
     duplicates: Vec<String>,
+    /// The first field that did not decode; later fields are then skipped.
+    error: Option<FieldError>,
 }
 
 impl From<Map<String, Value>> for Fields {
@@ -70,61 +71,94 @@ impl From<Map<String, Value>> for Fields {
         Fields {
             map,
             duplicates: Vec::new(),
+            error: None,
         }
     }
 }
 
+/// What [`Fields::take`] found.
+enum Taken {
+    Value(Value),
+    Absent,
+    /// An earlier field failed: nothing more is decoded.
+    Skip,
+}
+
 impl Fields {
-    /// The value of `name`, if present.
-    fn take(&mut self, name: &'static str) -> Result<Option<Value>> {
-        if !self.duplicates.is_empty() && self.duplicates.iter().any(|d| d == name) {
-            return Err(FieldError::new(format!("duplicate field `{name}`")));
+    /// The value of `name`, if present and no field has failed yet.
+    fn take(&mut self, name: &'static str) -> Taken {
+        if self.error.is_some() {
+            return Taken::Skip;
         }
-        Ok(self.map.remove(name))
+        if !self.duplicates.is_empty() && self.duplicates.iter().any(|d| d == name) {
+            self.fail(FieldError::new(format!("duplicate field `{name}`")), name);
+            return Taken::Skip;
+        }
+        match self.map.remove(name) {
+            Some(value) => Taken::Value(value),
+            None => Taken::Absent,
+        }
+    }
+
+    /// Records the first error, at field `name`.
+    fn fail(&mut self, error: FieldError, name: &'static str) {
+        if self.error.is_none() {
+            self.error = Some(error.at(name));
+        }
+    }
+
+    fn missing(&mut self, name: &'static str) {
+        self.fail(FieldError::new(format!("missing field `{name}`")), name);
+    }
+
+    /// `value` decoded as `T`, or its default with the error recorded.
+    fn decode<T: Decode>(&mut self, value: Value, name: &'static str) -> T {
+        T::decode(value).unwrap_or_else(|error| {
+            self.fail(error, name);
+            T::default()
+        })
     }
 
     /// A required field: absent is an error naming it.
-    ///
-    /// # Errors
-    ///
-    /// When it is absent or does not fit `T`.
-    pub fn required<T: Decode>(&mut self, name: &'static str) -> Result<T> {
+    pub fn required<T: Decode>(&mut self, name: &'static str) -> T {
         match self.take(name) {
-            Ok(Some(value)) => T::decode(value),
-            Ok(None) => Err(FieldError::new(format!("missing field `{name}`"))),
-            Err(error) => Err(error),
+            Taken::Value(value) => self.decode(value, name),
+            Taken::Absent => {
+                self.missing(name);
+                T::default()
+            }
+            Taken::Skip => T::default(),
         }
-        .map_err(|error| error.at(name))
     }
 
     /// An optional field: absent or `null` is `None`.
-    ///
-    /// # Errors
-    ///
-    /// When it is present and does not fit `T`.
-    pub fn optional<T: Decode>(&mut self, name: &'static str) -> Result<Option<T>> {
+    pub fn optional<T: Decode>(&mut self, name: &'static str) -> Option<T> {
         match self.take(name) {
-            Ok(None | Some(Value::Null)) => Ok(None),
-            Ok(Some(value)) => T::decode(value).map(Some),
-            Err(error) => Err(error),
+            Taken::Value(Value::Null) | Taken::Absent | Taken::Skip => None,
+            Taken::Value(value) => Some(self.decode(value, name)),
         }
-        .map_err(|error| error.at(name))
     }
 
     /// A required field of a struct that responses use too: absent is its default, as the
     /// service may leave out what a request must carry (`null` is still an error, as for a
     /// required field).
+    pub fn lenient<T: Decode>(&mut self, name: &'static str) -> T {
+        match self.take(name) {
+            Taken::Value(value) => self.decode(value, name),
+            Taken::Absent | Taken::Skip => T::default(),
+        }
+    }
+
+    /// `value`, what [`FromFields::from_fields`] made of these fields, unless a field failed.
     ///
     /// # Errors
     ///
-    /// When it is present and does not fit `T`.
-    pub fn lenient<T: Decode + Default>(&mut self, name: &'static str) -> Result<T> {
-        match self.take(name) {
-            Ok(Some(value)) => T::decode(value),
-            Ok(None) => Ok(T::default()),
-            Err(error) => Err(error),
+    /// The first field that was missing or did not fit, with its path.
+    pub fn finish<T>(self, value: T) -> Result<T> {
+        match self.error {
+            None => Ok(value),
+            Some(error) => Err(error),
         }
-        .map_err(|error| error.at(name))
     }
 }
 
@@ -238,8 +272,8 @@ macro_rules! via_fields {
     (@from $ty:ident { $($field:ident : $take:ident $wire:literal),* }) => {
         impl $crate::de::FromFields for $ty {
             const NAME: &'static str = ::core::stringify!($ty);
-            fn from_fields(_fields: &mut $crate::de::Fields) -> $crate::de::Result<Self> {
-                ::core::result::Result::Ok(Self { $($field: _fields.$take($wire)?,)* })
+            fn from_fields(_fields: &mut $crate::de::Fields) -> Self {
+                Self { $($field: _fields.$take($wire),)* }
             }
         }
         $crate::deserialize_via_fields!($ty);
@@ -280,7 +314,8 @@ pub fn deserialize<'de, D: Deserializer<'de>, T: FromFields>(
     deserializer: D,
 ) -> std::result::Result<T, D::Error> {
     let mut fields = read(deserializer, T::NAME)?;
-    T::from_fields(&mut fields).map_err(D::Error::custom)
+    let value = T::from_fields(&mut fields);
+    fields.finish(value).map_err(D::Error::custom)
 }
 
 /// Reads one JSON object into a map. Generic only in the deserializer.
@@ -323,7 +358,11 @@ impl<'de> Visitor<'de> for FieldsVisitor {
 impl<T: FromFields> Decode for T {
     fn decode(value: Value) -> Result<Self> {
         match value {
-            Value::Object(map) => T::from_fields(&mut Fields::from(map)),
+            Value::Object(map) => {
+                let mut fields = Fields::from(map);
+                let value = T::from_fields(&mut fields);
+                fields.finish(value)
+            }
             other => Err(invalid_type(&other, &format!("struct {}", T::NAME))),
         }
     }
@@ -397,11 +436,11 @@ mod tests {
 
     impl FromFields for User {
         const NAME: &'static str = "User";
-        fn from_fields(fields: &mut Fields) -> Result<Self> {
-            Ok(User {
-                user_id: fields.required("UserId")?,
-                nick_name: fields.optional("NickName")?,
-            })
+        fn from_fields(fields: &mut Fields) -> Self {
+            User {
+                user_id: fields.required("UserId"),
+                nick_name: fields.optional("NickName"),
+            }
         }
     }
 
@@ -424,14 +463,14 @@ mod tests {
 
     impl FromFields for Register {
         const NAME: &'static str = "Register";
-        fn from_fields(fields: &mut Fields) -> Result<Self> {
-            Ok(Register {
-                app_id: fields.required("AppId")?,
-                users: fields.required("Users")?,
-                tags: fields.optional("Tags")?,
-                extra: fields.optional("Extra")?,
-                score: fields.lenient("Score")?,
-            })
+        fn from_fields(fields: &mut Fields) -> Self {
+            Register {
+                app_id: fields.required("AppId"),
+                users: fields.required("Users"),
+                tags: fields.optional("Tags"),
+                extra: fields.optional("Extra"),
+                score: fields.lenient("Score"),
+            }
         }
     }
 
