@@ -119,7 +119,11 @@ impl Fields {
         })
     }
 
+    // The three ways to take a field are never inlined: `from_fields` stays one call per
+    // field, and each is compiled once per field type rather than once per field.
+
     /// A required field: absent is an error naming it.
+    #[inline(never)]
     pub fn required<T: Decode>(&mut self, name: &'static str) -> T {
         match self.take(name) {
             Taken::Value(value) => self.decode(value, name),
@@ -132,6 +136,7 @@ impl Fields {
     }
 
     /// An optional field: absent or `null` is `None`.
+    #[inline(never)]
     pub fn optional<T: Decode>(&mut self, name: &'static str) -> Option<T> {
         match self.take(name) {
             Taken::Value(Value::Null) | Taken::Absent | Taken::Skip => None,
@@ -142,6 +147,7 @@ impl Fields {
     /// A required field of a struct that responses use too: absent is its default, as the
     /// service may leave out what a request must carry (`null` is still an error, as for a
     /// required field).
+    #[inline(never)]
     pub fn lenient<T: Decode>(&mut self, name: &'static str) -> T {
         match self.take(name) {
             Taken::Value(value) => self.decode(value, name),
@@ -315,10 +321,21 @@ pub fn deserialize<'de, D: Deserializer<'de>, T: FromFields>(
 ) -> std::result::Result<T, D::Error> {
     let mut fields = read(deserializer, T::NAME)?;
     let value = T::from_fields(&mut fields);
-    fields.finish(value).map_err(D::Error::custom)
+    match fields.error.take() {
+        None => Ok(value),
+        Some(error) => Err(custom(error)),
+    }
 }
 
-/// Reads one JSON object into a map. Generic only in the deserializer.
+/// `error` as the deserializer's error: one copy per deserializer.
+#[inline(never)]
+fn custom<E: serde::de::Error>(error: FieldError) -> E {
+    E::custom(error)
+}
+
+/// Reads one JSON object into a map. Generic only in the deserializer, and never inlined: one
+/// copy per deserializer, not one per type.
+#[inline(never)]
 fn read<'de, D: Deserializer<'de>>(
     deserializer: D,
     name: &'static str,
@@ -361,7 +378,10 @@ impl<T: FromFields> Decode for T {
             Value::Object(map) => {
                 let mut fields = Fields::from(map);
                 let value = T::from_fields(&mut fields);
-                fields.finish(value)
+                match fields.error.take() {
+                    None => Ok(value),
+                    Some(error) => Err(error),
+                }
             }
             other => Err(invalid_type(&other, &format!("struct {}", T::NAME))),
         }
@@ -371,11 +391,17 @@ impl<T: FromFields> Decode for T {
 impl<T: Decode> Decode for Vec<T> {
     fn decode(value: Value) -> Result<Self> {
         match value {
-            Value::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| T::decode(item).map_err(|error| error.at_index(i)))
-                .collect(),
+            // A loop rather than iterator adapters: less code per element type.
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    match T::decode(item) {
+                        Ok(item) => out.push(item),
+                        Err(error) => return Err(error.at_index(i)),
+                    }
+                }
+                Ok(out)
+            }
             other => Err(invalid_type(&other, "a sequence")),
         }
     }

@@ -74,7 +74,9 @@ pub struct FieldList<'a> {
 }
 
 impl<'a> FieldList<'a> {
-    /// Adds field `name` (its wire name), unless its value is `None`.
+    /// Adds field `name` (its wire name), unless its value is `None`. Never inlined: `to_fields`
+    /// stays one call per field.
+    #[inline(never)]
     pub fn field<T: Encode>(&mut self, name: &'static str, value: &'a T) {
         if let Some(value) = value.encode() {
             self.fields.push((name, value));
@@ -104,6 +106,7 @@ macro_rules! serialize_via_fields {
 /// # Errors
 ///
 /// As the serializer's.
+#[inline(never)]
 pub fn serialize<S: Serializer>(value: &dyn ToFields, serializer: S) -> Result<S::Ok, S::Error> {
     FieldRef::Struct(value).serialize(serializer)
 }
