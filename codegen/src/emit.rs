@@ -3,9 +3,7 @@
 
 use crate::ir::{Field, Method, Page, ResultKind, Struct, TypeRef};
 use crate::naming;
-use crate::syntax::{
-    doc_attrs, doc_literal, generic_type, ident, list_attr, string_literal, type_path,
-};
+use crate::syntax::{doc_attrs, doc_literal, generic_type, ident, string_literal, type_path};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use std::borrow::Cow;
@@ -508,7 +506,6 @@ fn version_module(
     quote! {
         pub mod #module {
             #module_doc
-            use serde::{Deserialize, Serialize};
             #operation
             #request
             #result
@@ -596,7 +593,7 @@ enum Usage {
     Request,
     /// Only in responses: every field is an `Option`.
     Response,
-    /// Both: required fields are plain values that decode leniently (`default`) when absent.
+    /// Both: required fields are plain values that decode leniently (their default) when absent.
     Both,
 }
 
@@ -686,13 +683,41 @@ fn struct_items(
         }
     });
     let debug = redacts.then(|| redacting_debug(name, fields, &rust_names, usage));
+    let via_fields = via_fields(name, fields, &rust_names, usage);
     quote! {
         #doc
-        #[derive(#derive_debug Clone, PartialEq, Default, Serialize, Deserialize)]
-        #[serde(rename_all = "PascalCase")]
+        #[derive(#derive_debug Clone, PartialEq, Default)]
         pub struct #ty {}
         #values
         #debug
+        #via_fields
+    }
+}
+
+/// `Deserialize` and `Serialize` through the runtime's field map and list: `via_fields!` with
+/// one row per field (Rust name, how it is taken, wire name) writes `FromFields`, `ToFields` and
+/// one-line serde impls. `#[derive(Deserialize)]` made most of a generated crate's compile time
+/// (a visitor per struct, generic over the deserializer). Calls never encode a `Result`: in
+/// types only responses use (`response`), `Serialize` is there only under the crate's
+/// `serialize-results` feature (which `test-util` enables). A macro, not the impls themselves:
+/// quoting and formatting two lines per field made code generation about 2.5 times slower.
+fn via_fields(name: &str, fields: &[&Field], rust_names: &[String], usage: Usage) -> TokenStream {
+    let ty = ident(name);
+    let response = (usage == Usage::Response).then(|| quote!(response));
+    let rows = fields.iter().zip(rust_names).map(|(f, rust)| {
+        let rust = ident(rust);
+        let take = ident(match (is_required(f, usage), usage) {
+            (false, _) => "optional",
+            (true, Usage::Both) => "lenient",
+            (true, _) => "required",
+        });
+        let wire = string_literal(&f.name);
+        quote!(#rust: #take #wire;)
+    });
+    quote! {
+        crate::via_fields! {
+            #response #ty { #(#rows)* }
+        }
     }
 }
 
@@ -701,25 +726,11 @@ fn is_required(f: &Field, usage: Usage) -> bool {
     f.required && usage != Usage::Response
 }
 
-/// One struct field, built by hand: `pub name: Type` with its doc and serde attributes. A
-/// `rename` only where `rename_all = "PascalCase"` would not give the wire name; serde's
-/// arguments are quoted (syn keeps an attribute's arguments as tokens anyway).
+/// One struct field, built by hand: `pub name: Type` with its doc. Its wire name is in
+/// `from_fields` and `to_fields`.
 fn field(f: &Field, rust: &str, usage: Usage, names: &Names) -> syn::Field {
     let required = is_required(f, usage);
-    let lenient = usage == Usage::Both;
-    let rename = (naming::serde_pascal_case(rust) != f.name).then(|| string_literal(&f.name));
-    let serde = match (required, lenient, rename) {
-        (true, false, None) => None,
-        (true, false, Some(wire)) => Some(quote!(rename = #wire)),
-        (true, true, None) => Some(quote!(default)),
-        (true, true, Some(wire)) => Some(quote!(rename = #wire, default)),
-        (false, _, None) => Some(quote!(skip_serializing_if = "Option::is_none")),
-        (false, _, Some(wire)) => {
-            Some(quote!(rename = #wire, skip_serializing_if = "Option::is_none"))
-        }
-    };
-    let mut attrs = doc_attrs(&doc_lines(&f.description));
-    attrs.extend(serde.map(|args| list_attr("serde", args)));
+    let attrs = doc_attrs(&doc_lines(&f.description));
     let ty = names.rust_type(&f.ty);
     syn::Field {
         attrs,
@@ -866,7 +877,10 @@ fn mod_file(groups: &[ActionGroup<'_>]) -> TokenStream {
         //! The generated API: one module per Action, one submodule per Version, and the typed call
         //! functions on [`Client`](crate::Client).
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        #[cfg(not(feature = "serialize-results"))]
         use crate::dynamic::entry;
+        #[cfg(feature = "serialize-results")]
+        use crate::dynamic::entry_serializing_results as entry;
         #(
             #docs
             pub mod #modules;

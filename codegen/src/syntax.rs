@@ -2,9 +2,9 @@
 //! literals spelled as the generated code has always spelled them), and the few syntax trees the
 //! emitter builds by hand: struct fields, its hot spot (see `emit::field`).
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span};
 use syn::{
-    AttrStyle, Attribute, Expr, ExprLit, Lit, Meta, MetaList, MetaNameValue, Path, PathArguments,
+    AttrStyle, Attribute, Expr, ExprLit, Lit, Meta, MetaNameValue, Path, PathArguments,
     PathSegment, Type, TypePath,
 };
 
@@ -102,20 +102,6 @@ pub fn generic_type(prefix: &[&str], name: &str, args: Vec<Type>) -> Type {
         }),
     });
     Type::Path(TypePath { qself: None, path })
-}
-
-/// `#[name(tokens)]`, e.g. `#[serde(default)]`. The tokens are kept as they are, not parsed.
-pub fn list_attr(name: &str, tokens: TokenStream) -> Attribute {
-    Attribute {
-        pound_token: Default::default(),
-        style: AttrStyle::Outer,
-        bracket_token: Default::default(),
-        meta: Meta::List(MetaList {
-            path: path([name]),
-            delimiter: syn::MacroDelimiter::Paren(Default::default()),
-            tokens,
-        }),
-    }
 }
 
 /// `/// line` attributes, one per line, and one spare slot for the attribute that usually

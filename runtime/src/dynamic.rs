@@ -11,6 +11,10 @@ use crate::error::{EncodeError, UnknownActionError};
 use crate::{ActionRequest, Client, Error, Operation};
 use serde_json::Value;
 
+/// Decodes a `Result` (JSON text) and encodes it back.
+#[cfg(feature = "test-util")]
+type NormalizeResult = fn(&str) -> Result<Value, String>;
+
 /// One generated Action at one Version: its [`Operation`], a check of JSON requests and its
 /// documented examples. Made by [`entry`]; a service crate's generated `api::ACTIONS` lists
 /// them.
@@ -19,7 +23,7 @@ pub struct ActionEntry {
     operation: &'static Operation,
     normalize_request: fn(Value) -> Result<Vec<u8>, String>,
     #[cfg(feature = "test-util")]
-    normalize_result: fn(&str) -> Result<Value, String>,
+    normalize_result: Option<NormalizeResult>,
     #[cfg(feature = "test-util")]
     response_example: Option<&'static str>,
 }
@@ -33,13 +37,30 @@ impl std::fmt::Debug for ActionEntry {
     }
 }
 
-/// The [`ActionEntry`] of a generated request type.
+/// The [`ActionEntry`] of a generated request type whose `Result` type need not implement
+/// `Serialize`: [`ActionEntry::round_trip_response`] then fails.
 pub const fn entry<R: ActionRequest>() -> ActionEntry {
     ActionEntry {
         operation: R::OPERATION,
         normalize_request: normalize_request::<R>,
         #[cfg(feature = "test-util")]
-        normalize_result: normalize_result::<R::Result>,
+        normalize_result: None,
+        #[cfg(feature = "test-util")]
+        response_example: R::RESPONSE_EXAMPLE,
+    }
+}
+
+/// The [`ActionEntry`] of a generated request type whose `Result` type implements `Serialize`
+/// (a service crate's `serialize-results` feature): [`ActionEntry::round_trip_response`] works.
+pub const fn entry_serializing_results<R: ActionRequest>() -> ActionEntry
+where
+    R::Result: serde::Serialize,
+{
+    ActionEntry {
+        operation: R::OPERATION,
+        normalize_request: normalize_request::<R>,
+        #[cfg(feature = "test-util")]
+        normalize_result: Some(normalize_result::<R::Result>),
         #[cfg(feature = "test-util")]
         response_example: R::RESPONSE_EXAMPLE,
     }
@@ -68,13 +89,22 @@ impl ActionEntry {
     ///
     /// # Errors
     ///
-    /// When the text is not an envelope whose `Result` fits the type.
+    /// When the text is not an envelope whose `Result` fits the type, or the table was
+    /// generated without the service crate's `serialize-results` feature (which `test-util`
+    /// enables), so the type cannot be encoded.
     #[cfg(feature = "test-util")]
     pub fn round_trip_response(&self, text: &str) -> Result<Value, String> {
+        let Some(normalize_result) = self.normalize_result else {
+            return Err(format!(
+                "the `Result` type of {} cannot be encoded: enable the service crate's \
+                 `serialize-results` feature",
+                self.operation.action
+            ));
+        };
         let envelope: crate::Response<&serde_json::value::RawValue> =
             serde_json::from_str(text).map_err(|e| e.to_string())?;
         let result = match envelope.result {
-            Some(raw) if raw.get() != "null" => Some((self.normalize_result)(raw.get())?),
+            Some(raw) if raw.get() != "null" => Some(normalize_result(raw.get())?),
             _ => None,
         };
         let envelope = crate::Response {
@@ -94,24 +124,8 @@ impl ActionEntry {
 /// `request` as the request type `R` would send it. Uses `R`'s deserialisation from a `Value`
 /// and its serialisation to bytes, which the typed call shares.
 fn normalize_request<R: ActionRequest>(request: Value) -> Result<Vec<u8>, String> {
-    let typed: R = serde_path_to_error::deserialize(request).map_err(|e| {
-        let mut path = e.path().to_string();
-        let error = e.into_inner().to_string();
-        // serde reports a missing field at its parent: name the field itself.
-        if let Some(field) = error
-            .strip_prefix("missing field `")
-            .and_then(|rest| rest.split('`').next())
-        {
-            path = match path.as_str() {
-                "." => field.to_owned(),
-                parent => format!("{parent}.{field}"),
-            };
-        }
-        match path.as_str() {
-            "." => error,
-            path => format!("at `{path}`: {error}"),
-        }
-    })?;
+    // Generated types decode through `de`, whose errors name the path of the culprit.
+    let typed: R = serde_json::from_value(request).map_err(|e| e.to_string())?;
     serde_json::to_vec(&typed).map_err(|e| e.to_string())
 }
 

@@ -31,6 +31,8 @@
 //! - [`rate_limit`]: the per-Action token bucket ([`RateLimitConfig`]).
 //! - [`telemetry`]: the `tracing` spans of calls and attempts.
 //! - [`redact`]: `Debug` of generated types with secret fields ([`Redacted`]).
+//! - [`de`] and [`ser`]: decoding and encoding generated types through a field map or list,
+//!   compiled once rather than per type.
 //! - [`error`]: the typed [`Error`] of a call.
 //! - [`client`]: the [`Client`] that runs a call through all of the above.
 //! - [`service`]: what a generated service crate tells the runtime ([`Service`],
@@ -54,6 +56,7 @@
 pub mod client;
 pub mod credentials;
 pub(crate) mod credentials_cache;
+pub mod de;
 pub mod dynamic;
 pub mod envelope;
 pub mod environment;
@@ -66,6 +69,7 @@ pub mod redact;
 pub(crate) mod request;
 pub(crate) mod response;
 pub mod retry;
+pub mod ser;
 pub mod service;
 pub mod signing;
 pub mod telemetry;
@@ -77,6 +81,11 @@ pub mod blocking;
 pub mod call;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+
+/// serde, for the `Deserialize` and `Serialize` impls that [`deserialize_via_fields!`] and
+/// [`serialize_via_fields!`] write in generated crates.
+#[doc(hidden)]
+pub use serde;
 
 pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;

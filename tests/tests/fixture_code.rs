@@ -9,7 +9,10 @@
 
 use serde_json::{json, Value};
 use volcengine_rtc::test_util::MockServer;
-pub use volcengine_rtc::{ActionRequest, Error, HttpMethod, Operation, Redacted};
+pub use volcengine_rtc::{
+    de, deserialize_via_fields, ser, serialize_via_fields, via_fields, ActionRequest, Error,
+    HttpMethod, Operation, Redacted,
+};
 
 pub mod dynamic {
     pub use volcengine_rtc::dynamic::*;

@@ -257,7 +257,10 @@ pub fn prepare(root: &Path, dir: &Path, pages: usize) -> Result<usize, String> {
             copy_file(&from, &dir.join(rel.as_ref()))?;
         }
     }
-    for generated in [format!("{DOCS_DIR}/{SERVICE}"), format!("spec/ir/{SERVICE}")] {
+    for generated in [
+        format!("{DOCS_DIR}/{SERVICE}"),
+        format!("spec/ir/{SERVICE}"),
+    ] {
         let path = dir.join(generated);
         if path.exists() {
             fs::remove_dir_all(&path).map_err(io_error(&path))?;

@@ -170,8 +170,7 @@ fn fixtures_generate_side_by_side() {
         "{start_record}"
     );
     assert!(start_record.contains("pub type_: Option<String>,"));
-    assert!(start_record
-        .contains("#[serde(rename = \"self\", skip_serializing_if = \"Option::is_none\")]"));
+    assert!(start_record.contains("self_ : optional \"self\";"));
     assert!(start_record
         .contains("pub const INVALID_PARAMETER_APP_ID: &str = \"InvalidParameter.AppId\";"));
     assert!(start_record.contains("pub task_id: u64,"));

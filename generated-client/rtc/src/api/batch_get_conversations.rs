@@ -7,7 +7,6 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `BatchGetConversations` at Version `2020-12-01`, generated from `spec/docs/rtc/BatchGetConversations.md`.
-    use serde::{Deserialize, Serialize};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "BatchGetConversations",
@@ -26,8 +25,7 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::batch_get_conversations`](crate::Client::batch_get_conversations): `BatchGetConversations` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BatchGetConversationsRequest {
         /// 应用的唯一标志
         pub app_id: i32,
@@ -38,75 +36,73 @@ pub mod v2020_12_01 {
         /// - `false`：不忽略。
         ///
         /// 不传时按 `true` 处理（不返回 `MemberCount`）；需要成员数时请显式传 `false`，如本页请求示例。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub skip_member_count: Option<bool>,
     }
+    crate::via_fields! {
+        BatchGetConversationsRequest { app_id : required "AppId"; conversation_short_id :
+        required "ConversationShortId"; skip_member_count : optional "SkipMemberCount"; }
+    }
     /// The `Result` of a successful [`Client::batch_get_conversations`](crate::Client::batch_get_conversations) call.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BatchGetConversationsResult {
         /// 会话详细信息
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_core_infos: Option<Vec<ConversationCoreInfos>>,
     }
+    crate::via_fields! {
+        response BatchGetConversationsResult { conversation_core_infos : optional
+        "ConversationCoreInfos"; }
+    }
     /// `ConversationCoreInfos`, documented at line 42 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ConversationCoreInfos {
         /// 会话 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_short_id: Option<i64>,
         /// 会话Id，字符串类型，含义跟`ConversationShortId`一样，用来定位唯一的一个会话，历史原因，目前大部分接口都在使用`ConversationShortId`，但是仍然有比较比较老的接口会使用到`ConversationId`，如果目前您接入的功能没有使用到`ConversationId`直接忽略即可
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_id: Option<String>,
         /// 应用的唯一标志
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub app_id: Option<i32>,
         /// 信箱,用于逻辑隔离
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub inbox_type: Option<i32>,
         /// 群名
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 群头像 url
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub avatar_url: Option<String>,
         /// 群描述
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// 群主 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub owner_user_id: Option<i64>,
         /// 创群人 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub creator_user_id: Option<i64>,
         /// 群公告
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub notice: Option<String>,
         /// 会话状态。 0：正常 1：已解散
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub status: Option<i32>,
         /// 会话的扩展字段。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
         /// 群聊创建时间戳，单位为秒
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i64>,
         /// 修改时间戳，单位为秒
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub modify_time: Option<i64>,
         /// 会话类型。 1：单聊 2:群聊 100:直播群
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_type: Option<i32>,
         /// 会话成员数
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub member_count: Option<i64>,
         /// 直播群在线人数。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub online_count: Option<i64>,
         /// 单聊会话另一个 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub other_user_id: Option<i64>,
+    }
+    crate::via_fields! {
+        response ConversationCoreInfos { conversation_short_id : optional
+        "ConversationShortId"; conversation_id : optional "ConversationId"; app_id :
+        optional "AppId"; inbox_type : optional "InboxType"; name : optional "Name";
+        avatar_url : optional "AvatarUrl"; description : optional "Description";
+        owner_user_id : optional "OwnerUserId"; creator_user_id : optional
+        "CreatorUserId"; notice : optional "Notice"; status : optional "Status"; ext :
+        optional "Ext"; create_time : optional "CreateTime"; modify_time : optional
+        "ModifyTime"; conversation_type : optional "ConversationType"; member_count :
+        optional "MemberCount"; online_count : optional "OnlineCount"; other_user_id :
+        optional "OtherUserId"; }
     }
     impl crate::ActionRequest for BatchGetConversationsRequest {
         type Result = BatchGetConversationsResult;

@@ -7,7 +7,6 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `CreateConversation` at Version `2020-12-01`, generated from `spec/docs/rtc/CreateConversation.md`.
-    use serde::{Deserialize, Serialize};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "CreateConversation",
@@ -26,52 +25,53 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::create_conversation`](crate::Client::create_conversation): `CreateConversation` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateConversationRequest {
         /// 应用的唯一标志
         pub app_id: i32,
         /// 信箱，用于对会话做逻辑隔离。默认值为 `0`。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub inbox_type: Option<i32>,
         /// 会话所有者的 UserId。群聊中即为群主。
         pub owner_user_id: i64,
         /// 字符串形式的会话所有者 UserId。若你的用户 ID 为字符串类型，使用该字段。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub owner_user_id_str: Option<String>,
         /// 单聊中另一个成员的 UserId。创建单聊时必填。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub other_user_id: Option<i64>,
         /// 幂等 ID。
         /// 指定该字段后，如果服务端已存在与该 ID 对应的会话，不会重复创建，返回的 `Exist` 为 `true`。
         /// 创建单聊时若不传，服务端会以双方 UserId 拼接的结果作为幂等 ID。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub idempotent_id: Option<String>,
         /// 会话基础信息
         pub conversation_core_info: ConversationCoreInfo,
     }
+    crate::via_fields! {
+        CreateConversationRequest { app_id : required "AppId"; inbox_type : optional
+        "InboxType"; owner_user_id : required "OwnerUserId"; owner_user_id_str : optional
+        "OwnerUserIdStr"; other_user_id : optional "OtherUserId"; idempotent_id :
+        optional "IdempotentId"; conversation_core_info : required
+        "ConversationCoreInfo"; }
+    }
     /// The `Result` of a successful [`Client::create_conversation`](crate::Client::create_conversation) call.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateConversationResult {
         /// 会话 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_short_id: Option<i64>,
         /// 字符串类型的会话 ID，与 `ConversationShortId` 指向同一个会话。仅部分早期接口使用该字段，未用到时可以忽略。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_id: Option<String>,
         /// 会话是否已存在。
         /// - `true`：会话已存在，本次未创建新会话。
         /// - `false`：本次新建了会话。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub exist: Option<bool>,
         /// 会话详细信息
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_info: Option<ConversationInfo>,
     }
+    crate::via_fields! {
+        response CreateConversationResult { conversation_short_id : optional
+        "ConversationShortId"; conversation_id : optional "ConversationId"; exist :
+        optional "Exist"; conversation_info : optional "ConversationInfo"; }
+    }
     /// `ConversationCoreInfo`, documented at line 40 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ConversationCoreInfo {
         /// 会话类型。
         /// - `1`：单聊。
@@ -79,19 +79,14 @@ pub mod v2020_12_01 {
         /// - `100`：直播群。
         pub conversation_type: i32,
         /// 会话名称
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 会话头像 url
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub avatar_url: Option<String>,
         /// 会话描述
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// 会话公告
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub notice: Option<String>,
         /// 会话的扩展字段。key 和 value 的类型均为 String。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
     }
     /// Values the page documents for this struct's fields.
@@ -103,64 +98,61 @@ pub mod v2020_12_01 {
         /// `ConversationType` = `100`: 直播群。
         pub const CONVERSATION_TYPE_100: i32 = 100;
     }
+    crate::via_fields! {
+        ConversationCoreInfo { conversation_type : required "ConversationType"; name :
+        optional "Name"; avatar_url : optional "AvatarUrl"; description : optional
+        "Description"; notice : optional "Notice"; ext : optional "Ext"; }
+    }
     /// `ConversationInfo`, documented at line 64 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ConversationInfo {
         /// 应用的唯一标志
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub app_id: Option<i32>,
         /// 会话 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_short_id: Option<i64>,
         /// 字符串类型的会话 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_id: Option<String>,
         /// 会话类型。1：单聊 2：群聊 100：直播群
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_type: Option<i32>,
         /// 信箱，用于逻辑隔离
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub inbox_type: Option<i32>,
         /// 群名
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// 群头像 url
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub avatar_url: Option<String>,
         /// 群描述
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// 群公告
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub notice: Option<String>,
         /// 会话的扩展字段
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
         /// 群主 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub owner_user_id: Option<i64>,
         /// 创群人 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub creator_user_id: Option<i64>,
         /// 会话创建时间戳，单位为秒
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i64>,
         /// 会话修改时间戳，单位为秒
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub modify_time: Option<i64>,
         /// 会话状态。0：正常 1：已解散
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub status: Option<i32>,
         /// 会话成员数
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub member_count: Option<i64>,
         /// 直播群在线人数
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub online_count: Option<i64>,
         /// 单聊会话中另一个成员的 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub other_user_id: Option<i64>,
+    }
+    crate::via_fields! {
+        response ConversationInfo { app_id : optional "AppId"; conversation_short_id :
+        optional "ConversationShortId"; conversation_id : optional "ConversationId";
+        conversation_type : optional "ConversationType"; inbox_type : optional
+        "InboxType"; name : optional "Name"; avatar_url : optional "AvatarUrl";
+        description : optional "Description"; notice : optional "Notice"; ext : optional
+        "Ext"; owner_user_id : optional "OwnerUserId"; creator_user_id : optional
+        "CreatorUserId"; create_time : optional "CreateTime"; modify_time : optional
+        "ModifyTime"; status : optional "Status"; member_count : optional "MemberCount";
+        online_count : optional "OnlineCount"; other_user_id : optional "OtherUserId"; }
     }
     impl crate::ActionRequest for CreateConversationRequest {
         type Result = CreateConversationResult;

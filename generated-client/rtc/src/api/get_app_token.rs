@@ -7,7 +7,6 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `GetAppToken` at Version `2020-12-01`, generated from `spec/docs/rtc/GetAppToken.md`.
-    use serde::{Deserialize, Serialize};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "GetAppToken",
@@ -26,34 +25,31 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::get_app_token`](crate::Client::get_app_token): `GetAppToken` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetAppTokenRequest {
         /// 应用的唯一标志
         pub app_id: i32,
         /// 需要生成 Token 的用户 UserId
         pub user_id: i64,
         /// 字符串类型的 UserId。若你的用户 ID 为字符串类型，使用该字段。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub user_id_str: Option<String>,
         /// Token 的过期时间戳，单位为毫秒。
         pub expire_time: i64,
     }
+    crate::via_fields! {
+        GetAppTokenRequest { app_id : required "AppId"; user_id : required "UserId";
+        user_id_str : optional "UserIdStr"; expire_time : required "ExpireTime"; }
+    }
     /// The `Result` of a successful [`Client::get_app_token`](crate::Client::get_app_token) call.
-    #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Clone, PartialEq, Default)]
     pub struct GetAppTokenResult {
         /// 应用的唯一标志
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub app_id: Option<i32>,
         /// 用户 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub user_id: Option<i64>,
         /// 字符串类型的 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub user_id_str: Option<String>,
         /// 生成的 Token
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub token: Option<String>,
     }
     impl std::fmt::Debug for GetAppTokenResult {
@@ -65,6 +61,10 @@ pub mod v2020_12_01 {
                 .field("token", &crate::Redacted::option(&self.token))
                 .finish()
         }
+    }
+    crate::via_fields! {
+        response GetAppTokenResult { app_id : optional "AppId"; user_id : optional
+        "UserId"; user_id_str : optional "UserIdStr"; token : optional "Token"; }
     }
     impl crate::ActionRequest for GetAppTokenRequest {
         type Result = GetAppTokenResult;

@@ -7,7 +7,6 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `GetConversationMessages` at Version `2020-12-01`, generated from `spec/docs/rtc/GetConversationMessages.md`.
-    use serde::{Deserialize, Serialize};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "GetConversationMessages",
@@ -26,8 +25,7 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::get_conversation_messages`](crate::Client::get_conversation_messages): `GetConversationMessages` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetConversationMessagesRequest {
         /// 应用的唯一标志
         pub app_id: i32,
@@ -42,7 +40,6 @@ pub mod v2020_12_01 {
         /// - `1`：反向查询。
         ///
         /// 默认值为 `0`。直播群只能取 `1`。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub reverse: Option<i32>,
     }
     /// Values the page documents for this struct's fields.
@@ -52,57 +49,58 @@ pub mod v2020_12_01 {
         /// `Reverse` = `1`: 反向查询。
         pub const REVERSE_1: i32 = 1;
     }
+    crate::via_fields! {
+        GetConversationMessagesRequest { app_id : required "AppId"; conversation_short_id
+        : required "ConversationShortId"; cursor : required "Cursor"; limit : required
+        "Limit"; reverse : optional "Reverse"; }
+    }
     /// The `Result` of a successful [`Client::get_conversation_messages`](crate::Client::get_conversation_messages) call.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetConversationMessagesResult {
         /// 是否还有下一页
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub has_more: Option<bool>,
         /// 下一页的起始位置
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub new_cursor: Option<i64>,
         /// 消息详细信息
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub messages: Option<Vec<Messages>>,
     }
+    crate::via_fields! {
+        response GetConversationMessagesResult { has_more : optional "HasMore";
+        new_cursor : optional "NewCursor"; messages : optional "Messages"; }
+    }
     /// `Messages`, documented at line 46 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Messages {
         /// 应用的唯一标志
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub app_id: Option<i32>,
         /// 会话 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_short_id: Option<i64>,
         /// 会话类型。1：单聊 2：群聊
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_type: Option<i32>,
         /// 消息 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub message_id: Option<i64>,
         /// 消息发送人 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sender: Option<i64>,
         /// 消息类型。10001：文本 10003：图片 10004：视频 10005：文件 10006：音频 10012：自定义消息
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub msg_type: Option<i32>,
         /// 消息内容
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub content: Option<String>,
         /// 消息状态，取值为 0 时表示消息可见。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub status: Option<i32>,
         /// 消息创建时间戳，单位为毫秒
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i64>,
         /// 消息在会话中的位置
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub index_in_conversation: Option<i64>,
         /// 消息的扩展字段
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    crate::via_fields! {
+        response Messages { app_id : optional "AppId"; conversation_short_id : optional
+        "ConversationShortId"; conversation_type : optional "ConversationType";
+        message_id : optional "MessageId"; sender : optional "Sender"; msg_type :
+        optional "MsgType"; content : optional "Content"; status : optional "Status";
+        create_time : optional "CreateTime"; index_in_conversation : optional
+        "IndexInConversation"; ext : optional "Ext"; }
     }
     impl crate::ActionRequest for GetConversationMessagesRequest {
         type Result = GetConversationMessagesResult;

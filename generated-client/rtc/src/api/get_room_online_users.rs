@@ -7,7 +7,6 @@
 pub use self::v2023_11_01::*;
 pub mod v2023_11_01 {
     //! `GetRoomOnlineUsers` at Version `2023-11-01`, generated from `spec/docs/rtc/GetRoomOnlineUsers.md`.
-    use serde::{Deserialize, Serialize};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "GetRoomOnlineUsers",
@@ -26,35 +25,38 @@ pub mod v2023_11_01 {
         ],
     };
     /// Request of [`Client::get_room_online_users`](crate::Client::get_room_online_users): `GetRoomOnlineUsers` at Version `2023-11-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetRoomOnlineUsersRequest {
         /// 你的音视频应用的唯一标志
         pub app_id: String,
         /// 要查询的房间 ID
         pub room_id: String,
     }
+    crate::via_fields! {
+        GetRoomOnlineUsersRequest { app_id : required "AppId"; room_id : required
+        "RoomId"; }
+    }
     /// The `Result` of a successful [`Client::get_room_online_users`](crate::Client::get_room_online_users) call.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetRoomOnlineUsersResult {
         /// 查询的房间是否存在。
         /// - `true`：存在。
         /// - `false`：不存在。此时不返回其他字段。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub room_exists: Option<bool>,
         /// 查询到的可见用户总数
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub total_user: Option<i32>,
         /// 可见用户的 UserId 列表
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub visible_user_list: Option<Vec<String>>,
         /// 查询到的不可见用户总数，最多返回 10000 名。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub total_invisible_user: Option<i32>,
         /// 不可见用户的 UserId 列表
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub invisible_user_list: Option<Vec<String>>,
+    }
+    crate::via_fields! {
+        response GetRoomOnlineUsersResult { room_exists : optional "RoomExists";
+        total_user : optional "TotalUser"; visible_user_list : optional
+        "VisibleUserList"; total_invisible_user : optional "TotalInvisibleUser";
+        invisible_user_list : optional "InvisibleUserList"; }
     }
     impl crate::ActionRequest for GetRoomOnlineUsersRequest {
         type Result = GetRoomOnlineUsersResult;

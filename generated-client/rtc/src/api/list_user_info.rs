@@ -7,7 +7,6 @@
 pub use self::v2023_11_01::*;
 pub mod v2023_11_01 {
     //! `ListUserInfo` at Version `2023-11-01`, generated from `spec/docs/rtc/ListUserInfo.md`.
-    use serde::{Deserialize, Serialize};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "ListUserInfo",
@@ -35,8 +34,7 @@ pub mod v2023_11_01 {
         ],
     };
     /// Request of [`Client::list_user_info`](crate::Client::list_user_info): `ListUserInfo` at Version `2023-11-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListUserInfoRequest {
         /// 你的音视频应用的唯一标志
         pub app_id: String,
@@ -45,50 +43,46 @@ pub mod v2023_11_01 {
         /// 查询的结束时间，格式为 RFC3339，精确到秒。
         pub end_time: String,
         /// 房间 ID。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub room_id: Option<String>,
         /// 要查询的用户 ID，多个用户 ID 之间用英文逗号分隔，最多 10 个。为空时查询房间内所有用户。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub user_id: Option<String>,
         /// 是否排除服务端（Linux）用户。默认值为 `true`。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub exclude_server_user: Option<bool>,
         /// 分页序号，从 1 开始，默认值为 1。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub page_num: Option<i64>,
         /// 每页的用户数，默认值为 20，最大值为 100。超过 100 时按 100 处理。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i64>,
+    }
+    crate::via_fields! {
+        ListUserInfoRequest { app_id : required "AppId"; start_time : required
+        "StartTime"; end_time : required "EndTime"; room_id : optional "RoomId"; user_id
+        : optional "UserId"; exclude_server_user : optional "ExcludeServerUser"; page_num
+        : optional "PageNum"; page_size : optional "PageSize"; }
     }
     /// The `Result` of a successful [`Client::list_user_info`](crate::Client::list_user_info) call.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListUserInfoResult {
         /// 查询到的用户总数。同一用户参与多次通话时记为多个用户。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub total: Option<i64>,
         /// 分页序号
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub page_num: Option<i64>,
         /// 每页的用户数
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub page_size: Option<i64>,
         /// 用户信息列表
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub user_list: Option<Vec<UserInfo>>,
     }
+    crate::via_fields! {
+        response ListUserInfoResult { total : optional "Total"; page_num : optional
+        "PageNum"; page_size : optional "PageSize"; user_list : optional "UserList"; }
+    }
     /// `UserInfo`, documented at line 44 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UserInfo {
         /// 通话 ID，是一次通话的唯一标识
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub call_id: Option<String>,
         /// 房间 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub room_id: Option<String>,
         /// 用户 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub user_id: Option<String>,
         /// 用户最后一次进房时使用的设备平台。取值为以下之一：
         /// - `android`
@@ -98,31 +92,22 @@ pub mod v2023_11_01 {
         /// - `windows`
         /// - `web`
         /// - `unknown`
-        #[serde(rename = "OS", skip_serializing_if = "Option::is_none")]
         pub os: Option<String>,
         /// 用户最后一次进房时的网络类型。取值为 `2g`、`3g`、`4g`、`5g`、`wifi`、`unknown` 之一。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub access: Option<String>,
         /// 用户最后一次进房时使用的 SDK 版本号
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sdk_version: Option<String>,
         /// 用户最后一次进房时使用的设备型号
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub device_type: Option<String>,
         /// 用户在本次通话中首次进房的时间，格式为 RFC3339
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub created_at: Option<String>,
         /// 用户在本次通话中最后一次退房的时间，格式为 RFC3339。用户仍在房间内时为空字符串。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub leave_at: Option<String>,
         /// 用户在本次通话中的实际在线时长，单位为秒。多次进出房间时累加计算。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub duration: Option<i64>,
         /// 用户是否已经离开房间
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub finished: Option<bool>,
         /// 用户是否发布过流
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub pub_: Option<bool>,
     }
     /// Values the page documents for this struct's fields.
@@ -153,6 +138,13 @@ pub mod v2023_11_01 {
         pub const ACCESS_WIFI: &str = "wifi";
         /// `Access` = `unknown`.
         pub const ACCESS_UNKNOWN: &str = "unknown";
+    }
+    crate::via_fields! {
+        response UserInfo { call_id : optional "CallId"; room_id : optional "RoomId";
+        user_id : optional "UserId"; os : optional "OS"; access : optional "Access";
+        sdk_version : optional "SdkVersion"; device_type : optional "DeviceType";
+        created_at : optional "CreatedAt"; leave_at : optional "LeaveAt"; duration :
+        optional "Duration"; finished : optional "Finished"; pub_ : optional "Pub"; }
     }
     impl crate::ActionRequest for ListUserInfoRequest {
         type Result = ListUserInfoResult;

@@ -8,7 +8,10 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
+#[cfg(not(feature = "serialize-results"))]
 use crate::dynamic::entry;
+#[cfg(feature = "serialize-results")]
+use crate::dynamic::entry_serializing_results as entry;
 /// `BatchGetConversations`.
 pub mod batch_get_conversations;
 /// `CreateConversation`.

@@ -7,7 +7,6 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `RegisterUsers` at Version `2020-12-01`, generated from `spec/docs/rtc/RegisterUsers.md`.
-    use serde::{Deserialize, Serialize};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "RegisterUsers",
@@ -26,60 +25,62 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::register_users`](crate::Client::register_users): `RegisterUsers` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RegisterUsersRequest {
         /// 应用的唯一标志
         pub app_id: i32,
         /// 待注册用户的信息。一次最多注册 20 个用户。
         pub users: Vec<User>,
     }
+    crate::via_fields! {
+        RegisterUsersRequest { app_id : required "AppId"; users : required "Users"; }
+    }
     /// The `Result` of a successful [`Client::register_users`](crate::Client::register_users) call.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RegisterUsersResult {
         /// 注册失败的用户信息。全部成功时为空数组。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub failed_infos: Option<Vec<FailedInfo>>,
     }
+    crate::via_fields! {
+        response RegisterUsersResult { failed_infos : optional "FailedInfos"; }
+    }
     /// `User`, documented at line 33 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct User {
         /// 待注册用户的 UserId
         pub user_id: i64,
         /// 用户昵称，长度不超过 100 字节。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub nick_name: Option<String>,
         /// 用户头像 url，长度不超过 500 字节。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub portrait: Option<String>,
         /// 用户标签，可用于全员广播时筛选用户。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub tags: Option<Vec<String>>,
         /// 用户的扩展字段，需满足以下限制：
         /// - 字段个数不超过 20 个。
         /// - key 不能以 `s:` 开头，长度不超过 50 字节。
         /// - value 长度不超过 500 字节。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
         /// 是否将该用户注册为机器人。默认值为 `false`。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub is_robot: Option<bool>,
     }
+    crate::via_fields! {
+        User { user_id : required "UserId"; nick_name : optional "NickName"; portrait :
+        optional "Portrait"; tags : optional "Tags"; ext : optional "Ext"; is_robot :
+        optional "IsRobot"; }
+    }
     /// `FailedInfo`, documented at line 52 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FailedInfo {
         /// 注册失败的用户 UserId
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub user_id: Option<i64>,
         /// 错误码。参看[错误码](https://www.volcengine.com/docs/6348/412253)。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// 错误的详细信息
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
+    }
+    crate::via_fields! {
+        response FailedInfo { user_id : optional "UserId"; code : optional "Code";
+        message : optional "Message"; }
     }
     impl crate::ActionRequest for RegisterUsersRequest {
         type Result = RegisterUsersResult;

@@ -7,7 +7,6 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `SendMessage` at Version `2020-12-01`, generated from `spec/docs/rtc/SendMessage.md`.
-    use serde::{Deserialize, Serialize};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "SendMessage",
@@ -26,8 +25,7 @@ pub mod v2020_12_01 {
         ],
     };
     /// Request of [`Client::send_message`](crate::Client::send_message): `SendMessage` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SendMessageRequest {
         /// 应用的唯一标志
         pub app_id: i32,
@@ -36,7 +34,6 @@ pub mod v2020_12_01 {
         /// 消息发送人的 UserId
         pub sender: i64,
         /// 字符串类型的发送人 UserId。若你的用户 ID 为字符串类型，使用该字段。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sender_str: Option<String>,
         /// 消息类型。
         /// - `10001`：文本。
@@ -52,23 +49,17 @@ pub mod v2020_12_01 {
         /// 幂等 ID。
         /// 如果服务端已存在该 ID 对应的消息，不会重复发送。
         /// 不指定时，服务端随机生成一个。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_msg_id: Option<String>,
         /// 消息的时间戳，单位为毫秒。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub create_time: Option<i64>,
         /// 消息的扩展字段，key 和 value 的类型均为 String。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
         /// 消息中 @ 的会话成员 UserId 列表
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub mentioned_users: Option<Vec<i64>>,
         /// 可以看到该消息的会话成员列表。
         /// `VisibleUsers` 和 `InvisibleUsers` 均为空时，消息对所有成员可见。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub visible_users: Option<Vec<i64>>,
         /// 看不到该消息的会话成员列表。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub invisible_users: Option<Vec<i64>>,
         /// 消息优先级，仅对直播群生效。
         /// - `0`：低优先级。
@@ -76,10 +67,8 @@ pub mod v2020_12_01 {
         /// - `2`：高优先级。
         ///
         /// 直播群消息过多时，服务端会优先丢弃低优先级消息。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub priority: Option<i32>,
         /// 被引用的消息。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ref_msg_info: Option<RefMsgInfo>,
     }
     /// Values the page documents for this struct's fields.
@@ -103,23 +92,36 @@ pub mod v2020_12_01 {
         /// `Priority` = `2`: 高优先级。
         pub const PRIORITY_2: i32 = 2;
     }
+    crate::via_fields! {
+        SendMessageRequest { app_id : required "AppId"; conversation_short_id : required
+        "ConversationShortId"; sender : required "Sender"; sender_str : optional
+        "SenderStr"; msg_type : required "MsgType"; content : required "Content";
+        client_msg_id : optional "ClientMsgId"; create_time : optional "CreateTime"; ext
+        : optional "Ext"; mentioned_users : optional "MentionedUsers"; visible_users :
+        optional "VisibleUsers"; invisible_users : optional "InvisibleUsers"; priority :
+        optional "Priority"; ref_msg_info : optional "RefMsgInfo"; }
+    }
     /// The `Result` of a successful [`Client::send_message`](crate::Client::send_message) call.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SendMessageResult {
         /// 消息 ID
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub message_id: Option<i64>,
     }
+    crate::via_fields! {
+        response SendMessageResult { message_id : optional "MessageId"; }
+    }
     /// `RefMsgInfo`, documented at line 59 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RefMsgInfo {
         /// 被引用消息的 ID
         pub referenced_message_id: i64,
         /// 引用消息时展示的文本。
         /// 建议不超过 50 个字符。
         pub hint: String,
+    }
+    crate::via_fields! {
+        RefMsgInfo { referenced_message_id : required "ReferencedMessageId"; hint :
+        required "Hint"; }
     }
     impl crate::ActionRequest for SendMessageRequest {
         type Result = SendMessageResult;

@@ -7,7 +7,6 @@
 pub use self::v2023_11_01::*;
 pub mod v2023_11_01 {
     //! `StartWebcast` at Version `2023-11-01`, generated from `spec/docs/rtc/StartWebcast.md`.
-    use serde::{Deserialize, Serialize};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "StartWebcast",
@@ -26,13 +25,11 @@ pub mod v2023_11_01 {
         ],
     };
     /// Request of [`Client::start_webcast`](crate::Client::start_webcast): `StartWebcast` at Version `2023-11-01`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct StartWebcastRequest {
         /// 你的音视频应用的唯一标志
         pub app_id: String,
         /// 业务标识
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub business_id: Option<String>,
         /// 要推送网页内容的房间 ID
         pub room_id: String,
@@ -41,20 +38,23 @@ pub mod v2023_11_01 {
         /// 推送网页内容时使用的用户 ID，不能与房间内其他用户重复。建议加上固定前缀，如 `webcast_`。
         pub user_id: String,
         /// 需要采集的网页地址，可以携带自定义的查询参数，总长度不超过 1024。
-        #[serde(rename = "SourceURL")]
         pub source_url: String,
         /// 任务的最大运行时间，单位为秒，取值范围为 [10,86400]，默认值为 86400。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub max_running_time: Option<i32>,
         /// 输出流的视频参数。为空时按默认值输出一路流。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub video_solutions: Option<Vec<VideoSolution>>,
         /// 页面事件通知配置
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub event_notify_config: Option<EventNotifyConfig>,
         /// 页面状态检测配置
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub monitor_config: Option<MonitorConfig>,
+    }
+    crate::via_fields! {
+        StartWebcastRequest { app_id : required "AppId"; business_id : optional
+        "BusinessId"; room_id : required "RoomId"; task_id : required "TaskId"; user_id :
+        required "UserId"; source_url : required "SourceURL"; max_running_time : optional
+        "MaxRunningTime"; video_solutions : optional "VideoSolutions";
+        event_notify_config : optional "EventNotifyConfig"; monitor_config : optional
+        "MonitorConfig"; }
     }
     /// The `Result` of a successful [`Client::start_webcast`](crate::Client::start_webcast) call: the page documents no fields, so it is kept as JSON.
     ///
@@ -62,46 +62,47 @@ pub mod v2023_11_01 {
     /// 其中返回值 `Result` 仅在请求成功时返回 `ok`，失败时为空。
     pub type StartWebcastResult = serde_json::Value;
     /// `VideoSolution`, documented at line 41 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct VideoSolution {
         /// 视频宽度，单位为像素，范围为 [50,1920]，默认值为 1280。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub width: Option<i32>,
         /// 视频高度，单位为像素，范围为 [50,1080]，默认值为 720。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub height: Option<i32>,
         /// 帧率，单位为 fps，范围为 [1,60]，默认值为 15。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub frame_rate: Option<i32>,
         /// 最大发送码率，单位为 Kbps，默认值为 0，表示自适应码率。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub bitrate: Option<i32>,
     }
+    crate::via_fields! {
+        VideoSolution { width : optional "Width"; height : optional "Height"; frame_rate
+        : optional "FrameRate"; bitrate : optional "Bitrate"; }
+    }
     /// `EventNotifyConfig`, documented at line 50 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EventNotifyConfig {
         /// 是否启用页面主动事件通知。默认值为 `false`。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub enable_event_notify: Option<bool>,
         /// 启用事件通知后，等待页面开始事件的超时时间，单位为秒，范围为 [0,60]。默认值为 0，表示不启用。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub start_timeout: Option<i32>,
     }
+    crate::via_fields! {
+        EventNotifyConfig { enable_event_notify : optional "EnableEventNotify";
+        start_timeout : optional "StartTimeout"; }
+    }
     /// `MonitorConfig`, documented at line 57 of the page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MonitorConfig {
         /// 页面内容无变化的检测间隔，单位为秒，范围为 [2,30]。默认值为 0，表示不检测。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub freeze_check_interval: Option<i32>,
         /// 页面白屏的检测间隔，单位为秒，范围为 [2,30]。默认值为 0，表示不检测。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub blank_check_interval: Option<i32>,
         /// 页面 JS 线程崩溃或卡死的检测间隔，单位为秒，范围为 [0,30]。默认值为 0，表示不检测。
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub crash_check_interval: Option<i32>,
+    }
+    crate::via_fields! {
+        MonitorConfig { freeze_check_interval : optional "FreezeCheckInterval";
+        blank_check_interval : optional "BlankCheckInterval"; crash_check_interval :
+        optional "CrashCheckInterval"; }
     }
     impl crate::ActionRequest for StartWebcastRequest {
         type Result = StartWebcastResult;
