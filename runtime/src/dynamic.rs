@@ -103,10 +103,10 @@ impl ActionEntry {
         };
         let envelope: crate::Response<&serde_json::value::RawValue> =
             serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let result = match envelope.result {
-            Some(raw) if raw.get() != "null" => Some(normalize_result(raw.get())?),
-            _ => None,
-        };
+        let result = envelope
+            .result
+            .map(|raw| normalize_result(raw.get()))
+            .transpose()?;
         let envelope = crate::Response {
             response_metadata: envelope.response_metadata,
             result,

@@ -123,8 +123,7 @@ fn success<'a>(action: &'static str, answer: Answer<'a>) -> Result<Success<'a>, 
                 };
                 return Err(service_error(action, answer.status, metadata, body));
             }
-            // `"Result": null` is no Result.
-            let result = result.filter(|raw| raw.get() != "null");
+            // `"Result": null` reads as `None` already (an `Option`'s null).
             Ok(Success {
                 result,
                 request_id: metadata.request_id,
