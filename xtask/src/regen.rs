@@ -283,11 +283,19 @@ pub fn read_services(root: &Path) -> Result<Vec<ServiceSettings>, Error> {
 
 /// Every page under `spec/docs/`, parsed, with the overrides and the service settings applied.
 pub fn parse_pages(root: &Path, docs: &[(String, String)]) -> Result<Vec<Page>, Error> {
+    parse_with(root, docs, &read_services(root)?)
+}
+
+/// [`parse_pages`] with the service settings already read.
+fn parse_with(
+    root: &Path,
+    docs: &[(String, String)],
+    settings: &[ServiceSettings],
+) -> Result<Vec<Page>, Error> {
     let overrides = read_overrides(root)?;
-    let settings = read_services(root)?;
     let mut pages = parse_all(docs)?;
     apply_overrides(&mut pages, &overrides)?;
-    services::apply(&mut pages, &settings).map_err(Error::Services)?;
+    services::apply(&mut pages, settings).map_err(Error::Services)?;
     Ok(pages)
 }
 
@@ -330,8 +338,9 @@ pub fn build_outputs(
 /// Reads, parses and generates everything, writing nothing.
 pub fn build(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
     let docs = read_docs(root)?;
-    let pages = parse_pages(root, &docs)?;
-    build_outputs(&pages, &read_services(root)?)
+    let settings = read_services(root)?;
+    let pages = parse_with(root, &docs, &settings)?;
+    build_outputs(&pages, &settings)
 }
 
 /// A committed file that differs from what the build produces.
