@@ -153,7 +153,8 @@ pub fn read_docs(root: &Path) -> Result<Vec<(String, String)>, Error> {
                 "{rel}: is a symbolic link; copy it into {DOCS_DIR}/ instead"
             ));
         } else if kind.is_dir() {
-            if !is_service_name(&name) {
+            // The folder names the crate `volcengine-<name>`.
+            if !codegen::service_crate::is_crate_name(&name) {
                 problems.push(format!(
                     "{rel}: a service folder is named like a crate: lowercase letters, digits and `-`, starting with a letter"
                 ));
@@ -189,11 +190,6 @@ pub fn read_docs(root: &Path) -> Result<Vec<(String, String)>, Error> {
             Ok((rel, text))
         })
         .collect()
-}
-
-/// `rtc`, `vikingdb`, `cdn-2`: a folder name that makes a valid crate name `volcengine-<name>`.
-fn is_service_name(name: &str) -> bool {
-    codegen::service_crate::is_crate_name(name)
 }
 
 /// A folder's entries sorted by name; a missing folder has none.
