@@ -2,7 +2,7 @@
 //! send, read, decode, with retries, timeouts and tracing spans armed) against a raw `reqwest`
 //! POST of the same bytes to the same server (send, read the body, nothing else).
 //!
-//! `cargo bench -p volcengine-rtc --features test-util --bench overhead` (set `BENCH_QUICK=1`
+//! `cargo bench -p volcgen-tests --bench overhead` (set `BENCH_QUICK=1`
 //! for a smoke run). Target: the client costs at most 10 % more per call than the raw POST.
 //! The server is the crate's `MockServer` (its own thread) answering the documented example,
 //! with signature checking and request recording off. The raw POST carries the same headers

@@ -3,7 +3,7 @@
 //! uncached `sign()` (which derives the key each time, as `aws-sigv4` does); and signing a
 //! 1 MiB body against hashing the same bytes with SHA-256.
 //!
-//! `cargo bench -p volcengine-rtc --bench signing` (set `BENCH_QUICK=1` for a smoke run).
+//! `cargo bench -p volcgen-tests --bench signing` (set `BENCH_QUICK=1` for a smoke run).
 //! Targets: small POST ≤ 1.0 µs and ≥ 4× faster than `aws-sigv4`; 1 MiB within 5 % of raw
 //! SHA-256.
 
