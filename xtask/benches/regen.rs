@@ -69,9 +69,9 @@ fn main() {
     for &n in &sizes {
         let docs = bench_corpus::make_pages(&seeds, n);
         let samples = if n >= 1000 { 11 } else { 21 };
-        let pages = regen::parse_all(&docs).expect("the corpus parses");
+        let pages = regen::parse_all(&docs, &[]).expect("the corpus parses");
         let parse = median(samples, || {
-            std::hint::black_box(regen::parse_all(&docs).unwrap());
+            std::hint::black_box(regen::parse_all(&docs, &[]).unwrap());
         });
         let ir = median(samples, || {
             for p in &pages {
@@ -82,7 +82,7 @@ fn main() {
             std::hint::black_box(codegen::generate(&pages, IR, API).unwrap());
         });
         let runs = timings(samples, || {
-            let pages = regen::parse_all(&docs).unwrap();
+            let pages = regen::parse_all(&docs, &[]).unwrap();
             std::hint::black_box(regen::build_outputs(&pages, &[]).unwrap());
         });
         let total = quantile(&runs, 0.5);

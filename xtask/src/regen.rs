@@ -223,9 +223,16 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
     codegen::parallel::map(items, codegen::parallel::default_threads(), f)
 }
 
-/// Parses every page, on all cores; every page's error is collected, not just the first.
-pub fn parse_all(docs: &[(String, String)]) -> Result<Vec<Page>, Error> {
-    let results = par_map(docs, |(path, text)| parser::parse_page(path, text));
+/// Parses every page, on all cores, each with what its service's settings supply; every page's
+/// error is collected, not just the first.
+pub fn parse_all(
+    docs: &[(String, String)],
+    settings: &[ServiceSettings],
+) -> Result<Vec<Page>, Error> {
+    let results = par_map(docs, |(path, text)| {
+        let context = services::context_of(service_of(path), settings);
+        parser::parse_page_in(path, text, &context)
+    });
     let mut pages = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {
@@ -289,7 +296,7 @@ fn parse_with(
     settings: &[ServiceSettings],
 ) -> Result<Vec<Page>, Error> {
     let overrides = read_overrides(root)?;
-    let mut pages = parse_all(docs)?;
+    let mut pages = parse_all(docs, settings)?;
     apply_overrides(&mut pages, &overrides)?;
     services::apply(&mut pages, settings).map_err(Error::Services)?;
     Ok(pages)

@@ -6,7 +6,11 @@
 //! - `endpoints`: the region → host table. The client sends a call for region `r` to the host
 //!   the table gives for `r` (Volcengine serves some regions from other hosts: RTC's
 //!   `ap-southeast-1` is `open-ap-singapore-1.volcengineapi.com`). A page's own host and region
-//!   must agree with the table, so a page and its service never disagree silently.
+//!   must agree with the table, so a page and its service never disagree silently. The first
+//!   region is the one of pages that state none, and its host the host of pages that state none.
+//! - `method`: the HTTP method of pages that state none (VikingDB's pages never do).
+//!
+//! `service` is also the signing service code of pages that do not name one.
 //!
 //! A service folder without a settings file gets the defaults and no table.
 //!
@@ -24,7 +28,7 @@ use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
-use volcgen_ir::{Page, RegionEndpoint};
+use volcgen_ir::{Method, Page, RegionEndpoint};
 
 /// Where the settings live, relative to the repository root: one `<service>.yaml` each.
 pub const SERVICES_DIR: &str = "spec/services";
@@ -44,6 +48,9 @@ pub struct ServiceSettings {
     /// Region → host, in the order the client lists them.
     #[serde(default)]
     pub endpoints: Vec<RegionEndpoint>,
+    /// The method of pages that state none.
+    #[serde(default)]
+    pub method: Option<Method>,
 }
 
 /// Reads every `spec/services/*.yaml` (none when the folder is absent), sorted by file name, as
@@ -134,6 +141,23 @@ pub fn crate_of(service: &str, services: &[ServiceSettings]) -> ServiceCrate {
         title: settings
             .and_then(|s| s.title.clone())
             .unwrap_or_else(|| format!("Volcengine {service}")),
+    }
+}
+
+/// What the settings of the service folder `service` supply to its pages' parsing.
+pub fn context_of(service: &str, services: &[ServiceSettings]) -> crate::parser::Context {
+    match services.iter().find(|s| s.service == service) {
+        Some(settings) => crate::parser::Context {
+            settings_file: Some(format!("{SERVICES_DIR}/{service}.yaml")),
+            service: Some(settings.service.clone()),
+            method: settings.method,
+            endpoints: settings.endpoints.clone(),
+        },
+        None => crate::parser::Context {
+            settings_file: Some(format!("{SERVICES_DIR}/{service}.yaml")),
+            service: Some(service.to_owned()),
+            ..Default::default()
+        },
     }
 }
 

@@ -316,7 +316,7 @@ fn host_that_does_not_name_a_service() {
     assert_eq!(
         err,
         format!(
-            "{FILE}:{}: host `open.volcengineapi.com` does not name the signing service; state it in the front matter (`service: rtc`) or in spec/overrides.yaml",
+            "{FILE}:{}: the page does not name its signing service (its host `open.volcengineapi.com` does not either); state it in the front matter (`service: rtc`), in spec/overrides.yaml, or in spec/services/<service>.yaml",
             line_of(&page, "请求地址")
         )
     );

@@ -5,7 +5,7 @@ use codegen::ir::{Method, TypeRef};
 use xtask::parser::outline::{
     Heading, HeadingKind, Outline, ParamBlock, Place, RequestLine, Row, Section, Table,
 };
-use xtask::parser::{lower, parse_page, read_outline, reader_for};
+use xtask::parser::{lower, parse_page, read_outline, reader_for, Context};
 
 /// An outline as a table-based family's reader would make it: a `Body` subsection of the request
 /// section holding one table.
@@ -43,10 +43,12 @@ fn outline() -> Outline {
         request_line: RequestLine {
             line: 2,
             url: "https://billing.volcengineapi.com?Action=ListThings&Version=2022-01-01".into(),
-            host: "billing.volcengineapi.com".into(),
+            host: Some("billing.volcengineapi.com".into()),
             action: "ListThings".into(),
             version: "2022-01-01".into(),
-            method: Method::Post,
+            method: Some(Method::Post),
+            service: None,
+            region: None,
         },
         qps: None,
         tables: vec![Table {
@@ -70,13 +72,14 @@ fn outline() -> Outline {
         }],
         params: Vec::new(),
         code_blocks: Vec::new(),
+        request_examples: Vec::new(),
         prose: Vec::new(),
     }
 }
 
 #[test]
 fn an_outline_lowers_without_markdown() {
-    let page = lower("ListThings.md", &outline()).unwrap();
+    let page = lower("ListThings.md", &outline(), &Context::default()).unwrap();
     assert_eq!(
         (page.action.as_str(), page.service.as_str()),
         ("ListThings", "billing")
@@ -101,7 +104,7 @@ fn parameter_blocks_are_refused_until_lowering_reads_them() {
         sample: None,
         description: String::new(),
     });
-    let err = lower("ListThings.md", &outline).unwrap_err();
+    let err = lower("ListThings.md", &outline, &Context::default()).unwrap_err();
     assert_eq!(
         err.to_string(),
         "ListThings.md:9: `AppId` is a parameter written outside a table, which cannot be lowered yet"
@@ -112,10 +115,10 @@ fn parameter_blocks_are_refused_until_lowering_reads_them() {
 fn the_seed_reader_outlines_a_fixture() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/GetImage.md");
     let text = std::fs::read_to_string(path).unwrap();
-    assert_eq!(reader_for(&text).name(), "seed");
+    assert_eq!(reader_for(&text).unwrap().name(), "seed");
     let outline = read_outline("GetImage.md", &text).unwrap();
     assert_eq!(outline.request_line.action, "GetImage");
-    assert_eq!(outline.request_line.method, Method::Get);
+    assert_eq!(outline.request_line.method, Some(Method::Get));
     assert!(outline
         .tables
         .iter()
@@ -126,7 +129,7 @@ fn the_seed_reader_outlines_a_fixture() {
         .any(|c| c.place.section == Some(Section::ResponseExample)));
     // Reading then lowering is parsing.
     assert_eq!(
-        lower("GetImage.md", &outline).unwrap(),
+        lower("GetImage.md", &outline, &Context::default()).unwrap(),
         parse_page("GetImage.md", &text).unwrap()
     );
 }

@@ -4,19 +4,22 @@
 //! implies about calling. Nothing here knows Markdown: only the outline and the vocabulary.
 
 use super::examples::{read_json, read_request_example, undocumented_in};
-use super::outline::{HeadingKind, Outline, Prose, ProseKind, Section, Table};
+use super::outline::{
+    ExampleRequest, HeadingKind, Outline, Prose, ProseKind, RequestLine, Section, Table,
+};
 use super::structs::{check_struct_graph, first_duplicate, nest_dotted, Resolver, TakenNames};
 use super::types::{self, RawType};
 use super::vocabulary::{self, Column};
-use super::{linkify_under, semantics, ParseError, MAX_DOTTED_DEPTH};
-use std::collections::{BTreeMap, HashMap};
+use super::{linkify_under, semantics, Context, ParseError, MAX_DOTTED_DEPTH};
+use std::collections::HashMap;
 use volcgen_ir::{
-    ErrorCode, Examples, Field, Method, Page, Request, Response, ResultKind, Source, Struct,
-    TypeRef, Warning,
+    ErrorCode, Examples, Field, Method, Page, Request, RequestExample, Response, ResultKind,
+    Source, Struct, TypeRef, Warning,
 };
 
-/// Lowers a page's outline; `file` is used in errors and recorded as the IR's source.
-pub fn lower(file: &str, outline: &Outline) -> Result<Page, ParseError> {
+/// Lowers a page's outline; `file` is used in errors and recorded as the IR's source; `context`
+/// supplies the call facts the page leaves out.
+pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, ParseError> {
     let err = |line: u32, msg: String| ParseError::new(file, line, msg);
     let base = outline.docs_base.as_str();
     let linkify = |text: &str| linkify_under(text, base);
@@ -30,7 +33,8 @@ pub fn lower(file: &str, outline: &Outline) -> Result<Page, ParseError> {
         ));
     }
     let request_line = &outline.request_line;
-    let method = request_line.method;
+    let facts = CallFacts::of(file, outline, context)?;
+    let method = facts.method;
     let mut warnings: Vec<Warning> = Vec::new();
 
     // Struct tables first, so field types can be resolved against them.
@@ -192,7 +196,12 @@ pub fn lower(file: &str, outline: &Outline) -> Result<Page, ParseError> {
     };
     let mut examples = Examples::default();
     let mut request_json = None;
-    if let Some(block) = example(Section::RequestExample) {
+    if let Some(taken) = outline.request_examples.first() {
+        let (example, json) =
+            taken_request_example(file, taken, &facts, request_line, &mut warnings)?;
+        examples.request = Some(example);
+        request_json = json;
+    } else if let Some(block) = example(Section::RequestExample) {
         let (example, json) = read_request_example(file, block, method, &mut warnings)?;
         examples.request = Some(example);
         request_json = json;
@@ -210,12 +219,6 @@ pub fn lower(file: &str, outline: &Outline) -> Result<Page, ParseError> {
         None => Vec::new(),
     };
 
-    let (service, region) = signing_scope(
-        file,
-        request_line.line,
-        &request_line.host,
-        &outline.front_matter,
-    )?;
     let intro = prose(outline, |p| p.place.section.is_none() && p.top_level);
     let mut page = Page {
         action: request_line.action.clone(),
@@ -226,9 +229,9 @@ pub fn lower(file: &str, outline: &Outline) -> Result<Page, ParseError> {
         },
         summary: linkify(&intro.join("\n\n")),
         method,
-        host: request_line.host.clone(),
-        service,
-        region,
+        host: facts.host,
+        service: facts.service,
+        region: facts.region,
         qps_limit: outline.qps.map(|q| q.limit),
         request: Request {
             query,
@@ -457,27 +460,112 @@ fn read_error_codes(
     Ok(out)
 }
 
-/// Service and region for signing: front matter `service:` / `region:` when the page states them,
-/// else the host: `rtc.volcengineapi.com` → `rtc`, `cn-north-1`.
-fn signing_scope(
+/// Host, method, signing service and region of a page: what the page states, else what its
+/// service's settings supply.
+struct CallFacts {
+    host: String,
+    method: Method,
+    service: String,
+    region: String,
+}
+
+impl CallFacts {
+    /// Service: front matter `service:`, else the page's own statement, else the host's first
+    /// label (`rtc.volcengineapi.com` → `rtc`; not `open`), else the settings. Region: front
+    /// matter, else the page, else the settings' first endpoint, else `cn-north-1`. Host: the
+    /// page, else the settings' host for the region. Method: the page, else the settings.
+    fn of(file: &str, outline: &Outline, context: &Context) -> Result<CallFacts, ParseError> {
+        let line = outline.request_line.line;
+        let stated = &outline.request_line;
+        let front = &outline.front_matter;
+        let settings = context
+            .settings_file
+            .as_deref()
+            .unwrap_or("spec/services/<service>.yaml");
+        let err = |msg: String| ParseError::new(file, line, msg);
+        let label = stated
+            .host
+            .as_deref()
+            .and_then(|h| h.split('.').next())
+            .filter(|l| !l.is_empty() && *l != "open" && !l.starts_with("open-"));
+        let service = front
+            .get("service")
+            .cloned()
+            .or_else(|| stated.service.clone())
+            .or_else(|| label.map(str::to_owned))
+            .or_else(|| context.service.clone())
+            .ok_or_else(|| {
+                err(format!(
+                    "the page does not name its signing service (its host `{}` does not either); state it in the front matter (`service: rtc`), in spec/overrides.yaml, or in {settings}",
+                    stated.host.as_deref().unwrap_or("")
+                ))
+            })?;
+        let region = front
+            .get("region")
+            .cloned()
+            .or_else(|| stated.region.clone())
+            .or_else(|| context.endpoints.first().map(|e| e.region.clone()))
+            .unwrap_or_else(|| "cn-north-1".to_owned());
+        let host = match &stated.host {
+            Some(host) => host.clone(),
+            None => context
+                .endpoints
+                .iter()
+                .find(|e| e.region == region)
+                .map(|e| e.host.clone())
+                .ok_or_else(|| {
+                    err(format!(
+                        "the page does not state its host; list region `{region}` and its host under `endpoints:` in {settings}"
+                    ))
+                })?,
+        };
+        let method = stated.method.or(context.method).ok_or_else(|| {
+            err(format!(
+                "the page does not state its HTTP method; set `method: POST` (or GET) in {settings}"
+            ))
+        })?;
+        Ok(CallFacts {
+            host,
+            method,
+            service,
+            region,
+        })
+    }
+}
+
+/// A request example a reader took apart: its method and URL default to the page's.
+fn taken_request_example(
     file: &str,
-    line: u32,
-    host: &str,
-    front: &BTreeMap<String, String>,
-) -> Result<(String, String), ParseError> {
-    let label = host.split('.').next().unwrap_or("");
-    let service = match front.get("service") {
-        Some(s) => s.clone(),
-        None if label.is_empty() || label == "open" || label.starts_with("open-") => {
-            return Err(ParseError::new(file, line, format!(
-                "host `{host}` does not name the signing service; state it in the front matter (`service: rtc`) or in spec/overrides.yaml"
-            )))
+    taken: &ExampleRequest,
+    facts: &CallFacts,
+    stated: &RequestLine,
+    warnings: &mut Vec<Warning>,
+) -> Result<(RequestExample, Option<serde_json::Value>), ParseError> {
+    let method = taken.method.unwrap_or(facts.method);
+    if method != facts.method {
+        return Err(ParseError::new(
+            file,
+            taken.line,
+            format!(
+                "request example uses {} but the page says {}",
+                method.as_str(),
+                facts.method.as_str()
+            ),
+        ));
+    }
+    let url = taken.url.clone().unwrap_or_else(|| {
+        format!(
+            "https://{}?Action={}&Version={}",
+            facts.host, stated.action, stated.version
+        )
+    });
+    let (body, json) = match &taken.body {
+        Some((line, text)) => {
+            let (fixed, json) =
+                read_json(file, *line, text.trim(), "request example body", warnings)?;
+            (Some(fixed), Some(json))
         }
-        None => label.to_owned(),
+        None => (None, None),
     };
-    let region = front
-        .get("region")
-        .cloned()
-        .unwrap_or_else(|| "cn-north-1".to_owned());
-    Ok((service, region))
+    Ok((RequestExample { method, url, body }, json))
 }

@@ -24,6 +24,7 @@
 //! | `json.rs` | the known mistakes of example JSON, fixed and reported |
 //! | `semantics.rs` | read-only Actions, idempotency keys, secrets |
 
+pub mod call_facts;
 mod examples;
 mod json;
 mod lower;
@@ -40,11 +41,25 @@ pub use examples::undocumented_fields;
 pub use lower::lower;
 use outline::{Outline, Reader};
 use std::fmt;
-use volcgen_ir::Page;
+use volcgen_ir::{Method, Page, RegionEndpoint};
 
-/// The documentation families, asked in order whether a page is theirs: the seed format, which
-/// takes every page, comes last. Adding a family is a module and an entry here.
+/// The documentation families, asked in order whether a page is theirs; the seed format, whose
+/// telltales are the loosest, comes last. Adding a family is a module and an entry here.
 pub const READERS: &[&dyn Reader] = &[&seed::Seed];
+
+/// What a page's service settings (`spec/services/<service>.yaml`) supply where the page is
+/// silent: families whose pages do not name host, method, signing service or region rely on it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Context {
+    /// The settings file, for errors that ask for a setting; `None` when the folder has none.
+    pub settings_file: Option<String>,
+    /// The signing service code.
+    pub service: Option<String>,
+    /// The method of pages that do not state one.
+    pub method: Option<Method>,
+    /// Region → host; the first region is the default.
+    pub endpoints: Vec<RegionEndpoint>,
+}
 
 /// How deep dotted rows (`A.B.C`) may nest: real pages use three or four levels; far deeper ones
 /// would only exhaust the stack of whatever walks them.
@@ -79,24 +94,38 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-/// Parses one documentation page. `file` is used in errors and recorded as the IR's source.
+/// Parses one documentation page of a folder without service settings. `file` is used in errors
+/// and recorded as the IR's source.
 pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
+    parse_page_in(file, text, &Context::default())
+}
+
+/// Parses one documentation page, with what its service's settings supply.
+pub fn parse_page_in(file: &str, text: &str, context: &Context) -> Result<Page, ParseError> {
     let outline = read_outline(file, text)?;
-    lower(file, &outline)
+    lower(file, &outline, context)
 }
 
 /// Reads a page into its outline, with the reader of the first family that detects it.
 pub fn read_outline(file: &str, text: &str) -> Result<Outline, ParseError> {
-    reader_for(text).read(file, text)
+    reader_for(text)
+        .map_err(|message| ParseError::new(file, 1, message))?
+        .read(file, text)
 }
 
-/// The reader of the first family that detects `text`.
-pub fn reader_for(text: &str) -> &'static dyn Reader {
-    READERS
-        .iter()
-        .copied()
-        .find(|r| r.detect(text))
-        .unwrap_or(&seed::Seed)
+/// The reader of the first family that detects `text`; else what each family missed.
+pub fn reader_for(text: &str) -> Result<&'static dyn Reader, String> {
+    let mut missed = Vec::new();
+    for reader in READERS {
+        match reader.detect(text) {
+            Ok(()) => return Ok(*reader),
+            Err(why) => missed.push(format!("{}: {why}", reader.name())),
+        }
+    }
+    Err(format!(
+        "the page is in no known documentation family; tried {}",
+        missed.join("; ")
+    ))
 }
 
 /// Relative doc links (`[调用 OpenAPI](412251)`, `(412251#public)`) become absolute, under
@@ -147,7 +176,11 @@ mod tests {
     }
 
     #[test]
-    fn the_seed_format_is_the_fallback() {
-        assert_eq!(reader_for("anything").name(), "seed");
+    fn a_page_of_no_family_says_what_each_family_missed() {
+        let err = read_outline("A.md", "just some text\n").unwrap_err();
+        assert_eq!(err.line, 1);
+        for reader in READERS {
+            assert!(err.message.contains(reader.name()), "{err}");
+        }
     }
 }

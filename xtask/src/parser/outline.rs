@@ -15,8 +15,9 @@ pub trait Reader: Sync {
     fn name(&self) -> &'static str;
     /// Whether `text` is laid out as this family's pages are: cheap, from telltale lines (a
     /// family's boilerplate, its heading anchors), never a full read. Asked in the order of
-    /// `parser::READERS`; the first family that says yes reads the page.
-    fn detect(&self, text: &str) -> bool;
+    /// `parser::READERS`; the first family that says yes reads the page. `Err` says what the page
+    /// lacks to be one of the family's, for the error of a page no family reads.
+    fn detect(&self, text: &str) -> Result<(), String>;
     /// Reads a page; errors carry the file and line of what breaks the family's grammar.
     fn read(&self, file: &str, text: &str) -> Result<Outline, ParseError>;
 }
@@ -32,7 +33,7 @@ pub struct Outline {
     pub docs_base: String,
     /// Every heading, in page order; [`Place::subsection`] indexes into it.
     pub headings: Vec<Heading>,
-    /// The Action, Version, host and method.
+    /// The Action and Version, and whatever the page states of host, method, service and region.
     pub request_line: RequestLine,
     /// `QPS 不得超过 N`, the first one the page states.
     pub qps: Option<Qps>,
@@ -43,6 +44,10 @@ pub struct Outline {
     pub params: Vec<ParamBlock>,
     /// Every code block, in page order.
     pub code_blocks: Vec<CodeBlock>,
+    /// Request examples a reader has already taken apart (curl, raw HTTP, pseudo-code), in page
+    /// order. When empty, lowering reads the first code block under `## 请求示例` as
+    /// `METHOD URL` and a JSON body.
+    pub request_examples: Vec<ExampleRequest>,
     /// Paragraphs, and quotes and lists outside any other block, in page order.
     pub prose: Vec<Prose>,
 }
@@ -100,16 +105,36 @@ pub struct Heading {
     pub place: Place,
 }
 
-/// The request line: the URL naming Action and Version, and the method.
+/// The call facts a page states: Action and Version always; host, method, signing service and
+/// region when the page says them. What a page leaves out comes from its service's settings
+/// (`spec/services/<service>.yaml`), or is an error naming the settings file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestLine {
+    /// Where the Action is stated (the request URL, the title, …): the IR's source line.
     pub line: u32,
-    /// The URL as written.
+    /// The request URL as written; empty when the page has none.
     pub url: String,
-    pub host: String,
+    pub host: Option<String>,
     pub action: String,
     pub version: String,
-    pub method: Method,
+    pub method: Option<Method>,
+    /// The signing service code (`rtc`, `billing`), when the page states it.
+    pub service: Option<String>,
+    /// The signing region (`cn-north-1`), when the page states it.
+    pub region: Option<String>,
+}
+
+/// A request example a reader has taken apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleRequest {
+    /// Line of the example's first line.
+    pub line: u32,
+    /// The method, when the example states one.
+    pub method: Option<Method>,
+    /// The URL with its query string, when the example states one.
+    pub url: Option<String>,
+    /// The JSON body as written, and the line of its first line.
+    pub body: Option<(u32, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -31,17 +31,18 @@
 //! Everything else is ignored: sections other than the format's, `<div>`s, images. Errors are
 //! those of the front matter, of table structure, and of the request line.
 
+use super::call_facts::{check_action, check_version, parse_url};
 use super::outline::{
     CodeBlock, Heading, HeadingKind, Outline, Place, Prose, ProseKind, Qps, Reader, RequestLine,
     Section,
 };
-use super::{table, types, vocabulary, ParseError, DOCS_BASE};
+use super::{table, vocabulary, ParseError, DOCS_BASE};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use volcgen_ir::Method;
 
-/// The seed format; detects every page (it is the fallback).
+/// The seed format: any page with a request URL naming an Action, or a parameter table.
 pub struct Seed;
 
 impl Reader for Seed {
@@ -49,8 +50,21 @@ impl Reader for Seed {
         "seed"
     }
 
-    fn detect(&self, _text: &str) -> bool {
-        true
+    fn detect(&self, text: &str) -> Result<(), String> {
+        let table_header = |line: &str| {
+            line.trim_start().starts_with('|')
+                && line
+                    .split('|')
+                    .any(|cell| vocabulary::column(cell) == Some(vocabulary::Column::Name))
+        };
+        if text.contains("Action=") || text.lines().any(table_header) {
+            Ok(())
+        } else {
+            Err(
+                "no request URL with `Action=` and no parameter table (`| 参数 | 类型 | … |`)"
+                    .into(),
+            )
+        }
     }
 
     fn read(&self, file: &str, text: &str) -> Result<Outline, ParseError> {
@@ -68,6 +82,7 @@ impl Reader for Seed {
             tables: reader.tables,
             params: Vec::new(),
             code_blocks: reader.code_blocks,
+            request_examples: Vec::new(),
             prose: reader.prose,
         })
     }
@@ -419,29 +434,19 @@ impl<'a> SeedReader<'a> {
         })?;
         let action = url
             .param("Action")
-            .ok_or_else(|| err(url_bold.line, "request URL has no `Action=`".into()))?;
-        let version = url.param("Version").ok_or_else(|| {
-            err(
-                url_bold.line,
-                format!("request URL `{}` has no `Version=`", url_bold.text),
-            )
-        })?;
-        if !types::is_identifier(&action) {
-            return Err(err(
-                url_bold.line,
-                format!("Action `{action}` is not an identifier"),
-            ));
-        }
-        if version.is_empty()
-            || !version
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
-            return Err(err(
-                url_bold.line,
-                format!("Version `{version}` is not like 2020-12-01"),
-            ));
-        }
+            .ok_or_else(|| err(url_bold.line, "request URL has no `Action=`".into()))?
+            .to_owned();
+        let version = url
+            .param("Version")
+            .ok_or_else(|| {
+                err(
+                    url_bold.line,
+                    format!("request URL `{}` has no `Version=`", url_bold.text),
+                )
+            })?
+            .to_owned();
+        check_action(&action).map_err(|m| err(url_bold.line, m))?;
+        check_version(&version).map_err(|m| err(url_bold.line, m))?;
         let method = self.method(url_bold.line).ok_or_else(|| {
             err(
                 url_bold.line,
@@ -454,10 +459,12 @@ impl<'a> SeedReader<'a> {
         Ok(RequestLine {
             line: url_bold.line,
             url: url_bold.text.clone(),
-            host: url.host,
+            host: Some(url.host),
             action,
             version,
-            method,
+            method: Some(method),
+            service: None,
+            region: None,
         })
     }
 
@@ -477,45 +484,6 @@ impl<'a> SeedReader<'a> {
                 .and_then(vocabulary::method)
         })
     }
-}
-
-struct Url {
-    host: String,
-    query: Vec<(String, String)>,
-}
-
-impl Url {
-    fn param(&self, key: &str) -> Option<String> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-    }
-}
-
-/// `https://host?Action=…&Version=…` or `https://host/?Action=…`.
-fn parse_url(text: &str) -> Option<Url> {
-    let rest = text
-        .trim()
-        .strip_prefix("https://")
-        .or_else(|| text.trim().strip_prefix("http://"))?;
-    let (authority, query) = rest.split_once('?')?;
-    let host = authority.trim_end_matches('/');
-    if host.is_empty() || host.contains(['/', ' ']) {
-        return None;
-    }
-    let query = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (k.to_owned(), v.to_owned())
-        })
-        .collect();
-    Some(Url {
-        host: host.to_owned(),
-        query,
-    })
 }
 
 /// `<span id="foo"></span>` → `foo`.
@@ -552,7 +520,7 @@ mod tests {
         let o = Seed.read("p.md", page).unwrap();
         assert_eq!(o.front_matter["service"], "rtc");
         assert_eq!(o.body_line, 4);
-        assert_eq!(o.request_line.method, Method::Get);
+        assert_eq!(o.request_line.method, Some(Method::Get));
         assert_eq!(
             (o.request_line.action.as_str(), o.request_line.line),
             ("A", 7)
