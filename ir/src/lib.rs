@@ -142,6 +142,8 @@ pub enum ResultKind {
     /// The page says there are no specific return parameters: `Result` is kept as JSON
     /// (often the string `"ok"`).
     Json,
+    /// The page says `Result` is a string (`返回 \`ok\``): the typed call returns `String`.
+    String,
 }
 
 /// A nested struct table, `### Name`.
@@ -156,6 +158,12 @@ pub struct Struct {
     pub line: u32,
     /// The struct's fields.
     pub fields: Vec<Field>,
+    /// `true` when the value is one of several shapes (a page's variant headings): each field
+    /// is then one variant, named by its heading's anchor, whose type is the variant's struct.
+    /// The value is that struct's object, with no tag; it decodes as the first variant that
+    /// takes every key it has.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub one_of: bool,
 }
 
 /// One row of a parameter table.
@@ -323,6 +331,10 @@ pub struct Examples {
     /// in the example and reported here; round-trip tests leave them out of the comparison.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub undocumented: Vec<std::string::String>,
+    /// `true` when the page has no response example and [`Examples::response`] was built from
+    /// what it documents (`Result` and the call facts).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub response_from_samples: bool,
 }
 
 /// The request example: its first line `METHOD URL`, then the JSON body if any.
@@ -336,6 +348,10 @@ pub struct RequestExample {
     /// The JSON body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<std::string::String>,
+    /// `true` when the page has no request example and this one was built from its parameters'
+    /// documented example values (`示例值`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub from_samples: bool,
 }
 
 /// A documented error code.
