@@ -479,6 +479,17 @@ fn version_module(
                 pub type #result = serde_json::Value;
             }
         }
+        ResultKind::String => {
+            let doc = outer_doc(&format!(
+                "The `Result` of a successful [`Client::{method_name}`](crate::Client::{method_name}) call: a string, as the page documents.\n\n{}",
+                page.response.note
+            ));
+            let result = ident(&names.result);
+            quote! {
+                #doc
+                pub type #result = String;
+            }
+        }
     };
     let lenient = response_structs(page);
     let in_request = request_structs(page);
@@ -492,6 +503,9 @@ fn version_module(
             (true, false) => Usage::Request,
             (false, _) => Usage::Response,
         };
+        if s.one_of {
+            return one_of_items(&names.structs[&s.name], s, usage, names);
+        }
         struct_items(
             &names.structs[&s.name],
             &format!("`{}`, documented at line {} of the page.", s.name, s.line),
@@ -691,6 +705,45 @@ fn struct_items(
         #values
         #debug
         #via_fields
+    }
+}
+
+/// A `one_of` struct: an enum with one variant per shape, each holding the shape's struct. It is
+/// sent as the chosen shape's object, with no tag; the runtime's `one_of!` decodes an object as
+/// the first shape that takes every field it has.
+fn one_of_items(name: &str, s: &Struct, usage: Usage, names: &Names) -> TokenStream {
+    let doc = outer_doc(&format!(
+        "`{}`, documented at line {} of the page: one of the shapes below, sent as that shape's object. Decoding takes the first shape that has every field given.",
+        s.name, s.line
+    ));
+    let ty = ident(name);
+    let mut used = UniqueNames::default();
+    let variants: Vec<syn::Ident> = s
+        .fields
+        .iter()
+        .map(|f| ident(&used.claim_with(naming::type_name(&f.name), |b, n| format!("{b}{n}"))))
+        .collect();
+    let inner: Vec<syn::Type> = s.fields.iter().map(|f| names.rust_type(&f.ty)).collect();
+    let docs = s.fields.iter().map(|f| {
+        outer_doc(&if f.description.is_empty() {
+            format!("`{}`.", f.name)
+        } else {
+            format!("`{}`: {}", f.name, f.description)
+        })
+    });
+    let response = (usage == Usage::Response).then(|| quote!(response));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ty {
+            #(
+                #docs
+                #variants(#inner),
+            )*
+        }
+        volcengine_runtime::one_of! {
+            #response #ty { #(#variants(#inner)),* }
+        }
     }
 }
 
