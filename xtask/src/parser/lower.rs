@@ -3,10 +3,14 @@
 //! structs, examples are read, error codes listed, and [`semantics::classify`] marks what the page
 //! implies about calling. Nothing here knows Markdown: only the outline and the vocabulary.
 
-use super::examples::{read_json, read_request_example, undocumented_in};
+use super::examples::{
+    read_json, read_request_example, request_from_samples, response_from_samples,
+    undocumented_fields, undocumented_in,
+};
 use super::outline::{
     ExampleRequest, HeadingKind, Outline, Prose, ProseKind, RequestLine, Section, Table,
 };
+use super::params::lower_params;
 use super::structs::{check_struct_graph, first_duplicate, nest_dotted, Resolver, TakenNames};
 use super::types::{self, RawType};
 use super::vocabulary::{self, Column};
@@ -23,15 +27,6 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     let err = |line: u32, msg: String| ParseError::new(file, line, msg);
     let base = outline.docs_base.as_str();
     let linkify = |text: &str| linkify_under(text, base);
-    if let Some(p) = outline.params.first() {
-        return Err(err(
-            p.line,
-            format!(
-                "`{}` is a parameter written outside a table, which cannot be lowered yet",
-                p.name
-            ),
-        ));
-    }
     let request_line = &outline.request_line;
     let facts = CallFacts::of(file, outline, context)?;
     let method = facts.method;
@@ -101,6 +96,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
                         anchor: h.anchor.clone(),
                         line: h.line,
                         fields: Vec::new(),
+                        one_of: false,
                     },
                     fields,
                 ));
@@ -136,10 +132,13 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         *rows = nest_dotted(file, std::mem::take(rows), &path, &mut taken, &mut nested)?;
     }
     structs.extend(nested);
+    let blocks = lower_params(file, outline, context, &mut taken, &mut warnings)?;
 
     let resolver = Resolver::new(file, &structs);
-    let query = resolver.resolve_all(query_raw)?;
-    let body_fields = resolver.resolve_all(body_raw)?;
+    let mut query = resolver.resolve_all(query_raw)?;
+    query.extend(blocks.query);
+    let mut body_fields = resolver.resolve_all(body_raw)?;
+    body_fields.extend(blocks.body);
     if method == Method::Get && !body_fields.is_empty() {
         return Err(err(
             body_rows.map_or(request_line.line, |t| t.line),
@@ -152,24 +151,41 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
             format!("request parameter `{}` is documented twice", dup.name),
         ));
     }
+    let example = |section: Section| {
+        outline
+            .code_blocks
+            .iter()
+            .find(|c| c.place.section == Some(section))
+    };
     let response = match result_rows {
         Some(_) => Response {
             result: ResultKind::Object,
             fields: resolver.resolve_all(result_raw)?,
             note: String::new(),
         },
-        None => Response {
-            result: ResultKind::Json,
-            fields: Vec::new(),
-            note: linkify(
+        None => {
+            let note = linkify(
                 &prose(outline, |p| {
                     p.place.section == Some(Section::Response)
                         && p.place.subsection.is_none()
                         && p.kind == ProseKind::Paragraph
                 })
                 .join("\n"),
-            ),
-        },
+            );
+            // A page with a response example keeps `Result` as the JSON it shows; one without
+            // takes the note's word for it.
+            let string = vocabulary::string_result(&note).is_some()
+                && example(Section::ResponseExample).is_none();
+            Response {
+                result: if string {
+                    ResultKind::String
+                } else {
+                    ResultKind::Json
+                },
+                fields: Vec::new(),
+                note,
+            }
+        }
     };
     let mut resolved_structs = Vec::new();
     for (s, rows) in &structs {
@@ -177,6 +193,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         s.fields = resolver.resolve_all(rows.clone())?;
         resolved_structs.push(s);
     }
+    resolved_structs.extend(blocks.structs);
     warnings.extend(resolver.warnings.into_inner());
     check_struct_graph(
         file,
@@ -188,12 +205,6 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     )?;
 
     // Examples.
-    let example = |section: Section| {
-        outline
-            .code_blocks
-            .iter()
-            .find(|c| c.place.section == Some(section))
-    };
     let mut examples = Examples::default();
     let mut request_json = None;
     if let Some(taken) = outline.request_examples.first() {
@@ -245,10 +256,33 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         error_codes,
         warnings,
     };
+    let synthesized = from_samples(&mut page);
     semantics::classify(&mut page);
-    page.examples.undocumented =
-        undocumented_in(&page, request_json.as_ref(), response_json.as_ref());
+    page.examples.undocumented = if synthesized {
+        undocumented_fields(&page)
+    } else {
+        undocumented_in(&page, request_json.as_ref(), response_json.as_ref())
+    };
     Ok(page)
+}
+
+/// Examples a page without them implies: the request from its parameters' `示例值` (a POST
+/// body, or a GET query), and, when `Result` is a documented string, the response. Marked as
+/// built from samples. Returns whether it built any.
+fn from_samples(page: &mut Page) -> bool {
+    let built = page.examples.request.is_none()
+        || (page.examples.response.is_none() && page.response.result == ResultKind::String);
+    if page.examples.request.is_none() {
+        let mut warnings = Vec::new();
+        page.examples.request = Some(request_from_samples(page, &mut warnings));
+        page.warnings.extend(warnings);
+    }
+    if page.examples.response.is_none() && page.response.result == ResultKind::String {
+        page.examples.response = vocabulary::string_result(&page.response.note)
+            .map(|value| response_from_samples(page, value));
+        page.examples.response_from_samples = page.examples.response.is_some();
+    }
+    built
 }
 
 /// The texts of the prose `keep` selects, in page order.
@@ -567,5 +601,13 @@ fn taken_request_example(
         }
         None => (None, None),
     };
-    Ok((RequestExample { method, url, body }, json))
+    Ok((
+        RequestExample {
+            method,
+            url,
+            body,
+            from_samples: false,
+        },
+        json,
+    ))
 }

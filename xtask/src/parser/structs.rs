@@ -79,6 +79,7 @@ pub fn nest_dotted(
                 anchor: String::new(),
                 line: parent.0.line,
                 fields: Vec::new(),
+                one_of: false,
             },
             kids,
         ));

@@ -61,6 +61,10 @@ pub const COLUMNS: &[(Column, &[&str])] = &[
 /// Required cells: what marks a parameter required, and what marks it optional (an empty cell
 /// too).
 pub const REQUIRED: &[&str] = &["是", "必选", "必填", "Yes", "yes", "true", "Y"];
+
+/// What marks a parameter block (a family without tables) required; such blocks are optional
+/// with a backticked [`OPTIONAL`] word (`` `可选` ``), or with no marker.
+pub const PARAM_REQUIRED: &str = "%%require%%";
 pub const OPTIONAL: &[&str] = &["否", "可选", "选填", "No", "no", "false", "N", "-", ""];
 
 /// A sample cell holding only this says there is no sample; so does an HTTP status cell.
@@ -162,6 +166,11 @@ pub const METHODS: &[(Method, &str)] = &[(Method::Get, "GET"), (Method::Post, "P
 pub const QPS_WORD: &str = "QPS";
 pub const QPS_PHRASES: &[&str] = &["不得超过", "不超过"];
 
+/// A `Result` documented in prose as a string: the note names `` `Result` `` and then what it
+/// returns, `` 返回 `ok` ``.
+pub const RESULT_WORD: &str = "`Result`";
+pub const RESULT_RETURNS: &str = "返回 `";
+
 /// Query parameters every request carries; pages list them, the client sets them.
 pub const COMMON_QUERY_PARAMETERS: &[&str] = &["Action", "Version"];
 
@@ -224,6 +233,15 @@ pub fn required(cell: &str) -> Option<bool> {
     }
 }
 
+/// Whether a parameter block's marker says required: [`PARAM_REQUIRED`] or a required cell's word.
+pub fn param_required(marker: &str) -> Option<bool> {
+    if marker.trim() == PARAM_REQUIRED {
+        Some(true)
+    } else {
+        required(marker)
+    }
+}
+
 /// The required markers, for messages: `是/必选/… (required) or 否/可选/… (optional)`.
 pub fn required_markers() -> String {
     let written = |words: &[&str]| {
@@ -282,6 +300,15 @@ pub fn qps_limit(text: &str) -> Option<u32> {
         .trim_start();
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
+}
+
+/// The string a response note says `Result` is (`` 其中返回值 `Result` 仅在请求成功时返回 `ok` ``
+/// → `ok`).
+pub fn string_result(note: &str) -> Option<&str> {
+    let after = &note[note.find(RESULT_WORD)? + RESULT_WORD.len()..];
+    let value = &after[after.find(RESULT_RETURNS)? + RESULT_RETURNS.len()..];
+    let value = &value[..value.find('`')?];
+    (!value.is_empty()).then_some(value)
 }
 
 /// `a`, `a or b`, `a, b or c`.
