@@ -112,9 +112,11 @@ fn node(item: &Value, at: &str) -> Result<Node, String> {
     let here = format!("{at} → {name}");
     let shape = match inner {
         None => Shape::Leaf,
-        Some(Value::Null) => return Err(format!(
+        Some(Value::Null) => {
+            return Err(format!(
             "`{here}:` lists nothing; indent its members under it, or write `- {name}` without `:`"
-        )),
+        ))
+        }
         Some(v @ Value::Sequence(_)) => Shape::Members(nodes(v, &here)?),
         Some(Value::Mapping(map)) if map.len() == 1 => {
             let (k, v) = map.iter().next().expect("one entry");

@@ -15,6 +15,7 @@ use super::outline::{Heading, HeadingKind, Outline, ParamBlock, Place, Section};
 use super::structs::TakenNames;
 use super::types::{self, RawType};
 use super::{linkify_under, values, vocabulary, Context, ParseError};
+use std::collections::HashMap;
 use volcgen_ir::{Field, Struct, TypeRef, Warning};
 
 /// The fields and structs of a page's parameter blocks.
@@ -130,17 +131,17 @@ pub fn lower_params(
         }
     }
     tokens.sort_by_key(Token::line);
-    if let Some(q) = lowered.query.iter().find(|q| {
-        outline.params.iter().any(|p| {
-            p.name == q.name
-                && p.line != q.line
-                && matches!(location(outline, p.place), Location::Query)
-        })
-    }) {
-        return Err(err(
-            q.line,
-            format!("Query parameter `{}` is documented twice", q.name),
-        ));
+    let mut query_names = HashMap::new();
+    for q in &lowered.query {
+        if let Some(first) = query_names.insert(q.name.as_str(), q.line) {
+            return Err(err(
+                q.line,
+                format!(
+                    "Query parameter `{}` is documented twice (first at line {first})",
+                    q.name
+                ),
+            ));
+        }
     }
 
     let kinds = tokens
@@ -401,14 +402,15 @@ impl<'a> Nester<'a, '_> {
         parent: &str,
     ) -> Result<Vec<Field>, ParseError> {
         let mut out: Vec<Field> = Vec::new();
+        let mut seen: HashMap<&str, u32> = HashMap::new();
         for node in nodes {
             let p = self.next_param(&node.name)?;
-            if let Some(prev) = out.iter().find(|f| f.name == node.name) {
+            if let Some(first) = seen.insert(node.name.as_str(), p.line) {
                 return Err(self.err(
                     p.line,
                     format!(
-                        "`{}` is a member of {parent} twice (first at line {})",
-                        node.name, prev.line
+                        "`{}` is a member of {parent} twice (first at line {first})",
+                        node.name
                     ),
                 ));
             }
