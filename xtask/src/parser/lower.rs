@@ -14,7 +14,7 @@ use super::params::lower_params;
 use super::structs::{check_struct_graph, first_duplicate, nest_dotted, Resolver, TakenNames};
 use super::types::{self, RawType};
 use super::vocabulary::{self, Column};
-use super::{linkify_under, semantics, Context, ParseError, MAX_DOTTED_DEPTH};
+use super::{linkify_under, pagination, semantics, Context, ParseError, MAX_DOTTED_DEPTH};
 use std::collections::HashMap;
 use volcgen_ir::{
     ErrorCode, Examples, Field, Method, Page, Request, RequestExample, Response, ResultKind,
@@ -252,12 +252,14 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         structs: resolved_structs,
         read_only: false,
         endpoints: Vec::new(),
+        pagination: None,
         examples,
         error_codes,
         warnings,
     };
     let synthesized = from_samples(&mut page);
     semantics::classify(&mut page);
+    page.pagination = pagination::detect(&page);
     page.examples.undocumented = if synthesized {
         undocumented_fields(&page)
     } else {

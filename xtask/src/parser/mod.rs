@@ -26,6 +26,7 @@
 //! | `examples.rs` | examples: request line and JSON, fix-ups, undocumented fields |
 //! | `json.rs` | the known mistakes of example JSON, fixed and reported |
 //! | `semantics.rs` | read-only Actions, idempotency keys, secrets |
+//! | `pagination.rs` | which Actions page their results, and how |
 
 mod apidochub;
 pub mod call_facts;
@@ -34,6 +35,7 @@ mod json;
 mod lower;
 pub mod nesting;
 pub mod outline;
+pub mod pagination;
 mod params;
 mod seed;
 pub mod semantics;
