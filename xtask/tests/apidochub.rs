@@ -351,3 +351,30 @@ fn the_committed_nesting_is_checked_and_a_stale_entry_fails() {
         errors[0]
     );
 }
+
+#[test]
+fn mutated_pages_never_panic() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/docs/rtc");
+    for name in [
+        "PauseVoiceChat.md",
+        "ResumeVoiceChat.md",
+        "StartVoiceInterpret.md",
+    ] {
+        let text = std::fs::read_to_string(format!("{root}/{name}")).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for nesting in [None, Some(NESTED_DECLARED)] {
+            let context = context(nesting);
+            for i in 0..lines.len() {
+                let mut without = lines.clone();
+                without.remove(i);
+                let _ = parse_page_in(FILE, &without.join("\n"), &context);
+                let mut doubled = lines.clone();
+                doubled.insert(i, lines[i]);
+                let _ = parse_page_in(FILE, &doubled.join("\n"), &context);
+            }
+            for (cut, _) in text.char_indices().step_by(7) {
+                let _ = parse_page_in(FILE, &text[..cut], &context);
+            }
+        }
+    }
+}
