@@ -465,7 +465,9 @@ fn param_line(line: &str) -> Option<Result<ParamParts<'_>, String>> {
         required = Some(REQUIRE_MARK);
         s = after.trim_start();
     } else if let Some((word, after)) = code_span(s) {
-        if vocabulary::required(word) == Some(false) && !word.is_empty() {
+        // Only the written-out words (`可选`, `选填`): `` `-` `` or `` `false` `` after bold text
+        // is description.
+        if vocabulary::required(word) == Some(false) && !word.is_empty() && !word.is_ascii() {
             required = Some(word);
             s = after.trim_start();
         }
@@ -626,6 +628,7 @@ mod tests {
         // Bold description lines are not parameters.
         assert!(param_line("**填写方法**：").is_none());
         assert!(param_line("**示例**：`x`").is_none());
+        assert!(param_line("**注意** `false` 时不生效").is_none());
         assert!(param_line("**效果示例**：<span>![图片](https://a/b.png =480x) </span>").is_none());
         assert!(
             param_line("**X** <span data-label=\"purple\">String</span> %%require%% junk")
