@@ -4,10 +4,13 @@
 //! implies about calling. Nothing here knows Markdown: only the outline and the vocabulary.
 
 use super::examples::{read_json, read_request_example, undocumented_in};
+use super::infer;
 use super::outline::{
     ExampleRequest, HeadingKind, Outline, Prose, ProseKind, RequestLine, Section, Table,
 };
-use super::structs::{check_struct_graph, first_duplicate, nest_dotted, Resolver, TakenNames};
+use super::structs::{
+    check_struct_graph, first_duplicate, link_struct_tables, nest_dotted, Resolver, TakenNames,
+};
 use super::types::{self, RawType};
 use super::vocabulary::{self, Column};
 use super::{linkify_under, semantics, Context, ParseError, MAX_DOTTED_DEPTH};
@@ -44,6 +47,9 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     let mut struct_by_anchor: HashMap<String, usize> = HashMap::new();
     let mut query_rows = None;
     let mut body_rows = None;
+    // Whether the body's table is the request section's only table (no `### Body` heading): its
+    // `Action` and `Version` rows are then the query's, not the body's.
+    let mut body_untitled = false;
     let mut result_rows = None;
     let mut error_table = None;
     for table in &outline.tables {
@@ -59,7 +65,8 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
                 set_once(&mut body_rows, table, file, &format!("### {}", h.text))?
             }
             (Section::Request, None) => {
-                set_once(&mut body_rows, table, file, "request parameters")?
+                set_once(&mut body_rows, table, file, "request parameters")?;
+                body_untitled = true;
             }
             (Section::Response, None) => set_once(
                 &mut result_rows,
@@ -101,6 +108,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
                         anchor: h.anchor.clone(),
                         line: h.line,
                         fields: Vec::new(),
+                        inferred: false,
                     },
                     fields,
                 ));
@@ -124,18 +132,73 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     };
     let mut query_raw = read(query_rows, true)?;
     query_raw.retain(|(f, _)| !vocabulary::COMMON_QUERY_PARAMETERS.contains(&f.name.as_str()));
-    let body_raw = read(body_rows, true)?;
+    let mut body_raw = read(body_rows, true)?;
+    if body_untitled {
+        body_raw.retain(|(f, _)| !vocabulary::COMMON_QUERY_PARAMETERS.contains(&f.name.as_str()));
+    }
     let result_raw = read(result_rows, false)?;
     let mut nested = Vec::new();
     let mut taken = TakenNames::new(structs.iter().map(|(s, _)| s.name.clone()));
-    let query_raw = nest_dotted(file, query_raw, &[], &mut taken, &mut nested)?;
-    let body_raw = nest_dotted(file, body_raw, &[], &mut taken, &mut nested)?;
-    let result_raw = nest_dotted(file, result_raw, &[], &mut taken, &mut nested)?;
+    let mut query_raw = nest_dotted(file, query_raw, &[], &mut taken, &mut nested)?;
+    let mut body_raw = nest_dotted(file, body_raw, &[], &mut taken, &mut nested)?;
+    let mut result_raw = nest_dotted(file, result_raw, &[], &mut taken, &mut nested)?;
     for (s, rows) in &mut structs {
         let path = [s.name.clone()];
         *rows = nest_dotted(file, std::mem::take(rows), &path, &mut taken, &mut nested)?;
     }
     structs.extend(nested);
+    // `Object` rows without dotted rows that a struct table of their name documents.
+    link_struct_tables(&mut query_raw, &struct_by_name);
+    link_struct_tables(&mut body_raw, &struct_by_name);
+    link_struct_tables(&mut result_raw, &struct_by_name);
+    for (_, rows) in &mut structs {
+        link_struct_tables(rows, &struct_by_name);
+    }
+
+    // Examples, before types are resolved: opaque objects take their shape from them.
+    let example = |section: Section| {
+        outline
+            .code_blocks
+            .iter()
+            .find(|c| c.place.section == Some(section))
+    };
+    let mut examples = Examples::default();
+    let mut example_warnings = Vec::new();
+    let mut request_json = None;
+    if let Some(taken) = outline.request_examples.first() {
+        let (example, json) =
+            taken_request_example(file, taken, &facts, request_line, &mut example_warnings)?;
+        examples.request = Some(example);
+        request_json = json;
+    } else if let Some(block) = example(Section::RequestExample) {
+        let (example, json) = read_request_example(file, block, method, &mut example_warnings)?;
+        examples.request = Some(example);
+        request_json = json;
+    }
+    let mut response_json = None;
+    if let Some(block) = example(Section::ResponseExample) {
+        let text = block.text.trim();
+        let (fixed, json) = read_json(
+            file,
+            block.line,
+            text,
+            "response example",
+            &mut example_warnings,
+        )?;
+        examples.response = Some(fixed);
+        response_json = Some(json);
+    }
+    infer::opaque_objects(
+        infer::Rows {
+            body: &mut body_raw,
+            result: &mut result_raw,
+            structs: &mut structs,
+            request: examples.request.as_ref().and_then(|r| r.body.as_deref()),
+            response: examples.response.as_deref(),
+        },
+        &mut taken,
+        &mut warnings,
+    );
 
     let resolver = Resolver::new(file, &structs);
     let query = resolver.resolve_all(query_raw)?;
@@ -187,32 +250,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         &mut warnings,
     )?;
 
-    // Examples.
-    let example = |section: Section| {
-        outline
-            .code_blocks
-            .iter()
-            .find(|c| c.place.section == Some(section))
-    };
-    let mut examples = Examples::default();
-    let mut request_json = None;
-    if let Some(taken) = outline.request_examples.first() {
-        let (example, json) =
-            taken_request_example(file, taken, &facts, request_line, &mut warnings)?;
-        examples.request = Some(example);
-        request_json = json;
-    } else if let Some(block) = example(Section::RequestExample) {
-        let (example, json) = read_request_example(file, block, method, &mut warnings)?;
-        examples.request = Some(example);
-        request_json = json;
-    }
-    let mut response_json = None;
-    if let Some(block) = example(Section::ResponseExample) {
-        let text = block.text.trim();
-        let (fixed, json) = read_json(file, block.line, text, "response example", &mut warnings)?;
-        examples.response = Some(fixed);
-        response_json = Some(json);
-    }
+    warnings.extend(example_warnings);
 
     let error_codes = match error_table {
         Some(t) => read_error_codes(file, t, base)?,
@@ -387,7 +425,7 @@ fn read_fields(
             _ => false,
         };
         let sample = sample_col
-            .map(|c| row.cells[c].trim().trim_matches('`').trim().to_owned())
+            .map(|c| unquote(row.cells[c].trim().trim_matches('`').trim()).to_owned())
             .filter(|s| !s.is_empty() && s != vocabulary::NO_VALUE);
         let description = desc_col
             .map(|c| linkify_under(row.cells[c].trim(), docs_base))
@@ -408,6 +446,15 @@ fn read_fields(
         ));
     }
     Ok(out)
+}
+
+/// `"2048"` → `2048`: a sample in double quotes is the text inside them.
+fn unquote(sample: &str) -> &str {
+    sample
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .filter(|inner| !inner.contains('"'))
+        .unwrap_or(sample)
 }
 
 fn read_error_codes(

@@ -20,12 +20,14 @@
 //! | `structs.rs` | dotted rows → structs, type resolution, the struct graph |
 //! | `types.rs` | the type column: `Array of [X](#x)`, `string[]`, … |
 //! | `values.rs` | enumerated values in descriptions |
+//! | `infer.rs` | structs of opaque objects inferred from the example JSON |
 //! | `examples.rs` | examples: request line and JSON, fix-ups, undocumented fields |
 //! | `json.rs` | the known mistakes of example JSON, fixed and reported |
 //! | `semantics.rs` | read-only Actions, idempotency keys, secrets |
 
 pub mod call_facts;
 mod examples;
+mod infer;
 mod json;
 mod lower;
 pub mod outline;
