@@ -25,6 +25,7 @@
 //! | `examples.rs` | examples: request line and JSON, fix-ups, undocumented fields |
 //! | `json.rs` | the known mistakes of example JSON, fixed and reported |
 //! | `semantics.rs` | read-only Actions, idempotency keys, secrets |
+//! | `pagination.rs` | which Actions page their results, and how |
 
 mod billing;
 pub mod call_facts;
@@ -33,6 +34,7 @@ mod infer;
 mod json;
 mod lower;
 pub mod outline;
+pub mod pagination;
 mod seed;
 pub mod semantics;
 mod structs;
