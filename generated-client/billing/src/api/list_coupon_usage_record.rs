@@ -121,6 +121,28 @@ pub mod v2022_01_01 {
             "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"20240315103012A8C1F2D04B7E6E5C91A2\",\n        \"Action\": \"ListCouponUsageRecord\",\n        \"Version\": \"2022-01-01\",\n        \"Service\": \"billing\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"List\": [\n            {\n                \"RecordID\": 7329183650123456789,\n                \"CouponID\": \"7312845903216754688\",\n                \"CouponName\": \"新客专享容器券\",\n                \"CouponType\": 3,\n                \"BillPeriod\": \"2024-03\",\n                \"PayerID\": \"2100031842\",\n                \"Product\": \"VKE\",\n                \"ProductZh\": \"容器服务\",\n                \"InstanceNo\": \"cc-ib7d2k9q0r3m\",\n                \"UsageType\": \"deduct\",\n                \"DeductAmount\": \"35.20\",\n                \"RemainAmount\": \"64.80\",\n                \"UsageTime\": \"2024-03-12 10:21:05\"\n            }\n        ],\n        \"Total\": 1,\n        \"Limit\": 20,\n        \"Offset\": 0\n    }\n}",
         );
     }
+    impl crate::paginate::Paginated for ListCouponUsageRecordRequest {
+        type Item = List;
+        fn position(&self) -> String {
+            crate::paginate::position(self.offset.as_ref())
+        }
+        fn next_page(&self, result: &Self::Result) -> Option<Self> {
+            let value = crate::paginate::narrow(
+                crate::paginate::next_offset(
+                    crate::paginate::as_i64(self.offset.as_ref()).unwrap_or(0),
+                    crate::paginate::as_i64(Some(&self.limit)),
+                    crate::paginate::as_i64(result.total.as_ref()),
+                    result.list.as_ref().map_or(0, Vec::len),
+                )?,
+            )?;
+            let mut next = self.clone();
+            next.offset = Some(value);
+            Some(next)
+        }
+        fn into_items(result: Self::Result) -> Vec<Self::Item> {
+            result.list.unwrap_or_default()
+        }
+    }
     pub mod error_codes {
         //! Error codes the page documents for `ListCouponUsageRecord`: compare them with [`Error::code`](crate::Error::code).
         /// `InvalidParameter.BillPeriod` (HTTP 400): The specified BillPeriod is invalid.
