@@ -155,50 +155,26 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         link_struct_tables(rows, &struct_by_name);
     }
 
-    // Examples, before types are resolved: opaque objects take their shape from them.
-    let example = |section: Section| {
-        outline
-            .code_blocks
-            .iter()
-            .find(|c| c.place.section == Some(section))
-    };
-    let mut examples = Examples::default();
-    let mut example_warnings = Vec::new();
-    let mut request_json = None;
-    if let Some(taken) = outline.request_examples.first() {
-        let (example, json) =
-            taken_request_example(file, taken, &facts, request_line, &mut example_warnings)?;
-        examples.request = Some(example);
-        request_json = json;
-    } else if let Some(block) = example(Section::RequestExample) {
-        let (example, json) = read_request_example(file, block, method, &mut example_warnings)?;
-        examples.request = Some(example);
-        request_json = json;
+    // Examples are read before types are resolved (opaque objects take their shape from them),
+    // but their errors count only after the tables' own.
+    let read_examples = read_examples(file, outline, &facts);
+    if let Ok(read) = &read_examples {
+        infer::opaque_objects(
+            infer::Rows {
+                body: &mut body_raw,
+                result: &mut result_raw,
+                structs: &mut structs,
+                request: read
+                    .examples
+                    .request
+                    .as_ref()
+                    .and_then(|r| r.body.as_deref()),
+                response: read.examples.response.as_deref(),
+            },
+            &mut taken,
+            &mut warnings,
+        );
     }
-    let mut response_json = None;
-    if let Some(block) = example(Section::ResponseExample) {
-        let text = block.text.trim();
-        let (fixed, json) = read_json(
-            file,
-            block.line,
-            text,
-            "response example",
-            &mut example_warnings,
-        )?;
-        examples.response = Some(fixed);
-        response_json = Some(json);
-    }
-    infer::opaque_objects(
-        infer::Rows {
-            body: &mut body_raw,
-            result: &mut result_raw,
-            structs: &mut structs,
-            request: examples.request.as_ref().and_then(|r| r.body.as_deref()),
-            response: examples.response.as_deref(),
-        },
-        &mut taken,
-        &mut warnings,
-    );
 
     let resolver = Resolver::new(file, &structs);
     let query = resolver.resolve_all(query_raw)?;
@@ -250,6 +226,12 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         &mut warnings,
     )?;
 
+    let ReadExamples {
+        examples,
+        request_json,
+        response_json,
+        warnings: example_warnings,
+    } = read_examples?;
     warnings.extend(example_warnings);
 
     let error_codes = match error_table {
@@ -289,6 +271,70 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     page.examples.undocumented =
         undocumented_in(&page, request_json.as_ref(), response_json.as_ref());
     Ok(page)
+}
+
+/// A page's examples, their JSON, and the fix-ups that made it JSON.
+struct ReadExamples {
+    examples: Examples,
+    request_json: Option<serde_json::Value>,
+    response_json: Option<serde_json::Value>,
+    warnings: Vec<Warning>,
+}
+
+/// Reads the request example (taken apart by the reader, else the first code block under
+/// `## 请求示例`) and the response example.
+fn read_examples(
+    file: &str,
+    outline: &Outline,
+    facts: &CallFacts,
+) -> Result<ReadExamples, ParseError> {
+    let example = |section: Section| {
+        outline
+            .code_blocks
+            .iter()
+            .find(|c| c.place.section == Some(section))
+    };
+    let mut read = ReadExamples {
+        examples: Examples::default(),
+        request_json: None,
+        response_json: None,
+        warnings: Vec::new(),
+    };
+    let request = match outline.request_examples.first() {
+        Some(taken) => Some(taken_request_example(
+            file,
+            taken,
+            facts,
+            &outline.request_line,
+            &mut read.warnings,
+        )?),
+        None => match example(Section::RequestExample) {
+            Some(block) => Some(read_request_example(
+                file,
+                block,
+                facts.method,
+                &mut read.warnings,
+            )?),
+            None => None,
+        },
+    };
+    if let Some((example, json)) = request {
+        read.examples.request = Some(example);
+        read.request_json = json;
+    }
+    if let Some(block) = example(Section::ResponseExample) {
+        let text = block.text.trim();
+        let (fixed, json) = read_json(
+            file,
+            block.line,
+            text,
+            "response example",
+            &mut read.warnings,
+        )?;
+        read.examples.response = Some(fixed);
+        read.response_json = Some(json);
+    }
+    Ok(read)
 }
 
 /// The texts of the prose `keep` selects, in page order.
