@@ -60,6 +60,25 @@ use volcgen_ir::Method;
 /// 公共错误码 are all under it).
 pub const DOCS_BASE: &str = "https://www.volcengine.com/docs/6369/";
 
+/// curl options that take a value the example does not need (others are flags, or read).
+const OPTIONS_WITH_VALUE: &[&str] = &[
+    "-A",
+    "--user-agent",
+    "-u",
+    "--user",
+    "-o",
+    "--output",
+    "-b",
+    "--cookie",
+    "-e",
+    "--referer",
+    "-m",
+    "--max-time",
+    "--connect-timeout",
+    "-x",
+    "--proxy",
+];
+
 /// Separates the Action from its 中文名 in the title.
 const TITLE_SEPARATOR: &str = " - ";
 /// Ends a struct table's heading: `### List 对象结构`.
@@ -338,7 +357,7 @@ impl<'a> BillingReader<'a> {
                 return Err(self.err(
                     open_line,
                     format!(
-                        "code block opened with `{}` is never closed",
+                        "the code block opened here with {} is never closed",
                         open.marker.to_string().repeat(open.width)
                     ),
                 ));
@@ -401,15 +420,16 @@ impl<'a> BillingReader<'a> {
         if self.link_action.is_some() || !text.contains(DEBUG_LINK) {
             return;
         }
-        let mut rest = text;
-        while let Some(idx) = rest.find("](") {
-            let target = &rest[idx + 2..];
-            let end = target.find(')').unwrap_or(target.len());
-            let url = &target[..end];
-            rest = &target[end..];
+        let mut from = 0;
+        while let Some(idx) = text[from..].find("](") {
+            let start = from + idx + 2;
+            let end = text[start..].find(')').map_or(text.len(), |e| start + e);
+            let url = &text[start..end];
+            from = end;
             if !url.contains(DEBUG_LINK) {
                 continue;
             }
+            let line = line + text[..start].matches('\n').count() as u32;
             let Some((_, query)) = url.split_once('?') else {
                 continue;
             };
@@ -549,15 +569,18 @@ impl<'a> BillingReader<'a> {
                 .as_ref()
                 .and_then(|(url, line)| Some(Stated::new(url.param(key)?, what, *line)))
         };
-        let action = self.agree(
-            "Action",
-            [
-                Some(Stated::new(title_action, "the title", title_line)),
-                self.request_row_sample("Action"),
-                self.link_action.clone(),
-                url_param("Action", "the request example's URL"),
-            ],
-        )?;
+        let title = Stated::new(title_action, "the title", title_line);
+        let action = self
+            .agree(
+                "Action",
+                [
+                    Some(title.clone()),
+                    self.request_row_sample("Action"),
+                    self.link_action.clone(),
+                    url_param("Action", "the request example's URL"),
+                ],
+            )?
+            .unwrap_or(title);
         let version = self
             .agree(
                 "Version",
@@ -575,7 +598,6 @@ impl<'a> BillingReader<'a> {
                      `Version=` in the request example's URL",
                 )
             })?;
-        let action = action.expect("the title states the Action");
         check_action(&action.value).map_err(|m| self.err(action.line, m))?;
         check_version(&version.value).map_err(|m| self.err(version.line, m))?;
         let service = self
@@ -589,7 +611,11 @@ impl<'a> BillingReader<'a> {
         Ok(RequestLine {
             line: title_line,
             url: example.and_then(|e| e.url.clone()).unwrap_or_default(),
-            host: facts.url.as_ref().map(|(url, _)| url.host.clone()),
+            host: facts
+                .url
+                .as_ref()
+                .map(|(url, _)| url.host.clone())
+                .filter(|h| !h.is_empty()),
             action: action.value,
             version: version.value,
             method: example.and_then(|e| e.method),
@@ -751,16 +777,17 @@ fn shell_words(file: &str, text: &str, first_line: u32) -> Result<Vec<Word>, Par
             line += u32::from(c == '\n');
             continue;
         }
+        if c == '\\' && chars.peek() == Some(&'\n') {
+            chars.next();
+            line += 1;
+            continue;
+        }
         let word = current.get_or_insert_with(|| Word {
             text: String::new(),
             line,
         });
         match c {
-            '\\' => match chars.next() {
-                Some('\n') => line += 1,
-                Some(next) => word.text.push(next),
-                None => {}
-            },
+            '\\' => word.text.extend(chars.next()),
             '\'' | '"' => {
                 let open = line;
                 let mut closed = false;
@@ -872,6 +899,9 @@ fn curl(file: &str, text: &str, line: u32) -> Result<(ExampleRequest, ExampleFac
             "--url" => {
                 let u = argument()?;
                 set_url(file, &mut url, u)?;
+            }
+            option if OPTIONS_WITH_VALUE.contains(&option) => {
+                argument()?;
             }
             option if option.starts_with('-') => {}
             _ => set_url(file, &mut url, word)?,
@@ -1006,18 +1036,27 @@ fn raw_http(
             _ => {}
         }
     }
-    let url = if target.starts_with('/') {
-        host.map(|h| format!("https://{h}{target}"))
-    } else {
-        Some(target.to_owned())
-    };
-    let url = match url {
-        Some(url) => {
-            facts.url = Some((parse_example_url(file, &url, line)?, line));
-            Some(url)
+    let url = match (target.starts_with('/'), host) {
+        (true, Some(host)) => Some(format!("https://{host}{target}")),
+        (false, _) => Some(target.to_owned()),
+        // No `Host:`: the target's query still states Action and Version; the host is the
+        // service's.
+        (true, None) => {
+            let query = target.split_once('?').map_or("", |(_, q)| q);
+            let url = parse_example_url(file, &format!("https://host?{query}"), line)?;
+            facts.url = Some((
+                Url {
+                    host: String::new(),
+                    ..url
+                },
+                line,
+            ));
+            None
         }
-        None => None,
     };
+    if let Some(url) = &url {
+        facts.url = Some((parse_example_url(file, url, line)?, line));
+    }
     let mut body = String::new();
     let mut body_line = None;
     for (l, n) in body_start.into_iter().chain(lines) {
@@ -1055,4 +1094,476 @@ fn credential_scope(authorization: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parser::{parse_page_in, Context};
+    use volcgen_ir::{Page, RegionEndpoint, TypeRef};
+
+    /// A page of the family with a curl example; tests vary it with `replace`.
+    const CURL_PAGE: &str = r#"# ListThings - 查询东西
+
+查询东西
+
+## 调试
+
+API Explorer
+
+您可以通过 API Explorer 在线发起调用，无需关注签名生成过程，快速获取调用结果。
+
+[去调试](https://api.volcengine.com/api-explorer/?action=ListThings&groupName=%E4%BB%A3%E9%87%91&serviceCode=billing&version=2022-01-01)
+
+## 请求参数
+
+下方仅列出该接口特有的请求参数和部分公共参数。更多信息请见[公共参数](https://www.volcengine.com/docs/6369/67268)。
+
+| 参数名称 | 类型 | 是否必选 | 示例值 | 描述 |
+| --- | --- | --- | --- | --- |
+| Action | string | 必选 | ListThings | 要执行的操作，取值：ListThings。 |
+| Version | string | 必选 | 2022-01-01 | API的版本，取值：2022-01-01。 |
+| Limit | integer | 必选 | 20 | 每页返回条数：[1-100] |
+| Ids | long[] | 可选 | [7312845903216754688] | ID列表 |
+| Kinds | string[] | 可选 | [VKE] | 类型：deduct：抵扣；refund：退回 |
+| Flag | integer | 可选 | 0 | 是否包含：0：不包含；1包含 |
+| Token | String | 可选 | "2048" | 分页标记,第一次传"" |
+
+## 返回参数
+
+下方仅列出本接口特有的返回参数。更多信息请参见[返回结构](https://www.volcengine.com/docs/6369/80336)。
+
+| 参数名称 | 类型 | 示例值 | 描述 |
+| --- | --- | --- | --- |
+| Unit | object | - | 单元 |
+| Unit.Owner | object | - | 负责人 |
+| Unit.Owner.AccountID | long | 2100388102 | 账号ID |
+| Rules | object[] | - | 规则 |
+| Rules.Kind | string | 标签 | 规则类型：tag：标签；project：项目 |
+| Rules.Ratio | float | 0.6 | 比例，取值范围(0, 1] |
+| Ids | string | 7312845903216754688 | 同名但类型不同 |
+
+## 请求示例
+
+```text
+curl --location 'https://open.volcengineapi.com?Action=ListThings&Version=2022-01-01' \
+--header 'AccessKey: AK***Qx' \
+--header 'Region: cn-north-1' \
+--header 'ServiceName: billing' \
+--header 'Content-Type: application/json' \
+--data '{
+    "Limit": 20,
+    "Ids": [7312845903216754688],
+    "Token": "2048"
+}'
+```
+
+## 返回示例
+
+```json
+{
+    "ResponseMetadata": {
+        "RequestId": "r",
+        "Action": "ListThings",
+        "Version": "2022-01-01",
+        "Service": "billing",
+        "Region": "cn-north-1"
+    },
+    "Result": {
+        "Unit": {"Owner": {"AccountID": 2100388102}},
+        "Rules": [{"Kind": "tag", "Ratio": 0.6}],
+        "Ids": "7312845903216754688"
+    }
+}
+```
+
+## 错误码
+
+下表为您列举了该接口与业务逻辑相关的错误码。公共错误码请参见[公共错误码](https://www.volcengine.com/docs/6369/68677)文档。
+
+| 状态码 | 错误码 | 错误信息 | 说明 |
+| --- | --- | --- | --- |
+| 400 | InvalidParameter.CouponNotExist | Coupon %s does not exist. | - |
+"#;
+
+    /// The request example section of `CURL_PAGE`, to swap for other styles.
+    fn curl_example() -> &'static str {
+        let start = CURL_PAGE.find("```text\ncurl").expect("the curl example");
+        let end = start + CURL_PAGE[start..].find("}'\n```\n").expect("its end") + 7;
+        &CURL_PAGE[start..end]
+    }
+
+    /// The billing service's settings.
+    fn context() -> Context {
+        Context {
+            settings_file: Some("spec/services/billing.yaml".into()),
+            service: Some("billing".into()),
+            method: Some(Method::Post),
+            endpoints: ["cn-north-1", "cn-beijing"]
+                .into_iter()
+                .map(|region| RegionEndpoint {
+                    region: region.into(),
+                    host: "open.volcengineapi.com".into(),
+                })
+                .collect(),
+        }
+    }
+
+    fn parse(text: &str) -> Page {
+        parse_page_in("spec/docs/billing/P.md", text, &context()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn error(text: &str) -> String {
+        match Billing.read("P.md", text) {
+            Err(e) => e.to_string(),
+            Ok(outline) => match crate::parser::lower("P.md", &outline, &context()) {
+                Err(e) => e.to_string(),
+                Ok(_) => panic!("the page parsed"),
+            },
+        }
+    }
+
+    fn field<'a>(fields: &'a [volcgen_ir::Field], name: &str) -> &'a volcgen_ir::Field {
+        fields
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("no field {name}"))
+    }
+
+    #[test]
+    fn detects_the_title() {
+        assert!(Billing.detect(CURL_PAGE).is_ok());
+        assert!(Billing.detect("\u{feff}\n\n# A - 名称\n").is_ok());
+        assert!(Billing.detect("# 概述\n").is_err());
+        assert!(Billing.detect("---\nservice: rtc\n---\n# A - b\n").is_err());
+        assert!(Billing.detect("").is_err());
+        assert!(crate::parser::reader_for(CURL_PAGE).is_ok_and(|r| r.name() == Billing.name()));
+    }
+
+    #[test]
+    fn reads_a_curl_page() {
+        let page = parse(CURL_PAGE);
+        assert_eq!(
+            (page.action.as_str(), page.version.as_str()),
+            ("ListThings", "2022-01-01")
+        );
+        assert_eq!(
+            (page.host.as_str(), page.service.as_str()),
+            ("open.volcengineapi.com", "billing")
+        );
+        assert_eq!(
+            (page.method, page.region.as_str()),
+            (Method::Post, "cn-north-1")
+        );
+        assert_eq!(page.summary, "查询东西");
+        assert_eq!(page.source.line, 1);
+        // Action and Version are the client's query parameters, not body fields.
+        let body: Vec<&str> = page.request.body.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(body, ["Limit", "Ids", "Kinds", "Flag", "Token"]);
+        assert!(page.request.query.is_empty());
+        let ids = field(&page.request.body, "Ids");
+        assert_eq!(ids.ty, TypeRef::Array(Box::new(TypeRef::Long)));
+        assert_eq!(field(&page.response.fields, "Ids").ty, TypeRef::String);
+        assert_eq!(ids.sample.as_deref(), Some("[7312845903216754688]"));
+        assert_eq!(
+            field(&page.request.body, "Token").sample.as_deref(),
+            Some("2048")
+        );
+        assert!(field(&page.request.body, "Limit").required);
+        // Irregular enums stay description text.
+        assert!(page.request.body.iter().all(|f| f.values.is_empty()));
+        assert_eq!(
+            field(&page.request.body, "Flag").description,
+            "是否包含：0：不包含；1包含"
+        );
+        // Dotted rows under `object` (two levels) and `object[]`.
+        assert_eq!(
+            field(&page.response.fields, "Unit").ty,
+            TypeRef::Struct("Unit".into())
+        );
+        let unit = page.find_struct("Unit").expect("Unit");
+        assert_eq!(
+            field(&unit.fields, "Owner").ty,
+            TypeRef::Struct("Owner".into())
+        );
+        let owner = page.find_struct("Owner").expect("Owner");
+        assert_eq!(field(&owner.fields, "AccountID").ty, TypeRef::Long);
+        let rules = page.find_struct("Rules").expect("Rules");
+        assert_eq!(field(&rules.fields, "Ratio").ty, TypeRef::Double);
+        assert_eq!(field(&rules.fields, "Kind").sample.as_deref(), Some("标签"));
+        assert!(page.structs.iter().all(|s| !s.inferred));
+        let request = page.examples.request.as_ref().expect("request example");
+        assert_eq!(
+            request.url,
+            "https://open.volcengineapi.com?Action=ListThings&Version=2022-01-01"
+        );
+        assert!(request
+            .body
+            .as_deref()
+            .is_some_and(|b| b.contains("\"Token\": \"2048\"")));
+        assert_eq!(page.error_codes[0].code, "InvalidParameter.CouponNotExist");
+        assert_eq!(page.error_codes[0].status, Some(400));
+        assert!(
+            page.examples.undocumented.is_empty(),
+            "{:?}",
+            page.examples.undocumented
+        );
+    }
+
+    #[test]
+    fn reads_curl_spellings() {
+        let example = "```bash\ncurl -X POST \"https://open.volcengineapi.com/?Action=ListThings&Version=2022-01-01\" \\\n  -H \"Region: cn-beijing\" -A 'volcengine-sdk' --compressed \\\n  --data-raw \"{\\\"Limit\\\": 20}\"\n```\n";
+        let page = parse(&CURL_PAGE.replace(curl_example(), example));
+        assert_eq!(page.region, "cn-beijing");
+        let request = page.examples.request.as_ref().expect("request example");
+        assert_eq!(request.body.as_deref(), Some("{\"Limit\": 20}"));
+        assert_eq!(request.method, Method::Post);
+    }
+
+    #[test]
+    fn reads_a_raw_http_example() {
+        let raw = "```text\nPOST /?Action=ListThings&Version=2022-01-01 HTTP/1.1\nHost: https://open.volcengineapi.com\nContent-Type: application/json; charset=UTF-8\nX-Date: 20240611T081530Z\nAuthorization: HMAC-SHA256 Credential=AKLT4f******q8Zx/20240611/cn-beijing/billing/request, SignedHeaders=host;x-content-sha256;x-date, Signature=5e0b******\n\n{\n    \"Limit\": 20\n}\n```\n";
+        let text = CURL_PAGE.replace(curl_example(), raw);
+        let page = parse(&text);
+        assert_eq!(
+            (page.region.as_str(), page.service.as_str()),
+            ("cn-beijing", "billing")
+        );
+        let request = page.examples.request.as_ref().expect("request example");
+        assert_eq!(
+            request.url,
+            "https://open.volcengineapi.com/?Action=ListThings&Version=2022-01-01"
+        );
+        assert_eq!(request.body.as_deref(), Some("{\n    \"Limit\": 20\n}"));
+        // A bare host; no `Host:` at all (the service's host); no body.
+        let bare = text.replace("Host: https://", "Host: ");
+        assert_eq!(parse(&bare).host, "open.volcengineapi.com");
+        let hostless = text.replace("Host: https://open.volcengineapi.com\n", "");
+        assert_eq!(parse(&hostless).host, "open.volcengineapi.com");
+        let bodiless = text.replace("\n{\n    \"Limit\": 20\n}\n", "\n");
+        assert_eq!(parse(&bodiless).examples.request.and_then(|r| r.body), None);
+    }
+
+    #[test]
+    fn reads_a_bare_body_with_the_settings_and_the_response_service() {
+        let text = CURL_PAGE
+            .replace(curl_example(), "```json\n{\n    \"Limit\": 20\n}\n```\n")
+            .replace("[去调试]", "[看看]")
+            .replace("serviceCode=billing&", "");
+        let page = parse(&text);
+        assert_eq!(
+            (page.host.as_str(), page.method),
+            ("open.volcengineapi.com", Method::Post)
+        );
+        assert_eq!(
+            (page.service.as_str(), page.region.as_str()),
+            ("billing", "cn-north-1")
+        );
+        let stg = text.replace("\"Service\": \"billing\"", "\"Service\": \"billing_stg\"");
+        assert_eq!(parse(&stg).service, "billing_stg");
+    }
+
+    #[test]
+    fn struct_tables_opaque_objects_and_capitalised_types() {
+        let text = CURL_PAGE
+            .replace("| 参数名称 | 类型 | 是否必选 |", "| 参数 | 类型 | 是否必填 |")
+            .replace("| 必选 |", "| 是 |")
+            .replace("| 可选 |", "| 否 |")
+            .replace("| Limit | integer |", "| Limit | Integer |")
+            .replace(
+                "| Ids | string | 7312845903216754688 | 同名但类型不同 |",
+                "| Ids | String | 7312845903216754688 | 同名但类型不同 |\n| List | Array of Object | [] | 列表 |\n| Info | Object | {} | 信息 |\n| Extra | Array of Object | [] | 空的 |\n\n### List 对象结构\n\n| 参数 | 类型 | 描述 |\n| --- | --- | --- |\n| OrderID | String | 订单号 |",
+            )
+            .replace(
+                "\"Ids\": \"7312845903216754688\"",
+                "\"Ids\": \"7312845903216754688\", \"List\": [{\"OrderID\": \"o\"}], \"Info\": {\"Info\": \"x\", \"No\": 7329183650123456789, \"Rate\": 0.06, \"Tags\": [], \"Ids\": [2100512377, 2100512390], \"Sub\": {\"A\": \"\"}}, \"Extra\": []",
+            );
+        let page = parse(&text);
+        assert_eq!(field(&page.request.body, "Limit").ty, TypeRef::Integer);
+        assert!(field(&page.request.body, "Limit").required);
+        let list = field(&page.response.fields, "List");
+        assert_eq!(
+            list.ty,
+            TypeRef::Array(Box::new(TypeRef::Struct("List".into())))
+        );
+        let table = page.find_struct("List").expect("List");
+        assert_eq!((table.anchor.as_str(), table.inferred), ("list", false));
+        let info = page.find_struct("Info").expect("Info");
+        assert!(info.inferred);
+        let types: Vec<(&str, String)> = info
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.ty.to_string()))
+            .collect();
+        assert_eq!(
+            types,
+            [
+                ("Info", "string".into()),
+                ("No", "long".into()),
+                ("Rate", "double".into()),
+                ("Tags", "json".into()),
+                ("Ids", "array<long>".into()),
+                ("Sub", "struct Sub".into()),
+            ]
+        );
+        // An empty example array cannot say what its objects hold: a JSON map, with a warning.
+        assert_eq!(
+            field(&page.response.fields, "Extra").ty,
+            TypeRef::Array(Box::new(TypeRef::JsonMap))
+        );
+        let said = |what: &str| page.warnings.iter().any(|w| w.message.contains(what));
+        assert!(said("struct `Info` was inferred"));
+        assert!(said("`Info.Tags` is an empty array"));
+        assert!(said(
+            "`Extra` is an `Object` whose fields are not documented"
+        ));
+    }
+
+    #[test]
+    fn the_summary_keeps_the_title_name_when_it_says_more() {
+        let text = CURL_PAGE.replacen(
+            "查询东西\n\n## 调试",
+            "查询东西的完整说明，包括细节\n\n## 调试",
+            1,
+        );
+        assert_eq!(
+            parse(&text).summary,
+            "查询东西\n\n查询东西的完整说明，包括细节"
+        );
+        let none = CURL_PAGE.replacen("\n查询东西\n", "\n", 1);
+        assert_eq!(parse(&none).summary, "查询东西");
+    }
+
+    #[test]
+    fn extra_sections_and_line_endings() {
+        let notes = "## 注意事项\n\n- 只能查询12个月以内的记录。\n- QPS 不得超过 5。\n\n## 请求说明\n\n- 结果按时间排列。\n  续行\n\n## 请求参数";
+        let text = CURL_PAGE.replacen("## 请求参数", notes, 1);
+        let page = parse(&text);
+        assert_eq!(page.qps_limit, Some(5));
+        assert_eq!(page.summary, "查询东西");
+        let crlf = format!("\u{feff}{}", CURL_PAGE.replace('\n', "\r\n"));
+        assert_eq!(parse(&crlf).request.body.len(), 5);
+    }
+
+    #[test]
+    fn the_version_can_come_from_the_link_or_the_example() {
+        let no_row = CURL_PAGE.replace(
+            "| Version | string | 必选 | 2022-01-01 | API的版本，取值：2022-01-01。 |\n",
+            "",
+        );
+        assert_eq!(parse(&no_row).version, "2022-01-01");
+        let no_link = no_row.replace("&version=2022-01-01", "");
+        assert_eq!(parse(&no_link).version, "2022-01-01");
+    }
+
+    #[test]
+    fn disagreements_and_breakage_are_located() {
+        let line_of = |text: &str, needle: &str| {
+            text.lines()
+                .position(|l| l.contains(needle))
+                .expect("needle")
+                + 1
+        };
+        let cases: Vec<(String, &str, String)> = vec![
+            (
+                CURL_PAGE.replace("| Action | string | 必选 | ListThings |", "| Action | string | 必选 | ListOther |"),
+                "| Action |",
+                "the `Action` row's 示例值 says the Action is `ListOther`, but the title (line 1) says `ListThings`".into(),
+            ),
+            (
+                CURL_PAGE.replace("'ServiceName: billing'", "'ServiceName: other'"),
+                "ServiceName",
+                "the curl `ServiceName` header says the signing service is `other`, but the 去调试 link".into(),
+            ),
+            (
+                CURL_PAGE.replace("Version=2022-01-01'", "Version=2023-01-01'"),
+                "curl --location",
+                "the request example's URL says the Version is `2023-01-01`".into(),
+            ),
+            (
+                CURL_PAGE.replace("# ListThings - 查询东西", "## ListThings"),
+                "## ListThings",
+                "the page must start with a title `# Action - 中文名`".into(),
+            ),
+            (
+                CURL_PAGE.replace("```\n\n## 错误码", "\n## 错误码"),
+                "```json",
+                "the code block opened here with ``` is never closed".into(),
+            ),
+            (
+                CURL_PAGE.replace("}'\n```", "}\n```"),
+                "--data '{",
+                "the curl command's quote `'` opened here is never closed".into(),
+            ),
+            (
+                CURL_PAGE.replace(curl_example(), "```text\nhttpie POST x\n```\n"),
+                "httpie",
+                "the request example starts with `httpie POST x`".into(),
+            ),
+            (
+                CURL_PAGE.replace("'https://open.volcengineapi.com?Action=ListThings&Version=2022-01-01'", "'open.volcengineapi.com'"),
+                "curl --location",
+                "the request example's URL `open.volcengineapi.com` is not like".into(),
+            ),
+            (
+                CURL_PAGE.replace("--header 'Region: cn-north-1' \\", "--header 'Region cn-north-1' \\"),
+                "Region cn-north-1",
+                "the curl header `Region cn-north-1` is not `Name: value`".into(),
+            ),
+            (
+                CURL_PAGE.replace("--data '{", "--data @body.json --data '{"),
+                "--data @body",
+                "names a file".into(),
+            ),
+            (
+                CURL_PAGE.replace("| Limit | integer |", "| Limit | integr |"),
+                "| Limit |",
+                "unknown type `integr` for `Limit`".into(),
+            ),
+            (
+                CURL_PAGE.replace("\"Limit\": 20,", "\"Limit\": 20,,"),
+                "\"Limit\": 20,,",
+                "request example body is not JSON".into(),
+            ),
+        ];
+        for (text, needle, message) in cases {
+            let got = error(&text);
+            let at = format!("P.md:{}: ", line_of(&text, needle));
+            assert!(
+                got.starts_with(&at) && got.contains(&message),
+                "expected {at}…{message}…, got {got}"
+            );
+        }
+        let raw = CURL_PAGE.replace(
+            curl_example(),
+            "```text\nPOST /?Action=ListThings&Version=2022-01-01 HTTP/1.1\nAuthorization: HMAC-SHA256 Signature=x\n\n{}\n```\n",
+        );
+        assert!(error(&raw).contains("has no `Credential=AK/date/region/service/request`"));
+        let no_version = CURL_PAGE
+            .replace(
+                "| Version | string | 必选 | 2022-01-01 | API的版本，取值：2022-01-01。 |\n",
+                "",
+            )
+            .replace("&version=2022-01-01", "")
+            .replace("&Version=2022-01-01", "");
+        assert!(error(&no_version).starts_with("P.md:1: the page states no Version"));
+    }
+
+    #[test]
+    fn broken_pages_never_panic() {
+        // Every prefix of a page, cut at each character: an error or a page, never a panic.
+        let mut cut = 0;
+        while cut < CURL_PAGE.len() {
+            let _ = parse_page_in("P.md", &CURL_PAGE[..cut], &context());
+            cut += CURL_PAGE[cut..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+
+    #[test]
+    fn shell_words_follow_the_shell() {
+        let words = shell_words("f", "a 'b c'\\\n \"d \\\" e\" f\\ g 'it'\\''s'", 3).unwrap();
+        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["a", "b c", "d \" e", "f g", "it's"]);
+        assert_eq!(words[2].line, 4);
+        assert_eq!(percent_decode("%E4%BB%A3x%2"), "代x%2");
+        assert_eq!(
+            credential_scope("HMAC-SHA256 Credential=AK/20240611/cn-beijing/billing/request, X=1"),
+            Some(("billing", "cn-beijing"))
+        );
+    }
 }

@@ -112,7 +112,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
 }
 
 /// Whose rows: the request body, `Result`, or a struct (by index).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Owner {
     Body,
     Result,
@@ -133,24 +133,16 @@ pub struct Rows<'a> {
 /// Replaces the type of every opaque row that an example shows with a struct inferred from it;
 /// the new structs are appended to `rows.structs`.
 pub fn opaque_objects(rows: Rows<'_>, taken: &mut TakenNames, warnings: &mut Vec<Warning>) {
+    let opaque = |rows: &[(Field, RawType)]| rows.iter().any(|(f, raw)| is_opaque(f, raw));
+    if !(opaque(rows.body) || opaque(rows.result) || rows.structs.iter().any(|(_, r)| opaque(r))) {
+        return;
+    }
     let request = rows.request.and_then(Json::parse);
     let response = rows.response.and_then(Json::parse);
     let result = response.as_ref().and_then(|r| r.get("Result"));
     let mut found: BTreeMap<(Owner, usize), Vec<&Json>> = BTreeMap::new();
     {
-        let index: HashMap<&str, usize> = rows
-            .structs
-            .iter()
-            .enumerate()
-            .map(|(i, (s, _))| (s.name.as_str(), i))
-            .rev()
-            .collect();
-        let walk = Walk {
-            body: rows.body,
-            result: rows.result,
-            structs: rows.structs,
-            index,
-        };
+        let walk = Walk::new(rows.body, rows.result, rows.structs);
         for (owner, root) in [(Owner::Body, request.as_ref()), (Owner::Result, result)] {
             if let Some(root) = root {
                 walk.collect(owner, &[root], &mut found);
@@ -242,9 +234,41 @@ struct Walk<'a> {
     structs: &'a [RawStruct],
     /// Each struct's index by name (the first of a name).
     index: HashMap<&'a str, usize>,
+    /// Each owner's rows by name (the first of a name).
+    row_index: HashMap<Owner, HashMap<&'a str, usize>>,
 }
 
 impl<'a> Walk<'a> {
+    fn new(
+        body: &'a [(Field, RawType)],
+        result: &'a [(Field, RawType)],
+        structs: &'a [RawStruct],
+    ) -> Self {
+        let by_name = |rows: &'a [(Field, RawType)]| -> HashMap<&'a str, usize> {
+            let mut map = HashMap::new();
+            for (i, (f, _)) in rows.iter().enumerate() {
+                map.entry(f.name.as_str()).or_insert(i);
+            }
+            map
+        };
+        let mut index = HashMap::new();
+        let mut row_index = HashMap::from([
+            (Owner::Body, by_name(body)),
+            (Owner::Result, by_name(result)),
+        ]);
+        for (i, (s, rows)) in structs.iter().enumerate() {
+            index.entry(s.name.as_str()).or_insert(i);
+            row_index.insert(Owner::Struct(i), by_name(rows));
+        }
+        Walk {
+            body,
+            result,
+            structs,
+            index,
+            row_index,
+        }
+    }
+
     fn rows(&self, owner: Owner) -> &'a [(Field, RawType)] {
         match owner {
             Owner::Body => self.body,
@@ -261,14 +285,19 @@ impl<'a> Walk<'a> {
         objects: &[&'v Json],
         found: &mut BTreeMap<(Owner, usize), Vec<&'v Json>>,
     ) {
-        for (i, (field, raw)) in self.rows(owner).iter().enumerate() {
-            let values: Vec<&Json> = objects
-                .iter()
-                .filter_map(|o| o.get(field.name.as_str()))
-                .collect();
-            if values.is_empty() {
-                continue;
+        let rows = self.rows(owner);
+        let by_name = &self.row_index[&owner];
+        // Each member of each object, to its row: work in proportion to the JSON.
+        let mut row_values: BTreeMap<usize, Vec<&'v Json>> = BTreeMap::new();
+        for object in objects.iter().filter_map(|o| o.as_object()) {
+            for (key, value) in object {
+                if let Some(&i) = by_name.get(key.as_str()) {
+                    row_values.entry(i).or_default().push(value);
+                }
             }
+        }
+        for (i, values) in row_values {
+            let (field, raw) = &rows[i];
             if is_opaque(field, raw) {
                 found.entry((owner, i)).or_default().extend(values);
             } else if let RawType::Named(name) = element(raw) {
