@@ -508,7 +508,14 @@ fn version_module(
         }
         struct_items(
             &names.structs[&s.name],
-            &format!("`{}`, documented at line {} of the page.", s.name, s.line),
+            &if s.inferred {
+                format!(
+                    "`{}`: no table documents its fields; they were inferred from the page's example (its row is at line {}).",
+                    s.name, s.line
+                )
+            } else {
+                format!("`{}`, documented at line {} of the page.", s.name, s.line)
+            },
             &fields,
             usage,
             names,

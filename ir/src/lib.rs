@@ -205,6 +205,10 @@ pub struct Struct {
     /// takes every key it has.
     #[serde(default, skip_serializing_if = "is_false")]
     pub one_of: bool,
+    /// `true` when no table documents the fields: they were inferred from an example's JSON
+    /// (an `Object` row whose 示例值 is `{}`, or `Array of Object` with `[]`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub inferred: bool,
 }
 
 /// One row of a parameter table.

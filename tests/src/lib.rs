@@ -63,7 +63,10 @@ fn loopback_client<C: ServiceClient>(endpoint: &str, access_key: &str, secret_ke
 /// Every generated service crate, one per folder of `spec/ir/`; the data-driven tests run over
 /// each. A new service folder fails `every_service_folder_is_under_test` until it is listed here
 /// (and its crate added to this package's dependencies).
-pub static SERVICES: &[ServiceUnderTest] = &[under_test::<volcengine_rtc::Client>()];
+pub static SERVICES: &[ServiceUnderTest] = &[
+    under_test::<volcengine_billing::Client>(),
+    under_test::<volcengine_rtc::Client>(),
+];
 
 /// The folders of `spec/ir/`, sorted: one per service.
 pub fn ir_folders() -> Vec<String> {

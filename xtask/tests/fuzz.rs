@@ -82,6 +82,20 @@ const TOKENS: &[&str] = &[
     "：",
     "\u{feff}",
     "\r\n",
+    // The billing family's: title, struct headings, opaque samples, curl and raw HTTP.
+    "# A - 名称",
+    " 对象结构",
+    "| {} |",
+    "| [] |",
+    "object[]",
+    "curl --location '",
+    "--header 'Region: ",
+    "--data '",
+    "'",
+    "\\",
+    "Host: https://",
+    "Credential=AK/20240101/cn-beijing/billing/request",
+    "[去调试](https://api.volcengine.com/api-explorer/?action=",
 ];
 
 fn mutate(rng: &mut Rng, text: &str) -> String {
@@ -232,11 +246,12 @@ fn fuzz_cases() -> usize {
         .unwrap_or(1500)
 }
 
-/// The mutated pages, in order: the same on every run.
+/// The mutated pages, in order: the same on every run. Seeds are the pages of every service folder.
 fn mutated_pages(cases: usize) -> impl Iterator<Item = String> {
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/docs/rtc");
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/docs");
     let mut seeds: Vec<String> = std::fs::read_dir(&docs)
         .unwrap()
+        .flat_map(|folder| std::fs::read_dir(folder.unwrap().path()).unwrap())
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .collect();
     seeds.sort();

@@ -100,3 +100,39 @@ fn undocumented_keys_of_many_array_items() {
     assert_eq!(page.examples.undocumented.len(), N);
     assert_eq!(page.examples.undocumented[0], "request: List[].K0");
 }
+
+/// The billing family's reader and the inference of opaque objects: a request table of 50,000
+/// rows, a curl body with every one, and a response whose opaque object has 50,000 keys and whose
+/// opaque array has 50,000 elements.
+#[test]
+fn a_billing_page_of_fifty_thousand_rows() {
+    let rows: String = (0..N)
+        .map(|i| format!("| F{i} | long | 可选 | 1 | 第 {i} 个 |\n"))
+        .collect();
+    let body = (0..N)
+        .map(|i| format!("\"F{i}\": 1"))
+        .collect::<Vec<_>>()
+        .join(",\n");
+    let keys = (0..N)
+        .map(|i| format!("\"K{i}\": {i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let items = (0..N)
+        .map(|i| format!("{{\"A\": {i}, \"B{}\": \"x\"}}", i % 100))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let text = format!(
+        "# Big - 大\n\n大\n\n## 请求参数\n\n| 参数名称 | 类型 | 是否必选 | 示例值 | 描述 |\n| --- | --- | --- | --- | --- |\n\
+         | Action | string | 必选 | Big | x |\n| Version | string | 必选 | 2022-01-01 | x |\n{rows}\n\
+         ## 返回参数\n\n| 参数 | 类型 | 示例值 | 描述 |\n| --- | --- | --- | --- |\n\
+         | Info | Object | {{}} | 信息 |\n| Items | Array of Object | [] | 列表 |\n\n\
+         ## 请求示例\n\n```text\ncurl --location 'https://open.volcengineapi.com?Action=Big&Version=2022-01-01' \\\n\
+         --header 'ServiceName: billing' \\\n--data '{{\n{body}\n}}'\n```\n\n\
+         ## 返回示例\n\n```json\n{{\"Result\": {{\"Info\": {{{keys}}}, \"Items\": [{items}]}}}}\n```\n"
+    );
+    let page = parse_page("Big.md", &text).unwrap();
+    assert_eq!(page.request.body.len(), N);
+    let info = page.find_struct("Info").unwrap();
+    assert_eq!(info.fields.len(), N);
+    assert_eq!(page.find_struct("Items").unwrap().fields.len(), 101);
+}

@@ -7,11 +7,14 @@ use super::examples::{
     read_json, read_request_example, request_from_samples, response_from_samples,
     undocumented_fields, undocumented_in,
 };
+use super::infer;
 use super::outline::{
     ExampleRequest, HeadingKind, Outline, Prose, ProseKind, RequestLine, Section, Table,
 };
 use super::params::lower_params;
-use super::structs::{check_struct_graph, first_duplicate, nest_dotted, Resolver, TakenNames};
+use super::structs::{
+    check_struct_graph, first_duplicate, link_struct_tables, nest_dotted, Resolver, TakenNames,
+};
 use super::types::{self, RawType};
 use super::vocabulary::{self, Column};
 use super::{linkify_under, pagination, semantics, Context, ParseError, MAX_DOTTED_DEPTH};
@@ -39,6 +42,9 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     let mut struct_by_anchor: HashMap<String, usize> = HashMap::new();
     let mut query_rows = None;
     let mut body_rows = None;
+    // Whether the body's table is the request section's only table (no `### Body` heading): its
+    // `Action` and `Version` rows are then the query's, not the body's.
+    let mut body_untitled = false;
     let mut result_rows = None;
     let mut error_table = None;
     for table in &outline.tables {
@@ -54,7 +60,8 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
                 set_once(&mut body_rows, table, file, &format!("### {}", h.text))?
             }
             (Section::Request, None) => {
-                set_once(&mut body_rows, table, file, "request parameters")?
+                set_once(&mut body_rows, table, file, "request parameters")?;
+                body_untitled = true;
             }
             (Section::Response, None) => set_once(
                 &mut result_rows,
@@ -97,6 +104,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
                         line: h.line,
                         fields: Vec::new(),
                         one_of: false,
+                        inferred: false,
                     },
                     fields,
                 ));
@@ -120,18 +128,50 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     };
     let mut query_raw = read(query_rows, true)?;
     query_raw.retain(|(f, _)| !vocabulary::COMMON_QUERY_PARAMETERS.contains(&f.name.as_str()));
-    let body_raw = read(body_rows, true)?;
+    let mut body_raw = read(body_rows, true)?;
+    if body_untitled {
+        body_raw.retain(|(f, _)| !vocabulary::COMMON_QUERY_PARAMETERS.contains(&f.name.as_str()));
+    }
     let result_raw = read(result_rows, false)?;
     let mut nested = Vec::new();
     let mut taken = TakenNames::new(structs.iter().map(|(s, _)| s.name.clone()));
-    let query_raw = nest_dotted(file, query_raw, &[], &mut taken, &mut nested)?;
-    let body_raw = nest_dotted(file, body_raw, &[], &mut taken, &mut nested)?;
-    let result_raw = nest_dotted(file, result_raw, &[], &mut taken, &mut nested)?;
+    let mut query_raw = nest_dotted(file, query_raw, &[], &mut taken, &mut nested)?;
+    let mut body_raw = nest_dotted(file, body_raw, &[], &mut taken, &mut nested)?;
+    let mut result_raw = nest_dotted(file, result_raw, &[], &mut taken, &mut nested)?;
     for (s, rows) in &mut structs {
         let path = [s.name.clone()];
         *rows = nest_dotted(file, std::mem::take(rows), &path, &mut taken, &mut nested)?;
     }
     structs.extend(nested);
+    // `Object` rows without dotted rows that a struct table of their name documents.
+    link_struct_tables(&mut query_raw, &struct_by_name);
+    link_struct_tables(&mut body_raw, &struct_by_name);
+    link_struct_tables(&mut result_raw, &struct_by_name);
+    for (_, rows) in &mut structs {
+        link_struct_tables(rows, &struct_by_name);
+    }
+
+    // Examples are read before types are resolved (opaque objects take their shape from them),
+    // but their errors count only after the tables' own.
+    let read_examples = read_examples(file, outline, &facts);
+    if let Ok(read) = &read_examples {
+        infer::opaque_objects(
+            infer::Rows {
+                body: &mut body_raw,
+                result: &mut result_raw,
+                structs: &mut structs,
+                request: read
+                    .examples
+                    .request
+                    .as_ref()
+                    .and_then(|r| r.body.as_deref()),
+                response: read.examples.response.as_deref(),
+            },
+            &mut taken,
+            &mut warnings,
+        );
+    }
+
     let blocks = lower_params(file, outline, context, &mut taken, &mut warnings)?;
 
     let resolver = Resolver::new(file, &structs);
@@ -151,12 +191,6 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
             format!("request parameter `{}` is documented twice", dup.name),
         ));
     }
-    let example = |section: Section| {
-        outline
-            .code_blocks
-            .iter()
-            .find(|c| c.place.section == Some(section))
-    };
     let response = match result_rows {
         Some(_) => Response {
             result: ResultKind::Object,
@@ -174,8 +208,11 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
             );
             // A page with a response example keeps `Result` as the JSON it shows; one without
             // takes the note's word for it.
-            let string = vocabulary::string_result(&note).is_some()
-                && example(Section::ResponseExample).is_none();
+            let has_example = outline
+                .code_blocks
+                .iter()
+                .any(|c| c.place.section == Some(Section::ResponseExample));
+            let string = vocabulary::string_result(&note).is_some() && !has_example;
             Response {
                 result: if string {
                     ResultKind::String
@@ -204,26 +241,13 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         &mut warnings,
     )?;
 
-    // Examples.
-    let mut examples = Examples::default();
-    let mut request_json = None;
-    if let Some(taken) = outline.request_examples.first() {
-        let (example, json) =
-            taken_request_example(file, taken, &facts, request_line, &mut warnings)?;
-        examples.request = Some(example);
-        request_json = json;
-    } else if let Some(block) = example(Section::RequestExample) {
-        let (example, json) = read_request_example(file, block, method, &mut warnings)?;
-        examples.request = Some(example);
-        request_json = json;
-    }
-    let mut response_json = None;
-    if let Some(block) = example(Section::ResponseExample) {
-        let text = block.text.trim();
-        let (fixed, json) = read_json(file, block.line, text, "response example", &mut warnings)?;
-        examples.response = Some(fixed);
-        response_json = Some(json);
-    }
+    let ReadExamples {
+        examples,
+        request_json,
+        response_json,
+        warnings: example_warnings,
+    } = read_examples?;
+    warnings.extend(example_warnings);
 
     let error_codes = match error_table {
         Some(t) => read_error_codes(file, t, base)?,
@@ -285,6 +309,70 @@ fn from_samples(page: &mut Page) -> bool {
         page.examples.response_from_samples = page.examples.response.is_some();
     }
     built
+}
+
+/// A page's examples, their JSON, and the fix-ups that made it JSON.
+struct ReadExamples {
+    examples: Examples,
+    request_json: Option<serde_json::Value>,
+    response_json: Option<serde_json::Value>,
+    warnings: Vec<Warning>,
+}
+
+/// Reads the request example (taken apart by the reader, else the first code block under
+/// `## 请求示例`) and the response example.
+fn read_examples(
+    file: &str,
+    outline: &Outline,
+    facts: &CallFacts,
+) -> Result<ReadExamples, ParseError> {
+    let example = |section: Section| {
+        outline
+            .code_blocks
+            .iter()
+            .find(|c| c.place.section == Some(section))
+    };
+    let mut read = ReadExamples {
+        examples: Examples::default(),
+        request_json: None,
+        response_json: None,
+        warnings: Vec::new(),
+    };
+    let request = match outline.request_examples.first() {
+        Some(taken) => Some(taken_request_example(
+            file,
+            taken,
+            facts,
+            &outline.request_line,
+            &mut read.warnings,
+        )?),
+        None => match example(Section::RequestExample) {
+            Some(block) => Some(read_request_example(
+                file,
+                block,
+                facts.method,
+                &mut read.warnings,
+            )?),
+            None => None,
+        },
+    };
+    if let Some((example, json)) = request {
+        read.examples.request = Some(example);
+        read.request_json = json;
+    }
+    if let Some(block) = example(Section::ResponseExample) {
+        let text = block.text.trim();
+        let (fixed, json) = read_json(
+            file,
+            block.line,
+            text,
+            "response example",
+            &mut read.warnings,
+        )?;
+        read.examples.response = Some(fixed);
+        read.response_json = Some(json);
+    }
+    Ok(read)
 }
 
 /// The texts of the prose `keep` selects, in page order.
@@ -423,7 +511,7 @@ fn read_fields(
             _ => false,
         };
         let sample = sample_col
-            .map(|c| row.cells[c].trim().trim_matches('`').trim().to_owned())
+            .map(|c| unquote(row.cells[c].trim().trim_matches('`').trim()).to_owned())
             .filter(|s| !s.is_empty() && s != vocabulary::NO_VALUE);
         let description = desc_col
             .map(|c| linkify_under(row.cells[c].trim(), docs_base))
@@ -444,6 +532,15 @@ fn read_fields(
         ));
     }
     Ok(out)
+}
+
+/// `"2048"` → `2048`: a sample in double quotes is the text inside them.
+fn unquote(sample: &str) -> &str {
+    sample
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .filter(|inner| !inner.contains('"'))
+        .unwrap_or(sample)
 }
 
 fn read_error_codes(

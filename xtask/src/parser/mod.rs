@@ -17,20 +17,24 @@
 //! | `apidochub.rs` | the reader of RTC api-doc-hub pages (parameters as blocks, no tables) |
 //! | `params.rs` | lowering of parameter blocks: nesting, structs, examples from `示例值` |
 //! | `nesting.rs` | the nesting a maintainer declares for pages that do not state it |
+//! | `billing.rs` | the billing "API Explorer" export's reader (family 2), its grammar in its doc comment |
 //! | `table.rs` | Markdown tables from their source lines (`\|` escapes, `\|\` continuations) |
 //! | `vocabulary.rs` | the format's words, as data |
 //! | `lower.rs` | lowering: tables → fields, sections → request, response, examples, error codes |
 //! | `structs.rs` | dotted rows → structs, type resolution, the struct graph |
 //! | `types.rs` | the type column: `Array of [X](#x)`, `string[]`, … |
 //! | `values.rs` | enumerated values in descriptions |
+//! | `infer.rs` | structs of opaque objects inferred from the example JSON |
 //! | `examples.rs` | examples: request line and JSON, fix-ups, undocumented fields |
 //! | `json.rs` | the known mistakes of example JSON, fixed and reported |
 //! | `semantics.rs` | read-only Actions, idempotency keys, secrets |
 //! | `pagination.rs` | which Actions page their results, and how |
 
 mod apidochub;
+mod billing;
 pub mod call_facts;
 mod examples;
+mod infer;
 mod json;
 mod lower;
 pub mod nesting;
@@ -53,7 +57,7 @@ use volcgen_ir::{Method, Page, RegionEndpoint};
 
 /// The documentation families, asked in order whether a page is theirs; the seed format, whose
 /// telltales are the loosest, comes last. Adding a family is a module and an entry here.
-pub const READERS: &[&dyn Reader] = &[&apidochub::ApiDocHub, &seed::Seed];
+pub const READERS: &[&dyn Reader] = &[&apidochub::ApiDocHub, &billing::Billing, &seed::Seed];
 
 /// What a page's service settings (`spec/services/<service>.yaml`) supply where the page is
 /// silent: families whose pages do not name host, method, signing service or region rely on it.

@@ -502,6 +502,7 @@ impl<'a> Nester<'a, '_> {
             line,
             fields: Vec::new(),
             one_of,
+            inferred: false,
         });
         self.structs.len() - 1
     }

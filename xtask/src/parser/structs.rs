@@ -80,11 +80,26 @@ pub fn nest_dotted(
                 line: parent.0.line,
                 fields: Vec::new(),
                 one_of: false,
+                inferred: false,
             },
             kids,
         ));
     }
     Ok(top)
+}
+
+/// Makes each `Object` / `Array of Object` row that has no dotted rows the struct of its own name
+/// when a struct table has that name (`### List 对象结构` documents the row `List`).
+pub fn link_struct_tables(rows: &mut [(Field, RawType)], tables: &HashMap<String, usize>) {
+    for (field, raw) in rows {
+        let mut element = raw;
+        while let RawType::Array(inner) = element {
+            element = inner;
+        }
+        if *element == RawType::BareObject && tables.contains_key(&field.name) {
+            *element = RawType::Named(field.name.clone());
+        }
+    }
 }
 
 /// The struct names a page has used, and where each `Name2`, `Name3`, … search left off, so

@@ -70,6 +70,11 @@ pub const OPTIONAL: &[&str] = &["否", "可选", "选填", "No", "no", "false", 
 /// A sample cell holding only this says there is no sample; so does an HTTP status cell.
 pub const NO_VALUE: &str = "-";
 
+/// A sample of an `Object` row holding only `{}`, or of an `Array of Object` row holding only
+/// `[]`, says the row's shape is given by the examples alone (when no dotted rows and no struct
+/// table give it): its struct is inferred from the example JSON.
+pub const OPAQUE_SAMPLES: &[&str] = &["{}", "[]"];
+
 /// What a type word means.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeMeaning {
@@ -403,10 +408,14 @@ pub fn readme_list() -> String {
         column_words(Column::Message),
     ));
     out.push(format!(
-        "- Required cells: required {}; optional {} or empty. A sample of {} is no sample.",
+        "- Required cells: required {}; optional {} or empty. A sample of {} is no sample; a \
+         sample in double quotes is the text inside them; a sample of {} on an `Object` / \
+         `Array of Object` row that neither dotted rows nor a struct table document says the \
+         examples alone give its shape: its struct is inferred from their JSON.",
         words(REQUIRED),
         words(OPTIONAL),
         code(NO_VALUE),
+        words(OPAQUE_SAMPLES),
     ));
     let arrays: Vec<String> = ARRAY_PREFIXES
         .iter()
@@ -425,7 +434,8 @@ pub fn readme_list() -> String {
     out.push(format!(
         "- Types, in any case: {}; maps with parameters {} (a JSON map); arrays {} (nested up \
          to {} levels); structs {} / {}, a bare `X` (capitalised) or `[X](#x)`: the name or \
-         anchor of a struct table.",
+         anchor of a struct table; an `Object` / `Array of Object` row without dotted rows is the \
+         struct table of its own name, if there is one.",
         types.join(", "),
         maps.join(" / "),
         arrays.join(" / "),
