@@ -151,12 +151,37 @@ impl<R: Paginated> Stream for Items<R> {
     }
 }
 
-/// Cursor paging: the cursor of the next page, unless `has_more` is `false` or there is none.
-pub fn next_cursor<C: Clone>(has_more: Option<bool>, next: Option<&C>) -> Option<C> {
+/// Cursor paging: the cursor of the next page, unless `has_more` is `false` or there is none
+/// (an empty string cursor is none).
+pub fn next_cursor<C: Cursor>(has_more: Option<bool>, next: Option<&C>) -> Option<C> {
     if has_more == Some(false) {
         return None;
     }
-    next.cloned()
+    next.filter(|c| !c.is_none()).cloned()
+}
+
+/// A cursor's type: integer or string.
+pub trait Cursor: Clone {
+    /// Whether this value means "no next page".
+    fn is_none(&self) -> bool;
+}
+
+impl Cursor for String {
+    fn is_none(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl Cursor for i32 {
+    fn is_none(&self) -> bool {
+        false
+    }
+}
+
+impl Cursor for i64 {
+    fn is_none(&self) -> bool {
+        false
+    }
 }
 
 /// Page-number paging (counted from 1): the number of the page after `page`, unless this page
@@ -222,6 +247,11 @@ mod tests {
         assert_eq!(next_cursor(None, Some(&5)), Some(5));
         assert_eq!(next_cursor(Some(false), Some(&5)), None);
         assert_eq!(next_cursor::<i64>(Some(true), None), None);
+        assert_eq!(next_cursor(None, Some(&String::new())), None);
+        assert_eq!(
+            next_cursor(None, Some(&"t2".to_owned())),
+            Some("t2".to_owned())
+        );
     }
 
     #[test]

@@ -70,7 +70,18 @@ fn is_sensitive(f: &Field) -> bool {
         TypeRef::Array(inner) => **inner == TypeRef::String,
         _ => false,
     };
-    stringly && (secret_name(&f.name) || secret_description(&f.description))
+    stringly
+        && !paging_token(&f.name)
+        && (secret_name(&f.name) || secret_description(&f.description))
+}
+
+/// `PageToken`, `NextPageToken`, `NextToken`: where the next page starts, not a credential.
+fn paging_token(name: &str) -> bool {
+    let words = codegen::naming::field_name(name);
+    let words: Vec<&str> = words.trim_start_matches("r#").split('_').collect();
+    words.last() == Some(&"token")
+        && words.len() >= 2
+        && matches!(words[words.len() - 2], "page" | "next" | "continuation")
 }
 
 fn secret_name(name: &str) -> bool {
@@ -94,6 +105,16 @@ fn secret_description(description: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paging_tokens_are_not_secrets() {
+        for name in ["PageToken", "NextPageToken", "NextToken"] {
+            assert!(paging_token(name), "{name}");
+        }
+        for name in ["Token", "AccessToken", "PageTokenSecret", "SessionToken"] {
+            assert!(!paging_token(name), "{name}");
+        }
+    }
 
     fn field(name: &str, ty: TypeRef, description: &str) -> Field {
         Field {

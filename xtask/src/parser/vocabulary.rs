@@ -182,11 +182,11 @@ pub const COMMON_QUERY_PARAMETERS: &[&str] = &["Action", "Version"];
 /// Paging fields, by how the next page is asked for: the request field naming the page, the one
 /// sizing it, and the `Result` fields saying what comes next. Detection needs one name of each
 /// required role and exactly one array in `Result` (the items).
-pub const CURSOR_POSITIONS: &[&str] = &["Cursor"];
-pub const CURSOR_NEXT: &[&str] = &["NewCursor", "NextCursor"];
+pub const CURSOR_POSITIONS: &[&str] = &["Cursor", "PageToken", "NextToken"];
+pub const CURSOR_NEXT: &[&str] = &["NewCursor", "NextCursor", "NextPageToken", "NextToken"];
 pub const HAS_MORE: &[&str] = &["HasMore"];
 pub const PAGE_NUMBERS: &[&str] = &["PageNum", "PageNumber"];
-pub const PAGE_SIZES: &[&str] = &["PageSize", "Limit"];
+pub const PAGE_SIZES: &[&str] = &["PageSize", "Limit", "MaxResults"];
 pub const OFFSETS: &[&str] = &["Offset"];
 pub const TOTALS: &[&str] = &["Total", "TotalCount"];
 

@@ -25,7 +25,7 @@ pub mod v2022_01_01 {
         ],
     };
     /// Request of [`Client::list_order_refund_details`](crate::Client::list_order_refund_details): `ListOrderRefundDetails` at Version `2022-01-01`.
-    #[derive(Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListOrderRefundDetailsRequest {
         /// 退款时间范围的起点（含）。UTC 时间，格式为：yyyy-MM-ddTHH:mm:ssZ。
         pub refund_start_time: String,
@@ -40,18 +40,6 @@ pub mod v2022_01_01 {
         /// 订单号。
         pub order_id: Option<String>,
     }
-    impl std::fmt::Debug for ListOrderRefundDetailsRequest {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("ListOrderRefundDetailsRequest")
-                .field("refund_start_time", &self.refund_start_time)
-                .field("refund_end_time", &self.refund_end_time)
-                .field("page_size", &self.page_size)
-                .field("page_token", &crate::Redacted::option(&self.page_token))
-                .field("refund_channel", &self.refund_channel)
-                .field("order_id", &self.order_id)
-                .finish()
-        }
-    }
     crate::via_fields! {
         ListOrderRefundDetailsRequest { refund_start_time : required "RefundStartTime";
         refund_end_time : required "RefundEndTime"; page_size : required "PageSize";
@@ -59,23 +47,12 @@ pub mod v2022_01_01 {
         order_id : optional "OrderID"; }
     }
     /// The `Result` of a successful [`Client::list_order_refund_details`](crate::Client::list_order_refund_details) call.
-    #[derive(Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListOrderRefundDetailsResult {
         /// 退款明细列表
         pub list: Option<Vec<List>>,
         /// 下一页的分页标记
         pub next_page_token: Option<String>,
-    }
-    impl std::fmt::Debug for ListOrderRefundDetailsResult {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("ListOrderRefundDetailsResult")
-                .field("list", &self.list)
-                .field(
-                    "next_page_token",
-                    &crate::Redacted::option(&self.next_page_token),
-                )
-                .finish()
-        }
     }
     crate::via_fields! {
         response ListOrderRefundDetailsResult { list : optional "List"; next_page_token :
@@ -122,6 +99,24 @@ pub mod v2022_01_01 {
         const RESPONSE_EXAMPLE: Option<&'static str> = Some(
             "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"20240611161530A7C03E95B24D18F60C2E\",\n        \"Action\": \"ListOrderRefundDetails\",\n        \"Version\": \"2022-01-01\",\n        \"Service\": \"billing\",\n        \"Region\": \"cn-beijing\"\n    },\n    \"Result\": {\n        \"List\": [\n            {\n                \"OrderID\": \"Order7400123456789012345\",\n                \"RefundID\": \"Refund7400123498765432101\",\n                \"PayerID\": \"2100388102\",\n                \"Product\": \"rds_mysql\",\n                \"ProductName\": \"云数据库 MySQL 版\",\n                \"InstanceNo\": \"mysql-3a9e2b71c0d4\",\n                \"RefundChannel\": \"cash\",\n                \"RefundAmount\": \"356.40\",\n                \"Currency\": \"CNY\",\n                \"RefundTime\": \"2024-05-18T07:42:10Z\",\n                \"Status\": \"Finished\"\n            }\n        ],\n        \"NextPageToken\": \"2068\"\n    }\n}",
         );
+    }
+    impl crate::paginate::Paginated for ListOrderRefundDetailsRequest {
+        type Item = List;
+        fn position(&self) -> String {
+            crate::paginate::position(self.page_token.as_ref())
+        }
+        fn next_page(&self, result: &Self::Result) -> Option<Self> {
+            let value = crate::paginate::next_cursor(
+                None,
+                result.next_page_token.as_ref(),
+            )?;
+            let mut next = self.clone();
+            next.page_token = Some(value);
+            Some(next)
+        }
+        fn into_items(result: Self::Result) -> Vec<Self::Item> {
+            result.list.unwrap_or_default()
+        }
     }
     pub mod error_codes {
         //! Error codes the page documents for `ListOrderRefundDetails`: compare them with [`Error::code`](crate::Error::code).
