@@ -127,7 +127,8 @@ fn the_committed_override_still_applies() {
     // The real case: BatchGetConversations' SkipMemberCount. If the page changes, regen fails.
     let root = repo_root();
     let docs = xtask::regen::read_docs(&root).unwrap();
-    let mut pages = xtask::regen::parse_all(&docs, &[]).unwrap();
+    let settings = xtask::regen::read_services(&root).unwrap();
+    let mut pages = xtask::regen::parse_all(&docs, &settings).unwrap();
     let overrides = xtask::regen::read_overrides(&root).unwrap();
     assert!(!overrides.overrides.is_empty());
     xtask::regen::apply_overrides(&mut pages, &overrides).unwrap();

@@ -13,7 +13,7 @@ use super::vocabulary::{self, Column};
 use super::{linkify_under, semantics, Context, ParseError, MAX_DOTTED_DEPTH};
 use std::collections::HashMap;
 use volcgen_ir::{
-    ErrorCode, Examples, Field, Method, Page, Request, RequestExample, Response, ResultKind,
+    ErrorCode, Examples, Field, Method, OneOf, Page, Request, RequestExample, Response, ResultKind,
     Source, Struct, TypeRef, Warning,
 };
 
@@ -89,6 +89,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
                     ));
                 }
                 let fields = read_fields(file, table, true, base)?;
+                let one_of = one_of_groups(file, table)?;
                 struct_by_name
                     .entry(h.text.clone())
                     .or_insert(structs.len());
@@ -101,6 +102,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
                         anchor: h.anchor.clone(),
                         line: h.line,
                         fields: Vec::new(),
+                        one_of,
                     },
                     fields,
                 ));
@@ -126,6 +128,11 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     query_raw.retain(|(f, _)| !vocabulary::COMMON_QUERY_PARAMETERS.contains(&f.name.as_str()));
     let body_raw = read(body_rows, true)?;
     let result_raw = read(result_rows, false)?;
+    // `2选1` groups of the request tables, by dotted name; each goes to its rows' parent below.
+    let mut request_one_of = Vec::new();
+    for table in [query_rows, body_rows].into_iter().flatten() {
+        request_one_of.extend(one_of_groups(file, table)?);
+    }
     let mut nested = Vec::new();
     let mut taken = TakenNames::new(structs.iter().map(|(s, _)| s.name.clone()));
     let query_raw = nest_dotted(file, query_raw, &[], &mut taken, &mut nested)?;
@@ -136,6 +143,34 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         *rows = nest_dotted(file, std::mem::take(rows), &path, &mut taken, &mut nested)?;
     }
     structs.extend(nested);
+    let mut top_one_of = Vec::new();
+    for group in request_one_of {
+        place_one_of(
+            group,
+            query_raw.iter().chain(&body_raw),
+            &mut structs,
+            &mut top_one_of,
+        );
+    }
+    for i in 0..structs.len() {
+        let dotted: Vec<OneOf> = structs[i]
+            .0
+            .one_of
+            .iter()
+            .filter(|g| g.fields[0].contains('.'))
+            .cloned()
+            .collect();
+        if dotted.is_empty() {
+            continue;
+        }
+        structs[i].0.one_of.retain(|g| !g.fields[0].contains('.'));
+        let rows = structs[i].1.clone();
+        let mut own = Vec::new();
+        for group in dotted {
+            place_one_of(group, rows.iter(), &mut structs, &mut own);
+        }
+        structs[i].0.one_of.extend(own);
+    }
 
     let resolver = Resolver::new(file, &structs);
     let query = resolver.resolve_all(query_raw)?;
@@ -196,11 +231,18 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     };
     let mut examples = Examples::default();
     let mut request_json = None;
-    if let Some(taken) = outline.request_examples.first() {
+    let mut more_jsons = Vec::new();
+    if let Some((taken, more)) = outline.request_examples.split_first() {
         let (example, json) =
             taken_request_example(file, taken, &facts, request_line, &mut warnings)?;
         examples.request = Some(example);
         request_json = json;
+        for taken in more {
+            let (example, json) =
+                taken_request_example(file, taken, &facts, request_line, &mut warnings)?;
+            examples.more_requests.push(example);
+            more_jsons.extend(json);
+        }
     } else if let Some(block) = example(Section::RequestExample) {
         let (example, json) = read_request_example(file, block, method, &mut warnings)?;
         examples.request = Some(example);
@@ -236,6 +278,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         request: Request {
             query,
             body: body_fields,
+            one_of: top_one_of,
         },
         response,
         structs: resolved_structs,
@@ -248,6 +291,13 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     semantics::classify(&mut page);
     page.examples.undocumented =
         undocumented_in(&page, request_json.as_ref(), response_json.as_ref());
+    for json in &more_jsons {
+        for path in undocumented_in(&page, Some(json), None) {
+            if !page.examples.undocumented.contains(&path) {
+                page.examples.undocumented.push(path);
+            }
+        }
+    }
     Ok(page)
 }
 
@@ -374,6 +424,8 @@ fn read_fields(
             ),
         })?;
         let required = match required_col {
+            // One of a `2选1` group: optional alone (`one_of_groups` records the group).
+            Some(c) if with_required && vocabulary::one_of(&row.cells[c]).is_some() => false,
             Some(c) if with_required => vocabulary::required(&row.cells[c]).ok_or_else(|| {
                 err(
                     row.line,
@@ -408,6 +460,106 @@ fn read_fields(
         ));
     }
     Ok(out)
+}
+
+/// The `2选1` groups of a parameter table: a row whose required cell is `N选1` and the next N-1
+/// rows, whose required cells are empty (or merged into it), named as the rows are (`A.B`).
+/// The table's names were checked by [`read_fields`].
+fn one_of_groups(file: &str, table: &Table) -> Result<Vec<OneOf>, ParseError> {
+    let (Some(col), Some(name_col)) =
+        (column(table, Column::Required), column(table, Column::Name))
+    else {
+        return Ok(Vec::new());
+    };
+    let name = |i: usize| {
+        table.rows[i].cells[name_col]
+            .trim()
+            .trim_matches('`')
+            .trim()
+            .to_owned()
+    };
+    let mut groups = Vec::new();
+    let mut i = 0;
+    while i < table.rows.len() {
+        let cell = table.rows[i].cells[col].trim();
+        let Some(n) = vocabulary::one_of(cell) else {
+            i += 1;
+            continue;
+        };
+        let line = table.rows[i].line;
+        let first = name(i);
+        let parent = |name: &str| name.rsplit_once('.').map(|(p, _)| p.to_owned());
+        let mut fields = vec![first.clone()];
+        for k in 1..n {
+            let partner = table.rows.get(i + k).filter(|r| {
+                let c = r.cells[col].trim();
+                c.is_empty() || c == cell
+            });
+            let Some(partner) = partner else {
+                return Err(ParseError::new(file, line, format!(
+                    "`{first}` is `{cell}`, but fewer than {} rows follow it with an empty required cell (merged with `^^`); give its partners' required cells empty, or mark `{first}` `是` or `否`",
+                    n - 1
+                )));
+            };
+            let name = name(i + k);
+            if parent(&name) != parent(&first) {
+                return Err(ParseError::new(file, partner.line, format!(
+                    "`{name}` is paired with `{first}` (`{cell}` at line {line}) but is not its sibling; a `{cell}` group is rows of one level"
+                )));
+            }
+            fields.push(name);
+        }
+        groups.push(OneOf { fields, line });
+        i += n;
+    }
+    Ok(groups)
+}
+
+/// Puts a `2选1` group where its fields are: into `top` when they are rows of `rows`, else into
+/// the struct their dotted parent became (`A.B.x` → the struct of `B` inside `A`'s struct),
+/// named without the parent path.
+fn place_one_of<'a>(
+    mut group: OneOf,
+    rows: impl Iterator<Item = &'a (Field, RawType)> + Clone,
+    structs: &mut [super::structs::RawStruct],
+    top: &mut Vec<OneOf>,
+) {
+    let Some((path, _)) = group.fields[0].rsplit_once('.') else {
+        top.push(group);
+        return;
+    };
+    let path: Vec<String> = path.split('.').map(str::to_owned).collect();
+    let struct_of = |ty: &RawType| match ty {
+        RawType::Named(n) => Some(n.clone()),
+        RawType::Array(inner) => match &**inner {
+            RawType::Named(n) => Some(n.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    // Walk the parents: each is a row of the struct the previous one named.
+    let mut name = rows
+        .clone()
+        .find(|(f, _)| f.name == path[0])
+        .and_then(|(_, t)| struct_of(t));
+    for head in &path[1..] {
+        name = name.and_then(|n| {
+            structs
+                .iter()
+                .find(|(s, _)| s.name == n)
+                .and_then(|(_, rows)| rows.iter().find(|(f, _)| &f.name == head))
+                .and_then(|(_, t)| struct_of(t))
+        });
+    }
+    let prefix_len = path.iter().map(|p| p.len() + 1).sum::<usize>();
+    for f in &mut group.fields {
+        *f = f[prefix_len.min(f.len())..].to_owned();
+    }
+    match name.and_then(|n| structs.iter_mut().find(|(s, _)| s.name == n)) {
+        Some((s, _)) => s.one_of.push(group),
+        // Nesting already failed for rows without a parent; nothing is left to attach to.
+        None => top.push(group),
+    }
 }
 
 fn read_error_codes(

@@ -14,13 +14,16 @@ use volcgen_ir::{Method, TypeRef};
 pub const SECTIONS: &[(Section, &[&str])] = &[
     (Section::Request, &["请求参数", "请求参数说明"]),
     (Section::Response, &["返回参数", "响应参数", "返回参数说明"]),
-    (Section::RequestExample, &["请求示例"]),
+    (Section::RequestExample, &["请求示例", "请求示例-分场景"]),
     (
         Section::ResponseExample,
         &["返回示例", "响应示例", "返回结果示例"],
     ),
     (Section::ErrorCodes, &["错误码"]),
 ];
+
+/// `#`/`##` headings whose text is the page's introduction (the summary), not a section.
+pub const INTRO_HEADINGS: &[&str] = &["概述"];
 
 /// `###` headings under [`Section::Request`] naming where parameters go (any ASCII case); any
 /// other `###` heading under the request or response section names a struct table.
@@ -63,6 +66,10 @@ pub const COLUMNS: &[(Column, &[&str])] = &[
 pub const REQUIRED: &[&str] = &["是", "必选", "必填", "Yes", "yes", "true", "Y"];
 pub const OPTIONAL: &[&str] = &["否", "可选", "选填", "No", "no", "false", "N", "-", ""];
 
+/// A required cell `2选1` (`N选1`) on a row says that at least one of it and the next N-1 rows,
+/// whose required cells are empty, must be given: each of them is optional on its own.
+pub const ONE_OF_SUFFIX: &str = "选1";
+
 /// A sample cell holding only this says there is no sample; so does an HTTP status cell.
 pub const NO_VALUE: &str = "-";
 
@@ -72,6 +79,9 @@ pub enum TypeMeaning {
     Known(TypeRef),
     /// An object whose fields are dotted rows (`Parent.Child`), else a JSON map.
     BareObject,
+    /// A map: an object whose fields are dotted rows (sub-parameters), else a JSON map, with no
+    /// warning (a free-form map is what the word says).
+    Map,
 }
 
 /// A type word: the name pages usually write, other spellings of it, and its meaning.
@@ -129,7 +139,7 @@ pub const TYPE_WORDS: &[TypeWord] = &[
     TypeWord {
         name: "Map",
         spellings: &["map"],
-        means: TypeMeaning::Known(TypeRef::JsonMap),
+        means: TypeMeaning::Map,
     },
     TypeWord {
         name: "Object",
@@ -224,6 +234,12 @@ pub fn required(cell: &str) -> Option<bool> {
     }
 }
 
+/// How many rows a `2选1`-style required cell groups (`2` for `2选1`); `None` for any other cell.
+pub fn one_of(cell: &str) -> Option<usize> {
+    let n: usize = cell.trim().strip_suffix(ONE_OF_SUFFIX)?.parse().ok()?;
+    (n >= 2).then_some(n)
+}
+
 /// The required markers, for messages: `是/必选/… (required) or 否/可选/… (optional)`.
 pub fn required_markers() -> String {
     let written = |words: &[&str]| {
@@ -235,7 +251,7 @@ pub fn required_markers() -> String {
             .join("/")
     };
     format!(
-        "{} (required) or {} or empty (optional)",
+        "{} (required), {} or empty (optional), or `2{ONE_OF_SUFFIX}` (at least one of this row and the next)",
         written(REQUIRED),
         written(OPTIONAL)
     )
@@ -325,7 +341,7 @@ pub fn readme_list() -> String {
         TypeMeaning::Known(TypeRef::Double) => "f64",
         TypeMeaning::Known(TypeRef::Boolean) => "bool",
         TypeMeaning::Known(_) => "a JSON map",
-        TypeMeaning::BareObject => "its dotted rows, else a JSON map",
+        TypeMeaning::BareObject | TypeMeaning::Map => "its dotted rows, else a JSON map",
     };
     let types: Vec<String> = TYPE_WORDS
         .iter()
@@ -343,7 +359,8 @@ pub fn readme_list() -> String {
     out.push(format!(
         "- Sections: request parameters {} (with `### {}` and `### {}` subsections, any case), \
          response parameters {}, request example {}, response example {}, error codes {}; any \
-         other `###` heading under the parameter sections names a struct table.",
+         other `###` heading under the parameter sections names a struct table; {} is the page's \
+         introduction.",
         section_words(Section::Request),
         QUERY_HEADINGS.join("`/`### "),
         BODY_HEADINGS.join("`/`### "),
@@ -351,6 +368,7 @@ pub fn readme_list() -> String {
         section_words(Section::RequestExample),
         section_words(Section::ResponseExample),
         section_words(Section::ErrorCodes),
+        words(INTRO_HEADINGS),
     ));
     out.push(format!(
         "- Column headers, in any order: name {}, type {}, required {}, sample {}, description {}; \
@@ -365,9 +383,13 @@ pub fn readme_list() -> String {
         column_words(Column::Message),
     ));
     out.push(format!(
-        "- Required cells: required {}; optional {} or empty. A sample of {} is no sample.",
+        "- Required cells: required {}; optional {} or empty; {} (also {}): at least one of this row \
+         and the next N-1 (whose required cells are empty) must be given. A sample of {} is no \
+         sample.",
         words(REQUIRED),
         words(OPTIONAL),
+        code(&format!("2{ONE_OF_SUFFIX}")),
+        code(&format!("N{ONE_OF_SUFFIX}")),
         code(NO_VALUE),
     ));
     let arrays: Vec<String> = ARRAY_PREFIXES
