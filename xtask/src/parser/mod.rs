@@ -14,6 +14,7 @@
 //! | --- | --- |
 //! | `outline.rs` | the [`Outline`] types and the [`Reader`] trait: the seam between the stages |
 //! | `seed.rs` | the seed format's reader, its grammar in its doc comment |
+//! | `lark.rs` | the Lark-export family's reader (VikingDB), its grammar in its doc comment |
 //! | `table.rs` | Markdown tables from their source lines (`\|` escapes, `\|\` continuations) |
 //! | `vocabulary.rs` | the format's words, as data |
 //! | `lower.rs` | lowering: tables → fields, sections → request, response, examples, error codes |
@@ -27,6 +28,7 @@
 pub mod call_facts;
 mod examples;
 mod json;
+mod lark;
 mod lower;
 pub mod outline;
 mod seed;
@@ -45,7 +47,7 @@ use volcgen_ir::{Method, Page, RegionEndpoint};
 
 /// The documentation families, asked in order whether a page is theirs; the seed format, whose
 /// telltales are the loosest, comes last. Adding a family is a module and an entry here.
-pub const READERS: &[&dyn Reader] = &[&seed::Seed];
+pub const READERS: &[&dyn Reader] = &[&lark::Lark, &seed::Seed];
 
 /// What a page's service settings (`spec/services/<service>.yaml`) supply where the page is
 /// silent: families whose pages do not name host, method, signing service or region rely on it.
