@@ -1,7 +1,7 @@
 //! IR → Rust: each item is written with `quote!` in a function that reads like the code it makes;
 //! a file's tokens are parsed once by `syn` and formatted by prettyplease.
 
-use crate::ir::{Field, Method, OneOf, Page, ResultKind, Struct, TypeRef};
+use crate::ir::{Field, Method, OneOf, Page, PaginationKind, ResultKind, Struct, TypeRef};
 use crate::naming;
 use crate::syntax::{doc_attrs, doc_literal, generic_type, ident, string_literal, type_path};
 use proc_macro2::{Literal, TokenStream};
@@ -505,6 +505,7 @@ fn version_module(
         )
     });
     let action_request = action_request_impl(page, names);
+    let paginated = paginated_impl(page, names);
     let error_codes = error_codes_module(page);
     quote! {
         pub mod #module {
@@ -514,6 +515,7 @@ fn version_module(
             #result
             #(#structs)*
             #action_request
+            #paginated
             #error_codes
         }
     }
@@ -658,11 +660,7 @@ fn struct_items(
 ) -> TokenStream {
     let doc = outer_doc(doc);
     let ty = ident(name);
-    let mut used = UniqueNames::default();
-    let rust_names: Vec<String> = fields
-        .iter()
-        .map(|f| used.claim(naming::field_name(&f.name)))
-        .collect();
+    let rust_names = field_names(fields);
     let documented = one_of_docs(fields, &rust_names, one_of);
     hand_built.add(
         module,
@@ -697,6 +695,117 @@ fn struct_items(
         #debug
         #via_fields
     }
+}
+
+/// The Rust names of a struct's fields, unique within it, in order.
+fn field_names(fields: &[&Field]) -> Vec<String> {
+    let mut used = UniqueNames::default();
+    fields
+        .iter()
+        .map(|f| used.claim(naming::field_name(&f.name)))
+        .collect()
+}
+
+/// `impl crate::paginate::Paginated for …Request` of a paged Action: which page a request asks
+/// for, the request for the next page (the rules are the runtime's `next_*` functions), and a
+/// page's items.
+fn paginated_impl(page: &Page, names: &Names) -> Option<TokenStream> {
+    let paging = page.pagination.as_ref()?;
+    let request_fields: Vec<&Field> = page.request.fields().collect();
+    let result_fields: Vec<&Field> = page.response.fields.iter().collect();
+    let request_names = field_names(&request_fields);
+    let result_names = field_names(&result_fields);
+    // A request field as an `Option<&T>`, and how to assign a `T` to it.
+    let request_field = |wire: &str| {
+        let i = request_fields.iter().position(|f| f.name == wire)?;
+        let rust = ident(&request_names[i]);
+        let required = is_required(request_fields[i], Usage::Request);
+        let read = if required {
+            quote!(Some(&self.#rust))
+        } else {
+            quote!(self.#rust.as_ref())
+        };
+        let assign = if required {
+            quote!(next.#rust = value;)
+        } else {
+            quote!(next.#rust = Some(value);)
+        };
+        Some((read, assign))
+    };
+    // A `Result` field (always an `Option`) by wire name.
+    let result_field = |wire: &str| {
+        let i = result_fields.iter().position(|f| f.name == wire)?;
+        Some((ident(&result_names[i]), result_fields[i]))
+    };
+    let as_i64 = |read: Option<TokenStream>| match read {
+        Some(read) => quote!(crate::paginate::as_i64(#read)),
+        None => quote!(None),
+    };
+    let (position_read, assign) = request_field(&paging.position)?;
+    let (items, items_field) = result_field(&paging.items)?;
+    let TypeRef::Array(item_type) = &items_field.ty else {
+        return None;
+    };
+    let item_type = names.rust_type(item_type);
+    let count = quote!(result.#items.as_ref().map_or(0, Vec::len));
+    let total = as_i64(
+        paging
+            .total
+            .as_deref()
+            .and_then(result_field)
+            .map(|(f, _)| quote!(result.#f.as_ref())),
+    );
+    let size = as_i64(
+        paging
+            .size
+            .as_deref()
+            .and_then(request_field)
+            .map(|(read, _)| read),
+    );
+    let next_value = match paging.kind {
+        PaginationKind::Cursor => {
+            let (next_cursor, _) = result_field(paging.next_cursor.as_deref()?)?;
+            let has_more = match paging.has_more.as_deref().and_then(result_field) {
+                Some((f, _)) => quote!(result.#f),
+                None => quote!(None),
+            };
+            quote!(crate::paginate::next_cursor(#has_more, result.#next_cursor.as_ref())?)
+        }
+        PaginationKind::PageNumber => {
+            let position = as_i64(Some(position_read.clone()));
+            quote! {
+                crate::paginate::narrow(
+                    crate::paginate::next_page_number(#position.unwrap_or(1), #size, #total, #count)?,
+                )?
+            }
+        }
+        PaginationKind::Offset => {
+            let position = as_i64(Some(position_read.clone()));
+            quote! {
+                crate::paginate::narrow(
+                    crate::paginate::next_offset(#position.unwrap_or(0), #size, #total, #count)?,
+                )?
+            }
+        }
+    };
+    let request = ident(&names.request);
+    Some(quote! {
+        impl crate::paginate::Paginated for #request {
+            type Item = #item_type;
+            fn position(&self) -> String {
+                crate::paginate::position(#position_read)
+            }
+            fn next_page(&self, result: &Self::Result) -> Option<Self> {
+                let value = #next_value;
+                let mut next = self.clone();
+                #assign
+                Some(next)
+            }
+            fn into_items(result: Self::Result) -> Vec<Self::Item> {
+                result.#items.unwrap_or_default()
+            }
+        }
+    })
 }
 
 /// `Deserialize` and `Serialize` through the runtime's field map and list: `via_fields!` with

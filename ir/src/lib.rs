@@ -42,6 +42,10 @@ pub struct Page {
     /// sends to the host of `r`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub endpoints: Vec<RegionEndpoint>,
+    /// How the Action pages its results, when it does: detected from its fields, or set by an
+    /// override.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
     /// Request parameters, without the `Action` and `Version` query parameters.
     pub request: Request,
     /// The `Result` of a successful response.
@@ -57,6 +61,43 @@ pub struct Page {
     /// Things the parser fixed up or could not reconcile; never silently dropped.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+}
+
+/// How an Action pages its results: which request field says which page to fetch, and which
+/// `Result` fields say what comes next. Field names are wire names of top-level fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    /// How the next page is asked for.
+    pub kind: PaginationKind,
+    /// The request field naming the page: the cursor, page number or offset.
+    pub position: String,
+    /// The request field of the page size (`Limit`, `PageSize`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// The `Result` field holding the next cursor (`NewCursor`); cursor paging only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// The `Result` field saying whether more pages follow (`HasMore`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<String>,
+    /// The `Result` field with the number of items in all pages (`Total`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<String>,
+    /// The `Result` array field holding a page's items.
+    pub items: String,
+}
+
+/// How a paged Action is asked for its next page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaginationKind {
+    /// The request carries the cursor the previous `Result` returned (`Cursor` → `NewCursor`).
+    Cursor,
+    /// The request carries a page number counted from 1 (`PageNum`, `PageSize` → `Total`).
+    PageNumber,
+    /// The request carries the number of items to skip (`Offset`, `Limit` → `Total`).
+    Offset,
 }
 
 /// One row of a service's region → host table.

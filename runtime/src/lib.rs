@@ -62,6 +62,7 @@ pub mod envelope;
 pub mod environment;
 pub mod error;
 pub mod operation;
+pub mod paginate;
 pub(crate) mod profile;
 pub mod provider;
 pub mod rate_limit;

@@ -7,7 +7,8 @@ pub mod server;
 use codegen::ir::{Method, Page};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use volcengine_rtc::{HttpMethod, Operation};
+use volcengine_runtime::dynamic::ActionEntry;
+use volcengine_runtime::{Client, Credentials, HttpMethod, Operation, Service, ServiceClient};
 
 /// An RTC `Operation` for tests that need one of their own: `POST` to `rtc.volcengineapi.com` in
 /// `cn-north-1`, no query fields, no rate limit, not read-only, no idempotency key, no region
@@ -35,9 +36,59 @@ pub fn repo_root() -> PathBuf {
         .to_owned()
 }
 
-/// Every page of the committed IR of the RTC crate, sorted by file name.
+/// A generated service crate under test: its [`Service`] and how to build its client.
+pub struct ServiceUnderTest {
+    /// The service (its name is its folder under `spec/`), with its `ACTIONS` table.
+    pub service: &'static Service,
+    /// A client of the service that sends to `endpoint` with these keys.
+    pub client: fn(endpoint: &str, access_key: &str, secret_key: &str) -> Client,
+}
+
+const fn under_test<C: ServiceClient>() -> ServiceUnderTest {
+    ServiceUnderTest {
+        service: C::SERVICE,
+        client: loopback_client::<C>,
+    }
+}
+
+fn loopback_client<C: ServiceClient>(endpoint: &str, access_key: &str, secret_key: &str) -> Client {
+    let client: C = volcengine_runtime::ClientBuilder::<C>::new()
+        .credentials(Credentials::new(access_key, secret_key))
+        .endpoint(endpoint)
+        .build()
+        .expect("a loopback client builds");
+    client.as_ref().clone()
+}
+
+/// Every generated service crate, one per folder of `spec/ir/`; the data-driven tests run over
+/// each. A new service folder fails `every_service_folder_is_under_test` until it is listed here
+/// (and its crate added to this package's dependencies).
+pub static SERVICES: &[ServiceUnderTest] = &[under_test::<volcengine_rtc::Client>()];
+
+/// The folders of `spec/ir/`, sorted: one per service.
+pub fn ir_folders() -> Vec<String> {
+    let dir = repo_root().join(xtask::regen::IR_DIR);
+    let mut folders: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("readable IR folder"))
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    folders
+}
+
+/// Every page of the committed IR of every service, by folder, then file name.
 pub fn committed_ir() -> Vec<Page> {
-    let dir = repo_root().join(xtask::regen::IR_DIR).join("rtc");
+    ir_folders()
+        .iter()
+        .flat_map(|f| committed_ir_of(f))
+        .collect()
+}
+
+/// Every page of the committed IR of one service folder, sorted by file name.
+pub fn committed_ir_of(service: &str) -> Vec<Page> {
+    let dir = repo_root().join(xtask::regen::IR_DIR).join(service);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("readable IR folder").path())
@@ -53,6 +104,27 @@ pub fn committed_ir() -> Vec<Page> {
             Page::from_yaml(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
         })
         .collect()
+}
+
+/// The service crate a page is generated into (by the folder of its source).
+pub fn service_under_test(page: &Page) -> &'static ServiceUnderTest {
+    let folder = xtask::regen::service_of(&page.source.path);
+    SERVICES
+        .iter()
+        .find(|s| s.service.name == folder)
+        .unwrap_or_else(|| {
+            panic!(
+                "{}: service `{folder}` is not in SERVICES",
+                page.source.path
+            )
+        })
+}
+
+/// The generated Action entry of a page.
+pub fn action_entry(page: &Page) -> &'static ActionEntry {
+    let actions = service_under_test(page).service.actions;
+    volcengine_runtime::dynamic::find(actions, &page.action, Some(&page.version))
+        .unwrap_or_else(|| panic!("no generated type for {} {}", page.action, page.version))
 }
 
 /// The example paths the IR reports as undocumented, for one side (`request` or `response`).

@@ -3,9 +3,11 @@
 
 use codegen::ir::Page;
 use serde_json::Value;
-use volcengine_rtc::api::ACTIONS;
 use volcgen_tests::json::{first_difference, remove_paths};
-use volcgen_tests::{committed_ir, repo_root, request_example, undocumented};
+use volcgen_tests::{
+    action_entry, committed_ir, committed_ir_of, ir_folders, repo_root, request_example,
+    undocumented, SERVICES,
+};
 
 #[test]
 fn committed_ir_and_code_are_fresh() {
@@ -29,37 +31,44 @@ fn generation_is_deterministic() {
     let first = xtask::regen::build(&root).unwrap_or_else(|e| panic!("{e}"));
     let second = xtask::regen::build(&root).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(first, second);
-    // And from the committed IR alone, codegen makes the same code.
-    let from_ir = codegen::generate(
-        &committed_ir(),
-        "spec/ir/rtc",
-        "generated-client/rtc/src/api",
-    )
-    .unwrap();
-    for file in from_ir {
-        let built = first
-            .iter()
-            .find(|f| f.path == file.path)
-            .expect("same file set");
-        assert_eq!(built.contents, file.contents, "{}", file.path);
+    // And from each service's committed IR alone, codegen makes the same code.
+    for service in ir_folders() {
+        let from_ir = codegen::generate(
+            &committed_ir_of(&service),
+            &format!("spec/ir/{service}"),
+            &format!("generated-client/{service}/src/api"),
+        )
+        .unwrap();
+        for file in from_ir {
+            let built = first
+                .iter()
+                .find(|f| f.path == file.path)
+                .expect("same file set");
+            assert_eq!(built.contents, file.contents, "{}", file.path);
+        }
     }
 }
 
-fn conformance(page: &Page) -> &'static volcengine_rtc::dynamic::ActionEntry {
-    ACTIONS
-        .iter()
-        .find(|c| c.operation().action == page.action && c.operation().version == page.version)
-        .unwrap_or_else(|| panic!("no generated type for {} {}", page.action, page.version))
+fn conformance(page: &Page) -> &'static volcengine_runtime::dynamic::ActionEntry {
+    action_entry(page)
+}
+
+#[test]
+fn every_service_folder_is_under_test() {
+    let listed: Vec<&str> = SERVICES.iter().map(|s| s.service.name).collect();
+    assert_eq!(
+        ir_folders(),
+        listed,
+        "every folder of spec/ir/ is a service crate the data-driven tests run over: add its crate \
+         to tests/Cargo.toml and to `SERVICES` in tests/src/lib.rs (sorted by name)"
+    );
 }
 
 #[test]
 fn every_ir_page_is_generated_once() {
     let pages = committed_ir();
-    assert_eq!(
-        pages.len(),
-        ACTIONS.len(),
-        "one generated Action per IR page"
-    );
+    let actions: usize = SERVICES.iter().map(|s| s.service.actions.len()).sum();
+    assert_eq!(pages.len(), actions, "one generated Action per IR page");
     for page in &pages {
         let op = conformance(page).operation();
         assert_eq!(op.host, page.host);

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, GetAppTokenResult, OPERATION};
 use volcengine_rtc::test_util::{MockAnswer, MockServer};
 use volcengine_rtc::{Credentials, Error, RetryConfig};
-use volcgen_tests::{committed_ir, request_example};
+use volcgen_tests::{committed_ir_of, request_example};
 
 fn token_request() -> GetAppTokenRequest {
     GetAppTokenRequest {
@@ -41,7 +41,7 @@ async fn typed_calls_decode_the_documented_examples() {
     let mock = MockServer::start().expect("mock");
     let client = mock.client().expect("client");
     let mut called = 0;
-    for page in committed_ir() {
+    for page in committed_ir_of("rtc") {
         let Some(request) = request_example(&page) else {
             continue;
         };

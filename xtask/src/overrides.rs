@@ -8,7 +8,7 @@
 
 use serde::Deserialize;
 use std::fmt;
-use volcgen_ir::{Field, Page, TypeRef};
+use volcgen_ir::{Field, Page, Pagination, PaginationKind, TypeRef};
 
 /// Where the overrides live, relative to the repository root.
 pub const OVERRIDES_FILE: &str = "spec/overrides.yaml";
@@ -66,6 +66,32 @@ pub struct Values {
     pub sensitive: Option<bool>,
     /// `examples.request`: the JSON body. `examples.response`: the whole JSON response.
     pub json: Option<String>,
+    /// `page`: how the Action pages its results, or `none`.
+    pub pagination: Option<PaginationSetting>,
+}
+
+/// `pagination:` on a page: `none`, or how it pages (the IR's [`Pagination`]).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum PaginationSetting {
+    Off(NotPaged),
+    Paged(Pagination),
+}
+
+/// `pagination: none`.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum NotPaged {
+    None,
+}
+
+impl PaginationSetting {
+    fn of(page: &Page) -> PaginationSetting {
+        match &page.pagination {
+            Some(p) => PaginationSetting::Paged(p.clone()),
+            None => PaginationSetting::Off(NotPaged::None),
+        }
+    }
 }
 
 /// An override that could not be applied.
@@ -133,8 +159,19 @@ fn apply_one(page: &mut Page, o: &Override) -> Result<(), String> {
     let target = o.target.trim();
     let before = page.clone();
     if target == "page" {
-        only(&o.set, &["service", "region", "qps_limit", "read_only"])?;
+        only(
+            &o.set,
+            &["service", "region", "qps_limit", "read_only", "pagination"],
+        )?;
         check_expect(&o.expect, &page_values(page))?;
+        match &o.set.pagination {
+            Some(PaginationSetting::Off(_)) => page.pagination = None,
+            Some(PaginationSetting::Paged(p)) => {
+                check_pagination(page, p)?;
+                page.pagination = Some(p.clone());
+            }
+            None => {}
+        }
         if let Some(s) = &o.set.service {
             page.service = s.clone();
         }
@@ -301,7 +338,73 @@ fn page_values(page: &Page) -> Values {
         region: Some(page.region.clone()),
         qps_limit: page.qps_limit,
         read_only: Some(page.read_only),
+        pagination: Some(PaginationSetting::of(page)),
         ..Values::default()
+    }
+}
+
+/// A declared pagination must name the page's fields: request fields for the position and size,
+/// `Result` fields for the rest, an array for the items, and the fields its kind needs.
+fn check_pagination(page: &Page, p: &Pagination) -> Result<(), String> {
+    let request = |name: &str| page.request.fields().find(|f| f.name == name);
+    let result = |name: &str| page.response.fields.iter().find(|f| f.name == name);
+    let missing =
+        |side: &str, name: &str| format!("`pagination`: the page has no {side} field `{name}`");
+    let integer = |f: &Field, role: &str| match f.ty {
+        TypeRef::Integer | TypeRef::Long => Ok(()),
+        _ => Err(format!(
+            "`pagination`: {role} `{}` is `{}`, not an integer",
+            f.name, f.ty
+        )),
+    };
+    let position = request(&p.position).ok_or_else(|| missing("request", &p.position))?;
+    if let Some(size) = &p.size {
+        integer(
+            request(size).ok_or_else(|| missing("request", size))?,
+            "size",
+        )?;
+    }
+    if let Some(total) = &p.total {
+        integer(
+            result(total).ok_or_else(|| missing("Result", total))?,
+            "total",
+        )?;
+    }
+    if let Some(has_more) = &p.has_more {
+        let f = result(has_more).ok_or_else(|| missing("Result", has_more))?;
+        if f.ty != TypeRef::Boolean {
+            return Err(format!(
+                "`pagination`: has_more `{has_more}` is not a boolean"
+            ));
+        }
+    }
+    let items = result(&p.items).ok_or_else(|| missing("Result", &p.items))?;
+    if !matches!(items.ty, TypeRef::Array(_)) {
+        return Err(format!(
+            "`pagination`: items field `{}` is not an array",
+            p.items
+        ));
+    }
+    match p.kind {
+        PaginationKind::Cursor => {
+            let next = p
+                .next_cursor
+                .as_deref()
+                .ok_or("`pagination`: cursor paging needs `next_cursor`")?;
+            let next = result(next).ok_or_else(|| missing("Result", next))?;
+            if !matches!(
+                position.ty,
+                TypeRef::Integer | TypeRef::Long | TypeRef::String
+            ) || next.ty != position.ty
+            {
+                return Err(format!(
+                    "`pagination`: cursor `{}` and next cursor `{}` must have one integer or string type",
+                    position.name, next.name
+                ));
+            }
+            Ok(())
+        }
+        PaginationKind::PageNumber | PaginationKind::Offset => integer(position, "position"),
     }
 }
 
@@ -319,6 +422,7 @@ fn only(values: &Values, allowed: &[&str]) -> Result<(), String> {
         ("idempotency_key", values.idempotency_key.is_some()),
         ("sensitive", values.sensitive.is_some()),
         ("json", values.json.is_some()),
+        ("pagination", values.pagination.is_some()),
     ];
     let mut any = false;
     for (key, set) in present {
@@ -360,6 +464,7 @@ fn check_expect(expect: &Values, current: &Values) -> Result<(), String> {
     same("region", &expect.region, &current.region)?;
     same("qps_limit", &expect.qps_limit, &current.qps_limit)?;
     same("read_only", &expect.read_only, &current.read_only)?;
+    same("pagination", &expect.pagination, &current.pagination)?;
     same(
         "idempotency_key",
         &expect.idempotency_key,

@@ -157,3 +157,88 @@ fn repo_root() -> std::path::PathBuf {
         .expect("xtask is in the repository")
         .to_owned()
 }
+
+fn rtc_page(name: &str) -> Page {
+    let path = format!("spec/docs/rtc/{name}.md");
+    let text = std::fs::read_to_string(repo_root().join(&path)).unwrap();
+    xtask::parser::parse_page(&path, &text).unwrap()
+}
+
+fn apply_to(page: Page, yaml: &str) -> Result<Page, String> {
+    let mut pages = vec![page];
+    Overrides::from_yaml(yaml)?
+        .apply(&mut pages)
+        .map_err(|errors| {
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })?;
+    Ok(pages.remove(0))
+}
+
+#[test]
+fn pagination_is_detected_and_can_be_overridden() {
+    use codegen::ir::PaginationKind;
+    let messages = rtc_page("GetConversationMessages");
+    let paging = messages.pagination.clone().expect("cursor paging detected");
+    assert_eq!(paging.kind, PaginationKind::Cursor);
+    assert_eq!(
+        (
+            paging.position.as_str(),
+            paging.next_cursor.as_deref(),
+            paging.has_more.as_deref()
+        ),
+        ("Cursor", Some("NewCursor"), Some("HasMore"))
+    );
+    assert_eq!(paging.items, "Messages");
+    let users = rtc_page("ListUserInfo")
+        .pagination
+        .expect("page numbers detected");
+    assert_eq!(users.kind, PaginationKind::PageNumber);
+    assert_eq!(users.total.as_deref(), Some("Total"));
+    assert!(rtc_page("SendMessage").pagination.is_none());
+
+    let off = apply_to(
+        messages.clone(),
+        r#"
+overrides:
+  - page: spec/docs/rtc/GetConversationMessages.md
+    target: page
+    why: test
+    set: { pagination: none }
+"#,
+    )
+    .unwrap();
+    assert!(off.pagination.is_none());
+
+    let wrong = apply_to(
+        messages.clone(),
+        r#"
+overrides:
+  - page: spec/docs/rtc/GetConversationMessages.md
+    target: page
+    why: test
+    set: { pagination: { kind: offset, position: Limit, size: Limit, total: HasMore, items: Messages } }
+"#,
+    )
+    .unwrap_err();
+    assert!(
+        wrong.contains("total `HasMore` is `boolean`, not an integer"),
+        "{wrong}"
+    );
+
+    let unknown = apply_to(
+        messages,
+        r#"
+overrides:
+  - page: spec/docs/rtc/GetConversationMessages.md
+    target: page
+    why: test
+    set: { pagination: { kind: cursor, position: Cursor, next_cursor: Next, items: Messages } }
+"#,
+    )
+    .unwrap_err();
+    assert!(unknown.contains("no Result field `Next`"), "{unknown}");
+}

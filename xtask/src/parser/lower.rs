@@ -10,7 +10,7 @@ use super::outline::{
 use super::structs::{check_struct_graph, first_duplicate, nest_dotted, Resolver, TakenNames};
 use super::types::{self, RawType};
 use super::vocabulary::{self, Column};
-use super::{linkify_under, semantics, Context, ParseError, MAX_DOTTED_DEPTH};
+use super::{linkify_under, pagination, semantics, Context, ParseError, MAX_DOTTED_DEPTH};
 use std::collections::HashMap;
 use volcgen_ir::{
     ErrorCode, Examples, Field, Method, OneOf, Page, Request, RequestExample, Response, ResultKind,
@@ -284,11 +284,13 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         structs: resolved_structs,
         read_only: false,
         endpoints: Vec::new(),
+        pagination: None,
         examples,
         error_codes,
         warnings,
     };
     semantics::classify(&mut page);
+    page.pagination = pagination::detect(&page);
     page.examples.undocumented =
         undocumented_in(&page, request_json.as_ref(), response_json.as_ref());
     for json in &more_jsons {

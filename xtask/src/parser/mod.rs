@@ -24,6 +24,7 @@
 //! | `examples.rs` | examples: request line and JSON, fix-ups, undocumented fields |
 //! | `json.rs` | the known mistakes of example JSON, fixed and reported |
 //! | `semantics.rs` | read-only Actions, idempotency keys, secrets |
+//! | `pagination.rs` | which Actions page their results, and how |
 
 pub mod call_facts;
 mod examples;
@@ -31,6 +32,7 @@ mod json;
 mod lark;
 mod lower;
 pub mod outline;
+pub mod pagination;
 mod seed;
 pub mod semantics;
 mod structs;

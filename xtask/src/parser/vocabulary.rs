@@ -175,6 +175,17 @@ pub const QPS_PHRASES: &[&str] = &["不得超过", "不超过"];
 /// Query parameters every request carries; pages list them, the client sets them.
 pub const COMMON_QUERY_PARAMETERS: &[&str] = &["Action", "Version"];
 
+/// Paging fields, by how the next page is asked for: the request field naming the page, the one
+/// sizing it, and the `Result` fields saying what comes next. Detection needs one name of each
+/// required role and exactly one array in `Result` (the items).
+pub const CURSOR_POSITIONS: &[&str] = &["Cursor"];
+pub const CURSOR_NEXT: &[&str] = &["NewCursor", "NextCursor"];
+pub const HAS_MORE: &[&str] = &["HasMore"];
+pub const PAGE_NUMBERS: &[&str] = &["PageNum", "PageNumber"];
+pub const PAGE_SIZES: &[&str] = &["PageSize", "Limit"];
+pub const OFFSETS: &[&str] = &["Offset"];
+pub const TOTALS: &[&str] = &["Total", "TotalCount"];
+
 /// Enumerated values in descriptions: bullets (``- `v`：meaning``), inline pairs
 /// (`` `0`：低；`1`：高 ``), or a list after a lead-in (``取值为 `a`、`b` 之一``).
 pub const ENUM_BULLETS: &[&str] = &["- ", "* "];

@@ -110,6 +110,24 @@ pub mod v2020_12_01 {
             "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"202306061200120100100232280077A10\",\n        \"Action\": \"GetConversationMessages\",\n        \"Version\": \"2020-12-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"HasMore\": true,\n        \"NewCursor\": 18,\n        \"Messages\": [\n            {\n                \"AppId\": 321,\n                \"ConversationShortId\": 1,\n                \"ConversationType\": 2,\n                \"MessageId\": 7253655987654321000,\n                \"Sender\": 10001,\n                \"MsgType\": 10001,\n                \"Content\": \"{\\\"text\\\":\\\"hello\\\"}\",\n                \"Status\": 0,\n                \"CreateTime\": 1686020400000,\n                \"IndexInConversation\": 20,\n                \"Ext\": {}\n            },\n            {\n                \"AppId\": 321,\n                \"ConversationShortId\": 1,\n                \"ConversationType\": 2,\n                \"MessageId\": 7253655012382859000,\n                \"Sender\": 10002,\n                \"MsgType\": 10012,\n                \"Content\": \"{\\\"type\\\":\\\"gift\\\",\\\"count\\\":3}\",\n                \"Status\": 0,\n                \"CreateTime\": 1686020300000,\n                \"IndexInConversation\": 19,\n                \"Ext\": {\n                    \"source\": \"client\"\n                }\n            }\n        ]\n    }\n}",
         );
     }
+    impl crate::paginate::Paginated for GetConversationMessagesRequest {
+        type Item = Messages;
+        fn position(&self) -> String {
+            crate::paginate::position(Some(&self.cursor))
+        }
+        fn next_page(&self, result: &Self::Result) -> Option<Self> {
+            let value = crate::paginate::next_cursor(
+                result.has_more,
+                result.new_cursor.as_ref(),
+            )?;
+            let mut next = self.clone();
+            next.cursor = value;
+            Some(next)
+        }
+        fn into_items(result: Self::Result) -> Vec<Self::Item> {
+            result.messages.unwrap_or_default()
+        }
+    }
 }
 /// The typed call functions of `GetConversationMessages`, one per Version.
 impl crate::Client {

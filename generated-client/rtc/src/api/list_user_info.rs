@@ -154,6 +154,28 @@ pub mod v2023_11_01 {
             "{\n    \"ResponseMetadata\": {\n        \"RequestId\": \"2023110810453001001002322800A7C93\",\n        \"Action\": \"ListUserInfo\",\n        \"Version\": \"2023-11-01\",\n        \"Service\": \"rtc\",\n        \"Region\": \"cn-north-1\"\n    },\n    \"Result\": {\n        \"Total\": 2,\n        \"PageNum\": 1,\n        \"PageSize\": 20,\n        \"UserList\": [\n            {\n                \"CallId\": \"7297****8848\",\n                \"RoomId\": \"Room1\",\n                \"UserId\": \"user1\",\n                \"OS\": \"android\",\n                \"Access\": \"wifi\",\n                \"SdkVersion\": \"3.50.1\",\n                \"DeviceType\": \"Pixel 7\",\n                \"CreatedAt\": \"2023-11-01T02:05:10Z\",\n                \"LeaveAt\": \"2023-11-01T02:35:42Z\",\n                \"Duration\": 1832,\n                \"Finished\": true,\n                \"Pub\": true\n            },\n            {\n                \"CallId\": \"7297****8848\",\n                \"RoomId\": \"Room1\",\n                \"UserId\": \"user2\",\n                \"OS\": \"web\",\n                \"Access\": \"unknown\",\n                \"SdkVersion\": \"4.58.0\",\n                \"DeviceType\": \"Chrome\",\n                \"CreatedAt\": \"2023-11-01T02:06:00Z\",\n                \"LeaveAt\": \"\",\n                \"Duration\": 3240,\n                \"Finished\": false,\n                \"Pub\": false\n            }\n        ]\n    }\n}",
         );
     }
+    impl crate::paginate::Paginated for ListUserInfoRequest {
+        type Item = UserInfo;
+        fn position(&self) -> String {
+            crate::paginate::position(self.page_num.as_ref())
+        }
+        fn next_page(&self, result: &Self::Result) -> Option<Self> {
+            let value = crate::paginate::narrow(
+                crate::paginate::next_page_number(
+                    crate::paginate::as_i64(self.page_num.as_ref()).unwrap_or(1),
+                    crate::paginate::as_i64(self.page_size.as_ref()),
+                    crate::paginate::as_i64(result.total.as_ref()),
+                    result.user_list.as_ref().map_or(0, Vec::len),
+                )?,
+            )?;
+            let mut next = self.clone();
+            next.page_num = Some(value);
+            Some(next)
+        }
+        fn into_items(result: Self::Result) -> Vec<Self::Item> {
+            result.user_list.unwrap_or_default()
+        }
+    }
 }
 /// The typed call functions of `ListUserInfo`, one per Version.
 impl crate::Client {
