@@ -217,7 +217,17 @@ fn announce(case: &str) {
 
 /// Parses `page` and, if it parses, generates its code; `true` when it parsed.
 fn parse_and_generate(page: &str) -> bool {
-    let parsed = xtask::parser::parse_page("fuzz.md", page);
+    // What service settings supply to pages that do not state host and method (VikingDB's).
+    let context = xtask::parser::Context {
+        settings_file: None,
+        service: Some("fuzz".into()),
+        method: Some(volcgen_ir::Method::Post),
+        endpoints: vec![volcgen_ir::RegionEndpoint {
+            region: "cn-beijing".into(),
+            host: "fuzz.example.com".into(),
+        }],
+    };
+    let parsed = xtask::parser::parse_page_in("fuzz.md", page, &context);
     if let Ok(p) = &parsed {
         // What parses must also generate or fail cleanly.
         let _ = codegen::generate(std::slice::from_ref(p), "spec/ir/x", "out/src/api");
@@ -234,9 +244,11 @@ fn fuzz_cases() -> usize {
 
 /// The mutated pages, in order: the same on every run.
 fn mutated_pages(cases: usize) -> impl Iterator<Item = String> {
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/docs/rtc");
-    let mut seeds: Vec<String> = std::fs::read_dir(&docs)
-        .unwrap()
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/docs");
+    // Pages of every family: the seed format's (RTC) and the Lark export's (VikingDB).
+    let mut seeds: Vec<String> = ["rtc", "vikingdb"]
+        .iter()
+        .flat_map(|folder| std::fs::read_dir(docs.join(folder)).unwrap())
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .collect();
     seeds.sort();

@@ -109,9 +109,10 @@ pub fn undocumented_fields(page: &Page) -> Vec<String> {
         request.as_ref(),
         json(&page.examples.response).as_ref(),
     );
+    let mut seen: HashSet<String> = found.iter().cloned().collect();
     for more in &page.examples.more_requests {
         for path in undocumented_in(page, json(&more.body).as_ref(), None) {
-            if !found.contains(&path) {
+            if seen.insert(path.clone()) {
                 found.push(path);
             }
         }

@@ -11,7 +11,7 @@ use super::structs::{check_struct_graph, first_duplicate, nest_dotted, Resolver,
 use super::types::{self, RawType};
 use super::vocabulary::{self, Column};
 use super::{linkify_under, pagination, semantics, Context, ParseError, MAX_DOTTED_DEPTH};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use volcgen_ir::{
     ErrorCode, Examples, Field, Method, OneOf, Page, Request, RequestExample, Response, ResultKind,
     Source, Struct, TypeRef, Warning,
@@ -143,34 +143,11 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         *rows = nest_dotted(file, std::mem::take(rows), &path, &mut taken, &mut nested)?;
     }
     structs.extend(nested);
-    let mut top_one_of = Vec::new();
-    for group in request_one_of {
-        place_one_of(
-            group,
-            query_raw.iter().chain(&body_raw),
-            &mut structs,
-            &mut top_one_of,
-        );
-    }
-    for i in 0..structs.len() {
-        let dotted: Vec<OneOf> = structs[i]
-            .0
-            .one_of
-            .iter()
-            .filter(|g| g.fields[0].contains('.'))
-            .cloned()
-            .collect();
-        if dotted.is_empty() {
-            continue;
-        }
-        structs[i].0.one_of.retain(|g| !g.fields[0].contains('.'));
-        let rows = structs[i].1.clone();
-        let mut own = Vec::new();
-        for group in dotted {
-            place_one_of(group, rows.iter(), &mut structs, &mut own);
-        }
-        structs[i].0.one_of.extend(own);
-    }
+    let top_one_of = place_one_of(
+        request_one_of,
+        query_raw.iter().chain(&body_raw),
+        &mut structs,
+    );
 
     let resolver = Resolver::new(file, &structs);
     let query = resolver.resolve_all(query_raw)?;
@@ -293,9 +270,10 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     page.pagination = pagination::detect(&page);
     page.examples.undocumented =
         undocumented_in(&page, request_json.as_ref(), response_json.as_ref());
+    let mut seen: HashSet<String> = page.examples.undocumented.iter().cloned().collect();
     for json in &more_jsons {
         for path in undocumented_in(&page, Some(json), None) {
-            if !page.examples.undocumented.contains(&path) {
+            if seen.insert(path.clone()) {
                 page.examples.undocumented.push(path);
             }
         }
@@ -517,20 +495,27 @@ fn one_of_groups(file: &str, table: &Table) -> Result<Vec<OneOf>, ParseError> {
     Ok(groups)
 }
 
-/// Puts a `2选1` group where its fields are: into `top` when they are rows of `rows`, else into
-/// the struct their dotted parent became (`A.B.x` → the struct of `B` inside `A`'s struct),
-/// named without the parent path.
+/// Puts every `2选1` group where its fields are: the request's groups (`request`, over the rows
+/// `request_rows`) and each struct table's own. A group of dotted rows (`A.B.x`) goes to the
+/// struct their parent became (`B`'s, inside `A`'s), its fields named without the parent path.
+/// Returns the request's own groups. Linear in rows and groups: rows are looked up by name.
 fn place_one_of<'a>(
-    mut group: OneOf,
-    rows: impl Iterator<Item = &'a (Field, RawType)> + Clone,
+    request: Vec<OneOf>,
+    request_rows: impl Iterator<Item = &'a (Field, RawType)>,
     structs: &mut [super::structs::RawStruct],
-    top: &mut Vec<OneOf>,
-) {
-    let Some((path, _)) = group.fields[0].rsplit_once('.') else {
-        top.push(group);
-        return;
-    };
-    let path: Vec<String> = path.split('.').map(str::to_owned).collect();
+) -> Vec<OneOf> {
+    // Each struct's groups are placed afresh, like the request's.
+    let mut groups: Vec<(Option<usize>, OneOf)> = request.into_iter().map(|g| (None, g)).collect();
+    for (i, (s, _)) in structs.iter_mut().enumerate() {
+        groups.extend(
+            std::mem::take(&mut s.one_of)
+                .into_iter()
+                .map(|g| (Some(i), g)),
+        );
+    }
+    if groups.is_empty() {
+        return Vec::new();
+    }
     let struct_of = |ty: &RawType| match ty {
         RawType::Named(n) => Some(n.clone()),
         RawType::Array(inner) => match &**inner {
@@ -539,29 +524,51 @@ fn place_one_of<'a>(
         },
         _ => None,
     };
-    // Walk the parents: each is a row of the struct the previous one named.
-    let mut name = rows
-        .clone()
-        .find(|(f, _)| f.name == path[0])
-        .and_then(|(_, t)| struct_of(t));
-    for head in &path[1..] {
-        name = name.and_then(|n| {
-            structs
-                .iter()
-                .find(|(s, _)| s.name == n)
-                .and_then(|(_, rows)| rows.iter().find(|(f, _)| &f.name == head))
-                .and_then(|(_, t)| struct_of(t))
-        });
+    // The struct each row's dotted rows became, by owner (`None`: the request) and row name.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut nested: HashMap<(Option<usize>, &str), String> = HashMap::new();
+    for (f, ty) in request_rows {
+        if let Some(name) = struct_of(ty) {
+            nested.insert((None, f.name.as_str()), name);
+        }
     }
-    let prefix_len = path.iter().map(|p| p.len() + 1).sum::<usize>();
-    for f in &mut group.fields {
-        *f = f[prefix_len.min(f.len())..].to_owned();
+    for (i, (s, rows)) in structs.iter().enumerate() {
+        index.entry(s.name.as_str()).or_insert(i);
+        for (f, ty) in rows {
+            if let Some(name) = struct_of(ty) {
+                nested.insert((Some(i), f.name.as_str()), name);
+            }
+        }
     }
-    match name.and_then(|n| structs.iter_mut().find(|(s, _)| s.name == n)) {
-        Some((s, _)) => s.one_of.push(group),
-        // Nesting already failed for rows without a parent; nothing is left to attach to.
-        None => top.push(group),
+    let mut placed: Vec<(Option<usize>, OneOf)> = Vec::new();
+    for (owner, mut group) in groups {
+        let Some((path, _)) = group.fields[0].rsplit_once('.') else {
+            placed.push((owner, group));
+            continue;
+        };
+        let mut at = owner;
+        for head in path.split('.') {
+            // Nesting already failed for rows without a parent, so each step is found.
+            at = nested
+                .get(&(at, head))
+                .and_then(|name| index.get(name.as_str()))
+                .copied()
+                .or(at);
+        }
+        let prefix = path.len() + 1;
+        for f in &mut group.fields {
+            *f = f.get(prefix..).unwrap_or_default().to_owned();
+        }
+        placed.push((at, group));
     }
+    let mut top = Vec::new();
+    for (owner, group) in placed {
+        match owner {
+            Some(i) => structs[i].0.one_of.push(group),
+            None => top.push(group),
+        }
+    }
+    top
 }
 
 fn read_error_codes(
