@@ -1,7 +1,7 @@
 //! IR → Rust: each item is written with `quote!` in a function that reads like the code it makes;
 //! a file's tokens are parsed once by `syn` and formatted by prettyplease.
 
-use crate::ir::{Field, Method, OneOf, Page, PaginationKind, ResultKind, Struct, TypeRef};
+use crate::ir::{AnyOf, Field, Method, Page, PaginationKind, ResultKind, Struct, TypeRef};
 use crate::naming;
 use crate::syntax::{doc_attrs, doc_literal, generic_type, ident, string_literal, type_path};
 use proc_macro2::{Literal, TokenStream};
@@ -450,7 +450,7 @@ fn version_module(
             page.action, page.version
         ),
         &request_fields,
-        &page.request.one_of,
+        &page.request.any_of,
         Usage::Request,
         names,
         (&module, struct_fields),
@@ -481,6 +481,17 @@ fn version_module(
                 pub type #result = serde_json::Value;
             }
         }
+        ResultKind::String => {
+            let doc = outer_doc(&format!(
+                "The `Result` of a successful [`Client::{method_name}`](crate::Client::{method_name}) call: a string, as the page documents.\n\n{}",
+                page.response.note
+            ));
+            let result = ident(&names.result);
+            quote! {
+                #doc
+                pub type #result = String;
+            }
+        }
     };
     let lenient = response_structs(page);
     let in_request = request_structs(page);
@@ -494,11 +505,14 @@ fn version_module(
             (true, false) => Usage::Request,
             (false, _) => Usage::Response,
         };
+        if s.one_of {
+            return one_of_items(&names.structs[&s.name], s, usage, names);
+        }
         struct_items(
             &names.structs[&s.name],
             &format!("`{}`, documented at line {} of the page.", s.name, s.line),
             &fields,
-            &s.one_of,
+            &s.any_of,
             usage,
             names,
             (&module, struct_fields),
@@ -653,7 +667,7 @@ fn struct_items(
     name: &str,
     doc: &str,
     fields: &[&Field],
-    one_of: &[OneOf],
+    any_of: &[AnyOf],
     usage: Usage,
     names: &Names,
     (module, hand_built): (&syn::Ident, &StructFields),
@@ -661,7 +675,7 @@ fn struct_items(
     let doc = outer_doc(doc);
     let ty = ident(name);
     let rust_names = field_names(fields);
-    let documented = one_of_docs(fields, &rust_names, one_of);
+    let documented = any_of_docs(fields, &rust_names, any_of);
     hand_built.add(
         module,
         name,
@@ -686,7 +700,7 @@ fn struct_items(
         }
     });
     let debug = redacts.then(|| redacting_debug(name, fields, &rust_names, usage));
-    let via_fields = via_fields(name, fields, &rust_names, one_of, usage);
+    let via_fields = via_fields(name, fields, &rust_names, any_of, usage);
     quote! {
         #doc
         #[derive(#derive_debug Clone, PartialEq, Default)]
@@ -694,6 +708,45 @@ fn struct_items(
         #values
         #debug
         #via_fields
+    }
+}
+
+/// A `one_of` struct: an enum with one variant per shape, each holding the shape's struct. It is
+/// sent as the chosen shape's object, with no tag; the runtime's `one_of!` decodes an object as
+/// the first shape that takes every field it has.
+fn one_of_items(name: &str, s: &Struct, usage: Usage, names: &Names) -> TokenStream {
+    let doc = outer_doc(&format!(
+        "`{}`, documented at line {} of the page: one of the shapes below, sent as that shape's object. Decoding takes the first shape that has every field given.",
+        s.name, s.line
+    ));
+    let ty = ident(name);
+    let mut used = UniqueNames::default();
+    let variants: Vec<syn::Ident> = s
+        .fields
+        .iter()
+        .map(|f| ident(&used.claim_with(naming::type_name(&f.name), |b, n| format!("{b}{n}"))))
+        .collect();
+    let inner: Vec<syn::Type> = s.fields.iter().map(|f| names.rust_type(&f.ty)).collect();
+    let docs = s.fields.iter().map(|f| {
+        outer_doc(&if f.description.is_empty() {
+            format!("`{}`.", f.name)
+        } else {
+            format!("`{}`: {}", f.name, f.description)
+        })
+    });
+    let response = (usage == Usage::Response).then(|| quote!(response));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ty {
+            #(
+                #docs
+                #variants(#inner),
+            )*
+        }
+        volcengine_runtime::one_of! {
+            #response #ty { #(#variants(#inner)),* }
+        }
     }
 }
 
@@ -819,7 +872,7 @@ fn via_fields(
     name: &str,
     fields: &[&Field],
     rust_names: &[String],
-    one_of: &[OneOf],
+    any_of: &[AnyOf],
     usage: Usage,
 ) -> TokenStream {
     let ty = ident(name);
@@ -835,9 +888,9 @@ fn via_fields(
         quote!(#rust: #take #wire;)
     });
     // Groups of which at least one field must be given (`2选1`), checked when encoding.
-    let groups = one_of.iter().map(|g| {
+    let groups = any_of.iter().map(|g| {
         let wires = g.fields.iter().map(|w| string_literal(w));
-        quote!(one_of [#(#wires),*];)
+        quote!(any_of [#(#wires),*];)
     });
     quote! {
         crate::via_fields! {
@@ -848,10 +901,10 @@ fn via_fields(
 
 /// The fields, each member of a `2选1` group with a last paragraph saying that at least one of
 /// the group must be set.
-fn one_of_docs<'a>(
+fn any_of_docs<'a>(
     fields: &[&'a Field],
     rust_names: &[String],
-    one_of: &[OneOf],
+    any_of: &[AnyOf],
 ) -> Vec<Cow<'a, Field>> {
     let rust_name = |wire: &str| -> String {
         fields
@@ -862,7 +915,7 @@ fn one_of_docs<'a>(
     };
     fields
         .iter()
-        .map(|f| match one_of.iter().find(|g| g.fields.contains(&f.name)) {
+        .map(|f| match any_of.iter().find(|g| g.fields.contains(&f.name)) {
             None => Cow::Borrowed(*f),
             Some(group) => {
                 let names: Vec<String> = group

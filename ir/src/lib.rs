@@ -154,14 +154,14 @@ pub struct Request {
     /// Groups of top-level request fields of which at least one must be given (`2选1`): each
     /// member is optional, and the client refuses a request with none of them before sending.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub one_of: Vec<OneOf>,
+    pub any_of: Vec<AnyOf>,
 }
 
 /// Fields of which at least one must be given (a `2选1` pair): all optional, none alone
 /// required.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OneOf {
+pub struct AnyOf {
     /// Their wire names, in page order.
     pub fields: Vec<std::string::String>,
     /// Line of the row that says so.
@@ -198,6 +198,8 @@ pub enum ResultKind {
     /// The page says there are no specific return parameters: `Result` is kept as JSON
     /// (often the string `"ok"`).
     Json,
+    /// The page says `Result` is a string (`返回 \`ok\``): the typed call returns `String`.
+    String,
 }
 
 /// A nested struct table, `### Name`.
@@ -214,7 +216,13 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Groups of its fields of which at least one must be given (`2选1` sub-parameters).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub one_of: Vec<OneOf>,
+    pub any_of: Vec<AnyOf>,
+    /// `true` when the value is one of several shapes (a page's variant headings): each field
+    /// is then one variant, named by its heading's anchor, whose type is the variant's struct.
+    /// The value is that struct's object, with no tag; it decodes as the first variant that
+    /// takes every key it has.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub one_of: bool,
 }
 
 /// One row of a parameter table.
@@ -385,6 +393,10 @@ pub struct Examples {
     /// in the example and reported here; round-trip tests leave them out of the comparison.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub undocumented: Vec<std::string::String>,
+    /// `true` when the page has no response example and [`Examples::response`] was built from
+    /// what it documents (`Result` and the call facts).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub response_from_samples: bool,
 }
 
 /// The request example: its first line `METHOD URL`, then the JSON body if any.
@@ -398,6 +410,10 @@ pub struct RequestExample {
     /// The JSON body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<std::string::String>,
+    /// `true` when the page has no request example and this one was built from its parameters'
+    /// documented example values (`示例值`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub from_samples: bool,
 }
 
 /// A documented error code.

@@ -155,6 +155,35 @@ impl Fields {
         }
     }
 
+    /// For a type that is one of several shapes ([`one_of!`](crate::one_of)): these fields
+    /// decoded as `T` if they fit it whole (every field `T` requires is there and decodes, and
+    /// `T` takes every field there is), else `None` with the fields left as they were.
+    pub fn fit<T: FromFields>(&mut self) -> Option<T> {
+        if self.error.is_some() {
+            return None;
+        }
+        let mut trial = Fields {
+            map: self.map.clone(),
+            duplicates: self.duplicates.clone(),
+            error: None,
+        };
+        let value = T::from_fields(&mut trial);
+        (trial.error.is_none() && trial.map.is_empty()).then(|| {
+            self.map.clear();
+            value
+        })
+    }
+
+    /// Records that these fields fit none of the shapes of the type `name`.
+    pub fn fits_none(&mut self, name: &str) {
+        if self.error.is_none() {
+            let keys: Vec<&str> = self.map.keys().map(String::as_str).collect();
+            self.error = Some(FieldError::new(format!(
+                "the fields {keys:?} fit none of the shapes of {name}"
+            )));
+        }
+    }
+
     /// `value`, what [`FromFields::from_fields`] made of these fields, unless a field failed.
     ///
     /// # Errors
@@ -245,7 +274,7 @@ impl std::error::Error for FieldError {}
 /// is taken ([`required`](Fields::required), [`optional`](Fields::optional) or
 /// [`lenient`](Fields::lenient)) and its wire name, in declaration order, each ending with `;`. With `response`
 /// first, `Serialize` is there only under the invoking crate's `serialize-results` feature.
-/// After the braces, `one_of ["A", "B"];` lines name groups of which at least one field must be
+/// After the braces, `any_of ["A", "B"];` lines name groups of which at least one field must be
 /// given ([`FieldList::at_least_one_of`](crate::ser::FieldList::at_least_one_of)).
 ///
 /// ```
@@ -273,7 +302,7 @@ macro_rules! via_fields {
         #[cfg(feature = "serialize-results")]
         $crate::via_fields!(@to $ty { $($field : $wire),* });
     };
-    ($ty:ident { $($field:ident : $take:ident $wire:literal;)* } $(one_of [$($alt:literal),+];)*) => {
+    ($ty:ident { $($field:ident : $take:ident $wire:literal;)* } $(any_of [$($alt:literal),+];)*) => {
         $crate::via_fields!(@from $ty { $($field : $take $wire),* });
         $crate::via_fields!(@to $ty { $($field : $wire),* } $([$($alt),+])*);
     };
@@ -291,6 +320,76 @@ macro_rules! via_fields {
             fn to_fields<'a>(&'a self, _out: &mut $crate::ser::FieldList<'a>) {
                 $(_out.field($wire, &self.$field);)*
                 $(_out.at_least_one_of(&[$($alt),+]);)*
+            }
+        }
+        $crate::serialize_via_fields!($ty);
+    };
+}
+
+/// `Deserialize`, `Serialize` and `Default` of an enum whose value is one of several shapes, each
+/// a generated struct: it is written as the chosen shape's object (no tag), and read as the first
+/// shape, in order, that [fits](Fields::fit) the object whole. The first shape is the default.
+/// With `response` first, `Serialize` is there only under the invoking crate's
+/// `serialize-results` feature.
+///
+/// ```
+/// # use volcengine_runtime::{one_of, via_fields};
+/// # pub mod de { pub use volcengine_runtime::de::*; }
+/// # pub mod ser { pub use volcengine_runtime::ser::*; }
+/// #[derive(Debug, Default, PartialEq)]
+/// pub struct Builtin { pub version: String }
+/// via_fields! { Builtin { version: required "Version"; } }
+/// #[derive(Debug, Default, PartialEq)]
+/// pub struct Custom { pub endpoint: String, pub token: Option<String> }
+/// via_fields! { Custom { endpoint: required "Endpoint"; token: optional "Token"; } }
+/// #[derive(Debug, PartialEq)]
+/// pub enum Engine { Builtin(Builtin), Custom(Custom) }
+/// one_of! { Engine { Builtin(Builtin), Custom(Custom) } }
+/// let engine: Engine = serde_json::from_str(r#"{"Endpoint":"wss://a"}"#).unwrap();
+/// assert!(matches!(engine, Engine::Custom(_)));
+/// assert_eq!(serde_json::to_string(&engine).unwrap(), r#"{"Endpoint":"wss://a"}"#);
+/// assert!(serde_json::from_str::<Engine>(r#"{"Other":1}"#).is_err());
+/// ```
+#[macro_export]
+macro_rules! one_of {
+    (response $ty:ident { $($variant:ident($inner:ty)),+ $(,)? }) => {
+        $crate::one_of!(@from $ty { $($variant($inner)),+ });
+        #[cfg(feature = "serialize-results")]
+        $crate::one_of!(@to $ty { $($variant($inner)),+ });
+    };
+    ($ty:ident { $($variant:ident($inner:ty)),+ $(,)? }) => {
+        $crate::one_of!(@from $ty { $($variant($inner)),+ });
+        $crate::one_of!(@to $ty { $($variant($inner)),+ });
+    };
+    (@from $ty:ident { $first:ident($first_inner:ty) $(, $variant:ident($inner:ty))* }) => {
+        impl ::core::default::Default for $ty {
+            fn default() -> Self {
+                Self::$first(::core::default::Default::default())
+            }
+        }
+        impl $crate::de::FromFields for $ty {
+            const NAME: &'static str = ::core::stringify!($ty);
+            fn from_fields(fields: &mut $crate::de::Fields) -> Self {
+                if let Some(value) = fields.fit::<$first_inner>() {
+                    return Self::$first(value);
+                }
+                $(
+                    if let Some(value) = fields.fit::<$inner>() {
+                        return Self::$variant(value);
+                    }
+                )*
+                fields.fits_none(::core::stringify!($ty));
+                ::core::default::Default::default()
+            }
+        }
+        $crate::deserialize_via_fields!($ty);
+    };
+    (@to $ty:ident { $($variant:ident($inner:ty)),+ }) => {
+        impl $crate::ser::ToFields for $ty {
+            fn to_fields<'a>(&'a self, out: &mut $crate::ser::FieldList<'a>) {
+                match self {
+                    $(Self::$variant(value) => $crate::ser::ToFields::to_fields(value, out),)+
+                }
             }
         }
         $crate::serialize_via_fields!($ty);

@@ -1,92 +1,52 @@
-//! `2选1` pairs (VikingDB's `CollectionName` / `ResourceId`): both fields are optional, but a
-//! request with neither is refused before anything is sent, by the typed call and by
-//! `invoke_json`, with an error naming both.
+//! Values that are one of several shapes (`one_of` structs, from a page's variant headings): each
+//! shape goes through the generated types as its own object, and an object that fits none of
+//! them is an error naming the type.
 
-use serde_json::json;
-use volcengine_vikingdb::api::truncate_vikingdb_collection::TruncateVikingdbCollectionRequest;
-use volcengine_vikingdb::test_util::MockServer;
-use volcengine_vikingdb::Error;
+use serde_json::{json, Value};
+use volcgen_tests::{action_entry, committed_ir, request_example};
 
-fn request(collection: Option<&str>, resource: Option<&str>) -> TruncateVikingdbCollectionRequest {
-    TruncateVikingdbCollectionRequest {
-        collection_name: collection.map(str::to_owned),
-        resource_id: resource.map(str::to_owned),
-        confirm_name: "product_catalog".into(),
-        ..Default::default()
-    }
-}
-
-fn names_both(error: &Error) {
-    assert!(matches!(error, Error::Encode(_)), "{error:?}");
-    let text = error.to_string();
-    assert!(
-        text.contains("at least one of `CollectionName` or `ResourceId` must be given"),
-        "{text}"
-    );
-    assert!(!error.may_have_been_applied(), "{error}");
-}
-
-#[tokio::test]
-async fn a_typed_request_with_neither_of_a_pair_is_not_sent() {
-    let mock = MockServer::start().expect("mock");
-    let client = mock.client().expect("client");
-    let error = client
-        .truncate_vikingdb_collection(&request(None, None))
-        .await
-        .unwrap_err();
-    names_both(&error);
-    assert!(mock.requests().is_empty(), "nothing was sent");
-
-    // Either one alone, or both, is a request.
-    for (collection, resource) in [
-        (Some("c"), None),
-        (None, Some("vdb-1")),
-        (Some("c"), Some("r")),
+#[test]
+fn every_shape_of_a_one_of_round_trips_through_the_generated_types() {
+    let page = committed_ir()
+        .into_iter()
+        .find(|p| p.action == "StartVoiceInterpret")
+        .expect("the page with variant headings");
+    assert!(page.structs.iter().filter(|s| s.one_of).count() == 2);
+    let entry = action_entry(&page);
+    let base = request_example(&page).expect("built from samples");
+    let engine_shapes = [
+        json!({"Version": "plus", "RawParams": "{\"a\":1}"}),
+        json!({"Version": "plus", "Glossary": [{"term": "同传助手"}], "PunctuationMode": 1}),
+        json!({"Version": "standard"}),
+        json!({"Endpoint": "wss://a/b", "Token": "t", "ConnectHeaders": {"X": "y"}}),
+    ];
+    let translator_shapes = [
+        json!({"Source": "builtin", "TargetLanguages": ["en"], "Style": "casual"}),
+        json!({"Source": "custom", "ServiceUrl": "https://mt", "TargetLanguages": ["ja"], "ExtraBody": {"d": 1}}),
+    ];
+    for (path, shapes) in [
+        (
+            "/InterpretConfig/Recognizer/EngineParams",
+            &engine_shapes[..],
+        ),
+        ("/InterpretConfig/Translator", &translator_shapes[..]),
     ] {
-        client
-            .truncate_vikingdb_collection(&request(collection, resource))
-            .await
-            .unwrap_or_else(|e| panic!("{collection:?} {resource:?}: {e}"));
+        for shape in shapes {
+            let mut request = base.clone();
+            *request.pointer_mut(path).expect("in the example") = shape.clone();
+            let back = entry
+                .round_trip_request(request.clone())
+                .unwrap_or_else(|e| panic!("{path} = {shape}: {e}"));
+            assert_eq!(back, request, "{path} = {shape}");
+        }
     }
-    assert_eq!(mock.requests().len(), 3);
-    let body = mock.requests()[1].body_json().expect("JSON body");
-    assert_eq!(
-        body,
-        json!({"ResourceId": "vdb-1", "ConfirmName": "product_catalog"})
+    let mut request: Value = base.clone();
+    *request
+        .pointer_mut("/InterpretConfig/Recognizer/EngineParams")
+        .unwrap() = json!({"Version": "plus", "Unknown": true});
+    let error = entry.round_trip_request(request).unwrap_err();
+    assert!(
+        error.contains("fit none of the shapes of EngineParams"),
+        "{error}"
     );
-}
-
-#[tokio::test]
-async fn invoke_json_with_neither_of_a_pair_is_not_sent() {
-    let mock = MockServer::start().expect("mock");
-    let client = mock.client().expect("client");
-    let error = client
-        .invoke_json(
-            "TruncateVikingdbCollection",
-            None,
-            json!({"ConfirmName": "product_catalog", "ProjectName": "default"}),
-        )
-        .await
-        .unwrap_err();
-    names_both(&error);
-    // `null` counts as absent.
-    let error = client
-        .invoke_json(
-            "UpdateVikingdbCollection",
-            None,
-            json!({"CollectionName": null, "Description": "x"}),
-        )
-        .await
-        .unwrap_err();
-    names_both(&error);
-    assert!(mock.requests().is_empty(), "nothing was sent");
-    client
-        .invoke_json(
-            "TruncateVikingdbCollection",
-            None,
-            json!({"ConfirmName": "product_catalog", "CollectionName": "product_catalog"}),
-        )
-        .await
-        .expect("one of the pair is enough");
-    assert_eq!(mock.requests().len(), 1);
 }

@@ -6,7 +6,9 @@
 //! changes nothing because the page was fixed — is an error, so `cargo xtask check` fails and says
 //! which one.
 
+use crate::parser::nesting::Nesting;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::fmt;
 use volcgen_ir::{Field, Page, Pagination, PaginationKind, TypeRef};
 
@@ -19,6 +21,22 @@ pub const OVERRIDES_FILE: &str = "spec/overrides.yaml";
 pub struct Overrides {
     #[serde(default)]
     pub overrides: Vec<Override>,
+    /// The nesting of Body parameters of pages that do not state it, given to the parser.
+    #[serde(default)]
+    pub nesting: Vec<NestingEntry>,
+}
+
+/// The nesting of one page's Body parameters (see `parser::nesting`): unlike an override, it is
+/// given to the parser, which checks it against the page.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NestingEntry {
+    /// The page, as `spec/docs/<service>/Name.md`.
+    pub page: String,
+    /// How the maintainer knows the nesting; required.
+    pub why: String,
+    /// The Body parameters, in page order, with their members and variants.
+    pub body: serde_yaml::Value,
 }
 
 /// One fix.
@@ -123,9 +141,54 @@ impl Overrides {
         serde_yaml::from_str(text).map_err(|e| format!("{OVERRIDES_FILE}: {e}"))
     }
 
+    /// The declared nesting of each page, by page path; every mistake is reported.
+    pub fn nesting_by_page(&self) -> Result<BTreeMap<String, Nesting>, Vec<OverrideError>> {
+        let mut out = BTreeMap::new();
+        let mut errors = Vec::new();
+        for (i, entry) in self.nesting.iter().enumerate() {
+            let error = |message: String| OverrideError {
+                index: i + 1,
+                page: entry.page.clone(),
+                target: "nesting".into(),
+                message,
+            };
+            if entry.why.trim().is_empty() {
+                errors.push(error("`why` is empty; say how you know the nesting".into()));
+                continue;
+            }
+            let declared_in = format!("{OVERRIDES_FILE} (nesting #{} of {})", i + 1, entry.page);
+            match Nesting::from_yaml(&declared_in, &entry.body) {
+                Ok(nesting) => {
+                    if out.insert(entry.page.clone(), nesting).is_some() {
+                        errors.push(error(
+                            "a second nesting for this page; merge them into one".into(),
+                        ));
+                    }
+                }
+                Err(message) => errors.push(error(message)),
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
+    }
+
     /// Applies every override to the pages; all errors are reported, not just the first.
     pub fn apply(&self, pages: &mut [Page]) -> Result<(), Vec<OverrideError>> {
         let mut errors = Vec::new();
+        for (i, entry) in self.nesting.iter().enumerate() {
+            if !pages.iter().any(|p| p.source.path == entry.page) {
+                errors.push(OverrideError {
+                    index: i + 1,
+                    page: entry.page.clone(),
+                    target: "nesting".into(),
+                    message: "no such page under spec/docs/; remove or retarget this nesting"
+                        .into(),
+                });
+            }
+        }
         for (i, o) in self.overrides.iter().enumerate() {
             let error = |message: String| OverrideError {
                 index: i + 1,

@@ -229,8 +229,18 @@ pub fn parse_all(
     docs: &[(String, String)],
     settings: &[ServiceSettings],
 ) -> Result<Vec<Page>, Error> {
+    parse_all_with(docs, settings, &BTreeMap::new())
+}
+
+/// [`parse_all`], giving each page the nesting `spec/overrides.yaml` declares for it.
+pub fn parse_all_with(
+    docs: &[(String, String)],
+    settings: &[ServiceSettings],
+    nesting: &BTreeMap<String, parser::nesting::Nesting>,
+) -> Result<Vec<Page>, Error> {
     let results = par_map(docs, |(path, text)| {
-        let context = services::context_of(service_of(path), settings);
+        let mut context = services::context_of(service_of(path), settings);
+        context.nesting = nesting.get(path).cloned();
         parser::parse_page_in(path, text, &context)
     });
     let mut pages = Vec::with_capacity(results.len());
@@ -296,7 +306,8 @@ fn parse_with(
     settings: &[ServiceSettings],
 ) -> Result<Vec<Page>, Error> {
     let overrides = read_overrides(root)?;
-    let mut pages = parse_all(docs, settings)?;
+    let nesting = overrides.nesting_by_page().map_err(Error::Overrides)?;
+    let mut pages = parse_all_with(docs, settings, &nesting)?;
     apply_overrides(&mut pages, &overrides)?;
     services::apply(&mut pages, settings).map_err(Error::Services)?;
     Ok(pages)

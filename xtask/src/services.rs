@@ -152,6 +152,7 @@ pub fn context_of(service: &str, services: &[ServiceSettings]) -> crate::parser:
             service: Some(settings.service.clone()),
             method: settings.method,
             endpoints: settings.endpoints.clone(),
+            nesting: None,
         },
         None => crate::parser::Context {
             settings_file: Some(format!("{SERVICES_DIR}/{service}.yaml")),

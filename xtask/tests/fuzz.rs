@@ -226,6 +226,7 @@ fn parse_and_generate(page: &str) -> bool {
             region: "cn-beijing".into(),
             host: "fuzz.example.com".into(),
         }],
+        ..Default::default()
     };
     let parsed = xtask::parser::parse_page_in("fuzz.md", page, &context);
     if let Ok(p) = &parsed {

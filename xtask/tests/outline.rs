@@ -93,22 +93,26 @@ fn an_outline_lowers_without_markdown() {
 }
 
 #[test]
-fn parameter_blocks_are_refused_until_lowering_reads_them() {
+fn parameter_blocks_lower_into_fields() {
     let mut outline = outline();
     outline.params.push(ParamBlock {
         place: Place::default(),
         line: 9,
         name: "AppId".into(),
         ty: Some("String".into()),
-        required: None,
-        sample: None,
+        required: Some("%%require%%".into()),
+        sample: Some("a1".into()),
         description: String::new(),
     });
-    let err = lower("ListThings.md", &outline, &Context::default()).unwrap_err();
+    let page = lower("ListThings.md", &outline, &Context::default()).unwrap();
+    let app_id = &page.request.body[1];
     assert_eq!(
-        err.to_string(),
-        "ListThings.md:9: `AppId` is a parameter written outside a table, which cannot be lowered yet"
+        (app_id.name.as_str(), &app_id.ty, app_id.required),
+        ("AppId", &TypeRef::String, true)
     );
+    let example = page.examples.request.unwrap();
+    assert!(example.from_samples);
+    assert_eq!(example.body.as_deref(), Some("{\n    \"AppId\": \"a1\"\n}"));
 }
 
 #[test]

@@ -128,8 +128,9 @@ fn the_committed_override_still_applies() {
     let root = repo_root();
     let docs = xtask::regen::read_docs(&root).unwrap();
     let settings = xtask::regen::read_services(&root).unwrap();
-    let mut pages = xtask::regen::parse_all(&docs, &settings).unwrap();
     let overrides = xtask::regen::read_overrides(&root).unwrap();
+    let nesting = overrides.nesting_by_page().unwrap();
+    let mut pages = xtask::regen::parse_all_with(&docs, &settings, &nesting).unwrap();
     assert!(!overrides.overrides.is_empty());
     xtask::regen::apply_overrides(&mut pages, &overrides).unwrap();
     let page = pages

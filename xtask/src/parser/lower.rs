@@ -3,17 +3,21 @@
 //! structs, examples are read, error codes listed, and [`semantics::classify`] marks what the page
 //! implies about calling. Nothing here knows Markdown: only the outline and the vocabulary.
 
-use super::examples::{read_json, read_request_example, undocumented_in};
+use super::examples::{
+    read_json, read_request_example, request_from_samples, response_from_samples,
+    undocumented_fields, undocumented_in,
+};
 use super::outline::{
     ExampleRequest, HeadingKind, Outline, Prose, ProseKind, RequestLine, Section, Table,
 };
+use super::params::lower_params;
 use super::structs::{check_struct_graph, first_duplicate, nest_dotted, Resolver, TakenNames};
 use super::types::{self, RawType};
 use super::vocabulary::{self, Column};
 use super::{linkify_under, pagination, semantics, Context, ParseError, MAX_DOTTED_DEPTH};
 use std::collections::{HashMap, HashSet};
 use volcgen_ir::{
-    ErrorCode, Examples, Field, Method, OneOf, Page, Request, RequestExample, Response, ResultKind,
+    AnyOf, ErrorCode, Examples, Field, Method, Page, Request, RequestExample, Response, ResultKind,
     Source, Struct, TypeRef, Warning,
 };
 
@@ -23,15 +27,6 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     let err = |line: u32, msg: String| ParseError::new(file, line, msg);
     let base = outline.docs_base.as_str();
     let linkify = |text: &str| linkify_under(text, base);
-    if let Some(p) = outline.params.first() {
-        return Err(err(
-            p.line,
-            format!(
-                "`{}` is a parameter written outside a table, which cannot be lowered yet",
-                p.name
-            ),
-        ));
-    }
     let request_line = &outline.request_line;
     let facts = CallFacts::of(file, outline, context)?;
     let method = facts.method;
@@ -89,7 +84,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
                     ));
                 }
                 let fields = read_fields(file, table, true, base)?;
-                let one_of = one_of_groups(file, table)?;
+                let any_of = any_of_groups(file, table)?;
                 struct_by_name
                     .entry(h.text.clone())
                     .or_insert(structs.len());
@@ -102,7 +97,8 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
                         anchor: h.anchor.clone(),
                         line: h.line,
                         fields: Vec::new(),
-                        one_of,
+                        one_of: false,
+                        any_of,
                     },
                     fields,
                 ));
@@ -129,9 +125,9 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     let body_raw = read(body_rows, true)?;
     let result_raw = read(result_rows, false)?;
     // `2选1` groups of the request tables, by dotted name; each goes to its rows' parent below.
-    let mut request_one_of = Vec::new();
+    let mut request_any_of = Vec::new();
     for table in [query_rows, body_rows].into_iter().flatten() {
-        request_one_of.extend(one_of_groups(file, table)?);
+        request_any_of.extend(any_of_groups(file, table)?);
     }
     let mut nested = Vec::new();
     let mut taken = TakenNames::new(structs.iter().map(|(s, _)| s.name.clone()));
@@ -143,15 +139,18 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         *rows = nest_dotted(file, std::mem::take(rows), &path, &mut taken, &mut nested)?;
     }
     structs.extend(nested);
-    let top_one_of = place_one_of(
-        request_one_of,
+    let top_any_of = place_any_of(
+        request_any_of,
         query_raw.iter().chain(&body_raw),
         &mut structs,
     );
+    let blocks = lower_params(file, outline, context, &mut taken, &mut warnings)?;
 
     let resolver = Resolver::new(file, &structs);
-    let query = resolver.resolve_all(query_raw)?;
-    let body_fields = resolver.resolve_all(body_raw)?;
+    let mut query = resolver.resolve_all(query_raw)?;
+    query.extend(blocks.query);
+    let mut body_fields = resolver.resolve_all(body_raw)?;
+    body_fields.extend(blocks.body);
     if method == Method::Get && !body_fields.is_empty() {
         return Err(err(
             body_rows.map_or(request_line.line, |t| t.line),
@@ -164,24 +163,41 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
             format!("request parameter `{}` is documented twice", dup.name),
         ));
     }
+    let example = |section: Section| {
+        outline
+            .code_blocks
+            .iter()
+            .find(|c| c.place.section == Some(section))
+    };
     let response = match result_rows {
         Some(_) => Response {
             result: ResultKind::Object,
             fields: resolver.resolve_all(result_raw)?,
             note: String::new(),
         },
-        None => Response {
-            result: ResultKind::Json,
-            fields: Vec::new(),
-            note: linkify(
+        None => {
+            let note = linkify(
                 &prose(outline, |p| {
                     p.place.section == Some(Section::Response)
                         && p.place.subsection.is_none()
                         && p.kind == ProseKind::Paragraph
                 })
                 .join("\n"),
-            ),
-        },
+            );
+            // A page with a response example keeps `Result` as the JSON it shows; one without
+            // takes the note's word for it.
+            let string = vocabulary::string_result(&note).is_some()
+                && example(Section::ResponseExample).is_none();
+            Response {
+                result: if string {
+                    ResultKind::String
+                } else {
+                    ResultKind::Json
+                },
+                fields: Vec::new(),
+                note,
+            }
+        }
     };
     let mut resolved_structs = Vec::new();
     for (s, rows) in &structs {
@@ -189,6 +205,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         s.fields = resolver.resolve_all(rows.clone())?;
         resolved_structs.push(s);
     }
+    resolved_structs.extend(blocks.structs);
     warnings.extend(resolver.warnings.into_inner());
     check_struct_graph(
         file,
@@ -200,12 +217,6 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     )?;
 
     // Examples.
-    let example = |section: Section| {
-        outline
-            .code_blocks
-            .iter()
-            .find(|c| c.place.section == Some(section))
-    };
     let mut examples = Examples::default();
     let mut request_json = None;
     let mut more_jsons = Vec::new();
@@ -255,7 +266,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         request: Request {
             query,
             body: body_fields,
-            one_of: top_one_of,
+            any_of: top_any_of,
         },
         response,
         structs: resolved_structs,
@@ -266,10 +277,14 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         error_codes,
         warnings,
     };
+    let synthesized = from_samples(&mut page);
     semantics::classify(&mut page);
     page.pagination = pagination::detect(&page);
-    page.examples.undocumented =
-        undocumented_in(&page, request_json.as_ref(), response_json.as_ref());
+    page.examples.undocumented = if synthesized {
+        undocumented_fields(&page)
+    } else {
+        undocumented_in(&page, request_json.as_ref(), response_json.as_ref())
+    };
     let mut seen: HashSet<String> = page.examples.undocumented.iter().cloned().collect();
     for json in &more_jsons {
         for path in undocumented_in(&page, Some(json), None) {
@@ -279,6 +294,25 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         }
     }
     Ok(page)
+}
+
+/// Examples a page without them implies: the request from its parameters' `示例值` (a POST
+/// body, or a GET query), and, when `Result` is a documented string, the response. Marked as
+/// built from samples. Returns whether it built any.
+fn from_samples(page: &mut Page) -> bool {
+    let built = page.examples.request.is_none()
+        || (page.examples.response.is_none() && page.response.result == ResultKind::String);
+    if page.examples.request.is_none() {
+        let mut warnings = Vec::new();
+        page.examples.request = Some(request_from_samples(page, &mut warnings));
+        page.warnings.extend(warnings);
+    }
+    if page.examples.response.is_none() && page.response.result == ResultKind::String {
+        page.examples.response = vocabulary::string_result(&page.response.note)
+            .map(|value| response_from_samples(page, value));
+        page.examples.response_from_samples = page.examples.response.is_some();
+    }
+    built
 }
 
 /// The texts of the prose `keep` selects, in page order.
@@ -404,8 +438,8 @@ fn read_fields(
             ),
         })?;
         let required = match required_col {
-            // One of a `2选1` group: optional alone (`one_of_groups` records the group).
-            Some(c) if with_required && vocabulary::one_of(&row.cells[c]).is_some() => false,
+            // One of a `2选1` group: optional alone (`any_of_groups` records the group).
+            Some(c) if with_required && vocabulary::any_of(&row.cells[c]).is_some() => false,
             Some(c) if with_required => vocabulary::required(&row.cells[c]).ok_or_else(|| {
                 err(
                     row.line,
@@ -445,7 +479,7 @@ fn read_fields(
 /// The `2选1` groups of a parameter table: a row whose required cell is `N选1` and the next N-1
 /// rows, whose required cells are empty (or merged into it), named as the rows are (`A.B`).
 /// The table's names were checked by [`read_fields`].
-fn one_of_groups(file: &str, table: &Table) -> Result<Vec<OneOf>, ParseError> {
+fn any_of_groups(file: &str, table: &Table) -> Result<Vec<AnyOf>, ParseError> {
     let (Some(col), Some(name_col)) =
         (column(table, Column::Required), column(table, Column::Name))
     else {
@@ -462,7 +496,7 @@ fn one_of_groups(file: &str, table: &Table) -> Result<Vec<OneOf>, ParseError> {
     let mut i = 0;
     while i < table.rows.len() {
         let cell = table.rows[i].cells[col].trim();
-        let Some(n) = vocabulary::one_of(cell) else {
+        let Some(n) = vocabulary::any_of(cell) else {
             i += 1;
             continue;
         };
@@ -489,7 +523,7 @@ fn one_of_groups(file: &str, table: &Table) -> Result<Vec<OneOf>, ParseError> {
             }
             fields.push(name);
         }
-        groups.push(OneOf { fields, line });
+        groups.push(AnyOf { fields, line });
         i += n;
     }
     Ok(groups)
@@ -499,16 +533,16 @@ fn one_of_groups(file: &str, table: &Table) -> Result<Vec<OneOf>, ParseError> {
 /// `request_rows`) and each struct table's own. A group of dotted rows (`A.B.x`) goes to the
 /// struct their parent became (`B`'s, inside `A`'s), its fields named without the parent path.
 /// Returns the request's own groups. Linear in rows and groups: rows are looked up by name.
-fn place_one_of<'a>(
-    request: Vec<OneOf>,
+fn place_any_of<'a>(
+    request: Vec<AnyOf>,
     request_rows: impl Iterator<Item = &'a (Field, RawType)>,
     structs: &mut [super::structs::RawStruct],
-) -> Vec<OneOf> {
+) -> Vec<AnyOf> {
     // Each struct's groups are placed afresh, like the request's.
-    let mut groups: Vec<(Option<usize>, OneOf)> = request.into_iter().map(|g| (None, g)).collect();
+    let mut groups: Vec<(Option<usize>, AnyOf)> = request.into_iter().map(|g| (None, g)).collect();
     for (i, (s, _)) in structs.iter_mut().enumerate() {
         groups.extend(
-            std::mem::take(&mut s.one_of)
+            std::mem::take(&mut s.any_of)
                 .into_iter()
                 .map(|g| (Some(i), g)),
         );
@@ -540,7 +574,7 @@ fn place_one_of<'a>(
             }
         }
     }
-    let mut placed: Vec<(Option<usize>, OneOf)> = Vec::new();
+    let mut placed: Vec<(Option<usize>, AnyOf)> = Vec::new();
     for (owner, mut group) in groups {
         let Some((path, _)) = group.fields[0].rsplit_once('.') else {
             placed.push((owner, group));
@@ -564,7 +598,7 @@ fn place_one_of<'a>(
     let mut top = Vec::new();
     for (owner, group) in placed {
         match owner {
-            Some(i) => structs[i].0.one_of.push(group),
+            Some(i) => structs[i].0.any_of.push(group),
             None => top.push(group),
         }
     }
@@ -728,5 +762,13 @@ fn taken_request_example(
         }
         None => (None, None),
     };
-    Ok((RequestExample { method, url, body }, json))
+    Ok((
+        RequestExample {
+            method,
+            url,
+            body,
+            from_samples: false,
+        },
+        json,
+    ))
 }

@@ -15,6 +15,9 @@
 //! | `outline.rs` | the [`Outline`] types and the [`Reader`] trait: the seam between the stages |
 //! | `seed.rs` | the seed format's reader, its grammar in its doc comment |
 //! | `lark.rs` | the Lark-export family's reader (VikingDB), its grammar in its doc comment |
+//! | `apidochub.rs` | the reader of RTC api-doc-hub pages (parameters as blocks, no tables) |
+//! | `params.rs` | lowering of parameter blocks: nesting, structs, examples from `示例值` |
+//! | `nesting.rs` | the nesting a maintainer declares for pages that do not state it |
 //! | `table.rs` | Markdown tables from their source lines (`\|` escapes, `\|\` continuations) |
 //! | `vocabulary.rs` | the format's words, as data |
 //! | `lower.rs` | lowering: tables → fields, sections → request, response, examples, error codes |
@@ -26,13 +29,16 @@
 //! | `semantics.rs` | read-only Actions, idempotency keys, secrets |
 //! | `pagination.rs` | which Actions page their results, and how |
 
+mod apidochub;
 pub mod call_facts;
 mod examples;
 mod json;
 mod lark;
 mod lower;
+pub mod nesting;
 pub mod outline;
 pub mod pagination;
+mod params;
 mod seed;
 pub mod semantics;
 mod structs;
@@ -49,7 +55,7 @@ use volcgen_ir::{Method, Page, RegionEndpoint};
 
 /// The documentation families, asked in order whether a page is theirs; the seed format, whose
 /// telltales are the loosest, comes last. Adding a family is a module and an entry here.
-pub const READERS: &[&dyn Reader] = &[&lark::Lark, &seed::Seed];
+pub const READERS: &[&dyn Reader] = &[&lark::Lark, &apidochub::ApiDocHub, &seed::Seed];
 
 /// What a page's service settings (`spec/services/<service>.yaml`) supply where the page is
 /// silent: families whose pages do not name host, method, signing service or region rely on it.
@@ -63,6 +69,9 @@ pub struct Context {
     pub method: Option<Method>,
     /// Region → host; the first region is the default.
     pub endpoints: Vec<RegionEndpoint>,
+    /// The nesting of the page's Body parameters, when the page does not state it and a
+    /// maintainer declared it (`nesting:` in `spec/overrides.yaml`).
+    pub nesting: Option<nesting::Nesting>,
 }
 
 /// How deep dotted rows (`A.B.C`) may nest: real pages use three or four levels; far deeper ones

@@ -80,7 +80,8 @@ pub fn nest_dotted(
                 anchor: String::new(),
                 line: parent.0.line,
                 fields: Vec::new(),
-                one_of: Vec::new(),
+                one_of: false,
+                any_of: Vec::new(),
             },
             kids,
         ));

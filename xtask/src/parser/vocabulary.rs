@@ -64,11 +64,15 @@ pub const COLUMNS: &[(Column, &[&str])] = &[
 /// Required cells: what marks a parameter required, and what marks it optional (an empty cell
 /// too).
 pub const REQUIRED: &[&str] = &["是", "必选", "必填", "Yes", "yes", "true", "Y"];
+
+/// What marks a parameter block (a family without tables) required; such blocks are optional
+/// with a backticked [`OPTIONAL`] word (`` `可选` ``), or with no marker.
+pub const PARAM_REQUIRED: &str = "%%require%%";
 pub const OPTIONAL: &[&str] = &["否", "可选", "选填", "No", "no", "false", "N", "-", ""];
 
 /// A required cell `2选1` (`N选1`) on a row says that at least one of it and the next N-1 rows,
 /// whose required cells are empty, must be given: each of them is optional on its own.
-pub const ONE_OF_SUFFIX: &str = "选1";
+pub const ANY_OF_SUFFIX: &str = "选1";
 
 /// A sample cell holding only this says there is no sample; so does an HTTP status cell.
 pub const NO_VALUE: &str = "-";
@@ -172,6 +176,11 @@ pub const METHODS: &[(Method, &str)] = &[(Method::Get, "GET"), (Method::Post, "P
 pub const QPS_WORD: &str = "QPS";
 pub const QPS_PHRASES: &[&str] = &["不得超过", "不超过"];
 
+/// A `Result` documented in prose as a string: the note names `` `Result` `` and then what it
+/// returns, `` 返回 `ok` ``.
+pub const RESULT_WORD: &str = "`Result`";
+pub const RESULT_RETURNS: &str = "返回 `";
+
 /// Query parameters every request carries; pages list them, the client sets them.
 pub const COMMON_QUERY_PARAMETERS: &[&str] = &["Action", "Version"];
 
@@ -246,9 +255,18 @@ pub fn required(cell: &str) -> Option<bool> {
 }
 
 /// How many rows a `2选1`-style required cell groups (`2` for `2选1`); `None` for any other cell.
-pub fn one_of(cell: &str) -> Option<usize> {
-    let n: usize = cell.trim().strip_suffix(ONE_OF_SUFFIX)?.parse().ok()?;
+pub fn any_of(cell: &str) -> Option<usize> {
+    let n: usize = cell.trim().strip_suffix(ANY_OF_SUFFIX)?.parse().ok()?;
     (n >= 2).then_some(n)
+}
+
+/// Whether a parameter block's marker says required: [`PARAM_REQUIRED`] or a required cell's word.
+pub fn param_required(marker: &str) -> Option<bool> {
+    if marker.trim() == PARAM_REQUIRED {
+        Some(true)
+    } else {
+        required(marker)
+    }
 }
 
 /// The required markers, for messages: `是/必选/… (required) or 否/可选/… (optional)`.
@@ -262,7 +280,7 @@ pub fn required_markers() -> String {
             .join("/")
     };
     format!(
-        "{} (required), {} or empty (optional), or `2{ONE_OF_SUFFIX}` (at least one of this row and the next)",
+        "{} (required), {} or empty (optional), or `2{ANY_OF_SUFFIX}` (at least one of this row and the next)",
         written(REQUIRED),
         written(OPTIONAL)
     )
@@ -309,6 +327,15 @@ pub fn qps_limit(text: &str) -> Option<u32> {
         .trim_start();
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
+}
+
+/// The string a response note says `Result` is (`` 其中返回值 `Result` 仅在请求成功时返回 `ok` ``
+/// → `ok`).
+pub fn string_result(note: &str) -> Option<&str> {
+    let after = &note[note.find(RESULT_WORD)? + RESULT_WORD.len()..];
+    let value = &after[after.find(RESULT_RETURNS)? + RESULT_RETURNS.len()..];
+    let value = &value[..value.find('`')?];
+    (!value.is_empty()).then_some(value)
 }
 
 /// `a`, `a or b`, `a, b or c`.
@@ -399,8 +426,8 @@ pub fn readme_list() -> String {
          sample.",
         words(REQUIRED),
         words(OPTIONAL),
-        code(&format!("2{ONE_OF_SUFFIX}")),
-        code(&format!("N{ONE_OF_SUFFIX}")),
+        code(&format!("2{ANY_OF_SUFFIX}")),
+        code(&format!("N{ANY_OF_SUFFIX}")),
         code(NO_VALUE),
     ));
     let arrays: Vec<String> = ARRAY_PREFIXES

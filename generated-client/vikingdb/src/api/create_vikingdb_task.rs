@@ -54,7 +54,7 @@ pub mod v2025_06_09 {
         CreateVikingdbTaskRequest { project_name : optional "ProjectName";
         collection_name : optional "CollectionName"; resource_id : optional "ResourceId";
         task_type : required "TaskType"; task_config : required "TaskConfig"; description
-        : optional "Description"; } one_of["CollectionName", "ResourceId"];
+        : optional "Description"; } any_of["CollectionName", "ResourceId"];
     }
     /// The `Result` of a successful [`Client::create_vikingdb_task`](crate::Client::create_vikingdb_task) call.
     #[derive(Debug, Clone, PartialEq, Default)]

@@ -45,7 +45,7 @@ pub mod v2025_06_09 {
     crate::via_fields! {
         TruncateVikingdbCollectionRequest { project_name : optional "ProjectName";
         collection_name : optional "CollectionName"; resource_id : optional "ResourceId";
-        confirm_name : required "ConfirmName"; } one_of["CollectionName", "ResourceId"];
+        confirm_name : required "ConfirmName"; } any_of["CollectionName", "ResourceId"];
     }
     /// The `Result` of a successful [`Client::truncate_vikingdb_collection`](crate::Client::truncate_vikingdb_collection) call.
     #[derive(Debug, Clone, PartialEq, Default)]

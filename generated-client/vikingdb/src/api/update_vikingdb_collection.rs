@@ -62,7 +62,7 @@ pub mod v2025_06_09 {
         UpdateVikingdbCollectionRequest { project_name : optional "ProjectName";
         collection_name : optional "CollectionName"; resource_id : optional "ResourceId";
         description : optional "Description"; tags : optional "Tags"; deletion_protection
-        : optional "DeletionProtection"; } one_of["CollectionName", "ResourceId"];
+        : optional "DeletionProtection"; } any_of["CollectionName", "ResourceId"];
     }
     /// The `Result` of a successful [`Client::update_vikingdb_collection`](crate::Client::update_vikingdb_collection) call.
     #[derive(Debug, Clone, PartialEq, Default)]

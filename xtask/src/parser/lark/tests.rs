@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::parser::{parse_page_in, Context};
-use volcgen_ir::{Method, OneOf, Page, RegionEndpoint, TypeRef};
+use volcgen_ir::{AnyOf, Method, Page, RegionEndpoint, TypeRef};
 
 const FILE: &str = "spec/docs/vikingdb/A.md";
 
@@ -16,6 +16,7 @@ fn context() -> Context {
             region: "cn-beijing".into(),
             host: "vikingdb.cn-beijing.volcengineapi.com".into(),
         }],
+        ..Default::default()
     }
 }
 
@@ -238,7 +239,7 @@ fn all_three_spacer_styles_read_alike() {
         for f in &mut request.body {
             f.line = 0;
         }
-        for g in &mut request.one_of {
+        for g in &mut request.any_of {
             g.line = 0;
         }
         request
@@ -252,8 +253,8 @@ fn all_three_spacer_styles_read_alike() {
     assert_eq!(names, [("Name", false), ("Id", false), ("Size", false)]);
     assert_eq!(body[1].description, "ID。同时传入时以 Id 为准。");
     assert_eq!(
-        clean.request.one_of,
-        [OneOf {
+        clean.request.any_of,
+        [AnyOf {
             fields: vec!["Name".into(), "Id".into()],
             line: 16
         }]
@@ -381,8 +382,8 @@ fn sub_parameters_nest_under_their_map() {
             ]
         );
         assert_eq!(config.fields[2].ty, TypeRef::Double);
-        assert_eq!(config.one_of[0].fields, ["Path", "Url"]);
-        assert_eq!(p.request.one_of[0].fields, ["Name", "Id"]);
+        assert_eq!(config.any_of[0].fields, ["Path", "Url"]);
+        assert_eq!(p.request.any_of[0].fields, ["Name", "Id"]);
         let dim = &p.find_struct("Fields").unwrap().fields[0];
         assert_eq!((dim.name.as_str(), dim.required), ("Dim", true));
     }
