@@ -1,7 +1,7 @@
 //! IR → Rust: each item is written with `quote!` in a function that reads like the code it makes;
 //! a file's tokens are parsed once by `syn` and formatted by prettyplease.
 
-use crate::ir::{Field, Method, Page, PaginationKind, ResultKind, Struct, TypeRef};
+use crate::ir::{AnyOf, Field, Method, Page, PaginationKind, ResultKind, Struct, TypeRef};
 use crate::naming;
 use crate::syntax::{doc_attrs, doc_literal, generic_type, ident, string_literal, type_path};
 use proc_macro2::{Literal, TokenStream};
@@ -450,6 +450,7 @@ fn version_module(
             page.action, page.version
         ),
         &request_fields,
+        &page.request.any_of,
         Usage::Request,
         names,
         (&module, struct_fields),
@@ -463,6 +464,7 @@ fn version_module(
                     "The `Result` of a successful [`Client::{method_name}`](crate::Client::{method_name}) call."
                 ),
                 &fields,
+                &[],
                 Usage::Response,
                 names,
                 (&module, struct_fields),
@@ -517,6 +519,7 @@ fn version_module(
                 format!("`{}`, documented at line {} of the page.", s.name, s.line)
             },
             &fields,
+            &s.any_of,
             usage,
             names,
             (&module, struct_fields),
@@ -671,6 +674,7 @@ fn struct_items(
     name: &str,
     doc: &str,
     fields: &[&Field],
+    any_of: &[AnyOf],
     usage: Usage,
     names: &Names,
     (module, hand_built): (&syn::Ident, &StructFields),
@@ -678,12 +682,13 @@ fn struct_items(
     let doc = outer_doc(doc);
     let ty = ident(name);
     let rust_names = field_names(fields);
+    let documented = any_of_docs(fields, &rust_names, any_of);
     hand_built.add(
         module,
         name,
         syn::FieldsNamed {
             brace_token: Default::default(),
-            named: fields
+            named: documented
                 .iter()
                 .zip(&rust_names)
                 .map(|(f, rust)| field(f, rust, usage, names))
@@ -702,7 +707,7 @@ fn struct_items(
         }
     });
     let debug = redacts.then(|| redacting_debug(name, fields, &rust_names, usage));
-    let via_fields = via_fields(name, fields, &rust_names, usage);
+    let via_fields = via_fields(name, fields, &rust_names, any_of, usage);
     quote! {
         #doc
         #[derive(#derive_debug Clone, PartialEq, Default)]
@@ -870,7 +875,13 @@ fn paginated_impl(page: &Page, names: &Names) -> Option<TokenStream> {
 /// types only responses use (`response`), `Serialize` is there only under the crate's
 /// `serialize-results` feature (which `test-util` enables). A macro, not the impls themselves:
 /// quoting and formatting two lines per field made code generation about 2.5 times slower.
-fn via_fields(name: &str, fields: &[&Field], rust_names: &[String], usage: Usage) -> TokenStream {
+fn via_fields(
+    name: &str,
+    fields: &[&Field],
+    rust_names: &[String],
+    any_of: &[AnyOf],
+    usage: Usage,
+) -> TokenStream {
     let ty = ident(name);
     let response = (usage == Usage::Response).then(|| quote!(response));
     let rows = fields.iter().zip(rust_names).map(|(f, rust)| {
@@ -883,11 +894,63 @@ fn via_fields(name: &str, fields: &[&Field], rust_names: &[String], usage: Usage
         let wire = string_literal(&f.name);
         quote!(#rust: #take #wire;)
     });
+    // Groups of which at least one field must be given (`2选1`), checked when encoding.
+    let groups = any_of.iter().map(|g| {
+        let wires = g.fields.iter().map(|w| string_literal(w));
+        quote!(any_of [#(#wires),*];)
+    });
     quote! {
         crate::via_fields! {
-            #response #ty { #(#rows)* }
+            #response #ty { #(#rows)* } #(#groups)*
         }
     }
+}
+
+/// The fields, each member of a `2选1` group with a last paragraph saying that at least one of
+/// the group must be set.
+fn any_of_docs<'a>(
+    fields: &[&'a Field],
+    rust_names: &[String],
+    any_of: &[AnyOf],
+) -> Vec<Cow<'a, Field>> {
+    let rust_name = |wire: &str| -> String {
+        fields
+            .iter()
+            .position(|f| f.name == wire)
+            .map_or(wire, |i| rust_names[i].trim_start_matches("r#"))
+            .to_owned()
+    };
+    fields
+        .iter()
+        .map(|f| match any_of.iter().find(|g| g.fields.contains(&f.name)) {
+            None => Cow::Borrowed(*f),
+            Some(group) => {
+                let names: Vec<String> = group
+                    .fields
+                    .iter()
+                    .map(|w| format!("`{}`", rust_name(w)))
+                    .collect();
+                let list = match names.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} or {last}", rest.join(", "))
+                    }
+                    _ => names.concat(),
+                };
+                let note = format!(
+                    "At least one of {list} must be set: a request with none of them is refused before it is sent."
+                );
+                let description = if f.description.is_empty() {
+                    note
+                } else {
+                    format!("{}\n\n{note}", f.description)
+                };
+                Cow::Owned(Field {
+                    description,
+                    ..(*f).clone()
+                })
+            }
+        })
+        .collect()
 }
 
 /// Whether a field is a plain value rather than an `Option`.

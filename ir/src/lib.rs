@@ -151,6 +151,21 @@ pub struct Request {
     /// `### Body` parameters.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub body: Vec<Field>,
+    /// Groups of top-level request fields of which at least one must be given (`2选1`): each
+    /// member is optional, and the client refuses a request with none of them before sending.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub any_of: Vec<AnyOf>,
+}
+
+/// Fields of which at least one must be given (a `2选1` pair): all optional, none alone
+/// required.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnyOf {
+    /// Their wire names, in page order.
+    pub fields: Vec<std::string::String>,
+    /// Line of the row that says so.
+    pub line: u32,
 }
 
 impl Request {
@@ -199,6 +214,9 @@ pub struct Struct {
     pub line: u32,
     /// The struct's fields.
     pub fields: Vec<Field>,
+    /// Groups of its fields of which at least one must be given (`2选1` sub-parameters).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub any_of: Vec<AnyOf>,
     /// `true` when the value is one of several shapes (a page's variant headings): each field
     /// is then one variant, named by its heading's anchor, whose type is the variant's struct.
     /// The value is that struct's object, with no tag; it decodes as the first variant that
@@ -366,9 +384,12 @@ impl From<TypeRef> for std::string::String {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Examples {
-    /// The request example.
+    /// The request example (the first, when the page has several).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<RequestExample>,
+    /// The page's other request examples (scenario examples), in page order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_requests: Vec<RequestExample>,
     /// The full response example (envelope with `ResponseMetadata` and `Result`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<std::string::String>,

@@ -274,6 +274,8 @@ impl std::error::Error for FieldError {}
 /// is taken ([`required`](Fields::required), [`optional`](Fields::optional) or
 /// [`lenient`](Fields::lenient)) and its wire name, in declaration order, each ending with `;`. With `response`
 /// first, `Serialize` is there only under the invoking crate's `serialize-results` feature.
+/// After the braces, `any_of ["A", "B"];` lines name groups of which at least one field must be
+/// given ([`FieldList::at_least_one_of`](crate::ser::FieldList::at_least_one_of)).
 ///
 /// ```
 /// # use volcengine_runtime::via_fields;
@@ -300,9 +302,9 @@ macro_rules! via_fields {
         #[cfg(feature = "serialize-results")]
         $crate::via_fields!(@to $ty { $($field : $wire),* });
     };
-    ($ty:ident { $($field:ident : $take:ident $wire:literal;)* }) => {
+    ($ty:ident { $($field:ident : $take:ident $wire:literal;)* } $(any_of [$($alt:literal),+];)*) => {
         $crate::via_fields!(@from $ty { $($field : $take $wire),* });
-        $crate::via_fields!(@to $ty { $($field : $wire),* });
+        $crate::via_fields!(@to $ty { $($field : $wire),* } $([$($alt),+])*);
     };
     (@from $ty:ident { $($field:ident : $take:ident $wire:literal),* }) => {
         impl $crate::de::FromFields for $ty {
@@ -313,10 +315,11 @@ macro_rules! via_fields {
         }
         $crate::deserialize_via_fields!($ty);
     };
-    (@to $ty:ident { $($field:ident : $wire:literal),* }) => {
+    (@to $ty:ident { $($field:ident : $wire:literal),* } $([$($alt:literal),+])*) => {
         impl $crate::ser::ToFields for $ty {
             fn to_fields<'a>(&'a self, _out: &mut $crate::ser::FieldList<'a>) {
                 $(_out.field($wire, &self.$field);)*
+                $(_out.at_least_one_of(&[$($alt),+]);)*
             }
         }
         $crate::serialize_via_fields!($ty);

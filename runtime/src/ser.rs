@@ -11,7 +11,7 @@
 //! The output is what the derive wrote: fields in declaration order, `None` left out, every
 //! scalar written by the serializer's own method for its type (so `f32` stays `f32`).
 
-use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
+use serde::ser::{Error as _, SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -71,6 +71,8 @@ pub trait List {
 #[derive(Default)]
 pub struct FieldList<'a> {
     fields: Vec<(&'static str, FieldRef<'a>)>,
+    /// A group of fields of which none was given though at least one must be: encoding fails.
+    missing: Option<&'static [&'static str]>,
 }
 
 impl<'a> FieldList<'a> {
@@ -82,6 +84,27 @@ impl<'a> FieldList<'a> {
             self.fields.push((name, value));
         }
     }
+
+    /// Requires at least one of the fields `names` (wire names, listed before): when none of
+    /// them was given, encoding the struct fails with an error naming them all (a `2选1` pair
+    /// of a documentation page).
+    #[inline(never)]
+    pub fn at_least_one_of(&mut self, names: &'static [&'static str]) {
+        let given = self.fields.iter().any(|(name, _)| names.contains(name));
+        if !given && self.missing.is_none() {
+            self.missing = Some(names);
+        }
+    }
+}
+
+/// The error of a struct none of whose fields `names` was given.
+fn none_of(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let list = match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    };
+    format!("at least one of {list} must be given, but none is")
 }
 
 /// `impl Serialize for $ty` through [`serialize`], for a [`ToFields`] type: what a generated
@@ -126,6 +149,9 @@ impl Serialize for FieldRef<'_> {
             FieldRef::Struct(v) => {
                 let mut list = FieldList::default();
                 v.to_fields(&mut list);
+                if let Some(names) = list.missing {
+                    return Err(S::Error::custom(none_of(names)));
+                }
                 // The name is not part of JSON; serde_json writes a struct as an object.
                 let mut out = serializer.serialize_struct("", list.fields.len())?;
                 for (name, value) in &list.fields {
@@ -255,6 +281,63 @@ mod tests {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serialize(self, serializer)
         }
+    }
+
+    struct Truncate {
+        collection_name: Option<String>,
+        resource_id: Option<String>,
+        confirm_name: String,
+    }
+
+    impl ToFields for Truncate {
+        fn to_fields<'a>(&'a self, out: &mut FieldList<'a>) {
+            out.field("CollectionName", &self.collection_name);
+            out.field("ResourceId", &self.resource_id);
+            out.field("ConfirmName", &self.confirm_name);
+            out.at_least_one_of(&["CollectionName", "ResourceId"]);
+        }
+    }
+
+    impl Serialize for Truncate {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serialize(self, serializer)
+        }
+    }
+
+    #[test]
+    fn a_struct_with_none_of_a_group_does_not_encode() {
+        let request = |c: Option<&str>, r: Option<&str>| Truncate {
+            collection_name: c.map(str::to_owned),
+            resource_id: r.map(str::to_owned),
+            confirm_name: "x".into(),
+        };
+        for (c, r) in [(Some("c"), None), (None, Some("r")), (Some("c"), Some("r"))] {
+            let json = serde_json::to_value(request(c, r)).expect("one of the pair is given");
+            assert_eq!(json["ConfirmName"], "x");
+        }
+        let error = serde_json::to_string(&request(None, None)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "at least one of `CollectionName` or `ResourceId` must be given, but none is"
+        );
+        // A struct inside another is checked too.
+        struct Outer {
+            inner: Truncate,
+        }
+        impl ToFields for Outer {
+            fn to_fields<'a>(&'a self, out: &mut FieldList<'a>) {
+                out.field("Inner", &self.inner);
+            }
+        }
+        let outer = Outer {
+            inner: request(None, None),
+        };
+        let error = serialize(&outer, serde_json::value::Serializer).unwrap_err();
+        assert!(error.to_string().contains("`ResourceId`"), "{error}");
+        assert_eq!(
+            none_of(&["A", "B", "C"]),
+            "at least one of `A`, `B` or `C` must be given, but none is"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@ pub mod capture;
 pub mod json;
 pub mod server;
 
-use codegen::ir::{Method, Page};
+use codegen::ir::{Method, Page, RequestExample};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use volcengine_runtime::dynamic::ActionEntry;
@@ -66,6 +66,7 @@ fn loopback_client<C: ServiceClient>(endpoint: &str, access_key: &str, secret_ke
 pub static SERVICES: &[ServiceUnderTest] = &[
     under_test::<volcengine_billing::Client>(),
     under_test::<volcengine_rtc::Client>(),
+    under_test::<volcengine_vikingdb::Client>(),
 ];
 
 /// The folders of `spec/ir/`, sorted: one per service.
@@ -142,13 +143,30 @@ pub fn undocumented<'a>(page: &'a Page, side: &str) -> Vec<&'a str> {
 
 /// The request example as the JSON the request type reads: the body, or a GET's query string.
 pub fn request_example(page: &Page) -> Option<Value> {
-    let example = page.examples.request.as_ref()?;
-    Some(match (page.method, &example.body) {
+    page.examples
+        .request
+        .as_ref()
+        .map(|example| example_json(page, example))
+}
+
+/// Every documented request example, the first one first, as [`request_example`] reads it: a
+/// page with scenario examples has several (`examples.more_requests`).
+pub fn request_examples(page: &Page) -> Vec<Value> {
+    page.examples
+        .request
+        .iter()
+        .chain(&page.examples.more_requests)
+        .map(|example| example_json(page, example))
+        .collect()
+}
+
+fn example_json(page: &Page, example: &RequestExample) -> Value {
+    match (page.method, &example.body) {
         (_, Some(body)) => serde_json::from_str(body).expect("the IR holds valid JSON"),
         (Method::Get, None) => json::query_to_json(page, &example.url)
             .unwrap_or_else(|e| panic!("{}: request example URL: {e}", page.source.path)),
         (Method::Post, None) => Value::Object(Default::default()),
-    })
+    }
 }
 
 /// The README's Rust examples, compiled as doc tests.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use volcengine_rtc::{Client, Credentials};
 use volcgen_tests::json::{first_difference, query_pairs, remove_paths};
 use volcgen_tests::server::{json_reply, ReceivedRequest, Reply, TestServer};
-use volcgen_tests::{committed_ir_of, request_example, undocumented, SERVICES};
+use volcgen_tests::{committed_ir_of, request_example, request_examples, undocumented, SERVICES};
 
 const ACCESS_KEY: &str = "AKLTgoldenloopback";
 const SECRET_KEY: &str = "Z29sZGVuLWxvb3BiYWNrLXNlY3JldA==";
@@ -37,30 +37,43 @@ fn answer(pages: &[Page], request: &ReceivedRequest) -> Reply {
     if request.method != page.method.as_str() {
         return rejection("InvalidMethod", request.method.clone());
     }
+    // The request must be one of the page's documented examples (a page with scenario
+    // examples has several).
     match page.method {
         Method::Post => {
-            let mut expected = request_example(page).expect("checked by the caller");
-            remove_paths(&mut expected, &undocumented(page, "request"));
             let body = request.body_json().unwrap_or(Value::Null);
-            if let Some(d) = first_difference(&expected, &body) {
-                return rejection("InvalidParameter", format!("body is not the example: {d}"));
+            let undocumented = undocumented(page, "request");
+            let mut first = None;
+            let matched = request_examples(page).into_iter().any(|mut expected| {
+                remove_paths(&mut expected, &undocumented);
+                let difference = first_difference(&expected, &body);
+                let none = difference.is_none();
+                first = first.take().or(difference);
+                none
+            });
+            if !matched {
+                let d = first.unwrap_or_default();
+                return rejection("InvalidParameter", format!("body is not an example: {d}"));
             }
         }
         Method::Get => {
-            let url = &page
+            let mut received = request.query_pairs();
+            received.sort();
+            let documented: Vec<Vec<(String, String)>> = page
                 .examples
                 .request
-                .as_ref()
-                .expect("checked by the caller")
-                .url;
-            let mut documented = query_pairs(url);
-            let mut received = request.query_pairs();
-            documented.sort();
-            received.sort();
-            if documented != received {
+                .iter()
+                .chain(&page.examples.more_requests)
+                .map(|example| {
+                    let mut pairs = query_pairs(&example.url);
+                    pairs.sort();
+                    pairs
+                })
+                .collect();
+            if !documented.contains(&received) {
                 return rejection(
                     "InvalidParameter",
-                    format!("query {received:?} is not the example's {documented:?}"),
+                    format!("query {received:?} is not one of the examples' {documented:?}"),
                 );
             }
             if !request.body.is_empty() {
@@ -106,30 +119,38 @@ async fn call_every_action(under_test: &volcgen_tests::ServiceUnderTest) -> usiz
     let client = (under_test.client)(server.url(), ACCESS_KEY, SECRET_KEY);
 
     let mut failures = Vec::new();
+    let mut sent = 0;
     for page in pages.iter() {
-        let request = request_example(page).expect("filtered above");
-        let result = client
-            .invoke_json(&page.action, Some(&page.version), request)
-            .await;
         let mut response: Value =
             serde_json::from_str(page.examples.response.as_deref().expect("filtered above"))
                 .expect("the IR holds valid JSON");
         remove_paths(&mut response, &undocumented(page, "response"));
         let expected = response.get("Result").cloned().unwrap_or(Value::Null);
-        match result {
-            Ok(actual) => {
-                if let Some(d) = first_difference(&expected, &actual) {
-                    failures.push(format!("{}: result differs: {d}", page.source.path));
+        // Every documented request example, scenario examples included.
+        for (n, request) in request_examples(page).into_iter().enumerate() {
+            let result = client
+                .invoke_json(&page.action, Some(&page.version), request)
+                .await;
+            sent += 1;
+            match result {
+                Ok(actual) => {
+                    if let Some(d) = first_difference(&expected, &actual) {
+                        failures.push(format!(
+                            "{} (example {}): result differs: {d}",
+                            page.source.path,
+                            n + 1
+                        ));
+                    }
                 }
+                Err(e) => failures.push(format!("{} (example {}): {e}", page.source.path, n + 1)),
             }
-            Err(e) => failures.push(format!("{}: {e}", page.source.path)),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(
         server.requests().len(),
-        pages.len(),
-        "one request per Action"
+        sent,
+        "one request per documented example"
     );
     pages.len()
 }

@@ -5,7 +5,7 @@ use codegen::ir::{Page, ResultKind};
 use serde_json::Value;
 use volcgen_tests::json::{first_difference, remove_paths};
 use volcgen_tests::{
-    action_entry, committed_ir, committed_ir_of, ir_folders, repo_root, request_example,
+    action_entry, committed_ir, committed_ir_of, ir_folders, repo_root, request_examples,
     undocumented, SERVICES,
 };
 
@@ -108,14 +108,14 @@ fn request_examples_round_trip() {
     let mut failures = Vec::new();
     let mut checked = 0;
     for page in committed_ir() {
-        let Some(expected) = request_example(&page) else {
-            continue;
-        };
-        let actual = conformance(&page).round_trip_request(expected.clone());
-        if let Err(failure) = check_example(&page, "request", expected, actual) {
-            failures.push(failure);
+        // Every documented example: the first, and a page's scenario examples.
+        for expected in request_examples(&page) {
+            let actual = conformance(&page).round_trip_request(expected.clone());
+            if let Err(failure) = check_example(&page, "request", expected, actual) {
+                failures.push(failure);
+            }
+            checked += 1;
         }
-        checked += 1;
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(checked > 0, "no request example was checked");

@@ -208,7 +208,7 @@ fn bad_required_cell() {
     assert_eq!(
         err,
         format!(
-            "{FILE}:{}: required cell `也许` for `AppId` is not 是/必选/必填/Yes/yes/true/Y (required) or 否/可选/选填/No/no/false/N/- or empty (optional)",
+            "{FILE}:{}: required cell `也许` for `AppId` is not 是/必选/必填/Yes/yes/true/Y (required), 否/可选/选填/No/no/false/N/- or empty (optional), or `2选1` (at least one of this row and the next)",
             line_of(&page, "| AppId |")
         )
     );
@@ -247,7 +247,7 @@ fn dotted_row_under_a_scalar() {
     assert_eq!(
         err,
         format!(
-            "{FILE}:{}: `AppId` has nested rows (`AppId.…`) but its type is not `Object` or `Array of Object`",
+            "{FILE}:{}: `AppId` has nested rows (`AppId.…`) but its type is not `Object` or `Array of Object` (`Map` or `Array of Map`)",
             line_of(&page, "| AppId | String")
         )
     );

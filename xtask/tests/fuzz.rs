@@ -231,7 +231,18 @@ fn announce(case: &str) {
 
 /// Parses `page` and, if it parses, generates its code; `true` when it parsed.
 fn parse_and_generate(page: &str) -> bool {
-    let parsed = xtask::parser::parse_page("fuzz.md", page);
+    // What service settings supply to pages that do not state host and method (VikingDB's).
+    let context = xtask::parser::Context {
+        settings_file: None,
+        service: Some("fuzz".into()),
+        method: Some(volcgen_ir::Method::Post),
+        endpoints: vec![volcgen_ir::RegionEndpoint {
+            region: "cn-beijing".into(),
+            host: "fuzz.example.com".into(),
+        }],
+        ..Default::default()
+    };
+    let parsed = xtask::parser::parse_page_in("fuzz.md", page, &context);
     if let Ok(p) = &parsed {
         // What parses must also generate or fail cleanly.
         let _ = codegen::generate(std::slice::from_ref(p), "spec/ir/x", "out/src/api");

@@ -91,7 +91,7 @@ fn every_listed_word_is_accepted() {
                 let page = parse_page("A.md", &page(HEADER, row)).unwrap_or_else(|e| panic!("{e}"));
                 let want = match &word.means {
                     TypeMeaning::Known(t) => t.clone(),
-                    TypeMeaning::BareObject => TypeRef::JsonMap,
+                    TypeMeaning::BareObject | TypeMeaning::Map => TypeRef::JsonMap,
                 };
                 assert_eq!(page.request.body[0].ty, want, "type `{cell}`");
             }

@@ -107,11 +107,20 @@ pub fn undocumented_fields(page: &Page) -> Vec<String> {
         serde_json::from_str(text.as_deref()?).ok()
     };
     let request = page.examples.request.as_ref().and_then(|r| json(&r.body));
-    undocumented_in(
+    let mut found = undocumented_in(
         page,
         request.as_ref(),
         json(&page.examples.response).as_ref(),
-    )
+    );
+    let mut seen: HashSet<String> = found.iter().cloned().collect();
+    for more in &page.examples.more_requests {
+        for path in undocumented_in(page, json(&more.body).as_ref(), None) {
+            if seen.insert(path.clone()) {
+                found.push(path);
+            }
+        }
+    }
+    found
 }
 
 /// [`undocumented_fields`] with the examples already parsed.

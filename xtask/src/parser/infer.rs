@@ -375,6 +375,7 @@ impl Inference<'_> {
                 fields: Vec::new(),
                 one_of: false,
                 inferred: true,
+                any_of: Vec::new(),
             },
             fields,
         ));
@@ -603,6 +604,7 @@ mod tests {
                 fields: Vec::new(),
                 one_of: false,
                 inferred: false,
+                any_of: Vec::new(),
             },
             vec![(field("Extra", "{}"), RawType::BareObject)],
         )];

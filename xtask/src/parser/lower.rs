@@ -18,9 +18,9 @@ use super::structs::{
 use super::types::{self, RawType};
 use super::vocabulary::{self, Column};
 use super::{linkify_under, pagination, semantics, Context, ParseError, MAX_DOTTED_DEPTH};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use volcgen_ir::{
-    ErrorCode, Examples, Field, Method, Page, Request, RequestExample, Response, ResultKind,
+    AnyOf, ErrorCode, Examples, Field, Method, Page, Request, RequestExample, Response, ResultKind,
     Source, Struct, TypeRef, Warning,
 };
 
@@ -91,6 +91,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
                     ));
                 }
                 let fields = read_fields(file, table, true, base)?;
+                let any_of = any_of_groups(file, table)?;
                 struct_by_name
                     .entry(h.text.clone())
                     .or_insert(structs.len());
@@ -105,6 +106,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
                         fields: Vec::new(),
                         one_of: false,
                         inferred: false,
+                        any_of,
                     },
                     fields,
                 ));
@@ -133,6 +135,11 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         body_raw.retain(|(f, _)| !vocabulary::COMMON_QUERY_PARAMETERS.contains(&f.name.as_str()));
     }
     let result_raw = read(result_rows, false)?;
+    // `2选1` groups of the request tables, by dotted name; each goes to its rows' parent below.
+    let mut request_any_of = Vec::new();
+    for table in [query_rows, body_rows].into_iter().flatten() {
+        request_any_of.extend(any_of_groups(file, table)?);
+    }
     let mut nested = Vec::new();
     let mut taken = TakenNames::new(structs.iter().map(|(s, _)| s.name.clone()));
     let mut query_raw = nest_dotted(file, query_raw, &[], &mut taken, &mut nested)?;
@@ -172,6 +179,11 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         );
     }
 
+    let top_any_of = place_any_of(
+        request_any_of,
+        query_raw.iter().chain(&body_raw),
+        &mut structs,
+    );
     let blocks = lower_params(file, outline, context, &mut taken, &mut warnings)?;
 
     let resolver = Resolver::new(file, &structs);
@@ -246,6 +258,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         request_json,
         response_json,
         warnings: example_warnings,
+        more_jsons,
     } = read_examples?;
     warnings.extend(example_warnings);
 
@@ -271,6 +284,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         request: Request {
             query,
             body: body_fields,
+            any_of: top_any_of,
         },
         response,
         structs: resolved_structs,
@@ -289,6 +303,14 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     } else {
         undocumented_in(&page, request_json.as_ref(), response_json.as_ref())
     };
+    let mut seen: HashSet<String> = page.examples.undocumented.iter().cloned().collect();
+    for json in &more_jsons {
+        for path in undocumented_in(&page, Some(json), None) {
+            if seen.insert(path.clone()) {
+                page.examples.undocumented.push(path);
+            }
+        }
+    }
     Ok(page)
 }
 
@@ -314,12 +336,14 @@ fn from_samples(page: &mut Page) -> bool {
 /// A page's examples, their JSON, and the fix-ups that made it JSON.
 struct ReadExamples {
     examples: Examples,
+    /// The JSON of the request examples after the first.
+    more_jsons: Vec<serde_json::Value>,
     request_json: Option<serde_json::Value>,
     response_json: Option<serde_json::Value>,
     warnings: Vec<Warning>,
 }
 
-/// Reads the request example (taken apart by the reader, else the first code block under
+/// Reads the request examples (taken apart by the reader, else the first code block under
 /// `## 请求示例`) and the response example.
 fn read_examples(
     file: &str,
@@ -334,10 +358,22 @@ fn read_examples(
     };
     let mut read = ReadExamples {
         examples: Examples::default(),
+        more_jsons: Vec::new(),
         request_json: None,
         response_json: None,
         warnings: Vec::new(),
     };
+    for taken in outline.request_examples.iter().skip(1) {
+        let (example, json) = taken_request_example(
+            file,
+            taken,
+            facts,
+            &outline.request_line,
+            &mut read.warnings,
+        )?;
+        read.examples.more_requests.push(example);
+        read.more_jsons.extend(json);
+    }
     let request = match outline.request_examples.first() {
         Some(taken) => Some(taken_request_example(
             file,
@@ -498,6 +534,8 @@ fn read_fields(
             ),
         })?;
         let required = match required_col {
+            // One of a `2选1` group: optional alone (`any_of_groups` records the group).
+            Some(c) if with_required && vocabulary::any_of(&row.cells[c]).is_some() => false,
             Some(c) if with_required => vocabulary::required(&row.cells[c]).ok_or_else(|| {
                 err(
                     row.line,
@@ -541,6 +579,135 @@ fn unquote(sample: &str) -> &str {
         .and_then(|s| s.strip_suffix('"'))
         .filter(|inner| !inner.contains('"'))
         .unwrap_or(sample)
+}
+
+/// The `2选1` groups of a parameter table: a row whose required cell is `N选1` and the next N-1
+/// rows, whose required cells are empty (or merged into it), named as the rows are (`A.B`).
+/// The table's names were checked by [`read_fields`].
+fn any_of_groups(file: &str, table: &Table) -> Result<Vec<AnyOf>, ParseError> {
+    let (Some(col), Some(name_col)) =
+        (column(table, Column::Required), column(table, Column::Name))
+    else {
+        return Ok(Vec::new());
+    };
+    let name = |i: usize| {
+        table.rows[i].cells[name_col]
+            .trim()
+            .trim_matches('`')
+            .trim()
+            .to_owned()
+    };
+    let mut groups = Vec::new();
+    let mut i = 0;
+    while i < table.rows.len() {
+        let cell = table.rows[i].cells[col].trim();
+        let Some(n) = vocabulary::any_of(cell) else {
+            i += 1;
+            continue;
+        };
+        let line = table.rows[i].line;
+        let first = name(i);
+        let parent = |name: &str| name.rsplit_once('.').map(|(p, _)| p.to_owned());
+        let mut fields = vec![first.clone()];
+        for k in 1..n {
+            let partner = table.rows.get(i + k).filter(|r| {
+                let c = r.cells[col].trim();
+                c.is_empty() || c == cell
+            });
+            let Some(partner) = partner else {
+                return Err(ParseError::new(file, line, format!(
+                    "`{first}` is `{cell}`, but fewer than {} rows follow it with an empty required cell (merged with `^^`); give its partners' required cells empty, or mark `{first}` `是` or `否`",
+                    n - 1
+                )));
+            };
+            let name = name(i + k);
+            if parent(&name) != parent(&first) {
+                return Err(ParseError::new(file, partner.line, format!(
+                    "`{name}` is paired with `{first}` (`{cell}` at line {line}) but is not its sibling; a `{cell}` group is rows of one level"
+                )));
+            }
+            fields.push(name);
+        }
+        groups.push(AnyOf { fields, line });
+        i += n;
+    }
+    Ok(groups)
+}
+
+/// Puts every `2选1` group where its fields are: the request's groups (`request`, over the rows
+/// `request_rows`) and each struct table's own. A group of dotted rows (`A.B.x`) goes to the
+/// struct their parent became (`B`'s, inside `A`'s), its fields named without the parent path.
+/// Returns the request's own groups. Linear in rows and groups: rows are looked up by name.
+fn place_any_of<'a>(
+    request: Vec<AnyOf>,
+    request_rows: impl Iterator<Item = &'a (Field, RawType)>,
+    structs: &mut [super::structs::RawStruct],
+) -> Vec<AnyOf> {
+    // Each struct's groups are placed afresh, like the request's.
+    let mut groups: Vec<(Option<usize>, AnyOf)> = request.into_iter().map(|g| (None, g)).collect();
+    for (i, (s, _)) in structs.iter_mut().enumerate() {
+        groups.extend(
+            std::mem::take(&mut s.any_of)
+                .into_iter()
+                .map(|g| (Some(i), g)),
+        );
+    }
+    if groups.is_empty() {
+        return Vec::new();
+    }
+    let struct_of = |ty: &RawType| match ty {
+        RawType::Named(n) => Some(n.clone()),
+        RawType::Array(inner) => match &**inner {
+            RawType::Named(n) => Some(n.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    // The struct each row's dotted rows became, by owner (`None`: the request) and row name.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut nested: HashMap<(Option<usize>, &str), String> = HashMap::new();
+    for (f, ty) in request_rows {
+        if let Some(name) = struct_of(ty) {
+            nested.insert((None, f.name.as_str()), name);
+        }
+    }
+    for (i, (s, rows)) in structs.iter().enumerate() {
+        index.entry(s.name.as_str()).or_insert(i);
+        for (f, ty) in rows {
+            if let Some(name) = struct_of(ty) {
+                nested.insert((Some(i), f.name.as_str()), name);
+            }
+        }
+    }
+    let mut placed: Vec<(Option<usize>, AnyOf)> = Vec::new();
+    for (owner, mut group) in groups {
+        let Some((path, _)) = group.fields[0].rsplit_once('.') else {
+            placed.push((owner, group));
+            continue;
+        };
+        let mut at = owner;
+        for head in path.split('.') {
+            // Nesting already failed for rows without a parent, so each step is found.
+            at = nested
+                .get(&(at, head))
+                .and_then(|name| index.get(name.as_str()))
+                .copied()
+                .or(at);
+        }
+        let prefix = path.len() + 1;
+        for f in &mut group.fields {
+            *f = f.get(prefix..).unwrap_or_default().to_owned();
+        }
+        placed.push((at, group));
+    }
+    let mut top = Vec::new();
+    for (owner, group) in placed {
+        match owner {
+            Some(i) => structs[i].0.any_of.push(group),
+            None => top.push(group),
+        }
+    }
+    top
 }
 
 fn read_error_codes(

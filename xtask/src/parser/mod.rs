@@ -14,6 +14,7 @@
 //! | --- | --- |
 //! | `outline.rs` | the [`Outline`] types and the [`Reader`] trait: the seam between the stages |
 //! | `seed.rs` | the seed format's reader, its grammar in its doc comment |
+//! | `lark.rs` | the Lark-export family's reader (VikingDB), its grammar in its doc comment |
 //! | `apidochub.rs` | the reader of RTC api-doc-hub pages (parameters as blocks, no tables) |
 //! | `params.rs` | lowering of parameter blocks: nesting, structs, examples from `示例值` |
 //! | `nesting.rs` | the nesting a maintainer declares for pages that do not state it |
@@ -36,6 +37,7 @@ pub mod call_facts;
 mod examples;
 mod infer;
 mod json;
+mod lark;
 mod lower;
 pub mod nesting;
 pub mod outline;
@@ -57,7 +59,12 @@ use volcgen_ir::{Method, Page, RegionEndpoint};
 
 /// The documentation families, asked in order whether a page is theirs; the seed format, whose
 /// telltales are the loosest, comes last. Adding a family is a module and an entry here.
-pub const READERS: &[&dyn Reader] = &[&apidochub::ApiDocHub, &billing::Billing, &seed::Seed];
+pub const READERS: &[&dyn Reader] = &[
+    &lark::Lark,
+    &apidochub::ApiDocHub,
+    &billing::Billing,
+    &seed::Seed,
+];
 
 /// What a page's service settings (`spec/services/<service>.yaml`) supply where the page is
 /// silent: families whose pages do not name host, method, signing service or region rely on it.

@@ -503,6 +503,7 @@ impl<'a> Nester<'a, '_> {
             fields: Vec::new(),
             one_of,
             inferred: false,
+            any_of: Vec::new(),
         });
         self.structs.len() - 1
     }

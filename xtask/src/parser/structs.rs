@@ -62,14 +62,15 @@ pub fn nest_dotted(
         let kids = nest_dotted(file, kids, &child_path, taken, nested)?;
         let name = taken.synthetic_name(&child_path);
         let parent = &mut top[top_index[&head]];
+        let bare = |t: &RawType| matches!(t, RawType::BareObject | RawType::BareMap);
         parent.1 = match &parent.1 {
-            RawType::BareObject => RawType::Named(name.clone()),
-            RawType::Array(inner) if **inner == RawType::BareObject => {
+            t if bare(t) => RawType::Named(name.clone()),
+            RawType::Array(inner) if bare(inner) => {
                 RawType::Array(Box::new(RawType::Named(name.clone())))
             }
             _ => {
                 return Err(ParseError::new(file, parent.0.line, format!(
-                    "`{head}` has nested rows (`{head}.…`) but its type is not `Object` or `Array of Object`"
+                    "`{head}` has nested rows (`{head}.…`) but its type is not `Object` or `Array of Object` (`Map` or `Array of Map`)"
                 )))
             }
         };
@@ -81,6 +82,7 @@ pub fn nest_dotted(
                 fields: Vec::new(),
                 one_of: false,
                 inferred: false,
+                any_of: Vec::new(),
             },
             kids,
         ));
@@ -213,6 +215,7 @@ impl<'a> Resolver<'a> {
                     )))
                 }
             },
+            RawType::BareMap => TypeRef::JsonMap,
             RawType::BareObject => {
                 self.warnings.borrow_mut().push(Warning {
                     line: field.line,

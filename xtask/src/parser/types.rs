@@ -16,6 +16,8 @@ pub enum RawType {
     Named(String),
     /// `Object` with no name: its fields are given as dotted rows (`Parent.Child`).
     BareObject,
+    /// `Map`: its fields are dotted rows (sub-parameters), else it is a JSON map.
+    BareMap,
     Array(Box<RawType>),
 }
 
@@ -94,6 +96,7 @@ fn parse_element(s: &str, lower: &str) -> Option<RawType> {
         Some(word) => Some(match &word.means {
             TypeMeaning::Known(t) => RawType::Known(t.clone()),
             TypeMeaning::BareObject => RawType::BareObject,
+            TypeMeaning::Map => RawType::BareMap,
         }),
         None => (is_identifier(s) && s.starts_with(|c: char| c.is_ascii_uppercase()))
             .then(|| RawType::Named(s.to_owned())),
@@ -167,6 +170,11 @@ mod tests {
             Some(RawType::Named("Foo".into()))
         );
         assert_eq!(parse_type("Object"), Some(RawType::BareObject));
+        assert_eq!(parse_type(" Map  "), Some(RawType::BareMap));
+        assert_eq!(
+            parse_type("Array of Map"),
+            Some(RawType::Array(Box::new(RawType::BareMap)))
+        );
         assert_eq!(parse_type("Strin g"), None);
         assert_eq!(parse_type(""), None);
         assert_eq!(

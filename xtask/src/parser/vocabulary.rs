@@ -14,13 +14,16 @@ use volcgen_ir::{Method, TypeRef};
 pub const SECTIONS: &[(Section, &[&str])] = &[
     (Section::Request, &["请求参数", "请求参数说明"]),
     (Section::Response, &["返回参数", "响应参数", "返回参数说明"]),
-    (Section::RequestExample, &["请求示例"]),
+    (Section::RequestExample, &["请求示例", "请求示例-分场景"]),
     (
         Section::ResponseExample,
         &["返回示例", "响应示例", "返回结果示例"],
     ),
     (Section::ErrorCodes, &["错误码"]),
 ];
+
+/// `#`/`##` headings whose text is the page's introduction (the summary), not a section.
+pub const INTRO_HEADINGS: &[&str] = &["概述"];
 
 /// `###` headings under [`Section::Request`] naming where parameters go (any ASCII case); any
 /// other `###` heading under the request or response section names a struct table.
@@ -67,6 +70,10 @@ pub const REQUIRED: &[&str] = &["是", "必选", "必填", "Yes", "yes", "true",
 pub const PARAM_REQUIRED: &str = "%%require%%";
 pub const OPTIONAL: &[&str] = &["否", "可选", "选填", "No", "no", "false", "N", "-", ""];
 
+/// A required cell `2选1` (`N选1`) on a row says that at least one of it and the next N-1 rows,
+/// whose required cells are empty, must be given: each of them is optional on its own.
+pub const ANY_OF_SUFFIX: &str = "选1";
+
 /// A sample cell holding only this says there is no sample; so does an HTTP status cell.
 pub const NO_VALUE: &str = "-";
 
@@ -81,6 +88,9 @@ pub enum TypeMeaning {
     Known(TypeRef),
     /// An object whose fields are dotted rows (`Parent.Child`), else a JSON map.
     BareObject,
+    /// A map: an object whose fields are dotted rows (sub-parameters), else a JSON map, with no
+    /// warning (a free-form map is what the word says).
+    Map,
 }
 
 /// A type word: the name pages usually write, other spellings of it, and its meaning.
@@ -138,7 +148,7 @@ pub const TYPE_WORDS: &[TypeWord] = &[
     TypeWord {
         name: "Map",
         spellings: &["map"],
-        means: TypeMeaning::Known(TypeRef::JsonMap),
+        means: TypeMeaning::Map,
     },
     TypeWord {
         name: "Object",
@@ -249,6 +259,12 @@ pub fn required(cell: &str) -> Option<bool> {
     }
 }
 
+/// How many rows a `2选1`-style required cell groups (`2` for `2选1`); `None` for any other cell.
+pub fn any_of(cell: &str) -> Option<usize> {
+    let n: usize = cell.trim().strip_suffix(ANY_OF_SUFFIX)?.parse().ok()?;
+    (n >= 2).then_some(n)
+}
+
 /// Whether a parameter block's marker says required: [`PARAM_REQUIRED`] or a required cell's word.
 pub fn param_required(marker: &str) -> Option<bool> {
     if marker.trim() == PARAM_REQUIRED {
@@ -269,7 +285,7 @@ pub fn required_markers() -> String {
             .join("/")
     };
     format!(
-        "{} (required) or {} or empty (optional)",
+        "{} (required), {} or empty (optional), or `2{ANY_OF_SUFFIX}` (at least one of this row and the next)",
         written(REQUIRED),
         written(OPTIONAL)
     )
@@ -368,7 +384,7 @@ pub fn readme_list() -> String {
         TypeMeaning::Known(TypeRef::Double) => "f64",
         TypeMeaning::Known(TypeRef::Boolean) => "bool",
         TypeMeaning::Known(_) => "a JSON map",
-        TypeMeaning::BareObject => "its dotted rows, else a JSON map",
+        TypeMeaning::BareObject | TypeMeaning::Map => "its dotted rows, else a JSON map",
     };
     let types: Vec<String> = TYPE_WORDS
         .iter()
@@ -386,7 +402,8 @@ pub fn readme_list() -> String {
     out.push(format!(
         "- Sections: request parameters {} (with `### {}` and `### {}` subsections, any case), \
          response parameters {}, request example {}, response example {}, error codes {}; any \
-         other `###` heading under the parameter sections names a struct table.",
+         other `###` heading under the parameter sections names a struct table; {} is the page's \
+         introduction.",
         section_words(Section::Request),
         QUERY_HEADINGS.join("`/`### "),
         BODY_HEADINGS.join("`/`### "),
@@ -394,6 +411,7 @@ pub fn readme_list() -> String {
         section_words(Section::RequestExample),
         section_words(Section::ResponseExample),
         section_words(Section::ErrorCodes),
+        words(INTRO_HEADINGS),
     ));
     out.push(format!(
         "- Column headers, in any order: name {}, type {}, required {}, sample {}, description {}; \
@@ -408,12 +426,15 @@ pub fn readme_list() -> String {
         column_words(Column::Message),
     ));
     out.push(format!(
-        "- Required cells: required {}; optional {} or empty. A sample of {} is no sample; a \
-         sample in double quotes is the text inside them; a sample of {} on an `Object` / \
-         `Array of Object` row that neither dotted rows nor a struct table document says the \
-         examples alone give its shape: its struct is inferred from their JSON.",
+        "- Required cells: required {}; optional {} or empty; {} (also {}): at least one of this row \
+         and the next N-1 (whose required cells are empty) must be given. A sample of {} is no \
+         sample; a sample in double quotes is the text inside them; a sample of {} on an \
+         `Object` / `Array of Object` row that neither dotted rows nor a struct table document \
+         says the examples alone give its shape: its struct is inferred from their JSON.",
         words(REQUIRED),
         words(OPTIONAL),
+        code(&format!("2{ANY_OF_SUFFIX}")),
+        code(&format!("N{ANY_OF_SUFFIX}")),
         code(NO_VALUE),
         words(OPAQUE_SAMPLES),
     ));

@@ -1,0 +1,92 @@
+//! `2选1` pairs, `any_of` in the IR (VikingDB's `CollectionName` / `ResourceId`): both fields are optional, but a
+//! request with neither is refused before anything is sent, by the typed call and by
+//! `invoke_json`, with an error naming both.
+
+use serde_json::json;
+use volcengine_vikingdb::api::truncate_vikingdb_collection::TruncateVikingdbCollectionRequest;
+use volcengine_vikingdb::test_util::MockServer;
+use volcengine_vikingdb::Error;
+
+fn request(collection: Option<&str>, resource: Option<&str>) -> TruncateVikingdbCollectionRequest {
+    TruncateVikingdbCollectionRequest {
+        collection_name: collection.map(str::to_owned),
+        resource_id: resource.map(str::to_owned),
+        confirm_name: "product_catalog".into(),
+        ..Default::default()
+    }
+}
+
+fn names_both(error: &Error) {
+    assert!(matches!(error, Error::Encode(_)), "{error:?}");
+    let text = error.to_string();
+    assert!(
+        text.contains("at least one of `CollectionName` or `ResourceId` must be given"),
+        "{text}"
+    );
+    assert!(!error.may_have_been_applied(), "{error}");
+}
+
+#[tokio::test]
+async fn a_typed_request_with_neither_of_a_pair_is_not_sent() {
+    let mock = MockServer::start().expect("mock");
+    let client = mock.client().expect("client");
+    let error = client
+        .truncate_vikingdb_collection(&request(None, None))
+        .await
+        .unwrap_err();
+    names_both(&error);
+    assert!(mock.requests().is_empty(), "nothing was sent");
+
+    // Either one alone, or both, is a request.
+    for (collection, resource) in [
+        (Some("c"), None),
+        (None, Some("vdb-1")),
+        (Some("c"), Some("r")),
+    ] {
+        client
+            .truncate_vikingdb_collection(&request(collection, resource))
+            .await
+            .unwrap_or_else(|e| panic!("{collection:?} {resource:?}: {e}"));
+    }
+    assert_eq!(mock.requests().len(), 3);
+    let body = mock.requests()[1].body_json().expect("JSON body");
+    assert_eq!(
+        body,
+        json!({"ResourceId": "vdb-1", "ConfirmName": "product_catalog"})
+    );
+}
+
+#[tokio::test]
+async fn invoke_json_with_neither_of_a_pair_is_not_sent() {
+    let mock = MockServer::start().expect("mock");
+    let client = mock.client().expect("client");
+    let error = client
+        .invoke_json(
+            "TruncateVikingdbCollection",
+            None,
+            json!({"ConfirmName": "product_catalog", "ProjectName": "default"}),
+        )
+        .await
+        .unwrap_err();
+    names_both(&error);
+    // `null` counts as absent.
+    let error = client
+        .invoke_json(
+            "UpdateVikingdbCollection",
+            None,
+            json!({"CollectionName": null, "Description": "x"}),
+        )
+        .await
+        .unwrap_err();
+    names_both(&error);
+    assert!(mock.requests().is_empty(), "nothing was sent");
+    client
+        .invoke_json(
+            "TruncateVikingdbCollection",
+            None,
+            json!({"ConfirmName": "product_catalog", "CollectionName": "product_catalog"}),
+        )
+        .await
+        .expect("one of the pair is enough");
+    assert_eq!(mock.requests().len(), 1);
+}
