@@ -33,6 +33,7 @@
 //! - [`redact`]: `Debug` of generated types with secret fields ([`Redacted`]).
 //! - [`de`] and [`ser`]: decoding and encoding generated types through a field map or list,
 //!   compiled once rather than per type.
+//! - [`setters`](mod@setters): how a generated request type is made, `new` and its `with_…` setters.
 //! - [`error`]: the typed [`Error`] of a call.
 //! - [`client`]: the [`Client`] that runs a call through all of the above.
 //! - [`service`]: what a generated service crate tells the runtime ([`Service`],
@@ -71,6 +72,7 @@ pub(crate) mod response;
 pub mod retry;
 pub mod ser;
 pub mod service;
+pub mod setters;
 pub mod signing;
 pub mod telemetry;
 pub mod transport;
