@@ -116,6 +116,14 @@ async fn every_action_calls_through_a_verifying_loopback_server() {
                 if let Some(d) = first_difference(&expected, &actual) {
                     failures.push(format!("{}: result differs: {d}", page.source.path));
                 }
+                let request_id = response["ResponseMetadata"]["RequestId"].as_str();
+                if actual.request_id() != request_id {
+                    failures.push(format!(
+                        "{}: request id {:?}, not {request_id:?}",
+                        page.source.path,
+                        actual.request_id()
+                    ));
+                }
             }
             Err(e) => failures.push(format!("{}: {e}", page.source.path)),
         }
