@@ -58,13 +58,10 @@ impl ActionGroup<'_> {
         self.pages.last().expect("a group has at least one page")
     }
 
-    /// The client method for one Version: the newest gets the plain name, older ones a suffix.
+    /// The client method of one Version, which never changes: `start_record_v2023_11_01`. The
+    /// newest Version also has the plain name (`start_record`), which moves to each newer Version.
     fn method_name(&self, page: &Page) -> String {
-        if std::ptr::eq(page, self.newest()) {
-            self.module.clone()
-        } else {
-            format!("{}_{}", self.module, naming::version_module(&page.version))
-        }
+        format!("{}_{}", self.module, naming::version_module(&page.version))
     }
 }
 
@@ -238,14 +235,19 @@ fn first_paragraph(text: &str) -> &str {
 fn action_file(g: &ActionGroup<'_>, ir_dir: &str, fields: &StructFields) -> (String, TokenStream) {
     let newest = g.newest();
     let module_doc = inner_doc(&format!(
-        "`{}`: {}\n\nVersions: {}. The newest is re-exported here.",
+        "`{}`: {}\n\nVersions: {}. Each has a module and a call function that never change (`{}` and [`Client::{}`](crate::Client::{})); this module re-exports the newest, which [`Client::{}`](crate::Client::{}) calls: both follow the newest Version.",
         g.action,
         first_paragraph(&newest.summary),
         g.pages
             .iter()
             .map(|p| format!("`{}`", p.version))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        naming::version_module(&newest.version),
+        g.method_name(newest),
+        g.method_name(newest),
+        g.module,
+        g.module,
     ));
     let newest_module = ident(&naming::version_module(&newest.version));
     let names: Vec<Names> = g.pages.iter().map(|p| Names::new(p)).collect();
@@ -446,7 +448,7 @@ fn version_module(
     let request = struct_items(
         &names.request,
         &format!(
-            "Request of [`Client::{method_name}`](crate::Client::{method_name}): `{}` at Version `{}`.",
+            "Request of [`Client::{method_name}`](crate::Client::{method_name}): `{}` at Version `{}`.\n\nMake one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.",
             page.action, page.version
         ),
         &request_fields,
@@ -696,8 +698,12 @@ fn struct_items(
         },
     );
     let redacts = fields.iter().any(|f| f.sensitive);
-    // A struct with secrets writes its `Debug` out.
+    // A struct with secrets writes its `Debug` out; one with required fields has no `Default`,
+    // so that it is never made without them.
     let derive_debug = (!redacts).then(|| quote!(Debug,));
+    let derive_default = (!fields.iter().any(|f| is_required(f, usage))).then(|| quote!(, Default));
+    let setters =
+        (usage != Usage::Response).then(|| setters(name, fields, &rust_names, usage, names));
     let values = value_consts(fields).map(|consts| {
         quote! {
             /// Values the page documents for this struct's fields.
@@ -710,8 +716,10 @@ fn struct_items(
     let via_fields = via_fields(name, fields, &rust_names, any_of, usage);
     quote! {
         #doc
-        #[derive(#derive_debug Clone, PartialEq, Default)]
+        #[derive(#derive_debug Clone, PartialEq #derive_default)]
+        #[non_exhaustive]
         pub struct #ty {}
+        #setters
         #values
         #debug
         #via_fields
@@ -753,6 +761,45 @@ fn one_of_items(name: &str, s: &Struct, usage: Usage, names: &Names) -> TokenStr
         }
         volcengine_runtime::one_of! {
             #response #ty { #(#variants(#inner)),* }
+        }
+    }
+}
+
+/// `new` with the required fields and a `with_…` setter per optional one, through the runtime's
+/// `setters!` (one row per field: a function per field, quoted and formatted, would make code
+/// generation slower, as [`via_fields`] explains). Strings and arrays are taken as `impl Into<…>`
+/// (`&str`, `[T; N]`); other types as they are, so integer literals keep their type.
+fn setters(
+    name: &str,
+    fields: &[&Field],
+    rust_names: &[String],
+    usage: Usage,
+    names: &Names,
+) -> TokenStream {
+    let ty = ident(name);
+    let argument = |f: &Field| {
+        let ty = names.rust_type(&f.ty);
+        match f.ty {
+            TypeRef::String | TypeRef::Array(_) => quote!(impl Into<#ty>),
+            _ => quote!(#ty),
+        }
+    };
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    let mut used = UniqueNames::default();
+    for (f, rust) in fields.iter().zip(rust_names) {
+        let field = ident(rust);
+        let ty = argument(f);
+        if is_required(f, usage) {
+            required.push(quote!(#field: #ty));
+        } else {
+            let setter = ident(&used.claim(format!("with_{}", rust.trim_end_matches('_'))));
+            optional.push(quote!(#field #setter: #ty;));
+        }
+    }
+    quote! {
+        crate::setters! {
+            #ty(#(#required),*) { #(#optional)* }
         }
     }
 }
@@ -1047,18 +1094,35 @@ fn value_consts(fields: &[&Field]) -> Option<TokenStream> {
     (!consts.is_empty()).then_some(consts)
 }
 
-/// `impl crate::Client` with one typed call function per Version of the Action.
+/// `impl crate::Client` with one typed call function per Version of the Action, named with
+/// its Version, and the plain name for the newest.
 fn client_methods(g: &ActionGroup<'_>, names: &[Names]) -> TokenStream {
     let doc = outer_doc(&format!(
-        "The typed call functions of `{}`, one per Version.",
+        "The typed call functions of `{}`, one per Version, and the newest Version's under the plain name.",
         g.action
     ));
-    let methods = g.pages.iter().zip(names).map(|(page, names)| {
+    let method = |page: &Page, names: &Names, method: &str, doc: String| {
+        let doc = outer_doc(&doc);
+        let method = ident(method);
+        let version = ident(&naming::version_module(&page.version));
+        let request = ident(&names.request);
+        let result = ident(&names.result);
+        quote! {
+            #doc
+            pub async fn #method(
+                &self,
+                request: &#version::#request,
+            ) -> Result<crate::Output<#version::#result>, crate::Error> {
+                self.send(&#version::OPERATION, request).await
+            }
+        }
+    };
+    let versioned = g.pages.iter().zip(names).map(|(page, names)| {
         let limit = match page.qps_limit {
             Some(n) => format!(" Documented rate limit: {n} requests per second."),
             None => String::new(),
         };
-        let doc = outer_doc(&format!(
+        let doc = format!(
             "{}\n\n`{}` `https://{}/?Action={}&Version={}`, signed for service `{}` in region `{}`.{limit}\n\nGenerated from `{}`.",
             first_paragraph(&page.summary),
             page.method.as_str(),
@@ -1068,25 +1132,28 @@ fn client_methods(g: &ActionGroup<'_>, names: &[Names]) -> TokenStream {
             page.service,
             page.region,
             page.source.path,
-        ));
-        let method = ident(&g.method_name(page));
-        let version = ident(&naming::version_module(&page.version));
-        let request = ident(&names.request);
-        let result = ident(&names.result);
-        quote! {
-            #doc
-            pub async fn #method(
-                &self,
-                request: &#version::#request,
-            ) -> Result<#version::#result, crate::Error> {
-                self.send(&#version::OPERATION, request).await
-            }
-        }
+        );
+        method(page, names, &g.method_name(page), doc)
     });
+    let newest = g.newest();
+    let newest_names = names.last().expect("a group has at least one page");
+    let pinned = g.method_name(newest);
+    let plain = method(
+        newest,
+        newest_names,
+        &g.module,
+        format!(
+            "{}\n\n`{}` at its newest Version, `{}`: the same call as [`{pinned}`](Self::{pinned}). This name follows the newest Version when a newer one is documented; call `{pinned}` to stay on this one.",
+            first_paragraph(&newest.summary),
+            g.action,
+            newest.version,
+        ),
+    );
     quote! {
         #doc
         impl crate::Client {
-            #(#methods)*
+            #plain
+            #(#versioned)*
         }
     }
 }

@@ -31,6 +31,11 @@ impl ServiceCrate {
     pub fn lib_name(&self) -> String {
         self.crate_name.replace('-', "_")
     }
+
+    /// The name of the crate's `call` example, e.g. `call-rtc`.
+    pub fn example_name(&self) -> String {
+        format!("call-{}", self.service)
+    }
 }
 
 /// The header of every generated file of the crate (`comment` is `//` or `#`).
@@ -69,7 +74,8 @@ pub fn crate_files(
             contents: render(&settings, lib_rs(krate))?,
         },
         GeneratedFile {
-            path: format!("{dir}/examples/call.rs"),
+            // Named per service: examples of one name in two packages of a workspace collide.
+            path: format!("{dir}/examples/{}.rs", krate.example_name()),
             contents: render(&settings, call_example(krate))?,
         },
     ];
@@ -173,7 +179,7 @@ fn lib_rs(krate: &ServiceCrate) -> TokenStream {
     } = krate;
     let lib = format_ident!("{}", krate.lib_name());
     let crate_doc = format!(
-        " Typed, signed Rust client for the {title} OpenAPI (`{service}`), generated from its\n documentation.\n\n [`Client`] has one `async fn` per Action; [`api`] has their request and result types, one\n module per Action and one submodule per documented Version. Everything else — signing,\n credentials, retries, timeouts, rate limits, errors — is the `volcengine-runtime` crate,\n re-exported here.\n\n Features: `blocking` adds [`blocking::Client`](crate#features) for programs without an async\n runtime; `test-util` adds `test_util::MockServer`, a loopback server answering each Action\n with its documented example (and enables `serialize-results`); `serialize-results` implements\n `serde::Serialize` for the `Result` types and the structs only they use, which calls never\n need.\n\n Generated structs implement `Debug`, `Clone`, `PartialEq`, `Default` and `Deserialize`;\n request types and the structs they use also `Serialize`. Both go through the runtime's `de`\n and `ser` modules, compiled once rather than per type."
+        " Typed, signed Rust client for the {title} OpenAPI (`{service}`), generated from its\n documentation.\n\n [`Client`] has one `async fn` per Action and Version (`an_action_v2020_12_01`, a name that\n never changes) and the plain name for the newest Version (`an_action`, which follows each\n newer Version); [`api`] has their request and result types, one module per Action and one\n submodule per documented Version. A call returns an [`Output`]: the `Result`, which it\n dereferences to, and the answer's `ResponseMetadata` (`request_id()`). Everything else —\n signing, credentials, retries, timeouts, rate limits, errors — is the `volcengine-runtime`\n crate, re-exported here.\n\n Request types are made with `new`, which takes the required fields, and a `with_…` setter per\n optional field. Generated structs are `#[non_exhaustive]` and implement `Debug`, `Clone`,\n `PartialEq` and `Deserialize`, and `Default` when they have no required fields; request types\n and the structs they use also `Serialize`. Both go through the runtime's `de` and `ser`\n modules, compiled once rather than per type.\n\n Features: `blocking` adds [`blocking::Client`](crate#features) for programs without an async\n runtime; `test-util` adds `test_util::MockServer`, a loopback server answering each Action\n with its documented example (and enables `serialize-results`); `serialize-results` implements\n `serde::Serialize` for the `Result` types and the structs only they use, which calls never\n need."
     );
     let client_doc = format!(
         " A client of {title}: one `async fn` per Action, over the runtime's\n [`volcengine_runtime::Client`] (whose methods it also has).\n\n Cheap to clone: clones share the connection pool, the credentials and the rate limiter."
@@ -192,10 +198,10 @@ fn lib_rs(krate: &ServiceCrate) -> TokenStream {
             de, deserialize_via_fields, dynamic, paginate, provide_credentials_fn, ser, serialize_via_fields, via_fields, ActionRequest, ConfigError, Credentials,
             CredentialsError, CredentialsErrorKind, DecodeError, DefaultCredentialsChain,
             EncodeError, EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod,
-            Operation, ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,
+            Operation, Output, ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,
             ProvideCredentialsFuture, RateLimitConfig, RateLimitedError, Redacted, RedirectError,
             Response, ResponseError, ResponseMetadata, ResponseTooLargeError, RetryConfig,
-            Service, ServiceClient, ServiceError, TimeoutError, TimeoutKind, TransportError,
+            Service, ServiceClient, ServiceError, setters, TimeoutError, TimeoutKind, TransportError,
             UnknownActionError,
         };
 
@@ -296,8 +302,10 @@ fn lib_rs(krate: &ServiceCrate) -> TokenStream {
 fn call_example(krate: &ServiceCrate) -> TokenStream {
     let lib = format_ident!("{}", krate.lib_name());
     let doc = format!(
-        " Calls one Action of {} and prints its `Result` as JSON:\n\n ```text\n cargo run -p {} --example call -- [--endpoint URL] [--version V] <Action> '<json>'\n ```",
-        krate.title, krate.crate_name
+        " Calls one Action of {} and prints its `Result` as JSON:\n\n ```text\n cargo run -p {} --example {} -- [--endpoint URL] [--version V] <Action> '<json>'\n ```",
+        krate.title,
+        krate.crate_name,
+        krate.example_name()
     );
     let doc = lines(&doc);
     quote! {

@@ -22,9 +22,11 @@
 //! let client: blocking::Client = Client::builder()
 //!     .credentials(Credentials::new("AKLT…", "secret"))
 //!     .build_blocking()?;
-//! let token: serde_json::Value =
-//!     client.send(&OPERATION, &serde_json::json!({"AppId": 123456, "UserId": 10001}))?;
-//! println!("{}", token["Token"]);
+//! let token = client.send::<_, serde_json::Value>(
+//!     &OPERATION,
+//!     &serde_json::json!({"AppId": 123456, "UserId": 10001}),
+//! )?;
+//! println!("{} (request id {:?})", token["Token"], token.request_id());
 //! # Ok(()) }
 //! ```
 //!
@@ -42,6 +44,7 @@ use serde::Serialize;
 use super::client::ClientBuilder;
 use super::error::{ConfigError, Error};
 use super::operation::Operation;
+use super::output::Output;
 use super::retry::RetryConfig;
 use super::service::ServiceClient;
 
@@ -160,7 +163,10 @@ impl<C: ServiceClient> Client<C> {
     /// # Errors
     ///
     /// As [`Client::send`](crate::Client::send) and [`block_on`](Self::block_on).
-    pub fn request<R: crate::ActionRequest>(&self, request: &R) -> Result<R::Result, Error> {
+    pub fn request<R: crate::ActionRequest>(
+        &self,
+        request: &R,
+    ) -> Result<Output<R::Result>, Error> {
         self.block_on(self.inner.as_ref().request(request))?
     }
 
@@ -169,7 +175,11 @@ impl<C: ServiceClient> Client<C> {
     /// # Errors
     ///
     /// As [`Client::send`](crate::Client::send) and [`block_on`](Self::block_on).
-    pub fn send<Req, Res>(&self, operation: &'static Operation, request: &Req) -> Result<Res, Error>
+    pub fn send<Req, Res>(
+        &self,
+        operation: &'static Operation,
+        request: &Req,
+    ) -> Result<Output<Res>, Error>
     where
         Req: Serialize + ?Sized,
         Res: DeserializeOwned + Send,
@@ -188,7 +198,7 @@ impl<C: ServiceClient> Client<C> {
         action: &str,
         version: Option<&str>,
         request: serde_json::Value,
-    ) -> Result<serde_json::Value, Error> {
+    ) -> Result<Output<serde_json::Value>, Error> {
         self.block_on(self.inner.as_ref().invoke_json(action, version, request))?
     }
 

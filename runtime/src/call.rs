@@ -1,8 +1,9 @@
 //! The `call` example every service crate ships (feature `call-example`): calls one Action
-//! through its typed request and prints the `Result` as JSON.
+//! through its typed request and prints the `Result` as JSON (and its `RequestId` on standard
+//! error).
 //!
 //! ```text
-//! cargo run -p volcengine-<service> --example call -- [--endpoint URL] [--version V] <Action> '<json>'
+//! cargo run -p volcengine-<service> --example call-<service> -- [--endpoint URL] [--version V] <Action> '<json>'
 //! ```
 //!
 //! Credentials come from the environment (`VOLC_ACCESSKEY` / `VOLC_SECRETKEY`, optionally
@@ -133,11 +134,14 @@ async fn run<C: ServiceClient>(args: impl IntoIterator<Item = String>) -> ExitCo
         .invoke_json(action, version.as_deref(), request)
         .await
     {
-        Ok(result) => {
+        Ok(output) => {
             println!(
                 "{}",
-                serde_json::to_string_pretty(&result).unwrap_or_default()
+                serde_json::to_string_pretty(&*output).unwrap_or_default()
             );
+            if let Some(request_id) = output.request_id() {
+                eprintln!("RequestId: {request_id}");
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -34,26 +34,34 @@ use serde_json::{Map, Number, Value};
 pub type Result<T> = std::result::Result<T, FieldError>;
 
 /// A type decoded from a JSON object's fields: every generated struct.
-pub trait FromFields: Sized + Default {
+///
+/// It needs no `Default`: a request type with required fields has none, so that no request
+/// is made without them.
+pub trait FromFields: Sized {
     /// The type's name, for errors (`expected struct User`).
     const NAME: &'static str;
 
     /// Takes the type's fields out of `fields` (which keeps whatever the type does not know).
     /// A field that is missing or does not fit its type is recorded in `fields` and takes its
-    /// default; [`Fields::finish`] turns the first such error into the result. No `?` per
-    /// field: each field is one call, with no error branch to compile.
+    /// [fallback](Decode::fallback); [`Fields::finish`] turns the first such error into the
+    /// result. No `?` per field: each field is one call, with no error branch to compile.
     fn from_fields(fields: &mut Fields) -> Self;
 }
 
 /// A type a field can have: the JSON scalars, `Value`, JSON maps, arrays of them, and every
 /// [`FromFields`] type.
-pub trait Decode: Sized + Default {
+pub trait Decode: Sized {
     /// `value` as `Self`.
     ///
     /// # Errors
     ///
     /// When it does not fit; for arrays and structs, the error's path says where inside.
     fn decode(value: Value) -> Result<Self>;
+
+    /// What a field takes while decoding goes on after an error, or when a
+    /// [lenient](Fields::lenient) field is absent: the type's default (for a struct, every
+    /// field's fallback). Never what a failed decoding returns: the error is.
+    fn fallback() -> Self;
 }
 
 /// The fields of one JSON object, taken out one by one by [`FromFields::from_fields`].
@@ -111,12 +119,21 @@ impl Fields {
         self.fail(FieldError::new(format!("missing field `{name}`")), name);
     }
 
-    /// `value` decoded as `T`, or its default with the error recorded.
+    /// `value` decoded as `T`, or its fallback with the error recorded.
     fn decode<T: Decode>(&mut self, value: Value, name: &'static str) -> T {
         T::decode(value).unwrap_or_else(|error| {
             self.fail(error, name);
-            T::default()
+            T::fallback()
         })
+    }
+
+    /// Fields that give every field its fallback: a struct's [`Decode::fallback`], and the value
+    /// of a `one_of!` enum no shape fits (with the error already recorded).
+    pub fn skipping() -> Fields {
+        Fields {
+            error: Some(FieldError::new("")),
+            ..Fields::default()
+        }
     }
 
     // The three ways to take a field are never inlined: `from_fields` stays one call per
@@ -129,9 +146,9 @@ impl Fields {
             Taken::Value(value) => self.decode(value, name),
             Taken::Absent => {
                 self.missing(name);
-                T::default()
+                T::fallback()
             }
-            Taken::Skip => T::default(),
+            Taken::Skip => T::fallback(),
         }
     }
 
@@ -144,14 +161,14 @@ impl Fields {
         }
     }
 
-    /// A required field of a struct that responses use too: absent is its default, as the
-    /// service may leave out what a request must carry (`null` is still an error, as for a
-    /// required field).
+    /// A required field of a struct that responses use too: absent is its
+    /// [fallback](Decode::fallback) (a default), as the service may leave out what a request
+    /// must carry (`null` is still an error, as for a required field).
     #[inline(never)]
     pub fn lenient<T: Decode>(&mut self, name: &'static str) -> T {
         match self.take(name) {
             Taken::Value(value) => self.decode(value, name),
-            Taken::Absent | Taken::Skip => T::default(),
+            Taken::Absent | Taken::Skip => T::fallback(),
         }
     }
 
@@ -326,9 +343,9 @@ macro_rules! via_fields {
     };
 }
 
-/// `Deserialize`, `Serialize` and `Default` of an enum whose value is one of several shapes, each
-/// a generated struct: it is written as the chosen shape's object (no tag), and read as the first
-/// shape, in order, that [fits](Fields::fit) the object whole. The first shape is the default.
+/// `Deserialize` and `Serialize` of an enum whose value is one of several shapes, each a
+/// generated struct: it is written as the chosen shape's object (no tag), and read as the first
+/// shape, in order, that [fits](Fields::fit) the object whole.
 /// With `response` first, `Serialize` is there only under the invoking crate's
 /// `serialize-results` feature.
 ///
@@ -362,11 +379,6 @@ macro_rules! one_of {
         $crate::one_of!(@to $ty { $($variant($inner)),+ });
     };
     (@from $ty:ident { $first:ident($first_inner:ty) $(, $variant:ident($inner:ty))* }) => {
-        impl ::core::default::Default for $ty {
-            fn default() -> Self {
-                Self::$first(::core::default::Default::default())
-            }
-        }
         impl $crate::de::FromFields for $ty {
             const NAME: &'static str = ::core::stringify!($ty);
             fn from_fields(fields: &mut $crate::de::Fields) -> Self {
@@ -379,7 +391,9 @@ macro_rules! one_of {
                     }
                 )*
                 fields.fits_none(::core::stringify!($ty));
-                ::core::default::Default::default()
+                Self::$first($crate::de::FromFields::from_fields(
+                    &mut $crate::de::Fields::skipping(),
+                ))
             }
         }
         $crate::deserialize_via_fields!($ty);
@@ -488,6 +502,12 @@ impl<T: FromFields> Decode for T {
             other => Err(invalid_type(&other, &format!("struct {}", T::NAME))),
         }
     }
+
+    /// Every field's fallback: `from_fields` over fields that have already failed. (The
+    /// parser rejects struct cycles, so this ends.)
+    fn fallback() -> Self {
+        T::from_fields(&mut Fields::skipping())
+    }
 }
 
 impl<T: Decode> Decode for Vec<T> {
@@ -507,11 +527,19 @@ impl<T: Decode> Decode for Vec<T> {
             other => Err(invalid_type(&other, "a sequence")),
         }
     }
+
+    fn fallback() -> Self {
+        Vec::new()
+    }
 }
 
 impl Decode for Value {
     fn decode(value: Value) -> Result<Self> {
         Ok(value)
+    }
+
+    fn fallback() -> Self {
+        Value::Null
     }
 }
 
@@ -521,6 +549,10 @@ macro_rules! decode_with_serde {
         impl Decode for $ty {
             fn decode(value: Value) -> Result<Self> {
                 serde_json::from_value(value).map_err(FieldError::new)
+            }
+
+            fn fallback() -> Self {
+                <$ty>::default()
             }
         }
     )*};
@@ -556,7 +588,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    #[derive(Debug, PartialEq, Default)]
+    /// No `Default`, as a generated request struct with required fields.
+    #[derive(Debug, PartialEq)]
     struct User {
         user_id: u64,
         nick_name: Option<String>,
@@ -644,6 +677,47 @@ mod tests {
         let decoded = from_value(value).unwrap();
         assert_eq!(decoded.users[0].user_id, u64::MAX, "ids are exact");
         assert_eq!(decoded.score, 0.1);
+    }
+
+    /// A struct whose required field is a struct without `Default`.
+    #[derive(Debug, PartialEq)]
+    struct Owner {
+        user: User,
+        note: String,
+    }
+
+    impl FromFields for Owner {
+        const NAME: &'static str = "Owner";
+        fn from_fields(fields: &mut Fields) -> Self {
+            Owner {
+                user: fields.lenient("User"),
+                note: fields.required("Note"),
+            }
+        }
+    }
+
+    #[test]
+    fn types_without_default_decode() {
+        let owner = Owner::decode(json!({"User": {"UserId": 3}, "Note": "n"})).unwrap();
+        assert_eq!(owner.user.user_id, 3);
+        // Lenient and absent: every field of the struct takes its fallback.
+        let owner = Owner::decode(json!({"Note": "n"})).unwrap();
+        assert_eq!(
+            owner,
+            Owner {
+                user: User {
+                    user_id: 0,
+                    nick_name: None
+                },
+                note: "n".into()
+            }
+        );
+        // A failure in an earlier field still names that field.
+        let error = Owner::decode(json!({"User": {"NickName": "x"}})).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "at `User.UserId`: missing field `UserId`"
+        );
     }
 
     #[test]

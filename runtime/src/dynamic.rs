@@ -8,7 +8,7 @@
 //! costs little to compile.
 
 use crate::error::{EncodeError, UnknownActionError};
-use crate::{ActionRequest, Client, Error, Operation};
+use crate::{ActionRequest, Client, Error, Operation, Output};
 use serde_json::Value;
 
 /// Decodes a `Result` (JSON text) and encodes it back.
@@ -159,7 +159,8 @@ impl Client {
     /// Calls an Action by name with a JSON request. The request is decoded into the Action's
     /// request type and encoded back first, so a malformed request fails before anything is
     /// sent and what is sent is what the typed call would send. The `Result` comes back as the
-    /// service sent it. `version` picks an older documented Version; `None` is the newest.
+    /// service sent it, with the answer's `ResponseMetadata` ([`Output`]). `version` picks an
+    /// older documented Version; `None` is the newest.
     ///
     /// # Errors
     ///
@@ -170,7 +171,7 @@ impl Client {
         action: &str,
         version: Option<&str>,
         request: Value,
-    ) -> Result<Value, Error> {
+    ) -> Result<Output<Value>, Error> {
         let Some(entry) = find(self.service().actions, action, version) else {
             return Err(Error::UnknownAction(UnknownActionError {
                 action: action.to_owned(),

@@ -26,6 +26,8 @@
 //! - [`transport`]: one HTTP exchange, with a cap on the answer's size.
 //! - [`envelope`]: the `ResponseMetadata` / `Result` envelope every answer comes in.
 //! - `response`: decoding an answer into a `Result` or an error.
+//! - [`output`]: what a successful call gives, its `Result` and `ResponseMetadata`
+//!   ([`Output`]).
 //! - [`retry`]: which failures are retried, and the back-off between attempts
 //!   ([`RetryConfig`]).
 //! - [`rate_limit`]: the per-Action token bucket ([`RateLimitConfig`]).
@@ -33,6 +35,8 @@
 //! - [`redact`]: `Debug` of generated types with secret fields ([`Redacted`]).
 //! - [`de`] and [`ser`]: decoding and encoding generated types through a field map or list,
 //!   compiled once rather than per type.
+//! - [`setters`](mod@setters): how a generated request type is made, `new` and its `with_…`
+//!   setters.
 //! - [`error`]: the typed [`Error`] of a call.
 //! - [`client`]: the [`Client`] that runs a call through all of the above.
 //! - [`service`]: what a generated service crate tells the runtime ([`Service`],
@@ -62,6 +66,7 @@ pub mod envelope;
 pub mod environment;
 pub mod error;
 pub mod operation;
+pub mod output;
 pub mod paginate;
 pub(crate) mod profile;
 pub mod provider;
@@ -72,6 +77,7 @@ pub(crate) mod response;
 pub mod retry;
 pub mod ser;
 pub mod service;
+pub mod setters;
 pub mod signing;
 pub mod telemetry;
 pub mod transport;
@@ -98,6 +104,7 @@ pub use error::{
     TimeoutKind, TransportError, UnknownActionError,
 };
 pub use operation::{ActionRequest, HttpMethod, Operation};
+pub use output::Output;
 pub use provider::{
     provide_credentials_fn, DefaultCredentialsChain, EnvironmentCredentials, ProfileCredentials,
     ProvideCredentials, ProvideCredentialsFn, ProvideCredentialsFuture,

@@ -29,6 +29,7 @@
 use crate::client::Client;
 use crate::error::Error;
 use crate::operation::ActionRequest;
+use crate::output::Output;
 pub use futures_core::Stream;
 use std::collections::HashSet;
 use std::future::Future;
@@ -60,10 +61,11 @@ impl Client {
     }
 }
 
-type PageFuture<R> =
-    Pin<Box<dyn Future<Output = (R, Result<<R as ActionRequest>::Result, Error>)> + Send>>;
+type PageResult<R> = Result<Output<<R as ActionRequest>::Result>, Error>;
+type PageFuture<R> = Pin<Box<dyn Future<Output = (R, PageResult<R>)> + Send>>;
 
-/// The pages of a paged Action: a [`Stream`] of each page's `Result` (see the [module](self)).
+/// The pages of a paged Action: a [`Stream`] of each page's `Result`, with its response
+/// metadata (see the [module](self)).
 #[must_use = "a paginator does nothing until polled"]
 pub struct Pages<R: Paginated> {
     client: Client,
@@ -87,7 +89,7 @@ impl<R: Paginated> Pages<R> {
 impl<R: Paginated> Unpin for Pages<R> {}
 
 impl<R: Paginated> Stream for Pages<R> {
-    type Item = Result<R::Result, Error>;
+    type Item = PageResult<R>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
@@ -145,7 +147,9 @@ impl<R: Paginated> Stream for Items<R> {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(Some(Ok(page))) => self.page = R::into_items(page).into_iter(),
+                Poll::Ready(Some(Ok(page))) => {
+                    self.page = R::into_items(page.into_inner()).into_iter()
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
-//! Decoding an answer: the `Result` of a success, else the error it describes.
+//! Decoding an answer: the `Result` and `ResponseMetadata` of a success, else the error it
+//! describes.
 //!
 //! - A non-2xx status is a [`ServiceError`]: with the envelope's `Code`, `CodeN`, `Message`
 //!   and `RequestId` when the body is one, else with an excerpt of the body (an HTML page
@@ -30,20 +31,20 @@ pub(crate) struct Answer<'a> {
     pub(crate) body: &'a [u8],
 }
 
-/// A decoded success: the `Result` and the `RequestId`.
-pub(crate) struct Decoded<'a, Res> {
+/// A decoded success: the `Result` and the answer's metadata.
+pub(crate) struct Decoded<Res> {
     pub(crate) result: Res,
-    pub(crate) request_id: Option<Cow<'a, str>>,
+    pub(crate) metadata: ResponseMetadata,
 }
 
 /// A successful envelope with its `Result` still as JSON text.
 struct Success<'a> {
     result: Option<&'a RawValue>,
-    request_id: Option<Cow<'a, str>>,
+    metadata: ResponseMetadata,
 }
 
-/// What a success needs from the envelope: the metadata fields other than `RequestId` and
-/// `Error` are skipped rather than copied, and `Result` is kept as text for the typed step.
+/// What a success needs from the envelope: the metadata (borrowed from the body where it can
+/// be), and `Result` kept as text for the typed step.
 #[derive(Deserialize)]
 struct Envelope<'a> {
     #[serde(rename = "ResponseMetadata", default, borrow)]
@@ -56,19 +57,40 @@ struct Envelope<'a> {
 struct Metadata<'a> {
     #[serde(rename = "RequestId", default, borrow)]
     request_id: Option<Cow<'a, str>>,
+    #[serde(rename = "Action", default, borrow)]
+    action: Option<Cow<'a, str>>,
+    #[serde(rename = "Version", default, borrow)]
+    version: Option<Cow<'a, str>>,
+    #[serde(rename = "Service", default, borrow)]
+    service: Option<Cow<'a, str>>,
+    #[serde(rename = "Region", default, borrow)]
+    region: Option<Cow<'a, str>>,
     #[serde(rename = "Error", default)]
     error: Option<ResponseError>,
+}
+
+impl Metadata<'_> {
+    fn into_owned(self) -> ResponseMetadata {
+        ResponseMetadata {
+            request_id: self.request_id.map(Cow::into_owned),
+            action: self.action.map(Cow::into_owned),
+            version: self.version.map(Cow::into_owned),
+            service: self.service.map(Cow::into_owned),
+            region: self.region.map(Cow::into_owned),
+            error: self.error,
+        }
+    }
 }
 
 /// Decodes `answer` of a call to `action` into `Res`.
 ///
 /// Split in two so that each Action instantiates only `Res`'s deserialisation from text: the
 /// envelope, the status and the errors are read by [`success`], which is compiled once.
-pub(crate) fn decode<'a, Res: DeserializeOwned>(
+pub(crate) fn decode<Res: DeserializeOwned>(
     action: &'static str,
-    answer: Answer<'a>,
-) -> Result<Decoded<'a, Res>, Error> {
-    let Success { result, request_id } = success(action, answer)?;
+    answer: Answer<'_>,
+) -> Result<Decoded<Res>, Error> {
+    let Success { result, metadata } = success(action, answer)?;
     // No `Result` (or `null`): an empty result when `Res` accepts one — null (`Value`,
     // `Option`, `()`), else an empty object (a struct whose fields are all optional); a struct
     // with a required field is a decode error.
@@ -77,18 +99,13 @@ pub(crate) fn decode<'a, Res: DeserializeOwned>(
         None => serde_json::from_str("null").or_else(|_| serde_json::from_str("{}")),
     };
     match decoded {
-        Ok(result) => Ok(Decoded { result, request_id }),
+        Ok(result) => Ok(Decoded { result, metadata }),
         Err(error) => {
             let message = match result {
                 Some(_) => error.to_string(),
                 None => format!("the answer has no Result ({error})"),
             };
-            Err(decode_error(
-                action,
-                answer,
-                message,
-                request_id.map(Cow::into_owned),
-            ))
+            Err(decode_error(action, answer, message, metadata.request_id))
         }
     }
 }
@@ -115,19 +132,12 @@ fn success<'a>(action: &'static str, answer: Answer<'a>) -> Result<Success<'a>, 
     }
     match serde_json::from_slice::<Envelope<'a>>(body) {
         Ok(Envelope { metadata, result }) => {
+            let metadata = metadata.into_owned();
             if metadata.error.is_some() {
-                let metadata = ResponseMetadata {
-                    request_id: metadata.request_id.map(Cow::into_owned),
-                    error: metadata.error,
-                    ..ResponseMetadata::default()
-                };
                 return Err(service_error(action, answer.status, metadata, body));
             }
             // `"Result": null` reads as `None` already (an `Option`'s null).
-            Ok(Success {
-                result,
-                request_id: metadata.request_id,
-            })
+            Ok(Success { result, metadata })
         }
         Err(error) => Err(decode_error(
             action,
@@ -255,6 +265,32 @@ mod tests {
     }
 
     #[test]
+    fn a_success_keeps_its_metadata() {
+        let decoded = match super::decode::<Value>(
+            "GetAppToken",
+            Answer {
+                status: 200,
+                content_type: Some("application/json"),
+                body: br#"{"ResponseMetadata":{"RequestId":"r","Action":"GetAppToken","Version":"2020-12-01","Service":"rtc","Region":"cn-north-1"},"Result":{}}"#,
+            },
+        ) {
+            Ok(decoded) => decoded,
+            Err(error) => panic!("a success: {error}"),
+        };
+        assert_eq!(
+            decoded.metadata,
+            ResponseMetadata {
+                request_id: Some("r".into()),
+                action: Some("GetAppToken".into()),
+                version: Some("2020-12-01".into()),
+                service: Some("rtc".into()),
+                region: Some("cn-north-1".into()),
+                error: None,
+            }
+        );
+    }
+
+    #[test]
     fn an_absent_or_null_result_is_empty_when_every_field_is_optional() {
         #[derive(serde::Deserialize, Debug, Default, PartialEq)]
         struct AllOptional {
@@ -304,7 +340,7 @@ mod tests {
         )
         .expect("a JSON envelope decodes whatever its Content-Type");
         assert_eq!(mislabelled.result, json!(1));
-        assert_eq!(mislabelled.request_id.as_deref(), Some("r"));
+        assert_eq!(mislabelled.metadata.request_id.as_deref(), Some("r"));
 
         let escaped = super::decode::<Value>(
             "A",
@@ -315,6 +351,6 @@ mod tests {
             },
         )
         .expect("an escaped RequestId decodes");
-        assert_eq!(escaped.request_id.as_deref(), Some("r1"));
+        assert_eq!(escaped.metadata.request_id.as_deref(), Some("r1"));
     }
 }

@@ -31,12 +31,13 @@
 //! let request = serde_json::json!({"AppId": 123456, "UserId": 10001});
 //!
 //! // The documented example:
-//! let token: serde_json::Value = client.send(&OPERATION, &request).await?;
+//! let token = client.send::<_, serde_json::Value>(&OPERATION, &request).await?;
 //! assert_eq!(token["Token"], "documented");
+//! assert_eq!(token.request_id(), Some("r1"));
 //!
 //! // What the test sets:
 //! mock.set_result(&OPERATION, &serde_json::json!({"Token": "t"}));
-//! let token: serde_json::Value = client.send(&OPERATION, &request).await?;
+//! let token = client.send::<_, serde_json::Value>(&OPERATION, &request).await?;
 //! assert_eq!(token["Token"], "t");
 //! mock.set_answer(&OPERATION, MockAnswer::error(400, "InvalidParameter", "AppId is invalid"));
 //! let error = client.send::<_, serde_json::Value>(&OPERATION, &request).await.unwrap_err();

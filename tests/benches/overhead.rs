@@ -39,12 +39,7 @@ fn main() {
         .rate_limit(RateLimitConfig::documented().with_qps(OPERATION.action, 1_000_000))
         .build()
         .expect("client");
-    let request = GetAppTokenRequest {
-        app_id: 123456,
-        user_id: 10001,
-        expire_time: 1_700_000_000_000,
-        ..Default::default()
-    };
+    let request = GetAppTokenRequest::new(123456, 10001, 1_700_000_000_000);
     let body = bytes::Bytes::from(serde_json::to_vec(&request).expect("JSON"));
     let url = format!(
         "{}/?Action={}&Version={}",

@@ -173,3 +173,64 @@ fn example_json(page: &Page, example: &RequestExample) -> Value {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// What the generated types rule out at compile time, as doc tests that must not compile.
+///
+/// A request with required fields has no `Default`:
+///
+/// ```compile_fail
+/// use volcengine_rtc::api::get_app_token::GetAppTokenRequest;
+/// let request = GetAppTokenRequest::default();
+/// ```
+///
+/// and no struct literal outside its crate (`#[non_exhaustive]`), even with every field:
+///
+/// ```compile_fail
+/// use volcengine_rtc::api::get_app_token::GetAppTokenRequest;
+/// let request = GetAppTokenRequest {
+///     app_id: 1,
+///     user_id: 2,
+///     user_id_str: None,
+///     expire_time: 3,
+/// };
+/// ```
+///
+/// nor do the structs a request uses with required fields of their own:
+///
+/// ```compile_fail
+/// use volcengine_rtc::api::register_users::User;
+/// let user = User::default();
+/// ```
+///
+/// `new` takes every required field:
+///
+/// ```compile_fail
+/// use volcengine_rtc::api::get_app_token::GetAppTokenRequest;
+/// let request = GetAppTokenRequest::new(1, 2);
+/// ```
+///
+/// Results are `#[non_exhaustive]` too, so a new field in a page is not a breaking change:
+///
+/// ```compile_fail
+/// use volcengine_rtc::api::get_app_token::GetAppTokenResult;
+/// let result = GetAppTokenResult {
+///     app_id: None,
+///     user_id: None,
+///     user_id_str: None,
+///     token: None,
+/// };
+/// ```
+///
+/// What does compile, for comparison:
+///
+/// ```
+/// use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, GetAppTokenResult};
+/// use volcengine_rtc::api::register_users::{RegisterUsersRequest, User};
+/// let request = GetAppTokenRequest::new(1, 2, 3).with_user_id_str("2");
+/// let users = RegisterUsersRequest::new(1, [User::new(7).with_nick_name("seven")]);
+/// let mut result = GetAppTokenResult::default();
+/// result.token = Some("t".into());
+/// # let _ = (request, users, result);
+/// ```
+#[cfg(doctest)]
+pub struct CompileTimeGuarantees;

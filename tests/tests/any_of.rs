@@ -8,12 +8,14 @@ use volcengine_vikingdb::test_util::MockServer;
 use volcengine_vikingdb::Error;
 
 fn request(collection: Option<&str>, resource: Option<&str>) -> TruncateVikingdbCollectionRequest {
-    TruncateVikingdbCollectionRequest {
-        collection_name: collection.map(str::to_owned),
-        resource_id: resource.map(str::to_owned),
-        confirm_name: "product_catalog".into(),
-        ..Default::default()
+    let mut request = TruncateVikingdbCollectionRequest::new("product_catalog");
+    if let Some(collection) = collection {
+        request = request.with_collection_name(collection);
     }
+    if let Some(resource) = resource {
+        request = request.with_resource_id(resource);
+    }
+    request
 }
 
 fn names_both(error: &Error) {

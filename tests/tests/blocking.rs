@@ -9,12 +9,7 @@ use volcengine_rtc::test_util::{MockAnswer, MockServer};
 use volcengine_rtc::{blocking, Error, RetryConfig};
 
 fn request(user_id: i64) -> GetAppTokenRequest {
-    GetAppTokenRequest {
-        app_id: 123456,
-        user_id,
-        expire_time: 1_700_000_000_000,
-        ..Default::default()
-    }
+    GetAppTokenRequest::new(123456, user_id, 1_700_000_000_000)
 }
 
 fn client(mock: &MockServer) -> blocking::Client {
@@ -40,8 +35,13 @@ fn typed_generic_and_json_calls() {
         Some("001123456aBcDeFgHiJkLmNoPqRsTuVwXyZ")
     );
 
-    let generic: Value = client
-        .send(
+    assert_eq!(
+        typed.request_id(),
+        Some("202306061530250100100232280011EE4")
+    );
+
+    let generic = client
+        .send::<_, Value>(
             &OPERATION,
             &json!({"AppId": 1, "UserId": 2, "ExpireTime": 3}),
         )

@@ -40,25 +40,30 @@ async fn a_json_request_missing_a_nested_required_field_is_refused_before_sendin
 
 #[test]
 fn nested_required_fields_are_plain_values_in_the_types() {
-    // `User.UserId` is required on the page: the type cannot leave it out.
-    let request = RegisterUsersRequest {
-        app_id: 1,
-        users: vec![User {
-            user_id: 10001,
-            ..Default::default()
-        }],
-    };
+    // `User.UserId` is required on the page: the type cannot leave it out (`User::new` takes it,
+    // and there is no `Default`).
+    let request = RegisterUsersRequest::new(1, [User::new(10001)]);
     let sent = serde_json::to_value(&request).unwrap();
     assert_eq!(sent, json!({"AppId": 1, "Users": [{"UserId": 10001}]}));
+    // Setters set optional fields, at any depth, taking what converts (`&str`, arrays).
+    let request = RegisterUsersRequest::new(
+        1,
+        vec![User::new(10001)
+            .with_nick_name("n")
+            .with_tags(["a", "b"].map(String::from))
+            .with_is_robot(false)],
+    );
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({"AppId": 1, "Users": [{"UserId": 10001, "NickName": "n", "Tags": ["a", "b"], "IsRobot": false}]})
+    );
 }
 
 #[test]
 fn debug_redacts_tokens() {
-    let result = GetAppTokenResult {
-        app_id: Some(123456),
-        token: Some("001-the-login-token".into()),
-        ..Default::default()
-    };
+    let mut result = GetAppTokenResult::default();
+    result.app_id = Some(123456);
+    result.token = Some("001-the-login-token".into());
     for shown in [format!("{result:?}"), format!("{result:#?}")] {
         assert!(!shown.contains("001-the-login-token"), "{shown}");
         assert!(shown.contains("token: Some(<redacted>)") || shown.contains("<redacted>"));

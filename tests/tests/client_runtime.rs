@@ -75,10 +75,11 @@ async fn post_is_signed_split_and_decoded() {
     let request = json!({"AppId": 123456, "Content": "群聊 x+y & 100%", "Ids": [1, 2]});
 
     for _ in 0..2 {
-        let result: Value = client
-            .send(&SEND_MESSAGE, &request)
+        let result = client
+            .send::<_, Value>(&SEND_MESSAGE, &request)
             .await
-            .expect("call succeeds");
+            .expect("call succeeds")
+            .into_inner();
         assert_eq!(
             result,
             json!({"Echo": {"Content": "群聊 x+y & 100%", "Ids": [1, 2]}, "MessageId": 7})
@@ -142,10 +143,11 @@ async fn get_puts_fields_in_the_query() {
         "Tags": ["x", "y z"],
         "Skipped": null
     });
-    let result: Value = client
-        .send(&LIST_USER_INFO, &request)
+    let result = client
+        .send::<_, Value>(&LIST_USER_INFO, &request)
         .await
-        .expect("call succeeds");
+        .expect("call succeeds")
+        .into_inner();
     assert_eq!(result, json!({"Total": 2, "PageNum": 1}));
 
     let requests = server.requests();
@@ -378,10 +380,11 @@ async fn the_region_sets_the_signing_scope_and_must_be_known() {
         .region("ap-southeast-1")
         .build()
         .expect("a known region");
-    let result: Value = client
-        .send(&GET_APP_TOKEN, &json!({"AppId": 1}))
+    let result = client
+        .send::<_, Value>(&GET_APP_TOKEN, &json!({"AppId": 1}))
         .await
-        .expect("signed for the region");
+        .expect("signed for the region")
+        .into_inner();
     assert_eq!(result, json!({"Token": "t"}));
     let received = &server.requests()[0];
     let authorization = received.header("Authorization").expect("Authorization");
@@ -445,15 +448,22 @@ async fn the_error_description_is_kept() {
 #[tokio::test]
 async fn a_success_without_result_is_an_empty_result() {
     use volcengine_rtc::api::register_users::{RegisterUsersRequest, RegisterUsersResult};
-    for body in [
-        json!({"ResponseMetadata": {"RequestId": "r-none"}}),
-        json!({"ResponseMetadata": {"RequestId": "r-null"}, "Result": null}),
+    for (request_id, body) in [
+        (
+            "r-none",
+            json!({"ResponseMetadata": {"RequestId": "r-none"}}),
+        ),
+        (
+            "r-null",
+            json!({"ResponseMetadata": {"RequestId": "r-null"}, "Result": null}),
+        ),
     ] {
         let server = TestServer::start(move |_| json_reply(200, &body)).await;
         let result = client(&server)
-            .register_users(&RegisterUsersRequest::default())
+            .register_users(&RegisterUsersRequest::new(1, Vec::new()))
             .await
             .expect("an empty result");
-        assert_eq!(result, RegisterUsersResult::default());
+        assert_eq!(*result, RegisterUsersResult::default());
+        assert_eq!(result.request_id(), Some(request_id));
     }
 }

@@ -302,7 +302,11 @@ async fn expiring_credentials_are_refreshed_from_the_provider() {
         "nothing asked before the first call"
     );
     for expected in ["AKTP-1", "AKTP-2", "AKTP-3"] {
-        let result: Value = client.send(&GET_APP_TOKEN, &json!({})).await.expect("call");
+        let result = client
+            .send::<_, Value>(&GET_APP_TOKEN, &json!({}))
+            .await
+            .expect("call")
+            .into_inner();
         assert_eq!(result["SignedBy"], expected);
         assert_eq!(result["Token"], format!("STS-{expected}"));
     }

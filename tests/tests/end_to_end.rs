@@ -141,6 +141,14 @@ async fn call_every_action(under_test: &volcgen_tests::ServiceUnderTest) -> usiz
                             n + 1
                         ));
                     }
+                    let request_id = response["ResponseMetadata"]["RequestId"].as_str();
+                    if actual.request_id() != request_id {
+                        failures.push(format!(
+                            "{}: request id {:?}, not {request_id:?}",
+                            page.source.path,
+                            actual.request_id()
+                        ));
+                    }
                 }
                 Err(e) => failures.push(format!("{} (example {}): {e}", page.source.path, n + 1)),
             }

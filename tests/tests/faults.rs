@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use volcengine_rtc::{
-    Client, ClientBuilder, Credentials, Error, Operation, RateLimitConfig, RetryConfig, TimeoutKind,
+    Client, ClientBuilder, Credentials, Error, Operation, Output, RateLimitConfig, RetryConfig,
+    TimeoutKind,
 };
 use volcgen_tests::server::{json_reply, raw_response, RawReply, Reply, TestServer};
 use volcgen_tests::RTC_OPERATION;
@@ -67,6 +68,7 @@ async fn call(client: &Client) -> Result<Value, Error> {
         client
             .send::<_, Value>(&SEND_MESSAGE, &json!({"AppId": "app", "Content": "hi"}))
             .await
+            .map(Output::into_inner)
     });
     match task.await {
         Ok(result) => result,
@@ -480,7 +482,12 @@ async fn send(
     request: Value,
 ) -> Result<Value, Error> {
     let client = client.clone();
-    let task = tokio::spawn(async move { client.send::<_, Value>(operation, &request).await });
+    let task = tokio::spawn(async move {
+        client
+            .send::<_, Value>(operation, &request)
+            .await
+            .map(Output::into_inner)
+    });
     match task.await {
         Ok(result) => result,
         Err(join_error) => panic!("the call panicked: {join_error}"),

@@ -10,8 +10,8 @@
 use serde_json::{json, Value};
 use volcengine_rtc::test_util::MockServer;
 pub use volcengine_rtc::{
-    de, deserialize_via_fields, ser, serialize_via_fields, via_fields, ActionRequest, Error,
-    HttpMethod, Operation, Redacted,
+    de, deserialize_via_fields, ser, serialize_via_fields, setters, via_fields, ActionRequest,
+    Error, HttpMethod, Operation, Output, Redacted,
 };
 
 pub mod dynamic {
@@ -26,7 +26,7 @@ impl Client {
         &self,
         operation: &'static Operation,
         request: &Req,
-    ) -> Result<Res, Error>
+    ) -> Result<Output<Res>, Error>
     where
         Req: serde::Serialize + ?Sized,
         Res: serde::de::DeserializeOwned + Send,
@@ -67,21 +67,13 @@ fn documented_result(operation: &Operation) -> Value {
 #[tokio::test]
 async fn each_version_has_its_own_call_function_and_types() {
     let (mock, client) = mock();
-    let old = start_record::v2022_06_01::StartRecordRequest {
-        app_id: "app".into(),
-        room_id: "room".into(),
-        ..Default::default()
-    };
+    let old = start_record::v2022_06_01::StartRecordRequest::new("app", "room");
     client
         .start_record_v2022_06_01(&old)
         .await
         .expect("the old Version answers its example");
     // The newest Version is re-exported at the Action's module and has the plain name.
-    let new = start_record::StartRecordRequest {
-        app_id: "app".into(),
-        task_id: u64::MAX,
-        ..Default::default()
-    };
+    let new = start_record::StartRecordRequest::new("app", u64::MAX);
     let result = client.start_record(&new).await.expect("the newest answers");
     assert_eq!(
         result.task_id,
@@ -89,9 +81,10 @@ async fn each_version_has_its_own_call_function_and_types() {
         "ids above 2^53 decode exactly"
     );
     assert_eq!(
-        serde_json::to_value(&result).expect("encodes"),
+        serde_json::to_value(&*result).expect("encodes"),
         documented_result(&start_record::OPERATION)
     );
+    assert_eq!(result.request_id(), Some("r2"), "the example's RequestId");
     let requests = mock.requests();
     let versions: Vec<&str> = requests.iter().map(|r| r.version.as_str()).collect();
     assert_eq!(versions, ["2022-06-01", "2023-11-01"]);
@@ -101,6 +94,39 @@ async fn each_version_has_its_own_call_function_and_types() {
         json!(u64::MAX),
         "ids above 2^53 are sent exactly"
     );
+}
+
+/// Every Version keeps its path (`api::start_record::v2023_11_01`) and its call function
+/// (`start_record_v2023_11_01`); the plain names (`api::start_record::*`, `start_record`) are
+/// the newest Version's. The function pointers only type-check when the types are the same.
+#[tokio::test]
+async fn the_plain_names_follow_the_newest_version_and_every_version_keeps_its_own() {
+    use start_record::{v2022_06_01 as old, v2023_11_01 as newest};
+    fn same<T>(_: T, _: T) {}
+    same(
+        start_record::StartRecordRequest::new("app", 1),
+        newest::StartRecordRequest::new("app", 1),
+    );
+    same(
+        start_record::StartRecordResult::default(),
+        newest::StartRecordResult::default(),
+    );
+    assert_eq!(start_record::OPERATION, newest::OPERATION);
+
+    let (mock, client) = mock();
+    let request = newest::StartRecordRequest::new("app", 1);
+    let plain = client.start_record(&request).await.expect("plain");
+    let pinned = client
+        .start_record_v2023_11_01(&request)
+        .await
+        .expect("pinned");
+    assert_eq!(plain, pinned);
+    let _: Output<old::StartRecordResult> = client
+        .start_record_v2022_06_01(&old::StartRecordRequest::new("app", "room"))
+        .await
+        .expect("old");
+    let versions: Vec<String> = mock.requests().into_iter().map(|r| r.version).collect();
+    assert_eq!(versions, ["2023-11-01", "2023-11-01", "2022-06-01"]);
 }
 
 #[test]
@@ -125,10 +151,9 @@ fn the_table_lists_every_version_in_order() {
 
 #[test]
 fn reserved_names_and_keywords_keep_their_wire_names() {
-    let option = start_record::OptionObject {
-        type_: Some("t".into()),
-        self_: Some(1),
-    };
+    let option = start_record::OptionObject::new()
+        .with_type("t")
+        .with_self(1);
     assert_eq!(
         serde_json::to_value(&option).expect("encodes"),
         json!({"Type": "t", "self": 1})
@@ -145,13 +170,11 @@ fn reserved_names_and_keywords_keep_their_wire_names() {
 #[tokio::test]
 async fn a_get_page_sends_its_fields_in_the_query() {
     let (mock, client) = mock();
-    let request = get_image::GetImageRequest {
-        service_id: "svc".into(),
-        keys: Some(vec![1, 2]),
-        verbose: Some(true),
-    };
+    let request = get_image::GetImageRequest::new("svc")
+        .with_keys([1, 2])
+        .with_verbose(true);
     let result = client.get_image(&request).await.expect("answers");
-    assert_eq!(result, documented_result(&get_image::OPERATION));
+    assert_eq!(*result, documented_result(&get_image::OPERATION));
     let sent = &mock.requests()[0];
     assert_eq!(sent.method, "GET");
     assert!(sent.body.is_empty());

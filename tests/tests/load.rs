@@ -42,12 +42,11 @@ async fn run(client: &Client, calls: usize) -> (usize, Option<String>) {
         tasks.spawn(async move {
             let mut failures = (0, None);
             for call in 0..calls {
-                let request = GetAppTokenRequest {
-                    app_id: 123456,
-                    user_id: (task * calls + call) as i64,
-                    expire_time: 1_700_000_000_000,
-                    ..Default::default()
-                };
+                let request = GetAppTokenRequest::new(
+                    123456,
+                    (task * calls + call) as i64,
+                    1_700_000_000_000,
+                );
                 match client.get_app_token(&request).await {
                     Ok(result) if result.token.is_some() => {}
                     Ok(result) => {

@@ -8,12 +8,7 @@ use volcengine_rtc::{Credentials, Error, RetryConfig};
 use volcgen_tests::{committed_ir_of, request_example};
 
 fn token_request() -> GetAppTokenRequest {
-    GetAppTokenRequest {
-        app_id: 123456,
-        user_id: 10001,
-        expire_time: 1_700_000_000_000,
-        ..Default::default()
-    }
+    GetAppTokenRequest::new(123456, 10001, 1_700_000_000_000)
 }
 
 #[tokio::test]
@@ -27,11 +22,17 @@ async fn every_action_answers_its_documented_example() {
     let client = mock.client().expect("client");
     for &(operation, example) in &examples {
         let example: Value = serde_json::from_str(example).expect("examples are JSON");
-        let result: Value = client
-            .send(operation, &json!({}))
+        let output = client
+            .send::<_, Value>(operation, &json!({}))
             .await
             .unwrap_or_else(|error| panic!("{}: {error}", operation.action));
-        assert_eq!(result, example["Result"], "{}", operation.action);
+        assert_eq!(*output, example["Result"], "{}", operation.action);
+        let metadata = serde_json::to_value(output.metadata()).expect("encodes");
+        assert_eq!(
+            metadata, example["ResponseMetadata"],
+            "{}",
+            operation.action
+        );
     }
     assert_eq!(mock.requests().len(), examples.len());
 }
@@ -73,8 +74,9 @@ async fn generic_and_by_name_calls_send_what_the_typed_call_sends() {
         .invoke_json("GetAppToken", Some(OPERATION.version), request)
         .await
         .expect("by name and Version");
-    let typed = serde_json::to_value(&typed).expect("encodes");
-    assert_eq!((&newest, &pinned), (&typed, &typed));
+    assert_eq!(newest.metadata(), typed.metadata());
+    let typed = serde_json::to_value(&*typed).expect("encodes");
+    assert_eq!((&*newest, &*pinned), (&typed, &typed));
     let sent = mock.requests_for(&OPERATION);
     assert_eq!(sent.len(), 4);
     assert!(
@@ -110,13 +112,9 @@ async fn answers_set_by_the_test_come_first() {
         Some("001123456aBcDeFgHiJkLmNoPqRsTuVwXyZ")
     );
 
-    mock.set_result(
-        &OPERATION,
-        &GetAppTokenResult {
-            token: Some("test-token".into()),
-            ..Default::default()
-        },
-    );
+    let mut result = GetAppTokenResult::default();
+    result.token = Some("test-token".into());
+    mock.set_result(&OPERATION, &result);
     let set = client.get_app_token(&token_request()).await.expect("set");
     assert_eq!(set.token.as_deref(), Some("test-token"));
 

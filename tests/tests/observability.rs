@@ -54,11 +54,12 @@ async fn spans_per_call_and_attempt_without_secrets() {
         .expect("client");
 
     let capture = Capture::default();
-    let result: Value = client
-        .send(&START_WEBCAST, &json!({"AppId": "app", "RoomId": "room"}))
+    let result = client
+        .send::<_, Value>(&START_WEBCAST, &json!({"AppId": "app", "RoomId": "room"}))
         .with_subscriber(capture.clone())
         .await
-        .expect("second attempt succeeds");
+        .expect("second attempt succeeds")
+        .into_inner();
     assert_eq!(result, json!({"Ok": true}));
 
     let calls = capture.spans_named("volcengine_rtc.call");

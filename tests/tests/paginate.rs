@@ -20,13 +20,7 @@ async fn collect<T>(mut stream: impl Stream<Item = T> + Unpin) -> Vec<T> {
 }
 
 fn messages_request() -> GetConversationMessagesRequest {
-    GetConversationMessagesRequest {
-        app_id: 1,
-        conversation_short_id: 2,
-        cursor: 0,
-        limit: 2,
-        ..Default::default()
-    }
+    GetConversationMessagesRequest::new(1, 2, 0, 2)
 }
 
 fn messages_page(ids: &[i64], has_more: bool, next: i64) -> Value {
@@ -35,14 +29,9 @@ fn messages_page(ids: &[i64], has_more: bool, next: i64) -> Value {
 }
 
 fn users_request(page_size: i64) -> ListUserInfoRequest {
-    ListUserInfoRequest {
-        app_id: "app".into(),
-        start_time: "2023-11-01T00:00:00Z".into(),
-        end_time: "2023-11-02T00:00:00Z".into(),
-        page_num: Some(1),
-        page_size: Some(page_size),
-        ..Default::default()
-    }
+    ListUserInfoRequest::new("app", "2023-11-01T00:00:00Z", "2023-11-02T00:00:00Z")
+        .with_page_num(1)
+        .with_page_size(page_size)
 }
 
 fn users_page(ids: &[&str], total: i32) -> Value {
@@ -177,12 +166,8 @@ fn the_next_request_changes_only_the_position() {
         serde_json::from_value(messages_page(&[1], true, 42)).expect("decodes");
     let next = request.next_page(&page).expect("more pages");
     assert_eq!(next.cursor, 42);
-    assert_eq!(
-        GetConversationMessagesRequest {
-            cursor: 0,
-            ..next.clone()
-        },
-        request
-    );
+    let mut back = next.clone();
+    back.cursor = 0;
+    assert_eq!(back, request);
     assert_eq!(next.position(), "42");
 }

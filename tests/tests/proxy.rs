@@ -56,10 +56,11 @@ async fn an_explicit_proxy_gets_the_request_and_no_proxy_bypasses_it() {
     let proxy = proxy().await;
     let target = closed_port_url();
     let client = builder(&target).proxy(proxy.url()).build().expect("client");
-    let result: Value = client
-        .send(&GET_APP_TOKEN, &json!({"AppId": 1}))
+    let result = client
+        .send::<_, Value>(&GET_APP_TOKEN, &json!({"AppId": 1}))
         .await
-        .expect("answered by the proxy");
+        .expect("answered by the proxy")
+        .into_inner();
     assert_eq!(result, json!({"Token": "t"}));
     let requests = proxy.requests();
     assert_eq!(requests.len(), 1);
@@ -113,7 +114,7 @@ async fn child(mode: &str) {
             );
         }
         _ => assert_eq!(
-            outcome.expect("answered by the proxy from HTTP_PROXY"),
+            *outcome.expect("answered by the proxy from HTTP_PROXY"),
             json!({"Token": "t"})
         ),
     }

@@ -4,20 +4,25 @@
 //! Typed, signed Rust client for the Volcengine Billing OpenAPI (`billing`), generated from its
 //! documentation.
 //!
-//! [`Client`] has one `async fn` per Action; [`api`] has their request and result types, one
-//! module per Action and one submodule per documented Version. Everything else — signing,
-//! credentials, retries, timeouts, rate limits, errors — is the `volcengine-runtime` crate,
-//! re-exported here.
+//! [`Client`] has one `async fn` per Action and Version (`an_action_v2020_12_01`, a name that
+//! never changes) and the plain name for the newest Version (`an_action`, which follows each
+//! newer Version); [`api`] has their request and result types, one module per Action and one
+//! submodule per documented Version. A call returns an [`Output`]: the `Result`, which it
+//! dereferences to, and the answer's `ResponseMetadata` (`request_id()`). Everything else —
+//! signing, credentials, retries, timeouts, rate limits, errors — is the `volcengine-runtime`
+//! crate, re-exported here.
+//!
+//! Request types are made with `new`, which takes the required fields, and a `with_…` setter per
+//! optional field. Generated structs are `#[non_exhaustive]` and implement `Debug`, `Clone`,
+//! `PartialEq` and `Deserialize`, and `Default` when they have no required fields; request types
+//! and the structs they use also `Serialize`. Both go through the runtime's `de` and `ser`
+//! modules, compiled once rather than per type.
 //!
 //! Features: `blocking` adds [`blocking::Client`](crate#features) for programs without an async
 //! runtime; `test-util` adds `test_util::MockServer`, a loopback server answering each Action
 //! with its documented example (and enables `serialize-results`); `serialize-results` implements
 //! `serde::Serialize` for the `Result` types and the structs only they use, which calls never
 //! need.
-//!
-//! Generated structs implement `Debug`, `Clone`, `PartialEq`, `Default` and `Deserialize`;
-//! request types and the structs they use also `Serialize`. Both go through the runtime's `de`
-//! and `ser` modules, compiled once rather than per type.
 //!
 //! ```no_run
 //! use volcengine_billing::{Client, Error};
@@ -34,11 +39,11 @@ pub use volcengine_runtime::{
     serialize_via_fields, via_fields, ActionRequest, ConfigError, Credentials,
     CredentialsError, CredentialsErrorKind, DecodeError, DefaultCredentialsChain,
     EncodeError, EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod,
-    Operation, ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,
+    Operation, Output, ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,
     ProvideCredentialsFuture, RateLimitConfig, RateLimitedError, Redacted, RedirectError,
     Response, ResponseError, ResponseMetadata, ResponseTooLargeError, RetryConfig,
-    Service, ServiceClient, ServiceError, TimeoutError, TimeoutKind, TransportError,
-    UnknownActionError,
+    Service, ServiceClient, ServiceError, setters, TimeoutError, TimeoutKind,
+    TransportError, UnknownActionError,
 };
 #[allow(missing_docs)]
 pub mod api;

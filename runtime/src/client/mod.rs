@@ -33,6 +33,7 @@ use super::error::{
     ResponseTooLargeError, TimeoutError, TimeoutKind, TransportError,
 };
 use super::operation::{ActionRequest, HttpMethod, Operation};
+use super::output::Output;
 use super::rate_limit::{RateLimitConfig, RateLimiter};
 use super::request::{encode, encode_json, EncodedRequest};
 use super::response::{self, Answer};
@@ -146,7 +147,7 @@ fn unknown_region(region: &str, known: &[&str]) -> Error {
     )))
 }
 
-/// Decodes one answer into the caller's `Result` slot; returns the `RequestId`.
+/// Decodes one answer into the caller's output slot; returns the `RequestId` for telemetry.
 type DecodeFn<'a> = dyn FnMut(Answer<'_>) -> Result<Option<String>, Error> + Send + 'a;
 
 impl Client {
@@ -184,8 +185,8 @@ impl Client {
     /// # async fn run(client: volcengine_runtime::Client, operation: &'static volcengine_runtime::Operation) -> Result<(), volcengine_runtime::Error> {
     /// use std::time::Duration;
     /// let quick = client.with_timeout(Duration::from_secs(2));
-    /// let result: serde_json::Value = quick.send(operation, &serde_json::json!({})).await?;
-    /// # let _ = result; Ok(()) }
+    /// let output = quick.send::<_, serde_json::Value>(operation, &serde_json::json!({})).await?;
+    /// # let _ = output; Ok(()) }
     /// ```
     pub fn with_timeout(&self, timeout: Duration) -> Client {
         let mut client = self.clone();
@@ -228,7 +229,8 @@ impl Client {
     }
 
     /// Calls an Action: encodes `request`, signs, sends, and decodes the `Result`, retrying
-    /// retryable failures.
+    /// retryable failures. A success is the `Result` with the answer's `ResponseMetadata`
+    /// ([`Output`], which dereferences to the `Result`).
     ///
     /// The request must serialise to a JSON object (or `null`, taken as no fields). For `GET`
     /// every field travels in the query string; for `POST` the fields named in
@@ -256,8 +258,8 @@ impl Client {
     ///
     /// # async fn run(client: Client) -> Result<(), volcengine_runtime::Error> {
     /// let request = serde_json::json!({"AppId": 123456, "UserId": 10001});
-    /// let result: serde_json::Value = client.send(&GET_APP_TOKEN, &request).await?;
-    /// println!("{}", result["Token"]);
+    /// let output = client.send::<_, serde_json::Value>(&GET_APP_TOKEN, &request).await?;
+    /// println!("{} (request id {:?})", output["Token"], output.request_id());
     /// # Ok(()) }
     /// ```
     ///
@@ -273,7 +275,7 @@ impl Client {
         &self,
         operation: &'static Operation,
         request: &Req,
-    ) -> Result<Res, Error>
+    ) -> Result<Output<Res>, Error>
     where
         Req: Serialize + ?Sized,
         Res: DeserializeOwned + Send,
@@ -287,7 +289,7 @@ impl Client {
         &self,
         operation: &'static Operation,
         json: Vec<u8>,
-    ) -> Result<Res, Error> {
+    ) -> Result<Output<Res>, Error> {
         let encoded = encode_json(operation, json)?;
         self.send_encoded(operation, encoded).await
     }
@@ -297,16 +299,17 @@ impl Client {
         &self,
         operation: &'static Operation,
         encoded: EncodedRequest,
-    ) -> Result<Res, Error> {
-        let mut output: Option<Res> = None;
+    ) -> Result<Output<Res>, Error> {
+        let mut output: Option<Output<Res>> = None;
         let mut decode = |answer: Answer<'_>| {
             let decoded = response::decode::<Res>(operation.action, answer)?;
-            output = Some(decoded.result);
-            // Only telemetry wants the RequestId of a success.
-            Ok(match decoded.request_id {
-                Some(request_id) if telemetry::enabled() => Some(request_id.into_owned()),
+            // Telemetry records the RequestId of a success, when it is on.
+            let request_id = match &decoded.metadata.request_id {
+                Some(request_id) if telemetry::enabled() => Some(request_id.clone()),
                 _ => None,
-            })
+            };
+            output = Some(Output::new(decoded.result, decoded.metadata));
+            Ok(request_id)
         };
         self.execute(operation, encoded, &mut decode).await?;
         output.ok_or_else(|| {
@@ -326,14 +329,16 @@ impl Client {
     ///
     /// async fn logged<R: ActionRequest>(client: &Client, request: &R) -> Result<R::Result, Error> {
     ///     println!("calling {}", R::OPERATION.action);
-    ///     client.request(request).await
+    ///     let output = client.request(request).await?;
+    ///     println!("request id {:?}", output.request_id());
+    ///     Ok(output.into_inner())
     /// }
     /// ```
     ///
     /// # Errors
     ///
     /// As [`send`](Self::send).
-    pub async fn request<R: ActionRequest>(&self, request: &R) -> Result<R::Result, Error> {
+    pub async fn request<R: ActionRequest>(&self, request: &R) -> Result<Output<R::Result>, Error> {
         self.send(R::OPERATION, request).await
     }
 

@@ -3,7 +3,7 @@
 
 //! `ListCouponUsageRecord`: 分页查询代金券使用记录
 //!
-//! Versions: `2022-01-01`. The newest is re-exported here.
+//! Versions: `2022-01-01`. Each has a module and a call function that never change (`v2022_01_01` and [`Client::list_coupon_usage_record_v2022_01_01`](crate::Client::list_coupon_usage_record_v2022_01_01)); this module re-exports the newest, which [`Client::list_coupon_usage_record`](crate::Client::list_coupon_usage_record) calls: both follow the newest Version.
 pub use self::v2022_01_01::*;
 pub mod v2022_01_01 {
     //! `ListCouponUsageRecord` at Version `2022-01-01`, generated from `spec/docs/billing/ListCouponUsageRecord.md`.
@@ -24,8 +24,11 @@ pub mod v2022_01_01 {
             ("cn-beijing", "open.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::list_coupon_usage_record`](crate::Client::list_coupon_usage_record): `ListCouponUsageRecord` at Version `2022-01-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::list_coupon_usage_record_v2022_01_01`](crate::Client::list_coupon_usage_record_v2022_01_01): `ListCouponUsageRecord` at Version `2022-01-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ListCouponUsageRecordRequest {
         /// 记录所属账期，格式为YYYY-MM；一次只能查询一个月
         pub bill_period: String,
@@ -50,6 +53,15 @@ pub mod v2022_01_01 {
         /// 是否包含已过期代金券的记录：0：不包含；1包含
         pub include_expired: Option<i32>,
     }
+    crate::setters! {
+        ListCouponUsageRecordRequest(bill_period : impl Into < String >, limit : i32) {
+        offset with_offset : i32; coupon_id with_coupon_id : impl Into < Vec < i64 > >;
+        payer_id with_payer_id : impl Into < Vec < i64 > >; product with_product : impl
+        Into < Vec < String > >; usage_type with_usage_type : impl Into < Vec < String >
+        >; coupon_type with_coupon_type : i32; instance_no with_instance_no : impl Into <
+        String >; need_record_num with_need_record_num : i32; include_expired
+        with_include_expired : i32; }
+    }
     crate::via_fields! {
         ListCouponUsageRecordRequest { bill_period : required "BillPeriod"; limit :
         required "Limit"; offset : optional "Offset"; coupon_id : optional "CouponID";
@@ -58,8 +70,9 @@ pub mod v2022_01_01 {
         "InstanceNo"; need_record_num : optional "NeedRecordNum"; include_expired :
         optional "IncludeExpired"; }
     }
-    /// The `Result` of a successful [`Client::list_coupon_usage_record`](crate::Client::list_coupon_usage_record) call.
+    /// The `Result` of a successful [`Client::list_coupon_usage_record_v2022_01_01`](crate::Client::list_coupon_usage_record_v2022_01_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct ListCouponUsageRecordResult {
         /// 代金券使用记录列表
         pub list: Option<Vec<List>>,
@@ -76,6 +89,7 @@ pub mod v2022_01_01 {
     }
     /// `List`, documented at line 39 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct List {
         /// 使用记录ID
         pub record_id: Option<i64>,
@@ -170,17 +184,26 @@ pub mod v2022_01_01 {
         ];
     }
 }
-/// The typed call functions of `ListCouponUsageRecord`, one per Version.
+/// The typed call functions of `ListCouponUsageRecord`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 分页查询代金券使用记录
+    ///
+    /// `ListCouponUsageRecord` at its newest Version, `2022-01-01`: the same call as [`list_coupon_usage_record_v2022_01_01`](Self::list_coupon_usage_record_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_coupon_usage_record_v2022_01_01` to stay on this one.
+    pub async fn list_coupon_usage_record(
+        &self,
+        request: &v2022_01_01::ListCouponUsageRecordRequest,
+    ) -> Result<crate::Output<v2022_01_01::ListCouponUsageRecordResult>, crate::Error> {
+        self.send(&v2022_01_01::OPERATION, request).await
+    }
     /// 分页查询代金券使用记录
     ///
     /// `POST` `https://open.volcengineapi.com/?Action=ListCouponUsageRecord&Version=2022-01-01`, signed for service `billing` in region `cn-north-1`.
     ///
     /// Generated from `spec/docs/billing/ListCouponUsageRecord.md`.
-    pub async fn list_coupon_usage_record(
+    pub async fn list_coupon_usage_record_v2022_01_01(
         &self,
         request: &v2022_01_01::ListCouponUsageRecordRequest,
-    ) -> Result<v2022_01_01::ListCouponUsageRecordResult, crate::Error> {
+    ) -> Result<crate::Output<v2022_01_01::ListCouponUsageRecordResult>, crate::Error> {
         self.send(&v2022_01_01::OPERATION, request).await
     }
 }

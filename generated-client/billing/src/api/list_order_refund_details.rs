@@ -3,7 +3,7 @@
 
 //! `ListOrderRefundDetails`: 查询订单退款明细列表
 //!
-//! Versions: `2022-01-01`. The newest is re-exported here.
+//! Versions: `2022-01-01`. Each has a module and a call function that never change (`v2022_01_01` and [`Client::list_order_refund_details_v2022_01_01`](crate::Client::list_order_refund_details_v2022_01_01)); this module re-exports the newest, which [`Client::list_order_refund_details`](crate::Client::list_order_refund_details) calls: both follow the newest Version.
 pub use self::v2022_01_01::*;
 pub mod v2022_01_01 {
     //! `ListOrderRefundDetails` at Version `2022-01-01`, generated from `spec/docs/billing/ListOrderRefundDetails.md`.
@@ -24,8 +24,11 @@ pub mod v2022_01_01 {
             ("cn-beijing", "open.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::list_order_refund_details`](crate::Client::list_order_refund_details): `ListOrderRefundDetails` at Version `2022-01-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::list_order_refund_details_v2022_01_01`](crate::Client::list_order_refund_details_v2022_01_01): `ListOrderRefundDetails` at Version `2022-01-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ListOrderRefundDetailsRequest {
         /// 退款时间范围的起点（含）。UTC 时间，格式为：yyyy-MM-ddTHH:mm:ssZ。
         pub refund_start_time: String,
@@ -40,14 +43,22 @@ pub mod v2022_01_01 {
         /// 订单号。
         pub order_id: Option<String>,
     }
+    crate::setters! {
+        ListOrderRefundDetailsRequest(refund_start_time : impl Into < String >,
+        refund_end_time : impl Into < String >, page_size : impl Into < String >) {
+        page_token with_page_token : impl Into < String >; refund_channel
+        with_refund_channel : impl Into < String >; order_id with_order_id : impl Into <
+        String >; }
+    }
     crate::via_fields! {
         ListOrderRefundDetailsRequest { refund_start_time : required "RefundStartTime";
         refund_end_time : required "RefundEndTime"; page_size : required "PageSize";
         page_token : optional "PageToken"; refund_channel : optional "RefundChannel";
         order_id : optional "OrderID"; }
     }
-    /// The `Result` of a successful [`Client::list_order_refund_details`](crate::Client::list_order_refund_details) call.
+    /// The `Result` of a successful [`Client::list_order_refund_details_v2022_01_01`](crate::Client::list_order_refund_details_v2022_01_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct ListOrderRefundDetailsResult {
         /// 退款明细列表
         pub list: Option<Vec<List>>,
@@ -60,6 +71,7 @@ pub mod v2022_01_01 {
     }
     /// `List`, documented at line 41 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct List {
         /// 订单号
         pub order_id: Option<String>,
@@ -145,17 +157,26 @@ pub mod v2022_01_01 {
         ];
     }
 }
-/// The typed call functions of `ListOrderRefundDetails`, one per Version.
+/// The typed call functions of `ListOrderRefundDetails`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 查询订单退款明细列表
+    ///
+    /// `ListOrderRefundDetails` at its newest Version, `2022-01-01`: the same call as [`list_order_refund_details_v2022_01_01`](Self::list_order_refund_details_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_order_refund_details_v2022_01_01` to stay on this one.
+    pub async fn list_order_refund_details(
+        &self,
+        request: &v2022_01_01::ListOrderRefundDetailsRequest,
+    ) -> Result<crate::Output<v2022_01_01::ListOrderRefundDetailsResult>, crate::Error> {
+        self.send(&v2022_01_01::OPERATION, request).await
+    }
     /// 查询订单退款明细列表
     ///
     /// `POST` `https://open.volcengineapi.com/?Action=ListOrderRefundDetails&Version=2022-01-01`, signed for service `billing` in region `cn-beijing`.
     ///
     /// Generated from `spec/docs/billing/ListOrderRefundDetails.md`.
-    pub async fn list_order_refund_details(
+    pub async fn list_order_refund_details_v2022_01_01(
         &self,
         request: &v2022_01_01::ListOrderRefundDetailsRequest,
-    ) -> Result<v2022_01_01::ListOrderRefundDetailsResult, crate::Error> {
+    ) -> Result<crate::Output<v2022_01_01::ListOrderRefundDetailsResult>, crate::Error> {
         self.send(&v2022_01_01::OPERATION, request).await
     }
 }

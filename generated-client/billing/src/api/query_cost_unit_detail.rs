@@ -3,7 +3,7 @@
 
 //! `QueryCostUnitDetail`: 查询成本单元详情
 //!
-//! Versions: `2022-01-01`. The newest is re-exported here.
+//! Versions: `2022-01-01`. Each has a module and a call function that never change (`v2022_01_01` and [`Client::query_cost_unit_detail_v2022_01_01`](crate::Client::query_cost_unit_detail_v2022_01_01)); this module re-exports the newest, which [`Client::query_cost_unit_detail`](crate::Client::query_cost_unit_detail) calls: both follow the newest Version.
 pub use self::v2022_01_01::*;
 pub mod v2022_01_01 {
     //! `QueryCostUnitDetail` at Version `2022-01-01`, generated from `spec/docs/billing/QueryCostUnitDetail.md`.
@@ -24,8 +24,11 @@ pub mod v2022_01_01 {
             ("cn-beijing", "open.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::query_cost_unit_detail`](crate::Client::query_cost_unit_detail): `QueryCostUnitDetail` at Version `2022-01-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::query_cost_unit_detail_v2022_01_01`](crate::Client::query_cost_unit_detail_v2022_01_01): `QueryCostUnitDetail` at Version `2022-01-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct QueryCostUnitDetailRequest {
         /// 成本单元ID
         pub cost_unit_id: String,
@@ -34,12 +37,17 @@ pub mod v2022_01_01 {
         /// 是否返回分配规则：1：返回；0：不返回
         pub include_rule: Option<i32>,
     }
+    crate::setters! {
+        QueryCostUnitDetailRequest(cost_unit_id : impl Into < String >) { bill_period
+        with_bill_period : impl Into < String >; include_rule with_include_rule : i32; }
+    }
     crate::via_fields! {
         QueryCostUnitDetailRequest { cost_unit_id : required "CostUnitID"; bill_period :
         optional "BillPeriod"; include_rule : optional "IncludeRule"; }
     }
-    /// The `Result` of a successful [`Client::query_cost_unit_detail`](crate::Client::query_cost_unit_detail) call.
+    /// The `Result` of a successful [`Client::query_cost_unit_detail_v2022_01_01`](crate::Client::query_cost_unit_detail_v2022_01_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct QueryCostUnitDetailResult {
         /// 成本单元基本信息
         pub cost_unit: Option<CostUnit>,
@@ -54,6 +62,7 @@ pub mod v2022_01_01 {
     }
     /// `Owner`, documented at line 35 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Owner {
         /// 负责人账号ID
         pub account_id: Option<i64>,
@@ -66,6 +75,7 @@ pub mod v2022_01_01 {
     }
     /// `CostUnit`, documented at line 31 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct CostUnit {
         /// 成本单元ID
         pub cost_unit_id: Option<String>,
@@ -85,6 +95,7 @@ pub mod v2022_01_01 {
     }
     /// `Rules`, documented at line 39 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Rules {
         /// 规则ID
         pub rule_id: Option<String>,
@@ -139,17 +150,26 @@ pub mod v2022_01_01 {
         ];
     }
 }
-/// The typed call functions of `QueryCostUnitDetail`, one per Version.
+/// The typed call functions of `QueryCostUnitDetail`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 查询成本单元详情
+    ///
+    /// `QueryCostUnitDetail` at its newest Version, `2022-01-01`: the same call as [`query_cost_unit_detail_v2022_01_01`](Self::query_cost_unit_detail_v2022_01_01). This name follows the newest Version when a newer one is documented; call `query_cost_unit_detail_v2022_01_01` to stay on this one.
+    pub async fn query_cost_unit_detail(
+        &self,
+        request: &v2022_01_01::QueryCostUnitDetailRequest,
+    ) -> Result<crate::Output<v2022_01_01::QueryCostUnitDetailResult>, crate::Error> {
+        self.send(&v2022_01_01::OPERATION, request).await
+    }
     /// 查询成本单元详情
     ///
     /// `POST` `https://open.volcengineapi.com/?Action=QueryCostUnitDetail&Version=2022-01-01`, signed for service `billing` in region `cn-north-1`.
     ///
     /// Generated from `spec/docs/billing/QueryCostUnitDetail.md`.
-    pub async fn query_cost_unit_detail(
+    pub async fn query_cost_unit_detail_v2022_01_01(
         &self,
         request: &v2022_01_01::QueryCostUnitDetailRequest,
-    ) -> Result<v2022_01_01::QueryCostUnitDetailResult, crate::Error> {
+    ) -> Result<crate::Output<v2022_01_01::QueryCostUnitDetailResult>, crate::Error> {
         self.send(&v2022_01_01::OPERATION, request).await
     }
 }

@@ -3,7 +3,7 @@
 
 //! `QueryInvoiceApplyDetail`: 查询开票申请详情
 //!
-//! Versions: `2022-01-01`. The newest is re-exported here.
+//! Versions: `2022-01-01`. Each has a module and a call function that never change (`v2022_01_01` and [`Client::query_invoice_apply_detail_v2022_01_01`](crate::Client::query_invoice_apply_detail_v2022_01_01)); this module re-exports the newest, which [`Client::query_invoice_apply_detail`](crate::Client::query_invoice_apply_detail) calls: both follow the newest Version.
 pub use self::v2022_01_01::*;
 pub mod v2022_01_01 {
     //! `QueryInvoiceApplyDetail` at Version `2022-01-01`, generated from `spec/docs/billing/QueryInvoiceApplyDetail.md`.
@@ -24,20 +24,28 @@ pub mod v2022_01_01 {
             ("cn-beijing", "open.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::query_invoice_apply_detail`](crate::Client::query_invoice_apply_detail): `QueryInvoiceApplyDetail` at Version `2022-01-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::query_invoice_apply_detail_v2022_01_01`](crate::Client::query_invoice_apply_detail_v2022_01_01): `QueryInvoiceApplyDetail` at Version `2022-01-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct QueryInvoiceApplyDetailRequest {
         /// 开票申请单号
         pub apply_id: String,
         /// 是否返回开票明细：1：返回；0：不返回
         pub with_items: Option<i32>,
     }
+    crate::setters! {
+        QueryInvoiceApplyDetailRequest(apply_id : impl Into < String >) { with_items
+        with_with_items : i32; }
+    }
     crate::via_fields! {
         QueryInvoiceApplyDetailRequest { apply_id : required "ApplyID"; with_items :
         optional "WithItems"; }
     }
-    /// The `Result` of a successful [`Client::query_invoice_apply_detail`](crate::Client::query_invoice_apply_detail) call.
+    /// The `Result` of a successful [`Client::query_invoice_apply_detail_v2022_01_01`](crate::Client::query_invoice_apply_detail_v2022_01_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct QueryInvoiceApplyDetailResult {
         /// 申请状态：pending：待审核；issuing：开票中；finished：已完成；rejected：已驳回
         pub apply_status: Option<String>,
@@ -57,6 +65,7 @@ pub mod v2022_01_01 {
     }
     /// `ApplyInfo`: no table documents its fields; they were inferred from the page's example (its row is at line 23).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct ApplyInfo {
         pub apply_id: Option<String>,
         pub serial_no: Option<i64>,
@@ -77,6 +86,7 @@ pub mod v2022_01_01 {
     }
     /// `InvoiceTitle`: no table documents its fields; they were inferred from the page's example (its row is at line 24).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct InvoiceTitle {
         pub invoice_title: Option<String>,
         pub tax_no: Option<String>,
@@ -90,6 +100,7 @@ pub mod v2022_01_01 {
     }
     /// `InvoiceItems`: no table documents its fields; they were inferred from the page's example (its row is at line 25).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct InvoiceItems {
         pub bill_period: Option<String>,
         pub product: Option<String>,
@@ -101,6 +112,7 @@ pub mod v2022_01_01 {
     }
     /// `Invoices`: no table documents its fields; they were inferred from the page's example (its row is at line 26).
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Invoices {
         pub invoice_no: Option<String>,
         pub issue_time: Option<String>,
@@ -143,17 +155,32 @@ pub mod v2022_01_01 {
         ];
     }
 }
-/// The typed call functions of `QueryInvoiceApplyDetail`, one per Version.
+/// The typed call functions of `QueryInvoiceApplyDetail`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 查询开票申请详情
+    ///
+    /// `QueryInvoiceApplyDetail` at its newest Version, `2022-01-01`: the same call as [`query_invoice_apply_detail_v2022_01_01`](Self::query_invoice_apply_detail_v2022_01_01). This name follows the newest Version when a newer one is documented; call `query_invoice_apply_detail_v2022_01_01` to stay on this one.
+    pub async fn query_invoice_apply_detail(
+        &self,
+        request: &v2022_01_01::QueryInvoiceApplyDetailRequest,
+    ) -> Result<
+        crate::Output<v2022_01_01::QueryInvoiceApplyDetailResult>,
+        crate::Error,
+    > {
+        self.send(&v2022_01_01::OPERATION, request).await
+    }
     /// 查询开票申请详情
     ///
     /// `POST` `https://open.volcengineapi.com/?Action=QueryInvoiceApplyDetail&Version=2022-01-01`, signed for service `billing` in region `cn-north-1`.
     ///
     /// Generated from `spec/docs/billing/QueryInvoiceApplyDetail.md`.
-    pub async fn query_invoice_apply_detail(
+    pub async fn query_invoice_apply_detail_v2022_01_01(
         &self,
         request: &v2022_01_01::QueryInvoiceApplyDetailRequest,
-    ) -> Result<v2022_01_01::QueryInvoiceApplyDetailResult, crate::Error> {
+    ) -> Result<
+        crate::Output<v2022_01_01::QueryInvoiceApplyDetailResult>,
+        crate::Error,
+    > {
         self.send(&v2022_01_01::OPERATION, request).await
     }
 }

@@ -3,7 +3,7 @@
 
 //! `BatchGetConversations`: 你可以使用此接口批量查询会话。
 //!
-//! Versions: `2020-12-01`. The newest is re-exported here.
+//! Versions: `2020-12-01`. Each has a module and a call function that never change (`v2020_12_01` and [`Client::batch_get_conversations_v2020_12_01`](crate::Client::batch_get_conversations_v2020_12_01)); this module re-exports the newest, which [`Client::batch_get_conversations`](crate::Client::batch_get_conversations) calls: both follow the newest Version.
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `BatchGetConversations` at Version `2020-12-01`, generated from `spec/docs/rtc/BatchGetConversations.md`.
@@ -24,8 +24,11 @@ pub mod v2020_12_01 {
             ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::batch_get_conversations`](crate::Client::batch_get_conversations): `BatchGetConversations` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::batch_get_conversations_v2020_12_01`](crate::Client::batch_get_conversations_v2020_12_01): `BatchGetConversations` at Version `2020-12-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BatchGetConversationsRequest {
         /// 应用的唯一标志
         pub app_id: i32,
@@ -38,12 +41,17 @@ pub mod v2020_12_01 {
         /// 不传时按 `true` 处理（不返回 `MemberCount`）；需要成员数时请显式传 `false`，如本页请求示例。
         pub skip_member_count: Option<bool>,
     }
+    crate::setters! {
+        BatchGetConversationsRequest(app_id : i32, conversation_short_id : impl Into <
+        Vec < i64 > >) { skip_member_count with_skip_member_count : bool; }
+    }
     crate::via_fields! {
         BatchGetConversationsRequest { app_id : required "AppId"; conversation_short_id :
         required "ConversationShortId"; skip_member_count : optional "SkipMemberCount"; }
     }
-    /// The `Result` of a successful [`Client::batch_get_conversations`](crate::Client::batch_get_conversations) call.
+    /// The `Result` of a successful [`Client::batch_get_conversations_v2020_12_01`](crate::Client::batch_get_conversations_v2020_12_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct BatchGetConversationsResult {
         /// 会话详细信息
         pub conversation_core_infos: Option<Vec<ConversationCoreInfos>>,
@@ -54,6 +62,7 @@ pub mod v2020_12_01 {
     }
     /// `ConversationCoreInfos`, documented at line 42 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct ConversationCoreInfos {
         /// 会话 ID
         pub conversation_short_id: Option<i64>,
@@ -113,17 +122,26 @@ pub mod v2020_12_01 {
         );
     }
 }
-/// The typed call functions of `BatchGetConversations`, one per Version.
+/// The typed call functions of `BatchGetConversations`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 你可以使用此接口批量查询会话。
+    ///
+    /// `BatchGetConversations` at its newest Version, `2020-12-01`: the same call as [`batch_get_conversations_v2020_12_01`](Self::batch_get_conversations_v2020_12_01). This name follows the newest Version when a newer one is documented; call `batch_get_conversations_v2020_12_01` to stay on this one.
+    pub async fn batch_get_conversations(
+        &self,
+        request: &v2020_12_01::BatchGetConversationsRequest,
+    ) -> Result<crate::Output<v2020_12_01::BatchGetConversationsResult>, crate::Error> {
+        self.send(&v2020_12_01::OPERATION, request).await
+    }
     /// 你可以使用此接口批量查询会话。
     ///
     /// `POST` `https://rtc.volcengineapi.com/?Action=BatchGetConversations&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 100 requests per second.
     ///
     /// Generated from `spec/docs/rtc/BatchGetConversations.md`.
-    pub async fn batch_get_conversations(
+    pub async fn batch_get_conversations_v2020_12_01(
         &self,
         request: &v2020_12_01::BatchGetConversationsRequest,
-    ) -> Result<v2020_12_01::BatchGetConversationsResult, crate::Error> {
+    ) -> Result<crate::Output<v2020_12_01::BatchGetConversationsResult>, crate::Error> {
         self.send(&v2020_12_01::OPERATION, request).await
     }
 }

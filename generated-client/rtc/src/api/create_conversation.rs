@@ -3,7 +3,7 @@
 
 //! `CreateConversation`: 你可以使用此接口创建单聊、群聊或直播群会话。
 //!
-//! Versions: `2020-12-01`. The newest is re-exported here.
+//! Versions: `2020-12-01`. Each has a module and a call function that never change (`v2020_12_01` and [`Client::create_conversation_v2020_12_01`](crate::Client::create_conversation_v2020_12_01)); this module re-exports the newest, which [`Client::create_conversation`](crate::Client::create_conversation) calls: both follow the newest Version.
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `CreateConversation` at Version `2020-12-01`, generated from `spec/docs/rtc/CreateConversation.md`.
@@ -24,8 +24,11 @@ pub mod v2020_12_01 {
             ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::create_conversation`](crate::Client::create_conversation): `CreateConversation` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::create_conversation_v2020_12_01`](crate::Client::create_conversation_v2020_12_01): `CreateConversation` at Version `2020-12-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CreateConversationRequest {
         /// 应用的唯一标志
         pub app_id: i32,
@@ -44,6 +47,13 @@ pub mod v2020_12_01 {
         /// 会话基础信息
         pub conversation_core_info: ConversationCoreInfo,
     }
+    crate::setters! {
+        CreateConversationRequest(app_id : i32, owner_user_id : i64,
+        conversation_core_info : ConversationCoreInfo) { inbox_type with_inbox_type :
+        i32; owner_user_id_str with_owner_user_id_str : impl Into < String >;
+        other_user_id with_other_user_id : i64; idempotent_id with_idempotent_id : impl
+        Into < String >; }
+    }
     crate::via_fields! {
         CreateConversationRequest { app_id : required "AppId"; inbox_type : optional
         "InboxType"; owner_user_id : required "OwnerUserId"; owner_user_id_str : optional
@@ -51,8 +61,9 @@ pub mod v2020_12_01 {
         optional "IdempotentId"; conversation_core_info : required
         "ConversationCoreInfo"; }
     }
-    /// The `Result` of a successful [`Client::create_conversation`](crate::Client::create_conversation) call.
+    /// The `Result` of a successful [`Client::create_conversation_v2020_12_01`](crate::Client::create_conversation_v2020_12_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct CreateConversationResult {
         /// 会话 ID
         pub conversation_short_id: Option<i64>,
@@ -71,7 +82,8 @@ pub mod v2020_12_01 {
         optional "Exist"; conversation_info : optional "ConversationInfo"; }
     }
     /// `ConversationCoreInfo`, documented at line 40 of the page.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ConversationCoreInfo {
         /// 会话类型。
         /// - `1`：单聊。
@@ -89,6 +101,12 @@ pub mod v2020_12_01 {
         /// 会话的扩展字段。key 和 value 的类型均为 String。
         pub ext: Option<serde_json::Map<String, serde_json::Value>>,
     }
+    crate::setters! {
+        ConversationCoreInfo(conversation_type : i32) { name with_name : impl Into <
+        String >; avatar_url with_avatar_url : impl Into < String >; description
+        with_description : impl Into < String >; notice with_notice : impl Into < String
+        >; ext with_ext : serde_json::Map < String, serde_json::Value >; }
+    }
     /// Values the page documents for this struct's fields.
     impl ConversationCoreInfo {
         /// `ConversationType` = `1`: 单聊。
@@ -105,6 +123,7 @@ pub mod v2020_12_01 {
     }
     /// `ConversationInfo`, documented at line 64 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct ConversationInfo {
         /// 应用的唯一标志
         pub app_id: Option<i32>,
@@ -163,17 +182,26 @@ pub mod v2020_12_01 {
         );
     }
 }
-/// The typed call functions of `CreateConversation`, one per Version.
+/// The typed call functions of `CreateConversation`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 你可以使用此接口创建单聊、群聊或直播群会话。
+    ///
+    /// `CreateConversation` at its newest Version, `2020-12-01`: the same call as [`create_conversation_v2020_12_01`](Self::create_conversation_v2020_12_01). This name follows the newest Version when a newer one is documented; call `create_conversation_v2020_12_01` to stay on this one.
+    pub async fn create_conversation(
+        &self,
+        request: &v2020_12_01::CreateConversationRequest,
+    ) -> Result<crate::Output<v2020_12_01::CreateConversationResult>, crate::Error> {
+        self.send(&v2020_12_01::OPERATION, request).await
+    }
     /// 你可以使用此接口创建单聊、群聊或直播群会话。
     ///
     /// `POST` `https://rtc.volcengineapi.com/?Action=CreateConversation&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 50 requests per second.
     ///
     /// Generated from `spec/docs/rtc/CreateConversation.md`.
-    pub async fn create_conversation(
+    pub async fn create_conversation_v2020_12_01(
         &self,
         request: &v2020_12_01::CreateConversationRequest,
-    ) -> Result<v2020_12_01::CreateConversationResult, crate::Error> {
+    ) -> Result<crate::Output<v2020_12_01::CreateConversationResult>, crate::Error> {
         self.send(&v2020_12_01::OPERATION, request).await
     }
 }

@@ -3,7 +3,7 @@
 
 //! `GetAppToken`: 你可以使用此接口为指定用户生成 IM 登录 Token。
 //!
-//! Versions: `2020-12-01`. The newest is re-exported here.
+//! Versions: `2020-12-01`. Each has a module and a call function that never change (`v2020_12_01` and [`Client::get_app_token_v2020_12_01`](crate::Client::get_app_token_v2020_12_01)); this module re-exports the newest, which [`Client::get_app_token`](crate::Client::get_app_token) calls: both follow the newest Version.
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `GetAppToken` at Version `2020-12-01`, generated from `spec/docs/rtc/GetAppToken.md`.
@@ -24,8 +24,11 @@ pub mod v2020_12_01 {
             ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::get_app_token`](crate::Client::get_app_token): `GetAppToken` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::get_app_token_v2020_12_01`](crate::Client::get_app_token_v2020_12_01): `GetAppToken` at Version `2020-12-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct GetAppTokenRequest {
         /// 应用的唯一标志
         pub app_id: i32,
@@ -36,12 +39,17 @@ pub mod v2020_12_01 {
         /// Token 的过期时间戳，单位为毫秒。
         pub expire_time: i64,
     }
+    crate::setters! {
+        GetAppTokenRequest(app_id : i32, user_id : i64, expire_time : i64) { user_id_str
+        with_user_id_str : impl Into < String >; }
+    }
     crate::via_fields! {
         GetAppTokenRequest { app_id : required "AppId"; user_id : required "UserId";
         user_id_str : optional "UserIdStr"; expire_time : required "ExpireTime"; }
     }
-    /// The `Result` of a successful [`Client::get_app_token`](crate::Client::get_app_token) call.
+    /// The `Result` of a successful [`Client::get_app_token_v2020_12_01`](crate::Client::get_app_token_v2020_12_01) call.
     #[derive(Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct GetAppTokenResult {
         /// 应用的唯一标志
         pub app_id: Option<i32>,
@@ -75,17 +83,26 @@ pub mod v2020_12_01 {
         );
     }
 }
-/// The typed call functions of `GetAppToken`, one per Version.
+/// The typed call functions of `GetAppToken`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 你可以使用此接口为指定用户生成 IM 登录 Token。
+    ///
+    /// `GetAppToken` at its newest Version, `2020-12-01`: the same call as [`get_app_token_v2020_12_01`](Self::get_app_token_v2020_12_01). This name follows the newest Version when a newer one is documented; call `get_app_token_v2020_12_01` to stay on this one.
+    pub async fn get_app_token(
+        &self,
+        request: &v2020_12_01::GetAppTokenRequest,
+    ) -> Result<crate::Output<v2020_12_01::GetAppTokenResult>, crate::Error> {
+        self.send(&v2020_12_01::OPERATION, request).await
+    }
     /// 你可以使用此接口为指定用户生成 IM 登录 Token。
     ///
     /// `POST` `https://rtc.volcengineapi.com/?Action=GetAppToken&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 100 requests per second.
     ///
     /// Generated from `spec/docs/rtc/GetAppToken.md`.
-    pub async fn get_app_token(
+    pub async fn get_app_token_v2020_12_01(
         &self,
         request: &v2020_12_01::GetAppTokenRequest,
-    ) -> Result<v2020_12_01::GetAppTokenResult, crate::Error> {
+    ) -> Result<crate::Output<v2020_12_01::GetAppTokenResult>, crate::Error> {
         self.send(&v2020_12_01::OPERATION, request).await
     }
 }

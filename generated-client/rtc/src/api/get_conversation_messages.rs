@@ -3,7 +3,7 @@
 
 //! `GetConversationMessages`: 你可以使用此接口分页拉取某个会话中的历史消息。
 //!
-//! Versions: `2020-12-01`. The newest is re-exported here.
+//! Versions: `2020-12-01`. Each has a module and a call function that never change (`v2020_12_01` and [`Client::get_conversation_messages_v2020_12_01`](crate::Client::get_conversation_messages_v2020_12_01)); this module re-exports the newest, which [`Client::get_conversation_messages`](crate::Client::get_conversation_messages) calls: both follow the newest Version.
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `GetConversationMessages` at Version `2020-12-01`, generated from `spec/docs/rtc/GetConversationMessages.md`.
@@ -24,8 +24,11 @@ pub mod v2020_12_01 {
             ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::get_conversation_messages`](crate::Client::get_conversation_messages): `GetConversationMessages` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::get_conversation_messages_v2020_12_01`](crate::Client::get_conversation_messages_v2020_12_01): `GetConversationMessages` at Version `2020-12-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct GetConversationMessagesRequest {
         /// 应用的唯一标志
         pub app_id: i32,
@@ -42,6 +45,10 @@ pub mod v2020_12_01 {
         /// 默认值为 `0`。直播群只能取 `1`。
         pub reverse: Option<i32>,
     }
+    crate::setters! {
+        GetConversationMessagesRequest(app_id : i32, conversation_short_id : i64, cursor
+        : i64, limit : i64) { reverse with_reverse : i32; }
+    }
     /// Values the page documents for this struct's fields.
     impl GetConversationMessagesRequest {
         /// `Reverse` = `0`: 正向查询。
@@ -54,8 +61,9 @@ pub mod v2020_12_01 {
         : required "ConversationShortId"; cursor : required "Cursor"; limit : required
         "Limit"; reverse : optional "Reverse"; }
     }
-    /// The `Result` of a successful [`Client::get_conversation_messages`](crate::Client::get_conversation_messages) call.
+    /// The `Result` of a successful [`Client::get_conversation_messages_v2020_12_01`](crate::Client::get_conversation_messages_v2020_12_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct GetConversationMessagesResult {
         /// 是否还有下一页
         pub has_more: Option<bool>,
@@ -70,6 +78,7 @@ pub mod v2020_12_01 {
     }
     /// `Messages`, documented at line 46 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Messages {
         /// 应用的唯一标志
         pub app_id: Option<i32>,
@@ -129,17 +138,32 @@ pub mod v2020_12_01 {
         }
     }
 }
-/// The typed call functions of `GetConversationMessages`, one per Version.
+/// The typed call functions of `GetConversationMessages`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 你可以使用此接口分页拉取某个会话中的历史消息。
+    ///
+    /// `GetConversationMessages` at its newest Version, `2020-12-01`: the same call as [`get_conversation_messages_v2020_12_01`](Self::get_conversation_messages_v2020_12_01). This name follows the newest Version when a newer one is documented; call `get_conversation_messages_v2020_12_01` to stay on this one.
+    pub async fn get_conversation_messages(
+        &self,
+        request: &v2020_12_01::GetConversationMessagesRequest,
+    ) -> Result<
+        crate::Output<v2020_12_01::GetConversationMessagesResult>,
+        crate::Error,
+    > {
+        self.send(&v2020_12_01::OPERATION, request).await
+    }
     /// 你可以使用此接口分页拉取某个会话中的历史消息。
     ///
     /// `POST` `https://rtc.volcengineapi.com/?Action=GetConversationMessages&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 100 requests per second.
     ///
     /// Generated from `spec/docs/rtc/GetConversationMessages.md`.
-    pub async fn get_conversation_messages(
+    pub async fn get_conversation_messages_v2020_12_01(
         &self,
         request: &v2020_12_01::GetConversationMessagesRequest,
-    ) -> Result<v2020_12_01::GetConversationMessagesResult, crate::Error> {
+    ) -> Result<
+        crate::Output<v2020_12_01::GetConversationMessagesResult>,
+        crate::Error,
+    > {
         self.send(&v2020_12_01::OPERATION, request).await
     }
 }

@@ -3,7 +3,7 @@
 
 //! `GetRoomOnlineUsers`: 你可以调用此接口，查询指定房间内当前在线的用户列表。
 //!
-//! Versions: `2023-11-01`. The newest is re-exported here.
+//! Versions: `2023-11-01`. Each has a module and a call function that never change (`v2023_11_01` and [`Client::get_room_online_users_v2023_11_01`](crate::Client::get_room_online_users_v2023_11_01)); this module re-exports the newest, which [`Client::get_room_online_users`](crate::Client::get_room_online_users) calls: both follow the newest Version.
 pub use self::v2023_11_01::*;
 pub mod v2023_11_01 {
     //! `GetRoomOnlineUsers` at Version `2023-11-01`, generated from `spec/docs/rtc/GetRoomOnlineUsers.md`.
@@ -24,20 +24,28 @@ pub mod v2023_11_01 {
             ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::get_room_online_users`](crate::Client::get_room_online_users): `GetRoomOnlineUsers` at Version `2023-11-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::get_room_online_users_v2023_11_01`](crate::Client::get_room_online_users_v2023_11_01): `GetRoomOnlineUsers` at Version `2023-11-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct GetRoomOnlineUsersRequest {
         /// 你的音视频应用的唯一标志
         pub app_id: String,
         /// 要查询的房间 ID
         pub room_id: String,
     }
+    crate::setters! {
+        GetRoomOnlineUsersRequest(app_id : impl Into < String >, room_id : impl Into <
+        String >) {}
+    }
     crate::via_fields! {
         GetRoomOnlineUsersRequest { app_id : required "AppId"; room_id : required
         "RoomId"; }
     }
-    /// The `Result` of a successful [`Client::get_room_online_users`](crate::Client::get_room_online_users) call.
+    /// The `Result` of a successful [`Client::get_room_online_users_v2023_11_01`](crate::Client::get_room_online_users_v2023_11_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct GetRoomOnlineUsersResult {
         /// 查询的房间是否存在。
         /// - `true`：存在。
@@ -67,17 +75,26 @@ pub mod v2023_11_01 {
         );
     }
 }
-/// The typed call functions of `GetRoomOnlineUsers`, one per Version.
+/// The typed call functions of `GetRoomOnlineUsers`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 你可以调用此接口，查询指定房间内当前在线的用户列表。
+    ///
+    /// `GetRoomOnlineUsers` at its newest Version, `2023-11-01`: the same call as [`get_room_online_users_v2023_11_01`](Self::get_room_online_users_v2023_11_01). This name follows the newest Version when a newer one is documented; call `get_room_online_users_v2023_11_01` to stay on this one.
+    pub async fn get_room_online_users(
+        &self,
+        request: &v2023_11_01::GetRoomOnlineUsersRequest,
+    ) -> Result<crate::Output<v2023_11_01::GetRoomOnlineUsersResult>, crate::Error> {
+        self.send(&v2023_11_01::OPERATION, request).await
+    }
     /// 你可以调用此接口，查询指定房间内当前在线的用户列表。
     ///
     /// `GET` `https://rtc.volcengineapi.com/?Action=GetRoomOnlineUsers&Version=2023-11-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 20 requests per second.
     ///
     /// Generated from `spec/docs/rtc/GetRoomOnlineUsers.md`.
-    pub async fn get_room_online_users(
+    pub async fn get_room_online_users_v2023_11_01(
         &self,
         request: &v2023_11_01::GetRoomOnlineUsersRequest,
-    ) -> Result<v2023_11_01::GetRoomOnlineUsersResult, crate::Error> {
+    ) -> Result<crate::Output<v2023_11_01::GetRoomOnlineUsersResult>, crate::Error> {
         self.send(&v2023_11_01::OPERATION, request).await
     }
 }

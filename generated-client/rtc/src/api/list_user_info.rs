@@ -3,7 +3,7 @@
 
 //! `ListUserInfo`: 你可以调用此接口，分页查询一段时间内某个房间中用户的通话信息。
 //!
-//! Versions: `2023-11-01`. The newest is re-exported here.
+//! Versions: `2023-11-01`. Each has a module and a call function that never change (`v2023_11_01` and [`Client::list_user_info_v2023_11_01`](crate::Client::list_user_info_v2023_11_01)); this module re-exports the newest, which [`Client::list_user_info`](crate::Client::list_user_info) calls: both follow the newest Version.
 pub use self::v2023_11_01::*;
 pub mod v2023_11_01 {
     //! `ListUserInfo` at Version `2023-11-01`, generated from `spec/docs/rtc/ListUserInfo.md`.
@@ -33,8 +33,11 @@ pub mod v2023_11_01 {
             ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::list_user_info`](crate::Client::list_user_info): `ListUserInfo` at Version `2023-11-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::list_user_info_v2023_11_01`](crate::Client::list_user_info_v2023_11_01): `ListUserInfo` at Version `2023-11-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ListUserInfoRequest {
         /// 你的音视频应用的唯一标志
         pub app_id: String,
@@ -53,14 +56,22 @@ pub mod v2023_11_01 {
         /// 每页的用户数，默认值为 20，最大值为 100。超过 100 时按 100 处理。
         pub page_size: Option<i64>,
     }
+    crate::setters! {
+        ListUserInfoRequest(app_id : impl Into < String >, start_time : impl Into <
+        String >, end_time : impl Into < String >) { room_id with_room_id : impl Into <
+        String >; user_id with_user_id : impl Into < String >; exclude_server_user
+        with_exclude_server_user : bool; page_num with_page_num : i64; page_size
+        with_page_size : i64; }
+    }
     crate::via_fields! {
         ListUserInfoRequest { app_id : required "AppId"; start_time : required
         "StartTime"; end_time : required "EndTime"; room_id : optional "RoomId"; user_id
         : optional "UserId"; exclude_server_user : optional "ExcludeServerUser"; page_num
         : optional "PageNum"; page_size : optional "PageSize"; }
     }
-    /// The `Result` of a successful [`Client::list_user_info`](crate::Client::list_user_info) call.
+    /// The `Result` of a successful [`Client::list_user_info_v2023_11_01`](crate::Client::list_user_info_v2023_11_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct ListUserInfoResult {
         /// 查询到的用户总数。同一用户参与多次通话时记为多个用户。
         pub total: Option<i64>,
@@ -77,6 +88,7 @@ pub mod v2023_11_01 {
     }
     /// `UserInfo`, documented at line 44 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct UserInfo {
         /// 通话 ID，是一次通话的唯一标识
         pub call_id: Option<String>,
@@ -177,17 +189,26 @@ pub mod v2023_11_01 {
         }
     }
 }
-/// The typed call functions of `ListUserInfo`, one per Version.
+/// The typed call functions of `ListUserInfo`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 你可以调用此接口，分页查询一段时间内某个房间中用户的通话信息。
+    ///
+    /// `ListUserInfo` at its newest Version, `2023-11-01`: the same call as [`list_user_info_v2023_11_01`](Self::list_user_info_v2023_11_01). This name follows the newest Version when a newer one is documented; call `list_user_info_v2023_11_01` to stay on this one.
+    pub async fn list_user_info(
+        &self,
+        request: &v2023_11_01::ListUserInfoRequest,
+    ) -> Result<crate::Output<v2023_11_01::ListUserInfoResult>, crate::Error> {
+        self.send(&v2023_11_01::OPERATION, request).await
+    }
     /// 你可以调用此接口，分页查询一段时间内某个房间中用户的通话信息。
     ///
     /// `GET` `https://rtc.volcengineapi.com/?Action=ListUserInfo&Version=2023-11-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 10 requests per second.
     ///
     /// Generated from `spec/docs/rtc/ListUserInfo.md`.
-    pub async fn list_user_info(
+    pub async fn list_user_info_v2023_11_01(
         &self,
         request: &v2023_11_01::ListUserInfoRequest,
-    ) -> Result<v2023_11_01::ListUserInfoResult, crate::Error> {
+    ) -> Result<crate::Output<v2023_11_01::ListUserInfoResult>, crate::Error> {
         self.send(&v2023_11_01::OPERATION, request).await
     }
 }

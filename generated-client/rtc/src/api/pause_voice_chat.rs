@@ -6,7 +6,7 @@
 //! 暂停期间智能体不会离开房间，任务照常计费。如果较长时间内不再需要对话，请调用 `StopVoiceChat` 结束任务。
 //! :::
 //!
-//! Versions: `2025-06-01`. The newest is re-exported here.
+//! Versions: `2025-06-01`. Each has a module and a call function that never change (`v2025_06_01` and [`Client::pause_voice_chat_v2025_06_01`](crate::Client::pause_voice_chat_v2025_06_01)); this module re-exports the newest, which [`Client::pause_voice_chat`](crate::Client::pause_voice_chat) calls: both follow the newest Version.
 pub use self::v2025_06_01::*;
 pub mod v2025_06_01 {
     //! `PauseVoiceChat` at Version `2025-06-01`, generated from `spec/docs/rtc/PauseVoiceChat.md`.
@@ -27,8 +27,11 @@ pub mod v2025_06_01 {
             ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::pause_voice_chat`](crate::Client::pause_voice_chat): `PauseVoiceChat` at Version `2025-06-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::pause_voice_chat_v2025_06_01`](crate::Client::pause_voice_chat_v2025_06_01): `PauseVoiceChat` at Version `2025-06-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct PauseVoiceChatRequest {
         /// 任务所属应用的 ID，即启动该任务时所用的应用。
         /// 可在[应用列表](https://console.volcengine.com/rtc/listRTC)中查看。
@@ -44,6 +47,10 @@ pub mod v2025_06_01 {
         /// * `1`：同时停止语音识别和播报。
         pub pause_mode: i32,
     }
+    crate::setters! {
+        PauseVoiceChatRequest(app_id : impl Into < String >, room_id : impl Into < String
+        >, task_id : impl Into < String >, pause_mode : i32) {}
+    }
     /// Values the page documents for this struct's fields.
     impl PauseVoiceChatRequest {
         /// `PauseMode` = `0`: 只停止播报，继续识别用户语音。
@@ -55,7 +62,7 @@ pub mod v2025_06_01 {
         PauseVoiceChatRequest { app_id : required "AppId"; room_id : required "RoomId";
         task_id : required "TaskId"; pause_mode : required "PauseMode"; }
     }
-    /// The `Result` of a successful [`Client::pause_voice_chat`](crate::Client::pause_voice_chat) call: a string, as the page documents.
+    /// The `Result` of a successful [`Client::pause_voice_chat_v2025_06_01`](crate::Client::pause_voice_chat_v2025_06_01) call: a string, as the page documents.
     ///
     /// 本接口无特有的返回参数。公共返回参数请见[返回结构](https://www.volcengine.com/docs/6348/1178322)。
     /// 其中返回值 `Result` 仅在请求成功时返回 `ok`,失败时为空。
@@ -69,8 +76,20 @@ pub mod v2025_06_01 {
         );
     }
 }
-/// The typed call functions of `PauseVoiceChat`, one per Version.
+/// The typed call functions of `PauseVoiceChat`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 调用本接口，让正在运行的智能体暂时停止收听和播报，任务仍保留在房间中。
+    /// :::warning
+    /// 暂停期间智能体不会离开房间，任务照常计费。如果较长时间内不再需要对话，请调用 `StopVoiceChat` 结束任务。
+    /// :::
+    ///
+    /// `PauseVoiceChat` at its newest Version, `2025-06-01`: the same call as [`pause_voice_chat_v2025_06_01`](Self::pause_voice_chat_v2025_06_01). This name follows the newest Version when a newer one is documented; call `pause_voice_chat_v2025_06_01` to stay on this one.
+    pub async fn pause_voice_chat(
+        &self,
+        request: &v2025_06_01::PauseVoiceChatRequest,
+    ) -> Result<crate::Output<v2025_06_01::PauseVoiceChatResult>, crate::Error> {
+        self.send(&v2025_06_01::OPERATION, request).await
+    }
     /// 调用本接口，让正在运行的智能体暂时停止收听和播报，任务仍保留在房间中。
     /// :::warning
     /// 暂停期间智能体不会离开房间，任务照常计费。如果较长时间内不再需要对话，请调用 `StopVoiceChat` 结束任务。
@@ -79,10 +98,10 @@ impl crate::Client {
     /// `POST` `https://rtc.volcengineapi.com/?Action=PauseVoiceChat&Version=2025-06-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 20 requests per second.
     ///
     /// Generated from `spec/docs/rtc/PauseVoiceChat.md`.
-    pub async fn pause_voice_chat(
+    pub async fn pause_voice_chat_v2025_06_01(
         &self,
         request: &v2025_06_01::PauseVoiceChatRequest,
-    ) -> Result<v2025_06_01::PauseVoiceChatResult, crate::Error> {
+    ) -> Result<crate::Output<v2025_06_01::PauseVoiceChatResult>, crate::Error> {
         self.send(&v2025_06_01::OPERATION, request).await
     }
 }

@@ -3,7 +3,7 @@
 
 //! `RegisterUsers`: 你可以使用此接口批量注册 IM 用户，并设置用户资料。
 //!
-//! Versions: `2020-12-01`. The newest is re-exported here.
+//! Versions: `2020-12-01`. Each has a module and a call function that never change (`v2020_12_01` and [`Client::register_users_v2020_12_01`](crate::Client::register_users_v2020_12_01)); this module re-exports the newest, which [`Client::register_users`](crate::Client::register_users) calls: both follow the newest Version.
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `RegisterUsers` at Version `2020-12-01`, generated from `spec/docs/rtc/RegisterUsers.md`.
@@ -24,19 +24,26 @@ pub mod v2020_12_01 {
             ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::register_users`](crate::Client::register_users): `RegisterUsers` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::register_users_v2020_12_01`](crate::Client::register_users_v2020_12_01): `RegisterUsers` at Version `2020-12-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct RegisterUsersRequest {
         /// 应用的唯一标志
         pub app_id: i32,
         /// 待注册用户的信息。一次最多注册 20 个用户。
         pub users: Vec<User>,
     }
+    crate::setters! {
+        RegisterUsersRequest(app_id : i32, users : impl Into < Vec < User > >) {}
+    }
     crate::via_fields! {
         RegisterUsersRequest { app_id : required "AppId"; users : required "Users"; }
     }
-    /// The `Result` of a successful [`Client::register_users`](crate::Client::register_users) call.
+    /// The `Result` of a successful [`Client::register_users_v2020_12_01`](crate::Client::register_users_v2020_12_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct RegisterUsersResult {
         /// 注册失败的用户信息。全部成功时为空数组。
         pub failed_infos: Option<Vec<FailedInfo>>,
@@ -45,7 +52,8 @@ pub mod v2020_12_01 {
         response RegisterUsersResult { failed_infos : optional "FailedInfos"; }
     }
     /// `User`, documented at line 33 of the page.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct User {
         /// 待注册用户的 UserId
         pub user_id: i64,
@@ -63,6 +71,12 @@ pub mod v2020_12_01 {
         /// 是否将该用户注册为机器人。默认值为 `false`。
         pub is_robot: Option<bool>,
     }
+    crate::setters! {
+        User(user_id : i64) { nick_name with_nick_name : impl Into < String >; portrait
+        with_portrait : impl Into < String >; tags with_tags : impl Into < Vec < String >
+        >; ext with_ext : serde_json::Map < String, serde_json::Value >; is_robot
+        with_is_robot : bool; }
+    }
     crate::via_fields! {
         User { user_id : required "UserId"; nick_name : optional "NickName"; portrait :
         optional "Portrait"; tags : optional "Tags"; ext : optional "Ext"; is_robot :
@@ -70,6 +84,7 @@ pub mod v2020_12_01 {
     }
     /// `FailedInfo`, documented at line 52 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct FailedInfo {
         /// 注册失败的用户 UserId
         pub user_id: Option<i64>,
@@ -91,17 +106,26 @@ pub mod v2020_12_01 {
         );
     }
 }
-/// The typed call functions of `RegisterUsers`, one per Version.
+/// The typed call functions of `RegisterUsers`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 你可以使用此接口批量注册 IM 用户，并设置用户资料。
+    ///
+    /// `RegisterUsers` at its newest Version, `2020-12-01`: the same call as [`register_users_v2020_12_01`](Self::register_users_v2020_12_01). This name follows the newest Version when a newer one is documented; call `register_users_v2020_12_01` to stay on this one.
+    pub async fn register_users(
+        &self,
+        request: &v2020_12_01::RegisterUsersRequest,
+    ) -> Result<crate::Output<v2020_12_01::RegisterUsersResult>, crate::Error> {
+        self.send(&v2020_12_01::OPERATION, request).await
+    }
     /// 你可以使用此接口批量注册 IM 用户，并设置用户资料。
     ///
     /// `POST` `https://rtc.volcengineapi.com/?Action=RegisterUsers&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 100 requests per second.
     ///
     /// Generated from `spec/docs/rtc/RegisterUsers.md`.
-    pub async fn register_users(
+    pub async fn register_users_v2020_12_01(
         &self,
         request: &v2020_12_01::RegisterUsersRequest,
-    ) -> Result<v2020_12_01::RegisterUsersResult, crate::Error> {
+    ) -> Result<crate::Output<v2020_12_01::RegisterUsersResult>, crate::Error> {
         self.send(&v2020_12_01::OPERATION, request).await
     }
 }

@@ -3,7 +3,7 @@
 
 //! `ResumeVoiceChat`: 调用本接口，恢复一个已通过 `PauseVoiceChat` 暂停的智能体任务。恢复时还可以调整智能体的以下行为：
 //!
-//! Versions: `2025-06-01`. The newest is re-exported here.
+//! Versions: `2025-06-01`. Each has a module and a call function that never change (`v2025_06_01` and [`Client::resume_voice_chat_v2025_06_01`](crate::Client::resume_voice_chat_v2025_06_01)); this module re-exports the newest, which [`Client::resume_voice_chat`](crate::Client::resume_voice_chat) calls: both follow the newest Version.
 pub use self::v2025_06_01::*;
 pub mod v2025_06_01 {
     //! `ResumeVoiceChat` at Version `2025-06-01`, generated from `spec/docs/rtc/ResumeVoiceChat.md`.
@@ -24,8 +24,11 @@ pub mod v2025_06_01 {
             ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::resume_voice_chat`](crate::Client::resume_voice_chat): `ResumeVoiceChat` at Version `2025-06-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::resume_voice_chat_v2025_06_01`](crate::Client::resume_voice_chat_v2025_06_01): `ResumeVoiceChat` at Version `2025-06-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ResumeVoiceChatRequest {
         /// 任务所属应用的 ID，即暂停该任务时所用的应用。
         pub app_id: String,
@@ -76,6 +79,14 @@ pub mod v2025_06_01 {
         /// 取值范围为 `[5, 600]`，默认值为 `30`。
         pub wait_seconds: Option<i32>,
     }
+    crate::setters! {
+        ResumeVoiceChatRequest(app_id : impl Into < String >, room_id : impl Into <
+        String >, task_id : impl Into < String >, resume_action : impl Into < String >) {
+        note with_note : impl Into < String >; replay_config with_replay_config :
+        ReplayConfig; context_patch with_context_patch : impl Into < Vec < ContextPatch >
+        >; asr_policy with_asr_policy : AsrPolicy; wait_seconds with_wait_seconds : i32;
+        }
+    }
     /// Values the page documents for this struct's fields.
     impl ResumeVoiceChatRequest {
         /// `ResumeAction` = `listen`: 直接恢复收听，不做额外播报。
@@ -92,13 +103,14 @@ pub mod v2025_06_01 {
         optional "ContextPatch"; asr_policy : optional "ASRPolicy"; wait_seconds :
         optional "WaitSeconds"; }
     }
-    /// The `Result` of a successful [`Client::resume_voice_chat`](crate::Client::resume_voice_chat) call: a string, as the page documents.
+    /// The `Result` of a successful [`Client::resume_voice_chat_v2025_06_01`](crate::Client::resume_voice_chat_v2025_06_01) call: a string, as the page documents.
     ///
     /// 本接口无特有的返回参数。公共返回参数请见[返回结构](https://www.volcengine.com/docs/6348/1178322)。
     /// 其中返回值 `Result` 仅在请求成功时返回 `ok`，失败时为空。
     pub type ResumeVoiceChatResult = String;
     /// `ReplayConfig`, documented at line 78 of the page.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct ReplayConfig {
         /// 衔接语内容，最多 100 个字符。
         pub text: String,
@@ -112,28 +124,41 @@ pub mod v2025_06_01 {
         /// 衔接语的播报效果微调。
         pub voice_tuning: Option<VoiceTuning>,
     }
+    crate::setters! {
+        ReplayConfig(text : impl Into < String >) { interruptible with_interruptible :
+        bool; voice_tuning with_voice_tuning : VoiceTuning; }
+    }
     crate::via_fields! {
         ReplayConfig { text : required "Text"; interruptible : optional "Interruptible";
         voice_tuning : optional "VoiceTuning"; }
     }
     /// `VoiceTuning`, documented at line 97 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct VoiceTuning {
         /// 衔接语的语速倍率，可填 `[0.7, 1.5]` 之间的数，默认 `1.0`。
         pub speed: Option<f64>,
         /// 衔接语的音量倍率，范围 `(0, 2]`，默认 `1.0`。
         pub volume: Option<f64>,
     }
+    crate::setters! {
+        VoiceTuning() { speed with_speed : f64; volume with_volume : f64; }
+    }
     crate::via_fields! {
         VoiceTuning { speed : optional "Speed"; volume : optional "Volume"; }
     }
     /// `ContextPatch`, documented at line 110 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct ContextPatch {
         /// 消息来源，取值为 `system` 或 `user`。
         pub origin: Option<String>,
         /// 消息正文。
         pub detail: Option<String>,
+    }
+    crate::setters! {
+        ContextPatch() { origin with_origin : impl Into < String >; detail with_detail :
+        impl Into < String >; }
     }
     /// Values the page documents for this struct's fields.
     impl ContextPatch {
@@ -146,7 +171,8 @@ pub mod v2025_06_01 {
         ContextPatch { origin : optional "Origin"; detail : optional "Detail"; }
     }
     /// `ASRPolicy`, documented at line 129 of the page.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct AsrPolicy {
         /// 恢复瞬间的语音处理方式：
         ///
@@ -162,6 +188,11 @@ pub mod v2025_06_01 {
         pub hot_phrases: Option<Vec<String>>,
         /// 透传给识别模型的其他参数，键值对原样转发。
         pub extra_params: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    crate::setters! {
+        AsrPolicy(start_mode : impl Into < String >) { ignore_ms with_ignore_ms : i32;
+        hot_phrases with_hot_phrases : impl Into < Vec < String > >; extra_params
+        with_extra_params : serde_json::Map < String, serde_json::Value >; }
     }
     /// Values the page documents for this struct's fields.
     impl AsrPolicy {
@@ -183,17 +214,26 @@ pub mod v2025_06_01 {
         );
     }
 }
-/// The typed call functions of `ResumeVoiceChat`, one per Version.
+/// The typed call functions of `ResumeVoiceChat`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 调用本接口，恢复一个已通过 `PauseVoiceChat` 暂停的智能体任务。恢复时还可以调整智能体的以下行为：
+    ///
+    /// `ResumeVoiceChat` at its newest Version, `2025-06-01`: the same call as [`resume_voice_chat_v2025_06_01`](Self::resume_voice_chat_v2025_06_01). This name follows the newest Version when a newer one is documented; call `resume_voice_chat_v2025_06_01` to stay on this one.
+    pub async fn resume_voice_chat(
+        &self,
+        request: &v2025_06_01::ResumeVoiceChatRequest,
+    ) -> Result<crate::Output<v2025_06_01::ResumeVoiceChatResult>, crate::Error> {
+        self.send(&v2025_06_01::OPERATION, request).await
+    }
     /// 调用本接口，恢复一个已通过 `PauseVoiceChat` 暂停的智能体任务。恢复时还可以调整智能体的以下行为：
     ///
     /// `POST` `https://rtc.volcengineapi.com/?Action=ResumeVoiceChat&Version=2025-06-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 20 requests per second.
     ///
     /// Generated from `spec/docs/rtc/ResumeVoiceChat.md`.
-    pub async fn resume_voice_chat(
+    pub async fn resume_voice_chat_v2025_06_01(
         &self,
         request: &v2025_06_01::ResumeVoiceChatRequest,
-    ) -> Result<v2025_06_01::ResumeVoiceChatResult, crate::Error> {
+    ) -> Result<crate::Output<v2025_06_01::ResumeVoiceChatResult>, crate::Error> {
         self.send(&v2025_06_01::OPERATION, request).await
     }
 }

@@ -3,7 +3,7 @@
 
 //! `SendMessage`: 你可以使用此接口以指定用户的身份在会话中发送一条消息。
 //!
-//! Versions: `2020-12-01`. The newest is re-exported here.
+//! Versions: `2020-12-01`. Each has a module and a call function that never change (`v2020_12_01` and [`Client::send_message_v2020_12_01`](crate::Client::send_message_v2020_12_01)); this module re-exports the newest, which [`Client::send_message`](crate::Client::send_message) calls: both follow the newest Version.
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `SendMessage` at Version `2020-12-01`, generated from `spec/docs/rtc/SendMessage.md`.
@@ -24,8 +24,11 @@ pub mod v2020_12_01 {
             ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::send_message`](crate::Client::send_message): `SendMessage` at Version `2020-12-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::send_message_v2020_12_01`](crate::Client::send_message_v2020_12_01): `SendMessage` at Version `2020-12-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct SendMessageRequest {
         /// 应用的唯一标志
         pub app_id: i32,
@@ -71,6 +74,16 @@ pub mod v2020_12_01 {
         /// 被引用的消息。
         pub ref_msg_info: Option<RefMsgInfo>,
     }
+    crate::setters! {
+        SendMessageRequest(app_id : i32, conversation_short_id : i64, sender : i64,
+        msg_type : i32, content : impl Into < String >) { sender_str with_sender_str :
+        impl Into < String >; client_msg_id with_client_msg_id : impl Into < String >;
+        create_time with_create_time : i64; ext with_ext : serde_json::Map < String,
+        serde_json::Value >; mentioned_users with_mentioned_users : impl Into < Vec < i64
+        > >; visible_users with_visible_users : impl Into < Vec < i64 > >;
+        invisible_users with_invisible_users : impl Into < Vec < i64 > >; priority
+        with_priority : i32; ref_msg_info with_ref_msg_info : RefMsgInfo; }
+    }
     /// Values the page documents for this struct's fields.
     impl SendMessageRequest {
         /// `MsgType` = `10001`: 文本。
@@ -101,8 +114,9 @@ pub mod v2020_12_01 {
         optional "VisibleUsers"; invisible_users : optional "InvisibleUsers"; priority :
         optional "Priority"; ref_msg_info : optional "RefMsgInfo"; }
     }
-    /// The `Result` of a successful [`Client::send_message`](crate::Client::send_message) call.
+    /// The `Result` of a successful [`Client::send_message_v2020_12_01`](crate::Client::send_message_v2020_12_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct SendMessageResult {
         /// 消息 ID
         pub message_id: Option<i64>,
@@ -111,13 +125,17 @@ pub mod v2020_12_01 {
         response SendMessageResult { message_id : optional "MessageId"; }
     }
     /// `RefMsgInfo`, documented at line 59 of the page.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct RefMsgInfo {
         /// 被引用消息的 ID
         pub referenced_message_id: i64,
         /// 引用消息时展示的文本。
         /// 建议不超过 50 个字符。
         pub hint: String,
+    }
+    crate::setters! {
+        RefMsgInfo(referenced_message_id : i64, hint : impl Into < String >) {}
     }
     crate::via_fields! {
         RefMsgInfo { referenced_message_id : required "ReferencedMessageId"; hint :
@@ -132,17 +150,26 @@ pub mod v2020_12_01 {
         );
     }
 }
-/// The typed call functions of `SendMessage`, one per Version.
+/// The typed call functions of `SendMessage`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 你可以使用此接口以指定用户的身份在会话中发送一条消息。
+    ///
+    /// `SendMessage` at its newest Version, `2020-12-01`: the same call as [`send_message_v2020_12_01`](Self::send_message_v2020_12_01). This name follows the newest Version when a newer one is documented; call `send_message_v2020_12_01` to stay on this one.
+    pub async fn send_message(
+        &self,
+        request: &v2020_12_01::SendMessageRequest,
+    ) -> Result<crate::Output<v2020_12_01::SendMessageResult>, crate::Error> {
+        self.send(&v2020_12_01::OPERATION, request).await
+    }
     /// 你可以使用此接口以指定用户的身份在会话中发送一条消息。
     ///
     /// `POST` `https://rtc.volcengineapi.com/?Action=SendMessage&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 100 requests per second.
     ///
     /// Generated from `spec/docs/rtc/SendMessage.md`.
-    pub async fn send_message(
+    pub async fn send_message_v2020_12_01(
         &self,
         request: &v2020_12_01::SendMessageRequest,
-    ) -> Result<v2020_12_01::SendMessageResult, crate::Error> {
+    ) -> Result<crate::Output<v2020_12_01::SendMessageResult>, crate::Error> {
         self.send(&v2020_12_01::OPERATION, request).await
     }
 }

@@ -4,7 +4,7 @@
 //! `StartVoiceInterpret`: 调用 StartVoiceInterpret 接口，在房间中启动一个同声传译智能体，把指定用户的发言实时翻译成其他语种，并以字幕和语音的形式发给房间内的其他用户。
 //! :::warning
 //!
-//! Versions: `2025-06-01`. The newest is re-exported here.
+//! Versions: `2025-06-01`. Each has a module and a call function that never change (`v2025_06_01` and [`Client::start_voice_interpret_v2025_06_01`](crate::Client::start_voice_interpret_v2025_06_01)); this module re-exports the newest, which [`Client::start_voice_interpret`](crate::Client::start_voice_interpret) calls: both follow the newest Version.
 pub use self::v2025_06_01::*;
 pub mod v2025_06_01 {
     //! `StartVoiceInterpret` at Version `2025-06-01`, generated from `spec/docs/rtc/StartVoiceInterpret.md`.
@@ -25,8 +25,11 @@ pub mod v2025_06_01 {
             ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::start_voice_interpret`](crate::Client::start_voice_interpret): `StartVoiceInterpret` at Version `2025-06-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::start_voice_interpret_v2025_06_01`](crate::Client::start_voice_interpret_v2025_06_01): `StartVoiceInterpret` at Version `2025-06-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct StartVoiceInterpretRequest {
         /// 同传任务所属应用的 AppId。
         /// :::warning
@@ -50,18 +53,24 @@ pub mod v2025_06_01 {
         /// 同传智能体在房间中的身份配置。
         pub bot_profile: BotProfile,
     }
+    crate::setters! {
+        StartVoiceInterpretRequest(app_id : impl Into < String >, room_id : impl Into <
+        String >, task_id : impl Into < String >, interpret_config : InterpretConfig,
+        bot_profile : BotProfile) { tag with_tag : impl Into < String >; }
+    }
     crate::via_fields! {
         StartVoiceInterpretRequest { app_id : required "AppId"; room_id : required
         "RoomId"; task_id : required "TaskId"; tag : optional "Tag"; interpret_config :
         required "InterpretConfig"; bot_profile : required "BotProfile"; }
     }
-    /// The `Result` of a successful [`Client::start_voice_interpret`](crate::Client::start_voice_interpret) call: a string, as the page documents.
+    /// The `Result` of a successful [`Client::start_voice_interpret_v2025_06_01`](crate::Client::start_voice_interpret_v2025_06_01) call: a string, as the page documents.
     ///
     /// 本接口无特有的返回参数。公共返回参数请见[返回结构](https://www.volcengine.com/docs/6348/1178322)。
     /// 其中返回值 `Result` 仅在请求成功时返回 `ok`，失败时为空。
     pub type StartVoiceInterpretResult = String;
     /// `InterpretConfig`, documented at line 67 of the page.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct InterpretConfig {
         /// 语音识别配置。
         /// :::warning
@@ -80,12 +89,17 @@ pub mod v2025_06_01 {
         /// > 字幕通过房间内的二进制消息下发，客户端需要自行解析。
         pub subtitle: Option<Subtitle>,
     }
+    crate::setters! {
+        InterpretConfig(recognizer : Recognizer) { translator with_translator :
+        Translator; speaker with_speaker : Speaker; subtitle with_subtitle : Subtitle; }
+    }
     crate::via_fields! {
         InterpretConfig { recognizer : required "Recognizer"; translator : optional
         "Translator"; speaker : optional "Speaker"; subtitle : optional "Subtitle"; }
     }
     /// `Recognizer`, documented at line 70 of the page.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Recognizer {
         /// 语音识别服务来源：
         ///
@@ -112,6 +126,11 @@ pub mod v2025_06_01 {
         /// 取值范围 `[300，3000]`（单位 `ms`），默认 `700`。
         /// > 发言人与麦克风的距离建议保持在 0.3\-1 米以内，距离过远时断句会变慢。
         pub silence_ms: Option<i32>,
+    }
+    crate::setters! {
+        Recognizer(engine : impl Into < String >, engine_params : EngineParams) {
+        source_language with_source_language : impl Into < String >; silence_ms
+        with_silence_ms : i32; }
     }
     /// Values the page documents for this struct's fields.
     impl Recognizer {
@@ -147,7 +166,8 @@ pub mod v2025_06_01 {
         Builtinasr(Builtinasr), Customwsasr(Customwsasr) }
     }
     /// `Builtinplusasr2`, documented at line 95 of the page.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Builtinplusasr2 {
         /// 模型版本，固定传 `plus`。
         pub version: String,
@@ -182,12 +202,17 @@ pub mod v2025_06_01 {
         ///    <span>![图片](https://portal.volccdn.com/obj/volcfe/cloud-universal-doc/upload_5c2e81f0a7d94b3e6f18c0d2a9b47e61.png =480x) </span>
         pub raw_params: String,
     }
+    crate::setters! {
+        Builtinplusasr2(version : impl Into < String >, raw_params : impl Into < String
+        >) {}
+    }
     crate::via_fields! {
         Builtinplusasr2 { version : required "Version"; raw_params : required
         "RawParams"; }
     }
     /// `Builtinplusasr`, documented at line 133 of the page.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Builtinplusasr {
         /// 模型版本，固定传 `plus`。
         pub version: String,
@@ -207,6 +232,10 @@ pub mod v2025_06_01 {
         /// :::
         pub punctuation_mode: Option<i32>,
     }
+    crate::setters! {
+        Builtinplusasr(version : impl Into < String >) { glossary with_glossary : impl
+        Into < Vec < Glossary > >; punctuation_mode with_punctuation_mode : i32; }
+    }
     /// Values the page documents for this struct's fields.
     impl Builtinplusasr {
         /// `PunctuationMode` = `0`: （默认值）：保留模型输出的全部标点。
@@ -219,24 +248,33 @@ pub mod v2025_06_01 {
         punctuation_mode : optional "PunctuationMode"; }
     }
     /// `Glossary`, documented at line 140 of the page.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Glossary {
         pub term: String,
+    }
+    crate::setters! {
+        Glossary(term : impl Into < String >) {}
     }
     crate::via_fields! {
         Glossary { term : required "term"; }
     }
     /// `Builtinasr`, documented at line 161 of the page.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Builtinasr {
         /// 模型版本，固定传 `standard`。
         pub version: String,
+    }
+    crate::setters! {
+        Builtinasr(version : impl Into < String >) {}
     }
     crate::via_fields! {
         Builtinasr { version : required "Version"; }
     }
     /// `Customwsasr`, documented at line 169 of the page.
-    #[derive(Clone, PartialEq, Default)]
+    #[derive(Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Customwsasr {
         /// 自建识别服务的 WebSocket 地址。
         ///
@@ -249,6 +287,11 @@ pub mod v2025_06_01 {
         pub token: Option<String>,
         /// 建立 WebSocket 连接时附加的 Header，键值对原样透传。
         pub connect_headers: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    crate::setters! {
+        Customwsasr(endpoint : impl Into < String >) { token with_token : impl Into <
+        String >; connect_headers with_connect_headers : serde_json::Map < String,
+        serde_json::Value >; }
     }
     impl std::fmt::Debug for Customwsasr {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -275,7 +318,8 @@ pub mod v2025_06_01 {
         Translator { Builtinmt(Builtinmt), Custommt(Custommt) }
     }
     /// `Builtinmt`, documented at line 220 of the page.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Builtinmt {
         /// 翻译来源，使用内置翻译模型时传 `builtin`。
         pub source: String,
@@ -298,6 +342,12 @@ pub mod v2025_06_01 {
         /// 翻译模型的采样温度，越低译文越稳定。可填 `0` 到 `1` 之间的数，默认 `0.2`。
         pub temperature: Option<f64>,
     }
+    crate::setters! {
+        Builtinmt(source : impl Into < String >, target_languages : impl Into < Vec <
+        String > >) { glossary with_glossary : serde_json::Map < String,
+        serde_json::Value >; style with_style : impl Into < String >; temperature
+        with_temperature : f64; }
+    }
     /// Values the page documents for this struct's fields.
     impl Builtinmt {
         /// `Style` = `formal`: （默认值）：正式。
@@ -311,7 +361,8 @@ pub mod v2025_06_01 {
         temperature : optional "Temperature"; }
     }
     /// `Custommt`, documented at line 256 of the page.
-    #[derive(Clone, PartialEq, Default)]
+    #[derive(Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Custommt {
         /// 翻译来源，使用自建翻译服务时传 `custom`。
         pub source: String,
@@ -346,6 +397,12 @@ pub mod v2025_06_01 {
         /// ```text
         pub extra_body: Option<serde_json::Map<String, serde_json::Value>>,
     }
+    crate::setters! {
+        Custommt(source : impl Into < String >, service_url : impl Into < String >,
+        target_languages : impl Into < Vec < String > >) { bearer_token with_bearer_token
+        : impl Into < String >; extra_body with_extra_body : serde_json::Map < String,
+        serde_json::Value >; }
+    }
     impl std::fmt::Debug for Custommt {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.debug_struct("Custommt")
@@ -364,6 +421,7 @@ pub mod v2025_06_01 {
     }
     /// `Speaker`, documented at line 303 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Speaker {
         /// 播报音色。支持的取值：
         ///
@@ -374,6 +432,10 @@ pub mod v2025_06_01 {
         pub speak_rate: Option<f64>,
         /// 输出译文音频的声道编号列表。默认为空，表示输出到所有声道。
         pub channels: Option<Vec<i32>>,
+    }
+    crate::setters! {
+        Speaker() { timbre with_timbre : impl Into < String >; speak_rate with_speak_rate
+        : f64; channels with_channels : impl Into < Vec < i32 > >; }
     }
     /// Values the page documents for this struct's fields.
     impl Speaker {
@@ -388,6 +450,7 @@ pub mod v2025_06_01 {
     }
     /// `Subtitle`, documented at line 322 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Subtitle {
         /// 是否下发字幕。
         ///
@@ -402,11 +465,15 @@ pub mod v2025_06_01 {
         /// 字幕中是否同时包含原文。默认值为 `false`。
         pub show_source: Option<bool>,
     }
+    crate::setters! {
+        Subtitle() { enabled with_enabled : bool; show_source with_show_source : bool; }
+    }
     crate::via_fields! {
         Subtitle { enabled : optional "Enabled"; show_source : optional "ShowSource"; }
     }
     /// `BotProfile`, documented at line 343 of the page.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct BotProfile {
         /// 需要翻译其发言的用户 ID 列表，最多 4 个。
         pub speaker_user_ids: Vec<String>,
@@ -421,6 +488,11 @@ pub mod v2025_06_01 {
         /// 任务状态回调配置。
         pub callback: Option<Callback>,
     }
+    crate::setters! {
+        BotProfile(speaker_user_ids : impl Into < Vec < String > >, bot_user_id : impl
+        Into < String >) { leave_delay with_leave_delay : i32; callback with_callback :
+        Callback; }
+    }
     crate::via_fields! {
         BotProfile { speaker_user_ids : required "SpeakerUserIds"; bot_user_id : required
         "BotUserId"; leave_delay : optional "LeaveDelay"; callback : optional "Callback";
@@ -428,6 +500,7 @@ pub mod v2025_06_01 {
     }
     /// `Callback`, documented at line 362 of the page.
     #[derive(Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Callback {
         /// 是否开启任务状态回调。默认值为 `false`。
         pub enabled: Option<bool>,
@@ -436,6 +509,10 @@ pub mod v2025_06_01 {
         pub url: Option<String>,
         /// 回调签名密钥，由你自定义。你的服务端收到回调后，需用同一密钥校验签名。
         pub secret: Option<String>,
+    }
+    crate::setters! {
+        Callback() { enabled with_enabled : bool; url with_url : impl Into < String >;
+        secret with_secret : impl Into < String >; }
     }
     impl std::fmt::Debug for Callback {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -459,18 +536,28 @@ pub mod v2025_06_01 {
         );
     }
 }
-/// The typed call functions of `StartVoiceInterpret`, one per Version.
+/// The typed call functions of `StartVoiceInterpret`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 调用 StartVoiceInterpret 接口，在房间中启动一个同声传译智能体，把指定用户的发言实时翻译成其他语种，并以字幕和语音的形式发给房间内的其他用户。
+    /// :::warning
+    ///
+    /// `StartVoiceInterpret` at its newest Version, `2025-06-01`: the same call as [`start_voice_interpret_v2025_06_01`](Self::start_voice_interpret_v2025_06_01). This name follows the newest Version when a newer one is documented; call `start_voice_interpret_v2025_06_01` to stay on this one.
+    pub async fn start_voice_interpret(
+        &self,
+        request: &v2025_06_01::StartVoiceInterpretRequest,
+    ) -> Result<crate::Output<v2025_06_01::StartVoiceInterpretResult>, crate::Error> {
+        self.send(&v2025_06_01::OPERATION, request).await
+    }
     /// 调用 StartVoiceInterpret 接口，在房间中启动一个同声传译智能体，把指定用户的发言实时翻译成其他语种，并以字幕和语音的形式发给房间内的其他用户。
     /// :::warning
     ///
     /// `POST` `https://rtc.volcengineapi.com/?Action=StartVoiceInterpret&Version=2025-06-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 30 requests per second.
     ///
     /// Generated from `spec/docs/rtc/StartVoiceInterpret.md`.
-    pub async fn start_voice_interpret(
+    pub async fn start_voice_interpret_v2025_06_01(
         &self,
         request: &v2025_06_01::StartVoiceInterpretRequest,
-    ) -> Result<v2025_06_01::StartVoiceInterpretResult, crate::Error> {
+    ) -> Result<crate::Output<v2025_06_01::StartVoiceInterpretResult>, crate::Error> {
         self.send(&v2025_06_01::OPERATION, request).await
     }
 }

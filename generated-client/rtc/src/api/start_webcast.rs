@@ -3,7 +3,7 @@
 
 //! `StartWebcast`: 你可以调用此接口，将一个网页的音视频内容采集后，以一个虚拟用户的身份推送到指定的 RTC 房间中。
 //!
-//! Versions: `2023-11-01`. The newest is re-exported here.
+//! Versions: `2023-11-01`. Each has a module and a call function that never change (`v2023_11_01` and [`Client::start_webcast_v2023_11_01`](crate::Client::start_webcast_v2023_11_01)); this module re-exports the newest, which [`Client::start_webcast`](crate::Client::start_webcast) calls: both follow the newest Version.
 pub use self::v2023_11_01::*;
 pub mod v2023_11_01 {
     //! `StartWebcast` at Version `2023-11-01`, generated from `spec/docs/rtc/StartWebcast.md`.
@@ -24,8 +24,11 @@ pub mod v2023_11_01 {
             ("ap-southeast-1", "open-ap-singapore-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::start_webcast`](crate::Client::start_webcast): `StartWebcast` at Version `2023-11-01`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::start_webcast_v2023_11_01`](crate::Client::start_webcast_v2023_11_01): `StartWebcast` at Version `2023-11-01`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct StartWebcastRequest {
         /// 你的音视频应用的唯一标志
         pub app_id: String,
@@ -48,6 +51,15 @@ pub mod v2023_11_01 {
         /// 页面状态检测配置
         pub monitor_config: Option<MonitorConfig>,
     }
+    crate::setters! {
+        StartWebcastRequest(app_id : impl Into < String >, room_id : impl Into < String
+        >, task_id : impl Into < String >, user_id : impl Into < String >, source_url :
+        impl Into < String >) { business_id with_business_id : impl Into < String >;
+        max_running_time with_max_running_time : i32; video_solutions
+        with_video_solutions : impl Into < Vec < VideoSolution > >; event_notify_config
+        with_event_notify_config : EventNotifyConfig; monitor_config with_monitor_config
+        : MonitorConfig; }
+    }
     crate::via_fields! {
         StartWebcastRequest { app_id : required "AppId"; business_id : optional
         "BusinessId"; room_id : required "RoomId"; task_id : required "TaskId"; user_id :
@@ -56,13 +68,14 @@ pub mod v2023_11_01 {
         event_notify_config : optional "EventNotifyConfig"; monitor_config : optional
         "MonitorConfig"; }
     }
-    /// The `Result` of a successful [`Client::start_webcast`](crate::Client::start_webcast) call: the page documents no fields, so it is kept as JSON.
+    /// The `Result` of a successful [`Client::start_webcast_v2023_11_01`](crate::Client::start_webcast_v2023_11_01) call: the page documents no fields, so it is kept as JSON.
     ///
     /// 本接口无特有的返回参数。公共返回参数请见[返回结构](https://www.volcengine.com/docs/6348/1178322)。
     /// 其中返回值 `Result` 仅在请求成功时返回 `ok`，失败时为空。
     pub type StartWebcastResult = serde_json::Value;
     /// `VideoSolution`, documented at line 41 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct VideoSolution {
         /// 视频宽度，单位为像素，范围为 [50,1920]，默认值为 1280。
         pub width: Option<i32>,
@@ -73,17 +86,26 @@ pub mod v2023_11_01 {
         /// 最大发送码率，单位为 Kbps，默认值为 0，表示自适应码率。
         pub bitrate: Option<i32>,
     }
+    crate::setters! {
+        VideoSolution() { width with_width : i32; height with_height : i32; frame_rate
+        with_frame_rate : i32; bitrate with_bitrate : i32; }
+    }
     crate::via_fields! {
         VideoSolution { width : optional "Width"; height : optional "Height"; frame_rate
         : optional "FrameRate"; bitrate : optional "Bitrate"; }
     }
     /// `EventNotifyConfig`, documented at line 50 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct EventNotifyConfig {
         /// 是否启用页面主动事件通知。默认值为 `false`。
         pub enable_event_notify: Option<bool>,
         /// 启用事件通知后，等待页面开始事件的超时时间，单位为秒，范围为 [0,60]。默认值为 0，表示不启用。
         pub start_timeout: Option<i32>,
+    }
+    crate::setters! {
+        EventNotifyConfig() { enable_event_notify with_enable_event_notify : bool;
+        start_timeout with_start_timeout : i32; }
     }
     crate::via_fields! {
         EventNotifyConfig { enable_event_notify : optional "EnableEventNotify";
@@ -91,6 +113,7 @@ pub mod v2023_11_01 {
     }
     /// `MonitorConfig`, documented at line 57 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct MonitorConfig {
         /// 页面内容无变化的检测间隔，单位为秒，范围为 [2,30]。默认值为 0，表示不检测。
         pub freeze_check_interval: Option<i32>,
@@ -98,6 +121,11 @@ pub mod v2023_11_01 {
         pub blank_check_interval: Option<i32>,
         /// 页面 JS 线程崩溃或卡死的检测间隔，单位为秒，范围为 [0,30]。默认值为 0，表示不检测。
         pub crash_check_interval: Option<i32>,
+    }
+    crate::setters! {
+        MonitorConfig() { freeze_check_interval with_freeze_check_interval : i32;
+        blank_check_interval with_blank_check_interval : i32; crash_check_interval
+        with_crash_check_interval : i32; }
     }
     crate::via_fields! {
         MonitorConfig { freeze_check_interval : optional "FreezeCheckInterval";
@@ -113,17 +141,26 @@ pub mod v2023_11_01 {
         );
     }
 }
-/// The typed call functions of `StartWebcast`, one per Version.
+/// The typed call functions of `StartWebcast`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 你可以调用此接口，将一个网页的音视频内容采集后，以一个虚拟用户的身份推送到指定的 RTC 房间中。
+    ///
+    /// `StartWebcast` at its newest Version, `2023-11-01`: the same call as [`start_webcast_v2023_11_01`](Self::start_webcast_v2023_11_01). This name follows the newest Version when a newer one is documented; call `start_webcast_v2023_11_01` to stay on this one.
+    pub async fn start_webcast(
+        &self,
+        request: &v2023_11_01::StartWebcastRequest,
+    ) -> Result<crate::Output<v2023_11_01::StartWebcastResult>, crate::Error> {
+        self.send(&v2023_11_01::OPERATION, request).await
+    }
     /// 你可以调用此接口，将一个网页的音视频内容采集后，以一个虚拟用户的身份推送到指定的 RTC 房间中。
     ///
     /// `POST` `https://rtc.volcengineapi.com/?Action=StartWebcast&Version=2023-11-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 60 requests per second.
     ///
     /// Generated from `spec/docs/rtc/StartWebcast.md`.
-    pub async fn start_webcast(
+    pub async fn start_webcast_v2023_11_01(
         &self,
         request: &v2023_11_01::StartWebcastRequest,
-    ) -> Result<v2023_11_01::StartWebcastResult, crate::Error> {
+    ) -> Result<crate::Output<v2023_11_01::StartWebcastResult>, crate::Error> {
         self.send(&v2023_11_01::OPERATION, request).await
     }
 }

@@ -3,7 +3,7 @@
 
 //! `CreateVikingdbCollection`: 接口用于创建一个新的数据集
 //!
-//! Versions: `2025-06-09`. The newest is re-exported here.
+//! Versions: `2025-06-09`. Each has a module and a call function that never change (`v2025_06_09` and [`Client::create_vikingdb_collection_v2025_06_09`](crate::Client::create_vikingdb_collection_v2025_06_09)); this module re-exports the newest, which [`Client::create_vikingdb_collection`](crate::Client::create_vikingdb_collection) calls: both follow the newest Version.
 pub use self::v2025_06_09::*;
 pub mod v2025_06_09 {
     //! `CreateVikingdbCollection` at Version `2025-06-09`, generated from `spec/docs/vikingdb/CreateVikingdbCollection.md`.
@@ -26,8 +26,11 @@ pub mod v2025_06_09 {
             ("ap-southeast-1", "vikingdb.ap-southeast-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::create_vikingdb_collection`](crate::Client::create_vikingdb_collection): `CreateVikingdbCollection` at Version `2025-06-09`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::create_vikingdb_collection_v2025_06_09`](crate::Client::create_vikingdb_collection_v2025_06_09): `CreateVikingdbCollection` at Version `2025-06-09`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CreateVikingdbCollectionRequest {
         /// 数据集所属项目，不传时为 default
         pub project_name: Option<String>,
@@ -40,13 +43,20 @@ pub mod v2025_06_09 {
         /// 向量化配置。配置后，写入数据时服务端自动把指定的 text 字段转成稠密向量
         pub vectorize: Option<Vectorize>,
     }
+    crate::setters! {
+        CreateVikingdbCollectionRequest(collection_name : impl Into < String >, fields :
+        impl Into < Vec < Fields > >) { project_name with_project_name : impl Into <
+        String >; description with_description : impl Into < String >; vectorize
+        with_vectorize : Vectorize; }
+    }
     crate::via_fields! {
         CreateVikingdbCollectionRequest { project_name : optional "ProjectName";
         collection_name : required "CollectionName"; description : optional
         "Description"; fields : required "Fields"; vectorize : optional "Vectorize"; }
     }
-    /// The `Result` of a successful [`Client::create_vikingdb_collection`](crate::Client::create_vikingdb_collection) call.
+    /// The `Result` of a successful [`Client::create_vikingdb_collection_v2025_06_09`](crate::Client::create_vikingdb_collection_v2025_06_09) call.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct CreateVikingdbCollectionResult {
         /// 新建数据集的资源ID
         pub resource_id: Option<String>,
@@ -58,7 +68,8 @@ pub mod v2025_06_09 {
         message : optional "Message"; }
     }
     /// `Fields`, documented at line 40 of the page.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Fields {
         /// 字段名，在同一数据集内不可重复
         pub field_name: String,
@@ -69,12 +80,17 @@ pub mod v2025_06_09 {
         /// 向量维度，FieldType 为 vector 时必填，须为 4 的倍数，范围 [4, 2048]
         pub dim: Option<i32>,
     }
+    crate::setters! {
+        Fields(field_name : impl Into < String >, field_type : impl Into < String >) {
+        is_primary_key with_is_primary_key : bool; dim with_dim : i32; }
+    }
     crate::via_fields! {
         Fields { field_name : required "FieldName"; field_type : required "FieldType";
         is_primary_key : optional "IsPrimaryKey"; dim : optional "Dim"; }
     }
     /// `Vectorize`, documented at line 45 of the page.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Vectorize {
         /// 向量化模型名称，例如 bge-large-zh
         pub dense_model: String,
@@ -84,6 +100,11 @@ pub mod v2025_06_09 {
         pub text_field: String,
         /// 输出向量维度，不传时使用模型的默认维度
         pub dim: Option<i32>,
+    }
+    crate::setters! {
+        Vectorize(dense_model : impl Into < String >, text_field : impl Into < String >)
+        { dense_model_version with_dense_model_version : impl Into < String >; dim
+        with_dim : i32; }
     }
     crate::via_fields! {
         Vectorize { dense_model : required "DenseModel"; dense_model_version : optional
@@ -98,17 +119,32 @@ pub mod v2025_06_09 {
         );
     }
 }
-/// The typed call functions of `CreateVikingdbCollection`, one per Version.
+/// The typed call functions of `CreateVikingdbCollection`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 接口用于创建一个新的数据集
+    ///
+    /// `CreateVikingdbCollection` at its newest Version, `2025-06-09`: the same call as [`create_vikingdb_collection_v2025_06_09`](Self::create_vikingdb_collection_v2025_06_09). This name follows the newest Version when a newer one is documented; call `create_vikingdb_collection_v2025_06_09` to stay on this one.
+    pub async fn create_vikingdb_collection(
+        &self,
+        request: &v2025_06_09::CreateVikingdbCollectionRequest,
+    ) -> Result<
+        crate::Output<v2025_06_09::CreateVikingdbCollectionResult>,
+        crate::Error,
+    > {
+        self.send(&v2025_06_09::OPERATION, request).await
+    }
     /// 接口用于创建一个新的数据集
     ///
     /// `POST` `https://vikingdb.cn-beijing.volcengineapi.com/?Action=CreateVikingdbCollection&Version=2025-06-09`, signed for service `vikingdb` in region `cn-beijing`.
     ///
     /// Generated from `spec/docs/vikingdb/CreateVikingdbCollection.md`.
-    pub async fn create_vikingdb_collection(
+    pub async fn create_vikingdb_collection_v2025_06_09(
         &self,
         request: &v2025_06_09::CreateVikingdbCollectionRequest,
-    ) -> Result<v2025_06_09::CreateVikingdbCollectionResult, crate::Error> {
+    ) -> Result<
+        crate::Output<v2025_06_09::CreateVikingdbCollectionResult>,
+        crate::Error,
+    > {
         self.send(&v2025_06_09::OPERATION, request).await
     }
 }

@@ -3,7 +3,7 @@
 
 //! `CreateVikingdbTask`: 接口用于在指定数据集上创建离线任务，支持数据导入、按条件删除和数据导出
 //!
-//! Versions: `2025-06-09`. The newest is re-exported here.
+//! Versions: `2025-06-09`. Each has a module and a call function that never change (`v2025_06_09` and [`Client::create_vikingdb_task_v2025_06_09`](crate::Client::create_vikingdb_task_v2025_06_09)); this module re-exports the newest, which [`Client::create_vikingdb_task`](crate::Client::create_vikingdb_task) calls: both follow the newest Version.
 pub use self::v2025_06_09::*;
 pub mod v2025_06_09 {
     //! `CreateVikingdbTask` at Version `2025-06-09`, generated from `spec/docs/vikingdb/CreateVikingdbTask.md`.
@@ -26,8 +26,11 @@ pub mod v2025_06_09 {
             ("ap-southeast-1", "vikingdb.ap-southeast-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::create_vikingdb_task`](crate::Client::create_vikingdb_task): `CreateVikingdbTask` at Version `2025-06-09`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::create_vikingdb_task_v2025_06_09`](crate::Client::create_vikingdb_task_v2025_06_09): `CreateVikingdbTask` at Version `2025-06-09`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct CreateVikingdbTaskRequest {
         /// 项目名称，不传时为 default
         pub project_name: Option<String>,
@@ -50,14 +53,22 @@ pub mod v2025_06_09 {
         /// 任务描述，长度不超过 256 个字符。
         pub description: Option<String>,
     }
+    crate::setters! {
+        CreateVikingdbTaskRequest(task_type : impl Into < String >, task_config :
+        TaskConfig) { project_name with_project_name : impl Into < String >;
+        collection_name with_collection_name : impl Into < String >; resource_id
+        with_resource_id : impl Into < String >; description with_description : impl Into
+        < String >; }
+    }
     crate::via_fields! {
         CreateVikingdbTaskRequest { project_name : optional "ProjectName";
         collection_name : optional "CollectionName"; resource_id : optional "ResourceId";
         task_type : required "TaskType"; task_config : required "TaskConfig"; description
         : optional "Description"; } any_of["CollectionName", "ResourceId"];
     }
-    /// The `Result` of a successful [`Client::create_vikingdb_task`](crate::Client::create_vikingdb_task) call.
+    /// The `Result` of a successful [`Client::create_vikingdb_task_v2025_06_09`](crate::Client::create_vikingdb_task_v2025_06_09) call.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct CreateVikingdbTaskResult {
         /// 新建任务的ID，可用于查询任务进度
         pub task_id: Option<String>,
@@ -70,6 +81,7 @@ pub mod v2025_06_09 {
     }
     /// `TaskConfig`, documented at line 61 of the page.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct TaskConfig {
         /// TOS 路径，格式为 tos://{bucket}/{prefix}/。
         /// data_import 与 data_export 任务必填。
@@ -96,6 +108,12 @@ pub mod v2025_06_09 {
         /// * false：默认值，遇到错误行即终止任务。
         pub ignore_error: Option<bool>,
     }
+    crate::setters! {
+        TaskConfig() { tos_path with_tos_path : impl Into < String >; file_type
+        with_file_type : impl Into < String >; filter_expr with_filter_expr : impl Into <
+        String >; export_fields with_export_fields : impl Into < Vec < String > >;
+        sample_ratio with_sample_ratio : f64; ignore_error with_ignore_error : bool; }
+    }
     crate::via_fields! {
         TaskConfig { tos_path : optional "TosPath"; file_type : optional "FileType";
         filter_expr : optional "FilterExpr"; export_fields : optional "ExportFields";
@@ -110,17 +128,26 @@ pub mod v2025_06_09 {
         );
     }
 }
-/// The typed call functions of `CreateVikingdbTask`, one per Version.
+/// The typed call functions of `CreateVikingdbTask`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 接口用于在指定数据集上创建离线任务，支持数据导入、按条件删除和数据导出
+    ///
+    /// `CreateVikingdbTask` at its newest Version, `2025-06-09`: the same call as [`create_vikingdb_task_v2025_06_09`](Self::create_vikingdb_task_v2025_06_09). This name follows the newest Version when a newer one is documented; call `create_vikingdb_task_v2025_06_09` to stay on this one.
+    pub async fn create_vikingdb_task(
+        &self,
+        request: &v2025_06_09::CreateVikingdbTaskRequest,
+    ) -> Result<crate::Output<v2025_06_09::CreateVikingdbTaskResult>, crate::Error> {
+        self.send(&v2025_06_09::OPERATION, request).await
+    }
     /// 接口用于在指定数据集上创建离线任务，支持数据导入、按条件删除和数据导出
     ///
     /// `POST` `https://vikingdb.cn-beijing.volcengineapi.com/?Action=CreateVikingdbTask&Version=2025-06-09`, signed for service `vikingdb` in region `cn-beijing`.
     ///
     /// Generated from `spec/docs/vikingdb/CreateVikingdbTask.md`.
-    pub async fn create_vikingdb_task(
+    pub async fn create_vikingdb_task_v2025_06_09(
         &self,
         request: &v2025_06_09::CreateVikingdbTaskRequest,
-    ) -> Result<v2025_06_09::CreateVikingdbTaskResult, crate::Error> {
+    ) -> Result<crate::Output<v2025_06_09::CreateVikingdbTaskResult>, crate::Error> {
         self.send(&v2025_06_09::OPERATION, request).await
     }
 }

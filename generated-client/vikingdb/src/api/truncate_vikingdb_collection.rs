@@ -3,7 +3,7 @@
 
 //! `TruncateVikingdbCollection`: 接口用于清空指定数据集中的"全部"数据，清空后数据集结构和索引配置保留，数据无法恢复。如需先备份数据，请参考[创建离线任务-CreateVikingdbTask](https://www.volcengine.com/docs/84313/2200105)导出数据。
 //!
-//! Versions: `2025-06-09`. The newest is re-exported here.
+//! Versions: `2025-06-09`. Each has a module and a call function that never change (`v2025_06_09` and [`Client::truncate_vikingdb_collection_v2025_06_09`](crate::Client::truncate_vikingdb_collection_v2025_06_09)); this module re-exports the newest, which [`Client::truncate_vikingdb_collection`](crate::Client::truncate_vikingdb_collection) calls: both follow the newest Version.
 pub use self::v2025_06_09::*;
 pub mod v2025_06_09 {
     //! `TruncateVikingdbCollection` at Version `2025-06-09`, generated from `spec/docs/vikingdb/TruncateVikingdbCollection.md`.
@@ -26,8 +26,11 @@ pub mod v2025_06_09 {
             ("ap-southeast-1", "vikingdb.ap-southeast-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::truncate_vikingdb_collection`](crate::Client::truncate_vikingdb_collection): `TruncateVikingdbCollection` at Version `2025-06-09`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    /// Request of [`Client::truncate_vikingdb_collection_v2025_06_09`](crate::Client::truncate_vikingdb_collection_v2025_06_09): `TruncateVikingdbCollection` at Version `2025-06-09`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct TruncateVikingdbCollectionRequest {
         /// 数据集所属项目，不传时为 default
         pub project_name: Option<String>,
@@ -42,13 +45,20 @@ pub mod v2025_06_09 {
         /// 再次填写要清空的数据集名称，与数据集名称一致时才会执行清空
         pub confirm_name: String,
     }
+    crate::setters! {
+        TruncateVikingdbCollectionRequest(confirm_name : impl Into < String >) {
+        project_name with_project_name : impl Into < String >; collection_name
+        with_collection_name : impl Into < String >; resource_id with_resource_id : impl
+        Into < String >; }
+    }
     crate::via_fields! {
         TruncateVikingdbCollectionRequest { project_name : optional "ProjectName";
         collection_name : optional "CollectionName"; resource_id : optional "ResourceId";
         confirm_name : required "ConfirmName"; } any_of["CollectionName", "ResourceId"];
     }
-    /// The `Result` of a successful [`Client::truncate_vikingdb_collection`](crate::Client::truncate_vikingdb_collection) call.
+    /// The `Result` of a successful [`Client::truncate_vikingdb_collection_v2025_06_09`](crate::Client::truncate_vikingdb_collection_v2025_06_09) call.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct TruncateVikingdbCollectionResult {
         /// 本次清空的数据条数
         pub removed_count: Option<i32>,
@@ -68,17 +78,32 @@ pub mod v2025_06_09 {
         );
     }
 }
-/// The typed call functions of `TruncateVikingdbCollection`, one per Version.
+/// The typed call functions of `TruncateVikingdbCollection`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 接口用于清空指定数据集中的"全部"数据，清空后数据集结构和索引配置保留，数据无法恢复。如需先备份数据，请参考[创建离线任务-CreateVikingdbTask](https://www.volcengine.com/docs/84313/2200105)导出数据。
+    ///
+    /// `TruncateVikingdbCollection` at its newest Version, `2025-06-09`: the same call as [`truncate_vikingdb_collection_v2025_06_09`](Self::truncate_vikingdb_collection_v2025_06_09). This name follows the newest Version when a newer one is documented; call `truncate_vikingdb_collection_v2025_06_09` to stay on this one.
+    pub async fn truncate_vikingdb_collection(
+        &self,
+        request: &v2025_06_09::TruncateVikingdbCollectionRequest,
+    ) -> Result<
+        crate::Output<v2025_06_09::TruncateVikingdbCollectionResult>,
+        crate::Error,
+    > {
+        self.send(&v2025_06_09::OPERATION, request).await
+    }
     /// 接口用于清空指定数据集中的"全部"数据，清空后数据集结构和索引配置保留，数据无法恢复。如需先备份数据，请参考[创建离线任务-CreateVikingdbTask](https://www.volcengine.com/docs/84313/2200105)导出数据。
     ///
     /// `POST` `https://vikingdb.cn-beijing.volcengineapi.com/?Action=TruncateVikingdbCollection&Version=2025-06-09`, signed for service `vikingdb` in region `cn-beijing`.
     ///
     /// Generated from `spec/docs/vikingdb/TruncateVikingdbCollection.md`.
-    pub async fn truncate_vikingdb_collection(
+    pub async fn truncate_vikingdb_collection_v2025_06_09(
         &self,
         request: &v2025_06_09::TruncateVikingdbCollectionRequest,
-    ) -> Result<v2025_06_09::TruncateVikingdbCollectionResult, crate::Error> {
+    ) -> Result<
+        crate::Output<v2025_06_09::TruncateVikingdbCollectionResult>,
+        crate::Error,
+    > {
         self.send(&v2025_06_09::OPERATION, request).await
     }
 }

@@ -3,7 +3,7 @@
 
 //! `UpdateVikingdbCollection`: 接口用于修改指定数据集的描述、标签和删除保护设置
 //!
-//! Versions: `2025-06-09`. The newest is re-exported here.
+//! Versions: `2025-06-09`. Each has a module and a call function that never change (`v2025_06_09` and [`Client::update_vikingdb_collection_v2025_06_09`](crate::Client::update_vikingdb_collection_v2025_06_09)); this module re-exports the newest, which [`Client::update_vikingdb_collection`](crate::Client::update_vikingdb_collection) calls: both follow the newest Version.
 pub use self::v2025_06_09::*;
 pub mod v2025_06_09 {
     //! `UpdateVikingdbCollection` at Version `2025-06-09`, generated from `spec/docs/vikingdb/UpdateVikingdbCollection.md`.
@@ -26,8 +26,11 @@ pub mod v2025_06_09 {
             ("ap-southeast-1", "vikingdb.ap-southeast-1.volcengineapi.com"),
         ],
     };
-    /// Request of [`Client::update_vikingdb_collection`](crate::Client::update_vikingdb_collection): `UpdateVikingdbCollection` at Version `2025-06-09`.
+    /// Request of [`Client::update_vikingdb_collection_v2025_06_09`](crate::Client::update_vikingdb_collection_v2025_06_09): `UpdateVikingdbCollection` at Version `2025-06-09`.
+    ///
+    /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct UpdateVikingdbCollectionRequest {
         /// 数据集所属的项目，不传时为 default
         pub project_name: Option<String>,
@@ -58,14 +61,22 @@ pub mod v2025_06_09 {
         /// 是否开启删除保护。开启后，需先关闭删除保护才能删除该数据集。
         pub deletion_protection: Option<bool>,
     }
+    crate::setters! {
+        UpdateVikingdbCollectionRequest() { project_name with_project_name : impl Into <
+        String >; collection_name with_collection_name : impl Into < String >;
+        resource_id with_resource_id : impl Into < String >; description with_description
+        : impl Into < String >; tags with_tags : impl Into < Vec < String > >;
+        deletion_protection with_deletion_protection : bool; }
+    }
     crate::via_fields! {
         UpdateVikingdbCollectionRequest { project_name : optional "ProjectName";
         collection_name : optional "CollectionName"; resource_id : optional "ResourceId";
         description : optional "Description"; tags : optional "Tags"; deletion_protection
         : optional "DeletionProtection"; } any_of["CollectionName", "ResourceId"];
     }
-    /// The `Result` of a successful [`Client::update_vikingdb_collection`](crate::Client::update_vikingdb_collection) call.
+    /// The `Result` of a successful [`Client::update_vikingdb_collection_v2025_06_09`](crate::Client::update_vikingdb_collection_v2025_06_09) call.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct UpdateVikingdbCollectionResult {
         /// 本次修改的处理结果
         pub message: Option<String>,
@@ -82,17 +93,32 @@ pub mod v2025_06_09 {
         );
     }
 }
-/// The typed call functions of `UpdateVikingdbCollection`, one per Version.
+/// The typed call functions of `UpdateVikingdbCollection`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
+    /// 接口用于修改指定数据集的描述、标签和删除保护设置
+    ///
+    /// `UpdateVikingdbCollection` at its newest Version, `2025-06-09`: the same call as [`update_vikingdb_collection_v2025_06_09`](Self::update_vikingdb_collection_v2025_06_09). This name follows the newest Version when a newer one is documented; call `update_vikingdb_collection_v2025_06_09` to stay on this one.
+    pub async fn update_vikingdb_collection(
+        &self,
+        request: &v2025_06_09::UpdateVikingdbCollectionRequest,
+    ) -> Result<
+        crate::Output<v2025_06_09::UpdateVikingdbCollectionResult>,
+        crate::Error,
+    > {
+        self.send(&v2025_06_09::OPERATION, request).await
+    }
     /// 接口用于修改指定数据集的描述、标签和删除保护设置
     ///
     /// `POST` `https://vikingdb.cn-beijing.volcengineapi.com/?Action=UpdateVikingdbCollection&Version=2025-06-09`, signed for service `vikingdb` in region `cn-beijing`.
     ///
     /// Generated from `spec/docs/vikingdb/UpdateVikingdbCollection.md`.
-    pub async fn update_vikingdb_collection(
+    pub async fn update_vikingdb_collection_v2025_06_09(
         &self,
         request: &v2025_06_09::UpdateVikingdbCollectionRequest,
-    ) -> Result<v2025_06_09::UpdateVikingdbCollectionResult, crate::Error> {
+    ) -> Result<
+        crate::Output<v2025_06_09::UpdateVikingdbCollectionResult>,
+        crate::Error,
+    > {
         self.send(&v2025_06_09::OPERATION, request).await
     }
 }

@@ -4,7 +4,7 @@
 //! Calls one Action of Volcengine RTC and prints its `Result` as JSON:
 //!
 //! ```text
-//! cargo run -p volcengine-rtc --example call -- [--endpoint URL] [--version V] <Action> '<json>'
+//! cargo run -p volcengine-rtc --example call-rtc -- [--endpoint URL] [--version V] <Action> '<json>'
 //! ```
 fn main() -> std::process::ExitCode {
     volcengine_runtime::call::main::<volcengine_rtc::Client>()

@@ -4,7 +4,7 @@
 //! Calls one Action of Volcengine Billing and prints its `Result` as JSON:
 //!
 //! ```text
-//! cargo run -p volcengine-billing --example call -- [--endpoint URL] [--version V] <Action> '<json>'
+//! cargo run -p volcengine-billing --example call-billing -- [--endpoint URL] [--version V] <Action> '<json>'
 //! ```
 fn main() -> std::process::ExitCode {
     volcengine_runtime::call::main::<volcengine_billing::Client>()
