@@ -136,3 +136,87 @@ fn a_billing_page_of_fifty_thousand_rows() {
     assert_eq!(info.fields.len(), N);
     assert_eq!(page.find_struct("Items").unwrap().fields.len(), 101);
 }
+
+/// The Lark reader (VikingDB): a request table of 50,000 top-level rows and 50,000 sub-parameter
+/// rows under one `Map`, every row after a spacer and with a continuation line.
+#[test]
+fn a_lark_page_of_a_hundred_thousand_rows() {
+    let mut rows = String::from("| | | | | | \\\n|Parent | |Map |否 |父 |\n");
+    for i in 0..N {
+        rows.push_str(&format!(
+            "| | | | | | \\\n| |C{i} |String |否 |子 {i} |\\\n| | | | |* 续 {i} |\n"
+        ));
+    }
+    for i in 0..N {
+        rows.push_str(&format!(
+            "| | | | | | \\\n|F{i} | |Integer |否 |第 {i} 个 |\n"
+        ));
+    }
+    let text = format!(
+        "<span id=\"00000001\"></span>\n# 概述\n大\n<span id=\"00000002\"></span>\n# 请求接口\n\
+         <span id=\"00000003\"></span>\n## 请求参数\n请求参数Action取值：Big\n下表仅列出该接口特有的请求参数。\n\n\
+         |参数 |一级子参数 |类型 |是否必填 |描述 |\n|---|---|---|---|---|\n{rows}\n\
+         <span id=\"00000004\"></span>\n## 返回参数\n下表仅列出本接口特有的返回参数。\n\n\
+         |参数 |类型 |示例值 |描述 |\n|---|---|---|---|\n|Ok |Boolean |true |成功 |\n\n\
+         <span id=\"00000005\"></span>\n## 请求示例\n```Plain Text\naction = \"Big\",\nbody = {{\"F0\": 1}}\n```\n\n\
+         <span id=\"00000006\"></span>\n## 返回示例\n```Plain Text\n\
+         {{\"ResponseMetadata\": {{\"Version\": \"2025-06-09\"}}, \"Result\": {{\"Ok\": true}}}}\n```\n"
+    );
+    let context = xtask::parser::Context {
+        service: Some("vikingdb".into()),
+        method: Some(codegen::ir::Method::Post),
+        endpoints: vec![codegen::ir::RegionEndpoint {
+            region: "cn-beijing".into(),
+            host: "vikingdb.cn-beijing.volcengineapi.com".into(),
+        }],
+        ..Default::default()
+    };
+    let page =
+        xtask::parser::parse_page_in("Big.md", &text, &context).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page.request.body.len(), N + 1);
+    assert_eq!(page.find_struct("Parent").unwrap().fields.len(), N);
+}
+
+/// The api-doc-hub reader and declared nesting: 50,000 members of one object, then 50,000
+/// top-level parameters, with the nesting that says so.
+#[test]
+fn an_api_doc_hub_page_of_a_hundred_thousand_parameters() {
+    let param = |name: &str, ty: &str| {
+        format!(
+            "**{name} ** <span data-label=\"purple\">{ty}</span> `可选` 示例值：`1`\n说明。\n\n\n"
+        )
+    };
+    let mut body = param("Big", "Object");
+    let mut members = Vec::with_capacity(N);
+    for i in 0..N {
+        body.push_str(&param(&format!("M{i}"), "Integer"));
+        members.push(format!("M{i}"));
+    }
+    let mut top = Vec::with_capacity(N);
+    for i in 0..N {
+        body.push_str(&param(&format!("T{i}"), "Integer"));
+        top.push(format!("      - T{i}\n"));
+    }
+    let text = format!(
+        "调用本接口做一件事。\n<span id=\"a\"></span>\n## 请求说明\n\n* 请求方式：POST\n\
+         * 请求地址：https://rtc.volcengineapi.com?Action=Big&Version=2025\\-06\\-01\n\n\
+         <span id=\"b\"></span>\n## 请求参数\n<span id=\"Query\"></span>\n### Query\n\n\n\
+         **Action ** <span data-label=\"purple\">String</span> %%require%%示例值：`Big`\n接口名称。\n\n\n\
+         <span id=\"Body\"></span>\n### Body\n\n\n{body}\
+         <span id=\"c\"></span>\n## 返回参数\n本接口无特有的返回参数。\n"
+    );
+    let yaml = format!(
+        "nesting:\n  - page: spec/docs/rtc/Big.md\n    why: scale\n    body:\n      - Big: [{}]\n{}",
+        members.join(", "),
+        top.concat()
+    );
+    let nesting = xtask::overrides::Overrides::from_yaml(&yaml)
+        .unwrap()
+        .nesting_by_page()
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let docs = vec![("spec/docs/rtc/Big.md".to_owned(), text)];
+    let pages =
+        xtask::regen::parse_all_with(&docs, &[], &nesting).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pages[0].request.body.len(), N + 1);
+    assert_eq!(pages[0].find_struct("Big").unwrap().fields.len(), N);
+}
