@@ -83,6 +83,7 @@ pub fn crate_files(
         pages,
         ir_dir,
         &format!("{dir}/src/api"),
+        &krate.lib_name(),
         threads,
     )?);
     Ok(files)
