@@ -100,13 +100,21 @@ fn group(pages: &[Page]) -> Result<Vec<ActionGroup<'_>>, CodegenError> {
 }
 
 /// Generates the `api` module (`mod.rs` and one file per Action) into `out_dir` from the IR, on
-/// all cores.
+/// all cores. `lib_name` is the crate's library name (`volcengine_rtc`), which the doc examples
+/// import from.
 pub fn generate(
     pages: &[Page],
     ir_dir: &str,
     out_dir: &str,
+    lib_name: &str,
 ) -> Result<Vec<GeneratedFile>, CodegenError> {
-    generate_with_threads(pages, ir_dir, out_dir, crate::parallel::default_threads())
+    generate_with_threads(
+        pages,
+        ir_dir,
+        out_dir,
+        lib_name,
+        crate::parallel::default_threads(),
+    )
 }
 
 /// [`generate`] with an explicit number of worker threads (1 = all on the calling thread). The
@@ -115,13 +123,14 @@ pub fn generate_with_threads(
     pages: &[Page],
     ir_dir: &str,
     out_dir: &str,
+    lib_name: &str,
     threads: usize,
 ) -> Result<Vec<GeneratedFile>, CodegenError> {
     let groups = group(pages)?;
     let action = |g: &ActionGroup<'_>| {
         let path = format!("{out_dir}/{}.rs", g.module);
         let fields = StructFields::default();
-        let (sources, tokens) = action_file(g, ir_dir, &fields);
+        let (sources, tokens) = action_file(g, ir_dir, lib_name, &fields);
         Ok(GeneratedFile {
             contents: render_file(g.action, &sources, tokens, fields)?,
             path,
@@ -183,13 +192,29 @@ fn render_file(
 }
 
 /// Doc text from the pages, made safe for rustdoc: it never becomes a doctest (indentation, an
-/// indented code block, is dropped; untagged fences are marked `text`), and a line after a list
-/// starts a new paragraph instead of lazily continuing the last item.
+/// indented code block, is dropped; untagged fences are marked `text`), a line after a list
+/// starts a new paragraph instead of lazily continuing the last item, and outside code what
+/// rustdoc would read as an intra-doc link, an HTML tag or a bare URL is escaped
+/// ([`escape_markdown`]).
 fn doc_lines(text: &str) -> Vec<Cow<'_, str>> {
     let mut out = Vec::new();
     let mut in_list = false;
+    let mut in_fence = false;
     for line in text.trim().lines() {
         let t = line.trim();
+        let fence = t.starts_with("```") || t.starts_with("~~~");
+        if fence || in_fence {
+            let opening = fence && !in_fence;
+            if fence {
+                in_fence = !in_fence;
+            }
+            out.push(if opening && (t == "```" || t == "~~~") {
+                Cow::Owned(format!("{t}text"))
+            } else {
+                Cow::Borrowed(line.trim_end())
+            });
+            continue;
+        }
         let digits = t.bytes().take_while(u8::is_ascii_digit).count();
         let is_item = t.starts_with("- ")
             || t.starts_with("* ")
@@ -202,15 +227,86 @@ fn doc_lines(text: &str) -> Vec<Cow<'_, str>> {
         } else if is_item {
             in_list = true;
         }
-        out.push(if t == "```" || t == "~~~" {
-            Cow::Owned(format!("{t}text"))
-        } else if line.starts_with("    ") || line.starts_with('\t') {
-            Cow::Borrowed(t)
-        } else {
-            Cow::Borrowed(line.trim_end())
-        });
+        out.push(escape_markdown(
+            if line.starts_with("    ") || line.starts_with('\t') {
+                t
+            } else {
+                line.trim_end()
+            },
+        ));
     }
     out
+}
+
+/// One line of Markdown from a page, with what rustdoc would misread escaped: brackets that are
+/// not a link (`[1-100]`, read as an intra-doc link) as `\[…\]`, `<` that does not start an
+/// autolink (`list<string>`, read as an HTML tag) as `&lt;`, and bare URLs made autolinks
+/// (`<https://…>`). Code spans and links are kept as they are.
+fn escape_markdown(line: &str) -> Cow<'_, str> {
+    if !line.contains(['[', ']', '<']) && !line.contains("://") {
+        return Cow::Borrowed(line);
+    }
+    let url_end = |s: &str| {
+        let end = s
+            .find(|c: char| c.is_whitespace() || !c.is_ascii() || "<>\"'`()[]{}|\\".contains(c))
+            .unwrap_or(s.len());
+        s[..end]
+            .trim_end_matches(['.', ',', ';', ':', '!', '?'])
+            .len()
+    };
+    let is_url = |s: &str| s.starts_with("https://") || s.starts_with("http://");
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        let (kept, escaped): (usize, Option<String>) = match c {
+            '`' => {
+                // A code span: up to the closing run of as many backticks, else just the run.
+                let run = rest.len() - rest.trim_start_matches('`').len();
+                let ticks = &rest[..run];
+                match rest[run..].find(ticks) {
+                    Some(end) => (run + end + run, None),
+                    None => (run, None),
+                }
+            }
+            '[' => {
+                // A link `[text](url)` stays; other brackets are escaped.
+                let link = rest.find(']').filter(|&close| {
+                    rest[close + 1..].starts_with('(') && rest[close..].contains(')')
+                });
+                match link {
+                    Some(close) => {
+                        let end = close + rest[close..].find(')').unwrap_or(0);
+                        let target = &rest[close + 2..end];
+                        // `![图片](url =560x)`: a size hint after the URL, which Markdown does
+                        // not take; only the URL is kept.
+                        match target.split_once(char::is_whitespace) {
+                            Some((url, _)) => {
+                                (end + 1, Some(format!("{}({url})", &rest[..close + 1])))
+                            }
+                            None => (end + 1, None),
+                        }
+                    }
+                    None => (1, Some("\\[".to_owned())),
+                }
+            }
+            ']' => (1, Some("\\]".to_owned())),
+            '<' if is_url(&rest[1..]) && rest.contains('>') => {
+                (rest.find('>').unwrap_or(0) + 1, None)
+            }
+            '<' => (1, Some("&lt;".to_owned())),
+            'h' if is_url(rest) => {
+                let end = url_end(rest);
+                (end, Some(format!("<{}>", &rest[..end])))
+            }
+            c => (c.len_utf8(), None),
+        };
+        match escaped {
+            Some(e) => out.push_str(&e),
+            None => out.push_str(&rest[..kept]),
+        }
+        rest = &rest[kept..];
+    }
+    Cow::Owned(out)
 }
 
 /// `///` doc comments from the page's Markdown (`#[doc = "…"]`, which prettyplease prints as
@@ -226,18 +322,58 @@ fn inner_doc(text: &str) -> TokenStream {
     quote!(#(#![doc = #lines])*)
 }
 
-fn first_paragraph(text: &str) -> &str {
-    text.split("\n\n").next().unwrap_or("").trim()
+/// What the docs of an Action say about it, from its page: the summary, the usage notes, the
+/// rate limit and a link to the official documentation.
+fn about(page: &Page) -> String {
+    let mut parts = Vec::new();
+    if !page.summary.trim().is_empty() {
+        parts.push(page.summary.trim().to_owned());
+    }
+    if !page.notes.trim().is_empty() {
+        parts.push(page.notes.trim().to_owned());
+    }
+    if let Some(n) = page.qps_limit {
+        parts.push(format!(
+            "Rate limit: {n} requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig))."
+        ));
+    }
+    let url = page.official_url();
+    parts.push(if page.docs_url.is_some() {
+        format!("Official documentation: <{url}>")
+    } else {
+        format!("Official documentation: the Action in the API Explorer, <{url}>")
+    });
+    parts.join("\n\n")
+}
+
+/// A `no_run` doc example of a call, from the page's request example.
+fn example_doc(page: &Page, names: &Names, call: &crate::example::Call<'_>) -> TokenStream {
+    let mut lines = vec![
+        String::new(),
+        "# Example".to_owned(),
+        String::new(),
+        "```no_run".to_owned(),
+    ];
+    lines.extend(crate::example::example_lines(page, names, call));
+    lines.push("```".to_owned());
+    let lines = lines.iter().map(|l| doc_literal(l));
+    quote!(#(#[doc = #lines])*)
 }
 
 /// One Action's file: the newest Version re-exported, one module per Version, and the typed call
 /// functions on `Client`. Also returns the IR files it is made from, for the header.
-fn action_file(g: &ActionGroup<'_>, ir_dir: &str, fields: &StructFields) -> (String, TokenStream) {
+fn action_file(
+    g: &ActionGroup<'_>,
+    ir_dir: &str,
+    lib_name: &str,
+    fields: &StructFields,
+) -> (String, TokenStream) {
     let newest = g.newest();
+    let alias = string_literal(g.action);
     let module_doc = inner_doc(&format!(
         "`{}`: {}\n\nVersions: {}. Each has a module and a call function that never change (`{}` and [`Client::{}`](crate::Client::{})); this module re-exports the newest, which [`Client::{}`](crate::Client::{}) calls: both follow the newest Version.",
         g.action,
-        first_paragraph(&newest.summary),
+        about(newest),
         g.pages
             .iter()
             .map(|p| format!("`{}`", p.version))
@@ -256,9 +392,10 @@ fn action_file(g: &ActionGroup<'_>, ir_dir: &str, fields: &StructFields) -> (Str
         .iter()
         .zip(&names)
         .map(|(page, names)| version_module(g, page, names, fields));
-    let client_methods = client_methods(g, &names);
+    let client_methods = client_methods(g, &names, lib_name);
     let tokens = quote! {
         #module_doc
+        #![doc(alias = #alias)]
         pub use self::#newest_module::*;
         #(#versions)*
         #client_methods
@@ -272,10 +409,10 @@ fn action_file(g: &ActionGroup<'_>, ir_dir: &str, fields: &StructFields) -> (Str
 }
 
 /// Rust type names for one page's structs, unique within the page's module.
-struct Names {
-    request: String,
+pub(crate) struct Names {
+    pub(crate) request: String,
     result: String,
-    structs: BTreeMap<String, String>,
+    pub(crate) structs: BTreeMap<String, String>,
 }
 
 impl Names {
@@ -283,7 +420,7 @@ impl Names {
         format!("{}Request", naming::type_name(&page.action))
     }
 
-    fn new(page: &Page) -> Names {
+    pub(crate) fn new(page: &Page) -> Names {
         let request = Names::request_name(page);
         let result = format!("{}Result", naming::type_name(&page.action));
         let mut used = UniqueNames::default();
@@ -440,8 +577,8 @@ fn version_module(
     let method_name = g.method_name(page);
     let module = ident(&naming::version_module(&page.version));
     let module_doc = inner_doc(&format!(
-        "`{}` at Version `{}`, generated from `{}`.",
-        page.action, page.version, page.source.path
+        "`{}` at Version `{}`: its request and result types, and `OPERATION`, what the runtime needs to call it.",
+        page.action, page.version
     ));
     let operation = operation_const(page);
     let request_fields: Vec<&Field> = page.request.fields().collect();
@@ -514,11 +651,11 @@ fn version_module(
             &names.structs[&s.name],
             &if s.inferred {
                 format!(
-                    "`{}`: no table documents its fields; they were inferred from the page's example (its row is at line {}).",
-                    s.name, s.line
+                    "`{}`: no table documents its fields; they were inferred from the page's example.",
+                    s.name
                 )
             } else {
-                format!("`{}`, documented at line {} of the page.", s.name, s.line)
+                format!("`{}`.", s.name)
             },
             &fields,
             &s.any_of,
@@ -616,7 +753,7 @@ fn error_codes_module(page: &Page) -> Option<TokenStream> {
 
 /// Where a struct is used, which decides what its `required` fields become.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Usage {
+pub(crate) enum Usage {
     /// Only in requests: required fields are plain values.
     Request,
     /// Only in responses: every field is an `Option`.
@@ -731,16 +868,11 @@ fn struct_items(
 /// the first shape that takes every field it has.
 fn one_of_items(name: &str, s: &Struct, usage: Usage, names: &Names) -> TokenStream {
     let doc = outer_doc(&format!(
-        "`{}`, documented at line {} of the page: one of the shapes below, sent as that shape's object. Decoding takes the first shape that has every field given.",
-        s.name, s.line
+        "`{}`: one of the shapes below, sent as that shape's object. Decoding takes the first shape that has every field given.",
+        s.name
     ));
     let ty = ident(name);
-    let mut used = UniqueNames::default();
-    let variants: Vec<syn::Ident> = s
-        .fields
-        .iter()
-        .map(|f| ident(&used.claim_with(naming::type_name(&f.name), |b, n| format!("{b}{n}"))))
-        .collect();
+    let variants: Vec<syn::Ident> = one_of_variants(s).iter().map(|v| ident(v)).collect();
     let inner: Vec<syn::Type> = s.fields.iter().map(|f| names.rust_type(&f.ty)).collect();
     let docs = s.fields.iter().map(|f| {
         outer_doc(&if f.description.is_empty() {
@@ -786,15 +918,16 @@ fn setters(
     };
     let mut required = Vec::new();
     let mut optional = Vec::new();
-    let mut used = UniqueNames::default();
-    for (f, rust) in fields.iter().zip(rust_names) {
+    let setter_names = setter_names(fields, rust_names, usage);
+    for ((f, rust), setter) in fields.iter().zip(rust_names).zip(&setter_names) {
         let field = ident(rust);
         let ty = argument(f);
-        if is_required(f, usage) {
-            required.push(quote!(#field: #ty));
-        } else {
-            let setter = ident(&used.claim(format!("with_{}", rust.trim_end_matches('_'))));
-            optional.push(quote!(#field #setter: #ty;));
+        match setter {
+            None => required.push(quote!(#field: #ty)),
+            Some(setter) => {
+                let setter = ident(setter);
+                optional.push(quote!(#field #setter: #ty;));
+            }
         }
     }
     quote! {
@@ -804,8 +937,34 @@ fn setters(
     }
 }
 
+/// Each field's setter (`with_…`), `None` for the required fields that `new` takes.
+pub(crate) fn setter_names(
+    fields: &[&Field],
+    rust_names: &[String],
+    usage: Usage,
+) -> Vec<Option<String>> {
+    let mut used = UniqueNames::default();
+    fields
+        .iter()
+        .zip(rust_names)
+        .map(|(f, rust)| {
+            (!is_required(f, usage))
+                .then(|| used.claim(format!("with_{}", rust.trim_end_matches('_'))))
+        })
+        .collect()
+}
+
+/// The variants of a `one_of` struct's enum, one per shape, in order.
+pub(crate) fn one_of_variants(s: &Struct) -> Vec<String> {
+    let mut used = UniqueNames::default();
+    s.fields
+        .iter()
+        .map(|f| used.claim_with(naming::type_name(&f.name), |b, n| format!("{b}{n}")))
+        .collect()
+}
+
 /// The Rust names of a struct's fields, unique within it, in order.
-fn field_names(fields: &[&Field]) -> Vec<String> {
+pub(crate) fn field_names(fields: &[&Field]) -> Vec<String> {
     let mut used = UniqueNames::default();
     fields
         .iter()
@@ -1096,12 +1255,32 @@ fn value_consts(fields: &[&Field]) -> Option<TokenStream> {
 
 /// `impl crate::Client` with one typed call function per Version of the Action, named with
 /// its Version, and the plain name for the newest.
-fn client_methods(g: &ActionGroup<'_>, names: &[Names]) -> TokenStream {
+fn client_methods(g: &ActionGroup<'_>, names: &[Names], lib_name: &str) -> TokenStream {
     let doc = outer_doc(&format!(
         "The typed call functions of `{}`, one per Version, and the newest Version's under the plain name.",
         g.action
     ));
+    let alias = string_literal(g.action);
+    let newest = g.newest();
     let method = |page: &Page, names: &Names, method: &str, doc: String| {
+        // The newest Version's example is on the plain name, older ones' on theirs.
+        let example = (page.version != newest.version || method == g.module).then(|| {
+            let module = if method == g.module {
+                format!("api::{}", g.module)
+            } else {
+                format!(
+                    "api::{}::{}",
+                    g.module,
+                    naming::version_module(&page.version)
+                )
+            };
+            let call = crate::example::Call {
+                lib_name,
+                module,
+                method,
+            };
+            example_doc(page, names, &call)
+        });
         let doc = outer_doc(&doc);
         let method = ident(method);
         let version = ident(&naming::version_module(&page.version));
@@ -1109,6 +1288,8 @@ fn client_methods(g: &ActionGroup<'_>, names: &[Names]) -> TokenStream {
         let result = ident(&names.result);
         quote! {
             #doc
+            #example
+            #[doc(alias = #alias)]
             pub async fn #method(
                 &self,
                 request: &#version::#request,
@@ -1118,24 +1299,26 @@ fn client_methods(g: &ActionGroup<'_>, names: &[Names]) -> TokenStream {
         }
     };
     let versioned = g.pages.iter().zip(names).map(|(page, names)| {
-        let limit = match page.qps_limit {
-            Some(n) => format!(" Documented rate limit: {n} requests per second."),
-            None => String::new(),
+        let example = if page.version == newest.version {
+            format!(
+                "\n\nAn example: [`{}`](Self::{}), the same call.",
+                g.module, g.module
+            )
+        } else {
+            String::new()
         };
         let doc = format!(
-            "{}\n\n`{}` `https://{}/?Action={}&Version={}`, signed for service `{}` in region `{}`.{limit}\n\nGenerated from `{}`.",
-            first_paragraph(&page.summary),
+            "{}\n\n`{}` `https://{}/?Action={}&Version={}`, signed for service `{}` in region `{}`.{example}",
+            about(page),
             page.method.as_str(),
             page.host,
             page.action,
             page.version,
             page.service,
             page.region,
-            page.source.path,
         );
         method(page, names, &g.method_name(page), doc)
     });
-    let newest = g.newest();
     let newest_names = names.last().expect("a group has at least one page");
     let pinned = g.method_name(newest);
     let plain = method(
@@ -1144,7 +1327,7 @@ fn client_methods(g: &ActionGroup<'_>, names: &[Names]) -> TokenStream {
         &g.module,
         format!(
             "{}\n\n`{}` at its newest Version, `{}`: the same call as [`{pinned}`](Self::{pinned}). This name follows the newest Version when a newer one is documented; call `{pinned}` to stay on this one.",
-            first_paragraph(&newest.summary),
+            about(newest),
             g.action,
             newest.version,
         ),
@@ -1175,7 +1358,6 @@ fn mod_file(groups: &[ActionGroup<'_>]) -> TokenStream {
     quote! {
         //! The generated API: one module per Action, one submodule per Version, and the typed call
         //! functions on [`Client`](crate::Client).
-        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #[cfg(not(feature = "serialize-results"))]
         use crate::dynamic::entry;
         #[cfg(feature = "serialize-results")]
@@ -1193,6 +1375,38 @@ fn mod_file(groups: &[ActionGroup<'_>]) -> TokenStream {
 mod tests {
     use super::*;
     use crate::ir::ErrorCode;
+
+    #[test]
+    fn markdown_that_rustdoc_misreads_is_escaped() {
+        let cases = [
+            ("每页返回条数：[1-100]", "每页返回条数：\\[1-100\\]"),
+            (
+                "取值 [VKE] 或 list<string>",
+                "取值 \\[VKE\\] 或 list&lt;string>",
+            ),
+            (
+                "参看 https://www.volcengine.com/docs/6348/1。",
+                "参看 <https://www.volcengine.com/docs/6348/1>。",
+            ),
+            ("See https://a.example/x.", "See <https://a.example/x>."),
+            // Links, autolinks and code spans stay as they are.
+            (
+                "[公共参数](https://x/y#p) `a[0]<b>`",
+                "[公共参数](https://x/y#p) `a[0]<b>`",
+            ),
+            ("<https://x/y>", "<https://x/y>"),
+            // An image with a size hint keeps only its URL.
+            ("![图片](https://x/a.png =560x)", "![图片](https://x/a.png)"),
+        ];
+        for (page, doc) in cases {
+            assert_eq!(escape_markdown(page), doc, "{page}");
+        }
+        // Code blocks are kept whole.
+        assert_eq!(
+            doc_lines("a\n```json\n[1, <2>]\n```\nb [c]"),
+            ["a", "```json", "[1, <2>]", "```", "b \\[c\\]"]
+        );
+    }
 
     #[test]
     fn unique_names_suffix_in_order() {

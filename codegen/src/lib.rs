@@ -9,6 +9,7 @@
 //! (the private `syntax` module).
 
 pub mod emit;
+mod example;
 /// The IR (the `volcgen-ir` crate, which needs none of the emitter's dependencies).
 pub use volcgen_ir as ir;
 pub mod naming;

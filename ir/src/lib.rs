@@ -23,6 +23,16 @@ pub struct Page {
     /// The page's introduction (Markdown), carried into rustdoc.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub summary: String,
+    /// The page's usage notes (Markdown): what its `使用说明`, `注意事项` and `请求说明` sections
+    /// say, without what the IR states elsewhere (the request method and URL), carried into
+    /// rustdoc.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    /// The official documentation page of the Action: from the service's settings (`docs:` in
+    /// `spec/services/<service>.yaml`), else the page's own API Explorer link; absent when
+    /// neither records one, and then the docs link [`Page::explorer_url`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs_url: Option<String>,
     /// HTTP method of the call.
     pub method: Method,
     /// Host of the request URL, e.g. `rtc.volcengineapi.com`.
@@ -475,6 +485,21 @@ impl Page {
     /// The struct with this name.
     pub fn find_struct(&self, name: &str) -> Option<&Struct> {
         self.structs.iter().find(|s| s.name == name)
+    }
+
+    /// The Action's page in Volcengine's API Explorer, which every Action has:
+    /// `https://api.volcengine.com/api-explorer/?action=…&serviceCode=…&version=…`.
+    pub fn explorer_url(&self) -> std::string::String {
+        format!(
+            "https://api.volcengine.com/api-explorer/?action={}&serviceCode={}&version={}",
+            self.action, self.service, self.version
+        )
+    }
+
+    /// The Action's official documentation: [`Page::docs_url`], else its
+    /// [API Explorer page](Page::explorer_url).
+    pub fn official_url(&self) -> std::string::String {
+        self.docs_url.clone().unwrap_or_else(|| self.explorer_url())
     }
 
     /// File name of this page's IR: `Action.Version.yaml`.

@@ -79,7 +79,7 @@ fn main() {
             }
         });
         let code = median(samples, || {
-            std::hint::black_box(codegen::generate(&pages, IR, API).unwrap());
+            std::hint::black_box(codegen::generate(&pages, IR, API, "volcengine_rtc").unwrap());
         });
         let runs = timings(samples, || {
             let pages = regen::parse_all(&docs, &[]).unwrap();
@@ -98,7 +98,7 @@ fn main() {
                 .collect();
             let mut out: Vec<String> = pages.iter().map(|p| p.to_yaml()).collect();
             out.extend(
-                codegen::generate_with_threads(&pages, IR, API, 1)
+                codegen::generate_with_threads(&pages, IR, API, "volcengine_rtc", 1)
                     .unwrap()
                     .into_iter()
                     .map(|f| f.contents),

@@ -7,8 +7,17 @@ use std::path::Path;
 /// Makes `n` distinct pages from `seeds` (repository-relative path, text): pages `2k` and `2k + 1`
 /// both come from seed `k % seeds.len()` with its Action renamed `{Action}N{2k}`, and page `2k + 1`
 /// moves the Version, so the corpus has many Actions, each documented at two Versions.
+/// Seeds whose request URL names no Action (VikingDB's pages) are left out, so there are always
+/// `n` pages.
 pub fn make_pages(seeds: &[(String, String)], n: usize) -> Vec<(String, String)> {
+    let seeds: Vec<&(String, String)> = seeds
+        .iter()
+        .filter(|(_, text)| url_param(text, "Action").is_some())
+        .collect();
     let mut out = Vec::with_capacity(n);
+    if seeds.is_empty() {
+        return out;
+    }
     for i in 0..n {
         let (path, text) = &seeds[(i / 2) % seeds.len()];
         let Some(action) = url_param(text, "Action") else {

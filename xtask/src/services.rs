@@ -9,6 +9,12 @@
 //!   must agree with the table, so a page and its service never disagree silently. The first
 //!   region is the one of pages that state none, and its host the host of pages that state none.
 //! - `method`: the HTTP method of pages that state none (VikingDB's pages never do).
+//! - `docs`: where each Action's official documentation is (a page does not state its own
+//!   address): `pages`, Action → URL, and `fallback`, a URL for the Actions without an entry
+//!   (`{action}`, `{version}` and `{service}` are replaced). An Action's entry comes first, then
+//!   the page's own link to its API Explorer page (billing's `去调试`), then `fallback`; without
+//!   any, the docs link the Action's API Explorer page. An entry for an Action that no page of
+//!   the service documents is an error (a stale entry).
 //!
 //! `service` is also the signing service code of pages that do not name one.
 //!
@@ -21,11 +27,14 @@
 //! endpoints:
 //!   - region: cn-north-1
 //!     host: rtc.volcengineapi.com
+//! docs:
+//!   pages:
+//!     SendMessage: https://www.volcengine.com/docs/6348/…
 //! ```
 
 use codegen::ServiceCrate;
 use serde::Deserialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 use volcgen_ir::{Method, Page, RegionEndpoint};
@@ -51,6 +60,52 @@ pub struct ServiceSettings {
     /// The method of pages that state none.
     #[serde(default)]
     pub method: Option<Method>,
+    /// Where the Actions' official documentation is.
+    #[serde(default)]
+    pub docs: Docs,
+}
+
+/// `docs:` of a service's settings: the official documentation page of each Action.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docs {
+    /// Action → the URL of its page.
+    #[serde(default)]
+    pub pages: BTreeMap<String, String>,
+    /// The page of Actions without an entry, with `{action}`, `{version}` and `{service}`
+    /// replaced.
+    #[serde(default)]
+    pub fallback: Option<String>,
+}
+
+/// The placeholders a `docs.fallback` URL may have.
+const DOCS_PLACEHOLDERS: &[&str] = &["{action}", "{version}", "{service}"];
+
+/// Why `url` is not a documentation URL, if it is not one: `https://`, no spaces, and only the
+/// placeholders `allowed`.
+fn bad_docs_url(url: &str, allowed: &[&str]) -> Option<String> {
+    if !url.starts_with("https://") || url.contains(char::is_whitespace) {
+        return Some("is not an `https://` URL without spaces".to_owned());
+    }
+    let mut rest = url;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..]
+            .find('}')
+            .map_or(rest.len(), |e| start + e + 1);
+        let placeholder = &rest[start..end];
+        if !allowed.contains(&placeholder) {
+            return Some(if allowed.is_empty() {
+                format!("has `{placeholder}`, but only `fallback` takes placeholders")
+            } else {
+                format!(
+                    "has `{placeholder}`; the placeholders are {}",
+                    allowed.join(", ")
+                )
+            });
+        }
+        rest = &rest[end..];
+    }
+    None
 }
 
 /// Reads every `spec/services/*.yaml` (none when the folder is absent), sorted by file name, as
@@ -121,6 +176,16 @@ pub fn parse(files: &[(String, String)]) -> Result<Vec<ServiceSettings>, Vec<Str
                 ));
             }
         }
+        for (action, url) in &settings.docs.pages {
+            if let Some(why) = bad_docs_url(url, &[]) {
+                errors.push(format!("{path}: `docs.pages.{action}`: `{url}` {why}"));
+            }
+        }
+        if let Some(url) = &settings.docs.fallback {
+            if let Some(why) = bad_docs_url(url, DOCS_PLACEHOLDERS) {
+                errors.push(format!("{path}: `docs.fallback`: `{url}` {why}"));
+            }
+        }
         all.push(settings);
     }
     if errors.is_empty() {
@@ -163,15 +228,38 @@ pub fn context_of(service: &str, services: &[ServiceSettings]) -> crate::parser:
 }
 
 /// Gives each page its service's region → host table, checking that the page's own region and
-/// host are in it.
+/// host are in it, and its official documentation page (see `docs` in the module's comment).
 pub fn apply(pages: &mut [Page], services: &[ServiceSettings]) -> Result<(), Vec<String>> {
     let mut errors = Vec::new();
+    for settings in services {
+        for action in settings.docs.pages.keys() {
+            let documented = pages.iter().any(|p| {
+                p.action == *action && crate::regen::service_of(&p.source.path) == settings.service
+            });
+            if !documented {
+                errors.push(format!(
+                    "{SERVICES_DIR}/{}.yaml: `docs.pages` names `{action}`, but no page under spec/docs/{}/ documents that Action; remove the stale entry",
+                    settings.service, settings.service
+                ));
+            }
+        }
+    }
     for page in pages.iter_mut() {
         let folder = crate::regen::service_of(&page.source.path);
         let Some(settings) = services.iter().find(|s| s.service == folder) else {
             continue;
         };
         let file = format!("{SERVICES_DIR}/{}.yaml", settings.service);
+        if let Some(url) = settings.docs.pages.get(&page.action) {
+            page.docs_url = Some(url.clone());
+        } else if let (None, Some(fallback)) = (&page.docs_url, &settings.docs.fallback) {
+            page.docs_url = Some(
+                fallback
+                    .replace("{action}", &page.action)
+                    .replace("{version}", &page.version)
+                    .replace("{service}", &page.service),
+            );
+        }
         match settings.endpoints.iter().find(|e| e.region == page.region) {
             Some(e) if e.host == page.host => page.endpoints = settings.endpoints.clone(),
             Some(e) => errors.push(format!(
@@ -215,5 +303,65 @@ mod tests {
         assert!(errors[1].contains("listed twice"));
         assert!(errors[2].contains("bare host name"));
         assert!(parse(&files("service: rtc\nregions: []\n")).is_err());
+    }
+
+    #[test]
+    fn docs_urls_are_checked() {
+        let errors = parse(&files(
+            "service: rtc\ndocs:\n  pages:\n    A: http://x\n    B: https://x/{action}\n  fallback: https://x/{page}\n",
+        ))
+        .unwrap_err();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors[0].contains("`docs.pages.A`: `http://x` is not an `https://` URL"));
+        assert!(errors[1].contains("only `fallback` takes placeholders"));
+        assert!(errors[2].contains("`{page}`; the placeholders are {action}, {version}, {service}"));
+    }
+
+    fn page(action: &str, docs_url: Option<&str>) -> Page {
+        let text = include_str!("../../spec/ir/rtc/GetAppToken.2020-12-01.yaml");
+        let mut page = Page::from_yaml(text).expect("committed IR");
+        page.action = action.to_owned();
+        page.docs_url = docs_url.map(str::to_owned);
+        page
+    }
+
+    #[test]
+    fn docs_urls_come_from_the_entry_then_the_page_then_the_fallback() {
+        let settings = parse(&files(
+            "service: rtc\nendpoints:\n  - region: cn-north-1\n    host: rtc.volcengineapi.com\ndocs:\n  pages:\n    A: https://docs/a\n  fallback: https://docs/?a={action}&v={version}&s={service}\n",
+        ))
+        .expect("valid");
+        let mut pages = vec![
+            page("A", Some("https://page/a")),
+            page("B", Some("https://page/b")),
+            page("C", None),
+        ];
+        apply(&mut pages, &settings).expect("applies");
+        let urls: Vec<_> = pages.iter().map(|p| p.docs_url.as_deref()).collect();
+        assert_eq!(
+            urls,
+            [
+                Some("https://docs/a"),
+                Some("https://page/b"),
+                Some("https://docs/?a=C&v=2020-12-01&s=rtc")
+            ]
+        );
+        // Without any, the docs link the API Explorer.
+        assert_eq!(
+            page("C", None).official_url(),
+            "https://api.volcengine.com/api-explorer/?action=C&serviceCode=rtc&version=2020-12-01"
+        );
+    }
+
+    #[test]
+    fn a_docs_entry_for_an_undocumented_action_is_stale() {
+        let settings = parse(&files(
+            "service: rtc\nendpoints:\n  - region: cn-north-1\n    host: rtc.volcengineapi.com\ndocs:\n  pages:\n    Gone: https://docs/gone\n",
+        ))
+        .expect("valid");
+        let errors = apply(&mut [page("A", None)], &settings).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("names `Gone`"), "{errors:?}");
+        assert!(errors[0].contains("remove the stale entry"), "{errors:?}");
     }
 }

@@ -69,6 +69,7 @@ fn fixture_code_matches_its_snapshot() {
         &pages,
         "xtask/tests/fixtures",
         "xtask/tests/fixtures/generated",
+        "fixtures",
     )
     .unwrap();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/generated");
@@ -153,7 +154,7 @@ fn variations_are_understood() {
 #[test]
 fn fixtures_generate_side_by_side() {
     let pages: Vec<Page> = fixtures().iter().map(|(p, t)| parse(p, t)).collect();
-    let files = codegen::generate(&pages, "fixtures", "generated").unwrap();
+    let files = codegen::generate(&pages, "fixtures", "generated", "fixtures").unwrap();
     let code = |name: &str| {
         files
             .iter()
@@ -183,6 +184,6 @@ fn fixtures_generate_side_by_side() {
     // Same input, same bytes, whatever the thread count.
     assert_eq!(
         files,
-        codegen::generate_with_threads(&pages, "fixtures", "generated", 1).unwrap()
+        codegen::generate_with_threads(&pages, "fixtures", "generated", "fixtures", 1).unwrap()
     );
 }

@@ -245,7 +245,7 @@ fn parse_and_generate(page: &str) -> bool {
     let parsed = xtask::parser::parse_page_in("fuzz.md", page, &context);
     if let Ok(p) = &parsed {
         // What parses must also generate or fail cleanly.
-        let _ = codegen::generate(std::slice::from_ref(p), "spec/ir/x", "out/src/api");
+        let _ = codegen::generate(std::slice::from_ref(p), "spec/ir/x", "out/src/api", "x");
     }
     parsed.is_ok()
 }

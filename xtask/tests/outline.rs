@@ -49,6 +49,7 @@ fn outline() -> Outline {
             method: Some(Method::Post),
             service: None,
             region: None,
+            docs_url: None,
         },
         qps: None,
         tables: vec![Table {

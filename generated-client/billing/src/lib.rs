@@ -18,6 +18,10 @@
 //! and the structs they use also `Serialize`. Both go through the runtime's `de` and `ser`
 //! modules, compiled once rather than per type.
 //!
+//! Each Action's module and call functions carry what its page says (summary, usage notes,
+//! rate limit), a link to its official page and an example of the call; the docs' search finds an
+//! Action by its `Action` name.
+//!
 //! Features: `blocking` adds [`blocking::Client`](crate#features) for programs without an async
 //! runtime; `test-util` adds `test_util::MockServer`, a loopback server answering each Action
 //! with its documented example (and enables `serialize-results`); `serialize-results` implements

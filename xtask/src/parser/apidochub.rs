@@ -417,6 +417,7 @@ impl<'a> HubReader<'a> {
             method: method.map(|m: Method| m),
             service: self.service.clone(),
             region: None,
+            docs_url: None,
         })
     }
 }

@@ -177,6 +177,8 @@ struct BillingReader<'a> {
     link_action: Option<Stated>,
     link_service: Option<Stated>,
     link_version: Option<Stated>,
+    /// The `去调试` link itself: the Action's page in the API Explorer.
+    link_url: Option<String>,
 
     headings: Vec<Heading>,
     tables: Vec<Table>,
@@ -204,6 +206,7 @@ impl<'a> BillingReader<'a> {
             link_action: None,
             link_service: None,
             link_version: None,
+            link_url: None,
             headings: Vec::new(),
             tables: Vec::new(),
             code_blocks: Vec::new(),
@@ -433,6 +436,7 @@ impl<'a> BillingReader<'a> {
             let Some((_, query)) = url.split_once('?') else {
                 continue;
             };
+            self.link_url = Some(url.to_owned());
             for pair in query.split('&') {
                 let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
                 let value = percent_decode(value);
@@ -621,6 +625,7 @@ impl<'a> BillingReader<'a> {
             method: example.and_then(|e| e.method),
             service: service.map(|s| s.value),
             region: region.map(|r| r.value),
+            docs_url: self.link_url.clone(),
         })
     }
 

@@ -600,6 +600,7 @@ impl<'a> LarkReader<'a> {
             method: None,
             service: None,
             region: None,
+            docs_url: None,
         })
     }
 

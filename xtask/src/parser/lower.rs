@@ -268,6 +268,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     };
 
     let intro = prose(outline, |p| p.place.section.is_none() && p.top_level);
+    let notes = linkify(&usage_notes(outline));
     let mut page = Page {
         action: request_line.action.clone(),
         version: request_line.version.clone(),
@@ -276,6 +277,8 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
             line: request_line.line,
         },
         summary: linkify(&intro.join("\n\n")),
+        notes,
+        docs_url: request_line.docs_url.clone(),
         method,
         host: facts.host,
         service: facts.service,
@@ -419,6 +422,66 @@ fn prose(outline: &Outline, keep: impl Fn(&Prose) -> bool) -> Vec<&str> {
         .filter(|p| keep(p))
         .map(|p| p.text.as_str())
         .collect()
+}
+
+/// The usage notes: the top-level prose of the sections [`vocabulary::NOTES_HEADINGS`] name, in
+/// page order, without the subsections [`vocabulary::NOTES_LEFT_OUT`] names and without the list
+/// items stating the request's method and URL (the IR has them).
+fn usage_notes(outline: &Outline) -> String {
+    let mut blocks = Vec::new();
+    for p in &outline.prose {
+        if p.place.section != Some(Section::Other) || !p.top_level {
+            continue;
+        }
+        let section = outline
+            .headings
+            .iter()
+            .rev()
+            .find(|h| h.line <= p.line && matches!(h.kind, HeadingKind::Section(_)));
+        if !section.is_some_and(|h| vocabulary::is_notes_heading(&h.text)) {
+            continue;
+        }
+        if outline
+            .subsection(p.place)
+            .is_some_and(|h| vocabulary::NOTES_LEFT_OUT.contains(&h.text.trim()))
+        {
+            continue;
+        }
+        let text = if p.kind == ProseKind::List {
+            without_request_items(&p.text)
+        } else {
+            p.text.trim().to_owned()
+        };
+        if !text.is_empty() {
+            blocks.push(text);
+        }
+    }
+    blocks.join("\n\n")
+}
+
+/// A Markdown list without its items labelled [`vocabulary::NOTES_REQUEST_LABELS`] (and their
+/// continuation lines).
+fn without_request_items(list: &str) -> String {
+    let mut kept = Vec::new();
+    let mut dropping = false;
+    for line in list.lines() {
+        let t = line.trim_start();
+        let item = t.strip_prefix("- ").or_else(|| t.strip_prefix("* "));
+        match item {
+            Some(item) => {
+                let label = item.trim_start_matches(['*', ' ']);
+                dropping = vocabulary::NOTES_REQUEST_LABELS
+                    .iter()
+                    .any(|l| label.starts_with(l));
+            }
+            None if line.starts_with([' ', '\t']) || t.is_empty() => {}
+            None => dropping = false,
+        }
+        if !dropping {
+            kept.push(line);
+        }
+    }
+    kept.join("\n").trim().to_owned()
 }
 
 /// How messages name a section: its first heading word.

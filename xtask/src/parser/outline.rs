@@ -122,6 +122,9 @@ pub struct RequestLine {
     pub service: Option<String>,
     /// The signing region (`cn-north-1`), when the page states it.
     pub region: Option<String>,
+    /// The Action's official page, when the page links it (billing's `去调试` link to the API
+    /// Explorer).
+    pub docs_url: Option<String>,
 }
 
 /// A request example a reader has taken apart.

@@ -465,6 +465,7 @@ impl<'a> SeedReader<'a> {
             method: Some(method),
             service: None,
             region: None,
+            docs_url: None,
         })
     }
 

@@ -25,6 +25,22 @@ pub const SECTIONS: &[(Section, &[&str])] = &[
 /// `#`/`##` headings whose text is the page's introduction (the summary), not a section.
 pub const INTRO_HEADINGS: &[&str] = &["概述"];
 
+/// `#`/`##` headings of the page's usage notes (the IR's `notes`), carried into rustdoc.
+pub const NOTES_HEADINGS: &[&str] = &["使用说明", "注意事项", "请求说明"];
+
+/// Subsections of the usage notes left out: how to call the OpenAPI in general (signing, common
+/// parameters), which the client does.
+pub const NOTES_LEFT_OUT: &[&str] = &["调用接口", "调用方法"];
+
+/// List items of the usage notes left out, by their label: the request's method and URL, which
+/// the IR states.
+pub const NOTES_REQUEST_LABELS: &[&str] = &["请求方式", "请求地址"];
+
+/// Whether a `#`/`##` heading starts usage notes.
+pub fn is_notes_heading(text: &str) -> bool {
+    NOTES_HEADINGS.contains(&text.trim())
+}
+
 /// `###` headings under [`Section::Request`] naming where parameters go (any ASCII case); any
 /// other `###` heading under the request or response section names a struct table.
 pub const QUERY_HEADINGS: &[&str] = &["Query"];
@@ -403,7 +419,7 @@ pub fn readme_list() -> String {
         "- Sections: request parameters {} (with `### {}` and `### {}` subsections, any case), \
          response parameters {}, request example {}, response example {}, error codes {}; any \
          other `###` heading under the parameter sections names a struct table; {} is the page's \
-         introduction.",
+         introduction; {} are its usage notes (without {} subsections and the {} list items).",
         section_words(Section::Request),
         QUERY_HEADINGS.join("`/`### "),
         BODY_HEADINGS.join("`/`### "),
@@ -412,6 +428,9 @@ pub fn readme_list() -> String {
         section_words(Section::ResponseExample),
         section_words(Section::ErrorCodes),
         words(INTRO_HEADINGS),
+        words(NOTES_HEADINGS),
+        words(NOTES_LEFT_OUT),
+        words(NOTES_REQUEST_LABELS),
     ));
     out.push(format!(
         "- Column headers, in any order: name {}, type {}, required {}, sample {}, description {}; \

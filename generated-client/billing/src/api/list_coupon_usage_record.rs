@@ -3,10 +3,13 @@
 
 //! `ListCouponUsageRecord`: 分页查询代金券使用记录
 //!
+//! Official documentation: <https://api.volcengine.com/api-explorer/?action=ListCouponUsageRecord&groupName=%E4%BB%A3%E9%87%91%E5%88%B8&serviceCode=billing&version=2022-01-01>
+//!
 //! Versions: `2022-01-01`. Each has a module and a call function that never change (`v2022_01_01` and [`Client::list_coupon_usage_record_v2022_01_01`](crate::Client::list_coupon_usage_record_v2022_01_01)); this module re-exports the newest, which [`Client::list_coupon_usage_record`](crate::Client::list_coupon_usage_record) calls: both follow the newest Version.
+#![doc(alias = "ListCouponUsageRecord")]
 pub use self::v2022_01_01::*;
 pub mod v2022_01_01 {
-    //! `ListCouponUsageRecord` at Version `2022-01-01`, generated from `spec/docs/billing/ListCouponUsageRecord.md`.
+    //! `ListCouponUsageRecord` at Version `2022-01-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "ListCouponUsageRecord",
@@ -32,7 +35,7 @@ pub mod v2022_01_01 {
     pub struct ListCouponUsageRecordRequest {
         /// 记录所属账期，格式为YYYY-MM；一次只能查询一个月
         pub bill_period: String,
-        /// 每页返回条数：[1-100]
+        /// 每页返回条数：\[1-100\]
         pub limit: i32,
         /// 起始位置，从0开始计数
         pub offset: Option<i32>,
@@ -87,7 +90,7 @@ pub mod v2022_01_01 {
         response ListCouponUsageRecordResult { list : optional "List"; total : optional
         "Total"; limit : optional "Limit"; offset : optional "Offset"; }
     }
-    /// `List`, documented at line 39 of the page.
+    /// `List`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct List {
@@ -188,7 +191,27 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 分页查询代金券使用记录
     ///
+    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=ListCouponUsageRecord&groupName=%E4%BB%A3%E9%87%91%E5%88%B8&serviceCode=billing&version=2022-01-01>
+    ///
     /// `ListCouponUsageRecord` at its newest Version, `2022-01-01`: the same call as [`list_coupon_usage_record_v2022_01_01`](Self::list_coupon_usage_record_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_coupon_usage_record_v2022_01_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
+    /// use volcengine_billing::api::list_coupon_usage_record::ListCouponUsageRecordRequest;
+    /// let request = ListCouponUsageRecordRequest::new("2024-03", 20)
+    ///     .with_offset(0)
+    ///     .with_coupon_id(vec![7312845903216754688])
+    ///     .with_usage_type(vec!["deduct".to_owned()])
+    ///     .with_need_record_num(1)
+    ///     .with_include_expired(0);
+    /// let output = client.list_coupon_usage_record(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "ListCouponUsageRecord")]
     pub async fn list_coupon_usage_record(
         &self,
         request: &v2022_01_01::ListCouponUsageRecordRequest,
@@ -197,9 +220,12 @@ impl crate::Client {
     }
     /// 分页查询代金券使用记录
     ///
+    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=ListCouponUsageRecord&groupName=%E4%BB%A3%E9%87%91%E5%88%B8&serviceCode=billing&version=2022-01-01>
+    ///
     /// `POST` `https://open.volcengineapi.com/?Action=ListCouponUsageRecord&Version=2022-01-01`, signed for service `billing` in region `cn-north-1`.
     ///
-    /// Generated from `spec/docs/billing/ListCouponUsageRecord.md`.
+    /// An example: [`list_coupon_usage_record`](Self::list_coupon_usage_record), the same call.
+    #[doc(alias = "ListCouponUsageRecord")]
     pub async fn list_coupon_usage_record_v2022_01_01(
         &self,
         request: &v2022_01_01::ListCouponUsageRecordRequest,

@@ -3,10 +3,23 @@
 
 //! `ListOrderRefundDetails`: 查询订单退款明细列表
 //!
+//! 查询包年包月订单退订后产生的退款明细，包括退回现金余额、代金券和资源包的部分
+//!
+//! - 只能查询退款时间在12个月以内的记录，超出范围会报错。
+//! - PageSize 每页不超过 100。
+//! - 本接口的调用频率上限为 5 QPS，超出后请求会被拒绝。
+//!
+//! - 结果按退款时间从新到旧排列。
+//! - PageToken 第一次查询传 "" ，之后传入上一次返回的 NextPageToken 继续查询。
+//! - 返回的 NextPageToken 为空时，说明已经没有更多数据。
+//!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListOrderRefundDetails&serviceCode=billing&version=2022-01-01>
+//!
 //! Versions: `2022-01-01`. Each has a module and a call function that never change (`v2022_01_01` and [`Client::list_order_refund_details_v2022_01_01`](crate::Client::list_order_refund_details_v2022_01_01)); this module re-exports the newest, which [`Client::list_order_refund_details`](crate::Client::list_order_refund_details) calls: both follow the newest Version.
+#![doc(alias = "ListOrderRefundDetails")]
 pub use self::v2022_01_01::*;
 pub mod v2022_01_01 {
-    //! `ListOrderRefundDetails` at Version `2022-01-01`, generated from `spec/docs/billing/ListOrderRefundDetails.md`.
+    //! `ListOrderRefundDetails` at Version `2022-01-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "ListOrderRefundDetails",
@@ -69,7 +82,7 @@ pub mod v2022_01_01 {
         response ListOrderRefundDetailsResult { list : optional "List"; next_page_token :
         optional "NextPageToken"; }
     }
-    /// `List`, documented at line 41 of the page.
+    /// `List`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct List {
@@ -161,7 +174,37 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 查询订单退款明细列表
     ///
+    /// 查询包年包月订单退订后产生的退款明细，包括退回现金余额、代金券和资源包的部分
+    ///
+    /// - 只能查询退款时间在12个月以内的记录，超出范围会报错。
+    /// - PageSize 每页不超过 100。
+    /// - 本接口的调用频率上限为 5 QPS，超出后请求会被拒绝。
+    ///
+    /// - 结果按退款时间从新到旧排列。
+    /// - PageToken 第一次查询传 "" ，之后传入上一次返回的 NextPageToken 继续查询。
+    /// - 返回的 NextPageToken 为空时，说明已经没有更多数据。
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListOrderRefundDetails&serviceCode=billing&version=2022-01-01>
+    ///
     /// `ListOrderRefundDetails` at its newest Version, `2022-01-01`: the same call as [`list_order_refund_details_v2022_01_01`](Self::list_order_refund_details_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_order_refund_details_v2022_01_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
+    /// use volcengine_billing::api::list_order_refund_details::ListOrderRefundDetailsRequest;
+    /// let request = ListOrderRefundDetailsRequest::new(
+    ///         "2024-03-01T00:00:00Z",
+    ///         "2024-06-01T00:00:00Z",
+    ///         "20",
+    ///     )
+    ///     .with_page_token("");
+    /// let output = client.list_order_refund_details(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "ListOrderRefundDetails")]
     pub async fn list_order_refund_details(
         &self,
         request: &v2022_01_01::ListOrderRefundDetailsRequest,
@@ -170,9 +213,22 @@ impl crate::Client {
     }
     /// 查询订单退款明细列表
     ///
+    /// 查询包年包月订单退订后产生的退款明细，包括退回现金余额、代金券和资源包的部分
+    ///
+    /// - 只能查询退款时间在12个月以内的记录，超出范围会报错。
+    /// - PageSize 每页不超过 100。
+    /// - 本接口的调用频率上限为 5 QPS，超出后请求会被拒绝。
+    ///
+    /// - 结果按退款时间从新到旧排列。
+    /// - PageToken 第一次查询传 "" ，之后传入上一次返回的 NextPageToken 继续查询。
+    /// - 返回的 NextPageToken 为空时，说明已经没有更多数据。
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListOrderRefundDetails&serviceCode=billing&version=2022-01-01>
+    ///
     /// `POST` `https://open.volcengineapi.com/?Action=ListOrderRefundDetails&Version=2022-01-01`, signed for service `billing` in region `cn-beijing`.
     ///
-    /// Generated from `spec/docs/billing/ListOrderRefundDetails.md`.
+    /// An example: [`list_order_refund_details`](Self::list_order_refund_details), the same call.
+    #[doc(alias = "ListOrderRefundDetails")]
     pub async fn list_order_refund_details_v2022_01_01(
         &self,
         request: &v2022_01_01::ListOrderRefundDetailsRequest,

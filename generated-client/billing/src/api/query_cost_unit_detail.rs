@@ -3,10 +3,13 @@
 
 //! `QueryCostUnitDetail`: 查询成本单元详情
 //!
+//! Official documentation: <https://api.volcengine.com/api-explorer/?action=QueryCostUnitDetail&groupName=%E6%88%90%E6%9C%AC%E7%AE%A1%E7%90%86&serviceCode=billing&version=2022-01-01>
+//!
 //! Versions: `2022-01-01`. Each has a module and a call function that never change (`v2022_01_01` and [`Client::query_cost_unit_detail_v2022_01_01`](crate::Client::query_cost_unit_detail_v2022_01_01)); this module re-exports the newest, which [`Client::query_cost_unit_detail`](crate::Client::query_cost_unit_detail) calls: both follow the newest Version.
+#![doc(alias = "QueryCostUnitDetail")]
 pub use self::v2022_01_01::*;
 pub mod v2022_01_01 {
-    //! `QueryCostUnitDetail` at Version `2022-01-01`, generated from `spec/docs/billing/QueryCostUnitDetail.md`.
+    //! `QueryCostUnitDetail` at Version `2022-01-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "QueryCostUnitDetail",
@@ -53,14 +56,14 @@ pub mod v2022_01_01 {
         pub cost_unit: Option<CostUnit>,
         /// 分配规则列表；IncludeRule为0时返回空列表
         pub rules: Option<Vec<Rules>>,
-        /// 尚未分配出去的费用比例，取值范围[0, 1]
+        /// 尚未分配出去的费用比例，取值范围\[0, 1\]
         pub unallocated_ratio: Option<f64>,
     }
     crate::via_fields! {
         response QueryCostUnitDetailResult { cost_unit : optional "CostUnit"; rules :
         optional "Rules"; unallocated_ratio : optional "UnallocatedRatio"; }
     }
-    /// `Owner`, documented at line 35 of the page.
+    /// `Owner`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Owner {
@@ -73,7 +76,7 @@ pub mod v2022_01_01 {
         response Owner { account_id : optional "AccountID"; user_name : optional
         "UserName"; }
     }
-    /// `CostUnit`, documented at line 31 of the page.
+    /// `CostUnit`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct CostUnit {
@@ -93,7 +96,7 @@ pub mod v2022_01_01 {
         optional "CostUnitName"; status : optional "Status"; owner : optional "Owner";
         created_time : optional "CreatedTime"; }
     }
-    /// `Rules`, documented at line 39 of the page.
+    /// `Rules`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Rules {
@@ -103,7 +106,7 @@ pub mod v2022_01_01 {
         pub rule_type: Option<String>,
         /// 命中该规则的取值列表
         pub match_values: Option<Vec<String>>,
-        /// 分摊比例，取值范围(0, 1]
+        /// 分摊比例，取值范围(0, 1\]
         pub ratio: Option<f64>,
         /// 匹配优先级，数值越小越先匹配
         pub priority: Option<i32>,
@@ -154,7 +157,24 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 查询成本单元详情
     ///
+    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=QueryCostUnitDetail&groupName=%E6%88%90%E6%9C%AC%E7%AE%A1%E7%90%86&serviceCode=billing&version=2022-01-01>
+    ///
     /// `QueryCostUnitDetail` at its newest Version, `2022-01-01`: the same call as [`query_cost_unit_detail_v2022_01_01`](Self::query_cost_unit_detail_v2022_01_01). This name follows the newest Version when a newer one is documented; call `query_cost_unit_detail_v2022_01_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
+    /// use volcengine_billing::api::query_cost_unit_detail::QueryCostUnitDetailRequest;
+    /// let request = QueryCostUnitDetailRequest::new("cu7380215664901247318")
+    ///     .with_bill_period("2024-05")
+    ///     .with_include_rule(1);
+    /// let output = client.query_cost_unit_detail(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "QueryCostUnitDetail")]
     pub async fn query_cost_unit_detail(
         &self,
         request: &v2022_01_01::QueryCostUnitDetailRequest,
@@ -163,9 +183,12 @@ impl crate::Client {
     }
     /// 查询成本单元详情
     ///
+    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=QueryCostUnitDetail&groupName=%E6%88%90%E6%9C%AC%E7%AE%A1%E7%90%86&serviceCode=billing&version=2022-01-01>
+    ///
     /// `POST` `https://open.volcengineapi.com/?Action=QueryCostUnitDetail&Version=2022-01-01`, signed for service `billing` in region `cn-north-1`.
     ///
-    /// Generated from `spec/docs/billing/QueryCostUnitDetail.md`.
+    /// An example: [`query_cost_unit_detail`](Self::query_cost_unit_detail), the same call.
+    #[doc(alias = "QueryCostUnitDetail")]
     pub async fn query_cost_unit_detail_v2022_01_01(
         &self,
         request: &v2022_01_01::QueryCostUnitDetailRequest,

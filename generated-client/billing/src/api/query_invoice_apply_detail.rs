@@ -3,10 +3,13 @@
 
 //! `QueryInvoiceApplyDetail`: 查询开票申请详情
 //!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=QueryInvoiceApplyDetail&serviceCode=billing&version=2022-01-01>
+//!
 //! Versions: `2022-01-01`. Each has a module and a call function that never change (`v2022_01_01` and [`Client::query_invoice_apply_detail_v2022_01_01`](crate::Client::query_invoice_apply_detail_v2022_01_01)); this module re-exports the newest, which [`Client::query_invoice_apply_detail`](crate::Client::query_invoice_apply_detail) calls: both follow the newest Version.
+#![doc(alias = "QueryInvoiceApplyDetail")]
 pub use self::v2022_01_01::*;
 pub mod v2022_01_01 {
-    //! `QueryInvoiceApplyDetail` at Version `2022-01-01`, generated from `spec/docs/billing/QueryInvoiceApplyDetail.md`.
+    //! `QueryInvoiceApplyDetail` at Version `2022-01-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "QueryInvoiceApplyDetail",
@@ -63,7 +66,7 @@ pub mod v2022_01_01 {
         apply_info : optional "ApplyInfo"; invoice_title : optional "InvoiceTitle";
         invoice_items : optional "InvoiceItems"; invoices : optional "Invoices"; }
     }
-    /// `ApplyInfo`: no table documents its fields; they were inferred from the page's example (its row is at line 23).
+    /// `ApplyInfo`: no table documents its fields; they were inferred from the page's example.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct ApplyInfo {
@@ -84,7 +87,7 @@ pub mod v2022_01_01 {
         : optional "Remark"; merged_payer_i_ds : optional "MergedPayerIDs";
         attachment_i_ds : optional "AttachmentIDs"; }
     }
-    /// `InvoiceTitle`: no table documents its fields; they were inferred from the page's example (its row is at line 24).
+    /// `InvoiceTitle`: no table documents its fields; they were inferred from the page's example.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct InvoiceTitle {
@@ -98,7 +101,7 @@ pub mod v2022_01_01 {
         optional "TaxNo"; bank_name : optional "BankName"; bank_account : optional
         "BankAccount"; }
     }
-    /// `InvoiceItems`: no table documents its fields; they were inferred from the page's example (its row is at line 25).
+    /// `InvoiceItems`: no table documents its fields; they were inferred from the page's example.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct InvoiceItems {
@@ -110,7 +113,7 @@ pub mod v2022_01_01 {
         response InvoiceItems { bill_period : optional "BillPeriod"; product : optional
         "Product"; amount : optional "Amount"; }
     }
-    /// `Invoices`: no table documents its fields; they were inferred from the page's example (its row is at line 26).
+    /// `Invoices`: no table documents its fields; they were inferred from the page's example.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Invoices {
@@ -159,7 +162,23 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 查询开票申请详情
     ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=QueryInvoiceApplyDetail&serviceCode=billing&version=2022-01-01>
+    ///
     /// `QueryInvoiceApplyDetail` at its newest Version, `2022-01-01`: the same call as [`query_invoice_apply_detail_v2022_01_01`](Self::query_invoice_apply_detail_v2022_01_01). This name follows the newest Version when a newer one is documented; call `query_invoice_apply_detail_v2022_01_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
+    /// use volcengine_billing::api::query_invoice_apply_detail::QueryInvoiceApplyDetailRequest;
+    /// let request = QueryInvoiceApplyDetailRequest::new("ia7390034512876543210")
+    ///     .with_with_items(1);
+    /// let output = client.query_invoice_apply_detail(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "QueryInvoiceApplyDetail")]
     pub async fn query_invoice_apply_detail(
         &self,
         request: &v2022_01_01::QueryInvoiceApplyDetailRequest,
@@ -171,9 +190,12 @@ impl crate::Client {
     }
     /// 查询开票申请详情
     ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=QueryInvoiceApplyDetail&serviceCode=billing&version=2022-01-01>
+    ///
     /// `POST` `https://open.volcengineapi.com/?Action=QueryInvoiceApplyDetail&Version=2022-01-01`, signed for service `billing` in region `cn-north-1`.
     ///
-    /// Generated from `spec/docs/billing/QueryInvoiceApplyDetail.md`.
+    /// An example: [`query_invoice_apply_detail`](Self::query_invoice_apply_detail), the same call.
+    #[doc(alias = "QueryInvoiceApplyDetail")]
     pub async fn query_invoice_apply_detail_v2022_01_01(
         &self,
         request: &v2022_01_01::QueryInvoiceApplyDetailRequest,

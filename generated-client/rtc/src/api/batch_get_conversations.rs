@@ -3,10 +3,21 @@
 
 //! `BatchGetConversations`: 你可以使用此接口批量查询会话。
 //!
+//! 你可以调用`BatchGetConversations`接口，指定你所属的`AppId`和会话 ID 批量查询会话信息。
+//!
+//! > 无法查询已解散会话。
+//!
+//! QPS 不得超过 100。
+//!
+//! Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+//!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=BatchGetConversations&serviceCode=rtc&version=2020-12-01>
+//!
 //! Versions: `2020-12-01`. Each has a module and a call function that never change (`v2020_12_01` and [`Client::batch_get_conversations_v2020_12_01`](crate::Client::batch_get_conversations_v2020_12_01)); this module re-exports the newest, which [`Client::batch_get_conversations`](crate::Client::batch_get_conversations) calls: both follow the newest Version.
+#![doc(alias = "BatchGetConversations")]
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
-    //! `BatchGetConversations` at Version `2020-12-01`, generated from `spec/docs/rtc/BatchGetConversations.md`.
+    //! `BatchGetConversations` at Version `2020-12-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "BatchGetConversations",
@@ -60,7 +71,7 @@ pub mod v2020_12_01 {
         response BatchGetConversationsResult { conversation_core_infos : optional
         "ConversationCoreInfos"; }
     }
-    /// `ConversationCoreInfos`, documented at line 42 of the page.
+    /// `ConversationCoreInfos`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct ConversationCoreInfos {
@@ -126,7 +137,31 @@ pub mod v2020_12_01 {
 impl crate::Client {
     /// 你可以使用此接口批量查询会话。
     ///
+    /// 你可以调用`BatchGetConversations`接口，指定你所属的`AppId`和会话 ID 批量查询会话信息。
+    ///
+    /// > 无法查询已解散会话。
+    ///
+    /// QPS 不得超过 100。
+    ///
+    /// Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=BatchGetConversations&serviceCode=rtc&version=2020-12-01>
+    ///
     /// `BatchGetConversations` at its newest Version, `2020-12-01`: the same call as [`batch_get_conversations_v2020_12_01`](Self::batch_get_conversations_v2020_12_01). This name follows the newest Version when a newer one is documented; call `batch_get_conversations_v2020_12_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
+    /// use volcengine_rtc::api::batch_get_conversations::BatchGetConversationsRequest;
+    /// let request = BatchGetConversationsRequest::new(0, vec![1])
+    ///     .with_skip_member_count(false);
+    /// let output = client.batch_get_conversations(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "BatchGetConversations")]
     pub async fn batch_get_conversations(
         &self,
         request: &v2020_12_01::BatchGetConversationsRequest,
@@ -135,9 +170,20 @@ impl crate::Client {
     }
     /// 你可以使用此接口批量查询会话。
     ///
-    /// `POST` `https://rtc.volcengineapi.com/?Action=BatchGetConversations&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 100 requests per second.
+    /// 你可以调用`BatchGetConversations`接口，指定你所属的`AppId`和会话 ID 批量查询会话信息。
     ///
-    /// Generated from `spec/docs/rtc/BatchGetConversations.md`.
+    /// > 无法查询已解散会话。
+    ///
+    /// QPS 不得超过 100。
+    ///
+    /// Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=BatchGetConversations&serviceCode=rtc&version=2020-12-01>
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=BatchGetConversations&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`.
+    ///
+    /// An example: [`batch_get_conversations`](Self::batch_get_conversations), the same call.
+    #[doc(alias = "BatchGetConversations")]
     pub async fn batch_get_conversations_v2020_12_01(
         &self,
         request: &v2020_12_01::BatchGetConversationsRequest,

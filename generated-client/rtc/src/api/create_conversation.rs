@@ -3,10 +3,21 @@
 
 //! `CreateConversation`: 你可以使用此接口创建单聊、群聊或直播群会话。
 //!
+//! 调用`CreateConversation`接口时，需指定所属的`AppId`、会话所有者的 UserId 以及会话的基础信息。创建单聊时，还需传入另一方成员的 UserId。
+//!
+//! > 若传入的`IdempotentId`在服务端已对应一个会话，则不会重复创建，接口直接返回该会话，并将`Exist`置为`true`。
+//!
+//! QPS 不得超过 50。
+//!
+//! Rate limit: 50 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+//!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=CreateConversation&serviceCode=rtc&version=2020-12-01>
+//!
 //! Versions: `2020-12-01`. Each has a module and a call function that never change (`v2020_12_01` and [`Client::create_conversation_v2020_12_01`](crate::Client::create_conversation_v2020_12_01)); this module re-exports the newest, which [`Client::create_conversation`](crate::Client::create_conversation) calls: both follow the newest Version.
+#![doc(alias = "CreateConversation")]
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
-    //! `CreateConversation` at Version `2020-12-01`, generated from `spec/docs/rtc/CreateConversation.md`.
+    //! `CreateConversation` at Version `2020-12-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "CreateConversation",
@@ -81,7 +92,7 @@ pub mod v2020_12_01 {
         "ConversationShortId"; conversation_id : optional "ConversationId"; exist :
         optional "Exist"; conversation_info : optional "ConversationInfo"; }
     }
-    /// `ConversationCoreInfo`, documented at line 40 of the page.
+    /// `ConversationCoreInfo`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ConversationCoreInfo {
@@ -121,7 +132,7 @@ pub mod v2020_12_01 {
         optional "Name"; avatar_url : optional "AvatarUrl"; description : optional
         "Description"; notice : optional "Notice"; ext : optional "Ext"; }
     }
-    /// `ConversationInfo`, documented at line 64 of the page.
+    /// `ConversationInfo`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct ConversationInfo {
@@ -186,7 +197,47 @@ pub mod v2020_12_01 {
 impl crate::Client {
     /// 你可以使用此接口创建单聊、群聊或直播群会话。
     ///
+    /// 调用`CreateConversation`接口时，需指定所属的`AppId`、会话所有者的 UserId 以及会话的基础信息。创建单聊时，还需传入另一方成员的 UserId。
+    ///
+    /// > 若传入的`IdempotentId`在服务端已对应一个会话，则不会重复创建，接口直接返回该会话，并将`Exist`置为`true`。
+    ///
+    /// QPS 不得超过 50。
+    ///
+    /// Rate limit: 50 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=CreateConversation&serviceCode=rtc&version=2020-12-01>
+    ///
     /// `CreateConversation` at its newest Version, `2020-12-01`: the same call as [`create_conversation_v2020_12_01`](Self::create_conversation_v2020_12_01). This name follows the newest Version when a newer one is documented; call `create_conversation_v2020_12_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
+    /// use volcengine_rtc::api::create_conversation::{
+    ///     ConversationCoreInfo, CreateConversationRequest,
+    /// };
+    /// let request = CreateConversationRequest::new(
+    ///         123456,
+    ///         10001,
+    ///         ConversationCoreInfo::new(2)
+    ///             .with_name("Conversation")
+    ///             .with_avatar_url("http://xxx.com/avatar.png")
+    ///             .with_description("Your_Description")
+    ///             .with_notice("Your_Notice")
+    ///             .with_ext(
+    ///                 serde_json::Map::from_iter([
+    ///                     ("key1".to_owned(), serde_json::json!("value1")),
+    ///                 ]),
+    ///             ),
+    ///     )
+    ///     .with_inbox_type(0)
+    ///     .with_idempotent_id("create_conv_0001");
+    /// let output = client.create_conversation(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "CreateConversation")]
     pub async fn create_conversation(
         &self,
         request: &v2020_12_01::CreateConversationRequest,
@@ -195,9 +246,20 @@ impl crate::Client {
     }
     /// 你可以使用此接口创建单聊、群聊或直播群会话。
     ///
-    /// `POST` `https://rtc.volcengineapi.com/?Action=CreateConversation&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 50 requests per second.
+    /// 调用`CreateConversation`接口时，需指定所属的`AppId`、会话所有者的 UserId 以及会话的基础信息。创建单聊时，还需传入另一方成员的 UserId。
     ///
-    /// Generated from `spec/docs/rtc/CreateConversation.md`.
+    /// > 若传入的`IdempotentId`在服务端已对应一个会话，则不会重复创建，接口直接返回该会话，并将`Exist`置为`true`。
+    ///
+    /// QPS 不得超过 50。
+    ///
+    /// Rate limit: 50 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=CreateConversation&serviceCode=rtc&version=2020-12-01>
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=CreateConversation&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`.
+    ///
+    /// An example: [`create_conversation`](Self::create_conversation), the same call.
+    #[doc(alias = "CreateConversation")]
     pub async fn create_conversation_v2020_12_01(
         &self,
         request: &v2020_12_01::CreateConversationRequest,

@@ -3,10 +3,19 @@
 
 //! `GetAppToken`: 你可以使用此接口为指定用户生成 IM 登录 Token。
 //!
+//! 你的业务服务端可以调用`GetAppToken`，为某个`UserId`签发一个在`ExpireTime`之前有效的 Token，再下发给客户端用于登录 IM。
+//!
+//! QPS 不得超过 100。
+//!
+//! Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+//!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=GetAppToken&serviceCode=rtc&version=2020-12-01>
+//!
 //! Versions: `2020-12-01`. Each has a module and a call function that never change (`v2020_12_01` and [`Client::get_app_token_v2020_12_01`](crate::Client::get_app_token_v2020_12_01)); this module re-exports the newest, which [`Client::get_app_token`](crate::Client::get_app_token) calls: both follow the newest Version.
+#![doc(alias = "GetAppToken")]
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
-    //! `GetAppToken` at Version `2020-12-01`, generated from `spec/docs/rtc/GetAppToken.md`.
+    //! `GetAppToken` at Version `2020-12-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "GetAppToken",
@@ -87,7 +96,28 @@ pub mod v2020_12_01 {
 impl crate::Client {
     /// 你可以使用此接口为指定用户生成 IM 登录 Token。
     ///
+    /// 你的业务服务端可以调用`GetAppToken`，为某个`UserId`签发一个在`ExpireTime`之前有效的 Token，再下发给客户端用于登录 IM。
+    ///
+    /// QPS 不得超过 100。
+    ///
+    /// Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=GetAppToken&serviceCode=rtc&version=2020-12-01>
+    ///
     /// `GetAppToken` at its newest Version, `2020-12-01`: the same call as [`get_app_token_v2020_12_01`](Self::get_app_token_v2020_12_01). This name follows the newest Version when a newer one is documented; call `get_app_token_v2020_12_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
+    /// use volcengine_rtc::api::get_app_token::GetAppTokenRequest;
+    /// let request = GetAppTokenRequest::new(123456, 10001, 1688227200000);
+    /// let output = client.get_app_token(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "GetAppToken")]
     pub async fn get_app_token(
         &self,
         request: &v2020_12_01::GetAppTokenRequest,
@@ -96,9 +126,18 @@ impl crate::Client {
     }
     /// 你可以使用此接口为指定用户生成 IM 登录 Token。
     ///
-    /// `POST` `https://rtc.volcengineapi.com/?Action=GetAppToken&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 100 requests per second.
+    /// 你的业务服务端可以调用`GetAppToken`，为某个`UserId`签发一个在`ExpireTime`之前有效的 Token，再下发给客户端用于登录 IM。
     ///
-    /// Generated from `spec/docs/rtc/GetAppToken.md`.
+    /// QPS 不得超过 100。
+    ///
+    /// Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=GetAppToken&serviceCode=rtc&version=2020-12-01>
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=GetAppToken&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`.
+    ///
+    /// An example: [`get_app_token`](Self::get_app_token), the same call.
+    #[doc(alias = "GetAppToken")]
     pub async fn get_app_token_v2020_12_01(
         &self,
         request: &v2020_12_01::GetAppTokenRequest,

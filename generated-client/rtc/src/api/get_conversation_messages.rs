@@ -3,10 +3,21 @@
 
 //! `GetConversationMessages`: 你可以使用此接口分页拉取某个会话中的历史消息。
 //!
+//! 调用`GetConversationMessages`接口时，以`Cursor`指定的消息位置为起点，按`Reverse`指定的方向拉取最多`Limit`条消息。返回结果中的`NewCursor`可作为下一次请求的`Cursor`。
+//!
+//! > 已撤回或已删除的消息不会返回。
+//!
+//! QPS 不得超过 100。
+//!
+//! Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+//!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=GetConversationMessages&serviceCode=rtc&version=2020-12-01>
+//!
 //! Versions: `2020-12-01`. Each has a module and a call function that never change (`v2020_12_01` and [`Client::get_conversation_messages_v2020_12_01`](crate::Client::get_conversation_messages_v2020_12_01)); this module re-exports the newest, which [`Client::get_conversation_messages`](crate::Client::get_conversation_messages) calls: both follow the newest Version.
+#![doc(alias = "GetConversationMessages")]
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
-    //! `GetConversationMessages` at Version `2020-12-01`, generated from `spec/docs/rtc/GetConversationMessages.md`.
+    //! `GetConversationMessages` at Version `2020-12-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "GetConversationMessages",
@@ -76,7 +87,7 @@ pub mod v2020_12_01 {
         response GetConversationMessagesResult { has_more : optional "HasMore";
         new_cursor : optional "NewCursor"; messages : optional "Messages"; }
     }
-    /// `Messages`, documented at line 46 of the page.
+    /// `Messages`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Messages {
@@ -142,7 +153,30 @@ pub mod v2020_12_01 {
 impl crate::Client {
     /// 你可以使用此接口分页拉取某个会话中的历史消息。
     ///
+    /// 调用`GetConversationMessages`接口时，以`Cursor`指定的消息位置为起点，按`Reverse`指定的方向拉取最多`Limit`条消息。返回结果中的`NewCursor`可作为下一次请求的`Cursor`。
+    ///
+    /// > 已撤回或已删除的消息不会返回。
+    ///
+    /// QPS 不得超过 100。
+    ///
+    /// Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=GetConversationMessages&serviceCode=rtc&version=2020-12-01>
+    ///
     /// `GetConversationMessages` at its newest Version, `2020-12-01`: the same call as [`get_conversation_messages_v2020_12_01`](Self::get_conversation_messages_v2020_12_01). This name follows the newest Version when a newer one is documented; call `get_conversation_messages_v2020_12_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
+    /// use volcengine_rtc::api::get_conversation_messages::GetConversationMessagesRequest;
+    /// let request = GetConversationMessagesRequest::new(0, 1, 0, 2).with_reverse(1);
+    /// let output = client.get_conversation_messages(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "GetConversationMessages")]
     pub async fn get_conversation_messages(
         &self,
         request: &v2020_12_01::GetConversationMessagesRequest,
@@ -154,9 +188,20 @@ impl crate::Client {
     }
     /// 你可以使用此接口分页拉取某个会话中的历史消息。
     ///
-    /// `POST` `https://rtc.volcengineapi.com/?Action=GetConversationMessages&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 100 requests per second.
+    /// 调用`GetConversationMessages`接口时，以`Cursor`指定的消息位置为起点，按`Reverse`指定的方向拉取最多`Limit`条消息。返回结果中的`NewCursor`可作为下一次请求的`Cursor`。
     ///
-    /// Generated from `spec/docs/rtc/GetConversationMessages.md`.
+    /// > 已撤回或已删除的消息不会返回。
+    ///
+    /// QPS 不得超过 100。
+    ///
+    /// Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=GetConversationMessages&serviceCode=rtc&version=2020-12-01>
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=GetConversationMessages&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`.
+    ///
+    /// An example: [`get_conversation_messages`](Self::get_conversation_messages), the same call.
+    #[doc(alias = "GetConversationMessages")]
     pub async fn get_conversation_messages_v2020_12_01(
         &self,
         request: &v2020_12_01::GetConversationMessagesRequest,

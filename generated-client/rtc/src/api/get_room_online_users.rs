@@ -3,10 +3,21 @@
 
 //! `GetRoomOnlineUsers`: 你可以调用此接口，查询指定房间内当前在线的用户列表。
 //!
+//! 调用`GetRoomOnlineUsers`时，在 Query 中传入`AppId`和`RoomId`即可。接口分别返回可见用户和不可见用户的列表。
+//!
+//! > 若房间不存在，`RoomExists`为`false`，且不会返回其他字段。
+//!
+//! QPS 不得超过 20。
+//!
+//! Rate limit: 20 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+//!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=GetRoomOnlineUsers&serviceCode=rtc&version=2023-11-01>
+//!
 //! Versions: `2023-11-01`. Each has a module and a call function that never change (`v2023_11_01` and [`Client::get_room_online_users_v2023_11_01`](crate::Client::get_room_online_users_v2023_11_01)); this module re-exports the newest, which [`Client::get_room_online_users`](crate::Client::get_room_online_users) calls: both follow the newest Version.
+#![doc(alias = "GetRoomOnlineUsers")]
 pub use self::v2023_11_01::*;
 pub mod v2023_11_01 {
-    //! `GetRoomOnlineUsers` at Version `2023-11-01`, generated from `spec/docs/rtc/GetRoomOnlineUsers.md`.
+    //! `GetRoomOnlineUsers` at Version `2023-11-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "GetRoomOnlineUsers",
@@ -79,7 +90,30 @@ pub mod v2023_11_01 {
 impl crate::Client {
     /// 你可以调用此接口，查询指定房间内当前在线的用户列表。
     ///
+    /// 调用`GetRoomOnlineUsers`时，在 Query 中传入`AppId`和`RoomId`即可。接口分别返回可见用户和不可见用户的列表。
+    ///
+    /// > 若房间不存在，`RoomExists`为`false`，且不会返回其他字段。
+    ///
+    /// QPS 不得超过 20。
+    ///
+    /// Rate limit: 20 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=GetRoomOnlineUsers&serviceCode=rtc&version=2023-11-01>
+    ///
     /// `GetRoomOnlineUsers` at its newest Version, `2023-11-01`: the same call as [`get_room_online_users_v2023_11_01`](Self::get_room_online_users_v2023_11_01). This name follows the newest Version when a newer one is documented; call `get_room_online_users_v2023_11_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
+    /// use volcengine_rtc::api::get_room_online_users::GetRoomOnlineUsersRequest;
+    /// let request = GetRoomOnlineUsersRequest::new("661e****543cf", "Room1");
+    /// let output = client.get_room_online_users(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "GetRoomOnlineUsers")]
     pub async fn get_room_online_users(
         &self,
         request: &v2023_11_01::GetRoomOnlineUsersRequest,
@@ -88,9 +122,20 @@ impl crate::Client {
     }
     /// 你可以调用此接口，查询指定房间内当前在线的用户列表。
     ///
-    /// `GET` `https://rtc.volcengineapi.com/?Action=GetRoomOnlineUsers&Version=2023-11-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 20 requests per second.
+    /// 调用`GetRoomOnlineUsers`时，在 Query 中传入`AppId`和`RoomId`即可。接口分别返回可见用户和不可见用户的列表。
     ///
-    /// Generated from `spec/docs/rtc/GetRoomOnlineUsers.md`.
+    /// > 若房间不存在，`RoomExists`为`false`，且不会返回其他字段。
+    ///
+    /// QPS 不得超过 20。
+    ///
+    /// Rate limit: 20 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=GetRoomOnlineUsers&serviceCode=rtc&version=2023-11-01>
+    ///
+    /// `GET` `https://rtc.volcengineapi.com/?Action=GetRoomOnlineUsers&Version=2023-11-01`, signed for service `rtc` in region `cn-north-1`.
+    ///
+    /// An example: [`get_room_online_users`](Self::get_room_online_users), the same call.
+    #[doc(alias = "GetRoomOnlineUsers")]
     pub async fn get_room_online_users_v2023_11_01(
         &self,
         request: &v2023_11_01::GetRoomOnlineUsersRequest,

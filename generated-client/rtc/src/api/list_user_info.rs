@@ -3,10 +3,21 @@
 
 //! `ListUserInfo`: 你可以调用此接口，分页查询一段时间内某个房间中用户的通话信息。
 //!
+//! 调用`ListUserInfo`时，所有参数均通过 Query 传入。接口按通话（`CallId`）维度返回用户信息：同一用户在不同通话中出现时，会被记为多个用户。
+//!
+//! > 起止时间的格式须符合 RFC3339 规范。
+//!
+//! QPS 不得超过 10。
+//!
+//! Rate limit: 10 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+//!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListUserInfo&serviceCode=rtc&version=2023-11-01>
+//!
 //! Versions: `2023-11-01`. Each has a module and a call function that never change (`v2023_11_01` and [`Client::list_user_info_v2023_11_01`](crate::Client::list_user_info_v2023_11_01)); this module re-exports the newest, which [`Client::list_user_info`](crate::Client::list_user_info) calls: both follow the newest Version.
+#![doc(alias = "ListUserInfo")]
 pub use self::v2023_11_01::*;
 pub mod v2023_11_01 {
-    //! `ListUserInfo` at Version `2023-11-01`, generated from `spec/docs/rtc/ListUserInfo.md`.
+    //! `ListUserInfo` at Version `2023-11-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "ListUserInfo",
@@ -86,7 +97,7 @@ pub mod v2023_11_01 {
         response ListUserInfoResult { total : optional "Total"; page_num : optional
         "PageNum"; page_size : optional "PageSize"; user_list : optional "UserList"; }
     }
-    /// `UserInfo`, documented at line 44 of the page.
+    /// `UserInfo`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct UserInfo {
@@ -193,7 +204,38 @@ pub mod v2023_11_01 {
 impl crate::Client {
     /// 你可以调用此接口，分页查询一段时间内某个房间中用户的通话信息。
     ///
+    /// 调用`ListUserInfo`时，所有参数均通过 Query 传入。接口按通话（`CallId`）维度返回用户信息：同一用户在不同通话中出现时，会被记为多个用户。
+    ///
+    /// > 起止时间的格式须符合 RFC3339 规范。
+    ///
+    /// QPS 不得超过 10。
+    ///
+    /// Rate limit: 10 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListUserInfo&serviceCode=rtc&version=2023-11-01>
+    ///
     /// `ListUserInfo` at its newest Version, `2023-11-01`: the same call as [`list_user_info_v2023_11_01`](Self::list_user_info_v2023_11_01). This name follows the newest Version when a newer one is documented; call `list_user_info_v2023_11_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
+    /// use volcengine_rtc::api::list_user_info::ListUserInfoRequest;
+    /// let request = ListUserInfoRequest::new(
+    ///         "661e****543cf",
+    ///         "2023-11-01T02:00:00Z",
+    ///         "2023-11-01T03:00:00Z",
+    ///     )
+    ///     .with_room_id("Room1")
+    ///     .with_exclude_server_user(true)
+    ///     .with_page_num(1)
+    ///     .with_page_size(20);
+    /// let output = client.list_user_info(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "ListUserInfo")]
     pub async fn list_user_info(
         &self,
         request: &v2023_11_01::ListUserInfoRequest,
@@ -202,9 +244,20 @@ impl crate::Client {
     }
     /// 你可以调用此接口，分页查询一段时间内某个房间中用户的通话信息。
     ///
-    /// `GET` `https://rtc.volcengineapi.com/?Action=ListUserInfo&Version=2023-11-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 10 requests per second.
+    /// 调用`ListUserInfo`时，所有参数均通过 Query 传入。接口按通话（`CallId`）维度返回用户信息：同一用户在不同通话中出现时，会被记为多个用户。
     ///
-    /// Generated from `spec/docs/rtc/ListUserInfo.md`.
+    /// > 起止时间的格式须符合 RFC3339 规范。
+    ///
+    /// QPS 不得超过 10。
+    ///
+    /// Rate limit: 10 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListUserInfo&serviceCode=rtc&version=2023-11-01>
+    ///
+    /// `GET` `https://rtc.volcengineapi.com/?Action=ListUserInfo&Version=2023-11-01`, signed for service `rtc` in region `cn-north-1`.
+    ///
+    /// An example: [`list_user_info`](Self::list_user_info), the same call.
+    #[doc(alias = "ListUserInfo")]
     pub async fn list_user_info_v2023_11_01(
         &self,
         request: &v2023_11_01::ListUserInfoRequest,

@@ -3,11 +3,6 @@
 
 //! The generated API: one module per Action, one submodule per Version, and the typed call
 //! functions on [`Client`](crate::Client).
-#![allow(
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
 #[cfg(not(feature = "serialize-results"))]
 use crate::dynamic::entry;
 #[cfg(feature = "serialize-results")]

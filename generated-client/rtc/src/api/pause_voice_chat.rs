@@ -6,10 +6,19 @@
 //! 暂停期间智能体不会离开房间，任务照常计费。如果较长时间内不再需要对话，请调用 `StopVoiceChat` 结束任务。
 //! :::
 //!
+//! * 请求频率：QPS 不得超过 20。
+//! * 请求接入地址：固定为 `rtc.volcengineapi.com`。
+//! * 对已暂停的任务再次调用本接口不会产生任何效果。
+//!
+//! Rate limit: 20 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+//!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=PauseVoiceChat&serviceCode=rtc&version=2025-06-01>
+//!
 //! Versions: `2025-06-01`. Each has a module and a call function that never change (`v2025_06_01` and [`Client::pause_voice_chat_v2025_06_01`](crate::Client::pause_voice_chat_v2025_06_01)); this module re-exports the newest, which [`Client::pause_voice_chat`](crate::Client::pause_voice_chat) calls: both follow the newest Version.
+#![doc(alias = "PauseVoiceChat")]
 pub use self::v2025_06_01::*;
 pub mod v2025_06_01 {
-    //! `PauseVoiceChat` at Version `2025-06-01`, generated from `spec/docs/rtc/PauseVoiceChat.md`.
+    //! `PauseVoiceChat` at Version `2025-06-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "PauseVoiceChat",
@@ -83,7 +92,33 @@ impl crate::Client {
     /// 暂停期间智能体不会离开房间，任务照常计费。如果较长时间内不再需要对话，请调用 `StopVoiceChat` 结束任务。
     /// :::
     ///
+    /// * 请求频率：QPS 不得超过 20。
+    /// * 请求接入地址：固定为 `rtc.volcengineapi.com`。
+    /// * 对已暂停的任务再次调用本接口不会产生任何效果。
+    ///
+    /// Rate limit: 20 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=PauseVoiceChat&serviceCode=rtc&version=2025-06-01>
+    ///
     /// `PauseVoiceChat` at its newest Version, `2025-06-01`: the same call as [`pause_voice_chat_v2025_06_01`](Self::pause_voice_chat_v2025_06_01). This name follows the newest Version when a newer one is documented; call `pause_voice_chat_v2025_06_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
+    /// use volcengine_rtc::api::pause_voice_chat::PauseVoiceChatRequest;
+    /// let request = PauseVoiceChatRequest::new(
+    ///     "66*****a2",
+    ///     "room_0612",
+    ///     "task_support_01",
+    ///     1,
+    /// );
+    /// let output = client.pause_voice_chat(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "PauseVoiceChat")]
     pub async fn pause_voice_chat(
         &self,
         request: &v2025_06_01::PauseVoiceChatRequest,
@@ -95,9 +130,18 @@ impl crate::Client {
     /// 暂停期间智能体不会离开房间，任务照常计费。如果较长时间内不再需要对话，请调用 `StopVoiceChat` 结束任务。
     /// :::
     ///
-    /// `POST` `https://rtc.volcengineapi.com/?Action=PauseVoiceChat&Version=2025-06-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 20 requests per second.
+    /// * 请求频率：QPS 不得超过 20。
+    /// * 请求接入地址：固定为 `rtc.volcengineapi.com`。
+    /// * 对已暂停的任务再次调用本接口不会产生任何效果。
     ///
-    /// Generated from `spec/docs/rtc/PauseVoiceChat.md`.
+    /// Rate limit: 20 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=PauseVoiceChat&serviceCode=rtc&version=2025-06-01>
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=PauseVoiceChat&Version=2025-06-01`, signed for service `rtc` in region `cn-north-1`.
+    ///
+    /// An example: [`pause_voice_chat`](Self::pause_voice_chat), the same call.
+    #[doc(alias = "PauseVoiceChat")]
     pub async fn pause_voice_chat_v2025_06_01(
         &self,
         request: &v2025_06_01::PauseVoiceChatRequest,

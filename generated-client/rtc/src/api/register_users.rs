@@ -3,10 +3,21 @@
 
 //! `RegisterUsers`: 你可以使用此接口批量注册 IM 用户，并设置用户资料。
 //!
+//! 调用`RegisterUsers`接口时，在`Users`中传入待注册用户的 UserId 和资料。部分用户注册失败不会影响其他用户，失败的用户会在`FailedInfos`中返回。
+//!
+//! > 已注册的用户再次注册时，会覆盖原有资料。
+//!
+//! QPS 不得超过 100。
+//!
+//! Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+//!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=RegisterUsers&serviceCode=rtc&version=2020-12-01>
+//!
 //! Versions: `2020-12-01`. Each has a module and a call function that never change (`v2020_12_01` and [`Client::register_users_v2020_12_01`](crate::Client::register_users_v2020_12_01)); this module re-exports the newest, which [`Client::register_users`](crate::Client::register_users) calls: both follow the newest Version.
+#![doc(alias = "RegisterUsers")]
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
-    //! `RegisterUsers` at Version `2020-12-01`, generated from `spec/docs/rtc/RegisterUsers.md`.
+    //! `RegisterUsers` at Version `2020-12-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "RegisterUsers",
@@ -51,7 +62,7 @@ pub mod v2020_12_01 {
     crate::via_fields! {
         response RegisterUsersResult { failed_infos : optional "FailedInfos"; }
     }
-    /// `User`, documented at line 33 of the page.
+    /// `User`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct User {
@@ -82,7 +93,7 @@ pub mod v2020_12_01 {
         optional "Portrait"; tags : optional "Tags"; ext : optional "Ext"; is_robot :
         optional "IsRobot"; }
     }
-    /// `FailedInfo`, documented at line 52 of the page.
+    /// `FailedInfo`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct FailedInfo {
@@ -110,7 +121,42 @@ pub mod v2020_12_01 {
 impl crate::Client {
     /// 你可以使用此接口批量注册 IM 用户，并设置用户资料。
     ///
+    /// 调用`RegisterUsers`接口时，在`Users`中传入待注册用户的 UserId 和资料。部分用户注册失败不会影响其他用户，失败的用户会在`FailedInfos`中返回。
+    ///
+    /// > 已注册的用户再次注册时，会覆盖原有资料。
+    ///
+    /// QPS 不得超过 100。
+    ///
+    /// Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=RegisterUsers&serviceCode=rtc&version=2020-12-01>
+    ///
     /// `RegisterUsers` at its newest Version, `2020-12-01`: the same call as [`register_users_v2020_12_01`](Self::register_users_v2020_12_01). This name follows the newest Version when a newer one is documented; call `register_users_v2020_12_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
+    /// use volcengine_rtc::api::register_users::{RegisterUsersRequest, User};
+    /// let request = RegisterUsersRequest::new(
+    ///     123456,
+    ///     vec![
+    ///         User::new(10001).with_nick_name("Tom")
+    ///         .with_portrait("http://xxx.com/portrait.png").with_tags(vec!["vip"
+    ///         .to_owned(), "beijing".to_owned()])
+    ///         .with_ext(serde_json::Map::from_iter([("gender".to_owned(),
+    ///         serde_json::json!("male"))])).with_is_robot(false), User::new(10002)
+    ///         .with_nick_name("Helper").with_tags(Vec::new()).with_is_robot(true),
+    ///         User::new(10003).with_ext(serde_json::Map::from_iter([("s:reserved"
+    ///         .to_owned(), serde_json::json!("x"))]))
+    ///     ],
+    /// );
+    /// let output = client.register_users(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "RegisterUsers")]
     pub async fn register_users(
         &self,
         request: &v2020_12_01::RegisterUsersRequest,
@@ -119,9 +165,20 @@ impl crate::Client {
     }
     /// 你可以使用此接口批量注册 IM 用户，并设置用户资料。
     ///
-    /// `POST` `https://rtc.volcengineapi.com/?Action=RegisterUsers&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 100 requests per second.
+    /// 调用`RegisterUsers`接口时，在`Users`中传入待注册用户的 UserId 和资料。部分用户注册失败不会影响其他用户，失败的用户会在`FailedInfos`中返回。
     ///
-    /// Generated from `spec/docs/rtc/RegisterUsers.md`.
+    /// > 已注册的用户再次注册时，会覆盖原有资料。
+    ///
+    /// QPS 不得超过 100。
+    ///
+    /// Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=RegisterUsers&serviceCode=rtc&version=2020-12-01>
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=RegisterUsers&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`.
+    ///
+    /// An example: [`register_users`](Self::register_users), the same call.
+    #[doc(alias = "RegisterUsers")]
     pub async fn register_users_v2020_12_01(
         &self,
         request: &v2020_12_01::RegisterUsersRequest,

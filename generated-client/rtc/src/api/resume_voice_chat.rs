@@ -3,10 +3,23 @@
 
 //! `ResumeVoiceChat`: 调用本接口，恢复一个已通过 `PauseVoiceChat` 暂停的智能体任务。恢复时还可以调整智能体的以下行为：
 //!
+//! * **恢复后的开场：**
+//!    * [播报衔接语](https://www.volcengine.com/docs/6348/1623001)：恢复后智能体先说一句话，再继续收听。
+//!    * [补充暂停期间的上下文](https://www.volcengine.com/docs/6348/1623002)：把暂停期间发生的事情告诉大模型，不触发回复。
+//! * **恢复后的识别策略：** 可调整的内容以 `ASRPolicy` 对象为准，未传入的字段保持暂停前的配置。
+//!
+//! * 请求频率：单账号下 QPS 不得超过 20。
+//! * 请求接入地址：仅支持 `rtc.volcengineapi.com`。
+//!
+//! Rate limit: 20 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+//!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ResumeVoiceChat&serviceCode=rtc&version=2025-06-01>
+//!
 //! Versions: `2025-06-01`. Each has a module and a call function that never change (`v2025_06_01` and [`Client::resume_voice_chat_v2025_06_01`](crate::Client::resume_voice_chat_v2025_06_01)); this module re-exports the newest, which [`Client::resume_voice_chat`](crate::Client::resume_voice_chat) calls: both follow the newest Version.
+#![doc(alias = "ResumeVoiceChat")]
 pub use self::v2025_06_01::*;
 pub mod v2025_06_01 {
-    //! `ResumeVoiceChat` at Version `2025-06-01`, generated from `spec/docs/rtc/ResumeVoiceChat.md`.
+    //! `ResumeVoiceChat` at Version `2025-06-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "ResumeVoiceChat",
@@ -108,7 +121,7 @@ pub mod v2025_06_01 {
     /// 本接口无特有的返回参数。公共返回参数请见[返回结构](https://www.volcengine.com/docs/6348/1178322)。
     /// 其中返回值 `Result` 仅在请求成功时返回 `ok`，失败时为空。
     pub type ResumeVoiceChatResult = String;
-    /// `ReplayConfig`, documented at line 78 of the page.
+    /// `ReplayConfig`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ReplayConfig {
@@ -132,7 +145,7 @@ pub mod v2025_06_01 {
         ReplayConfig { text : required "Text"; interruptible : optional "Interruptible";
         voice_tuning : optional "VoiceTuning"; }
     }
-    /// `VoiceTuning`, documented at line 97 of the page.
+    /// `VoiceTuning`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct VoiceTuning {
@@ -147,7 +160,7 @@ pub mod v2025_06_01 {
     crate::via_fields! {
         VoiceTuning { speed : optional "Speed"; volume : optional "Volume"; }
     }
-    /// `ContextPatch`, documented at line 110 of the page.
+    /// `ContextPatch`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct ContextPatch {
@@ -170,7 +183,7 @@ pub mod v2025_06_01 {
     crate::via_fields! {
         ContextPatch { origin : optional "Origin"; detail : optional "Detail"; }
     }
-    /// `ASRPolicy`, documented at line 129 of the page.
+    /// `ASRPolicy`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct AsrPolicy {
@@ -218,7 +231,62 @@ pub mod v2025_06_01 {
 impl crate::Client {
     /// 调用本接口，恢复一个已通过 `PauseVoiceChat` 暂停的智能体任务。恢复时还可以调整智能体的以下行为：
     ///
+    /// * **恢复后的开场：**
+    ///    * [播报衔接语](https://www.volcengine.com/docs/6348/1623001)：恢复后智能体先说一句话，再继续收听。
+    ///    * [补充暂停期间的上下文](https://www.volcengine.com/docs/6348/1623002)：把暂停期间发生的事情告诉大模型，不触发回复。
+    /// * **恢复后的识别策略：** 可调整的内容以 `ASRPolicy` 对象为准，未传入的字段保持暂停前的配置。
+    ///
+    /// * 请求频率：单账号下 QPS 不得超过 20。
+    /// * 请求接入地址：仅支持 `rtc.volcengineapi.com`。
+    ///
+    /// Rate limit: 20 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ResumeVoiceChat&serviceCode=rtc&version=2025-06-01>
+    ///
     /// `ResumeVoiceChat` at its newest Version, `2025-06-01`: the same call as [`resume_voice_chat_v2025_06_01`](Self::resume_voice_chat_v2025_06_01). This name follows the newest Version when a newer one is documented; call `resume_voice_chat_v2025_06_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
+    /// use volcengine_rtc::api::resume_voice_chat::{
+    ///     AsrPolicy, ContextPatch, ReplayConfig, ResumeVoiceChatRequest, VoiceTuning,
+    /// };
+    /// let request = ResumeVoiceChatRequest::new(
+    ///         "6673****e9a2",
+    ///         "room_0612",
+    ///         "task_support_01",
+    ///         "listen",
+    ///     )
+    ///     .with_note("{\"reason\":\"user_away\",\"minutes\":5}")
+    ///     .with_replay_config(
+    ///         ReplayConfig::new("我们继续刚才的话题吧。")
+    ///             .with_interruptible(true)
+    ///             .with_voice_tuning(VoiceTuning::new().with_speed(1.2).with_volume(1.0)),
+    ///     )
+    ///     .with_context_patch(
+    ///         vec![
+    ///             ContextPatch::new().with_origin("system")
+    ///             .with_detail("用户离开了五分钟，回来后可能需要简单回顾。")
+    ///         ],
+    ///     )
+    ///     .with_asr_policy(
+    ///         AsrPolicy::new("skip_initial")
+    ///             .with_ignore_ms(800)
+    ///             .with_hot_phrases(vec!["继续".to_owned(), "接着说".to_owned()])
+    ///             .with_extra_params(
+    ///                 serde_json::Map::from_iter([
+    ///                     ("accent".to_owned(), serde_json::json!("south")),
+    ///                 ]),
+    ///             ),
+    ///     )
+    ///     .with_wait_seconds(30);
+    /// let output = client.resume_voice_chat(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "ResumeVoiceChat")]
     pub async fn resume_voice_chat(
         &self,
         request: &v2025_06_01::ResumeVoiceChatRequest,
@@ -227,9 +295,22 @@ impl crate::Client {
     }
     /// 调用本接口，恢复一个已通过 `PauseVoiceChat` 暂停的智能体任务。恢复时还可以调整智能体的以下行为：
     ///
-    /// `POST` `https://rtc.volcengineapi.com/?Action=ResumeVoiceChat&Version=2025-06-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 20 requests per second.
+    /// * **恢复后的开场：**
+    ///    * [播报衔接语](https://www.volcengine.com/docs/6348/1623001)：恢复后智能体先说一句话，再继续收听。
+    ///    * [补充暂停期间的上下文](https://www.volcengine.com/docs/6348/1623002)：把暂停期间发生的事情告诉大模型，不触发回复。
+    /// * **恢复后的识别策略：** 可调整的内容以 `ASRPolicy` 对象为准，未传入的字段保持暂停前的配置。
     ///
-    /// Generated from `spec/docs/rtc/ResumeVoiceChat.md`.
+    /// * 请求频率：单账号下 QPS 不得超过 20。
+    /// * 请求接入地址：仅支持 `rtc.volcengineapi.com`。
+    ///
+    /// Rate limit: 20 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ResumeVoiceChat&serviceCode=rtc&version=2025-06-01>
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=ResumeVoiceChat&Version=2025-06-01`, signed for service `rtc` in region `cn-north-1`.
+    ///
+    /// An example: [`resume_voice_chat`](Self::resume_voice_chat), the same call.
+    #[doc(alias = "ResumeVoiceChat")]
     pub async fn resume_voice_chat_v2025_06_01(
         &self,
         request: &v2025_06_01::ResumeVoiceChatRequest,

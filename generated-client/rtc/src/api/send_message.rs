@@ -3,10 +3,21 @@
 
 //! `SendMessage`: 你可以使用此接口以指定用户的身份在会话中发送一条消息。
 //!
+//! 调用`SendMessage`接口时，需指定所属的`AppId`、会话 ID、发送人以及消息类型和内容。发送成功后，接口返回该消息的`MessageId`。
+//!
+//! > 发送人必须是该会话的成员。
+//!
+//! QPS 不得超过 100。
+//!
+//! Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+//!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=SendMessage&serviceCode=rtc&version=2020-12-01>
+//!
 //! Versions: `2020-12-01`. Each has a module and a call function that never change (`v2020_12_01` and [`Client::send_message_v2020_12_01`](crate::Client::send_message_v2020_12_01)); this module re-exports the newest, which [`Client::send_message`](crate::Client::send_message) calls: both follow the newest Version.
+#![doc(alias = "SendMessage")]
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
-    //! `SendMessage` at Version `2020-12-01`, generated from `spec/docs/rtc/SendMessage.md`.
+    //! `SendMessage` at Version `2020-12-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "SendMessage",
@@ -124,7 +135,7 @@ pub mod v2020_12_01 {
     crate::via_fields! {
         response SendMessageResult { message_id : optional "MessageId"; }
     }
-    /// `RefMsgInfo`, documented at line 59 of the page.
+    /// `RefMsgInfo`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct RefMsgInfo {
@@ -154,7 +165,48 @@ pub mod v2020_12_01 {
 impl crate::Client {
     /// 你可以使用此接口以指定用户的身份在会话中发送一条消息。
     ///
+    /// 调用`SendMessage`接口时，需指定所属的`AppId`、会话 ID、发送人以及消息类型和内容。发送成功后，接口返回该消息的`MessageId`。
+    ///
+    /// > 发送人必须是该会话的成员。
+    ///
+    /// QPS 不得超过 100。
+    ///
+    /// Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=SendMessage&serviceCode=rtc&version=2020-12-01>
+    ///
     /// `SendMessage` at its newest Version, `2020-12-01`: the same call as [`send_message_v2020_12_01`](Self::send_message_v2020_12_01). This name follows the newest Version when a newer one is documented; call `send_message_v2020_12_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
+    /// use volcengine_rtc::api::send_message::{RefMsgInfo, SendMessageRequest};
+    /// let request = SendMessageRequest::new(
+    ///         123456,
+    ///         7253651276129427500,
+    ///         10001,
+    ///         10001,
+    ///         "{\"text\":\"hello\"}",
+    ///     )
+    ///     .with_client_msg_id("msg_0001")
+    ///     .with_create_time(1686020400000)
+    ///     .with_ext(
+    ///         serde_json::Map::from_iter([
+    ///             ("source".to_owned(), serde_json::json!("server")),
+    ///         ]),
+    ///     )
+    ///     .with_mentioned_users(vec![10002])
+    ///     .with_visible_users(vec![10001, 10002])
+    ///     .with_invisible_users(Vec::new())
+    ///     .with_priority(1)
+    ///     .with_ref_msg_info(RefMsgInfo::new(7253655012382859000, "hello"));
+    /// let output = client.send_message(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "SendMessage")]
     pub async fn send_message(
         &self,
         request: &v2020_12_01::SendMessageRequest,
@@ -163,9 +215,20 @@ impl crate::Client {
     }
     /// 你可以使用此接口以指定用户的身份在会话中发送一条消息。
     ///
-    /// `POST` `https://rtc.volcengineapi.com/?Action=SendMessage&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 100 requests per second.
+    /// 调用`SendMessage`接口时，需指定所属的`AppId`、会话 ID、发送人以及消息类型和内容。发送成功后，接口返回该消息的`MessageId`。
     ///
-    /// Generated from `spec/docs/rtc/SendMessage.md`.
+    /// > 发送人必须是该会话的成员。
+    ///
+    /// QPS 不得超过 100。
+    ///
+    /// Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=SendMessage&serviceCode=rtc&version=2020-12-01>
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=SendMessage&Version=2020-12-01`, signed for service `rtc` in region `cn-north-1`.
+    ///
+    /// An example: [`send_message`](Self::send_message), the same call.
+    #[doc(alias = "SendMessage")]
     pub async fn send_message_v2020_12_01(
         &self,
         request: &v2020_12_01::SendMessageRequest,

@@ -4,10 +4,24 @@
 //! `StartVoiceInterpret`: 调用 StartVoiceInterpret 接口，在房间中启动一个同声传译智能体，把指定用户的发言实时翻译成其他语种，并以字幕和语音的形式发给房间内的其他用户。
 //! :::warning
 //!
+//! * 同传智能体按任务运行时长计费，与房间内的用户数量无关。详细说明，参见[计费说明](https://www.volcengine.com/docs/6348/1700010)。
+//! * 同一个房间内最多同时运行 2 个同传任务。
+//!
+//! :::
+//!
+//! * **请求频率**：单账号下 QPS 不得超过 30。
+//! * **请求接入地址**：仅支持 `rtc.volcengineapi.com`。
+//! * **自动结束**：被翻译的用户全部离开房间后，任务在 `BotProfile.LeaveDelay` 指定的时长后自动结束；需要立即结束时，调用 [StopVoiceInterpret](https://www.volcengine.com/docs/6348/1700011)。
+//!
+//! Rate limit: 30 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+//!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=StartVoiceInterpret&serviceCode=rtc&version=2025-06-01>
+//!
 //! Versions: `2025-06-01`. Each has a module and a call function that never change (`v2025_06_01` and [`Client::start_voice_interpret_v2025_06_01`](crate::Client::start_voice_interpret_v2025_06_01)); this module re-exports the newest, which [`Client::start_voice_interpret`](crate::Client::start_voice_interpret) calls: both follow the newest Version.
+#![doc(alias = "StartVoiceInterpret")]
 pub use self::v2025_06_01::*;
 pub mod v2025_06_01 {
-    //! `StartVoiceInterpret` at Version `2025-06-01`, generated from `spec/docs/rtc/StartVoiceInterpret.md`.
+    //! `StartVoiceInterpret` at Version `2025-06-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "StartVoiceInterpret",
@@ -68,7 +82,7 @@ pub mod v2025_06_01 {
     /// 本接口无特有的返回参数。公共返回参数请见[返回结构](https://www.volcengine.com/docs/6348/1178322)。
     /// 其中返回值 `Result` 仅在请求成功时返回 `ok`，失败时为空。
     pub type StartVoiceInterpretResult = String;
-    /// `InterpretConfig`, documented at line 67 of the page.
+    /// `InterpretConfig`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct InterpretConfig {
@@ -97,7 +111,7 @@ pub mod v2025_06_01 {
         InterpretConfig { recognizer : required "Recognizer"; translator : optional
         "Translator"; speaker : optional "Speaker"; subtitle : optional "Subtitle"; }
     }
-    /// `Recognizer`, documented at line 70 of the page.
+    /// `Recognizer`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Recognizer {
@@ -149,7 +163,7 @@ pub mod v2025_06_01 {
         Recognizer { engine : required "Engine"; engine_params : required "EngineParams";
         source_language : optional "SourceLanguage"; silence_ms : optional "SilenceMs"; }
     }
-    /// `EngineParams`, documented at line 86 of the page: one of the shapes below, sent as that shape's object. Decoding takes the first shape that has every field given.
+    /// `EngineParams`: one of the shapes below, sent as that shape's object. Decoding takes the first shape that has every field given.
     #[derive(Debug, Clone, PartialEq)]
     pub enum EngineParams {
         /// `builtinplusasr2`: 内置识别模型（增强版_高级参数）
@@ -165,7 +179,7 @@ pub mod v2025_06_01 {
         EngineParams { Builtinplusasr2(Builtinplusasr2), Builtinplusasr(Builtinplusasr),
         Builtinasr(Builtinasr), Customwsasr(Customwsasr) }
     }
-    /// `Builtinplusasr2`, documented at line 95 of the page.
+    /// `Builtinplusasr2`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Builtinplusasr2 {
@@ -188,18 +202,17 @@ pub mod v2025_06_01 {
         /// **示例**：
         ///
         /// 1. 先写出 JSON 对象：
-        ///
         ///    ```JSON
         ///    {
-        /// "segment": {
-        /// "max_ms": 8000
-        /// }
+        ///        "segment": {
+        ///            "max_ms": 8000
+        ///        }
         ///    }
-        /// ```text
+        ///    ```
         ///
         /// 2. 压缩并转义后传入：`"{\"segment\":{\"max_ms\":8000}}"`
         ///
-        ///    <span>![图片](https://portal.volccdn.com/obj/volcfe/cloud-universal-doc/upload_5c2e81f0a7d94b3e6f18c0d2a9b47e61.png =480x) </span>
+        ///    &lt;span>![图片](https://portal.volccdn.com/obj/volcfe/cloud-universal-doc/upload_5c2e81f0a7d94b3e6f18c0d2a9b47e61.png) &lt;/span>
         pub raw_params: String,
     }
     crate::setters! {
@@ -210,7 +223,7 @@ pub mod v2025_06_01 {
         Builtinplusasr2 { version : required "Version"; raw_params : required
         "RawParams"; }
     }
-    /// `Builtinplusasr`, documented at line 133 of the page.
+    /// `Builtinplusasr`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Builtinplusasr {
@@ -247,7 +260,7 @@ pub mod v2025_06_01 {
         Builtinplusasr { version : required "Version"; glossary : optional "Glossary";
         punctuation_mode : optional "PunctuationMode"; }
     }
-    /// `Glossary`, documented at line 140 of the page.
+    /// `Glossary`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Glossary {
@@ -259,7 +272,7 @@ pub mod v2025_06_01 {
     crate::via_fields! {
         Glossary { term : required "term"; }
     }
-    /// `Builtinasr`, documented at line 161 of the page.
+    /// `Builtinasr`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Builtinasr {
@@ -272,16 +285,16 @@ pub mod v2025_06_01 {
     crate::via_fields! {
         Builtinasr { version : required "Version"; }
     }
-    /// `Customwsasr`, documented at line 169 of the page.
+    /// `Customwsasr`.
     #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Customwsasr {
         /// 自建识别服务的 WebSocket 地址。
         ///
         /// * 地址格式：`wss://<域名>/<路径>`。
-        /// * <域名\>：填写你的服务所用的域名。
+        /// * &lt;域名\>：填写你的服务所用的域名。
         ///
-        /// <span>![图片](https://portal.volccdn.com/obj/volcfe/cloud-universal-doc/upload_9e7d30b4c15a62f8d0e4b71a3c58f926.png =560x) </span>
+        /// &lt;span>![图片](https://portal.volccdn.com/obj/volcfe/cloud-universal-doc/upload_9e7d30b4c15a62f8d0e4b71a3c58f926.png) &lt;/span>
         pub endpoint: String,
         /// 连接自建服务时携带的鉴权令牌。
         pub token: Option<String>,
@@ -306,7 +319,7 @@ pub mod v2025_06_01 {
         Customwsasr { endpoint : required "Endpoint"; token : optional "Token";
         connect_headers : optional "ConnectHeaders"; }
     }
-    /// `Translator`, documented at line 212 of the page: one of the shapes below, sent as that shape's object. Decoding takes the first shape that has every field given.
+    /// `Translator`: one of the shapes below, sent as that shape's object. Decoding takes the first shape that has every field given.
     #[derive(Debug, Clone, PartialEq)]
     pub enum Translator {
         /// `builtinmt`: 内置翻译模型
@@ -317,7 +330,7 @@ pub mod v2025_06_01 {
     volcengine_runtime::one_of! {
         Translator { Builtinmt(Builtinmt), Custommt(Custommt) }
     }
-    /// `Builtinmt`, documented at line 220 of the page.
+    /// `Builtinmt`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Builtinmt {
@@ -337,7 +350,7 @@ pub mod v2025_06_01 {
         /// 原文：这个方案我们下周再讨论。
         /// formal：We will discuss this proposal next week.
         /// casual：Let's talk about this plan next week.
-        /// ```text
+        /// ```
         pub style: Option<String>,
         /// 翻译模型的采样温度，越低译文越稳定。可填 `0` 到 `1` 之间的数，默认 `0.2`。
         pub temperature: Option<f64>,
@@ -360,7 +373,7 @@ pub mod v2025_06_01 {
         "TargetLanguages"; glossary : optional "Glossary"; style : optional "Style";
         temperature : optional "Temperature"; }
     }
-    /// `Custommt`, documented at line 256 of the page.
+    /// `Custommt`.
     #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Custommt {
@@ -394,7 +407,7 @@ pub mod v2025_06_01 {
         ///   "domain": "finance",
         ///   "format": "plain"
         /// }
-        /// ```text
+        /// ```
         pub extra_body: Option<serde_json::Map<String, serde_json::Value>>,
     }
     crate::setters! {
@@ -419,7 +432,7 @@ pub mod v2025_06_01 {
         bearer_token : optional "BearerToken"; target_languages : required
         "TargetLanguages"; extra_body : optional "ExtraBody"; }
     }
-    /// `Speaker`, documented at line 303 of the page.
+    /// `Speaker`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Speaker {
@@ -448,7 +461,7 @@ pub mod v2025_06_01 {
         Speaker { timbre : optional "Timbre"; speak_rate : optional "SpeakRate"; channels
         : optional "Channels"; }
     }
-    /// `Subtitle`, documented at line 322 of the page.
+    /// `Subtitle`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Subtitle {
@@ -471,7 +484,7 @@ pub mod v2025_06_01 {
     crate::via_fields! {
         Subtitle { enabled : optional "Enabled"; show_source : optional "ShowSource"; }
     }
-    /// `BotProfile`, documented at line 343 of the page.
+    /// `BotProfile`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct BotProfile {
@@ -498,7 +511,7 @@ pub mod v2025_06_01 {
         "BotUserId"; leave_delay : optional "LeaveDelay"; callback : optional "Callback";
         }
     }
-    /// `Callback`, documented at line 362 of the page.
+    /// `Callback`.
     #[derive(Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Callback {
@@ -541,7 +554,86 @@ impl crate::Client {
     /// 调用 StartVoiceInterpret 接口，在房间中启动一个同声传译智能体，把指定用户的发言实时翻译成其他语种，并以字幕和语音的形式发给房间内的其他用户。
     /// :::warning
     ///
+    /// * 同传智能体按任务运行时长计费，与房间内的用户数量无关。详细说明，参见[计费说明](https://www.volcengine.com/docs/6348/1700010)。
+    /// * 同一个房间内最多同时运行 2 个同传任务。
+    ///
+    /// :::
+    ///
+    /// * **请求频率**：单账号下 QPS 不得超过 30。
+    /// * **请求接入地址**：仅支持 `rtc.volcengineapi.com`。
+    /// * **自动结束**：被翻译的用户全部离开房间后，任务在 `BotProfile.LeaveDelay` 指定的时长后自动结束；需要立即结束时，调用 [StopVoiceInterpret](https://www.volcengine.com/docs/6348/1700011)。
+    ///
+    /// Rate limit: 30 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=StartVoiceInterpret&serviceCode=rtc&version=2025-06-01>
+    ///
     /// `StartVoiceInterpret` at its newest Version, `2025-06-01`: the same call as [`start_voice_interpret_v2025_06_01`](Self::start_voice_interpret_v2025_06_01). This name follows the newest Version when a newer one is documented; call `start_voice_interpret_v2025_06_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
+    /// use volcengine_rtc::api::start_voice_interpret::{
+    ///     BotProfile, Builtinmt, Builtinplusasr2, Callback, EngineParams, InterpretConfig,
+    ///     Recognizer, Speaker, StartVoiceInterpretRequest, Subtitle, Translator,
+    /// };
+    /// let request = StartVoiceInterpretRequest::new(
+    ///         "88a*****0d1",
+    ///         "meeting_301",
+    ///         "interp_01",
+    ///         InterpretConfig::new(
+    ///                 Recognizer::new(
+    ///                         "builtin",
+    ///                         EngineParams::Builtinplusasr2(
+    ///                             Builtinplusasr2::new(
+    ///                                 "plus",
+    ///                                 "{\"segment\":{\"max_ms\":8000}}",
+    ///                             ),
+    ///                         ),
+    ///                     )
+    ///                     .with_source_language("zh")
+    ///                     .with_silence_ms(700),
+    ///             )
+    ///             .with_translator(
+    ///                 Translator::Builtinmt(
+    ///                     Builtinmt::new("builtin", vec!["en".to_owned(), "ja".to_owned()])
+    ///                         .with_glossary(
+    ///                             serde_json::Map::from_iter([
+    ///                                 (
+    ///                                     "同传助手".to_owned(),
+    ///                                     serde_json::json!("Interpreter Assistant"),
+    ///                                 ),
+    ///                             ]),
+    ///                         )
+    ///                         .with_style("formal")
+    ///                         .with_temperature(0.2),
+    ///                 ),
+    ///             )
+    ///             .with_speaker(
+    ///                 Speaker::new()
+    ///                     .with_timbre("female_calm")
+    ///                     .with_speak_rate(1.1)
+    ///                     .with_channels(vec![1, 2]),
+    ///             )
+    ///             .with_subtitle(
+    ///                 Subtitle::new().with_enabled(true).with_show_source(false),
+    ///             ),
+    ///         BotProfile::new(vec!["host_01".to_owned()], "interp_bot_01")
+    ///             .with_leave_delay(300)
+    ///             .with_callback(
+    ///                 Callback::new()
+    ///                     .with_enabled(false)
+    ///                     .with_url("https://example.com/interp/callback")
+    ///                     .with_secret("cb****k3"),
+    ///             ),
+    ///     )
+    ///     .with_tag("weekly_meeting");
+    /// let output = client.start_voice_interpret(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "StartVoiceInterpret")]
     pub async fn start_voice_interpret(
         &self,
         request: &v2025_06_01::StartVoiceInterpretRequest,
@@ -551,9 +643,23 @@ impl crate::Client {
     /// 调用 StartVoiceInterpret 接口，在房间中启动一个同声传译智能体，把指定用户的发言实时翻译成其他语种，并以字幕和语音的形式发给房间内的其他用户。
     /// :::warning
     ///
-    /// `POST` `https://rtc.volcengineapi.com/?Action=StartVoiceInterpret&Version=2025-06-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 30 requests per second.
+    /// * 同传智能体按任务运行时长计费，与房间内的用户数量无关。详细说明，参见[计费说明](https://www.volcengine.com/docs/6348/1700010)。
+    /// * 同一个房间内最多同时运行 2 个同传任务。
     ///
-    /// Generated from `spec/docs/rtc/StartVoiceInterpret.md`.
+    /// :::
+    ///
+    /// * **请求频率**：单账号下 QPS 不得超过 30。
+    /// * **请求接入地址**：仅支持 `rtc.volcengineapi.com`。
+    /// * **自动结束**：被翻译的用户全部离开房间后，任务在 `BotProfile.LeaveDelay` 指定的时长后自动结束；需要立即结束时，调用 [StopVoiceInterpret](https://www.volcengine.com/docs/6348/1700011)。
+    ///
+    /// Rate limit: 30 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=StartVoiceInterpret&serviceCode=rtc&version=2025-06-01>
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=StartVoiceInterpret&Version=2025-06-01`, signed for service `rtc` in region `cn-north-1`.
+    ///
+    /// An example: [`start_voice_interpret`](Self::start_voice_interpret), the same call.
+    #[doc(alias = "StartVoiceInterpret")]
     pub async fn start_voice_interpret_v2025_06_01(
         &self,
         request: &v2025_06_01::StartVoiceInterpretRequest,

@@ -3,10 +3,21 @@
 
 //! `StartWebcast`: 你可以调用此接口，将一个网页的音视频内容采集后，以一个虚拟用户的身份推送到指定的 RTC 房间中。
 //!
+//! 调用`StartWebcast`后，服务端会打开`SourceURL`指向的网页，按照`VideoSolutions`中的参数对页面进行渲染与编码，并以`UserId`的身份进入房间发布流。任务会一直运行，直到调用`StopWebcast`或运行时长达到`MaxRunningTime`。
+//!
+//! > 同一个`AppId`的同一个`RoomId`下，`TaskId`不可重复。
+//!
+//! QPS 不得超过 60。
+//!
+//! Rate limit: 60 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+//!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=StartWebcast&serviceCode=rtc&version=2023-11-01>
+//!
 //! Versions: `2023-11-01`. Each has a module and a call function that never change (`v2023_11_01` and [`Client::start_webcast_v2023_11_01`](crate::Client::start_webcast_v2023_11_01)); this module re-exports the newest, which [`Client::start_webcast`](crate::Client::start_webcast) calls: both follow the newest Version.
+#![doc(alias = "StartWebcast")]
 pub use self::v2023_11_01::*;
 pub mod v2023_11_01 {
-    //! `StartWebcast` at Version `2023-11-01`, generated from `spec/docs/rtc/StartWebcast.md`.
+    //! `StartWebcast` at Version `2023-11-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "StartWebcast",
@@ -42,7 +53,7 @@ pub mod v2023_11_01 {
         pub user_id: String,
         /// 需要采集的网页地址，可以携带自定义的查询参数，总长度不超过 1024。
         pub source_url: String,
-        /// 任务的最大运行时间，单位为秒，取值范围为 [10,86400]，默认值为 86400。
+        /// 任务的最大运行时间，单位为秒，取值范围为 \[10,86400\]，默认值为 86400。
         pub max_running_time: Option<i32>,
         /// 输出流的视频参数。为空时按默认值输出一路流。
         pub video_solutions: Option<Vec<VideoSolution>>,
@@ -73,15 +84,15 @@ pub mod v2023_11_01 {
     /// 本接口无特有的返回参数。公共返回参数请见[返回结构](https://www.volcengine.com/docs/6348/1178322)。
     /// 其中返回值 `Result` 仅在请求成功时返回 `ok`，失败时为空。
     pub type StartWebcastResult = serde_json::Value;
-    /// `VideoSolution`, documented at line 41 of the page.
+    /// `VideoSolution`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct VideoSolution {
-        /// 视频宽度，单位为像素，范围为 [50,1920]，默认值为 1280。
+        /// 视频宽度，单位为像素，范围为 \[50,1920\]，默认值为 1280。
         pub width: Option<i32>,
-        /// 视频高度，单位为像素，范围为 [50,1080]，默认值为 720。
+        /// 视频高度，单位为像素，范围为 \[50,1080\]，默认值为 720。
         pub height: Option<i32>,
-        /// 帧率，单位为 fps，范围为 [1,60]，默认值为 15。
+        /// 帧率，单位为 fps，范围为 \[1,60\]，默认值为 15。
         pub frame_rate: Option<i32>,
         /// 最大发送码率，单位为 Kbps，默认值为 0，表示自适应码率。
         pub bitrate: Option<i32>,
@@ -94,13 +105,13 @@ pub mod v2023_11_01 {
         VideoSolution { width : optional "Width"; height : optional "Height"; frame_rate
         : optional "FrameRate"; bitrate : optional "Bitrate"; }
     }
-    /// `EventNotifyConfig`, documented at line 50 of the page.
+    /// `EventNotifyConfig`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct EventNotifyConfig {
         /// 是否启用页面主动事件通知。默认值为 `false`。
         pub enable_event_notify: Option<bool>,
-        /// 启用事件通知后，等待页面开始事件的超时时间，单位为秒，范围为 [0,60]。默认值为 0，表示不启用。
+        /// 启用事件通知后，等待页面开始事件的超时时间，单位为秒，范围为 \[0,60\]。默认值为 0，表示不启用。
         pub start_timeout: Option<i32>,
     }
     crate::setters! {
@@ -111,15 +122,15 @@ pub mod v2023_11_01 {
         EventNotifyConfig { enable_event_notify : optional "EnableEventNotify";
         start_timeout : optional "StartTimeout"; }
     }
-    /// `MonitorConfig`, documented at line 57 of the page.
+    /// `MonitorConfig`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct MonitorConfig {
-        /// 页面内容无变化的检测间隔，单位为秒，范围为 [2,30]。默认值为 0，表示不检测。
+        /// 页面内容无变化的检测间隔，单位为秒，范围为 \[2,30\]。默认值为 0，表示不检测。
         pub freeze_check_interval: Option<i32>,
-        /// 页面白屏的检测间隔，单位为秒，范围为 [2,30]。默认值为 0，表示不检测。
+        /// 页面白屏的检测间隔，单位为秒，范围为 \[2,30\]。默认值为 0，表示不检测。
         pub blank_check_interval: Option<i32>,
-        /// 页面 JS 线程崩溃或卡死的检测间隔，单位为秒，范围为 [0,30]。默认值为 0，表示不检测。
+        /// 页面 JS 线程崩溃或卡死的检测间隔，单位为秒，范围为 \[0,30\]。默认值为 0，表示不检测。
         pub crash_check_interval: Option<i32>,
     }
     crate::setters! {
@@ -145,7 +156,57 @@ pub mod v2023_11_01 {
 impl crate::Client {
     /// 你可以调用此接口，将一个网页的音视频内容采集后，以一个虚拟用户的身份推送到指定的 RTC 房间中。
     ///
+    /// 调用`StartWebcast`后，服务端会打开`SourceURL`指向的网页，按照`VideoSolutions`中的参数对页面进行渲染与编码，并以`UserId`的身份进入房间发布流。任务会一直运行，直到调用`StopWebcast`或运行时长达到`MaxRunningTime`。
+    ///
+    /// > 同一个`AppId`的同一个`RoomId`下，`TaskId`不可重复。
+    ///
+    /// QPS 不得超过 60。
+    ///
+    /// Rate limit: 60 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=StartWebcast&serviceCode=rtc&version=2023-11-01>
+    ///
     /// `StartWebcast` at its newest Version, `2023-11-01`: the same call as [`start_webcast_v2023_11_01`](Self::start_webcast_v2023_11_01). This name follows the newest Version when a newer one is documented; call `start_webcast_v2023_11_01` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
+    /// use volcengine_rtc::api::start_webcast::{
+    ///     EventNotifyConfig, MonitorConfig, StartWebcastRequest, VideoSolution,
+    /// };
+    /// let request = StartWebcastRequest::new(
+    ///         "661e****543cf",
+    ///         "Room1",
+    ///         "Task1",
+    ///         "webcast_user1",
+    ///         "https://www.example.com/live.html?token=xxx",
+    ///     )
+    ///     .with_business_id("B****23")
+    ///     .with_max_running_time(3600)
+    ///     .with_video_solutions(
+    ///         vec![
+    ///             VideoSolution::new().with_width(1280).with_height(720)
+    ///             .with_frame_rate(15).with_bitrate(0), VideoSolution::new()
+    ///             .with_width(640).with_height(360).with_frame_rate(15).with_bitrate(500)
+    ///         ],
+    ///     )
+    ///     .with_event_notify_config(
+    ///         EventNotifyConfig::new()
+    ///             .with_enable_event_notify(true)
+    ///             .with_start_timeout(10),
+    ///     )
+    ///     .with_monitor_config(
+    ///         MonitorConfig::new()
+    ///             .with_freeze_check_interval(10)
+    ///             .with_blank_check_interval(10),
+    ///     );
+    /// let output = client.start_webcast(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "StartWebcast")]
     pub async fn start_webcast(
         &self,
         request: &v2023_11_01::StartWebcastRequest,
@@ -154,9 +215,20 @@ impl crate::Client {
     }
     /// 你可以调用此接口，将一个网页的音视频内容采集后，以一个虚拟用户的身份推送到指定的 RTC 房间中。
     ///
-    /// `POST` `https://rtc.volcengineapi.com/?Action=StartWebcast&Version=2023-11-01`, signed for service `rtc` in region `cn-north-1`. Documented rate limit: 60 requests per second.
+    /// 调用`StartWebcast`后，服务端会打开`SourceURL`指向的网页，按照`VideoSolutions`中的参数对页面进行渲染与编码，并以`UserId`的身份进入房间发布流。任务会一直运行，直到调用`StopWebcast`或运行时长达到`MaxRunningTime`。
     ///
-    /// Generated from `spec/docs/rtc/StartWebcast.md`.
+    /// > 同一个`AppId`的同一个`RoomId`下，`TaskId`不可重复。
+    ///
+    /// QPS 不得超过 60。
+    ///
+    /// Rate limit: 60 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=StartWebcast&serviceCode=rtc&version=2023-11-01>
+    ///
+    /// `POST` `https://rtc.volcengineapi.com/?Action=StartWebcast&Version=2023-11-01`, signed for service `rtc` in region `cn-north-1`.
+    ///
+    /// An example: [`start_webcast`](Self::start_webcast), the same call.
+    #[doc(alias = "StartWebcast")]
     pub async fn start_webcast_v2023_11_01(
         &self,
         request: &v2023_11_01::StartWebcastRequest,

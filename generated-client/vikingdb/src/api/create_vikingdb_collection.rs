@@ -3,10 +3,13 @@
 
 //! `CreateVikingdbCollection`: 接口用于创建一个新的数据集
 //!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=CreateVikingdbCollection&serviceCode=vikingdb&version=2025-06-09>
+//!
 //! Versions: `2025-06-09`. Each has a module and a call function that never change (`v2025_06_09` and [`Client::create_vikingdb_collection_v2025_06_09`](crate::Client::create_vikingdb_collection_v2025_06_09)); this module re-exports the newest, which [`Client::create_vikingdb_collection`](crate::Client::create_vikingdb_collection) calls: both follow the newest Version.
+#![doc(alias = "CreateVikingdbCollection")]
 pub use self::v2025_06_09::*;
 pub mod v2025_06_09 {
-    //! `CreateVikingdbCollection` at Version `2025-06-09`, generated from `spec/docs/vikingdb/CreateVikingdbCollection.md`.
+    //! `CreateVikingdbCollection` at Version `2025-06-09`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "CreateVikingdbCollection",
@@ -67,17 +70,17 @@ pub mod v2025_06_09 {
         response CreateVikingdbCollectionResult { resource_id : optional "ResourceId";
         message : optional "Message"; }
     }
-    /// `Fields`, documented at line 40 of the page.
+    /// `Fields`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Fields {
         /// 字段名，在同一数据集内不可重复
         pub field_name: String,
-        /// 字段类型，取值：int64、float32、string、bool、list<string>、list<int64>、vector、text
+        /// 字段类型，取值：int64、float32、string、bool、list&lt;string>、list&lt;int64>、vector、text
         pub field_type: String,
         /// 是否为主键字段，默认为 false。主键字段的类型只能是 int64 或 string
         pub is_primary_key: Option<bool>,
-        /// 向量维度，FieldType 为 vector 时必填，须为 4 的倍数，范围 [4, 2048]
+        /// 向量维度，FieldType 为 vector 时必填，须为 4 的倍数，范围 \[4, 2048\]
         pub dim: Option<i32>,
     }
     crate::setters! {
@@ -88,7 +91,7 @@ pub mod v2025_06_09 {
         Fields { field_name : required "FieldName"; field_type : required "FieldType";
         is_primary_key : optional "IsPrimaryKey"; dim : optional "Dim"; }
     }
-    /// `Vectorize`, documented at line 45 of the page.
+    /// `Vectorize`.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Vectorize {
@@ -123,7 +126,39 @@ pub mod v2025_06_09 {
 impl crate::Client {
     /// 接口用于创建一个新的数据集
     ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=CreateVikingdbCollection&serviceCode=vikingdb&version=2025-06-09>
+    ///
     /// `CreateVikingdbCollection` at its newest Version, `2025-06-09`: the same call as [`create_vikingdb_collection_v2025_06_09`](Self::create_vikingdb_collection_v2025_06_09). This name follows the newest Version when a newer one is documented; call `create_vikingdb_collection_v2025_06_09` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_vikingdb::Client) -> Result<(), volcengine_vikingdb::Error> {
+    /// use volcengine_vikingdb::api::create_vikingdb_collection::{
+    ///     CreateVikingdbCollectionRequest, Fields, Vectorize,
+    /// };
+    /// let request = CreateVikingdbCollectionRequest::new(
+    ///         "product_catalog",
+    ///         vec![
+    ///             Fields::new("product_id", "int64").with_is_primary_key(true),
+    ///             Fields::new("title", "text"), Fields::new("category", "string"),
+    ///             Fields::new("price", "float32"), Fields::new("image_vec", "vector")
+    ///             .with_dim(512)
+    ///         ],
+    ///     )
+    ///     .with_project_name("default")
+    ///     .with_description("商品图文向量数据集")
+    ///     .with_vectorize(
+    ///         Vectorize::new("bge-large-zh", "title")
+    ///             .with_dense_model_version("v1.5")
+    ///             .with_dim(1024),
+    ///     );
+    /// let output = client.create_vikingdb_collection(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "CreateVikingdbCollection")]
     pub async fn create_vikingdb_collection(
         &self,
         request: &v2025_06_09::CreateVikingdbCollectionRequest,
@@ -135,9 +170,12 @@ impl crate::Client {
     }
     /// 接口用于创建一个新的数据集
     ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=CreateVikingdbCollection&serviceCode=vikingdb&version=2025-06-09>
+    ///
     /// `POST` `https://vikingdb.cn-beijing.volcengineapi.com/?Action=CreateVikingdbCollection&Version=2025-06-09`, signed for service `vikingdb` in region `cn-beijing`.
     ///
-    /// Generated from `spec/docs/vikingdb/CreateVikingdbCollection.md`.
+    /// An example: [`create_vikingdb_collection`](Self::create_vikingdb_collection), the same call.
+    #[doc(alias = "CreateVikingdbCollection")]
     pub async fn create_vikingdb_collection_v2025_06_09(
         &self,
         request: &v2025_06_09::CreateVikingdbCollectionRequest,

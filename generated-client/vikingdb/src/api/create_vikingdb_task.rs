@@ -3,10 +3,13 @@
 
 //! `CreateVikingdbTask`: 接口用于在指定数据集上创建离线任务，支持数据导入、按条件删除和数据导出
 //!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=CreateVikingdbTask&serviceCode=vikingdb&version=2025-06-09>
+//!
 //! Versions: `2025-06-09`. Each has a module and a call function that never change (`v2025_06_09` and [`Client::create_vikingdb_task_v2025_06_09`](crate::Client::create_vikingdb_task_v2025_06_09)); this module re-exports the newest, which [`Client::create_vikingdb_task`](crate::Client::create_vikingdb_task) calls: both follow the newest Version.
+#![doc(alias = "CreateVikingdbTask")]
 pub use self::v2025_06_09::*;
 pub mod v2025_06_09 {
-    //! `CreateVikingdbTask` at Version `2025-06-09`, generated from `spec/docs/vikingdb/CreateVikingdbTask.md`.
+    //! `CreateVikingdbTask` at Version `2025-06-09`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "CreateVikingdbTask",
@@ -79,7 +82,7 @@ pub mod v2025_06_09 {
         response CreateVikingdbTaskResult { task_id : optional "TaskId"; message :
         optional "Message"; }
     }
-    /// `TaskConfig`, documented at line 61 of the page.
+    /// `TaskConfig`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct TaskConfig {
@@ -100,7 +103,7 @@ pub mod v2025_06_09 {
         pub filter_expr: Option<String>,
         /// 需要导出的字段列表，不传时导出全部字段。仅对 data_export 任务生效。
         pub export_fields: Option<Vec<String>>,
-        /// 导出时的抽样比例，范围 (0.0, 1.0]，默认为 1.0。仅对 data_export 任务生效。
+        /// 导出时的抽样比例，范围 (0.0, 1.0\]，默认为 1.0。仅对 data_export 任务生效。
         pub sample_ratio: Option<f64>,
         /// 导入时是否跳过格式有误的行。
         ///
@@ -132,7 +135,32 @@ pub mod v2025_06_09 {
 impl crate::Client {
     /// 接口用于在指定数据集上创建离线任务，支持数据导入、按条件删除和数据导出
     ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=CreateVikingdbTask&serviceCode=vikingdb&version=2025-06-09>
+    ///
     /// `CreateVikingdbTask` at its newest Version, `2025-06-09`: the same call as [`create_vikingdb_task_v2025_06_09`](Self::create_vikingdb_task_v2025_06_09). This name follows the newest Version when a newer one is documented; call `create_vikingdb_task_v2025_06_09` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_vikingdb::Client) -> Result<(), volcengine_vikingdb::Error> {
+    /// use volcengine_vikingdb::api::create_vikingdb_task::{
+    ///     CreateVikingdbTaskRequest, TaskConfig,
+    /// };
+    /// let request = CreateVikingdbTaskRequest::new(
+    ///         "data_import",
+    ///         TaskConfig::new()
+    ///             .with_tos_path("tos://vdb-import/catalog/2025-06/")
+    ///             .with_file_type("parquet")
+    ///             .with_ignore_error(true),
+    ///     )
+    ///     .with_collection_name("product_catalog")
+    ///     .with_description("6月商品全量导入");
+    /// let output = client.create_vikingdb_task(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "CreateVikingdbTask")]
     pub async fn create_vikingdb_task(
         &self,
         request: &v2025_06_09::CreateVikingdbTaskRequest,
@@ -141,9 +169,12 @@ impl crate::Client {
     }
     /// 接口用于在指定数据集上创建离线任务，支持数据导入、按条件删除和数据导出
     ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=CreateVikingdbTask&serviceCode=vikingdb&version=2025-06-09>
+    ///
     /// `POST` `https://vikingdb.cn-beijing.volcengineapi.com/?Action=CreateVikingdbTask&Version=2025-06-09`, signed for service `vikingdb` in region `cn-beijing`.
     ///
-    /// Generated from `spec/docs/vikingdb/CreateVikingdbTask.md`.
+    /// An example: [`create_vikingdb_task`](Self::create_vikingdb_task), the same call.
+    #[doc(alias = "CreateVikingdbTask")]
     pub async fn create_vikingdb_task_v2025_06_09(
         &self,
         request: &v2025_06_09::CreateVikingdbTaskRequest,

@@ -3,10 +3,13 @@
 
 //! `TruncateVikingdbCollection`: 接口用于清空指定数据集中的"全部"数据，清空后数据集结构和索引配置保留，数据无法恢复。如需先备份数据，请参考[创建离线任务-CreateVikingdbTask](https://www.volcengine.com/docs/84313/2200105)导出数据。
 //!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=TruncateVikingdbCollection&serviceCode=vikingdb&version=2025-06-09>
+//!
 //! Versions: `2025-06-09`. Each has a module and a call function that never change (`v2025_06_09` and [`Client::truncate_vikingdb_collection_v2025_06_09`](crate::Client::truncate_vikingdb_collection_v2025_06_09)); this module re-exports the newest, which [`Client::truncate_vikingdb_collection`](crate::Client::truncate_vikingdb_collection) calls: both follow the newest Version.
+#![doc(alias = "TruncateVikingdbCollection")]
 pub use self::v2025_06_09::*;
 pub mod v2025_06_09 {
-    //! `TruncateVikingdbCollection` at Version `2025-06-09`, generated from `spec/docs/vikingdb/TruncateVikingdbCollection.md`.
+    //! `TruncateVikingdbCollection` at Version `2025-06-09`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "TruncateVikingdbCollection",
@@ -82,7 +85,23 @@ pub mod v2025_06_09 {
 impl crate::Client {
     /// 接口用于清空指定数据集中的"全部"数据，清空后数据集结构和索引配置保留，数据无法恢复。如需先备份数据，请参考[创建离线任务-CreateVikingdbTask](https://www.volcengine.com/docs/84313/2200105)导出数据。
     ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=TruncateVikingdbCollection&serviceCode=vikingdb&version=2025-06-09>
+    ///
     /// `TruncateVikingdbCollection` at its newest Version, `2025-06-09`: the same call as [`truncate_vikingdb_collection_v2025_06_09`](Self::truncate_vikingdb_collection_v2025_06_09). This name follows the newest Version when a newer one is documented; call `truncate_vikingdb_collection_v2025_06_09` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_vikingdb::Client) -> Result<(), volcengine_vikingdb::Error> {
+    /// use volcengine_vikingdb::api::truncate_vikingdb_collection::TruncateVikingdbCollectionRequest;
+    /// let request = TruncateVikingdbCollectionRequest::new("product_catalog")
+    ///     .with_collection_name("product_catalog");
+    /// let output = client.truncate_vikingdb_collection(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "TruncateVikingdbCollection")]
     pub async fn truncate_vikingdb_collection(
         &self,
         request: &v2025_06_09::TruncateVikingdbCollectionRequest,
@@ -94,9 +113,12 @@ impl crate::Client {
     }
     /// 接口用于清空指定数据集中的"全部"数据，清空后数据集结构和索引配置保留，数据无法恢复。如需先备份数据，请参考[创建离线任务-CreateVikingdbTask](https://www.volcengine.com/docs/84313/2200105)导出数据。
     ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=TruncateVikingdbCollection&serviceCode=vikingdb&version=2025-06-09>
+    ///
     /// `POST` `https://vikingdb.cn-beijing.volcengineapi.com/?Action=TruncateVikingdbCollection&Version=2025-06-09`, signed for service `vikingdb` in region `cn-beijing`.
     ///
-    /// Generated from `spec/docs/vikingdb/TruncateVikingdbCollection.md`.
+    /// An example: [`truncate_vikingdb_collection`](Self::truncate_vikingdb_collection), the same call.
+    #[doc(alias = "TruncateVikingdbCollection")]
     pub async fn truncate_vikingdb_collection_v2025_06_09(
         &self,
         request: &v2025_06_09::TruncateVikingdbCollectionRequest,

@@ -3,10 +3,13 @@
 
 //! `UpdateVikingdbCollection`: 接口用于修改指定数据集的描述、标签和删除保护设置
 //!
+//! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=UpdateVikingdbCollection&serviceCode=vikingdb&version=2025-06-09>
+//!
 //! Versions: `2025-06-09`. Each has a module and a call function that never change (`v2025_06_09` and [`Client::update_vikingdb_collection_v2025_06_09`](crate::Client::update_vikingdb_collection_v2025_06_09)); this module re-exports the newest, which [`Client::update_vikingdb_collection`](crate::Client::update_vikingdb_collection) calls: both follow the newest Version.
+#![doc(alias = "UpdateVikingdbCollection")]
 pub use self::v2025_06_09::*;
 pub mod v2025_06_09 {
-    //! `UpdateVikingdbCollection` at Version `2025-06-09`, generated from `spec/docs/vikingdb/UpdateVikingdbCollection.md`.
+    //! `UpdateVikingdbCollection` at Version `2025-06-09`: its request and result types, and `OPERATION`, what the runtime needs to call it.
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "UpdateVikingdbCollection",
@@ -97,7 +100,27 @@ pub mod v2025_06_09 {
 impl crate::Client {
     /// 接口用于修改指定数据集的描述、标签和删除保护设置
     ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=UpdateVikingdbCollection&serviceCode=vikingdb&version=2025-06-09>
+    ///
     /// `UpdateVikingdbCollection` at its newest Version, `2025-06-09`: the same call as [`update_vikingdb_collection_v2025_06_09`](Self::update_vikingdb_collection_v2025_06_09). This name follows the newest Version when a newer one is documented; call `update_vikingdb_collection_v2025_06_09` to stay on this one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: volcengine_vikingdb::Client) -> Result<(), volcengine_vikingdb::Error> {
+    /// use volcengine_vikingdb::api::update_vikingdb_collection::UpdateVikingdbCollectionRequest;
+    /// let request = UpdateVikingdbCollectionRequest::new()
+    ///     .with_project_name("default")
+    ///     .with_collection_name("product_catalog")
+    ///     .with_description("商品图文向量数据集（2025 版）")
+    ///     .with_tags(vec!["env:prod".to_owned(), "owner:search".to_owned()])
+    ///     .with_deletion_protection(true);
+    /// let output = client.update_vikingdb_collection(&request).await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[doc(alias = "UpdateVikingdbCollection")]
     pub async fn update_vikingdb_collection(
         &self,
         request: &v2025_06_09::UpdateVikingdbCollectionRequest,
@@ -109,9 +132,12 @@ impl crate::Client {
     }
     /// 接口用于修改指定数据集的描述、标签和删除保护设置
     ///
+    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=UpdateVikingdbCollection&serviceCode=vikingdb&version=2025-06-09>
+    ///
     /// `POST` `https://vikingdb.cn-beijing.volcengineapi.com/?Action=UpdateVikingdbCollection&Version=2025-06-09`, signed for service `vikingdb` in region `cn-beijing`.
     ///
-    /// Generated from `spec/docs/vikingdb/UpdateVikingdbCollection.md`.
+    /// An example: [`update_vikingdb_collection`](Self::update_vikingdb_collection), the same call.
+    #[doc(alias = "UpdateVikingdbCollection")]
     pub async fn update_vikingdb_collection_v2025_06_09(
         &self,
         request: &v2025_06_09::UpdateVikingdbCollectionRequest,
