@@ -270,7 +270,8 @@ pub fn prepare(root: &Path, dir: &Path, pages: usize) -> Result<usize, String> {
     if overrides.exists() {
         fs::remove_file(&overrides).map_err(io_error(&overrides))?;
     }
-    let written = crate::bench_corpus::write(root, dir, pages).map_err(|e| e.to_string())?;
+    let seeds = corpus_seeds(root)?;
+    let written = crate::bench_corpus::write_from(&seeds, dir, pages).map_err(|e| e.to_string())?;
     if written != pages {
         return Err(format!(
             "error: the corpus has {written} pages, not {pages}: a page under {DOCS_DIR} has no Action"
@@ -278,6 +279,21 @@ pub fn prepare(root: &Path, dir: &Path, pages: usize) -> Result<usize, String> {
     }
     let report = regen::regen(dir).map_err(|e| e.to_string())?;
     Ok(report.written.len())
+}
+
+/// The service's pages that parse on their own: without `spec/overrides.yaml`, which the corpus
+/// leaves out (a page that needs its `nesting:` would fail), and with an Action in their URL.
+fn corpus_seeds(root: &Path) -> Result<Vec<(String, String)>, String> {
+    let settings = regen::read_services(root).map_err(|e| e.to_string())?;
+    let context = crate::services::context_of(SERVICE, &settings);
+    Ok(regen::read_docs(root)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|(path, text)| {
+            regen::service_of(path) == SERVICE
+                && crate::parser::parse_page_in(path, text, &context).is_ok()
+        })
+        .collect())
 }
 
 // ---------------------------------------------------------------------------------------------
