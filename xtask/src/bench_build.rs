@@ -277,7 +277,7 @@ pub fn prepare(root: &Path, dir: &Path, pages: usize) -> Result<usize, String> {
             "error: the corpus has {written} pages, not {pages}: a page under {DOCS_DIR} has no Action"
         ));
     }
-    let report = regen::regen(dir).map_err(|e| e.to_string())?;
+    let report = regen::regen_corpus(dir).map_err(|e| e.to_string())?;
     Ok(report.written.len())
 }
 

@@ -9,6 +9,8 @@
 //!   must agree with the table, so a page and its service never disagree silently. The first
 //!   region is the one of pages that state none, and its host the host of pages that state none.
 //! - `method`: the HTTP method of pages that state none (VikingDB's pages never do).
+//! - `value_names`: Rust names of documented values the pages do not give in English, by label
+//!   or value (see [`crate::value_names`]).
 //!
 //! `service` is also the signing service code of pages that do not name one.
 //!
@@ -25,7 +27,7 @@
 
 use codegen::ServiceCrate;
 use serde::Deserialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 use volcgen_ir::{Method, Page, RegionEndpoint};
@@ -51,6 +53,29 @@ pub struct ServiceSettings {
     /// The method of pages that state none.
     #[serde(default)]
     pub method: Option<Method>,
+    /// Rust names of documented values, by label or value (see [`crate::value_names`]).
+    #[serde(default, deserialize_with = "value_names")]
+    pub value_names: BTreeMap<String, String>,
+}
+
+/// `value_names`, each name checked: an entry still `~` (from the skeleton regen prints) or not
+/// a variant name is an error.
+fn value_names<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    let raw = BTreeMap::<String, Option<String>>::deserialize(deserializer)?;
+    raw.into_iter()
+        .map(|(key, name)| match name {
+            Some(name) if codegen::naming::is_variant_name(&name) => Ok((key, name)),
+            Some(name) => Err(serde::de::Error::custom(format!(
+                "value_names: `{key}: {name}`: a name is UpperCamelCase ASCII letters and digits, not `Self` or `{}`",
+                codegen::naming::UNDOCUMENTED_VARIANT
+            ))),
+            None => Err(serde::de::Error::custom(format!(
+                "value_names: `{key}` has no name yet; write one (UpperCamelCase) after the colon"
+            ))),
+        })
+        .collect()
 }
 
 /// Reads every `spec/services/*.yaml` (none when the folder is absent), sorted by file name, as
