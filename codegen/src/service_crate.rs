@@ -179,7 +179,7 @@ fn lib_rs(krate: &ServiceCrate) -> TokenStream {
     } = krate;
     let lib = format_ident!("{}", krate.lib_name());
     let crate_doc = format!(
-        " Typed, signed Rust client for the {title} OpenAPI (`{service}`), generated from its\n documentation.\n\n [`Client`] has one `async fn` per Action and Version (`an_action_v2020_12_01`, a name that\n never changes) and the plain name for the newest Version (`an_action`, which follows each\n newer Version); [`api`] has their request and result types, one module per Action and one\n submodule per documented Version. A call returns an [`Output`]: the `Result`, which it\n dereferences to, and the answer's `ResponseMetadata` (`request_id()`). Everything else —\n signing, credentials, retries, timeouts, rate limits, errors — is the `volcengine-runtime`\n crate, re-exported here.\n\n Request types are made with `new`, which takes the required fields, and a `with_…` setter per\n optional field. Generated structs are `#[non_exhaustive]` and implement `Debug`, `Clone`,\n `PartialEq` and `Deserialize`, and `Default` when they have no required fields; request types\n and the structs they use also `Serialize`. Both go through the runtime's `de` and `ser`\n modules, compiled once rather than per type.\n\n Features: `blocking` adds [`blocking::Client`](crate#features) for programs without an async\n runtime; `test-util` adds `test_util::MockServer`, a loopback server answering each Action\n with its documented example (and enables `serialize-results`); `serialize-results` implements\n `serde::Serialize` for the `Result` types and the structs only they use, which calls never\n need."
+        " Typed, signed Rust client for the {title} OpenAPI (`{service}`), generated from its\n documentation.\n\n [`Client`] has one `async fn` per Action and Version (`an_action_v2020_12_01`, a name that\n never changes) and the plain name for the newest Version (`an_action`, which follows each\n newer Version); [`api`] has their request and result types, one module per Action and one\n submodule per documented Version, and [`types`] the types the pages share (an enum per list\n of documented values, and the structs that are one type across pages). A call returns an [`Output`]: the `Result`, which it\n dereferences to, and the answer's `ResponseMetadata` (`request_id()`). Everything else —\n signing, credentials, retries, timeouts, rate limits, errors — is the `volcengine-runtime`\n crate, re-exported here.\n\n Request types are made with `new`, which takes the required fields, and a `with_…` setter per\n optional field. Generated structs are `#[non_exhaustive]` and implement `Debug`, `Clone`,\n `PartialEq` and `Deserialize`, and `Default` when they have no required fields; request types\n and the structs they use also `Serialize`. Both go through the runtime's `de` and `ser`\n modules, compiled once rather than per type.\n\n Features: `blocking` adds [`blocking::Client`](crate#features) for programs without an async\n runtime; `test-util` adds `test_util::MockServer`, a loopback server answering each Action\n with its documented example (and enables `serialize-results`); `serialize-results` implements\n `serde::Serialize` for the `Result` types and the structs only they use, which calls never\n need."
     );
     let client_doc = format!(
         " A client of {title}: one `async fn` per Action, over the runtime's\n [`volcengine_runtime::Client`] (whose methods it also has).\n\n Cheap to clone: clones share the connection pool, the credentials and the rate limiter."
@@ -198,7 +198,7 @@ fn lib_rs(krate: &ServiceCrate) -> TokenStream {
             de, deserialize_via_fields, dynamic, paginate, provide_credentials_fn, ser, serialize_via_fields, via_fields, ActionRequest, ConfigError, Credentials,
             CredentialsError, CredentialsErrorKind, DecodeError, DefaultCredentialsChain,
             EncodeError, EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod,
-            Operation, Output, ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,
+            open_enum, Operation, Output, ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,
             ProvideCredentialsFuture, RateLimitConfig, RateLimitedError, Redacted, RedirectError,
             Response, ResponseError, ResponseMetadata, ResponseTooLargeError, RetryConfig,
             Service, ServiceClient, ServiceError, setters, TimeoutError, TimeoutKind, TransportError,
@@ -207,6 +207,7 @@ fn lib_rs(krate: &ServiceCrate) -> TokenStream {
 
         #[allow(missing_docs)]
         pub mod api;
+        pub use api::types;
 
         /// The service, for the runtime: its name, `User-Agent` and Actions.
         pub static SERVICE: Service = Service {
