@@ -134,5 +134,5 @@ fn a_billing_page_of_fifty_thousand_rows() {
     assert_eq!(page.request.body.len(), N);
     let info = page.find_struct("Info").unwrap();
     assert_eq!(info.fields.len(), N);
-    assert_eq!(page.find_struct("Items").unwrap().fields.len(), 101);
+    assert_eq!(page.find_struct("Item").unwrap().fields.len(), 101);
 }
