@@ -3,6 +3,7 @@
 
 use crate::ir::{AnyOf, Field, Method, Page, PaginationKind, ResultKind, Struct, TypeRef};
 use crate::naming;
+use crate::shared::{EnumType, Shared, SharedStruct};
 use crate::syntax::{doc_attrs, doc_literal, generic_type, ident, string_literal, type_path};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -127,12 +128,27 @@ pub fn generate_with_threads(
     threads: usize,
 ) -> Result<Vec<GeneratedFile>, CodegenError> {
     let groups = group(pages)?;
+    let ordered: Vec<&Page> = groups
+        .iter()
+        .flat_map(|g| g.pages.iter().copied())
+        .collect();
+    let shared = shared_types(&ordered);
+    let shared = &shared;
     let action = |g: &ActionGroup<'_>| {
         let path = format!("{out_dir}/{}.rs", g.module);
         let fields = StructFields::default();
-        let (sources, tokens) = action_file(g, ir_dir, lib_name, &fields);
+        let (sources, tokens) = action_file(g, ir_dir, lib_name, &fields, shared);
         Ok(GeneratedFile {
             contents: render_file(g.action, &sources, tokens, fields)?,
+            path,
+        })
+    };
+    let types = || {
+        let path = format!("{out_dir}/types.rs");
+        let fields = StructFields::default();
+        let tokens = types_file(shared, &fields);
+        Ok(GeneratedFile {
+            contents: render_file(&path, &format!("every page in {ir_dir}"), tokens, fields)?,
             path,
         })
     };
@@ -153,14 +169,17 @@ pub fn generate_with_threads(
     // out largest first (`mod.rs`, which grows with every Action, then the Action files by size),
     // so no thread is left alone with a big file at the end; the output keeps `mod.rs` first,
     // then the Actions in order.
+    // `types.rs` (an Action's index of `usize::MAX`) is sorted last.
     let mut order: Vec<usize> = (0..groups.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(groups[i].size()));
-    let items: Vec<Option<usize>> = std::iter::once(None)
+    let items: Vec<Option<usize>> = [None, Some(usize::MAX)]
+        .into_iter()
         .chain(order.iter().copied().map(Some))
         .collect();
     let mut files: Vec<(Option<usize>, Result<GeneratedFile, CodegenError>)> =
         crate::parallel::map(&items, threads, |&item| {
             let file = match item {
+                Some(usize::MAX) => types(),
                 Some(i) => action(&groups[i]),
                 None => root(),
             };
@@ -367,6 +386,7 @@ fn action_file(
     ir_dir: &str,
     lib_name: &str,
     fields: &StructFields,
+    shared: &Shared<'_>,
 ) -> (String, TokenStream) {
     let newest = g.newest();
     let alias = string_literal(g.action);
@@ -386,7 +406,7 @@ fn action_file(
         g.module,
     ));
     let newest_module = ident(&naming::version_module(&newest.version));
-    let names: Vec<Names> = g.pages.iter().map(|p| Names::new(p)).collect();
+    let names: Vec<Names> = g.pages.iter().map(|p| Names::new(p, shared)).collect();
     let versions = g
         .pages
         .iter()
@@ -408,39 +428,91 @@ fn action_file(
     (sources.join(", "), tokens)
 }
 
-/// Rust type names for one page's structs, unique within the page's module.
-pub(crate) struct Names {
+/// What a service's pages (in Action, then Version order) share: its enums and shared structs.
+pub(crate) fn shared_types<'a>(ordered: &[&'a Page]) -> Shared<'a> {
+    let struct_names: Vec<HashMap<&str, String>> = ordered
+        .iter()
+        .map(|p| {
+            p.structs
+                .iter()
+                .map(|s| s.name.as_str())
+                .zip(page_struct_names(p))
+                .collect()
+        })
+        .collect();
+    let reserved: HashSet<String> = ordered
+        .iter()
+        .flat_map(|p| [Names::request_name(p), Names::result_name(p)])
+        .chain(["Undocumented".to_owned()])
+        .collect();
+    Shared::new(ordered, &struct_names, &reserved)
+}
+
+/// Rust type names for one page's structs, unique within the page's module (and the service's
+/// shared types, which keep these names).
+fn page_struct_names(page: &Page) -> Vec<String> {
+    let mut used = UniqueNames::default();
+    used.claim(Names::request_name(page));
+    used.claim(Names::result_name(page));
+    let mut structs = Vec::with_capacity(page.structs.len());
+    for s in &page.structs {
+        // `User`, else `UserObject`, `UserObject2`, …
+        let base = naming::type_name(&s.name);
+        let name = if used.used.contains(&base) {
+            used.claim_with(format!("{base}Object"), |b, n| format!("{b}{n}"))
+        } else {
+            used.claim(base)
+        };
+        structs.push(name);
+    }
+    structs
+}
+
+/// The Rust names one page's code uses: its request, result and structs, and the service's
+/// shared types.
+pub(crate) struct Names<'s> {
     pub(crate) request: String,
     result: String,
     pub(crate) structs: BTreeMap<String, String>,
+    pub(crate) shared: &'s Shared<'s>,
 }
 
-impl Names {
+impl<'s> Names<'s> {
     fn request_name(page: &Page) -> String {
         format!("{}Request", naming::type_name(&page.action))
     }
 
-    pub(crate) fn new(page: &Page) -> Names {
-        let request = Names::request_name(page);
-        let result = format!("{}Result", naming::type_name(&page.action));
-        let mut used = UniqueNames::default();
-        used.claim(request.clone());
-        used.claim(result.clone());
-        let mut structs = BTreeMap::new();
-        for s in &page.structs {
-            // `User`, else `UserObject`, `UserObject2`, …
-            let base = naming::type_name(&s.name);
-            let name = if used.used.contains(&base) {
-                used.claim_with(format!("{base}Object"), |b, n| format!("{b}{n}"))
-            } else {
-                used.claim(base)
-            };
-            structs.insert(s.name.clone(), name);
-        }
+    fn result_name(page: &Page) -> String {
+        format!("{}Result", naming::type_name(&page.action))
+    }
+
+    pub(crate) fn new(page: &Page, shared: &'s Shared<'s>) -> Names<'s> {
         Names {
-            request,
-            result,
-            structs,
+            request: Names::request_name(page),
+            result: Names::result_name(page),
+            structs: page
+                .structs
+                .iter()
+                .map(|s| s.name.clone())
+                .zip(page_struct_names(page))
+                .collect(),
+            shared,
+        }
+    }
+
+    /// A field's type: its enum when the page lists its values.
+    fn field_type(&self, f: &Field) -> syn::Type {
+        self.type_with(&f.ty, self.shared.enum_of(f).map(|e| e.name.as_str()))
+    }
+
+    /// `ty`, with `enum_name` for its scalar if given.
+    fn type_with(&self, ty: &TypeRef, enum_name: Option<&str>) -> syn::Type {
+        match (ty, enum_name) {
+            (TypeRef::Array(inner), _) => {
+                generic_type(&[], "Vec", vec![self.type_with(inner, enum_name)])
+            }
+            (_, Some(name)) => type_path([name]),
+            (ty, None) => self.rust_type(ty),
         }
     }
 
@@ -469,18 +541,18 @@ impl Names {
 
 /// Structs reachable from the response: their required fields decode leniently (`default`).
 fn response_structs(page: &Page) -> BTreeSet<&str> {
-    reachable_structs(page, page.response.fields.iter())
+    reachable(page, page.response.fields.iter())
 }
 
 /// Structs reachable from the request: their required fields are plain values, not `Option`s.
 /// (Fields of structs only the response uses are all `Option`s, so a missing one never breaks
 /// decoding.)
 fn request_structs(page: &Page) -> BTreeSet<&str> {
-    reachable_structs(page, page.request.fields())
+    reachable(page, page.request.fields())
 }
 
 /// The structs `roots` name, directly or through other structs.
-fn reachable_structs<'a>(
+pub(crate) fn reachable<'a>(
     page: &'a Page,
     roots: impl Iterator<Item = &'a Field>,
 ) -> BTreeSet<&'a str> {
@@ -634,7 +706,7 @@ fn version_module(
     };
     let lenient = response_structs(page);
     let in_request = request_structs(page);
-    let structs = page.structs.iter().map(|s| {
+    let structs = page.structs.iter().filter(|s| !names.shared.is_shared(page, &s.name)).map(|s| {
         let fields: Vec<&Field> = s.fields.iter().collect();
         let usage = match (
             in_request.contains(s.name.as_str()),
@@ -667,9 +739,11 @@ fn version_module(
     let action_request = action_request_impl(page, names);
     let paginated = paginated_impl(page, names);
     let error_codes = error_codes_module(page);
+    let uses = shared_uses(page, names);
     quote! {
         pub mod #module {
             #module_doc
+            #uses
             #operation
             #request
             #result
@@ -679,6 +753,146 @@ fn version_module(
             #error_codes
         }
     }
+}
+
+/// The module of the service's shared types (`crate::api::types`, re-exported as
+/// `crate::types`).
+const TYPES: &str = "types";
+
+/// `pub use` of the shared types a page's module uses: its shared structs and the enums of its
+/// fields' values, so that `api::action::vX::Name` names them as it names the page's own.
+fn shared_uses(page: &Page, names: &Names<'_>) -> Option<TokenStream> {
+    let mut used: BTreeSet<&str> = BTreeSet::new();
+    for s in &page.structs {
+        if names.shared.is_shared(page, &s.name) {
+            used.insert(&names.structs[&s.name]);
+        }
+    }
+    let fields = page
+        .request
+        .fields()
+        .chain(&page.response.fields)
+        .chain(page.structs.iter().flat_map(|s| &s.fields));
+    for f in fields {
+        if let Some(e) = names.shared.enum_of(f) {
+            used.insert(&e.name);
+        }
+    }
+    if used.is_empty() {
+        return None;
+    }
+    let used = used.into_iter().map(ident);
+    Some(quote!(pub use crate::api::types::{#(#used),*};))
+}
+
+/// `types.rs`: the service's enums of documented values and its shared structs.
+fn types_file(shared: &Shared<'_>, hand_built: &StructFields) -> TokenStream {
+    let module = ident(TYPES);
+    let enums = shared.enums().iter().map(enum_items);
+    // One `Names` per page, not per struct: a page can have thousands.
+    let mut names: HashMap<*const Page, Names<'_>> = HashMap::new();
+    let structs: Vec<TokenStream> = shared
+        .structs
+        .iter()
+        .map(|s| {
+            let names = names
+                .entry(s.page as *const Page)
+                .or_insert_with(|| Names::new(s.page, shared));
+            shared_struct_items(s, names, (&module, hand_built))
+        })
+        .collect();
+    quote! {
+        //! The types the service's pages share: an enum per list of documented values (one type
+        //! however many fields and pages use the list), and the structs that are one type across
+        //! pages (one name, one shape). Each page's module re-exports those it uses.
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        #(#enums)*
+        #(#structs)*
+    }
+}
+
+/// A list of documented values as an open enum: `open_enum!` with one row per value.
+fn enum_items(e: &EnumType<'_>) -> TokenStream {
+    let f = e.field;
+    let variants = crate::shared::variant_names(f);
+    let more = match e.uses {
+        1 => String::new(),
+        2 => " and 1 more field".to_owned(),
+        n => format!(" and {} more fields", n - 1),
+    };
+    let mut doc = format!(
+        "The values documented for `{}` of `{}` (`{}`){more}: a variant per value, and `Undocumented` for a value the pages do not list, kept as it came. `Display` shows the page's label.\n",
+        f.name, e.action, e.owner
+    );
+    for (v, name) in f.values.iter().zip(&variants) {
+        let default = if v.default { " (default)" } else { "" };
+        let description = if v.description.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", v.description.replace('\n', " "))
+        };
+        doc.push_str(&format!(
+            "\n- `{}`, [`{name}`](Self::{name}){default}{description}",
+            v.value
+        ));
+    }
+    let doc = outer_doc(&doc);
+    let ty = ident(&e.name);
+    let raw = ident(e.raw);
+    let values = f.values.iter().map(|v| match e.raw {
+        "str" => string_literal(&v.value),
+        "u64" => Literal::u64_unsuffixed(v.value.parse().unwrap_or_default()),
+        _ => Literal::i64_unsuffixed(v.value.parse().unwrap_or_default()),
+    });
+    let labels = f.values.iter().map(|v| {
+        let label = v.label();
+        string_literal(if label.is_empty() { &v.value } else { label })
+    });
+    let variants = variants.iter().map(|v| ident(v));
+    quote! {
+        crate::open_enum! {
+            #doc
+            #ty: #raw { #(#variants = #values => #labels;)* }
+        }
+    }
+}
+
+/// A shared struct, in `types.rs`.
+fn shared_struct_items(
+    s: &SharedStruct<'_>,
+    names: &Names<'_>,
+    hand_built: (&syn::Ident, &StructFields),
+) -> TokenStream {
+    let usage = match (s.in_request, s.in_response) {
+        (true, true) => Usage::Both,
+        (true, false) => Usage::Request,
+        (false, _) => Usage::Response,
+    };
+    let def = s.def;
+    if def.one_of {
+        return one_of_items(&s.name, def, usage, names);
+    }
+    let list = match s.actions.len() {
+        n if n > 3 => format!(
+            "`{}` and {} more Actions",
+            s.actions[..3].join("`, `"),
+            n - 3
+        ),
+        _ => format!("`{}`", s.actions.join("`, `")),
+    };
+    let fields: Vec<&Field> = def.fields.iter().collect();
+    struct_items(
+        &s.name,
+        &format!(
+            "`{}`, one type for the pages of {list}; documented at line {} of `{}`.",
+            def.name, def.line, s.page.source.path
+        ),
+        &fields,
+        &def.any_of,
+        usage,
+        names,
+        hand_built,
+    )
 }
 
 /// Names handed out in one scope: each is its base, or the first of `base_2`, `base_3`, … not
@@ -783,6 +997,13 @@ impl StructFields {
     fn fill(self, file: &mut syn::File) -> Result<(), String> {
         let mut by_struct = self.by_struct.into_inner();
         for item in &mut file.items {
+            if let syn::Item::Struct(s) = item {
+                // A top-level struct (of `types.rs`), added under the module `types`.
+                if let Some(fields) = by_struct.remove(&(TYPES.to_owned(), s.ident.to_string())) {
+                    s.fields = syn::Fields::Named(fields);
+                }
+                continue;
+            }
             let syn::Item::Mod(module) = item else {
                 continue;
             };
@@ -841,14 +1062,6 @@ fn struct_items(
     let derive_default = (!fields.iter().any(|f| is_required(f, usage))).then(|| quote!(, Default));
     let setters =
         (usage != Usage::Response).then(|| setters(name, fields, &rust_names, usage, names));
-    let values = value_consts(fields).map(|consts| {
-        quote! {
-            /// Values the page documents for this struct's fields.
-            impl #ty {
-                #consts
-            }
-        }
-    });
     let debug = redacts.then(|| redacting_debug(name, fields, &rust_names, usage));
     let via_fields = via_fields(name, fields, &rust_names, any_of, usage);
     quote! {
@@ -857,7 +1070,6 @@ fn struct_items(
         #[non_exhaustive]
         pub struct #ty {}
         #setters
-        #values
         #debug
         #via_fields
     }
@@ -910,9 +1122,10 @@ fn setters(
 ) -> TokenStream {
     let ty = ident(name);
     let argument = |f: &Field| {
-        let ty = names.rust_type(&f.ty);
+        let ty = names.field_type(f);
         match f.ty {
-            TypeRef::String | TypeRef::Array(_) => quote!(impl Into<#ty>),
+            TypeRef::Array(_) => quote!(impl Into<#ty>),
+            TypeRef::String if names.shared.enum_of(f).is_none() => quote!(impl Into<#ty>),
             _ => quote!(#ty),
         }
     };
@@ -1012,7 +1225,10 @@ fn paginated_impl(page: &Page, names: &Names) -> Option<TokenStream> {
     let TypeRef::Array(item_type) = &items_field.ty else {
         return None;
     };
-    let item_type = names.rust_type(item_type);
+    let item_type = names.type_with(
+        item_type,
+        names.shared.enum_of(items_field).map(|e| e.name.as_str()),
+    );
     let count = quote!(result.#items.as_ref().map_or(0, Vec::len));
     let total = as_i64(
         paging
@@ -1169,7 +1385,7 @@ fn is_required(f: &Field, usage: Usage) -> bool {
 fn field(f: &Field, rust: &str, usage: Usage, names: &Names) -> syn::Field {
     let required = is_required(f, usage);
     let attrs = doc_attrs(&doc_lines(&f.description));
-    let ty = names.rust_type(&f.ty);
+    let ty = names.field_type(f);
     syn::Field {
         attrs,
         vis: syn::Visibility::Public(Default::default()),
@@ -1209,48 +1425,6 @@ fn redacting_debug(
             }
         }
     }
-}
-
-/// One associated constant per documented value, e.g. `MSG_TYPE_10001: i32 = 10001`; `None` if
-/// the fields document no values.
-fn value_consts(fields: &[&Field]) -> Option<TokenStream> {
-    let mut used = UniqueNames::default();
-    let mut consts = TokenStream::new();
-    for f in fields {
-        let scalar = match &f.ty {
-            TypeRef::Array(inner) => inner.as_ref(),
-            t => t,
-        };
-        for v in &f.values {
-            let (ty, value) = match scalar {
-                TypeRef::Integer => match v.value.parse::<i32>() {
-                    Ok(n) => (quote!(i32), Literal::i32_unsuffixed(n)),
-                    Err(_) => continue,
-                },
-                TypeRef::Long => match v.value.parse::<i64>() {
-                    Ok(n) => (quote!(i64), Literal::i64_unsuffixed(n)),
-                    Err(_) => continue,
-                },
-                TypeRef::Uint64 => match v.value.parse::<u64>() {
-                    Ok(n) => (quote!(u64), Literal::u64_unsuffixed(n)),
-                    Err(_) => continue,
-                },
-                TypeRef::String => (quote!(&str), string_literal(&v.value)),
-                _ => continue,
-            };
-            let name = ident(&used.claim(naming::const_name(&format!("{}_{}", f.name, v.value))));
-            let doc = outer_doc(&if v.description.is_empty() {
-                format!("`{}` = `{}`.", f.name, v.value)
-            } else {
-                format!("`{}` = `{}`: {}", f.name, v.value, v.description)
-            });
-            consts.extend(quote! {
-                #doc
-                pub const #name: #ty = #value;
-            });
-        }
-    }
-    (!consts.is_empty()).then_some(consts)
 }
 
 /// `impl crate::Client` with one typed call function per Version of the Action, named with
@@ -1362,6 +1536,9 @@ fn mod_file(groups: &[ActionGroup<'_>]) -> TokenStream {
         use crate::dynamic::entry;
         #[cfg(feature = "serialize-results")]
         use crate::dynamic::entry_serializing_results as entry;
+        /// The types the service's pages share: the enums of documented values, and the structs
+        /// that are one type across pages.
+        pub mod types;
         #(
             #docs
             pub mod #modules;

@@ -8,6 +8,7 @@
 
 use crate::emit::{field_names, one_of_variants, setter_names, Names, Usage};
 use crate::ir::{Field, Method, Page, Struct, TypeRef};
+use crate::shared::variant_names;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::{Map, Value};
@@ -24,7 +25,7 @@ pub(crate) struct Call<'a> {
 }
 
 /// The example's lines (without the fence), as rustdoc shows them: hidden lines start with `# `.
-pub(crate) fn example_lines(page: &Page, names: &Names, call: &Call<'_>) -> Vec<String> {
+pub(crate) fn example_lines(page: &Page, names: &Names<'_>, call: &Call<'_>) -> Vec<String> {
     let mut builder = Builder {
         page,
         names,
@@ -92,7 +93,7 @@ enum Place {
 
 struct Builder<'a> {
     page: &'a Page,
-    names: &'a Names,
+    names: &'a Names<'a>,
     /// The generated types the example names, for its `use`.
     used: BTreeSet<String>,
 }
@@ -173,11 +174,11 @@ impl<'a> Builder<'a> {
         for (f, setter) in fields.iter().zip(&setters) {
             let value = object.and_then(|o| o.get(&f.name)).filter(|v| !v.is_null());
             match (setter, value) {
-                (None, Some(v)) => required.push(self.value(&f.ty, v, Place::Argument)?),
-                (None, None) => required.push(self.placeholder(&f.ty, Place::Argument)),
+                (None, Some(v)) => required.push(self.field_value(f, v, Place::Argument)?),
+                (None, None) => required.push(self.field_placeholder(f, Place::Argument)),
                 (Some(setter), Some(v)) => {
                     let setter = crate::syntax::ident(setter);
-                    let v = self.value(&f.ty, v, Place::Argument)?;
+                    let v = self.field_value(f, v, Place::Argument)?;
                     optional.push(quote!(.#setter(#v)));
                 }
                 (Some(_), None) => {}
@@ -191,6 +192,57 @@ impl<'a> Builder<'a> {
         let page: &'a Page = self.page;
         let s = page.find_struct(name)?;
         Some((s, self.names.structs.get(name)?.clone()))
+    }
+
+    /// The Rust expression of a field's JSON value: its enum's variant (or the enum made from an
+    /// undocumented value) when the page lists the field's values, else a value of its type.
+    fn field_value(&mut self, f: &Field, v: &Value, place: Place) -> Result<TokenStream, Unfit> {
+        let Some(enum_type) = self.names.shared.enum_of(f) else {
+            return self.value(&f.ty, v, place);
+        };
+        let ty = crate::syntax::ident(&enum_type.name);
+        self.used.insert(enum_type.name.clone());
+        let variants = variant_names(f);
+        let one = |v: &Value| -> Result<TokenStream, Unfit> {
+            let raw = match v {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => return Err(Unfit),
+            };
+            match f.values.iter().position(|d| d.value == raw) {
+                Some(i) => {
+                    let variant = crate::syntax::ident(&variants[i]);
+                    Ok(quote!(#ty::#variant))
+                }
+                None if v.is_string() => Ok(quote!(#ty::from(#raw))),
+                None => {
+                    let n: TokenStream = raw.parse().map_err(|_| Unfit)?;
+                    Ok(quote!(#ty::from(#n)))
+                }
+            }
+        };
+        match (&f.ty, v) {
+            (TypeRef::Array(_), Value::Array(items)) if items.is_empty() => Ok(quote!(Vec::new())),
+            (TypeRef::Array(_), Value::Array(items)) => {
+                let items = items.iter().map(one).collect::<Result<Vec<_>, _>>()?;
+                Ok(quote!(vec![#(#items),*]))
+            }
+            (TypeRef::Array(_), _) => Err(Unfit),
+            _ => one(v),
+        }
+    }
+
+    /// A placeholder of a field: its enum's first documented value, else one of its type.
+    fn field_placeholder(&mut self, f: &Field, place: Place) -> TokenStream {
+        match self.names.shared.enum_of(f) {
+            Some(enum_type) if !matches!(f.ty, TypeRef::Array(_)) => {
+                self.used.insert(enum_type.name.clone());
+                let ty = crate::syntax::ident(&enum_type.name);
+                let variant = crate::syntax::ident(&variant_names(f)[0]);
+                quote!(#ty::#variant)
+            }
+            _ => self.placeholder(&f.ty, place),
+        }
     }
 
     /// The Rust expression of a JSON value of type `ty`.
@@ -433,7 +485,8 @@ mod tests {
             module: "api::x".to_owned(),
             method: "x",
         };
-        example_lines(page, &Names::new(page), &call).join("\n")
+        let shared = crate::emit::shared_types(&[page]);
+        example_lines(page, &Names::new(page, &shared), &call).join("\n")
     }
 
     const SEND_MESSAGE: &str = include_str!("../../spec/ir/rtc/SendMessage.2020-12-01.yaml");
@@ -442,11 +495,13 @@ mod tests {
     fn the_page_example_becomes_new_and_setters() {
         let text = example(&page(SEND_MESSAGE));
         assert!(
-            text.starts_with("# async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {\nuse volcengine_rtc::api::x::{RefMsgInfo, SendMessageRequest};\n"),
+            text.starts_with("# async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {\nuse volcengine_rtc::api::x::{MsgType, Priority, RefMsgInfo, SendMessageRequest};\n"),
             "{text}"
         );
         assert!(text.contains("SendMessageRequest::new("), "{text}");
         assert!(text.contains("7253651276129427500,"), "{text}");
+        // Documented values are the enum's variants.
+        assert!(text.contains("MsgType::Text,"), "{text}");
         assert!(text.contains(".with_client_msg_id(\"msg_0001\")"), "{text}");
         assert!(
             text.contains(".with_mentioned_users(vec![10002])"),
@@ -481,7 +536,7 @@ mod tests {
 
     #[test]
     fn an_example_that_does_not_fit_gives_way_to_placeholders() {
-        let placeholders = "// Placeholder values of the required fields (the page's example does not fit the documented types).\nlet request = SendMessageRequest::new(0, 0, 0, 0, \"\");";
+        let placeholders = "// Placeholder values of the required fields (the page's example does not fit the documented types).\nlet request = SendMessageRequest::new(0, 0, 0, MsgType::Text, \"\");";
         let with_body = |body: &str| {
             let mut p = page(SEND_MESSAGE);
             p.examples.request.as_mut().expect("an example").body = Some(body.to_owned());
@@ -499,7 +554,7 @@ mod tests {
             let text = with_body(body);
             assert!(text.contains(placeholders), "{body}: {text}");
             assert!(
-                text.contains("use volcengine_rtc::api::x::SendMessageRequest;"),
+                text.contains("use volcengine_rtc::api::x::{MsgType, SendMessageRequest};"),
                 "{text}"
             );
         }
@@ -510,7 +565,9 @@ mod tests {
         // A missing required field is a placeholder; the rest of the example stays.
         let text = with_body(r#"{"AppId": 5, "Priority": 2}"#);
         assert!(
-            text.contains("SendMessageRequest::new(5, 0, 0, 0, \"\").with_priority(2);"),
+            text.contains(
+                "SendMessageRequest::new(5, 0, 0, MsgType::Text, \"\")\n    .with_priority(Priority::High);"
+            ),
             "{text}"
         );
     }

@@ -17,6 +17,7 @@ pub mod parallel;
 mod syntax;
 
 pub mod service_crate;
+pub mod shared;
 
 pub use emit::{generate, generate_with_threads, CodegenError, GeneratedFile};
 pub use service_crate::{crate_files, ServiceCrate, CRATES_DIR};

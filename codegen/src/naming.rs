@@ -80,6 +80,40 @@ pub fn snake_name(name: &str) -> String {
     field_name(name)
 }
 
+/// The catch-all variant of every generated enum of documented values, which no documented
+/// value may be named.
+pub const UNDOCUMENTED_VARIANT: &str = "Undocumented";
+
+/// The variant name of a documented value when the page gives it in English: the value itself
+/// when it is a word (`android` → `Android`, `custom_ws` → `CustomWs`), else its label (the
+/// description's first sentence, e.g. `Text message` → `TextMessage`). `None` when neither is
+/// (`10001` meaning `文本`, `2g`): the service's settings then name it.
+pub fn value_name(value: &str, label: &str) -> Option<String> {
+    let english = |text: &str| {
+        text.starts_with(|c: char| c.is_ascii_alphabetic())
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' '))
+    };
+    let name = if english(value) {
+        value.to_upper_camel_case()
+    } else if english(label) {
+        label.to_upper_camel_case()
+    } else {
+        return None;
+    };
+    is_variant_name(&name).then_some(name)
+}
+
+/// Whether `name` can name a documented value's variant: UpperCamelCase ASCII (`Text`,
+/// `Cellular4G`), not `Self` nor the catch-all `Undocumented`.
+pub fn is_variant_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+        && name != "Self"
+        && name != UNDOCUMENTED_VARIANT
+}
+
 /// A type name: the documented name in UpperCamelCase, with reserved names suffixed `Object`.
 pub fn type_name(name: &str) -> String {
     memoized(&TYPE_NAMES, name, make_type_name)

@@ -281,6 +281,27 @@ pub struct EnumValue {
     /// What it means, if the page says.
     #[serde(default, skip_serializing_if = "std::string::String::is_empty")]
     pub description: std::string::String,
+    /// The page marks it as the default (`` `zh`（默认值）：中文 ``).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub default: bool,
+    /// Its Rust name (a variant of the field's generated enum, e.g. `Text`): from the value or
+    /// the description when either is English, else from the `value_names` map of the service's
+    /// settings (`spec/services/<service>.yaml`).
+    #[serde(default, skip_serializing_if = "std::string::String::is_empty")]
+    pub name: std::string::String,
+}
+
+impl EnumValue {
+    /// What the page calls the value: the description's first sentence without its final `。`
+    /// (`文本。` → `文本`); empty when the page says nothing.
+    pub fn label(&self) -> &str {
+        let d = self.description.trim();
+        let first = d.find('。').map_or(d, |end| &d[..end]);
+        first
+            .trim()
+            .trim_end_matches(['.', '；', ';', '：', ':'])
+            .trim()
+    }
 }
 
 fn is_false(b: &bool) -> bool {

@@ -35,6 +35,7 @@
 //! - [`redact`]: `Debug` of generated types with secret fields ([`Redacted`]).
 //! - [`de`] and [`ser`]: decoding and encoding generated types through a field map or list,
 //!   compiled once rather than per type.
+//! - [`open_enum`](mod@open_enum): enums of documented values that keep undocumented ones.
 //! - [`setters`](mod@setters): how a generated request type is made, `new` and its `with_…`
 //!   setters.
 //! - [`error`]: the typed [`Error`] of a call.
@@ -65,6 +66,7 @@ pub mod dynamic;
 pub mod envelope;
 pub mod environment;
 pub mod error;
+pub mod open_enum;
 pub mod operation;
 pub mod output;
 pub mod paginate;
@@ -93,6 +95,9 @@ pub mod test_util;
 /// [`serialize_via_fields!`] write in generated crates.
 #[doc(hidden)]
 pub use serde;
+/// serde_json, for the `Decode` impls that [`open_enum!`](macro@open_enum) writes in generated crates.
+#[doc(hidden)]
+pub use serde_json;
 
 pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;

@@ -10,8 +10,8 @@
 use serde_json::{json, Value};
 use volcengine_rtc::test_util::MockServer;
 pub use volcengine_rtc::{
-    de, deserialize_via_fields, ser, serialize_via_fields, setters, via_fields, ActionRequest,
-    Error, HttpMethod, Operation, Output, Redacted,
+    de, deserialize_via_fields, open_enum, ser, serialize_via_fields, setters, via_fields,
+    ActionRequest, Error, HttpMethod, Operation, Output, Redacted,
 };
 
 pub mod dynamic {
@@ -196,7 +196,7 @@ async fn a_get_page_sends_its_fields_in_the_query() {
 #[test]
 fn documented_floats_keep_their_decimal_value() {
     // `Alpha` is a `Float` on the page: a 32-bit float would give back 0.45210000872612.
-    let regions: start_record::v2022_06_01::Regions =
+    let regions: start_record::v2022_06_01::Region =
         serde_json::from_value(json!({"StreamIndex": 0, "Alpha": 0.4521})).expect("decodes");
     assert_eq!(
         serde_json::to_string(&regions).expect("encodes"),

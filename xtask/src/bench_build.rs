@@ -182,13 +182,6 @@ fn copy_file(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn copy_text(text: &str, to: &Path) -> Result<(), String> {
-    if let Some(dir) = to.parent() {
-        fs::create_dir_all(dir).map_err(io_error(dir))?;
-    }
-    fs::write(to, text).map_err(io_error(to))
-}
-
 /// Runs cargo, capturing its output; an error (with cargo's output) when it fails.
 fn run_cargo(mut command: Command, what: &str) -> Result<Output, String> {
     let output = command
@@ -277,24 +270,30 @@ pub fn prepare(root: &Path, dir: &Path, pages: usize) -> Result<usize, String> {
     if overrides.exists() {
         fs::remove_file(&overrides).map_err(io_error(&overrides))?;
     }
-    // The corpus replaces the measured service's pages only (the other services' crates are
-    // workspace members too), and varies its table-format pages: api-doc-hub pages need the
-    // nesting that the dropped overrides declare.
-    let prefix = format!("{DOCS_DIR}/{SERVICE}/");
-    let mut seeds = regen::read_docs(root).map_err(|e| e.to_string())?;
-    seeds.retain(|(path, text)| path.starts_with(&prefix) && !text.contains("%%require%%"));
-    let corpus = crate::bench_corpus::make_pages(&seeds, pages);
-    for (rel, text) in &corpus {
-        copy_text(text, &dir.join(rel))?;
-    }
-    let written = corpus.len();
+    let seeds = corpus_seeds(root)?;
+    let written = crate::bench_corpus::write_from(&seeds, dir, pages).map_err(|e| e.to_string())?;
     if written != pages {
         return Err(format!(
             "error: the corpus has {written} pages, not {pages}: a page under {DOCS_DIR} has no Action"
         ));
     }
-    let report = regen::regen(dir).map_err(|e| e.to_string())?;
+    let report = regen::regen_corpus(dir).map_err(|e| e.to_string())?;
     Ok(report.written.len())
+}
+
+/// The service's pages that parse on their own: without `spec/overrides.yaml`, which the corpus
+/// leaves out (a page that needs its `nesting:` would fail), and with an Action in their URL.
+fn corpus_seeds(root: &Path) -> Result<Vec<(String, String)>, String> {
+    let settings = regen::read_services(root).map_err(|e| e.to_string())?;
+    let context = crate::services::context_of(SERVICE, &settings);
+    Ok(regen::read_docs(root)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|(path, text)| {
+            regen::service_of(path) == SERVICE
+                && crate::parser::parse_page_in(path, text, &context).is_ok()
+        })
+        .collect())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,8 +27,12 @@ pub fn make_pages(seeds: &[(String, String)], n: usize) -> Vec<(String, String)>
         let new_action = format!("{action}N{:05}", i / 2 * 2);
         let mut page = text.replace(&action, &new_action);
         if i % 2 == 1 {
-            if let Some(version) = url_param(&page, "Version") {
-                page = page.replace(&version, &format!("2099-01-{:02}", 1 + round % 28));
+            if let Some(written) = url_param(&page, "Version") {
+                // As written in the URL (api-doc-hub pages escape it: `2025\-06\-01`) and as
+                // the page's tables and examples give it.
+                let new_version = format!("2099-01-{:02}", 1 + round % 28);
+                page = page.replace(&written, &new_version);
+                page = page.replace(&written.replace('\\', ""), &new_version);
             }
         }
         let service = regen::service_of(path);
@@ -50,17 +54,23 @@ fn url_param(text: &str, key: &str) -> Option<String> {
 
 /// Writes `n` pages under `out/spec/docs/<service>/`, replacing what was there.
 pub fn write(root: &Path, out: &Path, n: usize) -> Result<usize, Error> {
-    let seeds = regen::read_docs(root)?;
-    let pages = make_pages(&seeds, n);
     let docs = out.join(DOCS_DIR);
+    if docs.exists() {
+        std::fs::remove_dir_all(&docs).map_err(|source| Error::Io {
+            path: docs.clone(),
+            source,
+        })?;
+    }
+    write_from(&regen::read_docs(root)?, out, n)
+}
+
+/// Writes `n` pages made from `seeds` under `out/spec/docs/<service>/`, next to what is there.
+pub fn write_from(seeds: &[(String, String)], out: &Path, n: usize) -> Result<usize, Error> {
+    let pages = make_pages(seeds, n);
     let io = |path: &Path| {
         let path = path.to_owned();
         move |source| Error::Io { path, source }
     };
-    if docs.exists() {
-        std::fs::remove_dir_all(&docs).map_err(io(&docs))?;
-    }
-    std::fs::create_dir_all(&docs).map_err(io(&docs))?;
     for (rel, text) in &pages {
         let path = out.join(rel);
         if let Some(dir) = path.parent() {

@@ -13,3 +13,4 @@ pub mod overrides;
 pub mod parser;
 pub mod regen;
 pub mod services;
+pub mod value_names;

@@ -546,7 +546,8 @@ fn check_expect(expect: &Values, current: &Values) -> Result<(), String> {
     Ok(())
 }
 
-fn rename_struct(page: &mut Page, from: &str, to: &str) {
+/// Renames struct `from` to `to` on `page`, and every field type naming it.
+pub(crate) fn rename_struct(page: &mut Page, from: &str, to: &str) {
     fn rename_type(t: &mut TypeRef, from: &str, to: &str) {
         match t {
             TypeRef::Struct(n) if n == from => *n = to.to_owned(),

@@ -15,6 +15,8 @@
 //!   the page's own link to its API Explorer page (billing's `去调试`), then `fallback`; without
 //!   any, the docs link the Action's API Explorer page. An entry for an Action that no page of
 //!   the service documents is an error (a stale entry).
+//! - `value_names`: Rust names of documented values the pages do not give in English, by label
+//!   or value (see [`crate::value_names`]).
 //!
 //! `service` is also the signing service code of pages that do not name one.
 //!
@@ -63,6 +65,9 @@ pub struct ServiceSettings {
     /// Where the Actions' official documentation is.
     #[serde(default)]
     pub docs: Docs,
+    /// Rust names of documented values, by label or value (see [`crate::value_names`]).
+    #[serde(default, deserialize_with = "value_names")]
+    pub value_names: BTreeMap<String, String>,
 }
 
 /// `docs:` of a service's settings: the official documentation page of each Action.
@@ -106,6 +111,26 @@ fn bad_docs_url(url: &str, allowed: &[&str]) -> Option<String> {
         rest = &rest[end..];
     }
     None
+}
+
+/// `value_names`, each name checked: an entry still `~` (from the skeleton regen prints) or not
+/// a variant name is an error.
+fn value_names<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    let raw = BTreeMap::<String, Option<String>>::deserialize(deserializer)?;
+    raw.into_iter()
+        .map(|(key, name)| match name {
+            Some(name) if codegen::naming::is_variant_name(&name) => Ok((key, name)),
+            Some(name) => Err(serde::de::Error::custom(format!(
+                "value_names: `{key}: {name}`: a name is UpperCamelCase ASCII letters and digits, not `Self` or `{}`",
+                codegen::naming::UNDOCUMENTED_VARIANT
+            ))),
+            None => Err(serde::de::Error::custom(format!(
+                "value_names: `{key}` has no name yet; write one (UpperCamelCase) after the colon"
+            ))),
+        })
+        .collect()
 }
 
 /// Reads every `spec/services/*.yaml` (none when the folder is absent), sorted by file name, as

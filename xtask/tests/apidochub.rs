@@ -191,8 +191,8 @@ fn declared_nesting_makes_structs_variants_and_declared_fields() {
     let top = &page.request.body[0];
     assert_eq!(top.ty.to_string(), "array<struct Top>");
     let terms = &page.find_struct("Top").unwrap().fields[1];
-    assert_eq!(terms.ty.to_string(), "array<struct Terms>");
-    assert!(page.find_struct("Terms").unwrap().fields[0].required);
+    assert_eq!(terms.ty.to_string(), "array<struct Term>");
+    assert!(page.find_struct("Term").unwrap().fields[0].required);
     assert_eq!(page.request.body[1].ty.to_string(), "struct Shape");
     assert_eq!(page.request.body[2].name, "Enabled");
     assert_eq!(

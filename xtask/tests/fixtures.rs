@@ -115,14 +115,15 @@ fn variations_are_understood() {
     assert_eq!(old.qps_limit, Some(60));
     // Dotted rows become structs named after their parent, at any depth.
     let names: Vec<&str> = old.structs.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["Encode", "Regions", "CustomLayout", "Layout"]);
-    let regions = old.find_struct("Regions").unwrap();
+    // An array's element struct is named in the singular (`Regions` → `Region`).
+    assert_eq!(names, ["Encode", "Region", "CustomLayout", "Layout"]);
+    let regions = old.find_struct("Region").unwrap();
     assert!(regions.fields[0].required);
     assert_eq!(
         old.find_struct("CustomLayout").unwrap().fields[0]
             .ty
             .to_string(),
-        "array<struct Regions>"
+        "array<struct Region>"
     );
 
     let new = find("StartRecord", "2023-11-01");
@@ -166,12 +167,14 @@ fn fixtures_generate_side_by_side() {
     assert!(start_record.contains("pub use self::v2023_11_01::*;"));
     assert!(start_record.contains("pub mod v2022_06_01 {"));
     // Reserved names and keywords are renamed, wire names kept.
-    assert!(
-        start_record.contains("pub struct OptionObject {"),
-        "{start_record}"
-    );
+    let types = code("/types.rs");
+    assert!(types.contains("pub struct OptionObject {"), "{types}");
+    // Structs and value lists live in `types`, re-exported by each page's module.
+    assert!(types.contains("crate::open_enum! {"), "{types}");
+    assert!(start_record
+        .contains("pub use crate::api::types::{Mode, OptionObject, Stream, StreamInfo};"));
     assert!(start_record.contains("pub type_: Option<String>,"));
-    assert!(start_record.contains("self_ : optional \"self\";"));
+    assert!(types.contains("self_ : optional \"self\";"));
     assert!(start_record
         .contains("pub const INVALID_PARAMETER_APP_ID: &str = \"InvalidParameter.AppId\";"));
     assert!(start_record.contains("pub task_id: u64,"));

@@ -134,7 +134,7 @@ fn a_billing_page_of_fifty_thousand_rows() {
     assert_eq!(page.request.body.len(), N);
     let info = page.find_struct("Info").unwrap();
     assert_eq!(info.fields.len(), N);
-    assert_eq!(page.find_struct("Items").unwrap().fields.len(), 101);
+    assert_eq!(page.find_struct("Item").unwrap().fields.len(), 101);
 }
 
 /// The Lark reader (VikingDB): a request table of 50,000 top-level rows and 50,000 sub-parameter

@@ -7,7 +7,8 @@
 //! [`Client`] has one `async fn` per Action and Version (`an_action_v2020_12_01`, a name that
 //! never changes) and the plain name for the newest Version (`an_action`, which follows each
 //! newer Version); [`api`] has their request and result types, one module per Action and one
-//! submodule per documented Version. A call returns an [`Output`]: the `Result`, which it
+//! submodule per documented Version, and [`types`] the types the pages share (an enum per list
+//! of documented values, and the structs that are one type across pages). A call returns an [`Output`]: the `Result`, which it
 //! dereferences to, and the answer's `ResponseMetadata` (`request_id()`). Everything else —
 //! signing, credentials, retries, timeouts, rate limits, errors — is the `volcengine-runtime`
 //! crate, re-exported here.
@@ -43,14 +44,15 @@ pub use volcengine_runtime::{
     serialize_via_fields, via_fields, ActionRequest, ConfigError, Credentials,
     CredentialsError, CredentialsErrorKind, DecodeError, DefaultCredentialsChain,
     EncodeError, EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod,
-    Operation, Output, ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,
-    ProvideCredentialsFuture, RateLimitConfig, RateLimitedError, Redacted, RedirectError,
-    Response, ResponseError, ResponseMetadata, ResponseTooLargeError, RetryConfig,
-    Service, ServiceClient, ServiceError, setters, TimeoutError, TimeoutKind,
-    TransportError, UnknownActionError,
+    open_enum, Operation, Output, ProfileCredentials, ProvideCredentials,
+    ProvideCredentialsFn, ProvideCredentialsFuture, RateLimitConfig, RateLimitedError,
+    Redacted, RedirectError, Response, ResponseError, ResponseMetadata,
+    ResponseTooLargeError, RetryConfig, Service, ServiceClient, ServiceError, setters,
+    TimeoutError, TimeoutKind, TransportError, UnknownActionError,
 };
 #[allow(missing_docs)]
 pub mod api;
+pub use api::types;
 /// The service, for the runtime: its name, `User-Agent` and Actions.
 pub static SERVICE: Service = Service {
     name: "rtc",

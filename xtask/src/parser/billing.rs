@@ -1289,7 +1289,9 @@ curl --location 'https://open.volcengineapi.com?Action=ListThings&Version=2022-0
         );
         let owner = page.find_struct("Owner").expect("Owner");
         assert_eq!(field(&owner.fields, "AccountID").ty, TypeRef::Long);
-        let rules = page.find_struct("Rules").expect("Rules");
+        let rules = page
+            .find_struct("Rule")
+            .expect("Rule (of `Rules`, singular)");
         assert_eq!(field(&rules.fields, "Ratio").ty, TypeRef::Double);
         assert_eq!(field(&rules.fields, "Kind").sample.as_deref(), Some("标签"));
         assert!(page.structs.iter().all(|s| !s.inferred));

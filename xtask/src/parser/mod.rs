@@ -45,6 +45,7 @@ pub mod pagination;
 mod params;
 mod seed;
 pub mod semantics;
+pub mod singular;
 mod structs;
 mod table;
 mod types;
@@ -125,7 +126,9 @@ pub fn parse_page(file: &str, text: &str) -> Result<Page, ParseError> {
 /// Parses one documentation page, with what its service's settings supply.
 pub fn parse_page_in(file: &str, text: &str, context: &Context) -> Result<Page, ParseError> {
     let outline = read_outline(file, text)?;
-    lower(file, &outline, context)
+    let mut page = lower(file, &outline, context)?;
+    singular::apply(&mut page);
+    Ok(page)
 }
 
 /// Reads a page into its outline, with the reader of the first family that detects it.

@@ -2,8 +2,8 @@
 //! (``取值为 `2g`、`3g` 之一``, ```0`：低；`1`：高``).
 
 use super::vocabulary::{
-    ENUM_BULLETS, ENUM_LIST_LEAD, ENUM_LIST_SEPARATORS, ENUM_MEANING_SEPARATORS,
-    ENUM_PAIR_SEPARATORS,
+    ENUM_BULLETS, ENUM_DEFAULT_MARKS, ENUM_LIST_LEAD, ENUM_LIST_SEPARATORS,
+    ENUM_MEANING_SEPARATORS, ENUM_PAIR_SEPARATORS,
 };
 use volcgen_ir::{EnumValue, TypeRef};
 
@@ -52,17 +52,36 @@ fn leading_code(text: &str) -> Option<(&str, &str)> {
     Some((&rest[..end], &rest[end + 1..]))
 }
 
-/// What follows a value: `：desc`, `: desc`, `（desc）` → `desc`.
-fn meaning(rest: &str) -> String {
+/// What follows a value: `：desc`, `: desc`, `（desc）` → `desc`; and whether a default mark
+/// (`（默认值）`) came first.
+fn meaning(rest: &str) -> (String, bool) {
     let rest = rest.trim();
+    let (rest, default) = match ENUM_DEFAULT_MARKS
+        .iter()
+        .find_map(|&m| rest.strip_prefix(m))
+    {
+        Some(after) => (after.trim(), true),
+        None => (rest, false),
+    };
     let rest = ENUM_MEANING_SEPARATORS
         .iter()
         .find_map(|&c| rest.strip_prefix(c))
         .unwrap_or(rest);
-    rest.trim()
+    let text = rest
+        .trim()
         .trim_end_matches(ENUM_PAIR_SEPARATORS)
         .trim()
-        .to_owned()
+        .to_owned();
+    (text, default)
+}
+
+fn value(value: &str, (description, default): (String, bool)) -> EnumValue {
+    EnumValue {
+        value: value.to_owned(),
+        description,
+        default,
+        name: String::new(),
+    }
 }
 
 fn bullets(description: &str) -> Vec<EnumValue> {
@@ -73,10 +92,7 @@ fn bullets(description: &str) -> Vec<EnumValue> {
                 .iter()
                 .find_map(|b| line.trim_start().strip_prefix(b))?;
             let (value, rest) = leading_code(item)?;
-            Some(EnumValue {
-                value: value.to_owned(),
-                description: meaning(rest),
-            })
+            Some(self::value(value, meaning(rest)))
         })
         .collect()
 }
@@ -91,11 +107,14 @@ fn inline(description: &str) -> Vec<EnumValue> {
                 let start = p.find('`')?;
                 let (value, rest) = leading_code(&p[start..])?;
                 let rest = rest.trim_start();
-                rest.starts_with(ENUM_MEANING_SEPARATORS)
-                    .then(|| EnumValue {
-                        value: value.to_owned(),
-                        description: meaning(rest),
-                    })
+                let marked = ENUM_DEFAULT_MARKS
+                    .iter()
+                    .find_map(|&m| rest.strip_prefix(m))
+                    .unwrap_or(rest)
+                    .trim_start();
+                marked
+                    .starts_with(ENUM_MEANING_SEPARATORS)
+                    .then(|| self::value(value, meaning(rest)))
             })
             .collect();
         if found.len() >= 2 {
@@ -112,10 +131,7 @@ fn inline(description: &str) -> Vec<EnumValue> {
         let Some((value, after)) = leading_code(&rest[start..]) else {
             break;
         };
-        out.push(EnumValue {
-            value: value.to_owned(),
-            description: String::new(),
-        });
+        out.push(self::value(value, (String::new(), false)));
         let sep = after.trim_start();
         if let Some(next) = ENUM_LIST_SEPARATORS
             .iter()
@@ -165,6 +181,12 @@ mod tests {
             [("0".into(), "低".into()), ("1".into(), "高".into())]
         );
         assert!(values("- `true`：是\n- `false`：否", TypeRef::Boolean).is_empty());
+        let marked = enumerated("- `zh`（默认值）：中文。\n- `en`：英文。", &TypeRef::String);
+        assert_eq!(
+            (marked[0].description.as_str(), marked[0].default),
+            ("中文。", true)
+        );
+        assert!(!marked[1].default);
         assert!(values("- `abc`：x\n- `1`：y", TypeRef::Integer).is_empty());
         assert!(values("建议加上固定前缀，如 `webcast_`。", TypeRef::String).is_empty());
     }

@@ -222,6 +222,8 @@ pub const ENUM_BULLETS: &[&str] = &["- ", "* "];
 pub const ENUM_PAIR_SEPARATORS: &[char] = &['；', ';'];
 pub const ENUM_MEANING_SEPARATORS: &[char] = &['：', ':'];
 pub const ENUM_LIST_LEAD: &str = "取值";
+/// Right after a value, marks it as the default: `` `zh`（默认值）：中文 ``.
+pub const ENUM_DEFAULT_MARKS: &[&str] = &["（默认值）", "(默认值)"];
 pub const ENUM_LIST_SEPARATORS: &[&str] = &["、", "，", ",", "或"];
 
 /// The section a `#`/`##` heading starts.
@@ -500,7 +502,8 @@ pub fn readme_list() -> String {
     ));
     out.push(format!(
         "- Enumerated values: bullets starting {} with a code span; inline pairs separated by {}, \
-         each a code span then {}; or code spans after {} separated by {}.",
+         each a code span then {}; or code spans after {} separated by {}. {} right after a value \
+         marks the default.",
         words(ENUM_BULLETS),
         ENUM_PAIR_SEPARATORS
             .iter()
@@ -514,6 +517,7 @@ pub fn readme_list() -> String {
             .join(" / "),
         code(ENUM_LIST_LEAD),
         words(ENUM_LIST_SEPARATORS),
+        words(ENUM_DEFAULT_MARKS),
     ));
     out.iter().map(|item| wrap(item, 100)).collect()
 }

@@ -10,6 +10,7 @@
 pub use self::v2022_01_01::*;
 pub mod v2022_01_01 {
     //! `QueryCostUnitDetail` at Version `2022-01-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::{CostUnit, Owner, Rule};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "QueryCostUnitDetail",
@@ -55,68 +56,13 @@ pub mod v2022_01_01 {
         /// 成本单元基本信息
         pub cost_unit: Option<CostUnit>,
         /// 分配规则列表；IncludeRule为0时返回空列表
-        pub rules: Option<Vec<Rules>>,
+        pub rules: Option<Vec<Rule>>,
         /// 尚未分配出去的费用比例，取值范围\[0, 1\]
         pub unallocated_ratio: Option<f64>,
     }
     crate::via_fields! {
         response QueryCostUnitDetailResult { cost_unit : optional "CostUnit"; rules :
         optional "Rules"; unallocated_ratio : optional "UnallocatedRatio"; }
-    }
-    /// `Owner`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct Owner {
-        /// 负责人账号ID
-        pub account_id: Option<i64>,
-        /// 负责人用户名
-        pub user_name: Option<String>,
-    }
-    crate::via_fields! {
-        response Owner { account_id : optional "AccountID"; user_name : optional
-        "UserName"; }
-    }
-    /// `CostUnit`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct CostUnit {
-        /// 成本单元ID
-        pub cost_unit_id: Option<String>,
-        /// 成本单元名称
-        pub cost_unit_name: Option<String>,
-        /// 状态：1：生效中；2：已停用
-        pub status: Option<i32>,
-        /// 负责人信息
-        pub owner: Option<Owner>,
-        /// 创建时间
-        pub created_time: Option<String>,
-    }
-    crate::via_fields! {
-        response CostUnit { cost_unit_id : optional "CostUnitID"; cost_unit_name :
-        optional "CostUnitName"; status : optional "Status"; owner : optional "Owner";
-        created_time : optional "CreatedTime"; }
-    }
-    /// `Rules`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct Rules {
-        /// 规则ID
-        pub rule_id: Option<String>,
-        /// 规则类型：tag：按资源标签；project：按项目；product：按产品
-        pub rule_type: Option<String>,
-        /// 命中该规则的取值列表
-        pub match_values: Option<Vec<String>>,
-        /// 分摊比例，取值范围(0, 1\]
-        pub ratio: Option<f64>,
-        /// 匹配优先级，数值越小越先匹配
-        pub priority: Option<i32>,
-        /// 开始生效的账期
-        pub effective_period: Option<String>,
-    }
-    crate::via_fields! {
-        response Rules { rule_id : optional "RuleID"; rule_type : optional "RuleType";
-        match_values : optional "MatchValues"; ratio : optional "Ratio"; priority :
-        optional "Priority"; effective_period : optional "EffectivePeriod"; }
     }
     impl crate::ActionRequest for QueryCostUnitDetailRequest {
         type Result = QueryCostUnitDetailResult;

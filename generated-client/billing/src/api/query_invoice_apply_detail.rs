@@ -10,6 +10,7 @@
 pub use self::v2022_01_01::*;
 pub mod v2022_01_01 {
     //! `QueryInvoiceApplyDetail` at Version `2022-01-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::{ApplyInfo, Invoice, InvoiceItem, InvoiceTitle};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "QueryInvoiceApplyDetail",
@@ -57,76 +58,14 @@ pub mod v2022_01_01 {
         /// 发票抬头
         pub invoice_title: Option<InvoiceTitle>,
         /// 开票明细列表
-        pub invoice_items: Option<Vec<InvoiceItems>>,
+        pub invoice_items: Option<Vec<InvoiceItem>>,
         /// 已开具的发票列表
-        pub invoices: Option<Vec<Invoices>>,
+        pub invoices: Option<Vec<Invoice>>,
     }
     crate::via_fields! {
         response QueryInvoiceApplyDetailResult { apply_status : optional "ApplyStatus";
         apply_info : optional "ApplyInfo"; invoice_title : optional "InvoiceTitle";
         invoice_items : optional "InvoiceItems"; invoices : optional "Invoices"; }
-    }
-    /// `ApplyInfo`: no table documents its fields; they were inferred from the page's example.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct ApplyInfo {
-        pub apply_id: Option<String>,
-        pub serial_no: Option<i64>,
-        pub payer_id: Option<i64>,
-        pub invoice_type: Option<String>,
-        pub apply_amount: Option<String>,
-        pub apply_time: Option<String>,
-        pub remark: Option<String>,
-        pub merged_payer_i_ds: Option<Vec<i64>>,
-        pub attachment_i_ds: Option<serde_json::Value>,
-    }
-    crate::via_fields! {
-        response ApplyInfo { apply_id : optional "ApplyID"; serial_no : optional
-        "SerialNo"; payer_id : optional "PayerID"; invoice_type : optional "InvoiceType";
-        apply_amount : optional "ApplyAmount"; apply_time : optional "ApplyTime"; remark
-        : optional "Remark"; merged_payer_i_ds : optional "MergedPayerIDs";
-        attachment_i_ds : optional "AttachmentIDs"; }
-    }
-    /// `InvoiceTitle`: no table documents its fields; they were inferred from the page's example.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct InvoiceTitle {
-        pub invoice_title: Option<String>,
-        pub tax_no: Option<String>,
-        pub bank_name: Option<String>,
-        pub bank_account: Option<String>,
-    }
-    crate::via_fields! {
-        response InvoiceTitle { invoice_title : optional "InvoiceTitle"; tax_no :
-        optional "TaxNo"; bank_name : optional "BankName"; bank_account : optional
-        "BankAccount"; }
-    }
-    /// `InvoiceItems`: no table documents its fields; they were inferred from the page's example.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct InvoiceItems {
-        pub bill_period: Option<String>,
-        pub product: Option<String>,
-        pub amount: Option<String>,
-    }
-    crate::via_fields! {
-        response InvoiceItems { bill_period : optional "BillPeriod"; product : optional
-        "Product"; amount : optional "Amount"; }
-    }
-    /// `Invoices`: no table documents its fields; they were inferred from the page's example.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct Invoices {
-        pub invoice_no: Option<String>,
-        pub issue_time: Option<String>,
-        pub amount: Option<String>,
-        pub tax_rate: Option<f64>,
-        pub download_url: Option<String>,
-    }
-    crate::via_fields! {
-        response Invoices { invoice_no : optional "InvoiceNo"; issue_time : optional
-        "IssueTime"; amount : optional "Amount"; tax_rate : optional "TaxRate";
-        download_url : optional "DownloadURL"; }
     }
     impl crate::ActionRequest for QueryInvoiceApplyDetailRequest {
         type Result = QueryInvoiceApplyDetailResult;

@@ -18,6 +18,7 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `BatchGetConversations` at Version `2020-12-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::ConversationInfo;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "BatchGetConversations",
@@ -65,64 +66,11 @@ pub mod v2020_12_01 {
     #[non_exhaustive]
     pub struct BatchGetConversationsResult {
         /// 会话详细信息
-        pub conversation_core_infos: Option<Vec<ConversationCoreInfos>>,
+        pub conversation_core_infos: Option<Vec<ConversationInfo>>,
     }
     crate::via_fields! {
         response BatchGetConversationsResult { conversation_core_infos : optional
         "ConversationCoreInfos"; }
-    }
-    /// `ConversationCoreInfos`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct ConversationCoreInfos {
-        /// 会话 ID
-        pub conversation_short_id: Option<i64>,
-        /// 会话Id，字符串类型，含义跟`ConversationShortId`一样，用来定位唯一的一个会话，历史原因，目前大部分接口都在使用`ConversationShortId`，但是仍然有比较比较老的接口会使用到`ConversationId`，如果目前您接入的功能没有使用到`ConversationId`直接忽略即可
-        pub conversation_id: Option<String>,
-        /// 应用的唯一标志
-        pub app_id: Option<i32>,
-        /// 信箱,用于逻辑隔离
-        pub inbox_type: Option<i32>,
-        /// 群名
-        pub name: Option<String>,
-        /// 群头像 url
-        pub avatar_url: Option<String>,
-        /// 群描述
-        pub description: Option<String>,
-        /// 群主 UserId
-        pub owner_user_id: Option<i64>,
-        /// 创群人 UserId
-        pub creator_user_id: Option<i64>,
-        /// 群公告
-        pub notice: Option<String>,
-        /// 会话状态。 0：正常 1：已解散
-        pub status: Option<i32>,
-        /// 会话的扩展字段。
-        pub ext: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 群聊创建时间戳，单位为秒
-        pub create_time: Option<i64>,
-        /// 修改时间戳，单位为秒
-        pub modify_time: Option<i64>,
-        /// 会话类型。 1：单聊 2:群聊 100:直播群
-        pub conversation_type: Option<i32>,
-        /// 会话成员数
-        pub member_count: Option<i64>,
-        /// 直播群在线人数。
-        pub online_count: Option<i64>,
-        /// 单聊会话另一个 UserId
-        pub other_user_id: Option<i64>,
-    }
-    crate::via_fields! {
-        response ConversationCoreInfos { conversation_short_id : optional
-        "ConversationShortId"; conversation_id : optional "ConversationId"; app_id :
-        optional "AppId"; inbox_type : optional "InboxType"; name : optional "Name";
-        avatar_url : optional "AvatarUrl"; description : optional "Description";
-        owner_user_id : optional "OwnerUserId"; creator_user_id : optional
-        "CreatorUserId"; notice : optional "Notice"; status : optional "Status"; ext :
-        optional "Ext"; create_time : optional "CreateTime"; modify_time : optional
-        "ModifyTime"; conversation_type : optional "ConversationType"; member_count :
-        optional "MemberCount"; online_count : optional "OnlineCount"; other_user_id :
-        optional "OtherUserId"; }
     }
     impl crate::ActionRequest for BatchGetConversationsRequest {
         type Result = BatchGetConversationsResult;

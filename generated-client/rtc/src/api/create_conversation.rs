@@ -18,6 +18,9 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `CreateConversation` at Version `2020-12-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::{
+        ConversationCoreInfo, ConversationInfo, ConversationType,
+    };
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "CreateConversation",
@@ -92,98 +95,6 @@ pub mod v2020_12_01 {
         "ConversationShortId"; conversation_id : optional "ConversationId"; exist :
         optional "Exist"; conversation_info : optional "ConversationInfo"; }
     }
-    /// `ConversationCoreInfo`.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct ConversationCoreInfo {
-        /// 会话类型。
-        /// - `1`：单聊。
-        /// - `2`：群聊。
-        /// - `100`：直播群。
-        pub conversation_type: i32,
-        /// 会话名称
-        pub name: Option<String>,
-        /// 会话头像 url
-        pub avatar_url: Option<String>,
-        /// 会话描述
-        pub description: Option<String>,
-        /// 会话公告
-        pub notice: Option<String>,
-        /// 会话的扩展字段。key 和 value 的类型均为 String。
-        pub ext: Option<serde_json::Map<String, serde_json::Value>>,
-    }
-    crate::setters! {
-        ConversationCoreInfo(conversation_type : i32) { name with_name : impl Into <
-        String >; avatar_url with_avatar_url : impl Into < String >; description
-        with_description : impl Into < String >; notice with_notice : impl Into < String
-        >; ext with_ext : serde_json::Map < String, serde_json::Value >; }
-    }
-    /// Values the page documents for this struct's fields.
-    impl ConversationCoreInfo {
-        /// `ConversationType` = `1`: 单聊。
-        pub const CONVERSATION_TYPE_1: i32 = 1;
-        /// `ConversationType` = `2`: 群聊。
-        pub const CONVERSATION_TYPE_2: i32 = 2;
-        /// `ConversationType` = `100`: 直播群。
-        pub const CONVERSATION_TYPE_100: i32 = 100;
-    }
-    crate::via_fields! {
-        ConversationCoreInfo { conversation_type : required "ConversationType"; name :
-        optional "Name"; avatar_url : optional "AvatarUrl"; description : optional
-        "Description"; notice : optional "Notice"; ext : optional "Ext"; }
-    }
-    /// `ConversationInfo`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct ConversationInfo {
-        /// 应用的唯一标志
-        pub app_id: Option<i32>,
-        /// 会话 ID
-        pub conversation_short_id: Option<i64>,
-        /// 字符串类型的会话 ID
-        pub conversation_id: Option<String>,
-        /// 会话类型。1：单聊 2：群聊 100：直播群
-        pub conversation_type: Option<i32>,
-        /// 信箱，用于逻辑隔离
-        pub inbox_type: Option<i32>,
-        /// 群名
-        pub name: Option<String>,
-        /// 群头像 url
-        pub avatar_url: Option<String>,
-        /// 群描述
-        pub description: Option<String>,
-        /// 群公告
-        pub notice: Option<String>,
-        /// 会话的扩展字段
-        pub ext: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 群主 UserId
-        pub owner_user_id: Option<i64>,
-        /// 创群人 UserId
-        pub creator_user_id: Option<i64>,
-        /// 会话创建时间戳，单位为秒
-        pub create_time: Option<i64>,
-        /// 会话修改时间戳，单位为秒
-        pub modify_time: Option<i64>,
-        /// 会话状态。0：正常 1：已解散
-        pub status: Option<i32>,
-        /// 会话成员数
-        pub member_count: Option<i64>,
-        /// 直播群在线人数
-        pub online_count: Option<i64>,
-        /// 单聊会话中另一个成员的 UserId
-        pub other_user_id: Option<i64>,
-    }
-    crate::via_fields! {
-        response ConversationInfo { app_id : optional "AppId"; conversation_short_id :
-        optional "ConversationShortId"; conversation_id : optional "ConversationId";
-        conversation_type : optional "ConversationType"; inbox_type : optional
-        "InboxType"; name : optional "Name"; avatar_url : optional "AvatarUrl";
-        description : optional "Description"; notice : optional "Notice"; ext : optional
-        "Ext"; owner_user_id : optional "OwnerUserId"; creator_user_id : optional
-        "CreatorUserId"; create_time : optional "CreateTime"; modify_time : optional
-        "ModifyTime"; status : optional "Status"; member_count : optional "MemberCount";
-        online_count : optional "OnlineCount"; other_user_id : optional "OtherUserId"; }
-    }
     impl crate::ActionRequest for CreateConversationRequest {
         type Result = CreateConversationResult;
         const OPERATION: &'static crate::Operation = &OPERATION;
@@ -214,12 +125,12 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
     /// use volcengine_rtc::api::create_conversation::{
-    ///     ConversationCoreInfo, CreateConversationRequest,
+    ///     ConversationCoreInfo, ConversationType, CreateConversationRequest,
     /// };
     /// let request = CreateConversationRequest::new(
     ///         123456,
     ///         10001,
-    ///         ConversationCoreInfo::new(2)
+    ///         ConversationCoreInfo::new(ConversationType::Group)
     ///             .with_name("Conversation")
     ///             .with_avatar_url("http://xxx.com/avatar.png")
     ///             .with_description("Your_Description")

@@ -18,6 +18,7 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `GetConversationMessages` at Version `2020-12-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::{Message, Reverse};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "GetConversationMessages",
@@ -54,18 +55,11 @@ pub mod v2020_12_01 {
         /// - `1`：反向查询。
         ///
         /// 默认值为 `0`。直播群只能取 `1`。
-        pub reverse: Option<i32>,
+        pub reverse: Option<Reverse>,
     }
     crate::setters! {
         GetConversationMessagesRequest(app_id : i32, conversation_short_id : i64, cursor
-        : i64, limit : i64) { reverse with_reverse : i32; }
-    }
-    /// Values the page documents for this struct's fields.
-    impl GetConversationMessagesRequest {
-        /// `Reverse` = `0`: 正向查询。
-        pub const REVERSE_0: i32 = 0;
-        /// `Reverse` = `1`: 反向查询。
-        pub const REVERSE_1: i32 = 1;
+        : i64, limit : i64) { reverse with_reverse : Reverse; }
     }
     crate::via_fields! {
         GetConversationMessagesRequest { app_id : required "AppId"; conversation_short_id
@@ -81,46 +75,11 @@ pub mod v2020_12_01 {
         /// 下一页的起始位置
         pub new_cursor: Option<i64>,
         /// 消息详细信息
-        pub messages: Option<Vec<Messages>>,
+        pub messages: Option<Vec<Message>>,
     }
     crate::via_fields! {
         response GetConversationMessagesResult { has_more : optional "HasMore";
         new_cursor : optional "NewCursor"; messages : optional "Messages"; }
-    }
-    /// `Messages`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct Messages {
-        /// 应用的唯一标志
-        pub app_id: Option<i32>,
-        /// 会话 ID
-        pub conversation_short_id: Option<i64>,
-        /// 会话类型。1：单聊 2：群聊
-        pub conversation_type: Option<i32>,
-        /// 消息 ID
-        pub message_id: Option<i64>,
-        /// 消息发送人 UserId
-        pub sender: Option<i64>,
-        /// 消息类型。10001：文本 10003：图片 10004：视频 10005：文件 10006：音频 10012：自定义消息
-        pub msg_type: Option<i32>,
-        /// 消息内容
-        pub content: Option<String>,
-        /// 消息状态，取值为 0 时表示消息可见。
-        pub status: Option<i32>,
-        /// 消息创建时间戳，单位为毫秒
-        pub create_time: Option<i64>,
-        /// 消息在会话中的位置
-        pub index_in_conversation: Option<i64>,
-        /// 消息的扩展字段
-        pub ext: Option<serde_json::Map<String, serde_json::Value>>,
-    }
-    crate::via_fields! {
-        response Messages { app_id : optional "AppId"; conversation_short_id : optional
-        "ConversationShortId"; conversation_type : optional "ConversationType";
-        message_id : optional "MessageId"; sender : optional "Sender"; msg_type :
-        optional "MsgType"; content : optional "Content"; status : optional "Status";
-        create_time : optional "CreateTime"; index_in_conversation : optional
-        "IndexInConversation"; ext : optional "Ext"; }
     }
     impl crate::ActionRequest for GetConversationMessagesRequest {
         type Result = GetConversationMessagesResult;
@@ -131,7 +90,7 @@ pub mod v2020_12_01 {
         );
     }
     impl crate::paginate::Paginated for GetConversationMessagesRequest {
-        type Item = Messages;
+        type Item = Message;
         fn position(&self) -> String {
             crate::paginate::position(Some(&self.cursor))
         }
@@ -169,8 +128,11 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
-    /// use volcengine_rtc::api::get_conversation_messages::GetConversationMessagesRequest;
-    /// let request = GetConversationMessagesRequest::new(0, 1, 0, 2).with_reverse(1);
+    /// use volcengine_rtc::api::get_conversation_messages::{
+    ///     GetConversationMessagesRequest, Reverse,
+    /// };
+    /// let request = GetConversationMessagesRequest::new(0, 1, 0, 2)
+    ///     .with_reverse(Reverse::Backward);
     /// let output = client.get_conversation_messages(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

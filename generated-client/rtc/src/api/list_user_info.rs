@@ -18,6 +18,7 @@
 pub use self::v2023_11_01::*;
 pub mod v2023_11_01 {
     //! `ListUserInfo` at Version `2023-11-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::{Access, Os, UserInfo};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "ListUserInfo",
@@ -96,78 +97,6 @@ pub mod v2023_11_01 {
     crate::via_fields! {
         response ListUserInfoResult { total : optional "Total"; page_num : optional
         "PageNum"; page_size : optional "PageSize"; user_list : optional "UserList"; }
-    }
-    /// `UserInfo`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct UserInfo {
-        /// 通话 ID，是一次通话的唯一标识
-        pub call_id: Option<String>,
-        /// 房间 ID
-        pub room_id: Option<String>,
-        /// 用户 ID
-        pub user_id: Option<String>,
-        /// 用户最后一次进房时使用的设备平台。取值为以下之一：
-        /// - `android`
-        /// - `ios`
-        /// - `linux`
-        /// - `mac`
-        /// - `windows`
-        /// - `web`
-        /// - `unknown`
-        pub os: Option<String>,
-        /// 用户最后一次进房时的网络类型。取值为 `2g`、`3g`、`4g`、`5g`、`wifi`、`unknown` 之一。
-        pub access: Option<String>,
-        /// 用户最后一次进房时使用的 SDK 版本号
-        pub sdk_version: Option<String>,
-        /// 用户最后一次进房时使用的设备型号
-        pub device_type: Option<String>,
-        /// 用户在本次通话中首次进房的时间，格式为 RFC3339
-        pub created_at: Option<String>,
-        /// 用户在本次通话中最后一次退房的时间，格式为 RFC3339。用户仍在房间内时为空字符串。
-        pub leave_at: Option<String>,
-        /// 用户在本次通话中的实际在线时长，单位为秒。多次进出房间时累加计算。
-        pub duration: Option<i64>,
-        /// 用户是否已经离开房间
-        pub finished: Option<bool>,
-        /// 用户是否发布过流
-        pub pub_: Option<bool>,
-    }
-    /// Values the page documents for this struct's fields.
-    impl UserInfo {
-        /// `OS` = `android`.
-        pub const OS_ANDROID: &str = "android";
-        /// `OS` = `ios`.
-        pub const OS_IOS: &str = "ios";
-        /// `OS` = `linux`.
-        pub const OS_LINUX: &str = "linux";
-        /// `OS` = `mac`.
-        pub const OS_MAC: &str = "mac";
-        /// `OS` = `windows`.
-        pub const OS_WINDOWS: &str = "windows";
-        /// `OS` = `web`.
-        pub const OS_WEB: &str = "web";
-        /// `OS` = `unknown`.
-        pub const OS_UNKNOWN: &str = "unknown";
-        /// `Access` = `2g`.
-        pub const ACCESS_2G: &str = "2g";
-        /// `Access` = `3g`.
-        pub const ACCESS_3G: &str = "3g";
-        /// `Access` = `4g`.
-        pub const ACCESS_4G: &str = "4g";
-        /// `Access` = `5g`.
-        pub const ACCESS_5G: &str = "5g";
-        /// `Access` = `wifi`.
-        pub const ACCESS_WIFI: &str = "wifi";
-        /// `Access` = `unknown`.
-        pub const ACCESS_UNKNOWN: &str = "unknown";
-    }
-    crate::via_fields! {
-        response UserInfo { call_id : optional "CallId"; room_id : optional "RoomId";
-        user_id : optional "UserId"; os : optional "OS"; access : optional "Access";
-        sdk_version : optional "SdkVersion"; device_type : optional "DeviceType";
-        created_at : optional "CreatedAt"; leave_at : optional "LeaveAt"; duration :
-        optional "Duration"; finished : optional "Finished"; pub_ : optional "Pub"; }
     }
     impl crate::ActionRequest for ListUserInfoRequest {
         type Result = ListUserInfoResult;

@@ -19,6 +19,7 @@
 pub use self::v2025_06_01::*;
 pub mod v2025_06_01 {
     //! `PauseVoiceChat` at Version `2025-06-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::PauseMode;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "PauseVoiceChat",
@@ -54,18 +55,11 @@ pub mod v2025_06_01 {
         ///
         /// * `0`：只停止播报，继续识别用户语音。
         /// * `1`：同时停止语音识别和播报。
-        pub pause_mode: i32,
+        pub pause_mode: PauseMode,
     }
     crate::setters! {
         PauseVoiceChatRequest(app_id : impl Into < String >, room_id : impl Into < String
-        >, task_id : impl Into < String >, pause_mode : i32) {}
-    }
-    /// Values the page documents for this struct's fields.
-    impl PauseVoiceChatRequest {
-        /// `PauseMode` = `0`: 只停止播报，继续识别用户语音。
-        pub const PAUSE_MODE_0: i32 = 0;
-        /// `PauseMode` = `1`: 同时停止语音识别和播报。
-        pub const PAUSE_MODE_1: i32 = 1;
+        >, task_id : impl Into < String >, pause_mode : PauseMode) {}
     }
     crate::via_fields! {
         PauseVoiceChatRequest { app_id : required "AppId"; room_id : required "RoomId";
@@ -106,12 +100,12 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
-    /// use volcengine_rtc::api::pause_voice_chat::PauseVoiceChatRequest;
+    /// use volcengine_rtc::api::pause_voice_chat::{PauseMode, PauseVoiceChatRequest};
     /// let request = PauseVoiceChatRequest::new(
     ///     "66*****a2",
     ///     "room_0612",
     ///     "task_support_01",
-    ///     1,
+    ///     PauseMode::StopAll,
     /// );
     /// let output = client.pause_voice_chat(&request).await?;
     /// println!("{output:?}");

@@ -18,6 +18,7 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `RegisterUsers` at Version `2020-12-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::{FailedInfo, User};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "RegisterUsers",
@@ -61,52 +62,6 @@ pub mod v2020_12_01 {
     }
     crate::via_fields! {
         response RegisterUsersResult { failed_infos : optional "FailedInfos"; }
-    }
-    /// `User`.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct User {
-        /// 待注册用户的 UserId
-        pub user_id: i64,
-        /// 用户昵称，长度不超过 100 字节。
-        pub nick_name: Option<String>,
-        /// 用户头像 url，长度不超过 500 字节。
-        pub portrait: Option<String>,
-        /// 用户标签，可用于全员广播时筛选用户。
-        pub tags: Option<Vec<String>>,
-        /// 用户的扩展字段，需满足以下限制：
-        /// - 字段个数不超过 20 个。
-        /// - key 不能以 `s:` 开头，长度不超过 50 字节。
-        /// - value 长度不超过 500 字节。
-        pub ext: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 是否将该用户注册为机器人。默认值为 `false`。
-        pub is_robot: Option<bool>,
-    }
-    crate::setters! {
-        User(user_id : i64) { nick_name with_nick_name : impl Into < String >; portrait
-        with_portrait : impl Into < String >; tags with_tags : impl Into < Vec < String >
-        >; ext with_ext : serde_json::Map < String, serde_json::Value >; is_robot
-        with_is_robot : bool; }
-    }
-    crate::via_fields! {
-        User { user_id : required "UserId"; nick_name : optional "NickName"; portrait :
-        optional "Portrait"; tags : optional "Tags"; ext : optional "Ext"; is_robot :
-        optional "IsRobot"; }
-    }
-    /// `FailedInfo`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct FailedInfo {
-        /// 注册失败的用户 UserId
-        pub user_id: Option<i64>,
-        /// 错误码。参看[错误码](https://www.volcengine.com/docs/6348/412253)。
-        pub code: Option<String>,
-        /// 错误的详细信息
-        pub message: Option<String>,
-    }
-    crate::via_fields! {
-        response FailedInfo { user_id : optional "UserId"; code : optional "Code";
-        message : optional "Message"; }
     }
     impl crate::ActionRequest for RegisterUsersRequest {
         type Result = RegisterUsersResult;

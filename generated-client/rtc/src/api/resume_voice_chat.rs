@@ -20,6 +20,10 @@
 pub use self::v2025_06_01::*;
 pub mod v2025_06_01 {
     //! `ResumeVoiceChat` at Version `2025-06-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::{
+        AsrPolicy, ContextPatch, Origin, ReplayConfig, ResumeAction, StartMode,
+        VoiceTuning,
+    };
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "ResumeVoiceChat",
@@ -62,7 +66,7 @@ pub mod v2025_06_01 {
         /// * `summarize`：先让大模型用一句话概括暂停前的对话，再恢复收听。**注意：概括内容会计入下一轮对话的上下文**。
         ///    * 概括失败时按 `listen` 处理。
         ///    * 概括结果不会出现在字幕中。
-        pub resume_action: String,
+        pub resume_action: ResumeAction,
         /// 附加说明，原样写入任务日志。是否需要填写由 `ResumeAction` 决定：
         ///
         /// * `ResumeAction` 为 `summarize`：**必填**。填入 JSON 转义后的字符串，例如：`"{\"reason\":\"user_away\",\"minutes\":5}"`。
@@ -94,20 +98,11 @@ pub mod v2025_06_01 {
     }
     crate::setters! {
         ResumeVoiceChatRequest(app_id : impl Into < String >, room_id : impl Into <
-        String >, task_id : impl Into < String >, resume_action : impl Into < String >) {
-        note with_note : impl Into < String >; replay_config with_replay_config :
+        String >, task_id : impl Into < String >, resume_action : ResumeAction) { note
+        with_note : impl Into < String >; replay_config with_replay_config :
         ReplayConfig; context_patch with_context_patch : impl Into < Vec < ContextPatch >
         >; asr_policy with_asr_policy : AsrPolicy; wait_seconds with_wait_seconds : i32;
         }
-    }
-    /// Values the page documents for this struct's fields.
-    impl ResumeVoiceChatRequest {
-        /// `ResumeAction` = `listen`: 直接恢复收听，不做额外播报。
-        pub const RESUME_ACTION_LISTEN: &str = "listen";
-        /// `ResumeAction` = `replay`: 先播报 `ReplayConfig.Text` 中的衔接语，再恢复收听。使用方法参见[播报衔接语](https://www.volcengine.com/docs/6348/1623001)。
-        pub const RESUME_ACTION_REPLAY: &str = "replay";
-        /// `ResumeAction` = `summarize`: 先让大模型用一句话概括暂停前的对话，再恢复收听。**注意：概括内容会计入下一轮对话的上下文**。
-        pub const RESUME_ACTION_SUMMARIZE: &str = "summarize";
     }
     crate::via_fields! {
         ResumeVoiceChatRequest { app_id : required "AppId"; room_id : required "RoomId";
@@ -121,103 +116,6 @@ pub mod v2025_06_01 {
     /// 本接口无特有的返回参数。公共返回参数请见[返回结构](https://www.volcengine.com/docs/6348/1178322)。
     /// 其中返回值 `Result` 仅在请求成功时返回 `ok`，失败时为空。
     pub type ResumeVoiceChatResult = String;
-    /// `ReplayConfig`.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct ReplayConfig {
-        /// 衔接语内容，最多 100 个字符。
-        pub text: String,
-        /// 播报衔接语时用户能否打断。
-        ///
-        /// * `true`：可以打断。
-        /// * `false`：不可打断。
-        ///
-        /// 默认值为 `true`。
-        pub interruptible: Option<bool>,
-        /// 衔接语的播报效果微调。
-        pub voice_tuning: Option<VoiceTuning>,
-    }
-    crate::setters! {
-        ReplayConfig(text : impl Into < String >) { interruptible with_interruptible :
-        bool; voice_tuning with_voice_tuning : VoiceTuning; }
-    }
-    crate::via_fields! {
-        ReplayConfig { text : required "Text"; interruptible : optional "Interruptible";
-        voice_tuning : optional "VoiceTuning"; }
-    }
-    /// `VoiceTuning`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct VoiceTuning {
-        /// 衔接语的语速倍率，可填 `[0.7, 1.5]` 之间的数，默认 `1.0`。
-        pub speed: Option<f64>,
-        /// 衔接语的音量倍率，范围 `(0, 2]`，默认 `1.0`。
-        pub volume: Option<f64>,
-    }
-    crate::setters! {
-        VoiceTuning() { speed with_speed : f64; volume with_volume : f64; }
-    }
-    crate::via_fields! {
-        VoiceTuning { speed : optional "Speed"; volume : optional "Volume"; }
-    }
-    /// `ContextPatch`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct ContextPatch {
-        /// 消息来源，取值为 `system` 或 `user`。
-        pub origin: Option<String>,
-        /// 消息正文。
-        pub detail: Option<String>,
-    }
-    crate::setters! {
-        ContextPatch() { origin with_origin : impl Into < String >; detail with_detail :
-        impl Into < String >; }
-    }
-    /// Values the page documents for this struct's fields.
-    impl ContextPatch {
-        /// `Origin` = `system`.
-        pub const ORIGIN_SYSTEM: &str = "system";
-        /// `Origin` = `user`.
-        pub const ORIGIN_USER: &str = "user";
-    }
-    crate::via_fields! {
-        ContextPatch { origin : optional "Origin"; detail : optional "Detail"; }
-    }
-    /// `ASRPolicy`.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct AsrPolicy {
-        /// 恢复瞬间的语音处理方式：
-        ///
-        /// * `immediate`：立即识别用户语音。
-        /// * `skip_initial`：先忽略一小段语音，避免把恢复瞬间的环境音当作提问。
-        pub start_mode: String,
-        /// `StartMode` 为 `skip_initial` 时忽略的时长，单位为毫秒，取值范围为 `[100, 3000]`。
-        /// > 取值过大时，用户恢复后说的第一句话可能被截断。
-        pub ignore_ms: Option<i32>,
-        /// 恢复后优先识别的短语列表。
-        ///
-        /// 传入后整体替换暂停前的列表；传入空数组 `[]` 表示清空。
-        pub hot_phrases: Option<Vec<String>>,
-        /// 透传给识别模型的其他参数，键值对原样转发。
-        pub extra_params: Option<serde_json::Map<String, serde_json::Value>>,
-    }
-    crate::setters! {
-        AsrPolicy(start_mode : impl Into < String >) { ignore_ms with_ignore_ms : i32;
-        hot_phrases with_hot_phrases : impl Into < Vec < String > >; extra_params
-        with_extra_params : serde_json::Map < String, serde_json::Value >; }
-    }
-    /// Values the page documents for this struct's fields.
-    impl AsrPolicy {
-        /// `StartMode` = `immediate`: 立即识别用户语音。
-        pub const START_MODE_IMMEDIATE: &str = "immediate";
-        /// `StartMode` = `skip_initial`: 先忽略一小段语音，避免把恢复瞬间的环境音当作提问。
-        pub const START_MODE_SKIP_INITIAL: &str = "skip_initial";
-    }
-    crate::via_fields! {
-        AsrPolicy { start_mode : required "StartMode"; ignore_ms : optional "IgnoreMs";
-        hot_phrases : optional "HotPhrases"; extra_params : optional "ExtraParams"; }
-    }
     impl crate::ActionRequest for ResumeVoiceChatRequest {
         type Result = ResumeVoiceChatResult;
         const OPERATION: &'static crate::Operation = &OPERATION;
@@ -250,13 +148,14 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
     /// use volcengine_rtc::api::resume_voice_chat::{
-    ///     AsrPolicy, ContextPatch, ReplayConfig, ResumeVoiceChatRequest, VoiceTuning,
+    ///     AsrPolicy, ContextPatch, Origin, ReplayConfig, ResumeAction,
+    ///     ResumeVoiceChatRequest, StartMode, VoiceTuning,
     /// };
     /// let request = ResumeVoiceChatRequest::new(
     ///         "6673****e9a2",
     ///         "room_0612",
     ///         "task_support_01",
-    ///         "listen",
+    ///         ResumeAction::Listen,
     ///     )
     ///     .with_note("{\"reason\":\"user_away\",\"minutes\":5}")
     ///     .with_replay_config(
@@ -266,12 +165,12 @@ impl crate::Client {
     ///     )
     ///     .with_context_patch(
     ///         vec![
-    ///             ContextPatch::new().with_origin("system")
+    ///             ContextPatch::new().with_origin(Origin::System)
     ///             .with_detail("用户离开了五分钟，回来后可能需要简单回顾。")
     ///         ],
     ///     )
     ///     .with_asr_policy(
-    ///         AsrPolicy::new("skip_initial")
+    ///         AsrPolicy::new(StartMode::SkipInitial)
     ///             .with_ignore_ms(800)
     ///             .with_hot_phrases(vec!["继续".to_owned(), "接着说".to_owned()])
     ///             .with_extra_params(

@@ -18,6 +18,7 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `SendMessage` at Version `2020-12-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::{MsgType, Priority, RefMsgInfo};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "SendMessage",
@@ -56,7 +57,7 @@ pub mod v2020_12_01 {
         /// - `10005`：文件。
         /// - `10006`：音频。
         /// - `10012`：自定义消息。
-        pub msg_type: i32,
+        pub msg_type: MsgType,
         /// 消息内容，为序列化后的字符串。
         /// 给客户端发送消息时，内容格式需要与客户端约定的消息格式一致，参看[消息格式](https://www.volcengine.com/docs/6348/372181#server)。
         pub content: String,
@@ -81,40 +82,19 @@ pub mod v2020_12_01 {
         /// - `2`：高优先级。
         ///
         /// 直播群消息过多时，服务端会优先丢弃低优先级消息。
-        pub priority: Option<i32>,
+        pub priority: Option<Priority>,
         /// 被引用的消息。
         pub ref_msg_info: Option<RefMsgInfo>,
     }
     crate::setters! {
         SendMessageRequest(app_id : i32, conversation_short_id : i64, sender : i64,
-        msg_type : i32, content : impl Into < String >) { sender_str with_sender_str :
-        impl Into < String >; client_msg_id with_client_msg_id : impl Into < String >;
+        msg_type : MsgType, content : impl Into < String >) { sender_str with_sender_str
+        : impl Into < String >; client_msg_id with_client_msg_id : impl Into < String >;
         create_time with_create_time : i64; ext with_ext : serde_json::Map < String,
         serde_json::Value >; mentioned_users with_mentioned_users : impl Into < Vec < i64
         > >; visible_users with_visible_users : impl Into < Vec < i64 > >;
         invisible_users with_invisible_users : impl Into < Vec < i64 > >; priority
-        with_priority : i32; ref_msg_info with_ref_msg_info : RefMsgInfo; }
-    }
-    /// Values the page documents for this struct's fields.
-    impl SendMessageRequest {
-        /// `MsgType` = `10001`: 文本。
-        pub const MSG_TYPE_10001: i32 = 10001;
-        /// `MsgType` = `10003`: 图片。
-        pub const MSG_TYPE_10003: i32 = 10003;
-        /// `MsgType` = `10004`: 视频。
-        pub const MSG_TYPE_10004: i32 = 10004;
-        /// `MsgType` = `10005`: 文件。
-        pub const MSG_TYPE_10005: i32 = 10005;
-        /// `MsgType` = `10006`: 音频。
-        pub const MSG_TYPE_10006: i32 = 10006;
-        /// `MsgType` = `10012`: 自定义消息。
-        pub const MSG_TYPE_10012: i32 = 10012;
-        /// `Priority` = `0`: 低优先级。
-        pub const PRIORITY_0: i32 = 0;
-        /// `Priority` = `1`: 普通优先级。
-        pub const PRIORITY_1: i32 = 1;
-        /// `Priority` = `2`: 高优先级。
-        pub const PRIORITY_2: i32 = 2;
+        with_priority : Priority; ref_msg_info with_ref_msg_info : RefMsgInfo; }
     }
     crate::via_fields! {
         SendMessageRequest { app_id : required "AppId"; conversation_short_id : required
@@ -134,23 +114,6 @@ pub mod v2020_12_01 {
     }
     crate::via_fields! {
         response SendMessageResult { message_id : optional "MessageId"; }
-    }
-    /// `RefMsgInfo`.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct RefMsgInfo {
-        /// 被引用消息的 ID
-        pub referenced_message_id: i64,
-        /// 引用消息时展示的文本。
-        /// 建议不超过 50 个字符。
-        pub hint: String,
-    }
-    crate::setters! {
-        RefMsgInfo(referenced_message_id : i64, hint : impl Into < String >) {}
-    }
-    crate::via_fields! {
-        RefMsgInfo { referenced_message_id : required "ReferencedMessageId"; hint :
-        required "Hint"; }
     }
     impl crate::ActionRequest for SendMessageRequest {
         type Result = SendMessageResult;
@@ -181,12 +144,14 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
-    /// use volcengine_rtc::api::send_message::{RefMsgInfo, SendMessageRequest};
+    /// use volcengine_rtc::api::send_message::{
+    ///     MsgType, Priority, RefMsgInfo, SendMessageRequest,
+    /// };
     /// let request = SendMessageRequest::new(
     ///         123456,
     ///         7253651276129427500,
     ///         10001,
-    ///         10001,
+    ///         MsgType::Text,
     ///         "{\"text\":\"hello\"}",
     ///     )
     ///     .with_client_msg_id("msg_0001")
@@ -199,7 +164,7 @@ impl crate::Client {
     ///     .with_mentioned_users(vec![10002])
     ///     .with_visible_users(vec![10001, 10002])
     ///     .with_invisible_users(Vec::new())
-    ///     .with_priority(1)
+    ///     .with_priority(Priority::Normal)
     ///     .with_ref_msg_info(RefMsgInfo::new(7253655012382859000, "hello"));
     /// let output = client.send_message(&request).await?;
     /// println!("{output:?}");

@@ -22,6 +22,12 @@
 pub use self::v2025_06_01::*;
 pub mod v2025_06_01 {
     //! `StartVoiceInterpret` at Version `2025-06-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::{
+        BotProfile, Builtinasr, Builtinmt, Builtinplusasr, Builtinplusasr2, Callback,
+        Custommt, Customwsasr, Engine, EngineParams, Glossary, InterpretConfig,
+        PunctuationMode, Recognizer, SourceLanguage, Speaker, Style, Subtitle, Timbre,
+        Translator,
+    };
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "StartVoiceInterpret",
@@ -82,464 +88,6 @@ pub mod v2025_06_01 {
     /// 本接口无特有的返回参数。公共返回参数请见[返回结构](https://www.volcengine.com/docs/6348/1178322)。
     /// 其中返回值 `Result` 仅在请求成功时返回 `ok`，失败时为空。
     pub type StartVoiceInterpretResult = String;
-    /// `InterpretConfig`.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct InterpretConfig {
-        /// 语音识别配置。
-        /// :::warning
-        /// `SourceLanguage` 为 `auto` 时，识别结果的返回会略有延迟。
-        ///
-        /// :::
-        pub recognizer: Recognizer,
-        /// 翻译配置。支持的翻译来源如下：
-        ///
-        /// * [内置翻译模型](#builtinmt)
-        /// * [自建翻译服务](#custommt)
-        pub translator: Option<Translator>,
-        /// 语音合成配置。不传时只下发字幕，不播报译文。
-        pub speaker: Option<Speaker>,
-        /// 字幕配置。
-        /// > 字幕通过房间内的二进制消息下发，客户端需要自行解析。
-        pub subtitle: Option<Subtitle>,
-    }
-    crate::setters! {
-        InterpretConfig(recognizer : Recognizer) { translator with_translator :
-        Translator; speaker with_speaker : Speaker; subtitle with_subtitle : Subtitle; }
-    }
-    crate::via_fields! {
-        InterpretConfig { recognizer : required "Recognizer"; translator : optional
-        "Translator"; speaker : optional "Speaker"; subtitle : optional "Subtitle"; }
-    }
-    /// `Recognizer`.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct Recognizer {
-        /// 语音识别服务来源：
-        ///
-        /// * `builtin`：平台内置的识别模型。提供以下两个版本：
-        ///    * 标准版（延迟更低）
-        ///    * 增强版（专有名词识别更准）
-        ///
-        /// 两个版本的详细差异，请参见[识别模型对比](https://www.volcengine.com/docs/6348/1700001)。
-        /// * `custom_ws`：通过 WebSocket 接入的自建识别服务。
-        pub engine: String,
-        /// 识别服务参数。`Engine` 取值不同，`EngineParams` 包含的字段不同：
-        ///
-        /// * [内置识别模型（增强版）](#builtinplusasr)
-        /// * [自建识别服务](#customwsasr)
-        /// * [内置识别模型（标准版）](#builtinasr)
-        pub engine_params: EngineParams,
-        /// 被翻译用户的发言语种。
-        ///
-        /// * `zh`（默认值）：中文。
-        /// * `en`：英文。
-        /// * `auto`：自动判断。
-        pub source_language: Option<String>,
-        /// 断句静音时长。发言停顿超过该时长时，系统把已识别的内容作为一句送去翻译。
-        /// 取值范围 `[300，3000]`（单位 `ms`），默认 `700`。
-        /// > 发言人与麦克风的距离建议保持在 0.3\-1 米以内，距离过远时断句会变慢。
-        pub silence_ms: Option<i32>,
-    }
-    crate::setters! {
-        Recognizer(engine : impl Into < String >, engine_params : EngineParams) {
-        source_language with_source_language : impl Into < String >; silence_ms
-        with_silence_ms : i32; }
-    }
-    /// Values the page documents for this struct's fields.
-    impl Recognizer {
-        /// `Engine` = `builtin`: 平台内置的识别模型。提供以下两个版本：
-        pub const ENGINE_BUILTIN: &str = "builtin";
-        /// `Engine` = `custom_ws`: 通过 WebSocket 接入的自建识别服务。
-        pub const ENGINE_CUSTOM_WS: &str = "custom_ws";
-        /// `SourceLanguage` = `zh`: （默认值）：中文。
-        pub const SOURCE_LANGUAGE_ZH: &str = "zh";
-        /// `SourceLanguage` = `en`: 英文。
-        pub const SOURCE_LANGUAGE_EN: &str = "en";
-        /// `SourceLanguage` = `auto`: 自动判断。
-        pub const SOURCE_LANGUAGE_AUTO: &str = "auto";
-    }
-    crate::via_fields! {
-        Recognizer { engine : required "Engine"; engine_params : required "EngineParams";
-        source_language : optional "SourceLanguage"; silence_ms : optional "SilenceMs"; }
-    }
-    /// `EngineParams`: one of the shapes below, sent as that shape's object. Decoding takes the first shape that has every field given.
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum EngineParams {
-        /// `builtinplusasr2`: 内置识别模型（增强版_高级参数）
-        Builtinplusasr2(Builtinplusasr2),
-        /// `builtinplusasr`: 内置识别模型（增强版）
-        Builtinplusasr(Builtinplusasr),
-        /// `builtinasr`: 内置识别模型（标准版）
-        Builtinasr(Builtinasr),
-        /// `customwsasr`: 自建识别服务
-        Customwsasr(Customwsasr),
-    }
-    volcengine_runtime::one_of! {
-        EngineParams { Builtinplusasr2(Builtinplusasr2), Builtinplusasr(Builtinplusasr),
-        Builtinasr(Builtinasr), Customwsasr(Customwsasr) }
-    }
-    /// `Builtinplusasr2`.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct Builtinplusasr2 {
-        /// 模型版本，固定传 `plus`。
-        pub version: String,
-        /// 一个 JSON 字符串，原样传给增强版识别模型。
-        /// **填写方法**：
-        ///
-        /// * **只调整断句**：只需传入 `segment` 部分，其余参数使用平台默认值。
-        /// * **调整多项参数**：
-        ///    1. 按需选取参数，先写成 JSON 对象。
-        ///
-        /// :::tip
-        ///
-        /// 参数名和取值范围以[增强版识别模型参数说明](https://www.volcengine.com/docs/6348/1700003)为准。
-        ///
-        /// :::
-        ///    2. 再压缩并转义为字符串传入，例如 `"{\"segment\":{\"max_ms\":8000}}"`。
-        ///
-        /// **示例**：
-        ///
-        /// 1. 先写出 JSON 对象：
-        ///    ```JSON
-        ///    {
-        ///        "segment": {
-        ///            "max_ms": 8000
-        ///        }
-        ///    }
-        ///    ```
-        ///
-        /// 2. 压缩并转义后传入：`"{\"segment\":{\"max_ms\":8000}}"`
-        ///
-        ///    &lt;span>![图片](https://portal.volccdn.com/obj/volcfe/cloud-universal-doc/upload_5c2e81f0a7d94b3e6f18c0d2a9b47e61.png) &lt;/span>
-        pub raw_params: String,
-    }
-    crate::setters! {
-        Builtinplusasr2(version : impl Into < String >, raw_params : impl Into < String
-        >) {}
-    }
-    crate::via_fields! {
-        Builtinplusasr2 { version : required "Version"; raw_params : required
-        "RawParams"; }
-    }
-    /// `Builtinplusasr`.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct Builtinplusasr {
-        /// 模型版本，固定传 `plus`。
-        pub version: String,
-        /// 术语表，列表中的词会被优先识别。
-        ///
-        /// * 每个元素是只含 `term` 字段的对象，如 `{"term":"同传助手"}`。
-        /// * 最多 200 个词条。
-        pub glossary: Option<Vec<Glossary>>,
-        /// 标点处理方式：
-        ///
-        /// * `0`（默认值）：保留模型输出的全部标点。
-        /// * `1`：只保留句末标点。
-        ///
-        /// :::warning
-        /// `PunctuationMode` 为 `1` 时，字幕中的逗号会被替换为空格。
-        ///
-        /// :::
-        pub punctuation_mode: Option<i32>,
-    }
-    crate::setters! {
-        Builtinplusasr(version : impl Into < String >) { glossary with_glossary : impl
-        Into < Vec < Glossary > >; punctuation_mode with_punctuation_mode : i32; }
-    }
-    /// Values the page documents for this struct's fields.
-    impl Builtinplusasr {
-        /// `PunctuationMode` = `0`: （默认值）：保留模型输出的全部标点。
-        pub const PUNCTUATION_MODE_0: i32 = 0;
-        /// `PunctuationMode` = `1`: 只保留句末标点。
-        pub const PUNCTUATION_MODE_1: i32 = 1;
-    }
-    crate::via_fields! {
-        Builtinplusasr { version : required "Version"; glossary : optional "Glossary";
-        punctuation_mode : optional "PunctuationMode"; }
-    }
-    /// `Glossary`.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct Glossary {
-        pub term: String,
-    }
-    crate::setters! {
-        Glossary(term : impl Into < String >) {}
-    }
-    crate::via_fields! {
-        Glossary { term : required "term"; }
-    }
-    /// `Builtinasr`.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct Builtinasr {
-        /// 模型版本，固定传 `standard`。
-        pub version: String,
-    }
-    crate::setters! {
-        Builtinasr(version : impl Into < String >) {}
-    }
-    crate::via_fields! {
-        Builtinasr { version : required "Version"; }
-    }
-    /// `Customwsasr`.
-    #[derive(Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct Customwsasr {
-        /// 自建识别服务的 WebSocket 地址。
-        ///
-        /// * 地址格式：`wss://<域名>/<路径>`。
-        /// * &lt;域名\>：填写你的服务所用的域名。
-        ///
-        /// &lt;span>![图片](https://portal.volccdn.com/obj/volcfe/cloud-universal-doc/upload_9e7d30b4c15a62f8d0e4b71a3c58f926.png) &lt;/span>
-        pub endpoint: String,
-        /// 连接自建服务时携带的鉴权令牌。
-        pub token: Option<String>,
-        /// 建立 WebSocket 连接时附加的 Header，键值对原样透传。
-        pub connect_headers: Option<serde_json::Map<String, serde_json::Value>>,
-    }
-    crate::setters! {
-        Customwsasr(endpoint : impl Into < String >) { token with_token : impl Into <
-        String >; connect_headers with_connect_headers : serde_json::Map < String,
-        serde_json::Value >; }
-    }
-    impl std::fmt::Debug for Customwsasr {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("Customwsasr")
-                .field("endpoint", &self.endpoint)
-                .field("token", &crate::Redacted::option(&self.token))
-                .field("connect_headers", &self.connect_headers)
-                .finish()
-        }
-    }
-    crate::via_fields! {
-        Customwsasr { endpoint : required "Endpoint"; token : optional "Token";
-        connect_headers : optional "ConnectHeaders"; }
-    }
-    /// `Translator`: one of the shapes below, sent as that shape's object. Decoding takes the first shape that has every field given.
-    #[derive(Debug, Clone, PartialEq)]
-    pub enum Translator {
-        /// `builtinmt`: 内置翻译模型
-        Builtinmt(Builtinmt),
-        /// `custommt`: 自建翻译服务
-        Custommt(Custommt),
-    }
-    volcengine_runtime::one_of! {
-        Translator { Builtinmt(Builtinmt), Custommt(Custommt) }
-    }
-    /// `Builtinmt`.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct Builtinmt {
-        /// 翻译来源，使用内置翻译模型时传 `builtin`。
-        pub source: String,
-        /// 目标语种列表，最多 3 个。每个语种会生成一路独立的同传音频。
-        pub target_languages: Vec<String>,
-        /// 固定译法。键为原文，值为译文，翻译时优先采用。
-        pub glossary: Option<serde_json::Map<String, serde_json::Value>>,
-        /// 译文风格：
-        ///
-        /// * `formal`（默认值）：正式。
-        /// * `casual`：口语化。
-        ///
-        /// **效果示例**：
-        /// ```Plain Text
-        /// 原文：这个方案我们下周再讨论。
-        /// formal：We will discuss this proposal next week.
-        /// casual：Let's talk about this plan next week.
-        /// ```
-        pub style: Option<String>,
-        /// 翻译模型的采样温度，越低译文越稳定。可填 `0` 到 `1` 之间的数，默认 `0.2`。
-        pub temperature: Option<f64>,
-    }
-    crate::setters! {
-        Builtinmt(source : impl Into < String >, target_languages : impl Into < Vec <
-        String > >) { glossary with_glossary : serde_json::Map < String,
-        serde_json::Value >; style with_style : impl Into < String >; temperature
-        with_temperature : f64; }
-    }
-    /// Values the page documents for this struct's fields.
-    impl Builtinmt {
-        /// `Style` = `formal`: （默认值）：正式。
-        pub const STYLE_FORMAL: &str = "formal";
-        /// `Style` = `casual`: 口语化。
-        pub const STYLE_CASUAL: &str = "casual";
-    }
-    crate::via_fields! {
-        Builtinmt { source : required "Source"; target_languages : required
-        "TargetLanguages"; glossary : optional "Glossary"; style : optional "Style";
-        temperature : optional "Temperature"; }
-    }
-    /// `Custommt`.
-    #[derive(Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct Custommt {
-        /// 翻译来源，使用自建翻译服务时传 `custom`。
-        pub source: String,
-        /// :::warning
-        /// **接入前请确认：**
-        ///
-        /// 1. 服务已实现[自建翻译服务接口规范](https://www.volcengine.com/docs/6348/1700004)。
-        /// 2. 服务使用 HTTPS，且证书在有效期内。
-        ///
-        /// :::
-        /// 自建翻译服务的 HTTPS 地址。
-        /// > 系统请求该地址的超时时间为 3 秒。
-        pub service_url: String,
-        /// 访问自建翻译服务时携带的 Bearer Token。
-        pub bearer_token: Option<String>,
-        /// 目标语种列表，最多 3 个。
-        pub target_languages: Vec<String>,
-        /// 随每次翻译请求一同发送的自定义参数。
-        /// 值为 JSON 对象，字段由你的服务自行约定，例如：
-        ///
-        /// * `domain`：翻译领域，如 `finance`。
-        /// * `format`：译文格式要求。
-        ///    * `plain`：纯文本。
-        ///    * `markdown`：保留 Markdown 标记。
-        ///
-        /// 示例：
-        /// ```JSON
-        /// {
-        ///   "domain": "finance",
-        ///   "format": "plain"
-        /// }
-        /// ```
-        pub extra_body: Option<serde_json::Map<String, serde_json::Value>>,
-    }
-    crate::setters! {
-        Custommt(source : impl Into < String >, service_url : impl Into < String >,
-        target_languages : impl Into < Vec < String > >) { bearer_token with_bearer_token
-        : impl Into < String >; extra_body with_extra_body : serde_json::Map < String,
-        serde_json::Value >; }
-    }
-    impl std::fmt::Debug for Custommt {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("Custommt")
-                .field("source", &self.source)
-                .field("service_url", &self.service_url)
-                .field("bearer_token", &crate::Redacted::option(&self.bearer_token))
-                .field("target_languages", &self.target_languages)
-                .field("extra_body", &self.extra_body)
-                .finish()
-        }
-    }
-    crate::via_fields! {
-        Custommt { source : required "Source"; service_url : required "ServiceUrl";
-        bearer_token : optional "BearerToken"; target_languages : required
-        "TargetLanguages"; extra_body : optional "ExtraBody"; }
-    }
-    /// `Speaker`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct Speaker {
-        /// 播报音色。支持的取值：
-        ///
-        /// * `female_calm`（默认值）：沉稳女声。
-        /// * `male_bright`：明亮男声。
-        pub timbre: Option<String>,
-        /// 播报速度倍率，可填 `[0.8, 1.6]` 之间的数，默认 `1.0`。
-        pub speak_rate: Option<f64>,
-        /// 输出译文音频的声道编号列表。默认为空，表示输出到所有声道。
-        pub channels: Option<Vec<i32>>,
-    }
-    crate::setters! {
-        Speaker() { timbre with_timbre : impl Into < String >; speak_rate with_speak_rate
-        : f64; channels with_channels : impl Into < Vec < i32 > >; }
-    }
-    /// Values the page documents for this struct's fields.
-    impl Speaker {
-        /// `Timbre` = `female_calm`: （默认值）：沉稳女声。
-        pub const TIMBRE_FEMALE_CALM: &str = "female_calm";
-        /// `Timbre` = `male_bright`: 明亮男声。
-        pub const TIMBRE_MALE_BRIGHT: &str = "male_bright";
-    }
-    crate::via_fields! {
-        Speaker { timbre : optional "Timbre"; speak_rate : optional "SpeakRate"; channels
-        : optional "Channels"; }
-    }
-    /// `Subtitle`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct Subtitle {
-        /// 是否下发字幕。
-        ///
-        /// * `true`（默认值）：下发。
-        /// * `false`：不下发。
-        ///
-        /// :::tip
-        /// 只需要译文音频时可以关闭字幕，以减少客户端的消息处理量。
-        ///
-        /// :::
-        pub enabled: Option<bool>,
-        /// 字幕中是否同时包含原文。默认值为 `false`。
-        pub show_source: Option<bool>,
-    }
-    crate::setters! {
-        Subtitle() { enabled with_enabled : bool; show_source with_show_source : bool; }
-    }
-    crate::via_fields! {
-        Subtitle { enabled : optional "Enabled"; show_source : optional "ShowSource"; }
-    }
-    /// `BotProfile`.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct BotProfile {
-        /// 需要翻译其发言的用户 ID 列表，最多 4 个。
-        pub speaker_user_ids: Vec<String>,
-        /// 同传智能体在房间中的用户 ID，由你自定义。
-        ///
-        /// > * 不能与 `SpeakerUserIds` 中的任何 ID 相同。
-        /// > * 长度不超过 128 个字符。
-        pub bot_user_id: String,
-        /// 被翻译的用户全部离开房间后，智能体继续留在房间的秒数，默认 300。
-        ///  设为 `0` 时，被翻译的用户离开后任务立即结束。
-        pub leave_delay: Option<i32>,
-        /// 任务状态回调配置。
-        pub callback: Option<Callback>,
-    }
-    crate::setters! {
-        BotProfile(speaker_user_ids : impl Into < Vec < String > >, bot_user_id : impl
-        Into < String >) { leave_delay with_leave_delay : i32; callback with_callback :
-        Callback; }
-    }
-    crate::via_fields! {
-        BotProfile { speaker_user_ids : required "SpeakerUserIds"; bot_user_id : required
-        "BotUserId"; leave_delay : optional "LeaveDelay"; callback : optional "Callback";
-        }
-    }
-    /// `Callback`.
-    #[derive(Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct Callback {
-        /// 是否开启任务状态回调。默认值为 `false`。
-        pub enabled: Option<bool>,
-        /// 接收回调的业务服务器地址。
-        /// > `Enabled` 为 `true` 时必须填写。
-        pub url: Option<String>,
-        /// 回调签名密钥，由你自定义。你的服务端收到回调后，需用同一密钥校验签名。
-        pub secret: Option<String>,
-    }
-    crate::setters! {
-        Callback() { enabled with_enabled : bool; url with_url : impl Into < String >;
-        secret with_secret : impl Into < String >; }
-    }
-    impl std::fmt::Debug for Callback {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.debug_struct("Callback")
-                .field("enabled", &self.enabled)
-                .field("url", &self.url)
-                .field("secret", &crate::Redacted::option(&self.secret))
-                .finish()
-        }
-    }
-    crate::via_fields! {
-        Callback { enabled : optional "Enabled"; url : optional "Url"; secret : optional
-        "Secret"; }
-    }
     impl crate::ActionRequest for StartVoiceInterpretRequest {
         type Result = StartVoiceInterpretResult;
         const OPERATION: &'static crate::Operation = &OPERATION;
@@ -574,8 +122,9 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
     /// use volcengine_rtc::api::start_voice_interpret::{
-    ///     BotProfile, Builtinmt, Builtinplusasr2, Callback, EngineParams, InterpretConfig,
-    ///     Recognizer, Speaker, StartVoiceInterpretRequest, Subtitle, Translator,
+    ///     BotProfile, Builtinmt, Builtinplusasr2, Callback, Engine, EngineParams,
+    ///     InterpretConfig, Recognizer, SourceLanguage, Speaker, StartVoiceInterpretRequest,
+    ///     Style, Subtitle, Timbre, Translator,
     /// };
     /// let request = StartVoiceInterpretRequest::new(
     ///         "88a*****0d1",
@@ -583,7 +132,7 @@ impl crate::Client {
     ///         "interp_01",
     ///         InterpretConfig::new(
     ///                 Recognizer::new(
-    ///                         "builtin",
+    ///                         Engine::Builtin,
     ///                         EngineParams::Builtinplusasr2(
     ///                             Builtinplusasr2::new(
     ///                                 "plus",
@@ -591,7 +140,7 @@ impl crate::Client {
     ///                             ),
     ///                         ),
     ///                     )
-    ///                     .with_source_language("zh")
+    ///                     .with_source_language(SourceLanguage::Zh)
     ///                     .with_silence_ms(700),
     ///             )
     ///             .with_translator(
@@ -605,13 +154,13 @@ impl crate::Client {
     ///                                 ),
     ///                             ]),
     ///                         )
-    ///                         .with_style("formal")
+    ///                         .with_style(Style::Formal)
     ///                         .with_temperature(0.2),
     ///                 ),
     ///             )
     ///             .with_speaker(
     ///                 Speaker::new()
-    ///                     .with_timbre("female_calm")
+    ///                     .with_timbre(Timbre::FemaleCalm)
     ///                     .with_speak_rate(1.1)
     ///                     .with_channels(vec![1, 2]),
     ///             )

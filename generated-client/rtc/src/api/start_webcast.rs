@@ -18,6 +18,7 @@
 pub use self::v2023_11_01::*;
 pub mod v2023_11_01 {
     //! `StartWebcast` at Version `2023-11-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::{EventNotifyConfig, MonitorConfig, VideoSolution};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "StartWebcast",
@@ -84,65 +85,6 @@ pub mod v2023_11_01 {
     /// 本接口无特有的返回参数。公共返回参数请见[返回结构](https://www.volcengine.com/docs/6348/1178322)。
     /// 其中返回值 `Result` 仅在请求成功时返回 `ok`，失败时为空。
     pub type StartWebcastResult = serde_json::Value;
-    /// `VideoSolution`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct VideoSolution {
-        /// 视频宽度，单位为像素，范围为 \[50,1920\]，默认值为 1280。
-        pub width: Option<i32>,
-        /// 视频高度，单位为像素，范围为 \[50,1080\]，默认值为 720。
-        pub height: Option<i32>,
-        /// 帧率，单位为 fps，范围为 \[1,60\]，默认值为 15。
-        pub frame_rate: Option<i32>,
-        /// 最大发送码率，单位为 Kbps，默认值为 0，表示自适应码率。
-        pub bitrate: Option<i32>,
-    }
-    crate::setters! {
-        VideoSolution() { width with_width : i32; height with_height : i32; frame_rate
-        with_frame_rate : i32; bitrate with_bitrate : i32; }
-    }
-    crate::via_fields! {
-        VideoSolution { width : optional "Width"; height : optional "Height"; frame_rate
-        : optional "FrameRate"; bitrate : optional "Bitrate"; }
-    }
-    /// `EventNotifyConfig`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct EventNotifyConfig {
-        /// 是否启用页面主动事件通知。默认值为 `false`。
-        pub enable_event_notify: Option<bool>,
-        /// 启用事件通知后，等待页面开始事件的超时时间，单位为秒，范围为 \[0,60\]。默认值为 0，表示不启用。
-        pub start_timeout: Option<i32>,
-    }
-    crate::setters! {
-        EventNotifyConfig() { enable_event_notify with_enable_event_notify : bool;
-        start_timeout with_start_timeout : i32; }
-    }
-    crate::via_fields! {
-        EventNotifyConfig { enable_event_notify : optional "EnableEventNotify";
-        start_timeout : optional "StartTimeout"; }
-    }
-    /// `MonitorConfig`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct MonitorConfig {
-        /// 页面内容无变化的检测间隔，单位为秒，范围为 \[2,30\]。默认值为 0，表示不检测。
-        pub freeze_check_interval: Option<i32>,
-        /// 页面白屏的检测间隔，单位为秒，范围为 \[2,30\]。默认值为 0，表示不检测。
-        pub blank_check_interval: Option<i32>,
-        /// 页面 JS 线程崩溃或卡死的检测间隔，单位为秒，范围为 \[0,30\]。默认值为 0，表示不检测。
-        pub crash_check_interval: Option<i32>,
-    }
-    crate::setters! {
-        MonitorConfig() { freeze_check_interval with_freeze_check_interval : i32;
-        blank_check_interval with_blank_check_interval : i32; crash_check_interval
-        with_crash_check_interval : i32; }
-    }
-    crate::via_fields! {
-        MonitorConfig { freeze_check_interval : optional "FreezeCheckInterval";
-        blank_check_interval : optional "BlankCheckInterval"; crash_check_interval :
-        optional "CrashCheckInterval"; }
-    }
     impl crate::ActionRequest for StartWebcastRequest {
         type Result = StartWebcastResult;
         const OPERATION: &'static crate::Operation = &OPERATION;

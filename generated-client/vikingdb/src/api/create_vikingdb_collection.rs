@@ -10,6 +10,7 @@
 pub use self::v2025_06_09::*;
 pub mod v2025_06_09 {
     //! `CreateVikingdbCollection` at Version `2025-06-09`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::{Field, Vectorize};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "CreateVikingdbCollection",
@@ -42,13 +43,13 @@ pub mod v2025_06_09 {
         /// 数据集描述
         pub description: Option<String>,
         /// 字段定义列表，其中有且只有一个主键字段
-        pub fields: Vec<Fields>,
+        pub fields: Vec<Field>,
         /// 向量化配置。配置后，写入数据时服务端自动把指定的 text 字段转成稠密向量
         pub vectorize: Option<Vectorize>,
     }
     crate::setters! {
         CreateVikingdbCollectionRequest(collection_name : impl Into < String >, fields :
-        impl Into < Vec < Fields > >) { project_name with_project_name : impl Into <
+        impl Into < Vec < Field > >) { project_name with_project_name : impl Into <
         String >; description with_description : impl Into < String >; vectorize
         with_vectorize : Vectorize; }
     }
@@ -69,49 +70,6 @@ pub mod v2025_06_09 {
     crate::via_fields! {
         response CreateVikingdbCollectionResult { resource_id : optional "ResourceId";
         message : optional "Message"; }
-    }
-    /// `Fields`.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct Fields {
-        /// 字段名，在同一数据集内不可重复
-        pub field_name: String,
-        /// 字段类型，取值：int64、float32、string、bool、list&lt;string>、list&lt;int64>、vector、text
-        pub field_type: String,
-        /// 是否为主键字段，默认为 false。主键字段的类型只能是 int64 或 string
-        pub is_primary_key: Option<bool>,
-        /// 向量维度，FieldType 为 vector 时必填，须为 4 的倍数，范围 \[4, 2048\]
-        pub dim: Option<i32>,
-    }
-    crate::setters! {
-        Fields(field_name : impl Into < String >, field_type : impl Into < String >) {
-        is_primary_key with_is_primary_key : bool; dim with_dim : i32; }
-    }
-    crate::via_fields! {
-        Fields { field_name : required "FieldName"; field_type : required "FieldType";
-        is_primary_key : optional "IsPrimaryKey"; dim : optional "Dim"; }
-    }
-    /// `Vectorize`.
-    #[derive(Debug, Clone, PartialEq)]
-    #[non_exhaustive]
-    pub struct Vectorize {
-        /// 向量化模型名称，例如 bge-large-zh
-        pub dense_model: String,
-        /// 模型版本，不传时使用最新版本
-        pub dense_model_version: Option<String>,
-        /// 参与向量化的字段名，该字段类型须为 text
-        pub text_field: String,
-        /// 输出向量维度，不传时使用模型的默认维度
-        pub dim: Option<i32>,
-    }
-    crate::setters! {
-        Vectorize(dense_model : impl Into < String >, text_field : impl Into < String >)
-        { dense_model_version with_dense_model_version : impl Into < String >; dim
-        with_dim : i32; }
-    }
-    crate::via_fields! {
-        Vectorize { dense_model : required "DenseModel"; dense_model_version : optional
-        "DenseModelVersion"; text_field : required "TextField"; dim : optional "Dim"; }
     }
     impl crate::ActionRequest for CreateVikingdbCollectionRequest {
         type Result = CreateVikingdbCollectionResult;
@@ -135,14 +93,14 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_vikingdb::Client) -> Result<(), volcengine_vikingdb::Error> {
     /// use volcengine_vikingdb::api::create_vikingdb_collection::{
-    ///     CreateVikingdbCollectionRequest, Fields, Vectorize,
+    ///     CreateVikingdbCollectionRequest, Field, Vectorize,
     /// };
     /// let request = CreateVikingdbCollectionRequest::new(
     ///         "product_catalog",
     ///         vec![
-    ///             Fields::new("product_id", "int64").with_is_primary_key(true),
-    ///             Fields::new("title", "text"), Fields::new("category", "string"),
-    ///             Fields::new("price", "float32"), Fields::new("image_vec", "vector")
+    ///             Field::new("product_id", "int64").with_is_primary_key(true),
+    ///             Field::new("title", "text"), Field::new("category", "string"),
+    ///             Field::new("price", "float32"), Field::new("image_vec", "vector")
     ///             .with_dim(512)
     ///         ],
     ///     )

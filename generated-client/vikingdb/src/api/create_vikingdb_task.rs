@@ -10,6 +10,7 @@
 pub use self::v2025_06_09::*;
 pub mod v2025_06_09 {
     //! `CreateVikingdbTask` at Version `2025-06-09`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::TaskConfig;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "CreateVikingdbTask",
@@ -81,46 +82,6 @@ pub mod v2025_06_09 {
     crate::via_fields! {
         response CreateVikingdbTaskResult { task_id : optional "TaskId"; message :
         optional "Message"; }
-    }
-    /// `TaskConfig`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct TaskConfig {
-        /// TOS 路径，格式为 tos://{bucket}/{prefix}/。
-        /// data_import 与 data_export 任务必填。
-        pub tos_path: Option<String>,
-        /// 文件格式。取值如下：
-        ///
-        /// * parquet：默认值。列式存储，适合大批量导入导出。
-        ///
-        ///    导入 parquet 文件时，建议同时设置 **IgnoreError**。
-        /// * jsonl：每行一条 JSON 记录。
-        ///    * 文件编码须为 UTF-8。
-        ///    * 单行长度不超过 1 MB。
-        pub file_type: Option<String>,
-        /// 过滤条件，为 JSON 格式的过滤表达式字符串。
-        /// filter_delete 任务必填；data_export 任务不传时导出全部数据。
-        pub filter_expr: Option<String>,
-        /// 需要导出的字段列表，不传时导出全部字段。仅对 data_export 任务生效。
-        pub export_fields: Option<Vec<String>>,
-        /// 导出时的抽样比例，范围 (0.0, 1.0\]，默认为 1.0。仅对 data_export 任务生效。
-        pub sample_ratio: Option<f64>,
-        /// 导入时是否跳过格式有误的行。
-        ///
-        /// * true：跳过错误行，继续导入其余数据。
-        /// * false：默认值，遇到错误行即终止任务。
-        pub ignore_error: Option<bool>,
-    }
-    crate::setters! {
-        TaskConfig() { tos_path with_tos_path : impl Into < String >; file_type
-        with_file_type : impl Into < String >; filter_expr with_filter_expr : impl Into <
-        String >; export_fields with_export_fields : impl Into < Vec < String > >;
-        sample_ratio with_sample_ratio : f64; ignore_error with_ignore_error : bool; }
-    }
-    crate::via_fields! {
-        TaskConfig { tos_path : optional "TosPath"; file_type : optional "FileType";
-        filter_expr : optional "FilterExpr"; export_fields : optional "ExportFields";
-        sample_ratio : optional "SampleRatio"; ignore_error : optional "IgnoreError"; }
     }
     impl crate::ActionRequest for CreateVikingdbTaskRequest {
         type Result = CreateVikingdbTaskResult;

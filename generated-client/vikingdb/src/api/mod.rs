@@ -7,6 +7,9 @@
 use crate::dynamic::entry;
 #[cfg(feature = "serialize-results")]
 use crate::dynamic::entry_serializing_results as entry;
+/// The types the service's pages share: the enums of documented values, and the structs
+/// that are one type across pages.
+pub mod types;
 /// `CreateVikingdbCollection`.
 pub mod create_vikingdb_collection;
 /// `CreateVikingdbTask`.

@@ -361,7 +361,7 @@ fn sub_parameters_nest_under_their_map() {
                 ("Name", "string".to_owned()),
                 ("Id", "string".into()),
                 ("Config", "struct Config".into()),
-                ("Fields", "array<struct Fields>".into()),
+                ("Fields", "array<struct Field>".into()),
                 ("Labels", "json_map".into()),
             ],
             "header `{header}`"
@@ -384,7 +384,7 @@ fn sub_parameters_nest_under_their_map() {
         assert_eq!(config.fields[2].ty, TypeRef::Double);
         assert_eq!(config.any_of[0].fields, ["Path", "Url"]);
         assert_eq!(p.request.any_of[0].fields, ["Name", "Id"]);
-        let dim = &p.find_struct("Fields").unwrap().fields[0];
+        let dim = &p.find_struct("Field").unwrap().fields[0];
         assert_eq!((dim.name.as_str(), dim.required), ("Dim", true));
     }
 }
