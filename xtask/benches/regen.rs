@@ -48,7 +48,7 @@ fn main() {
     // Benches run in the package's folder, inside the repository.
     let here = std::env::current_dir().expect("current folder");
     let root = regen::find_root(&here).unwrap_or_else(|e| panic!("{e}"));
-    let seeds = regen::read_docs(&root).expect("spec/docs");
+    let seeds = bench_corpus::seeds(&root).expect("spec/docs");
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("regen benchmark: {threads} threads; baseline = the same pipeline on 1 thread");
     println!(
@@ -109,9 +109,9 @@ fn main() {
         let dir = std::env::temp_dir().join(format!("volcgen-bench-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         bench_corpus::write(&root, &dir, n).expect("write the corpus");
-        regen::regen(&dir).expect("first regen");
+        regen::regen_corpus(&dir).expect("first regen");
         let unchanged = median(samples, || {
-            std::hint::black_box(regen::regen(&dir).unwrap());
+            std::hint::black_box(regen::regen_corpus(&dir).unwrap());
         });
         let _ = std::fs::remove_dir_all(&dir);
         println!(

@@ -270,7 +270,7 @@ pub fn prepare(root: &Path, dir: &Path, pages: usize) -> Result<usize, String> {
     if overrides.exists() {
         fs::remove_file(&overrides).map_err(io_error(&overrides))?;
     }
-    let seeds = corpus_seeds(root)?;
+    let seeds = crate::bench_corpus::seeds(root).map_err(|e| e.to_string())?;
     let written = crate::bench_corpus::write_from(&seeds, dir, pages).map_err(|e| e.to_string())?;
     if written != pages {
         return Err(format!(
@@ -279,21 +279,6 @@ pub fn prepare(root: &Path, dir: &Path, pages: usize) -> Result<usize, String> {
     }
     let report = regen::regen_corpus(dir).map_err(|e| e.to_string())?;
     Ok(report.written.len())
-}
-
-/// The service's pages that parse on their own: without `spec/overrides.yaml`, which the corpus
-/// leaves out (a page that needs its `nesting:` would fail), and with an Action in their URL.
-fn corpus_seeds(root: &Path) -> Result<Vec<(String, String)>, String> {
-    let settings = regen::read_services(root).map_err(|e| e.to_string())?;
-    let context = crate::services::context_of(SERVICE, &settings);
-    Ok(regen::read_docs(root)
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .filter(|(path, text)| {
-            regen::service_of(path) == SERVICE
-                && crate::parser::parse_page_in(path, text, &context).is_ok()
-        })
-        .collect())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -52,16 +52,50 @@ fn url_param(text: &str, key: &str) -> Option<String> {
     Some(rest[..end].to_owned())
 }
 
-/// Writes `n` pages under `out/spec/docs/<service>/`, replacing what was there.
+/// The service folder the corpus is made from and written to.
+pub const SERVICE: &str = "rtc";
+
+/// The pages of [`SERVICE`] that parse on their own: with the service's settings but without
+/// `spec/overrides.yaml`, which a corpus leaves out (a page that needs its `nesting:` would
+/// fail), and with an Action in their URL.
+pub fn seeds(root: &Path) -> Result<Vec<(String, String)>, Error> {
+    let settings = regen::read_services(root)?;
+    let context = crate::services::context_of(SERVICE, &settings);
+    Ok(regen::read_docs(root)?
+        .into_iter()
+        .filter(|(path, text)| {
+            regen::service_of(path) == SERVICE
+                && crate::parser::parse_page_in(path, text, &context).is_ok()
+        })
+        .collect())
+}
+
+/// Writes `n` pages made from [`seeds`] under `out/spec/docs/rtc/`, replacing what was there,
+/// and the service's settings beside them. (A corpus too small to hold every seed leaves some
+/// of the settings' `value_names` unused: regenerate it with [`regen::regen_corpus`], which
+/// allows that.)
 pub fn write(root: &Path, out: &Path, n: usize) -> Result<usize, Error> {
-    let docs = out.join(DOCS_DIR);
+    let seeds = seeds(root)?;
+    let settings = format!("{}/{SERVICE}.yaml", crate::services::SERVICES_DIR);
+    let from = root.join(&settings);
+    if from.exists() {
+        let to = out.join(&settings);
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        std::fs::copy(&from, &to).map_err(|source| Error::Io { path: to, source })?;
+    }
+    let docs = out.join(DOCS_DIR).join(SERVICE);
     if docs.exists() {
         std::fs::remove_dir_all(&docs).map_err(|source| Error::Io {
             path: docs.clone(),
             source,
         })?;
     }
-    write_from(&regen::read_docs(root)?, out, n)
+    write_from(&seeds, out, n)
 }
 
 /// Writes `n` pages made from `seeds` under `out/spec/docs/<service>/`, next to what is there.

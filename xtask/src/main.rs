@@ -16,9 +16,10 @@ COMMANDS:
     check   Do the same in memory and compare with the committed files. Exits 1 with a unified diff
             per stale file if anything differs; run `cargo xtask regen` to fix it.
     bench-corpus N [--out DIR]
-            Write N distinct pages, varied from spec/docs/, under DIR/spec/docs/rtc/ (default
-            target/bench-corpus/N) for benchmarks; `cargo xtask regen --root DIR` then runs the
-            whole pipeline on them.
+            Write N distinct pages, varied from the RTC pages that parse without
+            spec/overrides.yaml, under DIR/spec/docs/rtc/ (default target/bench-corpus/N) with
+            RTC's settings, for benchmarks; `cargo xtask regen --root DIR` then runs the whole
+            pipeline on them (N of at least twice the seeds, so that every value name is used).
     bench-build [--pages 10,100,500] [--modes release,debug,check] [--runs N]
             What the generated crate costs its users to build (issue #10). For each page count N,
             a workspace under target/bench-build/N holds N bench-corpus pages, the hand-written
