@@ -198,6 +198,13 @@ mod tests {
         assert_eq!(vocabulary::qps_limit("QPS 不得超过 100。"), Some(100));
         assert_eq!(vocabulary::qps_limit("QPS不得超过20"), Some(20));
         assert_eq!(vocabulary::qps_limit("无限制"), None);
+        assert_eq!(
+            vocabulary::qps_limit("本接口的调用频率上限为 5 QPS，超出后请求会被拒绝。"),
+            Some(5)
+        );
+        assert_eq!(vocabulary::qps_limit("上限为20QPS"), Some(20));
+        assert_eq!(vocabulary::qps_limit("平均 5 QPS"), None);
+        assert_eq!(vocabulary::qps_limit("上限为 QPS"), None);
     }
 
     #[test]

@@ -196,6 +196,8 @@ pub const METHODS: &[(Method, &str)] = &[(Method::Get, "GET"), (Method::Post, "P
 /// The rate limit: `QPS 不得超过 100` (spaces optional), in text outside tables and code.
 pub const QPS_WORD: &str = "QPS";
 pub const QPS_PHRASES: &[&str] = &["不得超过", "不超过"];
+/// The rate limit stated number first: `调用频率上限为 5 QPS` (billing's 注意事项).
+pub const QPS_LEADS: &[&str] = &["上限为", "上限是", "不得超过", "不超过"];
 
 /// A `Result` documented in prose as a string: the note names `` `Result` `` and then what it
 /// returns, `` 返回 `ok` ``.
@@ -343,13 +345,26 @@ pub fn method_names(except: Option<Method>) -> String {
 /// `QPS 不得超过 100` (also `QPS不得超过100。`) anywhere in `text`: the limit.
 pub fn qps_limit(text: &str) -> Option<u32> {
     let idx = text.find(QPS_WORD)?;
+    // `QPS 不得超过 20`.
     let rest = text[idx + QPS_WORD.len()..].trim_start();
-    let rest = QPS_PHRASES
-        .iter()
-        .find_map(|p| rest.strip_prefix(p))?
-        .trim_start();
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
+    if let Some(rest) = QPS_PHRASES.iter().find_map(|p| rest.strip_prefix(p)) {
+        let digits: String = rest
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        return digits.parse().ok();
+    }
+    // `调用频率上限为 5 QPS`.
+    let before = text[..idx].trim_end();
+    let number = before.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = &before[number.len()..];
+    let lead = number.trim_end();
+    if QPS_LEADS.iter().any(|l| lead.ends_with(l)) {
+        digits.parse().ok()
+    } else {
+        None
+    }
 }
 
 /// The string a response note says `Result` is (`` 其中返回值 `Result` 仅在请求成功时返回 `ok` ``
@@ -486,7 +501,8 @@ pub fn readme_list() -> String {
         code(&format!("{}[X](#x)", title(OBJECT_OF))),
     ));
     out.push(format!(
-        "- Methods {}; the rate limit {} (also {}); the Query rows {} are the client's own.",
+        "- Methods {}; the rate limit {} (also {}, or the number first: {}); the Query rows {} are \
+         the client's own.",
         METHODS
             .iter()
             .map(|(_, w)| code(w))
@@ -496,6 +512,11 @@ pub fn readme_list() -> String {
         QPS_PHRASES[1..]
             .iter()
             .map(|p| code(&format!("{QPS_WORD} {p} N")))
+            .collect::<Vec<_>>()
+            .join(" / "),
+        QPS_LEADS
+            .iter()
+            .map(|p| code(&format!("{p} N {QPS_WORD}")))
             .collect::<Vec<_>>()
             .join(" / "),
         words(COMMON_QUERY_PARAMETERS),

@@ -13,6 +13,8 @@
 //! - PageToken 第一次查询传 "" ，之后传入上一次返回的 NextPageToken 继续查询。
 //! - 返回的 NextPageToken 为空时，说明已经没有更多数据。
 //!
+//! Rate limit: 5 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+//!
 //! Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListOrderRefundDetails&serviceCode=billing&version=2022-01-01>
 //!
 //! Versions: `2022-01-01`. Each has a module and a call function that never change (`v2022_01_01` and [`Client::list_order_refund_details_v2022_01_01`](crate::Client::list_order_refund_details_v2022_01_01)); this module re-exports the newest, which [`Client::list_order_refund_details`](crate::Client::list_order_refund_details) calls: both follow the newest Version.
@@ -29,7 +31,7 @@ pub mod v2022_01_01 {
         service: "billing",
         region: "cn-beijing",
         query_fields: &[],
-        qps_limit: None,
+        qps_limit: Some(5),
         read_only: true,
         idempotency_key: None,
         endpoints: &[
@@ -184,6 +186,8 @@ impl crate::Client {
     /// - PageToken 第一次查询传 "" ，之后传入上一次返回的 NextPageToken 继续查询。
     /// - 返回的 NextPageToken 为空时，说明已经没有更多数据。
     ///
+    /// Rate limit: 5 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
+    ///
     /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListOrderRefundDetails&serviceCode=billing&version=2022-01-01>
     ///
     /// `ListOrderRefundDetails` at its newest Version, `2022-01-01`: the same call as [`list_order_refund_details_v2022_01_01`](Self::list_order_refund_details_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_order_refund_details_v2022_01_01` to stay on this one.
@@ -222,6 +226,8 @@ impl crate::Client {
     /// - 结果按退款时间从新到旧排列。
     /// - PageToken 第一次查询传 "" ，之后传入上一次返回的 NextPageToken 继续查询。
     /// - 返回的 NextPageToken 为空时，说明已经没有更多数据。
+    ///
+    /// Rate limit: 5 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
     ///
     /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListOrderRefundDetails&serviceCode=billing&version=2022-01-01>
     ///
