@@ -234,13 +234,25 @@ fn doc_lines(text: &str) -> Vec<Cow<'_, str>> {
             });
             continue;
         }
+        // Admonitions (`:::tip` … `:::`), which rustdoc does not know: a bold label, then the
+        // text; the closing line ends the paragraph.
+        if let Some(kind) = t.strip_prefix(":::") {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            match admonition_label(kind.trim()) {
+                Some(label) => out.push(Cow::Owned(format!("{indent}**{label}:**"))),
+                None if kind.trim().is_empty() => out.push(Cow::Borrowed("")),
+                None => out.push(escape_markdown(line.trim_end())),
+            }
+            continue;
+        }
         let digits = t.bytes().take_while(u8::is_ascii_digit).count();
         let is_item = t.starts_with("- ")
             || t.starts_with("* ")
             || (digits > 0 && t[digits..].starts_with(". "));
         if t.is_empty() {
             in_list = false;
-        } else if in_list && !is_item {
+        } else if in_list && !is_item && !line.starts_with([' ', '\t']) {
+            // An indented line continues the item; one at column 0 starts a paragraph.
             out.push(Cow::Borrowed(""));
             in_list = false;
         } else if is_item {
@@ -255,6 +267,19 @@ fn doc_lines(text: &str) -> Vec<Cow<'_, str>> {
         ));
     }
     out
+}
+
+/// The label of an admonition kind (`tip` → `Tip`), if it is one.
+fn admonition_label(kind: &str) -> Option<&'static str> {
+    Some(match kind.to_ascii_lowercase().as_str() {
+        "tip" => "Tip",
+        "warning" => "Warning",
+        "info" => "Info",
+        "note" => "Note",
+        "danger" => "Danger",
+        "caution" => "Caution",
+        _ => return None,
+    })
 }
 
 /// One line of Markdown from a page, with what rustdoc would misread escaped: brackets that are
@@ -1552,6 +1577,26 @@ fn mod_file(groups: &[ActionGroup<'_>]) -> TokenStream {
 mod tests {
     use super::*;
     use crate::ir::ErrorCode;
+
+    #[test]
+    fn admonitions_become_labelled_paragraphs() {
+        let text = "说明。\n:::warning\n暂停期间不会离开房间。\n\n:::\n* 项\n   :::tip\n   缩进的提示。\n   :::\n:::unknown";
+        assert_eq!(
+            doc_lines(text),
+            [
+                "说明。",
+                "**Warning:**",
+                "暂停期间不会离开房间。",
+                "",
+                "",
+                "* 项",
+                "   **Tip:**",
+                "   缩进的提示。",
+                "",
+                ":::unknown",
+            ]
+        );
+    }
 
     #[test]
     fn markdown_that_rustdoc_misreads_is_escaped() {

@@ -2,9 +2,9 @@
 // spec/overrides.yaml, and regenerate.
 
 //! `PauseVoiceChat`: 调用本接口，让正在运行的智能体暂时停止收听和播报，任务仍保留在房间中。
-//! :::warning
+//! **Warning:**
 //! 暂停期间智能体不会离开房间，任务照常计费。如果较长时间内不再需要对话，请调用 `StopVoiceChat` 结束任务。
-//! :::
+//!
 //!
 //! * 请求频率：QPS 不得超过 20。
 //! * 请求接入地址：固定为 `rtc.volcengineapi.com`。
@@ -82,9 +82,9 @@ pub mod v2025_06_01 {
 /// The typed call functions of `PauseVoiceChat`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
     /// 调用本接口，让正在运行的智能体暂时停止收听和播报，任务仍保留在房间中。
-    /// :::warning
+    /// **Warning:**
     /// 暂停期间智能体不会离开房间，任务照常计费。如果较长时间内不再需要对话，请调用 `StopVoiceChat` 结束任务。
-    /// :::
+    ///
     ///
     /// * 请求频率：QPS 不得超过 20。
     /// * 请求接入地址：固定为 `rtc.volcengineapi.com`。
@@ -120,9 +120,9 @@ impl crate::Client {
         self.send(&v2025_06_01::OPERATION, request).await
     }
     /// 调用本接口，让正在运行的智能体暂时停止收听和播报，任务仍保留在房间中。
-    /// :::warning
+    /// **Warning:**
     /// 暂停期间智能体不会离开房间，任务照常计费。如果较长时间内不再需要对话，请调用 `StopVoiceChat` 结束任务。
-    /// :::
+    ///
     ///
     /// * 请求频率：QPS 不得超过 20。
     /// * 请求接入地址：固定为 `rtc.volcengineapi.com`。

@@ -57,12 +57,11 @@ pub mod v2025_06_01 {
         ///
         /// * `listen`：直接恢复收听，不做额外播报。
         /// * `replay`：先播报 `ReplayConfig.Text` 中的衔接语，再恢复收听。使用方法参见[播报衔接语](https://www.volcengine.com/docs/6348/1623001)。
-        ///
-        ///    :::warning
+        ///    **Warning:**
         ///
         ///    选择 `replay` 时必须同时传入 `ReplayConfig`，否则请求会失败。
         ///
-        ///    :::
+        ///
         /// * `summarize`：先让大模型用一句话概括暂停前的对话，再恢复收听。**注意：概括内容会计入下一轮对话的上下文**。
         ///    * 概括失败时按 `listen` 处理。
         ///    * 概括结果不会出现在字幕中。
@@ -75,20 +74,20 @@ pub mod v2025_06_01 {
         ///    * 填写时按普通文本处理，最多 500 个字符。
         pub note: Option<String>,
         /// 衔接语配置。
-        /// :::warning
+        /// **Warning:**
         /// 仅当 `ResumeAction` 为 `replay` 时生效。
         ///
-        /// :::
+        ///
         pub replay_config: Option<ReplayConfig>,
         /// 暂停期间发生、需要让大模型知道的事件，按数组顺序写入上下文。
         ///
         /// * **条数**：最多 10 条，每条不超过 1000 个字符。
         /// * **时机**：在智能体恢复收听之前写入，不会触发回复。
         ///
-        /// :::warning
+        /// **Warning:**
         /// `ResumeAction` 为 `summarize` 时，这些消息也会参与概括。
         ///
-        /// :::
+        ///
         pub context_patch: Option<Vec<ContextPatch>>,
         /// 恢复后语音识别的处理策略。
         pub asr_policy: Option<AsrPolicy>,

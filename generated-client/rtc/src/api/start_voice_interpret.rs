@@ -2,12 +2,12 @@
 // spec/overrides.yaml, and regenerate.
 
 //! `StartVoiceInterpret`: 调用 StartVoiceInterpret 接口，在房间中启动一个同声传译智能体，把指定用户的发言实时翻译成其他语种，并以字幕和语音的形式发给房间内的其他用户。
-//! :::warning
+//! **Warning:**
 //!
 //! * 同传智能体按任务运行时长计费，与房间内的用户数量无关。详细说明，参见[计费说明](https://www.volcengine.com/docs/6348/1700010)。
 //! * 同一个房间内最多同时运行 2 个同传任务。
 //!
-//! :::
+//!
 //!
 //! * **请求频率**：单账号下 QPS 不得超过 30。
 //! * **请求接入地址**：仅支持 `rtc.volcengineapi.com`。
@@ -52,12 +52,12 @@ pub mod v2025_06_01 {
     #[non_exhaustive]
     pub struct StartVoiceInterpretRequest {
         /// 同传任务所属应用的 AppId。
-        /// :::warning
+        /// **Warning:**
         ///
         /// * 必须使用已开通同传能力的应用。
         /// * 进房 Token 必须用同一个 AppId 生成。
         ///
-        /// :::
+        ///
         pub app_id: String,
         /// 同传智能体要加入的房间 ID。
         pub room_id: String,
@@ -100,12 +100,12 @@ pub mod v2025_06_01 {
 /// The typed call functions of `StartVoiceInterpret`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
     /// 调用 StartVoiceInterpret 接口，在房间中启动一个同声传译智能体，把指定用户的发言实时翻译成其他语种，并以字幕和语音的形式发给房间内的其他用户。
-    /// :::warning
+    /// **Warning:**
     ///
     /// * 同传智能体按任务运行时长计费，与房间内的用户数量无关。详细说明，参见[计费说明](https://www.volcengine.com/docs/6348/1700010)。
     /// * 同一个房间内最多同时运行 2 个同传任务。
     ///
-    /// :::
+    ///
     ///
     /// * **请求频率**：单账号下 QPS 不得超过 30。
     /// * **请求接入地址**：仅支持 `rtc.volcengineapi.com`。
@@ -190,12 +190,12 @@ impl crate::Client {
         self.send(&v2025_06_01::OPERATION, request).await
     }
     /// 调用 StartVoiceInterpret 接口，在房间中启动一个同声传译智能体，把指定用户的发言实时翻译成其他语种，并以字幕和语音的形式发给房间内的其他用户。
-    /// :::warning
+    /// **Warning:**
     ///
     /// * 同传智能体按任务运行时长计费，与房间内的用户数量无关。详细说明，参见[计费说明](https://www.volcengine.com/docs/6348/1700010)。
     /// * 同一个房间内最多同时运行 2 个同传任务。
     ///
-    /// :::
+    ///
     ///
     /// * **请求频率**：单账号下 QPS 不得超过 30。
     /// * **请求接入地址**：仅支持 `rtc.volcengineapi.com`。

@@ -271,10 +271,10 @@ pub struct Builtinplusasr {
     /// * `0`（默认值）：保留模型输出的全部标点。
     /// * `1`：只保留句末标点。
     ///
-    /// :::warning
+    /// **Warning:**
     /// `PunctuationMode` 为 `1` 时，字幕中的逗号会被替换为空格。
     ///
-    /// :::
+    ///
     pub punctuation_mode: Option<PunctuationMode>,
 }
 crate::setters! {
@@ -297,12 +297,11 @@ pub struct Builtinplusasr2 {
     /// * **只调整断句**：只需传入 `segment` 部分，其余参数使用平台默认值。
     /// * **调整多项参数**：
     ///    1. 按需选取参数，先写成 JSON 对象。
-    ///
-    /// :::tip
+    ///       **Tip:**
     ///
     /// 参数名和取值范围以[增强版识别模型参数说明](https://www.volcengine.com/docs/6348/1700003)为准。
     ///
-    /// :::
+    ///
     ///    2. 再压缩并转义为字符串传入，例如 `"{\"segment\":{\"max_ms\":8000}}"`。
     ///
     /// **示例**：
@@ -317,7 +316,6 @@ pub struct Builtinplusasr2 {
     ///    ```
     ///
     /// 2. 压缩并转义后传入：`"{\"segment\":{\"max_ms\":8000}}"`
-    ///
     ///    &lt;span>![图片](https://portal.volccdn.com/obj/volcfe/cloud-universal-doc/upload_5c2e81f0a7d94b3e6f18c0d2a9b47e61.png) &lt;/span>
     pub raw_params: String,
 }
@@ -461,13 +459,13 @@ crate::via_fields! {
 pub struct Custommt {
     /// 翻译来源，使用自建翻译服务时传 `custom`。
     pub source: String,
-    /// :::warning
+    /// **Warning:**
     /// **接入前请确认：**
     ///
     /// 1. 服务已实现[自建翻译服务接口规范](https://www.volcengine.com/docs/6348/1700004)。
     /// 2. 服务使用 HTTPS，且证书在有效期内。
     ///
-    /// :::
+    ///
     /// 自建翻译服务的 HTTPS 地址。
     /// > 系统请求该地址的超时时间为 3 秒。
     pub service_url: String,
@@ -613,10 +611,10 @@ crate::via_fields! {
 #[non_exhaustive]
 pub struct InterpretConfig {
     /// 语音识别配置。
-    /// :::warning
+    /// **Warning:**
     /// `SourceLanguage` 为 `auto` 时，识别结果的返回会略有延迟。
     ///
-    /// :::
+    ///
     pub recognizer: Recognizer,
     /// 翻译配置。支持的翻译来源如下：
     ///
@@ -702,7 +700,6 @@ pub struct Recognizer {
     /// * `builtin`：平台内置的识别模型。提供以下两个版本：
     ///    * 标准版（延迟更低）
     ///    * 增强版（专有名词识别更准）
-    ///
     /// 两个版本的详细差异，请参见[识别模型对比](https://www.volcengine.com/docs/6348/1700001)。
     /// * `custom_ws`：通过 WebSocket 接入的自建识别服务。
     pub engine: Engine,
@@ -803,10 +800,10 @@ pub struct Subtitle {
     /// * `true`（默认值）：下发。
     /// * `false`：不下发。
     ///
-    /// :::tip
+    /// **Tip:**
     /// 只需要译文音频时可以关闭字幕，以减少客户端的消息处理量。
     ///
-    /// :::
+    ///
     pub enabled: Option<bool>,
     /// 字幕中是否同时包含原文。默认值为 `false`。
     pub show_source: Option<bool>,
