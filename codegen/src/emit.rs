@@ -218,6 +218,8 @@ fn render_file(
 fn doc_lines(text: &str) -> Vec<Cow<'_, str>> {
     let mut out = Vec::new();
     let mut in_list = false;
+    // The column of the current list item's text.
+    let mut item_text_column = 0;
     let mut in_fence = false;
     for line in text.trim().lines() {
         let t = line.trim();
@@ -237,7 +239,11 @@ fn doc_lines(text: &str) -> Vec<Cow<'_, str>> {
         // Admonitions (`:::tip` … `:::`), which rustdoc does not know: a bold label, then the
         // text; the closing line ends the paragraph.
         if let Some(kind) = t.strip_prefix(":::") {
-            let indent = &line[..line.len() - line.trim_start().len()];
+            let indent = if in_list && line.starts_with([' ', '\t']) {
+                " ".repeat(item_text_column)
+            } else {
+                String::new()
+            };
             match admonition_label(kind.trim()) {
                 Some(label) => out.push(Cow::Owned(format!("{indent}**{label}:**"))),
                 None if kind.trim().is_empty() => out.push(Cow::Borrowed("")),
@@ -249,14 +255,24 @@ fn doc_lines(text: &str) -> Vec<Cow<'_, str>> {
         let is_item = t.starts_with("- ")
             || t.starts_with("* ")
             || (digits > 0 && t[digits..].starts_with(". "));
+        let indent = line.len() - line.trim_start().len();
         if t.is_empty() {
             in_list = false;
-        } else if in_list && !is_item && !line.starts_with([' ', '\t']) {
-            // An indented line continues the item; one at column 0 starts a paragraph.
+        } else if in_list && !is_item && indent == 0 {
+            // A line at column 0 after a list starts a paragraph.
             out.push(Cow::Borrowed(""));
             in_list = false;
+        } else if in_list && !is_item {
+            // An indented line continues the item: at its text's column, as rustdoc expects.
+            out.push(Cow::Owned(format!(
+                "{}{}",
+                " ".repeat(item_text_column),
+                escape_markdown(t)
+            )));
+            continue;
         } else if is_item {
             in_list = true;
+            item_text_column = indent + if digits > 0 { digits + 2 } else { 2 };
         }
         out.push(escape_markdown(
             if line.starts_with("    ") || line.starts_with('\t') {
@@ -1590,8 +1606,8 @@ mod tests {
                 "",
                 "",
                 "* 项",
-                "   **Tip:**",
-                "   缩进的提示。",
+                "  **Tip:**",
+                "  缩进的提示。",
                 "",
                 ":::unknown",
             ]

@@ -57,7 +57,7 @@ pub mod v2025_06_01 {
         ///
         /// * `listen`：直接恢复收听，不做额外播报。
         /// * `replay`：先播报 `ReplayConfig.Text` 中的衔接语，再恢复收听。使用方法参见[播报衔接语](https://www.volcengine.com/docs/6348/1623001)。
-        ///    **Warning:**
+        ///   **Warning:**
         ///
         ///    选择 `replay` 时必须同时传入 `ReplayConfig`，否则请求会失败。
         ///

@@ -700,7 +700,7 @@ pub struct Recognizer {
     /// * `builtin`：平台内置的识别模型。提供以下两个版本：
     ///    * 标准版（延迟更低）
     ///    * 增强版（专有名词识别更准）
-    /// 两个版本的详细差异，请参见[识别模型对比](https://www.volcengine.com/docs/6348/1700001)。
+    ///      两个版本的详细差异，请参见[识别模型对比](https://www.volcengine.com/docs/6348/1700001)。
     /// * `custom_ws`：通过 WebSocket 接入的自建识别服务。
     pub engine: Engine,
     /// 识别服务参数。`Engine` 取值不同，`EngineParams` 包含的字段不同：

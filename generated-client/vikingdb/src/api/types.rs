@@ -40,7 +40,7 @@ pub struct TaskConfig {
     /// 文件格式。取值如下：
     ///
     /// * parquet：默认值。列式存储，适合大批量导入导出。
-    ///    导入 parquet 文件时，建议同时设置 **IgnoreError**。
+    ///   导入 parquet 文件时，建议同时设置 **IgnoreError**。
     /// * jsonl：每行一条 JSON 记录。
     ///    * 文件编码须为 UTF-8。
     ///    * 单行长度不超过 1 MB。
