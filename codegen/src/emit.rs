@@ -1144,7 +1144,7 @@ fn one_of_items(name: &str, s: &Struct, usage: Usage, names: &Names) -> TokenStr
                 #variants(#inner),
             )*
         }
-        volcengine_runtime::one_of! {
+        crate::one_of! {
             #response #ty { #(#variants(#inner)),* }
         }
     }

@@ -196,7 +196,7 @@ fn lib_rs(krate: &ServiceCrate) -> TokenStream {
         #![warn(missing_docs)]
 
         pub use volcengine_runtime::{
-            de, deserialize_via_fields, dynamic, paginate, provide_credentials_fn, ser, serialize_via_fields, via_fields, ActionRequest, ConfigError, Credentials,
+            de, deserialize_via_fields, dynamic, one_of, paginate, provide_credentials_fn, ser, serialize_via_fields, via_fields, ActionRequest, ConfigError, Credentials,
             CredentialsError, CredentialsErrorKind, DecodeError, DefaultCredentialsChain,
             EncodeError, EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod,
             open_enum, Operation, Output, ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,

@@ -40,7 +40,7 @@
 //! ```
 #![warn(missing_docs)]
 pub use volcengine_runtime::{
-    de, deserialize_via_fields, dynamic, paginate, provide_credentials_fn, ser,
+    de, deserialize_via_fields, dynamic, one_of, paginate, provide_credentials_fn, ser,
     serialize_via_fields, via_fields, ActionRequest, ConfigError, Credentials,
     CredentialsError, CredentialsErrorKind, DecodeError, DefaultCredentialsChain,
     EncodeError, EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod,

@@ -558,7 +558,7 @@ pub enum EngineParams {
     /// `customwsasr`: 自建识别服务
     Customwsasr(Customwsasr),
 }
-volcengine_runtime::one_of! {
+crate::one_of! {
     EngineParams { Builtinplusasr2(Builtinplusasr2), Builtinplusasr(Builtinplusasr),
     Builtinasr(Builtinasr), Customwsasr(Customwsasr) }
 }
@@ -822,7 +822,7 @@ pub enum Translator {
     /// `custommt`: 自建翻译服务
     Custommt(Custommt),
 }
-volcengine_runtime::one_of! {
+crate::one_of! {
     Translator { Builtinmt(Builtinmt), Custommt(Custommt) }
 }
 /// `User`, one type for the pages of `RegisterUsers`; documented at line 33 of `spec/docs/rtc/RegisterUsers.md`.
