@@ -10,6 +10,7 @@
 pub use self::v2022_01_01::*;
 pub mod v2022_01_01 {
     //! `ListCouponUsageRecord` at Version `2022-01-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::CouponUsageRecord;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "ListCouponUsageRecord",
@@ -78,7 +79,7 @@ pub mod v2022_01_01 {
     #[non_exhaustive]
     pub struct ListCouponUsageRecordResult {
         /// 代金券使用记录列表
-        pub list: Option<Vec<List>>,
+        pub list: Option<Vec<CouponUsageRecord>>,
         /// 记录总数
         pub total: Option<i32>,
         /// 每页条数
@@ -90,46 +91,6 @@ pub mod v2022_01_01 {
         response ListCouponUsageRecordResult { list : optional "List"; total : optional
         "Total"; limit : optional "Limit"; offset : optional "Offset"; }
     }
-    /// `List`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct List {
-        /// 使用记录ID
-        pub record_id: Option<i64>,
-        /// 代金券ID
-        pub coupon_id: Option<String>,
-        /// 代金券名称
-        pub coupon_name: Option<String>,
-        /// 代金券类型：1：通用券；2：产品专用券；3：新客专享券
-        pub coupon_type: Option<i32>,
-        /// 账期
-        pub bill_period: Option<String>,
-        /// 付款方账号ID
-        pub payer_id: Option<String>,
-        /// 产品编码
-        pub product: Option<String>,
-        /// 产品中文名
-        pub product_zh: Option<String>,
-        /// 被抵扣的实例编号
-        pub instance_no: Option<String>,
-        /// 记录类型
-        pub usage_type: Option<String>,
-        /// 本次抵扣金额，单位：元
-        pub deduct_amount: Option<String>,
-        /// 抵扣后代金券余额
-        pub remain_amount: Option<String>,
-        /// 发生时间
-        pub usage_time: Option<String>,
-    }
-    crate::via_fields! {
-        response List { record_id : optional "RecordID"; coupon_id : optional "CouponID";
-        coupon_name : optional "CouponName"; coupon_type : optional "CouponType";
-        bill_period : optional "BillPeriod"; payer_id : optional "PayerID"; product :
-        optional "Product"; product_zh : optional "ProductZh"; instance_no : optional
-        "InstanceNo"; usage_type : optional "UsageType"; deduct_amount : optional
-        "DeductAmount"; remain_amount : optional "RemainAmount"; usage_time : optional
-        "UsageTime"; }
-    }
     impl crate::ActionRequest for ListCouponUsageRecordRequest {
         type Result = ListCouponUsageRecordResult;
         const OPERATION: &'static crate::Operation = &OPERATION;
@@ -139,7 +100,7 @@ pub mod v2022_01_01 {
         );
     }
     impl crate::paginate::Paginated for ListCouponUsageRecordRequest {
-        type Item = List;
+        type Item = CouponUsageRecord;
         fn position(&self) -> String {
             crate::paginate::position(self.offset.as_ref())
         }

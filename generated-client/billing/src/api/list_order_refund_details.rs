@@ -22,6 +22,7 @@
 pub use self::v2022_01_01::*;
 pub mod v2022_01_01 {
     //! `ListOrderRefundDetails` at Version `2022-01-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
+    pub use crate::api::types::OrderRefundDetail;
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "ListOrderRefundDetails",
@@ -76,48 +77,13 @@ pub mod v2022_01_01 {
     #[non_exhaustive]
     pub struct ListOrderRefundDetailsResult {
         /// 退款明细列表
-        pub list: Option<Vec<List>>,
+        pub list: Option<Vec<OrderRefundDetail>>,
         /// 下一页的分页标记
         pub next_page_token: Option<String>,
     }
     crate::via_fields! {
         response ListOrderRefundDetailsResult { list : optional "List"; next_page_token :
         optional "NextPageToken"; }
-    }
-    /// `List`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    #[non_exhaustive]
-    pub struct List {
-        /// 订单号
-        pub order_id: Option<String>,
-        /// 退款单号
-        pub refund_id: Option<String>,
-        /// 付款账号ID
-        pub payer_id: Option<String>,
-        /// 产品代码
-        pub product: Option<String>,
-        /// 产品名称
-        pub product_name: Option<String>,
-        /// 实例号
-        pub instance_no: Option<String>,
-        /// 退款去向
-        pub refund_channel: Option<String>,
-        /// 退款金额
-        pub refund_amount: Option<String>,
-        /// 币种
-        pub currency: Option<String>,
-        /// 退款时间
-        pub refund_time: Option<String>,
-        /// 退款状态
-        pub status: Option<String>,
-    }
-    crate::via_fields! {
-        response List { order_id : optional "OrderID"; refund_id : optional "RefundID";
-        payer_id : optional "PayerID"; product : optional "Product"; product_name :
-        optional "ProductName"; instance_no : optional "InstanceNo"; refund_channel :
-        optional "RefundChannel"; refund_amount : optional "RefundAmount"; currency :
-        optional "Currency"; refund_time : optional "RefundTime"; status : optional
-        "Status"; }
     }
     impl crate::ActionRequest for ListOrderRefundDetailsRequest {
         type Result = ListOrderRefundDetailsResult;
@@ -128,7 +94,7 @@ pub mod v2022_01_01 {
         );
     }
     impl crate::paginate::Paginated for ListOrderRefundDetailsRequest {
-        type Item = List;
+        type Item = OrderRefundDetail;
         fn position(&self) -> String {
             crate::paginate::position(self.page_token.as_ref())
         }

@@ -50,6 +50,46 @@ crate::via_fields! {
     "CostUnitName"; status : optional "Status"; owner : optional "Owner"; created_time :
     optional "CreatedTime"; }
 }
+/// `CouponUsageRecord`, one type for the pages of `ListCouponUsageRecord`; documented at line 39 of `spec/docs/billing/ListCouponUsageRecord.md`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CouponUsageRecord {
+    /// 使用记录ID
+    pub record_id: Option<i64>,
+    /// 代金券ID
+    pub coupon_id: Option<String>,
+    /// 代金券名称
+    pub coupon_name: Option<String>,
+    /// 代金券类型：1：通用券；2：产品专用券；3：新客专享券
+    pub coupon_type: Option<i32>,
+    /// 账期
+    pub bill_period: Option<String>,
+    /// 付款方账号ID
+    pub payer_id: Option<String>,
+    /// 产品编码
+    pub product: Option<String>,
+    /// 产品中文名
+    pub product_zh: Option<String>,
+    /// 被抵扣的实例编号
+    pub instance_no: Option<String>,
+    /// 记录类型
+    pub usage_type: Option<String>,
+    /// 本次抵扣金额，单位：元
+    pub deduct_amount: Option<String>,
+    /// 抵扣后代金券余额
+    pub remain_amount: Option<String>,
+    /// 发生时间
+    pub usage_time: Option<String>,
+}
+crate::via_fields! {
+    response CouponUsageRecord { record_id : optional "RecordID"; coupon_id : optional
+    "CouponID"; coupon_name : optional "CouponName"; coupon_type : optional "CouponType";
+    bill_period : optional "BillPeriod"; payer_id : optional "PayerID"; product :
+    optional "Product"; product_zh : optional "ProductZh"; instance_no : optional
+    "InstanceNo"; usage_type : optional "UsageType"; deduct_amount : optional
+    "DeductAmount"; remain_amount : optional "RemainAmount"; usage_time : optional
+    "UsageTime"; }
+}
 /// `Invoice`, one type for the pages of `QueryInvoiceApplyDetail`; documented at line 26 of `spec/docs/billing/QueryInvoiceApplyDetail.md`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -89,6 +129,41 @@ pub struct InvoiceTitle {
 crate::via_fields! {
     response InvoiceTitle { invoice_title : optional "InvoiceTitle"; tax_no : optional
     "TaxNo"; bank_name : optional "BankName"; bank_account : optional "BankAccount"; }
+}
+/// `OrderRefundDetail`, one type for the pages of `ListOrderRefundDetails`; documented at line 41 of `spec/docs/billing/ListOrderRefundDetails.md`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct OrderRefundDetail {
+    /// 订单号
+    pub order_id: Option<String>,
+    /// 退款单号
+    pub refund_id: Option<String>,
+    /// 付款账号ID
+    pub payer_id: Option<String>,
+    /// 产品代码
+    pub product: Option<String>,
+    /// 产品名称
+    pub product_name: Option<String>,
+    /// 实例号
+    pub instance_no: Option<String>,
+    /// 退款去向
+    pub refund_channel: Option<String>,
+    /// 退款金额
+    pub refund_amount: Option<String>,
+    /// 币种
+    pub currency: Option<String>,
+    /// 退款时间
+    pub refund_time: Option<String>,
+    /// 退款状态
+    pub status: Option<String>,
+}
+crate::via_fields! {
+    response OrderRefundDetail { order_id : optional "OrderID"; refund_id : optional
+    "RefundID"; payer_id : optional "PayerID"; product : optional "Product"; product_name
+    : optional "ProductName"; instance_no : optional "InstanceNo"; refund_channel :
+    optional "RefundChannel"; refund_amount : optional "RefundAmount"; currency :
+    optional "Currency"; refund_time : optional "RefundTime"; status : optional "Status";
+    }
 }
 /// `Owner`, one type for the pages of `QueryCostUnitDetail`; documented at line 35 of `spec/docs/billing/QueryCostUnitDetail.md`.
 #[derive(Debug, Clone, PartialEq, Default)]
