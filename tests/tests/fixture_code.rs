@@ -1,56 +1,18 @@
-//! The generator's output for the fixture pages compiles and works against the real runtime:
-//! `xtask/tests/fixtures/generated/` (kept equal to what the generator makes by xtask's fixture
-//! test) is compiled here as this crate's `api`. It covers what the repository's own pages do
+//! The crate the fixture pages generate (`volcengine-fixtures`, under
+//! `xtask/tests/fixtures/volcengine-fixtures/`, kept equal to what the generator makes by xtask's
+//! fixture test) works against the real runtime. It covers what the repository's own pages do
 //! not: two Versions of one Action side by side, reserved names and keywords, dotted-row structs,
 //! a GET page on a product host, error codes.
-//!
-//! The generated code names `crate::Client`, `crate::Operation` and the rest: this crate root
-//! provides them, forwarding to `volcengine_rtc`.
 
 use serde_json::{json, Value};
-use volcengine_rtc::test_util::MockServer;
-pub use volcengine_rtc::{
-    de, deserialize_via_fields, open_enum, ser, serialize_via_fields, setters, via_fields,
-    ActionRequest, Error, HttpMethod, Operation, Output, Redacted,
-};
-
-pub mod dynamic {
-    pub use volcengine_rtc::dynamic::*;
-}
-
-/// Stands in for `volcengine_rtc::Client`, which generated code extends with its call functions.
-pub struct Client(volcengine_rtc::Client);
-
-impl Client {
-    async fn send<Req, Res>(
-        &self,
-        operation: &'static Operation,
-        request: &Req,
-    ) -> Result<Output<Res>, Error>
-    where
-        Req: serde::Serialize + ?Sized,
-        Res: serde::de::DeserializeOwned + Send,
-    {
-        self.0.send(operation, request).await
-    }
-}
-
-// Formatted by prettyplease when it was generated.
-#[rustfmt::skip]
-#[path = "../../xtask/tests/fixtures/generated/mod.rs"]
-#[allow(dead_code)]
-pub mod api;
+use volcengine_fixtures::test_util::MockServer;
+use volcengine_fixtures::{api, ActionRequest, Client, Operation, Output};
 
 use api::{get_image, start_record};
 
 fn mock() -> (MockServer, Client) {
-    let mock = MockServer::with_examples(
-        api::ACTIONS
-            .iter()
-            .filter_map(|entry| Some((entry.operation(), entry.response_example()?))),
-    )
-    .expect("mock");
-    let client = Client(mock.client().expect("client"));
+    let mock = MockServer::start().expect("mock");
+    let client = mock.client().expect("client");
     (mock, client)
 }
 

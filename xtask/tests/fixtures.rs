@@ -1,7 +1,7 @@
 //! Format variations seen in real pages, as fixture pages under `tests/fixtures/`: each parses to
-//! the IR snapshot beside it (`Name.ir.yaml`), and together they generate the code snapshot under
-//! `tests/fixtures/generated/` (two Versions of one Action side by side, reserved names, keywords,
-//! a GET page, error codes), which the `volcgen-tests` crate compiles and calls
+//! the IR snapshot beside it (`Name.ir.yaml`), and together they generate a whole crate,
+//! `tests/fixtures/volcengine-fixtures/` (two Versions of one Action side by side, reserved names,
+//! keywords, a GET page, error codes), a workspace member that the `volcgen-tests` crate calls
 //! (`tests/tests/fixture_code.rs`). `VOLCGEN_BLESS=1` rewrites the snapshots.
 
 use codegen::ir::Page;
@@ -62,40 +62,59 @@ fn fixtures_match_their_ir_snapshots() {
     assert!(stale.is_empty(), "{}\n{BLESS}", stale.join("\n"));
 }
 
+/// Where the fixture crate lives, relative to this package: a whole generated crate
+/// (`volcengine-fixtures`), a member of the workspace.
+const FIXTURE_CRATE: &str = "tests/fixtures/volcengine-fixtures";
+
 #[test]
-fn fixture_code_matches_its_snapshot() {
+fn fixture_crate_matches_its_snapshot() {
     let pages: Vec<Page> = fixtures().iter().map(|(p, t)| parse(p, t)).collect();
-    let files = codegen::generate(
-        &pages,
-        "xtask/tests/fixtures",
-        "xtask/tests/fixtures/generated",
-        "fixtures",
-    )
-    .unwrap();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/generated");
+    let krate = codegen::ServiceCrate {
+        service: "fixtures".into(),
+        crate_name: "volcengine-fixtures".into(),
+        title: "Volcengine fixtures".into(),
+    };
+    let generated = codegen::crate_files(&krate, &pages, "xtask/tests/fixtures", 1).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE_CRATE);
+    // The crate's files, under its folder; its own `rustfmt.toml` keeps `cargo fmt` off them.
+    let mut files: Vec<(PathBuf, String)> = generated
+        .iter()
+        .map(|f| {
+            let rel = f
+                .path
+                .strip_prefix(&format!("{}/", krate.dir()))
+                .unwrap_or_else(|| panic!("{} is outside the crate", f.path));
+            (PathBuf::from(rel), f.contents.clone())
+        })
+        .collect();
+    let rustfmt = codegen::service_crate::rustfmt_toml();
+    files.push((PathBuf::from("rustfmt.toml"), rustfmt.contents));
     let mut stale = Vec::new();
-    let mut names = Vec::new();
-    for file in &files {
-        let name = Path::new(&file.path).file_name().unwrap();
-        names.push(name.to_owned());
-        let snapshot = dir.join(name);
+    for (rel, contents) in &files {
+        let path = root.join(rel);
         if bless() {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&snapshot, &file.contents).unwrap();
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, contents).unwrap();
             continue;
         }
-        let committed = std::fs::read_to_string(&snapshot).unwrap_or_default();
-        if committed != file.contents {
-            stale.push(diff(&snapshot, &committed, &file.contents));
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        if &committed != contents {
+            stale.push(diff(&path, &committed, contents));
         }
     }
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if !names.iter().any(|n| path.file_name() == Some(n)) {
-            if bless() {
-                std::fs::remove_file(&path).unwrap();
-            } else {
-                stale.push(format!("{}: no longer generated", path.display()));
+    // Nothing else in the folder.
+    let mut pending = vec![root.clone()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if !files.iter().any(|(rel, _)| root.join(rel) == path) {
+                if bless() {
+                    std::fs::remove_file(&path).unwrap();
+                } else {
+                    stale.push(format!("{}: no longer generated", path.display()));
+                }
             }
         }
     }
