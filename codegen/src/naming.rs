@@ -88,6 +88,16 @@ pub const UNDOCUMENTED_VARIANT: &str = "Undocumented";
 /// when it is a word (`android` → `Android`, `custom_ws` → `CustomWs`), else its label (the
 /// description's first sentence, e.g. `Text message` → `TextMessage`). `None` when neither is
 /// (`10001` meaning `文本`, `2g`): the service's settings then name it.
+/// The variant name of a documented value that has no English name and none in the service's
+/// settings: `V` and the value (`10001` → `V10001`, `2g` → `V2g`).
+pub fn value_fallback_name(value: &str) -> String {
+    let digits: String = value
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    type_name(&format!("V{digits}"))
+}
+
 pub fn value_name(value: &str, label: &str) -> Option<String> {
     let english = |text: &str| {
         text.starts_with(|c: char| c.is_ascii_alphabetic())

@@ -40,14 +40,8 @@ pub fn variant_names(f: &Field) -> Vec<String> {
             let base = if naming::is_variant_name(&v.name) {
                 v.name.clone()
             } else {
-                naming::value_name(&v.value, v.label()).unwrap_or_else(|| {
-                    let digits: String = v
-                        .value
-                        .chars()
-                        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                        .collect();
-                    naming::type_name(&format!("V{digits}"))
-                })
+                naming::value_name(&v.value, v.label())
+                    .unwrap_or_else(|| naming::value_fallback_name(&v.value))
             };
             let mut name = base.clone();
             let mut n = 2;

@@ -2,8 +2,8 @@
 //! one variant per value ([`volcgen_ir::EnumValue::name`]). A value is named from the service's
 //! `value_names` map (`spec/services/<service>.yaml`, keyed by the value's label, the
 //! description's first sentence, or by the value itself), else from English the page gives
-//! (`android` → `Android`). A value with neither is an error naming the page's line and
-//! printing the map entries to add; a map entry no value uses is an error too (stale).
+//! (`android` → `Android`). A value with neither is named after itself (`V10001`), and the page's
+//! IR gets a warning with the map entries to add; a map entry no value uses is an error (stale).
 //!
 //! ```yaml
 //! value_names:
@@ -14,7 +14,7 @@
 use crate::regen::service_of;
 use crate::services::{ServiceSettings, SERVICES_DIR};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use volcgen_ir::{Field, Page};
+use volcgen_ir::{Field, Page, Warning};
 
 /// Whether the generator makes an enum of `f`'s values.
 fn has_enum(f: &Field) -> bool {
@@ -43,6 +43,7 @@ pub fn apply(
             .chain(page.request.body.iter_mut())
             .chain(page.response.fields.iter_mut())
             .chain(page.structs.iter_mut().flat_map(|s| s.fields.iter_mut()));
+        let mut warnings = Vec::new();
         for f in fields {
             if !has_enum(f) {
                 continue;
@@ -64,15 +65,19 @@ pub fn apply(
                     None => match codegen::naming::value_name(&v.value, &label) {
                         Some(name) => name,
                         None => {
+                            // Named after the value (`V10001`); the IR's warning says how to do
+                            // better.
                             missing.push((v.value.clone(), label));
-                            continue;
+                            codegen::naming::value_fallback_name(&v.value)
                         }
                     },
                 };
             }
             if !missing.is_empty() {
-                errors.push(missing_names(&path, f, &service, &missing));
-                continue;
+                warnings.push(Warning {
+                    line: f.line,
+                    message: missing_names(f, &service, &missing),
+                });
             }
             let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
             for v in &f.values {
@@ -84,6 +89,7 @@ pub fn apply(
                 }
             }
         }
+        page.warnings.extend(warnings);
     }
     if check_unused {
         for s in services {
@@ -105,8 +111,8 @@ pub fn apply(
     }
 }
 
-/// The error of a field whose values have no name, with the YAML lines to add.
-fn missing_names(path: &str, f: &Field, service: &str, missing: &[(String, String)]) -> String {
+/// The warning of a field whose values have no name, with the YAML lines to add.
+fn missing_names(f: &Field, service: &str, missing: &[(String, String)]) -> String {
     let listed: Vec<String> = missing
         .iter()
         .map(|(value, label)| {
@@ -118,8 +124,7 @@ fn missing_names(path: &str, f: &Field, service: &str, missing: &[(String, Strin
         })
         .collect();
     let mut out = format!(
-        "{path}:{}: `{}`: no Rust name for the documented value(s) {}: neither the value nor its description is English. Name them (UpperCamelCase) in {SERVICES_DIR}/{service}.yaml:\nvalue_names:",
-        f.line,
+        "`{}`: the documented value(s) {} have no English name, so their variants are named after the values (`V…`); name them (UpperCamelCase) in {SERVICES_DIR}/{service}.yaml:\nvalue_names:",
         f.name,
         listed.join(", ")
     );
@@ -190,24 +195,39 @@ mod tests {
     }
 
     #[test]
-    fn a_value_without_a_name_prints_the_entries_to_add() {
+    fn a_value_without_a_name_is_named_after_itself_with_a_warning() {
         let mut pages = [page()];
-        let errors = apply(&mut pages, &settings(&NAMES[1..]), true).unwrap_err();
-        assert_eq!(errors.len(), 1, "{errors:?}");
-        let error = &errors[0];
+        let before = pages[0].warnings.len();
+        apply(&mut pages, &settings(&NAMES[1..]), true).expect("a missing name is no error");
+        let msg_type = &pages[0]
+            .request
+            .body
+            .iter()
+            .find(|f| f.name == "MsgType")
+            .unwrap();
+        assert_eq!(msg_type.values[0].name, "V10001");
+        assert_eq!(msg_type.values[1].name, "Image");
+        let added = &pages[0].warnings[before..];
+        assert_eq!(added.len(), 1, "{added:?}");
+        assert_eq!(added[0].line, 34);
         assert!(
-            error.starts_with("spec/docs/rtc/SendMessage.md:34: `MsgType`: no Rust name for the documented value(s) `10001` (文本)"),
-            "{error}"
+            added[0].message.starts_with(
+                "`MsgType`: the documented value(s) `10001` (文本) have no English name"
+            ),
+            "{}",
+            added[0].message
         );
         assert!(
-            error
+            added[0]
+                .message
                 .ends_with("spec/services/rtc.yaml:\nvalue_names:\n  \"文本\": ~  # MsgType 10001"),
-            "{error}"
+            "{}",
+            added[0].message
         );
-        // A service without settings gets the same skeleton for every value.
+        // A service without settings gets a warning for each field with such values.
         let mut pages = [page()];
-        let errors = apply(&mut pages, &[], true).unwrap_err();
-        assert_eq!(errors.len(), 2, "{errors:?}");
+        apply(&mut pages, &[], true).expect("no error");
+        assert_eq!(pages[0].warnings.len(), before + 2);
     }
 
     #[test]
