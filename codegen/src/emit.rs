@@ -809,12 +809,7 @@ fn shared_uses(page: &Page, names: &Names<'_>) -> Option<TokenStream> {
             used.insert(&names.structs[&s.name]);
         }
     }
-    let fields = page
-        .request
-        .fields()
-        .chain(&page.response.fields)
-        .chain(page.structs.iter().flat_map(|s| &s.fields));
-    for f in fields {
+    for f in page.all_fields() {
         if let Some(e) = names.shared.enum_of(f) {
             used.insert(&e.name);
         }

@@ -503,6 +503,24 @@ impl Page {
         self.request.fields().find(|f| f.idempotency_key)
     }
 
+    /// Every field of the page: the request's, `Result`'s, then each struct's.
+    pub fn all_fields(&self) -> impl Iterator<Item = &Field> {
+        self.request
+            .fields()
+            .chain(&self.response.fields)
+            .chain(self.structs.iter().flat_map(|s| &s.fields))
+    }
+
+    /// [`all_fields`](Self::all_fields), to change.
+    pub fn all_fields_mut(&mut self) -> impl Iterator<Item = &mut Field> {
+        self.request
+            .query
+            .iter_mut()
+            .chain(&mut self.request.body)
+            .chain(&mut self.response.fields)
+            .chain(self.structs.iter_mut().flat_map(|s| &mut s.fields))
+    }
+
     /// The struct with this name.
     pub fn find_struct(&self, name: &str) -> Option<&Struct> {
         self.structs.iter().find(|s| s.name == name)

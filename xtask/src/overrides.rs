@@ -580,12 +580,7 @@ pub(crate) fn rename_struct(page: &mut Page, from: &str, to: &str) {
 }
 
 fn dangling_struct(page: &Page) -> Option<String> {
-    let fields = page
-        .request
-        .fields()
-        .chain(&page.response.fields)
-        .chain(page.structs.iter().flat_map(|s| &s.fields));
-    for f in fields {
+    for f in page.all_fields() {
         if let Some(n) = f.ty.struct_name() {
             if page.find_struct(n).is_none() {
                 return Some(n.to_owned());

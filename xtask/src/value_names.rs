@@ -36,15 +36,8 @@ pub fn apply(
         let settings = services.iter().find(|s| s.service == service);
         let map = settings.map_or(&no_map, |s| &s.value_names);
         let path = page.source.path.clone();
-        let fields = page
-            .request
-            .query
-            .iter_mut()
-            .chain(page.request.body.iter_mut())
-            .chain(page.response.fields.iter_mut())
-            .chain(page.structs.iter_mut().flat_map(|s| s.fields.iter_mut()));
         let mut warnings = Vec::new();
-        for f in fields {
+        for f in page.all_fields_mut() {
             if !has_enum(f) {
                 continue;
             }

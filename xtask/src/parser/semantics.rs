@@ -37,14 +37,7 @@ pub fn classify(page: &mut Page) {
     {
         f.idempotency_key = is_idempotency_key(f);
     }
-    let fields = page
-        .request
-        .query
-        .iter_mut()
-        .chain(page.request.body.iter_mut())
-        .chain(page.response.fields.iter_mut())
-        .chain(page.structs.iter_mut().flat_map(|s| s.fields.iter_mut()));
-    for f in fields {
+    for f in page.all_fields_mut() {
         f.sensitive = !f.idempotency_key && is_sensitive(f);
     }
 }

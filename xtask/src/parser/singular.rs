@@ -44,12 +44,8 @@ pub fn apply(page: &mut Page) {
             _ => None,
         }
     }
-    let fields = page
-        .request
-        .fields()
-        .chain(&page.response.fields)
-        .chain(page.structs.iter().flat_map(|s| &s.fields));
-    let mut elements: Vec<String> = fields
+    let mut elements: Vec<String> = page
+        .all_fields()
         .filter_map(|f| element(&f.ty))
         .map(str::to_owned)
         .collect();
