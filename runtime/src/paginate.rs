@@ -188,6 +188,12 @@ impl Cursor for i64 {
     }
 }
 
+/// A page's item count, unless the page was empty or shorter than `size` (then it was the last).
+fn full_page(size: Option<i64>, items: usize) -> Option<i64> {
+    let items = i64::try_from(items).ok()?;
+    (items > 0 && size.is_none_or(|size| items >= size)).then_some(items)
+}
+
 /// Page-number paging (counted from 1): the number of the page after `page`, unless this page
 /// was empty or short, or `page × size` reaches `total`.
 pub fn next_page_number(
@@ -196,10 +202,7 @@ pub fn next_page_number(
     total: Option<i64>,
     items: usize,
 ) -> Option<i64> {
-    let items = i64::try_from(items).ok()?;
-    if items == 0 || size.is_some_and(|size| items < size) {
-        return None;
-    }
+    let items = full_page(size, items)?;
     let size = size.unwrap_or(items);
     if total.is_some_and(|total| page.saturating_mul(size) >= total) {
         return None;
@@ -215,10 +218,7 @@ pub fn next_offset(
     total: Option<i64>,
     items: usize,
 ) -> Option<i64> {
-    let items = i64::try_from(items).ok()?;
-    if items == 0 || size.is_some_and(|size| items < size) {
-        return None;
-    }
+    let items = full_page(size, items)?;
     let next = offset.checked_add(items)?;
     if total.is_some_and(|total| next >= total) {
         return None;
