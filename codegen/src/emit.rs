@@ -722,26 +722,23 @@ fn version_module(
                 (&module, struct_fields),
             )
         }
-        ResultKind::Json => {
+        ResultKind::Json | ResultKind::String => {
+            let (what, ty) = if page.response.result == ResultKind::Json {
+                (
+                    "the page documents no fields, so it is kept as JSON",
+                    type_path(["serde_json", "Value"]),
+                )
+            } else {
+                ("a string, as the page documents", type_path(["String"]))
+            };
             let doc = outer_doc(&format!(
-                "The `Result` of a successful [`Client::{method_name}`](crate::Client::{method_name}) call: the page documents no fields, so it is kept as JSON.\n\n{}",
+                "The `Result` of a successful [`Client::{method_name}`](crate::Client::{method_name}) call: {what}.\n\n{}",
                 page.response.note
             ));
             let result = ident(&names.result);
             quote! {
                 #doc
-                pub type #result = serde_json::Value;
-            }
-        }
-        ResultKind::String => {
-            let doc = outer_doc(&format!(
-                "The `Result` of a successful [`Client::{method_name}`](crate::Client::{method_name}) call: a string, as the page documents.\n\n{}",
-                page.response.note
-            ));
-            let result = ident(&names.result);
-            quote! {
-                #doc
-                pub type #result = String;
+                pub type #result = #ty;
             }
         }
     };
