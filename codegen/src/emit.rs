@@ -1413,11 +1413,22 @@ fn is_required(f: &Field, usage: Usage) -> bool {
     f.required && usage != Usage::Response
 }
 
+/// A field's documentation: its description, and, when no table documents it, that it was
+/// inferred from the page's example.
+fn field_doc(f: &Field) -> Cow<'_, str> {
+    const INFERRED: &str = "Inferred from the page's example: no table documents this field.";
+    match (f.inferred, f.description.is_empty()) {
+        (false, _) => Cow::Borrowed(&f.description),
+        (true, true) => Cow::Borrowed(INFERRED),
+        (true, false) => Cow::Owned(format!("{}\n\n{INFERRED}", f.description)),
+    }
+}
+
 /// One struct field, built by hand: `pub name: Type` with its doc. Its wire name is in
 /// `from_fields` and `to_fields`.
 fn field(f: &Field, rust: &str, usage: Usage, names: &Names) -> syn::Field {
     let required = is_required(f, usage);
-    let attrs = doc_attrs(&doc_lines(&f.description));
+    let attrs = doc_attrs(&doc_lines(&field_doc(f)));
     let ty = names.field_type(f);
     syn::Field {
         attrs,

@@ -318,3 +318,96 @@ fn call_example(krate: &ServiceCrate) -> TokenStream {
         }
     }
 }
+
+/// Folder of the crate that lists every service crate for the data-driven tests.
+pub const SERVICES_UNDER_TEST_DIR: &str = "tests/services";
+
+/// The crate `volcgen-services` (`tests/services/`, not published): every service crate, with
+/// its `test-util` feature, and `SERVICES`, the list the data-driven tests run over. Generated
+/// with the crates, so a new service folder is covered with nothing edited by hand.
+pub fn services_under_test(crates: &[ServiceCrate]) -> Result<Vec<GeneratedFile>, CodegenError> {
+    let source = "the service folders of spec/docs/";
+    let dependencies: String = crates
+        .iter()
+        .map(|k| {
+            format!(
+                "{} = {{ path = \"../../{}\", features = [\"test-util\"] }}\n",
+                k.crate_name,
+                k.dir()
+            )
+        })
+        .collect();
+    let manifest = format!(
+        r#"{header}
+[package]
+name = "volcgen-services"
+version = "0.1.0"
+description = "Every generated service crate, for volcgen's data-driven tests"
+edition.workspace = true
+license.workspace = true
+rust-version.workspace = true
+publish = false
+
+[lints]
+workspace = true
+
+[dependencies]
+volcengine-runtime = {{ workspace = true }}
+{dependencies}"#,
+        header = header("#", source),
+    );
+    let clients = crates.iter().map(|k| {
+        let lib = format_ident!("{}", k.lib_name());
+        quote!(under_test::<#lib::Client>())
+    });
+    let libs = crates.iter().map(|k| format_ident!("{}", k.lib_name()));
+    let tokens = quote! {
+        //! Every generated service crate, and [`SERVICES`], the list volcgen's data-driven tests
+        //! run over.
+
+        pub use volcengine_runtime::Service;
+        #(pub use #libs;)*
+        use volcengine_runtime::{Client, ClientBuilder, Credentials, ServiceClient};
+
+        /// A generated service crate under test: its [`Service`] and how to build its client.
+        pub struct ServiceUnderTest {
+            /// The service (its name is its folder under `spec/`), with its `ACTIONS` table.
+            pub service: &'static Service,
+            /// A client of the service that sends to `endpoint` with these keys.
+            pub client: fn(endpoint: &str, access_key: &str, secret_key: &str) -> Client,
+        }
+
+        const fn under_test<C: ServiceClient>() -> ServiceUnderTest {
+            ServiceUnderTest {
+                service: C::SERVICE,
+                client: loopback_client::<C>,
+            }
+        }
+
+        fn loopback_client<C: ServiceClient>(endpoint: &str, access_key: &str, secret_key: &str) -> Client {
+            let client: C = ClientBuilder::<C>::new()
+                .credentials(Credentials::new(access_key, secret_key))
+                .endpoint(endpoint)
+                .build()
+                .expect("a loopback client builds");
+            client.as_ref().clone()
+        }
+
+        /// Every generated service crate, one per folder of `spec/docs/`.
+        pub static SERVICES: &[ServiceUnderTest] = &[#(#clients),*];
+    };
+    Ok(vec![
+        GeneratedFile {
+            path: format!("{SERVICES_UNDER_TEST_DIR}/Cargo.toml"),
+            contents: manifest,
+        },
+        GeneratedFile {
+            path: format!("{SERVICES_UNDER_TEST_DIR}/src/lib.rs"),
+            contents: render(source, tokens)?,
+        },
+        GeneratedFile {
+            path: format!("{SERVICES_UNDER_TEST_DIR}/rustfmt.toml"),
+            contents: rustfmt_toml().contents,
+        },
+    ])
+}

@@ -71,6 +71,27 @@ pub struct Page {
     /// Things the parser fixed up or could not reconcile; never silently dropped.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+    /// What the page states twice, differently, with no rule to say which is right. Never in the
+    /// IR's YAML: `regen` refuses a page with one until an override in `spec/overrides.yaml`
+    /// settles it (applying the override clears it).
+    #[serde(skip)]
+    pub conflicts: Vec<Conflict>,
+}
+
+/// A contradiction within a page and the override that settles it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Conflict {
+    /// Line in the page.
+    pub line: u32,
+    /// What disagrees with what.
+    pub message: std::string::String,
+    /// The target of the override that settles it (`page`, `response.Fields`, …).
+    pub target: std::string::String,
+    /// The values the page has now (the override's `expect:`), as YAML `key: value` pairs.
+    pub expect: Vec<(std::string::String, std::string::String)>,
+    /// What the override sets (its `set:`), as YAML `key: value` pairs; the first is the
+    /// parser's choice, which the maintainer confirms or replaces.
+    pub set: Vec<(std::string::String, std::string::String)>,
 }
 
 /// How an Action pages its results: which request field says which page to fetch, and which
@@ -268,6 +289,10 @@ pub struct Field {
     /// The field carries a credential (a token, secret, password or key): `Debug` redacts it.
     #[serde(default, skip_serializing_if = "is_false")]
     pub sensitive: bool,
+    /// No table documents the field: its name and type were inferred from the page's examples
+    /// (a service's `infer_from_examples`, or an opaque object's struct).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub inferred: bool,
     /// Line of the row in the page.
     pub line: u32,
 }

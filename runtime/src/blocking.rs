@@ -31,8 +31,10 @@
 //! ```
 //!
 //! The client is `Send + Sync` and cheap to clone; several threads may call at once (calls
-//! then take turns driving the one runtime). Calling it from inside an async runtime is an
-//! error ([`Error::Config`]), not a panic: use the async client there.
+//! then take turns driving the one runtime). It works on any thread where blocking is
+//! allowed, including `tokio::task::spawn_blocking`'s; calling it from an async task (where
+//! blocking would stall the runtime, and tokio would panic) is an error ([`Error::Config`]),
+//! not a panic: use the async client there.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -126,13 +128,14 @@ impl<C: ServiceClient> Client<C> {
     ///
     /// # Errors
     ///
-    /// A configuration error, without running `future`, when called from inside an async
-    /// runtime (blocking there would stall it).
+    /// A configuration error, without running `future`, when called from an async task
+    /// (blocking there would stall its runtime). Inside `tokio::task::spawn_blocking`, where
+    /// blocking is allowed, it runs.
     pub fn block_on<F: Future>(&self, future: F) -> Result<F::Output, Error> {
-        if tokio::runtime::Handle::try_current().is_ok() {
+        if in_async_task() {
             return Err(Error::Config(ConfigError::new(
-                "a blocking::Client cannot be used inside an async runtime; \
-                 use its async_client() there",
+                "a blocking::Client cannot be used in an async task; use its async_client() \
+                 there, or call it from tokio::task::spawn_blocking",
             )));
         }
         match &self.runtime.0 {
@@ -226,4 +229,36 @@ impl<C: ServiceClient> Client<C> {
             runtime: Arc::clone(&self.runtime),
         }
     }
+}
+
+/// Whether this thread is running an async task (or a runtime's `block_on`), where blocking
+/// stalls the runtime and starting another runtime panics; not on a plain thread nor in
+/// `spawn_blocking`, though a tokio handle is current there too.
+///
+/// tokio says so only through its cooperative budget: an async task has a limited one, which
+/// runs out after at most 255 units (it starts at 128), while `spawn_blocking` and plain
+/// threads have an unlimited one. The units taken here are restored (the guards put back, in
+/// reverse order, the budget each found), so the task's budget is left as it was. A task the
+/// caller made `tokio::task::unconstrained` cannot be told apart: tokio then panics.
+fn in_async_task() -> bool {
+    use std::task::{Context, Poll, Waker};
+    if tokio::runtime::Handle::try_current().is_err() {
+        return false;
+    }
+    let mut context = Context::from_waker(Waker::noop());
+    let mut taken = Vec::new();
+    let mut limited = false;
+    for _ in 0..=u8::MAX {
+        match tokio::task::coop::poll_proceed(&mut context) {
+            Poll::Ready(guard) => taken.push(guard),
+            Poll::Pending => {
+                limited = true;
+                break;
+            }
+        }
+    }
+    while let Some(guard) = taken.pop() {
+        drop(guard);
+    }
+    limited
 }

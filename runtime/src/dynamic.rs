@@ -7,7 +7,7 @@
 //! call itself goes through the client's one non-generic path, so a table of hundreds of Actions
 //! costs little to compile.
 
-use crate::error::{EncodeError, UnknownActionError};
+use crate::error::{without_values, EncodeError, UnknownActionError};
 use crate::{ActionRequest, Client, Error, Operation, Output};
 use serde_json::Value;
 
@@ -182,9 +182,11 @@ impl Client {
         let json = (entry.normalize_request)(request).map_err(|error| {
             Error::Encode(EncodeError::new(
                 operation.action,
+                // Without the values: one may be a secret of the wrong type.
                 format!(
-                    "the JSON is not a valid {} request: {error}",
-                    operation.action
+                    "the JSON is not a valid {} request: {}",
+                    operation.action,
+                    without_values(&error)
                 ),
             ))
         })?;

@@ -423,7 +423,8 @@ pub struct DecodeError {
     pub(crate) action: &'static str,
     pub(crate) status: u16,
     pub(crate) message: String,
-    pub(crate) body_excerpt: String,
+    /// `None` for a body that looks like JSON: see [`DecodeError::body_excerpt`].
+    pub(crate) body_excerpt: Option<String>,
     pub(crate) truncated: bool,
     pub(crate) request_id: Option<String>,
     pub(crate) content_type: Option<String>,
@@ -440,14 +441,18 @@ impl DecodeError {
         self.status
     }
 
-    /// What the JSON decoder said.
+    /// What the JSON decoder said: where (path, line and column) and what it expected, without
+    /// the value it found.
     pub fn message(&self) -> &str {
         &self.message
     }
 
-    /// The start of the body, at most 256 characters (cut on a character boundary).
-    pub fn body_excerpt(&self) -> &str {
-        &self.body_excerpt
+    /// The start of a body that is not JSON (an HTML page from a proxy), at most 256
+    /// characters (cut on a character boundary). `None` for a body that looks like JSON: its
+    /// values may be fields the page marks secret (a token), which the runtime cannot tell
+    /// from the others, so none is ever shown.
+    pub fn body_excerpt(&self) -> Option<&str> {
+        self.body_excerpt.as_deref()
     }
 
     /// `ResponseMetadata.RequestId`, if it could be found in the body.
@@ -476,8 +481,11 @@ impl fmt::Display for DecodeError {
         if let Some(request_id) = &self.request_id {
             write!(f, " (request id {request_id})")?;
         }
-        let ellipsis = if self.truncated { "…" } else { "" };
-        write!(f, "; body: {:?}{ellipsis}", self.body_excerpt)
+        if let Some(excerpt) = &self.body_excerpt {
+            let ellipsis = if self.truncated { "…" } else { "" };
+            write!(f, "; body: {excerpt:?}{ellipsis}")?;
+        }
+        Ok(())
     }
 }
 
@@ -863,6 +871,74 @@ pub(crate) fn is_json(content_type: &str) -> bool {
     essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
 }
 
+/// Whether `body` looks like JSON (its first non-blank byte opens an object, an array or a
+/// string). Errors never show an excerpt of such a body: its values may be secrets.
+pub(crate) fn looks_like_json(body: &[u8]) -> bool {
+    matches!(
+        body.iter().find(|byte| !byte.is_ascii_whitespace()),
+        Some(b'{' | b'[' | b'"')
+    )
+}
+
+/// serde's message without the values it quotes: `invalid type: string "661e…", expected
+/// i32` becomes `invalid type: string, expected i32`. The value may be a secret (a token of
+/// the wrong type); where it is and what was expected say enough.
+pub(crate) fn without_values(message: &str) -> String {
+    // serde's `Unexpected` shows these kinds with their value: strings quoted as by `Debug`,
+    // the others between backticks.
+    const KINDS: [&str; 5] = [
+        "string",
+        "integer",
+        "floating point",
+        "boolean",
+        "character",
+    ];
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = ["invalid type: ", "invalid value: "]
+        .iter()
+        .filter_map(|marker| rest.find(marker).map(|at| at + marker.len()))
+        .min()
+    {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(kind) = KINDS.iter().find(|kind| {
+            rest.strip_prefix(**kind)
+                .is_some_and(|value| value.starts_with(" \"") || value.starts_with(" `"))
+        }) else {
+            continue;
+        };
+        out.push_str(kind);
+        let value = &rest[kind.len() + 1..];
+        rest = if value.starts_with('"') {
+            skip_debug_string(value)
+        } else {
+            // A backtick, the value, a backtick; a character may itself be a backtick.
+            let inner = &value[1..];
+            let first = inner.chars().next().map_or(0, char::len_utf8);
+            inner[first..]
+                .find('`')
+                .map_or("", |end| &inner[first + end + 1..])
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What follows the `Debug`-quoted string `text` starts with.
+fn skip_debug_string(text: &str) -> &str {
+    let mut escaped = false;
+    for (index, character) in text.char_indices().skip(1) {
+        match character {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return &text[index + 1..],
+            _ => {}
+        }
+    }
+    ""
+}
+
 /// The start of `body` as text: at most [`EXCERPT_CHARS`] characters, cut on a character
 /// boundary (invalid UTF-8 is replaced). Returns the excerpt and whether it was cut.
 pub(crate) fn body_excerpt(body: &[u8]) -> (String, bool) {
@@ -979,5 +1055,65 @@ mod tests {
         assert!(!truncated);
         let (excerpt, _) = body_excerpt(&[0xff, b'a']);
         assert_eq!(excerpt, "\u{fffd}a");
+    }
+
+    #[test]
+    fn decoder_messages_lose_their_values() {
+        let cases = [
+            (
+                r#"at `AppId`: invalid type: string "661e****", expected i32 at line 1 column 9"#,
+                "at `AppId`: invalid type: string, expected i32 at line 1 column 9",
+            ),
+            (
+                r#"invalid type: string "a \"quoted\", expected x", expected u64"#,
+                "invalid type: string, expected u64",
+            ),
+            (
+                "at `Token`: invalid type: integer `12345`, expected a string",
+                "at `Token`: invalid type: integer, expected a string",
+            ),
+            (
+                "invalid value: integer `2147483648`, expected i32",
+                "invalid value: integer, expected i32",
+            ),
+            (
+                "invalid type: floating point `1.5`, expected u64",
+                "invalid type: floating point, expected u64",
+            ),
+            (
+                "invalid type: boolean `true`, expected a string",
+                "invalid type: boolean, expected a string",
+            ),
+            (
+                "invalid type: character `群`, expected u8",
+                "invalid type: character, expected u8",
+            ),
+            (
+                "invalid type: character ```, expected u8",
+                "invalid type: character, expected u8",
+            ),
+            // Kinds without a value, and messages without any, stay as they are.
+            (
+                "at `Users`: invalid type: map, expected a sequence",
+                "at `Users`: invalid type: map, expected a sequence",
+            ),
+            (
+                "missing field `UserId` at line 1 column 2",
+                "missing field `UserId` at line 1 column 2",
+            ),
+            ("EOF while parsing an object", "EOF while parsing an object"),
+        ];
+        for (message, expected) in cases {
+            assert_eq!(without_values(message), expected, "{message}");
+        }
+    }
+
+    #[test]
+    fn json_bodies_are_recognised() {
+        assert!(looks_like_json(b" \n{\"Result\":{}}"));
+        assert!(looks_like_json(b"[1]"));
+        assert!(looks_like_json(b"\"token\""));
+        assert!(!looks_like_json(b"<html>bad gateway</html>"));
+        assert!(!looks_like_json(b""));
     }
 }

@@ -12,8 +12,13 @@
 //! [`Error::RateLimited`](crate::Error::RateLimited), nothing sent, which the client does not
 //! retry: the caller may try again later). Waiting callers are served in arrival order.
 //!
+//! A token is spent only when its attempt is sent. A call cancelled while it waits for its
+//! token (its future dropped, e.g. by `tokio::time::timeout`), or ending before it sends,
+//! gives the token back, so cancelled calls never delay the ones after them.
+//!
 //! The bucket is kept in its "virtual scheduling" form: one instant per Action, the time at
-//! which the bucket would be full again; taking a token is one comparison and one addition.
+//! which the bucket would be full again; taking a token is one comparison and one addition,
+//! giving back the last one booked one subtraction.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -120,8 +125,13 @@ struct Bucket {
     interval: Duration,
     /// How far ahead of now the bucket may be booked: `(burst - 1) × interval`.
     tolerance: Duration,
-    /// When the bucket is full again (the "theoretical arrival time").
+    /// When the bucket is full again (the "theoretical arrival time"); each booked token moves
+    /// it one `interval` on, so it is also the end of the last token's slot.
     full_at: Instant,
+    /// Slot ends of tokens given back while later ones were still booked: the bucket gives
+    /// them up too once every later token is given back (until then they stay booked, so the
+    /// rate is never exceeded).
+    given_back: Vec<Instant>,
 }
 
 impl Bucket {
@@ -131,12 +141,17 @@ impl Bucket {
             interval,
             tolerance: interval.saturating_mul(burst.max(1) - 1),
             full_at: now,
+            given_back: Vec::new(),
         }
     }
 
-    /// Books a token: how long to wait for it, or, when that would exceed `max_wait`, the
-    /// wait it would need (nothing is booked then).
-    fn take(&mut self, now: Instant, max_wait: Duration) -> Result<Duration, Duration> {
+    /// Books a token: how long to wait for it and the end of its slot, or, when the wait would
+    /// exceed `max_wait`, the wait it would need (nothing is booked then).
+    fn take(&mut self, now: Instant, max_wait: Duration) -> Result<(Duration, Instant), Duration> {
+        if self.full_at <= now {
+            // Every slot is in the past: nothing left to give back.
+            self.given_back.clear();
+        }
         let full_at = self.full_at.max(now);
         let ready_at = full_at.checked_sub(self.tolerance).unwrap_or(now).max(now);
         let wait = ready_at - now;
@@ -144,7 +159,23 @@ impl Bucket {
             return Err(wait);
         }
         self.full_at = full_at.checked_add(self.interval).unwrap_or(full_at);
-        Ok(wait)
+        Ok((wait, self.full_at))
+    }
+
+    /// Gives back the token whose slot ends at `slot_end`.
+    fn give_back(&mut self, slot_end: Instant) {
+        if slot_end != self.full_at {
+            self.given_back.push(slot_end);
+            return;
+        }
+        self.full_at = slot_end.checked_sub(self.interval).unwrap_or(slot_end);
+        while let Some(index) = self.given_back.iter().position(|end| *end == self.full_at) {
+            self.given_back.swap_remove(index);
+            self.full_at = self
+                .full_at
+                .checked_sub(self.interval)
+                .unwrap_or(self.full_at);
+        }
     }
 }
 
@@ -156,6 +187,50 @@ pub(crate) struct RateLimiter {
     buckets: Mutex<HashMap<&'static str, Bucket>>,
 }
 
+/// A booked token of one Action's bucket: given back when dropped unless
+/// [`spent`](Token::spend), so a call that never sends (cancelled while it waits, or out of
+/// time) does not hold its slot.
+#[derive(Debug)]
+pub(crate) struct Token<'a> {
+    limiter: &'a RateLimiter,
+    action: &'static str,
+    wait: Duration,
+    /// The end of the token's slot; `None` for an unlimited Action or a spent token.
+    slot_end: Option<Instant>,
+}
+
+impl<'a> Token<'a> {
+    /// The token of an Action that is not limited: no wait, nothing to give back.
+    fn unlimited(limiter: &'a RateLimiter, operation: &'static Operation) -> Self {
+        Token {
+            limiter,
+            action: operation.action,
+            wait: Duration::ZERO,
+            slot_end: None,
+        }
+    }
+
+    /// How long to wait before using the token.
+    pub(crate) fn wait(&self) -> Duration {
+        self.wait
+    }
+
+    /// Uses the token: the attempt is about to be sent.
+    pub(crate) fn spend(mut self) {
+        self.slot_end = None;
+    }
+}
+
+impl Drop for Token<'_> {
+    fn drop(&mut self) {
+        if let Some(slot_end) = self.slot_end {
+            if let Some(bucket) = self.limiter.lock().get_mut(self.action) {
+                bucket.give_back(slot_end);
+            }
+        }
+    }
+}
+
 impl RateLimiter {
     pub(crate) fn new(config: RateLimitConfig) -> Self {
         RateLimiter {
@@ -164,15 +239,22 @@ impl RateLimiter {
         }
     }
 
-    /// Books a token of `operation`'s bucket now: the wait (zero when the Action is not
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<&'static str, Bucket>> {
+        match self.buckets.lock() {
+            Ok(buckets) => buckets,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Books a token of `operation`'s bucket now (with no wait when the Action is not
     /// limited), or `Err(wait needed)` when the token would come after `deadline`.
     pub(crate) fn take(
         &self,
         operation: &'static Operation,
         deadline: Option<Instant>,
-    ) -> Result<Duration, Duration> {
+    ) -> Result<Token<'_>, Duration> {
         if self.config.qps_for(operation).is_none() {
-            return Ok(Duration::ZERO);
+            return Ok(Token::unlimited(self, operation));
         }
         let now = Instant::now();
         let max_wait = deadline.map_or(Duration::MAX, |deadline| {
@@ -187,18 +269,19 @@ impl RateLimiter {
         operation: &'static Operation,
         now: Instant,
         max_wait: Duration,
-    ) -> Result<Duration, Duration> {
+    ) -> Result<Token<'_>, Duration> {
+        let mut token = Token::unlimited(self, operation);
         let Some(qps) = self.config.qps_for(operation) else {
-            return Ok(Duration::ZERO);
+            return Ok(token);
         };
-        let mut buckets = match self.buckets.lock() {
-            Ok(buckets) => buckets,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        buckets
+        let (wait, slot_end) = self
+            .lock()
             .entry(operation.action)
             .or_insert_with(|| Bucket::new(qps, self.config.burst, now))
-            .take(now, max_wait)
+            .take(now, max_wait)?;
+        token.wait = wait;
+        token.slot_end = Some(slot_end);
+        Ok(token)
     }
 
     pub(crate) fn config(&self) -> &RateLimitConfig {
@@ -230,24 +313,38 @@ mod tests {
         Duration::from_millis(n)
     }
 
+    /// Books a token and spends it (as an attempt that is sent): its wait.
+    fn book(
+        limiter: &RateLimiter,
+        operation: &'static Operation,
+        now: Instant,
+        max_wait: Duration,
+    ) -> Result<Duration, Duration> {
+        limiter.take_at(operation, now, max_wait).map(|token| {
+            let wait = token.wait();
+            token.spend();
+            wait
+        })
+    }
+
     #[test]
     fn paces_at_the_documented_rate() {
         let limiter = RateLimiter::new(RateLimitConfig::documented());
         let t0 = Instant::now();
         // Ten callers at once: one token every 100 ms.
         let waits: Vec<Duration> = (0..4)
-            .map(|_| limiter.take_at(&LIMITED, t0, FOREVER).expect("booked"))
+            .map(|_| book(&limiter, &LIMITED, t0, FOREVER).expect("booked"))
             .collect();
         assert_eq!(waits, [ms(0), ms(100), ms(200), ms(300)]);
         // Versions of one Action share its bucket.
-        assert_eq!(limiter.take_at(&OTHER_VERSION, t0, FOREVER), Ok(ms(400)));
+        assert_eq!(book(&limiter, &OTHER_VERSION, t0, FOREVER), Ok(ms(400)));
         // After a quiet second the bucket is full again.
         let later = t0 + Duration::from_secs(2);
-        assert_eq!(limiter.take_at(&LIMITED, later, FOREVER), Ok(ms(0)));
-        assert_eq!(limiter.take_at(&LIMITED, later, FOREVER), Ok(ms(100)));
+        assert_eq!(book(&limiter, &LIMITED, later, FOREVER), Ok(ms(0)));
+        assert_eq!(book(&limiter, &LIMITED, later, FOREVER), Ok(ms(100)));
         // Unlimited Actions never wait.
         for _ in 0..100 {
-            assert_eq!(limiter.take_at(&UNLIMITED, t0, FOREVER), Ok(ms(0)));
+            assert_eq!(book(&limiter, &UNLIMITED, t0, FOREVER), Ok(ms(0)));
         }
     }
 
@@ -256,13 +353,13 @@ mod tests {
         let limiter = RateLimiter::new(RateLimitConfig::documented().with_burst(3));
         let t0 = Instant::now();
         let waits: Vec<Duration> = (0..5)
-            .map(|_| limiter.take_at(&LIMITED, t0, FOREVER).expect("booked"))
+            .map(|_| book(&limiter, &LIMITED, t0, FOREVER).expect("booked"))
             .collect();
         assert_eq!(waits, [ms(0), ms(0), ms(0), ms(100), ms(200)]);
         // Within any second: at most qps + burst - 1.
         let t1 = t0 + Duration::from_secs(1);
         let immediate = (0..20)
-            .filter(|_| limiter.take_at(&LIMITED, t1, FOREVER) == Ok(ms(0)))
+            .filter(|_| book(&limiter, &LIMITED, t1, FOREVER) == Ok(ms(0)))
             .count();
         assert!(immediate <= 3, "{immediate}");
     }
@@ -271,14 +368,14 @@ mod tests {
     fn a_wait_beyond_the_deadline_books_nothing() {
         let limiter = RateLimiter::new(RateLimitConfig::documented());
         let t0 = Instant::now();
-        assert_eq!(limiter.take_at(&LIMITED, t0, ms(50)), Ok(ms(0)));
-        assert_eq!(limiter.take_at(&LIMITED, t0, ms(50)), Err(ms(100)));
+        assert_eq!(book(&limiter, &LIMITED, t0, ms(50)), Ok(ms(0)));
+        assert_eq!(book(&limiter, &LIMITED, t0, ms(50)), Err(ms(100)));
         assert_eq!(
-            limiter.take_at(&LIMITED, t0, ms(50)),
+            book(&limiter, &LIMITED, t0, ms(50)),
             Err(ms(100)),
             "not booked"
         );
-        assert_eq!(limiter.take_at(&LIMITED, t0, FOREVER), Ok(ms(100)));
+        assert_eq!(book(&limiter, &LIMITED, t0, FOREVER), Ok(ms(100)));
     }
 
     #[test]
@@ -294,7 +391,41 @@ mod tests {
         let limiter = RateLimiter::new(RateLimitConfig::disabled());
         let t0 = Instant::now();
         for _ in 0..100 {
-            assert_eq!(limiter.take_at(&LIMITED, t0, Duration::ZERO), Ok(ms(0)));
+            assert_eq!(book(&limiter, &LIMITED, t0, Duration::ZERO), Ok(ms(0)));
         }
+    }
+
+    #[test]
+    fn tokens_never_spent_are_given_back() {
+        let limiter = RateLimiter::new(RateLimitConfig::documented());
+        let t0 = Instant::now();
+        assert_eq!(book(&limiter, &LIMITED, t0, FOREVER), Ok(ms(0)));
+        // Calls cancelled one after the other while waiting: each gives its slot back.
+        for _ in 0..5 {
+            let token = limiter.take_at(&LIMITED, t0, FOREVER).expect("booked");
+            assert_eq!(token.wait(), ms(100));
+        }
+        assert_eq!(book(&limiter, &LIMITED, t0, FOREVER), Ok(ms(100)));
+
+        // Cancelled together, in any order: a slot given back before later ones stays booked
+        // until they are given back too, then all of them go.
+        let waiting: Vec<Token<'_>> = (0..4)
+            .map(|_| limiter.take_at(&LIMITED, t0, FOREVER).expect("booked"))
+            .collect();
+        let waits: Vec<Duration> = waiting.iter().map(Token::wait).collect();
+        assert_eq!(waits, [ms(200), ms(300), ms(400), ms(500)]);
+        let mut waiting = waiting.into_iter();
+        let (first, second) = (waiting.next(), waiting.next());
+        drop(first);
+        assert_eq!(
+            book(&limiter, &LIMITED, t0, ms(550)),
+            Err(ms(600)),
+            "later slots are still booked"
+        );
+        drop(waiting);
+        drop(second);
+        assert_eq!(book(&limiter, &LIMITED, t0, FOREVER), Ok(ms(200)));
+        // A spent token stays spent.
+        assert_eq!(book(&limiter, &LIMITED, t0, FOREVER), Ok(ms(300)));
     }
 }

@@ -3,6 +3,10 @@
 //! An Action with an [idempotency key](Operation::idempotency_key) gets a fresh token in that
 //! field when the caller left it absent, `null` or empty; encoding happens once per call, so
 //! every attempt carries the same token.
+//!
+//! A request larger than the client's
+//! [`max_request_size`](crate::ClientBuilder::max_request_size) is an encode error naming its
+//! size; its JSON is never held whole (see [`Capped`]).
 
 use std::borrow::Cow;
 
@@ -26,17 +30,81 @@ pub(crate) struct EncodedRequest {
 pub(crate) fn encode<Req: Serialize + ?Sized>(
     operation: &'static Operation,
     request: &Req,
+    max_size: usize,
 ) -> Result<EncodedRequest, Error> {
-    let json = serde_json::to_vec(request)
+    let mut json = Capped::new(max_size);
+    serde_json::to_writer(&mut json, request)
         .map_err(|error| Error::Encode(EncodeError::new(operation.action, error.to_string())))?;
-    encode_json(operation, json)
+    match json.bytes {
+        Some(bytes) => encode_json(operation, bytes, max_size),
+        None => Err(too_large(operation, json.size, max_size)),
+    }
+}
+
+/// A writer that keeps at most `max_size` bytes: past that it drops what it holds and only
+/// counts, so an oversized request costs its serialisation but never its memory, and its
+/// error can still name its size.
+struct Capped {
+    /// `None` once more than `max_size` bytes were written.
+    bytes: Option<Vec<u8>>,
+    size: usize,
+    max_size: usize,
+}
+
+impl Capped {
+    fn new(max_size: usize) -> Self {
+        Capped {
+            // As `serde_json::to_vec` starts.
+            bytes: Some(Vec::with_capacity(128)),
+            size: 0,
+            max_size,
+        }
+    }
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.size = self.size.saturating_add(buf.len());
+        if self.size > self.max_size {
+            self.bytes = None;
+        } else if let Some(bytes) = &mut self.bytes {
+            bytes.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn too_large(operation: &Operation, size: usize, max_size: usize) -> Error {
+    Error::Encode(EncodeError::new(
+        operation.action,
+        format!(
+            "the request is {size} bytes, more than the client's max_request_size of \
+             {max_size} bytes; nothing was sent"
+        ),
+    ))
 }
 
 /// Encodes a request from its JSON text.
 pub(crate) fn encode_json(
     operation: &'static Operation,
     json: Vec<u8>,
+    max_size: usize,
 ) -> Result<EncodedRequest, Error> {
+    let encoded = split(operation, json)?;
+    // What is sent: the body, and for a `GET` the fields in the query string.
+    let size = encoded.body.len() + encoded.query.len();
+    if size > max_size {
+        return Err(too_large(operation, size, max_size));
+    }
+    Ok(encoded)
+}
+
+/// The query string and body of a request's JSON text.
+fn split(operation: &'static Operation, json: Vec<u8>) -> Result<EncodedRequest, Error> {
     let action = operation.action;
     let fail = |message: String| Error::Encode(EncodeError::new(action, message));
     let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = vec![
@@ -161,9 +229,52 @@ mod tests {
         ..POST
     };
 
+    fn encode_test<Req: Serialize + ?Sized>(
+        operation: &'static Operation,
+        request: &Req,
+    ) -> Result<EncodedRequest, Error> {
+        encode(operation, request, crate::client::DEFAULT_MAX_REQUEST_SIZE)
+    }
+
+    #[test]
+    fn a_request_over_the_limit_fails_naming_its_size() {
+        let request = json!({"Content": "x".repeat(100)});
+        let size = request.to_string().len();
+        let message = |error: Error| {
+            assert!(matches!(error, Error::Encode(_)), "{error:?}");
+            error.to_string()
+        };
+        for operation in [&PLAIN_POST, &POST, &GET] {
+            let error = encode(operation, &request, size - 1).unwrap_err();
+            assert!(
+                message(error).ends_with(&format!(
+                    "the request is {size} bytes, more than the client's max_request_size of {} \
+                     bytes; nothing was sent",
+                    size - 1
+                )),
+                "{}",
+                operation.action
+            );
+        }
+        // What is sent counts: a POST's body and query, a GET's query.
+        let post = encode(&PLAIN_POST, &request, size + 100).expect("within the limit");
+        assert!(encode(&PLAIN_POST, &request, size + post.query.len()).is_ok());
+        let get = encode(&GET, &request, size + 100).expect("within the limit");
+        let error = encode(&GET, &request, get.query.len() - 1).unwrap_err();
+        assert!(
+            message(error).contains(&format!("the request is {} bytes", get.query.len())),
+            "the query"
+        );
+
+        // The writer keeps nothing past the limit, and counts on.
+        let mut capped = Capped::new(4);
+        serde_json::to_writer(&mut capped, &request).expect("a writer that never fails");
+        assert_eq!((capped.bytes, capped.size), (None, size));
+    }
+
     #[test]
     fn get_puts_every_field_in_the_query() {
-        let encoded = encode(
+        let encoded = encode_test(
             &GET,
             &json!({
                 "AppId": "app",
@@ -187,18 +298,18 @@ mod tests {
 
     #[test]
     fn post_splits_query_fields_from_the_body() {
-        let encoded = encode(&POST, &json!({"AppId": 7, "Content": "hi"})).expect("encode");
+        let encoded = encode_test(&POST, &json!({"AppId": 7, "Content": "hi"})).expect("encode");
         assert_eq!(
             encoded.query,
             "Action=SendMessage&AppId=7&Version=2020-12-01"
         );
         assert_eq!(encoded.body, br#"{"Content":"hi"}"#);
 
-        let encoded = encode(&PLAIN_POST, &json!({"AppId": 7})).expect("encode");
+        let encoded = encode_test(&PLAIN_POST, &json!({"AppId": 7})).expect("encode");
         assert_eq!(encoded.query, "Action=SendMessage&Version=2020-12-01");
         assert_eq!(encoded.body, br#"{"AppId":7}"#);
 
-        let encoded = encode(&PLAIN_POST, &()).expect("encode");
+        let encoded = encode_test(&PLAIN_POST, &()).expect("encode");
         assert_eq!(encoded.body, b"{}");
     }
 
@@ -227,7 +338,7 @@ mod tests {
             json!({"AppId": 7, "ClientMsgId": null}),
             json!({"AppId": 7, "ClientMsgId": ""}),
         ] {
-            let encoded = encode(&KEYED_POST, &request).expect("encode");
+            let encoded = encode_test(&KEYED_POST, &request).expect("encode");
             let body: Value = serde_json::from_slice(&encoded.body).expect("JSON body");
             let token = body["ClientMsgId"]
                 .as_str()
@@ -238,13 +349,13 @@ mod tests {
             assert!(!seen.contains(&token), "a fresh token per call");
             seen.push(token);
         }
-        let encoded = encode(&KEYED_POST, &json!({"ClientMsgId": "mine"})).expect("encode");
+        let encoded = encode_test(&KEYED_POST, &json!({"ClientMsgId": "mine"})).expect("encode");
         assert_eq!(
             encoded.body, br#"{"ClientMsgId":"mine"}"#,
             "the caller's token is kept"
         );
 
-        let encoded = encode(&KEYED_GET, &json!({"AppId": 7})).expect("encode");
+        let encoded = encode_test(&KEYED_GET, &json!({"AppId": 7})).expect("encode");
         assert!(encoded.body.is_empty());
         let token = encoded
             .query
@@ -253,15 +364,15 @@ mod tests {
             .expect("a token in the query");
         assert!(is_token(token), "{token}");
         // Without a key, nothing is added.
-        let encoded = encode(&PLAIN_POST, &json!({"AppId": 7})).expect("encode");
+        let encoded = encode_test(&PLAIN_POST, &json!({"AppId": 7})).expect("encode");
         assert_eq!(encoded.body, br#"{"AppId":7}"#);
     }
 
     #[test]
     fn non_objects_are_rejected() {
-        let error = encode(&PLAIN_POST, &json!([1, 2])).unwrap_err();
+        let error = encode_test(&PLAIN_POST, &json!([1, 2])).unwrap_err();
         assert!(matches!(error, Error::Encode(_)), "{error}");
-        let error = encode(&GET, &"text").unwrap_err();
+        let error = encode_test(&GET, &"text").unwrap_err();
         assert!(error.to_string().contains("JSON object"), "{error}");
     }
 }

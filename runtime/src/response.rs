@@ -9,9 +9,14 @@
 //!   expected type accepts one (`null` for `Value` and `Option`, `{}` for a struct whose fields
 //!   are all optional); a type with required fields makes it a [`DecodeError`].
 //! - A 2xx answer that is not an envelope whose `Result` fits the expected type (empty,
-//!   truncated, HTML, the wrong shape) is a [`DecodeError`] with an excerpt of the body and
-//!   its `Content-Type`. The body is decoded whatever its `Content-Type` says: a JSON envelope
+//!   truncated, HTML, the wrong shape) is a [`DecodeError`] with its `Content-Type` and where
+//!   decoding stopped. The body is decoded whatever its `Content-Type` says: a JSON envelope
 //!   mislabelled by a proxy still decodes.
+//!
+//! No error shows any part of a body that looks like JSON, nor a value the JSON decoder
+//! quotes: a `Result` may carry fields its page marks secret (`GetAppToken`'s `Token`), and
+//! the runtime cannot tell them from the others. A body that is not JSON (an HTML page from a
+//! gateway) keeps an excerpt, as it is what explains the failure.
 
 use std::borrow::Cow;
 
@@ -21,7 +26,9 @@ use serde_json::value::RawValue;
 
 use super::envelope::{Response, ResponseError, ResponseMetadata};
 
-use super::error::{body_excerpt, DecodeError, Error, ServiceError};
+use super::error::{
+    body_excerpt, looks_like_json, without_values, DecodeError, Error, ServiceError,
+};
 
 /// One answer as received.
 #[derive(Debug, Clone, Copy)]
@@ -102,8 +109,11 @@ pub(crate) fn decode<Res: DeserializeOwned>(
         Ok(result) => Ok(Decoded { result, metadata }),
         Err(error) => {
             let message = match result {
-                Some(_) => error.to_string(),
-                None => format!("the answer has no Result ({error})"),
+                Some(_) => format!("in Result: {}", without_values(&error.to_string())),
+                None => format!(
+                    "the answer has no Result ({})",
+                    without_values(&error.to_string())
+                ),
             };
             Err(decode_error(action, answer, message, metadata.request_id))
         }
@@ -142,7 +152,7 @@ fn success<'a>(action: &'static str, answer: Answer<'a>) -> Result<Success<'a>, 
         Err(error) => Err(decode_error(
             action,
             answer,
-            error.to_string(),
+            without_values(&error.to_string()),
             metadata_only().and_then(|metadata| metadata.request_id),
         )),
     }
@@ -161,6 +171,10 @@ fn service_error(
             message,
             description,
         }) => (code, code_n, message.unwrap_or_default(), description),
+        None if looks_like_json(body) => {
+            let message = "the answer is JSON without ResponseMetadata.Error".to_owned();
+            (None, None, message, None)
+        }
         None => {
             let (excerpt, truncated) = body_excerpt(body);
             let message = if truncated { excerpt + "…" } else { excerpt };
@@ -184,7 +198,12 @@ fn decode_error(
     message: String,
     request_id: Option<String>,
 ) -> Error {
-    let (body_excerpt, truncated) = body_excerpt(answer.body);
+    let (body_excerpt, truncated) = if looks_like_json(answer.body) {
+        (None, false)
+    } else {
+        let (excerpt, truncated) = body_excerpt(answer.body);
+        (Some(excerpt), truncated)
+    };
     Error::from(DecodeError {
         action,
         status: answer.status,
@@ -352,5 +371,40 @@ mod tests {
         )
         .expect("an escaped RequestId decodes");
         assert_eq!(escaped.metadata.request_id.as_deref(), Some("r1"));
+    }
+
+    #[test]
+    fn no_error_shows_a_json_body_or_a_value_from_it() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct AppToken {
+            #[serde(rename = "AppId")]
+            app_id: Option<i32>,
+            #[serde(rename = "Token")]
+            token: Option<String>,
+        }
+        let answers: [(u16, &[u8]); 5] = [
+            (
+                200,
+                br#"{"ResponseMetadata":{"RequestId":"r"},"Result":{"Token":"sEcReT-42","AppId":"661e****"}}"#,
+            ),
+            (200, br#"{"ResponseMetadata":{"RequestId":"r"},"Result":{"Token":987654321}}"#),
+            (200, br#"{"ResponseMetadata":{"RequestId":"r"},"Result":"sEcReT-42"}"#),
+            (200, br#"{"ResponseMetadata":{"RequestId":"r"},"Result":{"Token":"sEcReT-42""#),
+            (500, br#"{"Result":{"Token":"sEcReT-42"}}"#),
+        ];
+        for (status, body) in answers {
+            let error = decode::<AppToken>("GetAppToken", status, body).unwrap_err();
+            let shown = format!("{error} {error:?}");
+            for secret in ["sEcReT-42", "987654321", "661e"] {
+                assert!(!shown.contains(secret), "{secret} shown: {shown}");
+            }
+        }
+        let error = decode::<AppToken>("GetAppToken", 200, answers[0].1).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "GetAppToken: cannot decode the answer (HTTP 200): in Result: invalid type: string, \
+             expected i32 at line 1 column 39 (request id r)"
+        );
     }
 }

@@ -92,9 +92,11 @@ impl RetryConfig {
         }
     }
 
-    /// Attempts in all, the first one included; `0` counts as `1`.
+    /// Attempts in all, the first one included. `0` makes no sense: it fails
+    /// [`ClientBuilder::build`](crate::ClientBuilder::build) (a client given it by
+    /// [`Client::with_retry`](crate::Client::with_retry) still makes one attempt).
     pub const fn with_max_attempts(mut self, max_attempts: u32) -> Self {
-        self.max_attempts = if max_attempts == 0 { 1 } else { max_attempts };
+        self.max_attempts = max_attempts;
         self
     }
 
@@ -335,10 +337,11 @@ mod tests {
     }
 
     #[test]
-    fn attempts_are_at_least_one() {
+    fn attempts_as_configured() {
         assert_eq!(
             RetryConfig::standard().with_max_attempts(0).max_attempts(),
-            1
+            0,
+            "kept, for build() to reject"
         );
         assert_eq!(RetryConfig::disabled().max_attempts(), 1);
         assert_eq!(RetryConfig::default().max_attempts(), 3);

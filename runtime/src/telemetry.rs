@@ -1,11 +1,15 @@
 //! `tracing` spans and events of calls and attempts.
 //!
-//! Every call runs in a `volcengine_rtc.call` span and every attempt in a
-//! `volcengine_rtc.attempt` span inside it, both at `DEBUG` level:
+//! Every call runs in a `volcengine.call` span and every attempt in a `volcengine.attempt`
+//! span inside it, both at `DEBUG` level, for every service: a span's name must be static, so
+//! the service is a field. Their target, and that of the events below, is
+//! `volcengine_runtime` ([`TARGET`]): `RUST_LOG=volcengine_runtime=debug` shows them with
+//! `tracing-subscriber`'s `EnvFilter`, `RUST_LOG='volcengine_runtime[{service=rtc}]=debug'`
+//! only those of one service.
 //!
 //! | field | call | attempt |
 //! | --- | --- | --- |
-//! | `action`, `version` | ✓ | ✓ |
+//! | `service` (e.g. `rtc`), `action`, `version` | ✓ | ✓ |
 //! | `attempt` (1-based) | | ✓ |
 //! | `attempts` (how many were made) | ✓ | |
 //! | `status` (HTTP status, when there was an answer) | ✓ | ✓ |
@@ -15,7 +19,8 @@
 //!
 //! Each attempt ends with a `DEBUG` event (`attempt finished`), and a retry is announced with
 //! one (`retrying`, with `delay_ms`). Nothing here ever records a secret key, a session token,
-//! a signature or a header: only the fields above, and errors, which never hold secrets.
+//! a signature, a header or any part of a JSON body: only the fields above, and errors, which
+//! never hold secrets.
 
 use std::time::Duration;
 
@@ -24,15 +29,20 @@ use tracing::Span;
 
 use super::operation::Operation;
 
+/// The target of every span and event here.
+pub const TARGET: &str = "volcengine_runtime";
+
 /// Whether anybody listens at `DEBUG` (so latencies are worth measuring).
 pub(crate) fn enabled() -> bool {
-    tracing::enabled!(tracing::Level::DEBUG)
+    tracing::enabled!(target: TARGET, tracing::Level::DEBUG)
 }
 
-/// The span of one call.
-pub(crate) fn call_span(operation: &Operation) -> Span {
+/// The span of one call to `service`.
+pub(crate) fn call_span(service: &str, operation: &Operation) -> Span {
     tracing::debug_span!(
-        "volcengine_rtc.call",
+        target: TARGET,
+        "volcengine.call",
+        service,
         action = operation.action,
         version = operation.version,
         attempts = Empty,
@@ -43,10 +53,12 @@ pub(crate) fn call_span(operation: &Operation) -> Span {
     )
 }
 
-/// The span of one attempt.
-pub(crate) fn attempt_span(operation: &Operation, attempt: u32) -> Span {
+/// The span of one attempt of a call to `service`.
+pub(crate) fn attempt_span(service: &str, operation: &Operation, attempt: u32) -> Span {
     tracing::debug_span!(
-        "volcengine_rtc.attempt",
+        target: TARGET,
+        "volcengine.attempt",
+        service,
         action = operation.action,
         version = operation.version,
         attempt,
@@ -85,6 +97,7 @@ pub(crate) fn record(span: &Span, outcome: &Outcome<'_>, latency: Duration) {
 /// The event closing an attempt.
 pub(crate) fn attempt_finished(outcome: &Outcome<'_>, latency: Duration) {
     tracing::debug!(
+        target: TARGET,
         status = outcome.status,
         request_id = outcome.request_id,
         latency_ms = latency.as_secs_f64() * 1000.0,
@@ -96,6 +109,7 @@ pub(crate) fn attempt_finished(outcome: &Outcome<'_>, latency: Duration) {
 /// The event announcing a retry.
 pub(crate) fn retrying(next_attempt: u32, delay: Duration) {
     tracing::debug!(
+        target: TARGET,
         next_attempt,
         delay_ms = delay.as_secs_f64() * 1000.0,
         "retrying"

@@ -124,7 +124,7 @@ impl MockAnswer {
         Self::json(
             200,
             &json!({
-                "ResponseMetadata": metadata(operation.action, operation.version),
+                "ResponseMetadata": metadata(operation),
                 "Result": result,
             }),
         )
@@ -144,6 +144,59 @@ impl MockAnswer {
         )
     }
 
+    /// Sets `ResponseMetadata.Error.CodeN`, the service's numeric error code (e.g. `100004`).
+    ///
+    /// # Panics
+    ///
+    /// If the answer is not an error envelope (a bug in the test).
+    #[must_use]
+    pub fn with_code_n(self, code_n: i64) -> Self {
+        self.with_metadata(
+            "with_code_n needs an error made by MockAnswer::error",
+            |metadata| match metadata.get_mut("Error") {
+                Some(Value::Object(error)) => {
+                    error.insert("CodeN".to_owned(), code_n.into());
+                    true
+                }
+                _ => false,
+            },
+        )
+    }
+
+    /// Sets `ResponseMetadata.RequestId` (the mock's own is `mock-request`, or `mock-error`
+    /// for an error).
+    ///
+    /// # Panics
+    ///
+    /// If the answer is not a JSON envelope (a bug in the test).
+    #[must_use]
+    pub fn with_request_id(self, request_id: &str) -> Self {
+        self.with_metadata(
+            "with_request_id needs a JSON answer with ResponseMetadata",
+            |metadata| {
+                metadata.insert("RequestId".to_owned(), request_id.into());
+                true
+            },
+        )
+    }
+
+    /// The answer with its `ResponseMetadata` changed by `change`, which says whether it could;
+    /// `needs` says what it needs when it cannot.
+    fn with_metadata(
+        mut self,
+        needs: &str,
+        change: impl FnOnce(&mut serde_json::Map<String, Value>) -> bool,
+    ) -> Self {
+        let mut body: Value = serde_json::from_slice(&self.body).unwrap_or_default();
+        let changed = match body.get_mut("ResponseMetadata") {
+            Some(Value::Object(metadata)) => change(metadata),
+            _ => false,
+        };
+        assert!(changed, "MockAnswer::{needs}");
+        self.body = body.to_string().into();
+        self
+    }
+
     /// Adds a header (e.g. `Retry-After`).
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
@@ -151,13 +204,15 @@ impl MockAnswer {
     }
 }
 
-fn metadata(action: &str, version: &str) -> Value {
+/// The `ResponseMetadata` of a success: the Action's own service and region, as the real
+/// service answers.
+fn metadata(operation: &Operation) -> Value {
     json!({
         "RequestId": "mock-request",
-        "Action": action,
-        "Version": version,
-        "Service": "rtc",
-        "Region": "cn-north-1",
+        "Action": operation.action,
+        "Version": operation.version,
+        "Service": operation.service,
+        "Region": operation.region,
     })
 }
 

@@ -8,7 +8,7 @@ use codegen::ir::{Method, Page, RequestExample};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use volcengine_runtime::dynamic::ActionEntry;
-use volcengine_runtime::{Client, Credentials, HttpMethod, Operation, Service, ServiceClient};
+use volcengine_runtime::{HttpMethod, Operation};
 
 /// An RTC `Operation` for tests that need one of their own: `POST` to `rtc.volcengineapi.com` in
 /// `cn-north-1`, no query fields, no rate limit, not read-only, no idempotency key, no region
@@ -36,38 +36,7 @@ pub fn repo_root() -> PathBuf {
         .to_owned()
 }
 
-/// A generated service crate under test: its [`Service`] and how to build its client.
-pub struct ServiceUnderTest {
-    /// The service (its name is its folder under `spec/`), with its `ACTIONS` table.
-    pub service: &'static Service,
-    /// A client of the service that sends to `endpoint` with these keys.
-    pub client: fn(endpoint: &str, access_key: &str, secret_key: &str) -> Client,
-}
-
-const fn under_test<C: ServiceClient>() -> ServiceUnderTest {
-    ServiceUnderTest {
-        service: C::SERVICE,
-        client: loopback_client::<C>,
-    }
-}
-
-fn loopback_client<C: ServiceClient>(endpoint: &str, access_key: &str, secret_key: &str) -> Client {
-    let client: C = volcengine_runtime::ClientBuilder::<C>::new()
-        .credentials(Credentials::new(access_key, secret_key))
-        .endpoint(endpoint)
-        .build()
-        .expect("a loopback client builds");
-    client.as_ref().clone()
-}
-
-/// Every generated service crate, one per folder of `spec/ir/`; the data-driven tests run over
-/// each. A new service folder fails `every_service_folder_is_under_test` until it is listed here
-/// (and its crate added to this package's dependencies).
-pub static SERVICES: &[ServiceUnderTest] = &[
-    under_test::<volcengine_billing::Client>(),
-    under_test::<volcengine_rtc::Client>(),
-    under_test::<volcengine_vikingdb::Client>(),
-];
+pub use volcgen_services::{ServiceUnderTest, SERVICES};
 
 /// The folders of `spec/ir/`, sorted: one per service.
 pub fn ir_folders() -> Vec<String> {

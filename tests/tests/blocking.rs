@@ -119,3 +119,49 @@ async fn inside_an_async_runtime_it_is_an_error_not_a_panic() {
     // Dropping the blocking client here does not panic either.
     drop(client);
 }
+
+/// `spawn_blocking` is where async code may block (issue #19): the blocking client works
+/// there, on either kind of runtime, while an async task of a multi-threaded runtime is still
+/// refused.
+#[test]
+fn inside_spawn_blocking_it_works() {
+    let mock = MockServer::start().expect("mock");
+    let client = client(&mock);
+    for multi_thread in [false, true] {
+        let runtime = if multi_thread {
+            tokio::runtime::Builder::new_multi_thread().worker_threads(2)
+        } else {
+            tokio::runtime::Builder::new_current_thread()
+        }
+        .enable_all()
+        .build()
+        .expect("runtime");
+        runtime.block_on(async {
+            let blocking = client.clone();
+            let token = tokio::task::spawn_blocking(move || {
+                let one = request(1);
+                blocking.call(|c| c.get_app_token(&one))
+            })
+            .await
+            .expect("no panic")
+            .expect("a call from spawn_blocking");
+            assert!(token.token.is_some());
+
+            let in_task = client.clone();
+            let error = tokio::spawn(async move {
+                let one = request(1);
+                in_task.call(|c| c.get_app_token(&one))
+            })
+            .await
+            .expect("no panic")
+            .expect_err("a call from an async task");
+            assert!(matches!(error, Error::Config(_)), "{error:?}");
+            assert!(error.to_string().contains("spawn_blocking"), "{error}");
+        });
+    }
+    assert_eq!(
+        mock.requests().len(),
+        2,
+        "only the spawn_blocking calls were sent"
+    );
+}

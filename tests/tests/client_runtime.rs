@@ -259,7 +259,13 @@ async fn result_of_the_wrong_shape_is_a_decode_error() {
     };
     assert_eq!(decode.status(), 200);
     assert_eq!(decode.request_id(), Some("20240229123456010010023228001"));
-    assert!(decode.body_excerpt().contains("not a number"));
+    assert_eq!(
+        decode.message(),
+        "in Result: invalid type: string, expected u64 at line 1 column 14",
+        "where and what, without the value"
+    );
+    assert_eq!(decode.body_excerpt(), None, "a JSON body is never shown");
+    assert!(!error.to_string().contains("not a number"), "{error}");
     assert!(!error.is_retryable());
 }
 
@@ -466,4 +472,112 @@ async fn a_success_without_result_is_an_empty_result() {
         assert_eq!(*result, RegisterUsersResult::default());
         assert_eq!(result.request_id(), Some(request_id));
     }
+}
+
+/// Settings that cannot work fail `build()` naming the setting (issue #19), instead of being
+/// taken as something else.
+#[test]
+fn settings_that_cannot_work_fail_build_naming_the_setting() {
+    use volcengine_rtc::{ClientBuilder, RetryConfig};
+    let base = || Client::builder().credentials(Credentials::new(ACCESS_KEY, SECRET_KEY));
+    let cases: [(&str, ClientBuilder); 7] = [
+        (
+            "timeout must be more than zero",
+            base().timeout(Duration::ZERO),
+        ),
+        (
+            "attempt_timeout must be more than zero",
+            base().attempt_timeout(Duration::ZERO),
+        ),
+        (
+            "connect_timeout must be more than zero",
+            base().connect_timeout(Duration::ZERO),
+        ),
+        (
+            "retry's max_attempts must be more than zero",
+            base().retry(RetryConfig::standard().with_max_attempts(0)),
+        ),
+        (
+            "max_request_size must be more than zero",
+            base().max_request_size(0),
+        ),
+        (
+            "max_response_size must be more than zero",
+            base().max_response_size(0),
+        ),
+        (
+            "attempt_timeout (40s) is longer than the call's timeout (30s)",
+            base().attempt_timeout(Duration::from_secs(40)),
+        ),
+    ];
+    for (expected, builder) in cases {
+        let error = builder.build().expect_err(expected);
+        assert!(matches!(error, Error::Config(_)), "{error:?}");
+        assert!(error.to_string().contains(expected), "{error}");
+    }
+    // A shorter call timeout alone just cuts the default attempt timeout short.
+    let client = base()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .expect("a short call timeout");
+    assert_eq!(client.timeout(), Duration::from_secs(2));
+    base()
+        .timeout(Duration::from_secs(2))
+        .attempt_timeout(Duration::from_secs(2))
+        .build()
+        .expect("an attempt as long as the call");
+}
+
+/// A request larger than `max_request_size` fails before anything is sent, naming its size and
+/// the limit (issue #19); the default limit is 10 MiB.
+#[tokio::test]
+async fn a_request_over_max_request_size_is_never_sent() {
+    let server = TestServer::start(|_| json_reply(200, &envelope("SendMessage", json!({})))).await;
+    let request = json!({"AppId": 1, "Content": "x".repeat(10 * 1024 * 1024)});
+    let size = request.to_string().len();
+    let error = client(&server)
+        .send::<_, Value>(&SEND_MESSAGE, &request)
+        .await
+        .expect_err("over the default limit");
+    assert!(matches!(error, Error::Encode(_)), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "SendMessage: cannot encode the request: the request is {size} bytes, more than \
+             the client's max_request_size of 10485760 bytes; nothing was sent"
+        )
+    );
+    assert!(!error.may_have_been_applied());
+
+    let small = Client::builder()
+        .credentials(Credentials::new(ACCESS_KEY, SECRET_KEY))
+        .endpoint(server.url())
+        .max_request_size(64)
+        .build()
+        .expect("client");
+    let error = small
+        .send::<_, Value>(&LIST_USER_INFO, &json!({"RoomId": "r".repeat(100)}))
+        .await
+        .expect_err("a GET's query counts");
+    assert!(
+        error.to_string().contains("max_request_size of 64 bytes"),
+        "{error}"
+    );
+    let error = small
+        .invoke_json(
+            "GetAppToken",
+            None,
+            json!({"AppId": 1, "UserId": 2, "ExpireTime": 3, "UserIdStr": "u".repeat(100)}),
+        )
+        .await
+        .expect_err("by name too");
+    assert!(
+        error.to_string().contains("max_request_size of 64 bytes"),
+        "{error}"
+    );
+    assert_eq!(server.request_count(), 0, "nothing was sent");
+    small
+        .send::<_, Value>(&SEND_MESSAGE, &json!({"AppId": 1}))
+        .await
+        .expect("a small request");
 }

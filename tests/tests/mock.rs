@@ -220,3 +220,65 @@ fn the_mock_serves_blocking_clients() {
     assert!(token.token.is_some());
     assert_eq!(client.request(&request).expect("request"), token);
 }
+
+/// Each service's mock answers in that service's name (issue #19: a billing mock said `rtc`).
+#[tokio::test]
+async fn the_metadata_names_the_actions_own_service() {
+    let operation = volcengine_billing::api::ACTIONS[0].operation();
+    let mock = volcengine_billing::test_util::MockServer::start().expect("mock");
+    let client = mock.client().expect("client");
+    mock.set_result(operation, &json!({}));
+    let output = client
+        .send::<_, Value>(operation, &json!({}))
+        .await
+        .expect("the set result");
+    let metadata = output.metadata();
+    assert_eq!(metadata.service.as_deref(), Some("billing"));
+    assert_eq!(
+        metadata.service.as_deref(),
+        Some(volcengine_billing::SERVICE.name)
+    );
+    assert_eq!(metadata.region.as_deref(), Some(operation.region));
+    assert_eq!(metadata.action.as_deref(), Some(operation.action));
+}
+
+/// An error answer can carry every field the service's errors do: `CodeN` and `RequestId` too.
+#[tokio::test]
+async fn error_answers_set_code_n_and_request_id() {
+    let mock = MockServer::start().expect("mock");
+    let client = mock.client().expect("client");
+    mock.set_answer(
+        &OPERATION,
+        MockAnswer::error(400, "InvalidParameter", "AppId is invalid")
+            .with_code_n(100_004)
+            .with_request_id("20240229123456010010023228001"),
+    );
+    let error = client
+        .get_app_token(&token_request())
+        .await
+        .expect_err("set error");
+    assert_eq!(error.code(), Some("InvalidParameter"));
+    assert_eq!(error.code_n(), Some(100_004));
+    assert_eq!(error.request_id(), Some("20240229123456010010023228001"));
+    assert_eq!(
+        error.to_string(),
+        "GetAppToken failed: InvalidParameter (CodeN 100004): AppId is invalid \
+         (request id 20240229123456010010023228001, HTTP 400)"
+    );
+
+    // A success's RequestId too.
+    let mut result = GetAppTokenResult::default();
+    result.token = Some("t".into());
+    mock.set_answer(
+        &OPERATION,
+        MockAnswer::result(&OPERATION, &result).with_request_id("r-success"),
+    );
+    let output = client.get_app_token(&token_request()).await.expect("set");
+    assert_eq!(output.request_id(), Some("r-success"));
+}
+
+#[test]
+#[should_panic(expected = "with_code_n needs an error made by MockAnswer::error")]
+fn code_n_needs_an_error_answer() {
+    let _ = MockAnswer::raw(502, "text/html", "<html>bad gateway</html>").with_code_n(1);
+}

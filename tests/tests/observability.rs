@@ -1,13 +1,17 @@
-//! What the client tells `tracing`: a span per call and per attempt with the Action, Version,
-//! attempt, status, RequestId and latency — and never the secret key, the session token or the
-//! signature.
+//! What the client tells `tracing`: a span per call and per attempt (`volcengine.call`,
+//! `volcengine.attempt`, target `volcengine_runtime`, as the README documents) with the
+//! service, Action, Version, attempt, status, RequestId and latency — and never the secret
+//! key, the session token or the signature.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 use tracing::instrument::WithSubscriber;
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+use volcengine_rtc::test_util::MockServer;
 use volcengine_rtc::{Client, Credentials, Operation, RateLimitConfig, RetryConfig};
 use volcgen_tests::capture::Capture;
 use volcgen_tests::server::{json_reply, TestServer};
@@ -62,9 +66,11 @@ async fn spans_per_call_and_attempt_without_secrets() {
         .into_inner();
     assert_eq!(result, json!({"Ok": true}));
 
-    let calls = capture.spans_named("volcengine_rtc.call");
+    let calls = capture.spans_named("volcengine.call");
     assert_eq!(calls.len(), 1, "{calls:?}");
     let call = &calls[0].fields;
+    // A client built without a service crate names the service it signs for.
+    assert_eq!(call["service"], "rtc");
     assert_eq!(call["action"], "StartWebcast");
     assert_eq!(call["version"], "2023-11-01");
     assert_eq!(call["attempts"], "2");
@@ -73,9 +79,10 @@ async fn spans_per_call_and_attempt_without_secrets() {
     assert!(call["latency_ms"].parse::<f64>().is_ok(), "{call:?}");
     assert!(!call.contains_key("error"), "{call:?}");
 
-    let attempts = capture.spans_named("volcengine_rtc.attempt");
+    let attempts = capture.spans_named("volcengine.attempt");
     assert_eq!(attempts.len(), 2, "{attempts:?}");
     let first = &attempts[0].fields;
+    assert_eq!(first["service"], "rtc");
     assert_eq!(first["attempt"], "1");
     assert_eq!(first["status"], "429");
     assert_eq!(first["request_id"], "r-429");
@@ -131,7 +138,7 @@ async fn a_failed_call_records_its_error_and_no_secret() {
         .with_subscriber(capture.clone())
         .await
         .expect_err("403");
-    let calls = capture.spans_named("volcengine_rtc.call");
+    let calls = capture.spans_named("volcengine.call");
     let call = &calls[0].fields;
     assert_eq!(call["attempts"], "1");
     assert_eq!(call["status"], "403");
@@ -140,4 +147,94 @@ async fn a_failed_call_records_its_error_and_no_secret() {
     let everything = format!("{} {error} {error:?} {client:?}", capture.text());
     assert!(!everything.contains(SECRET_KEY), "{everything}");
     assert!(!everything.contains(SESSION_TOKEN), "{everything}");
+}
+
+/// Every service's calls have the same span names, their service in a field; a billing
+/// client's say `billing`, not `rtc`.
+#[tokio::test]
+async fn the_service_is_a_field_of_every_span() {
+    let operation = volcengine_billing::api::ACTIONS[0].operation();
+    let mock = volcengine_billing::test_util::MockServer::start().expect("mock");
+    mock.set_result(operation, &json!({}));
+    let client = mock.client().expect("client");
+    let capture = Capture::default();
+    client
+        .send::<_, Value>(operation, &json!({}))
+        .with_subscriber(capture.clone())
+        .await
+        .expect("the mock's answer");
+    for name in ["volcengine.call", "volcengine.attempt"] {
+        let spans = capture.spans_named(name);
+        assert_eq!(spans.len(), 1, "{name}: {:?}", capture.spans());
+        assert_eq!(spans[0].fields["service"], "billing", "{name}");
+        assert_eq!(spans[0].fields["action"], operation.action, "{name}");
+    }
+}
+
+/// The target the README tells users to filter on (`RUST_LOG=volcengine_runtime=debug`) is
+/// the target of every span and event the client records.
+#[tokio::test]
+async fn every_span_and_event_has_the_documented_target() {
+    let mock = MockServer::start().expect("mock");
+    let client = mock.client().expect("client");
+    let targets = Targets::default();
+    let request = volcengine_rtc::api::get_app_token::GetAppTokenRequest::new(1, 2, 3);
+    client
+        .get_app_token(&request)
+        .with_subscriber(targets.clone())
+        .await
+        .expect("the documented example");
+    let seen = targets.seen.lock().expect("not poisoned").clone();
+    assert!(
+        seen.contains(&("volcengine.call", "volcengine_runtime"))
+            && seen.contains(&("volcengine.attempt", "volcengine_runtime")),
+        "{seen:?}"
+    );
+    let client_records: Vec<_> = seen
+        .iter()
+        .filter(|(_, target)| target.starts_with("volcengine"))
+        .collect();
+    assert!(
+        client_records
+            .iter()
+            .all(|(_, target)| *target == "volcengine_runtime"),
+        "{client_records:?}"
+    );
+}
+
+/// Records the name and target of every span and event.
+#[derive(Clone, Default)]
+struct Targets {
+    seen: Arc<Mutex<Vec<(&'static str, &'static str)>>>,
+}
+
+impl Targets {
+    fn see(&self, metadata: &'static Metadata<'static>) {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.push((metadata.name(), metadata.target()));
+        }
+    }
+}
+
+impl Subscriber for Targets {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, attributes: &Attributes<'_>) -> Id {
+        self.see(attributes.metadata());
+        Id::from_u64(1)
+    }
+
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn event(&self, event: &Event<'_>) {
+        self.see(event.metadata());
+    }
+
+    fn enter(&self, _: &Id) {}
+
+    fn exit(&self, _: &Id) {}
 }

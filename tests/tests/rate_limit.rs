@@ -96,3 +96,44 @@ async fn a_token_beyond_the_deadline_fails_fast_without_sending() {
     assert!(error.to_string().contains("not sent"), "{error}");
     assert_eq!(server.request_count(), 1, "the second call never left");
 }
+
+/// Calls cancelled while they wait for their token give it back (issue #19): after five
+/// cancelled calls the next one waits for the slot after the last call that was sent, not
+/// behind five slots nobody used. Without that it would need about 5 s, beyond its 3 s
+/// timeout, and fail `RateLimited` at once; the outcome is decided by the bucket's arithmetic,
+/// not by how fast the machine runs. (The bucket's bookkeeping itself is unit-tested with
+/// fixed instants in `runtime::rate_limit`.)
+#[tokio::test]
+async fn cancelled_calls_give_their_token_back() {
+    let server =
+        TestServer::start(|_| json_reply(200, &json!({"ResponseMetadata": {}, "Result": {}})))
+            .await;
+    let client = builder()
+        .endpoint(server.url())
+        .retry(RetryConfig::disabled())
+        .build()
+        .expect("client");
+    client
+        .send::<_, Value>(&ONE_PER_SECOND, &json!({}))
+        .await
+        .expect("the first call has its token");
+    for _ in 0..5 {
+        let cancelled = tokio::time::timeout(
+            Duration::from_millis(20),
+            client.send::<_, Value>(&ONE_PER_SECOND, &json!({})),
+        )
+        .await;
+        assert!(cancelled.is_err(), "waiting for its token: {cancelled:?}");
+    }
+    assert_eq!(
+        server.request_count(),
+        1,
+        "the cancelled calls sent nothing"
+    );
+    client
+        .with_timeout(Duration::from_secs(3))
+        .send::<_, Value>(&ONE_PER_SECOND, &json!({}))
+        .await
+        .expect("the next slot is a second after the first call's");
+    assert_eq!(server.request_count(), 2);
+}

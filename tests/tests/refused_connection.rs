@@ -55,7 +55,7 @@ async fn a_refused_connection_is_retried_for_every_action() {
         let attempts = capture
             .spans()
             .iter()
-            .filter(|span| span.name == "volcengine_rtc.attempt")
+            .filter(|span| span.name == "volcengine.attempt")
             .count();
         assert_eq!(attempts, 3, "{}: every attempt used", operation.action);
     }

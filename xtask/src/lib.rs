@@ -2,6 +2,8 @@
 //!
 //! - [`parser`]: one Markdown page → one [`volcgen_ir::Page`].
 //! - [`overrides`]: maintainer fixes from `spec/overrides.yaml`, applied to the parsed pages.
+//! - [`consistency`]: what a page says twice, differently (its examples against its tables),
+//!   with the override that settles it.
 //! - [`services`]: per-service settings from `spec/services/`, applied after the overrides.
 //! - [`regen`]: every page under `spec/docs/` → IR files and generated code, written atomically
 //!   (`cargo xtask regen`) or compared with what is committed (`cargo xtask check`).
@@ -9,6 +11,7 @@
 
 pub mod bench_build;
 pub mod bench_corpus;
+pub mod consistency;
 pub mod overrides;
 pub mod parser;
 pub mod regen;

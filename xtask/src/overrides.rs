@@ -86,6 +86,33 @@ pub struct Values {
     pub json: Option<String>,
     /// `page`: how the Action pages its results, or `none`.
     pub pagination: Option<PaginationSetting>,
+    /// `page`: the path the Action is called at; only `/`, which settles an example that states
+    /// another.
+    pub path: Option<String>,
+}
+
+impl Values {
+    /// The keys given, in a fixed order.
+    fn keys(&self) -> Vec<&'static str> {
+        [
+            ("service", self.service.is_some()),
+            ("region", self.region.is_some()),
+            ("qps_limit", self.qps_limit.is_some()),
+            ("read_only", self.read_only.is_some()),
+            ("name", self.name.is_some()),
+            ("type", self.ty.is_some()),
+            ("required", self.required.is_some()),
+            ("description", self.description.is_some()),
+            ("idempotency_key", self.idempotency_key.is_some()),
+            ("sensitive", self.sensitive.is_some()),
+            ("json", self.json.is_some()),
+            ("pagination", self.pagination.is_some()),
+            ("path", self.path.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(key, given)| given.then_some(key))
+        .collect()
+    }
 }
 
 /// `pagination:` on a page: `none`, or how it pages (the IR's [`Pagination`]).
@@ -224,9 +251,19 @@ fn apply_one(page: &mut Page, o: &Override) -> Result<(), String> {
     if target == "page" {
         only(
             &o.set,
-            &["service", "region", "qps_limit", "read_only", "pagination"],
+            &[
+                "service",
+                "region",
+                "qps_limit",
+                "read_only",
+                "pagination",
+                "path",
+            ],
         )?;
         check_expect(&o.expect, &page_values(page))?;
+        if o.set.path.as_deref().is_some_and(|p| p != "/") {
+            return Err("`path`: the client calls every Action at `/`".into());
+        }
         match &o.set.pagination {
             Some(PaginationSetting::Off(_)) => page.pagination = None,
             Some(PaginationSetting::Paged(p)) => {
@@ -334,6 +371,11 @@ fn apply_one(page: &mut Page, o: &Override) -> Result<(), String> {
             .ok_or_else(|| format!("the page no longer documents `{name}` there"))?;
         apply_field(f, o, top_request)?;
     }
+    // What this override sets settles the conflicts the parser found on its target.
+    let keys = o.set.keys();
+    page.conflicts.retain(|c| {
+        c.target != target || !c.set.iter().all(|(key, _)| keys.contains(&key.as_str()))
+    });
     if *page == before {
         return Err("it no longer changes anything (the page already says this); remove it".into());
     }
@@ -402,6 +444,13 @@ fn page_values(page: &Page) -> Values {
         qps_limit: page.qps_limit,
         read_only: Some(page.read_only),
         pagination: Some(PaginationSetting::of(page)),
+        // The path an example states is kept only in the conflict it raises.
+        path: page
+            .conflicts
+            .iter()
+            .flat_map(|c| &c.expect)
+            .find(|(key, _)| key == "path")
+            .map(|(_, path)| path.clone()),
         ..Values::default()
     }
 }
@@ -473,40 +522,20 @@ fn check_pagination(page: &Page, p: &Pagination) -> Result<(), String> {
 
 /// Rejects keys the target does not have.
 fn only(values: &Values, allowed: &[&str]) -> Result<(), String> {
-    let present = [
-        ("service", values.service.is_some()),
-        ("region", values.region.is_some()),
-        ("qps_limit", values.qps_limit.is_some()),
-        ("read_only", values.read_only.is_some()),
-        ("name", values.name.is_some()),
-        ("type", values.ty.is_some()),
-        ("required", values.required.is_some()),
-        ("description", values.description.is_some()),
-        ("idempotency_key", values.idempotency_key.is_some()),
-        ("sensitive", values.sensitive.is_some()),
-        ("json", values.json.is_some()),
-        ("pagination", values.pagination.is_some()),
-    ];
-    let mut any = false;
-    for (key, set) in present {
-        if set {
-            any = true;
-            if !allowed.contains(&key) {
-                return Err(format!(
-                    "`{key}` cannot be set on this target (it takes: {})",
-                    allowed.join(", ")
-                ));
-            }
-        }
+    let keys = values.keys();
+    if let Some(key) = keys.iter().find(|k| !allowed.contains(k)) {
+        return Err(format!(
+            "`{key}` cannot be set on this target (it takes: {})",
+            allowed.join(", ")
+        ));
     }
-    if any {
-        Ok(())
-    } else {
-        Err(format!(
+    if keys.is_empty() {
+        return Err(format!(
             "`set` is empty (this target takes: {})",
             allowed.join(", ")
-        ))
+        ));
     }
+    Ok(())
 }
 
 /// Every key given in `expect` must equal the page's current value.
@@ -543,6 +572,7 @@ fn check_expect(expect: &Values, current: &Values) -> Result<(), String> {
         &trimmed(&current.description),
     )?;
     same("json", &trimmed(&expect.json), &trimmed(&current.json))?;
+    same("path", &expect.path, &current.path)?;
     Ok(())
 }
 

@@ -24,7 +24,11 @@ pub const IR_DIR: &str = "spec/ir";
 pub const FIX_COMMAND: &str = "cargo xtask regen";
 
 /// Output folders: every file under them is generated.
-const MANAGED: &[&str] = &[IR_DIR, CRATES_DIR];
+const MANAGED: &[&str] = &[
+    IR_DIR,
+    CRATES_DIR,
+    codegen::service_crate::SERVICES_UNDER_TEST_DIR,
+];
 
 /// How temporary files end: an output is written to `.{name}.{random}.volcgen-tmp` beside it, then
 /// renamed over it.
@@ -57,6 +61,9 @@ pub enum Error {
     /// Files under `spec/docs/` that cannot be taken as pages (symbolic links); every one is
     /// listed.
     Docs(Vec<String>),
+    /// Pages that contradict themselves where no rule says which side is right; every one is
+    /// listed with the override that settles it.
+    Conflicts(Vec<(String, volcgen_ir::Conflict)>),
     /// Writing stopped part way: some outputs may already be written or removed.
     Write(Box<PartialWrite>),
 }
@@ -97,6 +104,15 @@ impl fmt::Display for Error {
             Error::Overrides(errors) => lines(f, errors),
             Error::Services(errors) => lines(f, errors),
             Error::Docs(errors) => lines(f, errors),
+            Error::Conflicts(conflicts) => {
+                for (i, (file, conflict)) in conflicts.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{}", conflict_report(file, conflict))?;
+                }
+                Ok(())
+            }
             Error::Write(partial) => {
                 let PartialWrite {
                     cause,
@@ -313,7 +329,73 @@ fn parse_with(
     apply_overrides(&mut pages, &overrides)?;
     services::apply(&mut pages, settings).map_err(Error::Services)?;
     crate::value_names::apply(&mut pages, settings, check_unused).map_err(Error::Services)?;
+    let conflicts: Vec<(String, volcgen_ir::Conflict)> = pages
+        .iter()
+        .flat_map(|page| {
+            let found = page
+                .conflicts
+                .iter()
+                .cloned()
+                .chain(crate::consistency::conflicts(page));
+            found.map(|c| (page.source.path.clone(), c))
+        })
+        .collect();
+    if !conflicts.is_empty() {
+        return Err(Error::Conflicts(conflicts));
+    }
     Ok(pages)
+}
+
+/// A conflict as `regen` reports it: where, what, and the override to paste into
+/// `spec/overrides.yaml` (with its `why` still to write).
+pub fn conflict_report(file: &str, conflict: &volcgen_ir::Conflict) -> String {
+    let mut out = format!(
+        "error: {file}:{}: {}
+  settle it in {OVERRIDES_FILE} (say why; `set` is the parser's choice, change it if the page's other side is right):
+",
+        conflict.line, conflict.message
+    );
+    let mut yaml = format!(
+        "  - page: {file}
+    target: {}
+    why: >-
+      <why the page is wrong>
+",
+        conflict.target
+    );
+    for (key, pairs) in [("expect", &conflict.expect), ("set", &conflict.set)] {
+        if pairs.is_empty() {
+            continue;
+        }
+        yaml.push_str(&format!("    {key}:
+"));
+        for (k, v) in pairs {
+            yaml.push_str(&yaml_pair(k, v, 6));
+        }
+    }
+    out.push_str(&yaml);
+    out.trim_end().to_owned()
+}
+
+/// `key: value` at `indent`, as YAML: multi-line values as a block scalar, others quoted when
+/// YAML would read them as something else.
+fn yaml_pair(key: &str, value: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    if value.contains('\n') {
+        let mut out = format!("{pad}{key}: |-\n");
+        for line in value.lines() {
+            out.push_str(&format!("{pad}  {line}\n"));
+        }
+        return out;
+    }
+    let plain = serde_yaml::from_str::<String>(value).is_ok_and(|v| v == value)
+        || matches!(value, "true" | "false")
+        || value.parse::<f64>().is_ok();
+    if plain {
+        format!("{pad}{key}: {value}\n")
+    } else {
+        format!("{pad}{key}: '{}'\n", value.replace('\'', "''"))
+    }
 }
 
 /// Every output file, built in memory from the pages and the service settings: the IR and one
@@ -348,6 +430,13 @@ pub fn build_outputs(
     if !by_service.is_empty() {
         files.push(codegen::service_crate::rustfmt_toml());
     }
+    let crates: Vec<codegen::ServiceCrate> = by_service
+        .keys()
+        .map(|service| services::crate_of(service, settings))
+        .collect();
+    files.extend(
+        codegen::service_crate::services_under_test(&crates).map_err(Error::Codegen)?,
+    );
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

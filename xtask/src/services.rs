@@ -8,6 +8,8 @@
 //!   `ap-southeast-1` is `open-ap-singapore-1.volcengineapi.com`). A page's own host and region
 //!   must agree with the table, so a page and its service never disagree silently. The first
 //!   region is the one of pages that state none, and its host the host of pages that state none.
+//!   A region's `aliases` are other hosts that serve it, which pages may name: their calls go to
+//!   `host`; an alias no page names is an error.
 //! - `method`: the HTTP method of pages that state none (VikingDB's pages never do).
 //! - `docs`: where each Action's official documentation is (a page does not state its own
 //!   address): `pages`, Action → URL, and `fallback`, a URL for the Actions without an entry
@@ -17,6 +19,13 @@
 //!   the service documents is an error (a stale entry).
 //! - `value_names`: Rust names of documented values the pages do not give in English, by label
 //!   or value (see [`crate::value_names`]).
+//! - `infer_from_examples`: `true` lets pages whose parameter tables are empty (the request or
+//!   the response section has none) take their fields from their examples: each such field is
+//!   optional, typed from every example value, marked `inferred` in the IR and documented as
+//!   inferred on the generated item. A part whose examples show no object with fields is plain
+//!   JSON (`Result` kept as JSON; a request with no fields, sent as `{}`). Without the setting,
+//!   a page whose tables are empty while its example shows fields is refused, naming this
+//!   setting.
 //!
 //! `service` is also the signing service code of pages that do not name one.
 //!
@@ -58,16 +67,47 @@ pub struct ServiceSettings {
     pub title: Option<String>,
     /// Region → host, in the order the client lists them.
     #[serde(default)]
-    pub endpoints: Vec<RegionEndpoint>,
+    pub endpoints: Vec<Endpoint>,
     /// The method of pages that state none.
     #[serde(default)]
     pub method: Option<Method>,
     /// Where the Actions' official documentation is.
     #[serde(default)]
     pub docs: Docs,
+    /// Pages whose parameter tables are missing get their request and `Result` fields inferred
+    /// from their examples (every such field marked `inferred`); without it, such a page is
+    /// refused.
+    #[serde(default)]
+    pub infer_from_examples: bool,
     /// Rust names of documented values, by label or value (see [`crate::value_names`]).
     #[serde(default, deserialize_with = "value_names")]
     pub value_names: BTreeMap<String, String>,
+}
+
+/// One region of `endpoints`: the host the client sends to, and other hosts that serve the
+/// region and that pages may name instead (ARK's pages name both `ark.cn-beijing…` and
+/// `open.volcengineapi.com`). A page naming an alias is sent to `host`; an alias no page names
+/// is an error, so the list does not go stale.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    pub region: String,
+    pub host: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+impl ServiceSettings {
+    /// The region → host table, as the IR and the client have it.
+    pub fn table(&self) -> Vec<RegionEndpoint> {
+        self.endpoints
+            .iter()
+            .map(|e| RegionEndpoint {
+                region: e.region.clone(),
+                host: e.host.clone(),
+            })
+            .collect()
+    }
 }
 
 /// `docs:` of a service's settings: the official documentation page of each Action.
@@ -194,11 +234,13 @@ pub fn parse(files: &[(String, String)]) -> Result<Vec<ServiceSettings>, Vec<Str
                     e.region
                 ));
             }
-            if e.region.is_empty() || e.host.is_empty() || e.host.contains(['/', ':', ' ']) {
-                errors.push(format!(
-                    "{path}: endpoint `{}` → `{}` needs a region and a bare host name",
-                    e.region, e.host
-                ));
+            for host in std::iter::once(&e.host).chain(&e.aliases) {
+                if e.region.is_empty() || host.is_empty() || host.contains(['/', ':', ' ']) {
+                    errors.push(format!(
+                        "{path}: endpoint `{}` → `{host}` needs a region and a bare host name",
+                        e.region
+                    ));
+                }
             }
         }
         for (action, url) in &settings.docs.pages {
@@ -241,8 +283,9 @@ pub fn context_of(service: &str, services: &[ServiceSettings]) -> crate::parser:
             settings_file: Some(format!("{SERVICES_DIR}/{service}.yaml")),
             service: Some(settings.service.clone()),
             method: settings.method,
-            endpoints: settings.endpoints.clone(),
+            endpoints: settings.table(),
             nesting: None,
+            infer_from_examples: settings.infer_from_examples,
         },
         None => crate::parser::Context {
             settings_file: Some(format!("{SERVICES_DIR}/{service}.yaml")),
@@ -269,6 +312,7 @@ pub fn apply(pages: &mut [Page], services: &[ServiceSettings]) -> Result<(), Vec
             }
         }
     }
+    let mut used_aliases = BTreeSet::new();
     for page in pages.iter_mut() {
         let folder = crate::regen::service_of(&page.source.path);
         let Some(settings) = services.iter().find(|s| s.service == folder) else {
@@ -286,15 +330,32 @@ pub fn apply(pages: &mut [Page], services: &[ServiceSettings]) -> Result<(), Vec
             );
         }
         match settings.endpoints.iter().find(|e| e.region == page.region) {
-            Some(e) if e.host == page.host => page.endpoints = settings.endpoints.clone(),
+            Some(e) if e.host == page.host => page.endpoints = settings.table(),
+            Some(e) if e.aliases.contains(&page.host) => {
+                used_aliases.insert((settings.service.clone(), page.host.clone()));
+                page.host = e.host.clone();
+                page.endpoints = settings.table();
+            }
             Some(e) => errors.push(format!(
-                "{}:{}: the page sends region `{}` to `{}`, but {file} says `{}`; fix the table, or the page with an override",
-                page.source.path, page.source.line, page.region, page.host, e.host
+                "{}:{}: the page sends region `{}` to `{}`, but {file} says `{}`; fix the table (or list `{}` under the region's `aliases` if it serves the region too), or the page with an override",
+                page.source.path, page.source.line, page.region, page.host, e.host, page.host
             )),
             None => errors.push(format!(
                 "{}:{}: the page's region `{}` (host `{}`) is not in {file}'s `endpoints`; add it",
                 page.source.path, page.source.line, page.region, page.host
             )),
+        }
+    }
+    for settings in services {
+        for e in &settings.endpoints {
+            for alias in &e.aliases {
+                if !used_aliases.contains(&(settings.service.clone(), alias.clone())) {
+                    errors.push(format!(
+                        "{SERVICES_DIR}/{}.yaml: no page names `{alias}` (an alias of region `{}`); remove it",
+                        settings.service, e.region
+                    ));
+                }
+            }
         }
     }
     if errors.is_empty() {

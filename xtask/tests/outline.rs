@@ -75,6 +75,7 @@ fn outline() -> Outline {
         code_blocks: Vec::new(),
         request_examples: Vec::new(),
         prose: Vec::new(),
+        conflicts: Vec::new(),
     }
 }
 

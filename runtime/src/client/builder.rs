@@ -9,7 +9,7 @@ use reqwest::header::HeaderValue;
 
 use super::{
     unknown_region, CallOptions, Client, Shared, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT,
+    DEFAULT_MAX_REQUEST_SIZE, DEFAULT_TIMEOUT,
 };
 use crate::credentials::Credentials;
 use crate::credentials_cache::CredentialsCache;
@@ -112,12 +112,45 @@ struct Settings {
     endpoint: Option<String>,
     region: Option<String>,
     timeout: Duration,
-    attempt_timeout: Duration,
+    /// `None`: the default, which a shorter call timeout simply cuts short.
+    attempt_timeout: Option<Duration>,
     connect_timeout: Duration,
     retry: RetryConfig,
     rate_limit: RateLimitConfig,
+    max_request_size: usize,
     max_response_size: usize,
     proxy: ProxySetting,
+}
+
+impl Settings {
+    /// Settings that cannot work are configuration errors naming the setting, not silently
+    /// something else. Returns the attempt timeout to use.
+    fn check(&self) -> Result<Duration, Error> {
+        let invalid = |message: String| Err(Error::Config(ConfigError::new(message)));
+        let zero = [
+            ("timeout", self.timeout.is_zero()),
+            (
+                "attempt_timeout",
+                self.attempt_timeout == Some(Duration::ZERO),
+            ),
+            ("connect_timeout", self.connect_timeout.is_zero()),
+            ("max_request_size", self.max_request_size == 0),
+            ("max_response_size", self.max_response_size == 0),
+            ("retry's max_attempts", self.retry.max_attempts() == 0),
+        ];
+        if let Some((setting, _)) = zero.iter().find(|(_, zero)| *zero) {
+            return invalid(format!("{setting} must be more than zero"));
+        }
+        match self.attempt_timeout {
+            Some(attempt) if attempt > self.timeout => invalid(format!(
+                "attempt_timeout ({attempt:?}) is longer than the call's timeout ({:?}), \
+                 which would cut every attempt short",
+                self.timeout
+            )),
+            Some(attempt) => Ok(attempt),
+            None => Ok(DEFAULT_ATTEMPT_TIMEOUT),
+        }
+    }
 }
 
 impl<C> Clone for ClientBuilder<C> {
@@ -146,10 +179,11 @@ impl<C: ServiceClient> Default for ClientBuilder<C> {
                 endpoint: None,
                 region: None,
                 timeout: DEFAULT_TIMEOUT,
-                attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+                attempt_timeout: None,
                 connect_timeout: DEFAULT_CONNECT_TIMEOUT,
                 retry: RetryConfig::standard(),
                 rate_limit: RateLimitConfig::documented(),
+                max_request_size: DEFAULT_MAX_REQUEST_SIZE,
                 max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
                 proxy: ProxySetting::FromEnvironment,
             },
@@ -215,10 +249,12 @@ impl<C: ServiceClient> ClientBuilder<C> {
         self
     }
 
-    /// Limit on one attempt: connecting, sending and reading the whole answer. Default 10 s.
-    /// An attempt that times out is retried (within the call's [`timeout`](Self::timeout)).
+    /// Limit on one attempt: connecting, sending and reading the whole answer. Default 10 s
+    /// (or the call's [`timeout`](Self::timeout), when that is shorter). An attempt that times
+    /// out is retried (within the call's timeout). One set longer than the call's timeout
+    /// fails [`build`](Self::build).
     pub fn attempt_timeout(mut self, attempt_timeout: Duration) -> Self {
-        self.settings.attempt_timeout = attempt_timeout;
+        self.settings.attempt_timeout = Some(attempt_timeout);
         self
     }
 
@@ -258,6 +294,14 @@ impl<C: ServiceClient> ClientBuilder<C> {
         self
     }
 
+    /// Largest request sent, in bytes (its JSON body, or its query string for a `GET`); a
+    /// larger one fails the call before anything is sent, with [`Error::Encode`] naming its
+    /// size and this limit. Default 10 MiB.
+    pub fn max_request_size(mut self, bytes: usize) -> Self {
+        self.settings.max_request_size = bytes;
+        self
+    }
+
     /// Largest answer body read, in bytes; a larger one fails the call with
     /// [`Error::ResponseTooLarge`] (not retried). Default 10 MiB.
     pub fn max_response_size(mut self, bytes: usize) -> Self {
@@ -273,6 +317,8 @@ impl<C: ServiceClient> ClientBuilder<C> {
     ///   none (the message lists where it looked) or found a malformed source, or when they
     ///   contain characters an HTTP header cannot carry;
     /// - an invalid-endpoint error when the endpoint is not `http(s)://host[:port]`;
+    /// - a configuration error naming the setting when a timeout or a size limit is zero,
+    ///   the retry's `max_attempts` is zero, or the attempt timeout is longer than the call's;
     /// - a configuration error when the region cannot appear in a header, or is in no
     ///   generated Action's region table (the message lists the known regions);
     /// - an invalid-endpoint error when the [`proxy`](Self::proxy) URL is not usable;
@@ -280,6 +326,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
     pub fn build(self) -> Result<C, Error> {
         let service = C::SERVICE;
         let settings = self.settings;
+        let attempt_timeout = settings.check()?;
         let credentials = match settings.credentials {
             Some(CredentialsSource::Fixed(credentials)) => CredentialsCache::fixed(credentials)?,
             Some(CredentialsSource::Provider(provider)) => CredentialsCache::provided(provider),
@@ -336,13 +383,14 @@ impl<C: ServiceClient> ClientBuilder<C> {
                 region: settings.region,
                 limiter: RateLimiter::new(settings.rate_limit),
                 connect_timeout: settings.connect_timeout,
+                max_request_size: settings.max_request_size,
                 max_response_size: settings.max_response_size,
                 proxy: settings.proxy,
                 host_urls: Mutex::new(Vec::new()),
             }),
             options: CallOptions {
                 timeout: settings.timeout,
-                attempt_timeout: settings.attempt_timeout,
+                attempt_timeout,
                 retry: settings.retry,
             },
         }))

@@ -50,6 +50,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default limit on connecting.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default limit on a request's size (its JSON body, or its query string for a `GET`).
+pub const DEFAULT_MAX_REQUEST_SIZE: usize = 10 * 1024 * 1024;
 
 const JSON: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded; charset=utf-8";
@@ -81,6 +83,7 @@ struct Shared {
     region: Option<String>,
     limiter: RateLimiter,
     connect_timeout: Duration,
+    max_request_size: usize,
     max_response_size: usize,
     /// How the proxy was configured (for `Debug`).
     proxy: ProxySetting,
@@ -280,7 +283,7 @@ impl Client {
         Req: Serialize + ?Sized,
         Res: DeserializeOwned + Send,
     {
-        let encoded = encode(operation, request)?;
+        let encoded = encode(operation, request, self.shared.max_request_size)?;
         self.send_encoded(operation, encoded).await
     }
 
@@ -290,7 +293,7 @@ impl Client {
         operation: &'static Operation,
         json: Vec<u8>,
     ) -> Result<Output<Res>, Error> {
-        let encoded = encode_json(operation, json)?;
+        let encoded = encode_json(operation, json, self.shared.max_request_size)?;
         self.send_encoded(operation, encoded).await
     }
 
@@ -342,6 +345,15 @@ impl Client {
         self.send(R::OPERATION, request).await
     }
 
+    /// The name of the service `operation` belongs to, for telemetry: the client's
+    /// [`Service`], or for a client built without one the service it signs for.
+    fn service_name(&self, operation: &'static Operation) -> &'static str {
+        match self.shared.service.name {
+            "" => operation.service,
+            name => name,
+        }
+    }
+
     /// The retry loop, monomorphic: `decode` stores the typed result.
     async fn execute(
         &self,
@@ -349,7 +361,7 @@ impl Client {
         encoded: EncodedRequest,
         decode: &mut DecodeFn<'_>,
     ) -> Result<(), Error> {
-        let span = telemetry::call_span(operation);
+        let span = telemetry::call_span(self.service_name(operation), operation);
         let started = Instant::now();
         let mut attempts = 0;
         let result = self
@@ -422,10 +434,10 @@ impl Client {
         let mut last_error: Option<Error> = None;
         loop {
             let attempt = *attempts + 1;
-            // A token of the Action's bucket, within the deadline.
-            match shared.limiter.take(operation, deadline) {
-                Ok(wait) if wait.is_zero() => {}
-                Ok(wait) => tokio::time::sleep(wait).await,
+            // A token of the Action's bucket, within the deadline. Until it is spent, dropping
+            // it (this future cancelled, or returning) gives it back.
+            let token = match shared.limiter.take(operation, deadline) {
+                Ok(token) => token,
                 Err(wait) => {
                     // Nothing sent: the client's own limit, not the service, refused.
                     return Err(last_error.unwrap_or_else(|| {
@@ -436,11 +448,15 @@ impl Client {
                         })
                     }));
                 }
+            };
+            if !token.wait().is_zero() {
+                tokio::time::sleep(token.wait()).await;
             }
             let left = remaining();
             if left.is_zero() {
                 return Err(last_error.unwrap_or_else(call_timeout));
             }
+            token.spend();
             let (limit, kind) = if options.attempt_timeout < left {
                 (options.attempt_timeout, TimeoutKind::Attempt)
             } else {
@@ -448,7 +464,7 @@ impl Client {
             };
             *attempts = attempt;
 
-            let span = telemetry::attempt_span(operation, attempt);
+            let span = telemetry::attempt_span(self.service_name(operation), operation, attempt);
             // Timed only for telemetry.
             let attempt_started = telemetry::enabled().then(Instant::now);
             let exchanged = self
@@ -663,6 +679,7 @@ impl fmt::Debug for Client {
             .field("connect_timeout", &shared.connect_timeout)
             .field("retry", &self.options.retry)
             .field("rate_limit", shared.limiter.config())
+            .field("max_request_size", &shared.max_request_size)
             .field("max_response_size", &shared.max_response_size)
             .field("proxy", &shared.proxy.describe())
             .finish_non_exhaustive()
@@ -688,7 +705,12 @@ mod tests {
         let clone = client.with_retry(RetryConfig::disabled());
         let now = Instant::now();
         let forever = Duration::from_secs(60);
-        let take = |client: &Client| client.shared.limiter.take_at(&LIMITED, now, forever);
+        let take = |client: &Client| {
+            let token = client.shared.limiter.take_at(&LIMITED, now, forever)?;
+            let wait = token.wait();
+            token.spend();
+            Ok::<_, Duration>(wait)
+        };
         assert_eq!(take(&client), Ok(Duration::ZERO));
         assert_eq!(take(&clone), Ok(Duration::from_millis(100)));
         assert_eq!(take(&client.clone()), Ok(Duration::from_millis(200)));

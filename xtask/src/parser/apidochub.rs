@@ -94,6 +94,7 @@ impl Reader for ApiDocHub {
             code_blocks: Vec::new(),
             request_examples: Vec::new(),
             prose: reader.prose,
+            conflicts: Vec::new(),
         })
     }
 }

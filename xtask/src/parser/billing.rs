@@ -11,13 +11,15 @@
 //! block       = blank | heading | table | fence | list | paragraph
 //! heading     = "#"… " " text                     `#`/`##`: a section (vocabulary::SECTIONS, else
 //!                                                 ignored: 调试, 注意事项, 请求说明); `###`…: a
-//!                                                 subsection, `### X 对象结构` the struct table of
+//!                                                 subsection, `### X 对象结构` / `### X 对象字段说明`
+//!                                                 (vocabulary::STRUCT_HEADING_SUFFIXES) the struct table of
 //!                                                 the row named X
 //! table       = "|" header "|" NL "|" separator "|" NL ("|" row "|" NL)*            (table.rs)
 //! fence       = ("```" | "~~~") lang? NL text* fence
 //! list        = ("- " | "* " | digit+ ". ") text NL (non-blank line NL)*
 //! paragraph   = text NL (line that starts no other block NL)*
-//! debug-link  = "[…](https://api.volcengine.com/api-explorer/?" query ")"   in any paragraph;
+//! debug-link  = "[…](https://api.volcengine.com/api-explorer/?" query ")"   in any paragraph,
+//!             | '<APILink link="https://api.volcengine.com/api-explorer/?' query '"></APILink>';
 //!               query has `action=`, `serviceCode=`, `version=` (percent-encoded)
 //! qps         = "QPS" ("不得超过" | "不超过") digits, in a paragraph or list
 //! ```
@@ -35,14 +37,16 @@
 //!              | ("--request" | "-X") method | "--url" url | any other `-…` word (ignored)
 //! raw-http     = method SP target (SP "HTTP/" version)? NL (name ":" value NL)* NL json?
 //!                target `/?Action=…`; `Host:` with or without `https://`;
-//!                `Authorization: … Credential=AK/date/region/service/request, …`
+//!                `Authorization: … Credential=AK/date/region/service/request, …` (a masked header
+//!                without `Credential=` states no scope)
 //! bare-body    = json                            starts with `{` or `[`; states no call facts
 //! ```
 //!
 //! Call facts: Action from the title, checked against the `Action` row, the debug link and the
 //! example URL; Version from the `Version` row, the debug link or the example URL (all that are
-//! present must agree); the signing service from the debug link's `serviceCode`, the curl
-//! `ServiceName` header or the credential scope (which must agree), else the response example's
+//! present must agree), else the response example's `ResponseMetadata.Version`; the signing
+//! service from the debug link's `serviceCode`, the curl `ServiceName` header or the credential scope (a credential scope that names another service
+//! than the link is a conflict an override settles), else the response example's
 //! `ResponseMetadata.Service`; the region from the curl `Region` header or the credential scope;
 //! host and method from the example (curl: `--request`, else POST with a body, else GET). What
 //! a page leaves out comes from `spec/services/<service>.yaml`.
@@ -54,7 +58,7 @@ use super::outline::{
 };
 use super::{json, table, types, vocabulary, ParseError};
 use std::collections::BTreeMap;
-use volcgen_ir::Method;
+use volcgen_ir::{Conflict, Method};
 
 /// Where the family's relative documentation links point (its links to 公共参数, 返回结构 and
 /// 公共错误码 are all under it).
@@ -81,8 +85,10 @@ const OPTIONS_WITH_VALUE: &[&str] = &[
 
 /// Separates the Action from its 中文名 in the title.
 const TITLE_SEPARATOR: &str = " - ";
-/// Ends a struct table's heading: `### List 对象结构`.
-const STRUCT_HEADING_SUFFIX: &str = "对象结构";
+/// Starts the credential scope in an `Authorization` header.
+const CREDENTIAL: &str = "Credential=";
+/// Starts the URL of the newer pages' debug link, `<APILink link="…"></APILink>` under `## 调试`.
+const API_LINK: &str = "<APILink link=\"";
 /// Marks the debug link's URL.
 const DEBUG_LINK: &str = "api-explorer";
 
@@ -110,7 +116,7 @@ impl Reader for Billing {
     fn read(&self, file: &str, text: &str) -> Result<Outline, ParseError> {
         let mut reader = BillingReader::new(file, text);
         reader.page()?;
-        let request_line = reader.request_line()?;
+        let (request_line, conflicts) = reader.request_line()?;
         Ok(Outline {
             front_matter: BTreeMap::new(),
             body_line: 1,
@@ -123,12 +129,30 @@ impl Reader for Billing {
             code_blocks: reader.code_blocks,
             request_examples: reader.request_example.into_iter().collect(),
             prose: reader.prose,
+            conflicts,
         })
     }
 }
 
+/// The targets of the links in `text`, with their byte offsets: Markdown links `[…](url)` and the
+/// newer pages' `<APILink link="url">` elements.
+fn link_targets(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    for (open, close) in [("](", ')'), (API_LINK, '"')] {
+        let mut from = 0;
+        while let Some(idx) = text[from..].find(open) {
+            let start = from + idx + open.len();
+            let end = text[start..].find(close).map_or(text.len(), |e| start + e);
+            out.push((start, &text[start..end]));
+            from = end;
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
 /// `# Action - 中文名` → the Action and the name (empty when the title has none).
-fn title(line: &str) -> Option<(&str, &str)> {
+pub(super) fn title(line: &str) -> Option<(&str, &str)> {
     let rest = line.trim_end().strip_prefix("# ")?.trim();
     let (action, name) = rest.split_once(TITLE_SEPARATOR)?;
     let action = action.trim();
@@ -137,14 +161,14 @@ fn title(line: &str) -> Option<(&str, &str)> {
 
 /// A call fact as the page states it: the value, where (for messages), and the line.
 #[derive(Debug, Clone)]
-struct Stated {
-    value: String,
-    what: &'static str,
-    line: u32,
+pub(super) struct Stated {
+    pub(super) value: String,
+    pub(super) what: &'static str,
+    pub(super) line: u32,
 }
 
 impl Stated {
-    fn new(value: impl Into<String>, what: &'static str, line: u32) -> Self {
+    pub(super) fn new(value: impl Into<String>, what: &'static str, line: u32) -> Self {
         Stated {
             value: value.into(),
             what,
@@ -157,6 +181,8 @@ impl Stated {
 #[derive(Debug, Default)]
 struct ExampleFacts {
     url: Option<(Url, u32)>,
+    /// The example's path, when it is not `/` (Actions are called at `/`).
+    path: Option<Stated>,
     service: Option<Stated>,
     region: Option<Stated>,
 }
@@ -313,8 +339,9 @@ impl<'a> BillingReader<'a> {
             (kind, place)
         };
         let text = match kind {
-            HeadingKind::Named => text
-                .strip_suffix(STRUCT_HEADING_SUFFIX)
+            HeadingKind::Named => vocabulary::STRUCT_HEADING_SUFFIXES
+                .iter()
+                .find_map(|suffix| text.strip_suffix(suffix))
                 .unwrap_or(text)
                 .trim(),
             _ => text,
@@ -423,12 +450,7 @@ impl<'a> BillingReader<'a> {
         if self.link_action.is_some() || !text.contains(DEBUG_LINK) {
             return;
         }
-        let mut from = 0;
-        while let Some(idx) = text[from..].find("](") {
-            let start = from + idx + 2;
-            let end = text[start..].find(')').map_or(text.len(), |e| start + e);
-            let url = &text[start..end];
-            from = end;
+        for (start, url) in link_targets(text) {
             if !url.contains(DEBUG_LINK) {
                 continue;
             }
@@ -564,7 +586,8 @@ impl<'a> BillingReader<'a> {
     }
 
     /// The call facts, each from the first place that states it, checked against the others.
-    fn request_line(&self) -> Result<RequestLine, ParseError> {
+    /// The call facts, and the conflicts between their statements that an override must settle.
+    fn request_line(&self) -> Result<(RequestLine, Vec<Conflict>), ParseError> {
         let (title_action, _, title_line) = self.title.clone().unwrap_or_default();
         let facts = &self.example_facts;
         let url_param = |key: &str, what: &'static str| {
@@ -594,25 +617,66 @@ impl<'a> BillingReader<'a> {
                     url_param("Version", "the request example's URL"),
                 ],
             )?
+            // Pages with neither (ARK's, whose tables were lost) state it only in the response.
+            .or_else(|| {
+                self.response_metadata(
+                    "Version",
+                    "the response example's `ResponseMetadata.Version`",
+                )
+            })
             .ok_or_else(|| {
                 self.err(
                     title_line,
                     "the page states no Version: expected a `Version` row with a 示例值 such as \
-                     `2022-01-01` in the request table, `version=` in the 去调试 link, or \
-                     `Version=` in the request example's URL",
+                     `2022-01-01` in the request table, `version=` in the 去调试 link, \
+                     `Version=` in the request example's URL, or the response example's \
+                     `ResponseMetadata.Version`",
                 )
             })?;
         check_action(&action.value).map_err(|m| self.err(action.line, m))?;
         check_version(&version.value).map_err(|m| self.err(version.line, m))?;
-        let service = self
-            .agree(
-                "signing service",
-                [self.link_service.clone(), facts.service.clone()],
-            )?
-            .or_else(|| self.response_service());
+        // The example's credential scope can name another service than the debug link (ARK's
+        // GetUsage signs for `ark_stg`, a staging name): the link's is taken, and an override
+        // must confirm it.
+        let mut conflicts = Vec::new();
+        if let Some(path) = &facts.path {
+            conflicts.push(Conflict {
+                line: path.line,
+                message: format!(
+                    "{} is `{}`, but Actions are called at `/` (`/?Action=…`, as the 去调试 link \
+                     does); the client calls `/`",
+                    path.what, path.value
+                ),
+                target: "page".into(),
+                expect: vec![("path".into(), path.value.clone())],
+                set: vec![("path".into(), "/".into())],
+            });
+        }
+        let service = match (self.link_service.clone(), facts.service.clone()) {
+            (Some(link), Some(example)) if link.value != example.value => {
+                conflicts.push(Conflict {
+                    line: example.line,
+                    message: format!(
+                        "{} says the signing service is `{}`, but {} (line {}) says `{}`",
+                        example.what, example.value, link.what, link.line, link.value
+                    ),
+                    target: "page".into(),
+                    expect: vec![("service".into(), link.value.clone())],
+                    set: vec![("service".into(), link.value.clone())],
+                });
+                Some(link)
+            }
+            (link, example) => link.or(example),
+        }
+        .or_else(|| {
+            self.response_metadata(
+                "Service",
+                "the response example's `ResponseMetadata.Service`",
+            )
+        });
         let region = facts.region.clone();
         let example = self.request_example.as_ref();
-        Ok(RequestLine {
+        Ok((RequestLine {
             line: title_line,
             url: example.and_then(|e| e.url.clone()).unwrap_or_default(),
             host: facts
@@ -626,7 +690,7 @@ impl<'a> BillingReader<'a> {
             service: service.map(|s| s.value),
             region: region.map(|r| r.value),
             docs_url: self.link_url.clone(),
-        })
+        }, conflicts))
     }
 
     /// The first statement of a fact, after checking that every other statement agrees with it.
@@ -635,46 +699,50 @@ impl<'a> BillingReader<'a> {
         fact: &str,
         statements: [Option<Stated>; N],
     ) -> Result<Option<Stated>, ParseError> {
-        let mut first: Option<Stated> = None;
-        for stated in statements.into_iter().flatten() {
-            match &first {
-                None => first = Some(stated),
-                Some(f) if f.value != stated.value => {
-                    return Err(self.err(
-                        stated.line,
-                        format!(
-                            "{} says the {fact} is `{}`, but {} (line {}) says `{}`; a page states one {fact}",
-                            stated.what, stated.value, f.what, f.line, f.value
-                        ),
-                    ))
-                }
-                Some(_) => {}
-            }
-        }
-        Ok(first)
+        agree(self.file, fact, statements)
     }
 
-    /// `ResponseMetadata.Service` of the response example, when it parses.
-    fn response_service(&self) -> Option<Stated> {
+    /// `ResponseMetadata.<key>` of the response example, when it parses and is not empty.
+    fn response_metadata(&self, key: &str, what: &'static str) -> Option<Stated> {
         let block = self
             .code_blocks
             .iter()
             .find(|c| c.place.section == Some(Section::ResponseExample))?;
         let (fixed, _) = json::fix_up(block.text.trim());
         let value: serde_json::Value = serde_json::from_str(&fixed).ok()?;
-        let service = value.get("ResponseMetadata")?.get("Service")?.as_str()?;
-        (!service.is_empty()).then(|| {
-            Stated::new(
-                service,
-                "the response example's `ResponseMetadata.Service`",
-                block.line,
-            )
-        })
+        let stated = value.get("ResponseMetadata")?.get(key)?.as_str()?;
+        (!stated.is_empty()).then(|| Stated::new(stated, what, block.line))
     }
 }
 
+/// The first statement of a fact, after checking that every other statement agrees with it.
+pub(super) fn agree(
+    file: &str,
+    fact: &str,
+    statements: impl IntoIterator<Item = Option<Stated>>,
+) -> Result<Option<Stated>, ParseError> {
+    let mut first: Option<Stated> = None;
+    for stated in statements.into_iter().flatten() {
+        match &first {
+            None => first = Some(stated),
+            Some(f) if f.value != stated.value => {
+                return Err(ParseError::new(
+                    file,
+                    stated.line,
+                    format!(
+                        "{} says the {fact} is `{}`, but {} (line {}) says `{}`; a page states one {fact}",
+                        stated.what, stated.value, f.what, f.line, f.value
+                    ),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(first)
+}
+
 /// `#`… heading: its level and text (trailing `#`s removed).
-fn heading(line: &str) -> Option<(u8, &str)> {
+pub(super) fn heading(line: &str) -> Option<(u8, &str)> {
     let hashes = line.bytes().take_while(|&b| b == b'#').count();
     if hashes == 0 || hashes > 6 {
         return None;
@@ -687,22 +755,22 @@ fn heading(line: &str) -> Option<(u8, &str)> {
 }
 
 /// An opening code fence.
-struct Fence<'a> {
-    marker: char,
-    width: usize,
-    indent: usize,
-    lang: &'a str,
+pub(super) struct Fence<'a> {
+    pub(super) marker: char,
+    pub(super) width: usize,
+    pub(super) indent: usize,
+    pub(super) lang: &'a str,
 }
 
 impl Fence<'_> {
-    fn closed_by(&self, line: &str) -> bool {
+    pub(super) fn closed_by(&self, line: &str) -> bool {
         let t = line.trim();
         t.len() >= self.width && t.chars().all(|c| c == self.marker)
     }
 }
 
 /// A line opening a fenced code block (indented at most 3 spaces).
-fn fence(line: &str) -> Option<Fence<'_>> {
+pub(super) fn fence(line: &str) -> Option<Fence<'_>> {
     let rest = line.trim_start_matches(' ');
     let indent = line.len() - rest.len();
     let marker = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
@@ -723,7 +791,7 @@ fn fence(line: &str) -> Option<Fence<'_>> {
 }
 
 /// Whether a line starts a list item: `- `, `* `, `1. `.
-fn list_item(line: &str) -> bool {
+pub(super) fn list_item(line: &str) -> bool {
     let t = line.trim_start();
     if t.starts_with("- ") || t.starts_with("* ") {
         return true;
@@ -733,12 +801,12 @@ fn list_item(line: &str) -> bool {
 }
 
 /// The anchor a heading gets: lowercase, spaces as `-`.
-fn slug(text: &str) -> String {
+pub(super) fn slug(text: &str) -> String {
     text.trim().to_lowercase().replace(' ', "-")
 }
 
 /// `%E4%BB%A3` → `代`; malformed escapes are kept as written.
-fn percent_decode(s: &str) -> String {
+pub(super) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -919,7 +987,18 @@ fn curl(file: &str, text: &str, line: u32) -> Result<(ExampleRequest, ExampleFac
                 .into(),
         )
     })?;
-    facts.url = Some((parse_example_url(file, &url.text, url.line)?, url.line));
+    let parsed = parse_example_url(file, &url.text, url.line)?;
+    let mut url_text = url.text;
+    if parsed.path != "/" {
+        // As in `raw_http`: the path is the example's, reported and left out.
+        facts.path = Some(Stated::new(
+            parsed.path.clone(),
+            "the request example's path",
+            url.line,
+        ));
+        url_text = url_text.replacen(&parsed.path, "/", 1);
+    }
+    facts.url = Some((parsed, url.line));
     let method = method.unwrap_or(if body.is_some() {
         Method::Post
     } else {
@@ -931,7 +1010,7 @@ fn curl(file: &str, text: &str, line: u32) -> Result<(ExampleRequest, ExampleFac
     let example = ExampleRequest {
         line,
         method: Some(method),
-        url: Some(url.text),
+        url: Some(url_text),
         body,
     };
     Ok((example, facts))
@@ -971,7 +1050,7 @@ fn leading_lines(text: &str) -> u32 {
 }
 
 /// `METHOD target [HTTP/x]` → the method and target.
-fn raw_request_line(line: &str) -> Option<(Method, &str)> {
+pub(super) fn raw_request_line(line: &str) -> Option<(Method, &str)> {
     let mut parts = line.split_whitespace();
     let method = vocabulary::method(parts.next()?)?;
     let target = parts.next()?;
@@ -1027,8 +1106,11 @@ fn raw_http(
                     .or_else(|| value.strip_prefix("http://"))
                     .unwrap_or(value)
                     .trim_end_matches('/');
-                host = Some(bare.to_owned());
+                // An empty `Host:` (billing's ListCouponUsageRecords) states no host.
+                host = Some(bare.to_owned()).filter(|h| !h.is_empty());
             }
+            // A masked header (`******`, `Basic …`) states no credential scope: nothing to read.
+            "authorization" if !value.contains(CREDENTIAL) => {}
             "authorization" => {
                 let (service, region) = credential_scope(value)
                     .ok_or_else(|| err(n, format!(
@@ -1041,6 +1123,16 @@ fn raw_http(
             _ => {}
         }
     }
+    // Actions are called at `/`: another path (billing's ListCoupons posts to
+    // `/open-apis-v2/coupon`) is the example's, reported as a conflict and left out.
+    let target = match target.split_once('?') {
+        Some((path, query)) if path.starts_with('/') && path != "/" => {
+            facts.path = Some(Stated::new(path, "the request example's path", line));
+            format!("/?{query}")
+        }
+        _ => target.to_owned(),
+    };
+    let target = target.as_str();
     let url = match (target.starts_with('/'), host) {
         (true, Some(host)) => Some(format!("https://{host}{target}")),
         (false, _) => Some(target.to_owned()),
@@ -1082,9 +1174,9 @@ fn raw_http(
 }
 
 /// `… Credential=AK/date/region/service/request, …` → the service and region.
-fn credential_scope(authorization: &str) -> Option<(&str, &str)> {
-    let idx = authorization.find("Credential=")?;
-    let scope = authorization[idx + "Credential=".len()..]
+pub(super) fn credential_scope(authorization: &str) -> Option<(&str, &str)> {
+    let idx = authorization.find(CREDENTIAL)?;
+    let scope = authorization[idx + CREDENTIAL.len()..]
         .split([',', ' '])
         .next()?;
     let parts: Vec<&str> = scope.split('/').collect();
@@ -1207,6 +1299,7 @@ curl --location 'https://open.volcengineapi.com?Action=ListThings&Version=2022-0
                 })
                 .collect(),
             nesting: None,
+            infer_from_examples: false,
         }
     }
 
@@ -1539,9 +1632,15 @@ curl --location 'https://open.volcengineapi.com?Action=ListThings&Version=2022-0
         }
         let raw = CURL_PAGE.replace(
             curl_example(),
-            "```text\nPOST /?Action=ListThings&Version=2022-01-01 HTTP/1.1\nAuthorization: HMAC-SHA256 Signature=x\n\n{}\n```\n",
+            "```text\nPOST /?Action=ListThings&Version=2022-01-01 HTTP/1.1\nAuthorization: HMAC-SHA256 Credential=AK/20240611, Signature=x\n\n{}\n```\n",
         );
         assert!(error(&raw).contains("has no `Credential=AK/date/region/service/request`"));
+        // A fully masked header states no scope, and is no error.
+        let masked = CURL_PAGE.replace(
+            curl_example(),
+            "```text\nPOST /?Action=ListThings&Version=2022-01-01 HTTP/1.1\nAuthorization: ******\n\n{}\n```\n",
+        );
+        assert_eq!(parse(&masked).region, "cn-north-1", "the settings' region");
         let no_version = CURL_PAGE
             .replace(
                 "| Version | string | 必选 | 2022-01-01 | API的版本，取值：2022-01-01。 |\n",

@@ -8,6 +8,9 @@ use super::types;
 pub struct Url {
     /// The host, without scheme or path.
     pub host: String,
+    /// The path, `/` when the URL has none. Actions are called at `/`; another path is an
+    /// example's mistake, which `regen` reports (`consistency.rs`).
+    pub path: String,
     /// The query string's pairs, in order, as written.
     pub query: Vec<(String, String)>,
 }
@@ -22,15 +25,19 @@ impl Url {
     }
 }
 
-/// `https://host?Action=…&Version=…` or `https://host/?Action=…`; `None` when it is not such a URL.
+/// `https://host?Action=…&Version=…`, `https://host/?Action=…` or with another path; `None` when
+/// it is not such a URL.
 pub fn parse_url(text: &str) -> Option<Url> {
     let text = text.trim();
     let rest = text
         .strip_prefix("https://")
         .or_else(|| text.strip_prefix("http://"))?;
     let (authority, query) = rest.split_once('?')?;
-    let host = authority.trim_end_matches('/');
-    if host.is_empty() || host.contains(['/', ' ']) {
+    let (host, path) = match authority.find('/') {
+        Some(slash) => (&authority[..slash], &authority[slash..]),
+        None => (authority, "/"),
+    };
+    if host.is_empty() || host.contains(' ') || path.contains(' ') {
         return None;
     }
     let query = query
@@ -43,6 +50,7 @@ pub fn parse_url(text: &str) -> Option<Url> {
         .collect();
     Some(Url {
         host: host.to_owned(),
+        path: path.to_owned(),
         query,
     })
 }
@@ -81,7 +89,7 @@ mod tests {
         assert_eq!(url.param("Action"), Some("A"));
         assert_eq!(url.param("Version"), Some("2022-01-01"));
         assert_eq!(parse_url("ftp://x?Action=A"), None);
-        assert_eq!(parse_url("https://a/b?Action=A"), None);
+        assert_eq!(parse_url("https://a/b?Action=A").unwrap().path, "/b");
         assert_eq!(parse_url("https://?Action=A"), None);
     }
 

@@ -32,14 +32,62 @@ pub enum Json {
 }
 
 /// A JSON object: its members in order.
-type Object = [(String, Json)];
+pub type Object = [(String, Json)];
 
 impl Json {
     /// The value of `key` in an object (the first, if written twice).
-    fn get(&self, key: &str) -> Option<&Json> {
+    pub fn get(&self, key: &str) -> Option<&Json> {
         match self {
             Json::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value as JSON text, indented by two spaces, keys in their order.
+    pub fn pretty(&self) -> String {
+        let mut out = String::new();
+        self.write_pretty(&mut out, 0);
+        out
+    }
+
+    fn write_pretty(&self, out: &mut String, indent: usize) {
+        let pad = |out: &mut String, n: usize| out.extend(std::iter::repeat_n(' ', n));
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Number(n) => out.push_str(&n.to_string()),
+            Json::String(s) => out.push_str(&serde_json::Value::from(s.as_str()).to_string()),
+            Json::Array(items) if items.is_empty() => out.push_str("[]"),
+            Json::Object(members) if members.is_empty() => out.push_str("{}"),
+            Json::Array(items) => {
+                out.push_str("[\n");
+                for (i, item) in items.iter().enumerate() {
+                    pad(out, indent + 2);
+                    item.write_pretty(out, indent + 2);
+                    out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+                }
+                pad(out, indent);
+                out.push(']');
+            }
+            Json::Object(members) => {
+                out.push_str("{\n");
+                for (i, (key, value)) in members.iter().enumerate() {
+                    pad(out, indent + 2);
+                    out.push_str(&serde_json::Value::from(key.as_str()).to_string());
+                    out.push_str(": ");
+                    value.write_pretty(out, indent + 2);
+                    out.push_str(if i + 1 < members.len() { ",\n" } else { "\n" });
+                }
+                pad(out, indent);
+                out.push('}');
+            }
         }
     }
 
@@ -50,7 +98,7 @@ impl Json {
         }
     }
 
-    fn as_object(&self) -> Option<&Object> {
+    pub fn as_object(&self) -> Option<&Object> {
         match self {
             Json::Object(members) => Some(members),
             _ => None,
@@ -189,6 +237,46 @@ pub fn opaque_objects(rows: Rows<'_>, taken: &mut TakenNames, warnings: &mut Vec
     rows.structs.extend(inference.structs);
 }
 
+/// The fields of a part of a page that only its examples show (the request body or `Result` of
+/// a page whose tables were lost, in a service that opts in with `infer_from_examples`): the
+/// members of every example object, merged as [`Inference`] merges an opaque row's values, each
+/// optional and marked `inferred`; nested objects become inferred structs, appended to
+/// `structs`. Empty when no example is an object with fields; `part` names it in warnings.
+pub fn example_fields(
+    part: &str,
+    examples: &[Json],
+    line: u32,
+    taken: &mut TakenNames,
+    structs: &mut Vec<RawStruct>,
+    warnings: &mut Vec<Warning>,
+) -> Vec<(Field, RawType)> {
+    let objects: Vec<&Object> = examples.iter().filter_map(Json::as_object).collect();
+    let mut inference = Inference {
+        taken,
+        structs: Vec::new(),
+        warnings,
+    };
+    let fields = inference
+        .fields(&[], &objects, line)
+        .unwrap_or_default();
+    structs.extend(inference.structs);
+    if !fields.is_empty() {
+        warnings.push(Warning {
+            line,
+            message: format!(
+                "the page documents no {part} fields: {} inferred from its example ({})",
+                fields.len(),
+                fields
+                    .iter()
+                    .map(|(f, _)| f.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    fields
+}
+
 /// Whether a row is opaque: an `Object` (or array of them) with no fields, marked `{}` / `[]`.
 fn is_opaque(field: &Field, raw: &RawType) -> bool {
     matches!(element(raw), RawType::BareObject)
@@ -321,6 +409,32 @@ impl Inference<'_> {
     /// A struct for `objects` (the values at `path`), named after the path; `None` when there
     /// are none, one has no fields, or a key is not an identifier.
     fn structure(&mut self, path: &[String], objects: &[&Object], line: u32) -> Option<String> {
+        let fields = self.fields(path, objects, line)?;
+        let name = self.taken.synthetic_name(path);
+        self.structs.push((
+            Struct {
+                name: name.clone(),
+                anchor: String::new(),
+                line,
+                fields: Vec::new(),
+                one_of: false,
+                inferred: true,
+                any_of: Vec::new(),
+            },
+            fields,
+        ));
+        Some(name)
+    }
+
+    /// The fields of `objects` (the values at `path`): every key of any of them, in order of
+    /// first appearance, optional, typed from all its values; `None` when there are none or a
+    /// key is not an identifier.
+    fn fields(
+        &mut self,
+        path: &[String],
+        objects: &[&Object],
+        line: u32,
+    ) -> Option<Vec<(Field, RawType)>> {
         // Keys in order of first appearance, with every object's value for them.
         let mut keys: Vec<(&str, Vec<&Json>)> = Vec::new();
         let mut key_index: HashMap<&str, usize> = HashMap::new();
@@ -346,7 +460,6 @@ impl Inference<'_> {
             });
             return None;
         }
-        let name = self.taken.synthetic_name(path);
         let mut fields = Vec::with_capacity(keys.len());
         for (key, values) in keys {
             let mut child = path.to_vec();
@@ -362,24 +475,13 @@ impl Inference<'_> {
                     values: Vec::new(),
                     idempotency_key: false,
                     sensitive: false,
+                    inferred: true,
                     line,
                 },
                 ty,
             ));
         }
-        self.structs.push((
-            Struct {
-                name: name.clone(),
-                anchor: String::new(),
-                line,
-                fields: Vec::new(),
-                one_of: false,
-                inferred: true,
-                any_of: Vec::new(),
-            },
-            fields,
-        ));
-        Some(name)
+        Some(fields)
     }
 
     /// The type of the values at `path`; JSON when they do not tell.
@@ -474,6 +576,7 @@ mod tests {
             values: Vec::new(),
             idempotency_key: false,
             sensitive: false,
+            inferred: false,
             line: 7,
         }
     }

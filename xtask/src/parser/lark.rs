@@ -54,8 +54,8 @@ use super::outline::{
     CodeBlock, ExampleRequest, Heading, HeadingKind, Outline, Place, Prose, ProseKind, Qps, Reader,
     RequestLine, Row, Section, Table,
 };
-use super::{json, table, vocabulary, ParseError};
-use std::collections::BTreeMap;
+use super::{json, table, types, vocabulary, ParseError};
+use std::collections::{BTreeMap, HashSet};
 
 /// The family of VikingDB's pages exported from Lark.
 pub struct Lark;
@@ -69,8 +69,19 @@ pub const DOCS_BASE: &str = "https://www.volcengine.com/docs/84313/";
 /// The line under `## 请求参数` that names the Action: `请求参数Action取值：<Action>`.
 pub const ACTION_LINE: &str = "请求参数Action取值";
 
-/// Headers of a parameter table's second column that make it the sub-parameter column.
-pub const SUB_PARAMETER_HEADERS: &[&str] = &["一级子参数", "子参数", ""];
+/// Headers of the columns after a parameter table's name column that make them name-level columns
+/// (sub-parameters, sub-sub-parameters).
+pub const SUB_PARAMETER_HEADERS: &[&str] = &["一级子参数", "二级子参数", "子参数", "一级参数", "二级参数", ""];
+
+/// What a bare list type (`List`) on a row with sub-parameters means: a list of objects, the
+/// struct its sub-parameters make.
+pub const LIST_OF_MAPS: &str = "Array of Map";
+
+/// What follows a struct's name on the line that introduces its table: `` `FullTextConfig` 结构： ``.
+pub const STRUCT_INTRO: &str = "结构";
+
+/// The level of the subsection heading a struct table gets from its introducing line.
+const STRUCT_HEADING_LEVEL: u8 = 3;
 
 /// The pseudo-code words of a request example: `action = "…"`, `body = {…}`.
 const EXAMPLE_ACTION: &str = "action";
@@ -112,6 +123,7 @@ impl Reader for Lark {
             code_blocks: reader.code_blocks,
             request_examples: reader.request_examples,
             prose: reader.prose,
+            conflicts: Vec::new(),
         })
     }
 }
@@ -129,6 +141,8 @@ struct LarkReader<'a> {
     pending_anchor: Option<String>,
     /// Whether the current section already had its parameter table.
     section_has_table: bool,
+    /// A `struct-intro` line (its line and struct name) waiting for its table.
+    struct_intro: Option<(u32, String)>,
     /// `请求参数Action取值` line: its line and Action.
     action_line: Option<(u32, String)>,
     /// Line of the `## 请求参数` heading, for errors about a missing Action.
@@ -153,6 +167,7 @@ impl<'a> LarkReader<'a> {
             place: Place::default(),
             pending_anchor: None,
             section_has_table: false,
+            struct_intro: None,
             action_line: None,
             request_heading: None,
             example_actions: Vec::new(),
@@ -186,12 +201,18 @@ impl<'a> LarkReader<'a> {
             let anchor = self.pending_anchor.take();
             if line.trim().is_empty() {
                 self.next += 1;
-            } else if let Some(level) = heading_level(line) {
+                continue;
+            }
+            if line.starts_with('|') {
+                self.table()?;
+                continue;
+            }
+            // A struct-intro line names only the table right after it.
+            self.struct_intro = None;
+            if let Some(level) = heading_level(line) {
                 self.heading(level, anchor);
             } else if line.trim_start().starts_with("```") {
                 self.code_block()?;
-            } else if line.starts_with('|') {
-                self.table()?;
             } else {
                 self.paragraph()?;
             }
@@ -203,9 +224,8 @@ impl<'a> LarkReader<'a> {
     /// `heading`: an introduction, a section or a subsection.
     fn heading(&mut self, level: u8, anchor: Option<String>) {
         let line_no = Self::line_no(self.next);
-        let text = self.lines[self.next][usize::from(level)..]
-            .trim()
-            .to_owned();
+        let text = self.lines[self.next][usize::from(level)..].trim();
+        let text = unbold(text).to_owned();
         self.next += 1;
         let (kind, place) = if level <= 2 {
             let section = vocabulary::section(&text);
@@ -295,16 +315,18 @@ impl<'a> LarkReader<'a> {
             None => None,
             Some(body_at) => {
                 let body_line = self.lines[body_at].trim_start();
-                let json = assignment(body_line, EXAMPLE_BODY).ok_or_else(|| {
-                    self.err(
+                if assignment(body_line, EXAMPLE_BODY).is_none() {
+                    return Err(self.err(
                         Self::line_no(body_at),
                         format!(
                             "request example: expected `body = {{…}}` after the action line, found `{}`",
                             body_line.trim()
                         ),
-                    )
-                })?;
-                let mut text = json.to_owned();
+                    ));
+                }
+                // The assignment is handed on as written: it tells the JSON fix-ups that the
+                // value is Python pseudo-code (`json::pseudo_code_value`).
+                let mut text = body_line.to_owned();
                 for line in &self.lines[body_at + 1..end] {
                     text.push('\n');
                     text.push_str(line);
@@ -321,7 +343,8 @@ impl<'a> LarkReader<'a> {
         Ok(())
     }
 
-    /// `table`: the section's parameter table, or prose.
+    /// `table`: the section's parameter table, a struct table (right after a `struct-intro`
+    /// line), or prose.
     fn table(&mut self) -> Result<(), ParseError> {
         let first = self.next;
         while self
@@ -331,11 +354,12 @@ impl<'a> LarkReader<'a> {
         {
             self.next += 1;
         }
-        let is_parameters = matches!(
+        let in_parameters = matches!(
             self.place.section,
             Some(Section::Request | Section::Response)
-        ) && !self.section_has_table;
-        if !is_parameters {
+        );
+        let struct_intro = self.struct_intro.take().filter(|_| in_parameters);
+        if !in_parameters || (struct_intro.is_none() && self.section_has_table) {
             let text = self.lines[first..self.next].join("\n");
             self.prose.push(Prose {
                 place: self.place,
@@ -346,97 +370,92 @@ impl<'a> LarkReader<'a> {
             });
             return Ok(());
         }
-        self.section_has_table = true;
         let mut table = self.lark_table(first, self.next)?;
         self.fold_sub_parameters(&mut table)?;
-        // Parameter tables are the section's own, whatever subsection heading came before.
+        lists_of_objects(&mut table);
+        let subsection = match struct_intro {
+            // A struct table: named by a subsection heading of its own, as lowering expects.
+            Some((line, name)) => {
+                self.headings.push(Heading {
+                    level: STRUCT_HEADING_LEVEL,
+                    kind: HeadingKind::Named,
+                    anchor: name.to_ascii_lowercase(),
+                    text: name,
+                    line,
+                    place: self.place,
+                });
+                Some(self.headings.len() - 1)
+            }
+            // Parameter tables are the section's own, whatever subsection heading came before.
+            None => {
+                self.section_has_table = true;
+                None
+            }
+        };
         table.place = Place {
             section: self.place.section,
-            subsection: None,
+            subsection,
         };
         self.tables.push(table);
         Ok(())
     }
 
-    /// Reads the table on lines `first..end`: spacers skipped, continuations joined.
+    /// Reads the table on lines `first..end`: spacers skipped, continuations joined into logical
+    /// rows (the header's too), then the header, the separator and the rows.
     fn lark_table(&self, first: usize, end: usize) -> Result<Table, ParseError> {
-        let mut header: Option<(u32, Vec<String>)> = None;
-        let mut separated = false;
-        let mut rows: Vec<Row> = Vec::new();
+        let mut logical: Vec<Row> = Vec::new();
         let mut continuing = false;
         for i in first..end {
             let line = self.lines[i];
-            let line_no = Self::line_no(i);
             if is_spacer(line) {
                 continuing = false;
                 continue;
             }
             let (cells, continues) = table::split_row(line);
-            let Some((_, head)) = &header else {
-                header = Some((line_no, cells));
-                continue;
-            };
-            let width = head.len();
-            if !separated {
-                if !is_separator(&cells) {
-                    return Err(self.err(
-                        line_no,
-                        "table header is not followed by a separator row like `|---|---|`",
-                    ));
-                }
-                separated = true;
-                continue;
-            }
-            if cells.len() != width {
-                return Err(self.err(
-                    line_no,
-                    format!(
-                        "table row has {} cells but the header has {width}; escape a literal pipe as `\\|`",
-                        cells.len()
-                    ),
-                ));
-            }
-            let leading_empty = cells[..width - 1].iter().all(String::is_empty);
-            match rows.last_mut() {
-                Some(row) if continuing => {
-                    if !leading_empty {
-                        return Err(self.err(
-                            line_no,
-                            "the row above ends in `|\\`, so this line continues its last cell: only the last cell may have text (end the row above with ` |` to start a new row)",
-                        ));
-                    }
-                    let text = last_cell_raw(line);
-                    let cell = row.cells.last_mut().expect("rows have the header's width");
-                    if !cell.is_empty() || !text.is_empty() {
-                        if !cell.is_empty() {
-                            cell.push('\n');
-                        }
-                        cell.push_str(&text);
-                    }
-                }
-                _ if cells.iter().all(String::is_empty) => {
-                    return Err(self.err(
-                        line_no,
-                        "table row has no text; a row of empty cells continues a row only after one ending in `|\\`",
-                    ));
-                }
-                _ => rows.push(Row {
-                    line: line_no,
+            match logical.last_mut() {
+                Some(row) if continuing => self.continue_row(row, &cells, line, Self::line_no(i))?,
+                _ => logical.push(Row {
+                    line: Self::line_no(i),
                     cells,
                 }),
             }
             continuing = continues;
         }
-        let Some((line, header)) = header else {
+        let mut logical = logical.into_iter();
+        let Some(Row {
+            line,
+            cells: header,
+        }) = logical.next()
+        else {
             return Err(self.err(Self::line_no(first), "table has no header row"));
         };
-        if !separated {
-            return Err(self.err(
-                line,
-                "table header is not followed by a separator row like `|---|---|`",
-            ));
+        match logical.next() {
+            Some(separator) if is_separator(&separator.cells) => {}
+            other => {
+                return Err(self.err(
+                    other.map_or(line, |r| r.line),
+                    "table header is not followed by a separator row like `|---|---|`",
+                ))
+            }
         }
-        for row in &mut rows {
+        let width = header.len();
+        let mut rows: Vec<Row> = Vec::new();
+        for mut row in logical {
+            if row.cells.len() != width {
+                return Err(self.err(
+                    row.line,
+                    format!(
+                        "table row has {} cells but the header has {width}; escape a literal pipe as `\\|`",
+                        row.cells.len()
+                    ),
+                ));
+            }
+            if row.cells.iter().all(|c| c.trim().is_empty()) {
+                return Err(self.err(
+                    row.line,
+                    "table row has no text; a row of empty cells continues a row only after one ending in `|\\`",
+                ));
+            }
             for cell in &mut row.cells {
                 let trimmed = cell.trim_end();
                 if trimmed.len() != cell.len() {
@@ -446,6 +465,7 @@ impl<'a> LarkReader<'a> {
                     *cell = absolute_links(cell);
                 }
             }
+            rows.push(row);
         }
         Ok(Table {
             place: Place::default(),
@@ -455,51 +475,114 @@ impl<'a> LarkReader<'a> {
         })
     }
 
-    /// Sub-parameter rows (empty first cell, name in the second) become dotted rows
-    /// `Parent.Name`, and the sub-parameter column is dropped.
+    /// `continuation`: `line` (split into `cells`) continues `row`, whose last source line ended
+    /// in `|\`. Its cells stand where the row's do: those before the row's last cell are empty,
+    /// the one at the row's last cell is a new line of it (indentation kept; an empty one is a
+    /// blank line when the line has no more cells), and any further ones are new cells.
+    fn continue_row(
+        &self,
+        row: &mut Row,
+        cells: &[String],
+        line: &str,
+        line_no: u32,
+    ) -> Result<(), ParseError> {
+        let have = row.cells.len();
+        if cells.len() < have {
+            return Err(self.err(
+                line_no,
+                format!(
+                    "the row above ends in `|\\`, so this line continues it, but it has {} cells where the row already has {have}; a continuation line repeats the row's cells (empty) up to the one it continues",
+                    cells.len()
+                ),
+            ));
+        }
+        if cells[..have.saturating_sub(1)].iter().any(|c| !c.is_empty()) {
+            return Err(self.err(
+                line_no,
+                "the row above ends in `|\\`, so this line continues its last cell: only the last cell may have text (end the row above with ` |` to start a new row)",
+            ));
+        }
+        if let Some(cell) = row.cells.last_mut() {
+            let text = raw_cells(line)
+                .into_iter()
+                .nth(have - 1)
+                .unwrap_or_default();
+            let blank_line = text.is_empty() && cells.len() == have;
+            if !text.is_empty() || blank_line {
+                if !cell.is_empty() {
+                    cell.push('\n');
+                }
+                cell.push_str(&text);
+            }
+        }
+        row.cells.extend(cells[have..].iter().cloned());
+        Ok(())
+    }
+
+    /// Name levels: the columns right after the name column headed by a
+    /// [`SUB_PARAMETER_HEADERS`] word hold the names of deeper levels. A row's name is in the
+    /// column of its level, the cells before it empty; it becomes the dotted row `Parent.Name`
+    /// under the nearest row above one level up, and the level columns are dropped.
     fn fold_sub_parameters(&self, table: &mut Table) -> Result<(), ParseError> {
-        let has_column = table.header.len() >= 3
-            && vocabulary::column(&table.header[0]) == Some(vocabulary::Column::Name)
-            && SUB_PARAMETER_HEADERS.contains(&table.header[1].trim());
-        if !has_column {
+        let levels = if vocabulary::column(&table.header[0]) == Some(vocabulary::Column::Name) {
+            table.header[1..]
+                .iter()
+                .take_while(|h| SUB_PARAMETER_HEADERS.contains(&h.trim()))
+                .count()
+        } else {
+            0
+        };
+        if levels == 0 {
             return Ok(());
         }
         let name = |cell: &str| cell.trim().trim_matches('`').trim().to_owned();
-        let mut parent: Option<String> = None;
+        // The names of the rows the current row may nest under, one per level.
+        let mut path: Vec<String> = Vec::new();
         for row in &mut table.rows {
-            let top = name(&row.cells[0]);
-            let sub = name(&row.cells[1]);
-            let full = match (top.is_empty(), sub.is_empty()) {
-                (false, true) => {
-                    parent = Some(top.clone());
-                    top
-                }
-                (true, false) => match &parent {
-                    Some(p) => format!("{p}.{sub}"),
-                    None => {
-                        return Err(self.err(
-                            row.line,
-                            format!("sub-parameter `{sub}` has no parameter row above it; a sub-parameter belongs to the nearest `Map` or `Array of Map` row above"),
-                        ))
-                    }
-                },
-                (false, false) => {
+            let names: Vec<(usize, String)> = row.cells[..=levels]
+                .iter()
+                .map(|c| name(c))
+                .enumerate()
+                .filter(|(_, n)| !n.is_empty())
+                .collect();
+            let (level, own) = match names.as_slice() {
+                [one] => one.clone(),
+                [] => {
                     return Err(self.err(
                         row.line,
-                        format!("row names both a parameter (`{top}`) and a sub-parameter (`{sub}`); leave one of the first two cells empty"),
+                        format!(
+                            "row has no parameter name in its first {} cells",
+                            levels + 1
+                        ),
                     ))
                 }
-                (true, true) => {
+                [(_, top), (_, sub), ..] => {
                     return Err(self.err(
                         row.line,
-                        "row has no parameter name in its first two cells",
+                        format!("row names both a parameter (`{top}`) and a sub-parameter (`{sub}`); leave all but one of its first {} cells empty (the name goes in the column of its level)", levels + 1),
                     ))
                 }
             };
-            row.cells.remove(1);
-            row.cells[0] = full;
+            if level > path.len() {
+                let message = if path.is_empty() {
+                    format!("sub-parameter `{own}` has no parameter row above it; a sub-parameter belongs to the nearest `Map` or `Array of Map` row above")
+                } else {
+                    format!(
+                        "sub-parameter `{own}` is in name column {} (`{}`), but the row above it one level up is missing: the nearest row above is `{}`, in column {}",
+                        level + 1,
+                        table.header[level].trim(),
+                        path.join("."),
+                        path.len()
+                    )
+                };
+                return Err(self.err(row.line, message));
+            }
+            path.truncate(level);
+            path.push(own);
+            row.cells.drain(1..=levels);
+            row.cells[0] = path.join(".");
         }
-        table.header.remove(1);
+        table.header.drain(1..=levels);
         Ok(())
     }
 
@@ -552,6 +635,14 @@ impl<'a> LarkReader<'a> {
             .map(|l| l.trim_end())
             .collect::<Vec<_>>()
             .join("\n");
+        if self.next == first + 1
+            && matches!(
+                self.place.section,
+                Some(Section::Request | Section::Response)
+            )
+        {
+            self.struct_intro = struct_intro(&text).map(|name| (Self::line_no(first), name));
+        }
         let start = text.trim_start();
         let kind = if start.starts_with("* ") || start.starts_with("- ") {
             ProseKind::List
@@ -660,6 +751,32 @@ fn heading_level(line: &str) -> Option<u8> {
         .then(|| u8::try_from(hashes).unwrap_or(6))
 }
 
+/// A heading's text without `**…**` around the whole of it.
+fn unbold(text: &str) -> &str {
+    text.strip_prefix("**")
+        .and_then(|t| t.strip_suffix("**"))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or(text)
+}
+
+/// `` `Name` 结构： `` (backticks and the colon optional): the struct the table below documents.
+fn struct_intro(line: &str) -> Option<String> {
+    let rest = line
+        .trim()
+        .strip_suffix(['：', ':'])
+        .unwrap_or(line.trim())
+        .trim_end()
+        .strip_suffix(STRUCT_INTRO)?
+        .trim_end();
+    let name = rest
+        .strip_prefix('`')
+        .and_then(|r| r.strip_suffix('`'))
+        .unwrap_or(rest)
+        .trim();
+    types::is_identifier(name).then(|| name.to_owned())
+}
+
 /// `name = value` (spaces around `=` optional): the value, trimmed at its start.
 fn assignment<'t>(line: &'t str, name: &str) -> Option<&'t str> {
     let rest = line.trim_start().strip_prefix(name)?;
@@ -690,9 +807,9 @@ fn is_separator(cells: &[String]) -> bool {
         })
 }
 
-/// The last cell of a table line as written, its indentation kept (`   * nested`), trailing
-/// spaces and `\|` escapes removed.
-fn last_cell_raw(line: &str) -> String {
+/// The cells of a table line as written, their indentation kept (`   * nested`), trailing spaces
+/// and `\|` escapes removed.
+fn raw_cells(line: &str) -> Vec<String> {
     let mut s = line.trim_end();
     if let Some(rest) = s.strip_suffix('\\') {
         if rest.ends_with('|') && !rest.ends_with("\\|") {
@@ -702,13 +819,58 @@ fn last_cell_raw(line: &str) -> String {
     if s.ends_with('|') && !s.ends_with("\\|") {
         s = &s[..s.len() - 1];
     }
-    // The last pipe that is not escaped starts the cell.
+    let s = s.trim_start().strip_prefix('|').unwrap_or(s);
+    // Cells end at pipes that are not escaped; `|` and `\` are ASCII.
     let bytes = s.as_bytes();
-    let start = (0..bytes.len())
-        .rev()
-        .find(|&i| bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\'))
-        .map_or(0, |i| i + 1);
-    s[start..].replace("\\|", "|").trim_end().to_owned()
+    let mut cells = Vec::new();
+    let mut start = 0;
+    for i in 0..bytes.len() {
+        if bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\') {
+            cells.push(&s[start..i]);
+            start = i + 1;
+        }
+    }
+    cells.push(&s[start..]);
+    cells
+        .into_iter()
+        .map(|c| c.replace("\\|", "|").trim_end().to_owned())
+        .collect()
+}
+
+/// The last cell of a table line as written ([`raw_cells`]).
+#[cfg(test)]
+fn last_cell_raw(line: &str) -> String {
+    raw_cells(line).pop().unwrap_or_default()
+}
+
+/// A bare list type ([`vocabulary::BARE_ARRAYS`], `List`) on a row with sub-parameters (rows
+/// `Name.…`) becomes [`LIST_OF_MAPS`]: a list of the objects they describe.
+fn lists_of_objects(table: &mut Table) {
+    let column = |c| {
+        table
+            .header
+            .iter()
+            .position(|h| vocabulary::column(h) == Some(c))
+    };
+    let (Some(name_col), Some(type_col)) =
+        (column(vocabulary::Column::Name), column(vocabulary::Column::Type))
+    else {
+        return;
+    };
+    let name = |row: &Row| row.cells[name_col].trim().trim_matches('`').trim().to_owned();
+    let parents: HashSet<String> = table
+        .rows
+        .iter()
+        .filter_map(|r| name(r).rsplit_once('.').map(|(parent, _)| parent.to_owned()))
+        .collect();
+    for row in &mut table.rows {
+        let ty = row.cells[type_col].trim().trim_matches('`').trim();
+        if vocabulary::BARE_ARRAYS.contains(&ty.to_ascii_lowercase().as_str())
+            && parents.contains(&name(row))
+        {
+            row.cells[type_col] = LIST_OF_MAPS.to_owned();
+        }
+    }
 }
 
 /// Site-relative links (`[x](/docs/…)`) made absolute under [`SITE`].

@@ -7,7 +7,7 @@ use super::examples::{
     read_json, read_request_example, request_from_samples, response_from_samples,
     undocumented_fields, undocumented_in,
 };
-use super::infer;
+use super::infer::{self, Json};
 use super::outline::{
     ExampleRequest, HeadingKind, Outline, Prose, ProseKind, RequestLine, Section, Table,
 };
@@ -130,10 +130,13 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
     };
     let mut query_raw = read(query_rows, true)?;
     query_raw.retain(|(f, _)| !vocabulary::COMMON_QUERY_PARAMETERS.contains(&f.name.as_str()));
-    let mut body_raw = read(body_rows, true)?;
-    if body_untitled {
-        body_raw.retain(|(f, _)| !vocabulary::COMMON_QUERY_PARAMETERS.contains(&f.name.as_str()));
-    }
+    // In the request section's only table, the first `Action` and `Version` rows are the query's;
+    // a later row of the same name is a body parameter (billing's HandleInvitation sends
+    // `"Action": 1` in its body).
+    let body_rows_own = body_rows
+        .filter(|_| body_untitled)
+        .map(without_common_query_rows);
+    let body_raw = read(body_rows_own.as_ref().or(body_rows), true)?;
     let result_raw = read(result_rows, false)?;
     // `2选1` groups of the request tables, by dotted name; each goes to its rows' parent below.
     let mut request_any_of = Vec::new();
@@ -179,6 +182,83 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         );
     }
 
+    // Parts whose tables were lost: their fields come from the examples, if the service allows.
+    let request_documented = query_rows.is_some()
+        || body_rows.is_some()
+        || outline
+            .params
+            .iter()
+            .any(|p| p.place.section == Some(Section::Request));
+    let mut result_inferred = false;
+    if let Ok(read) = &read_examples {
+        let request_examples: Vec<Json> = read
+            .examples
+            .request
+            .iter()
+            .chain(&read.examples.more_requests)
+            .filter_map(|r| r.body.as_deref().and_then(Json::parse))
+            .collect();
+        let result_example: Vec<Json> = read
+            .examples
+            .response
+            .as_deref()
+            .and_then(Json::parse)
+            .and_then(|r| r.get("Result").cloned())
+            .into_iter()
+            .collect();
+        let shows_fields = |examples: &[Json]| {
+            examples
+                .iter()
+                .any(|e| e.as_object().is_some_and(|o| !o.is_empty()))
+        };
+        let undocumented_request = !request_documented && shows_fields(&request_examples);
+        let undocumented_result = result_rows.is_none() && shows_fields(&result_example);
+        if undocumented_request && undocumented_result && !context.infer_from_examples {
+            let setting = context
+                .settings_file
+                .as_deref()
+                .unwrap_or("the service's settings");
+            return Err(err(
+                request_line.line,
+                format!(
+                    "the page documents no parameters (its request and response sections have no \
+                     tables) but its examples show fields: add the tables, or let the examples \
+                     define the fields with `infer_from_examples: true` in {setting}"
+                ),
+            ));
+        }
+        if context.infer_from_examples {
+            let line = |section: Section| {
+                outline
+                    .code_blocks
+                    .iter()
+                    .find(|c| c.place.section == Some(section))
+                    .map_or(request_line.line, |c| c.line)
+            };
+            if undocumented_request {
+                body_raw = infer::example_fields(
+                    "request",
+                    &request_examples,
+                    line(Section::RequestExample),
+                    &mut taken,
+                    &mut structs,
+                    &mut warnings,
+                );
+            }
+            if undocumented_result {
+                result_raw = infer::example_fields(
+                    "`Result`",
+                    &result_example,
+                    line(Section::ResponseExample),
+                    &mut taken,
+                    &mut structs,
+                    &mut warnings,
+                );
+                result_inferred = !result_raw.is_empty();
+            }
+        }
+    }
+
     let top_any_of = place_any_of(
         request_any_of,
         query_raw.iter().chain(&body_raw),
@@ -203,13 +283,13 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
             format!("request parameter `{}` is documented twice", dup.name),
         ));
     }
-    let response = match result_rows {
-        Some(_) => Response {
+    let response = match result_rows.is_some() || result_inferred {
+        true => Response {
             result: ResultKind::Object,
             fields: resolver.resolve_all(result_raw)?,
             note: String::new(),
         },
-        None => {
+        false => {
             let note = linkify(
                 &prose(outline, |p| {
                     p.place.section == Some(Section::Response)
@@ -297,6 +377,7 @@ pub fn lower(file: &str, outline: &Outline, context: &Context) -> Result<Page, P
         examples,
         error_codes,
         warnings,
+        conflicts: outline.conflicts.clone(),
     };
     let synthesized = from_samples(&mut page);
     semantics::classify(&mut page);
@@ -401,6 +482,17 @@ fn read_examples(
     }
     if let Some(block) = example(Section::ResponseExample) {
         let text = block.text.trim();
+        if !text.starts_with(['{', '[']) {
+            // ARK's DeleteCustomModel shows `请求返回状态码：200` where the JSON would be.
+            read.warnings.push(Warning {
+                line: block.line,
+                message: format!(
+                    "the response example is not JSON but prose (`{}`): the page has no response example",
+                    text.lines().next().unwrap_or_default()
+                ),
+            });
+            return Ok(read);
+        }
         let (fixed, json) = read_json(
             file,
             block.line,
@@ -492,6 +584,25 @@ fn section_name(section: Section) -> &'static str {
         .and_then(|(_, words)| words.first())
         .copied()
         .unwrap_or("")
+}
+
+/// `table` without its first row of each of [`vocabulary::COMMON_QUERY_PARAMETERS`].
+fn without_common_query_rows(table: &Table) -> Table {
+    let mut table = table.clone();
+    let Some(name_col) = column(&table, Column::Name) else {
+        return table;
+    };
+    let mut seen: Vec<String> = Vec::new();
+    table.rows.retain(|row| {
+        let name = row.cells[name_col].trim().trim_matches('`').trim();
+        let common = vocabulary::COMMON_QUERY_PARAMETERS.contains(&name)
+            && !seen.iter().any(|s| s == name);
+        if common {
+            seen.push(name.to_owned());
+        }
+        !common
+    });
+    table
 }
 
 fn set_once<'a>(
@@ -627,6 +738,7 @@ fn read_fields(
                 values: Vec::new(),
                 idempotency_key: false,
                 sensitive: false,
+                inferred: false,
                 line: row.line,
             },
             raw,

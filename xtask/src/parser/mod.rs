@@ -19,6 +19,7 @@
 //! | `params.rs` | lowering of parameter blocks: nesting, structs, examples from `示例值` |
 //! | `nesting.rs` | the nesting a maintainer declares for pages that do not state it |
 //! | `billing.rs` | the billing "API Explorer" export's reader (family 2), its grammar in its doc comment |
+//! | `mixinreact.rs` | the reader of pages whose tables are ```` ```mixin-react ```` JS programs (family 5), its grammar in its doc comment |
 //! | `table.rs` | Markdown tables from their source lines (`\|` escapes, `\|\` continuations) |
 //! | `vocabulary.rs` | the format's words, as data |
 //! | `lower.rs` | lowering: tables → fields, sections → request, response, examples, error codes |
@@ -35,10 +36,11 @@ mod apidochub;
 mod billing;
 pub mod call_facts;
 mod examples;
-mod infer;
+pub mod infer;
 mod json;
 mod lark;
 mod lower;
+mod mixinreact;
 pub mod nesting;
 pub mod outline;
 pub mod pagination;
@@ -63,6 +65,7 @@ use volcgen_ir::{Method, Page, RegionEndpoint};
 pub const READERS: &[&dyn Reader] = &[
     &lark::Lark,
     &apidochub::ApiDocHub,
+    &mixinreact::MixinReact,
     &billing::Billing,
     &seed::Seed,
 ];
@@ -82,6 +85,9 @@ pub struct Context {
     /// The nesting of the page's Body parameters, when the page does not state it and a
     /// maintainer declared it (`nesting:` in `spec/overrides.yaml`).
     pub nesting: Option<nesting::Nesting>,
+    /// The service lets pages without parameter tables take their fields from their examples
+    /// (`infer_from_examples` in its settings).
+    pub infer_from_examples: bool,
 }
 
 /// How deep dotted rows (`A.B.C`) may nest: real pages use three or four levels; far deeper ones

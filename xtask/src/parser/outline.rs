@@ -7,7 +7,7 @@
 
 use super::ParseError;
 use std::collections::BTreeMap;
-use volcgen_ir::Method;
+use volcgen_ir::{Conflict, Method};
 
 /// A documentation family: reads one page of its layout into an [`Outline`].
 pub trait Reader: Sync {
@@ -50,6 +50,8 @@ pub struct Outline {
     pub request_examples: Vec<ExampleRequest>,
     /// Paragraphs, and quotes and lists outside any other block, in page order.
     pub prose: Vec<Prose>,
+    /// Facts the page states twice, differently, that only an override can settle.
+    pub conflicts: Vec<Conflict>,
 }
 
 /// The sections a page's parts belong to, named by `#`/`##` headings.

@@ -307,6 +307,7 @@ fn read_block(file: &str, p: &ParamBlock, base: &str) -> Result<(Field, Kind), P
             values: Vec::new(),
             idempotency_key: false,
             sensitive: false,
+            inferred: false,
             line: p.line,
         },
         kind,
@@ -481,6 +482,7 @@ impl<'a> Nester<'a, '_> {
                             values: Vec::new(),
                             idempotency_key: false,
                             sensitive: false,
+                            inferred: false,
                             line: h.line,
                         });
                     }
@@ -568,6 +570,7 @@ fn declared_fields(declared: &[DeclaredField], line: u32) -> Vec<Field> {
             values: Vec::new(),
             idempotency_key: false,
             sensitive: false,
+            inferred: false,
             line,
         })
         .collect()

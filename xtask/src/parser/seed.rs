@@ -84,6 +84,7 @@ impl Reader for Seed {
             code_blocks: reader.code_blocks,
             request_examples: Vec::new(),
             prose: reader.prose,
+            conflicts: Vec::new(),
         })
     }
 }

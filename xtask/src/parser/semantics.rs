@@ -119,6 +119,7 @@ mod tests {
             values: Vec::new(),
             idempotency_key: false,
             sensitive: false,
+            inferred: false,
             line: 1,
         }
     }

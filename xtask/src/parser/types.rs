@@ -45,6 +45,13 @@ pub fn parse_type(cell: &str) -> Result<RawType, BadType> {
             return Err(BadType::Unknown);
         }
         let lower = s.to_ascii_lowercase();
+        if vocabulary::BARE_ARRAYS.contains(&lower.as_str()) {
+            arrays += 1;
+            if arrays > MAX_ARRAY_DEPTH {
+                return Err(BadType::TooDeep);
+            }
+            break RawType::Known(TypeRef::Json);
+        }
         let inner = if parse_link(s).is_some() {
             None
         } else if let Some(rest) = vocabulary::ARRAY_PREFIXES
@@ -175,6 +182,17 @@ mod tests {
             parse_type("Array of Map"),
             Some(RawType::Array(Box::new(RawType::BareMap)))
         );
+        assert_eq!(
+            parse_type("list"),
+            Some(RawType::Array(Box::new(RawType::Known(TypeRef::Json))))
+        );
+        assert_eq!(
+            parse_type("Array of List"),
+            Some(RawType::Array(Box::new(RawType::Array(Box::new(
+                RawType::Known(TypeRef::Json)
+            )))))
+        );
+        assert_eq!(parse_type("任意类型"), known(TypeRef::Json));
         assert_eq!(parse_type("Strin g"), None);
         assert_eq!(parse_type(""), None);
         assert_eq!(

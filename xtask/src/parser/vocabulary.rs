@@ -44,6 +44,9 @@ pub fn is_notes_heading(text: &str) -> bool {
 /// `###` headings under [`Section::Request`] naming where parameters go (any ASCII case); any
 /// other `###` heading under the request or response section names a struct table.
 pub const QUERY_HEADINGS: &[&str] = &["Query"];
+/// What ends a struct table's heading after the struct's name (`### List 对象结构`,
+/// `### List 对象字段说明`): the name is the row the table documents.
+pub const STRUCT_HEADING_SUFFIXES: &[&str] = &["对象结构", "对象字段说明"];
 pub const BODY_HEADINGS: &[&str] = &["Body"];
 
 /// What a table column holds, recognized from its header text.
@@ -66,12 +69,12 @@ pub enum Column {
 pub const COLUMNS: &[(Column, &[&str])] = &[
     (
         Column::Name,
-        &["参数", "参数名", "参数名称", "名称", "字段"],
+        &["参数", "参数名", "参数名称", "名称", "字段", "字段名称"],
     ),
     (Column::Type, &["类型", "数据类型", "参数类型"]),
     (Column::Required, &["是否必选", "是否必填", "必选", "必填"]),
     (Column::Sample, &["示例值", "示例"]),
-    (Column::Description, &["描述", "说明", "参数说明"]),
+    (Column::Description, &["描述", "说明", "参数说明", "备注"]),
     (Column::Status, &["状态码", "HTTP 状态码", "HTTP状态码"]),
     (Column::Code, &["错误码"]),
     (Column::Message, &["错误信息", "错误描述"]),
@@ -148,7 +151,8 @@ pub const TYPE_WORDS: &[TypeWord] = &[
     },
     TypeWord {
         name: "Double",
-        spellings: &["double", "float64"],
+        // `number` (billing's amounts): a JSON number, which may have a fraction.
+        spellings: &["double", "float64", "number"],
         means: TypeMeaning::Known(TypeRef::Double),
     },
     TypeWord {
@@ -160,6 +164,11 @@ pub const TYPE_WORDS: &[TypeWord] = &[
         name: "JSON Map",
         spellings: &["json map", "jsonmap", "json", "json object"],
         means: TypeMeaning::Known(TypeRef::JsonMap),
+    },
+    TypeWord {
+        name: "任意类型",
+        spellings: &["任意类型"],
+        means: TypeMeaning::Known(TypeRef::Json),
     },
     TypeWord {
         name: "Map",
@@ -183,6 +192,9 @@ pub const ARRAY_PREFIXES: &[&str] = &["array of ", "list of "];
 pub const ARRAY_OPENINGS: &[&str] = &["array<", "list<"];
 pub const ARRAY_CLOSE: &str = ">";
 pub const ARRAY_SUFFIX: &str = "[]";
+/// An array word alone, lowercase: an array of any JSON value (in the Lark family, on a row with
+/// sub-parameters, an array of the objects they describe).
+pub const BARE_ARRAYS: &[&str] = &["list"];
 
 /// `Object of X`, lowercase: a struct named X (or linked as `[X](#x)`).
 pub const OBJECT_OF: &str = "object of ";
@@ -416,6 +428,7 @@ pub fn readme_list() -> String {
         TypeMeaning::Known(TypeRef::Uint64) => "u64",
         TypeMeaning::Known(TypeRef::Double) => "f64",
         TypeMeaning::Known(TypeRef::Boolean) => "bool",
+        TypeMeaning::Known(TypeRef::Json) => "any JSON value",
         TypeMeaning::Known(_) => "a JSON map",
         TypeMeaning::BareObject | TypeMeaning::Map => "its dotted rows, else a JSON map",
     };
@@ -490,13 +503,18 @@ pub fn readme_list() -> String {
         .collect();
     out.push(format!(
         "- Types, in any case: {}; maps with parameters {} (a JSON map); arrays {} (nested up \
-         to {} levels); structs {} / {}, a bare `X` (capitalised) or `[X](#x)`: the name or \
+         to {} levels), or {} alone (of any JSON value); structs {} / {}, a bare `X` (capitalised) or `[X](#x)`: the name or \
          anchor of a struct table; an `Object` / `Array of Object` row without dotted rows is the \
          struct table of its own name, if there is one.",
         types.join(", "),
         maps.join(" / "),
         arrays.join(" / "),
         super::types::MAX_ARRAY_DEPTH,
+        BARE_ARRAYS
+            .iter()
+            .map(|w| code(&title(w)))
+            .collect::<Vec<_>>()
+            .join(" / "),
         code(&format!("{}X", title(OBJECT_OF))),
         code(&format!("{}[X](#x)", title(OBJECT_OF))),
     ));

@@ -568,3 +568,19 @@ fn spacers_and_cells() {
     assert_eq!(heading_level("#### 1.1 导入"), Some(4));
     assert_eq!(heading_level("#hashtag"), None);
 }
+
+#[test]
+#[ignore]
+fn scratch_dump_real_pages() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/docs/vikingdb");
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        match parse_page_in(&name, &text, &context()) {
+            Ok(p) => println!("=== {name}\n{}", p.to_yaml()),
+            Err(e) => println!("=== {name}\nERROR {e}"),
+        }
+    }
+}
