@@ -39,9 +39,13 @@
 //! mock.set_result(&OPERATION, &serde_json::json!({"Token": "t"}));
 //! let token = client.send::<_, serde_json::Value>(&OPERATION, &request).await?;
 //! assert_eq!(token["Token"], "t");
-//! mock.set_answer(&OPERATION, MockAnswer::error(400, "InvalidParameter", "AppId is invalid"));
+//! mock.set_answer(
+//!     &OPERATION,
+//!     MockAnswer::error(400, "InvalidParameter", "AppId is invalid").with_code_n(100004),
+//! );
 //! let error = client.send::<_, serde_json::Value>(&OPERATION, &request).await.unwrap_err();
 //! assert_eq!(error.code(), Some("InvalidParameter"));
+//! assert_eq!(error.code_n(), Some(100004));
 //!
 //! // What the code sent:
 //! let sent = mock.requests_for(&OPERATION);

@@ -128,14 +128,12 @@ fn inside_spawn_blocking_it_works() {
     let mock = MockServer::start().expect("mock");
     let client = client(&mock);
     for multi_thread in [false, true] {
-        let runtime = if multi_thread {
-            tokio::runtime::Builder::new_multi_thread().worker_threads(2)
+        let mut builder = if multi_thread {
+            tokio::runtime::Builder::new_multi_thread()
         } else {
             tokio::runtime::Builder::new_current_thread()
-        }
-        .enable_all()
-        .build()
-        .expect("runtime");
+        };
+        let runtime = builder.enable_all().build().expect("runtime");
         runtime.block_on(async {
             let blocking = client.clone();
             let token = tokio::task::spawn_blocking(move || {

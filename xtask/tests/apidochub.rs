@@ -1,6 +1,7 @@
-//! RTC api-doc-hub pages (parameters as blocks, no tables): every variant of the family's grammar,
-//! the refusal of nesting a page does not state, and the declared nesting checked against the
-//! page.
+//! api-doc-hub pages (parameters as blocks, no tables): every variant of the RTC blocks layout's
+//! grammar, the refusal of nesting a page does not state, and the declared nesting checked
+//! against the page; the rows layout (ARK's CreateAsset), which states its request line and
+//! nesting, on an inline page and the real one.
 
 use codegen::ir::{Method, Page, ResultKind, TypeRef};
 use xtask::overrides::Overrides;
@@ -354,27 +355,461 @@ fn the_committed_nesting_is_checked_and_a_stale_entry_fails() {
 
 #[test]
 fn mutated_pages_never_panic() {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/docs/rtc");
+    // The family fixture pages (with and without the nesting the fixture checkout declares for
+    // them), the real rows-layout page and the inline one: every line removed, every line
+    // doubled, every cut.
+    let manifest = env!("CARGO_MANIFEST_DIR");
+    let declared = fixture_nesting();
+    let mut pages: Vec<(String, String, Vec<Context>)> = Vec::new();
     for name in [
         "PauseVoiceChat.md",
         "ResumeVoiceChat.md",
         "StartVoiceInterpret.md",
     ] {
-        let text = std::fs::read_to_string(format!("{root}/{name}")).unwrap();
+        let path = format!("spec/docs/rtc/{name}");
+        let text =
+            std::fs::read_to_string(format!("{manifest}/tests/fixtures/families/{path}")).unwrap();
+        let mut with = context(None);
+        with.nesting = declared.get(&path).cloned();
+        pages.push((
+            path,
+            text,
+            vec![context(None), with, context(Some(NESTED_DECLARED))],
+        ));
+    }
+    let real = "spec/docs/ark/CreateAsset.md";
+    let text = std::fs::read_to_string(format!("{manifest}/../{real}")).unwrap();
+    pages.push((real.to_owned(), text, vec![ark_context()]));
+    pages.push((ROWS_FILE.to_owned(), ROWS.to_owned(), vec![ark_context()]));
+    for (path, text, contexts) in &pages {
         let lines: Vec<&str> = text.lines().collect();
-        for nesting in [None, Some(NESTED_DECLARED)] {
-            let context = context(nesting);
+        for context in contexts {
             for i in 0..lines.len() {
                 let mut without = lines.clone();
                 without.remove(i);
-                let _ = parse_page_in(FILE, &without.join("\n"), &context);
+                let _ = parse_page_in(path, &without.join("\n"), context);
                 let mut doubled = lines.clone();
                 doubled.insert(i, lines[i]);
-                let _ = parse_page_in(FILE, &doubled.join("\n"), &context);
+                let _ = parse_page_in(path, &doubled.join("\n"), context);
             }
             for (cut, _) in text.char_indices().step_by(7) {
-                let _ = parse_page_in(FILE, &text[..cut], &context);
+                let _ = parse_page_in(path, &text[..cut], context);
             }
         }
     }
+}
+
+/// A page of the rows layout (ARK's CreateAsset): the request line in backticks, parameters
+/// between `---` lines, members after their parent's `Attributes` line, English headings, a
+/// `<Tabs>` block, a raw HTTP request example.
+const ROWS: &str = r#"`POST https://ark.cn-beijing.volcengineapi.com/?Action=MakeThing&Version=2024-01-01`
+Makes a thing.
+:::warning
+Asynchronous.
+:::
+```mixin-react
+return (<Tabs>
+<Tabs.TabPane title="Quick start" key="a1"><RenderMd content={`[Tutorial](https://www.volcengine.com/docs/82379/1)
+`}></RenderMd></Tabs.TabPane></Tabs>);
+```
+
+
+---
+
+
+<span id="request-params"></span>
+## Request parameters
+<span id="request-body"></span>
+### Request body
+
+---
+
+
+**Name** `string` %%require%%
+The name.
+
+---
+
+
+**Config** `object` `必选`
+The configuration.
+:::tip
+Kept in the description.
+:::
+Attributes
+
+---
+
+
+Config. **Mode** `string` %%require%%
+The mode:
+
+* `fast`: fast
+* `slow`: slow
+
+---
+
+
+Config. **Steps** `array<object>`
+The steps.
+Attributes
+
+---
+
+
+Config.Steps. **Seconds** `integer` `可选`
+How long.
+
+---
+
+
+**Tags** `string[]` 必填
+Labels.
+<span id="response-params"></span>
+## Response parameters
+
+---
+
+
+**Id** `string`
+The thing's id.
+
+---
+
+
+**Owner** `object`
+Who owns it.
+Attributes
+
+---
+
+
+Owner. **Name** `string`
+The owner's name.
+
+---
+
+
+<span id="request-example"></span>
+## Request example
+```text
+POST /?Action=MakeThing&Version=2024-01-01 HTTP/1.1
+Host: ark.cn-beijing.volcengineapi.com
+Content-Type: application/json
+Authorization: HMAC-SHA256 Credential=AK******/20260328/cn-beijing/ark/request, SignedHeaders=host, Signature=47a7******
+
+{
+  "Name": "a",
+  "Config": {"Mode": "fast", "Steps": [{"Seconds": 3}]},
+  "Tags": ["x"]
+}
+```
+
+<span id="response-example"></span>
+## Response example
+```json
+{
+  "ResponseMetadata": {"RequestId": "r", "Action": "MakeThing", "Version": "2024-01-01", "Service": "ark", "Region": "cn-beijing"},
+  "Result": {"Id": "t-1", "Owner": {"Name": "o"}}
+}
+```
+"#;
+
+const ROWS_FILE: &str = "spec/docs/ark/MakeThing.md";
+
+/// What ARK's settings (spec/services/ark.yaml) give its pages.
+fn ark_context() -> Context {
+    Context {
+        settings_file: Some("spec/services/ark.yaml".into()),
+        service: Some("ark".into()),
+        method: Some(Method::Post),
+        endpoints: vec![codegen::ir::RegionEndpoint {
+            region: "cn-beijing".into(),
+            host: "open.volcengineapi.com".into(),
+        }],
+        nesting: None,
+        infer_from_examples: true,
+    }
+}
+
+fn parse_rows(text: &str) -> Result<Page, String> {
+    parse_page_in(ROWS_FILE, text, &ark_context()).map_err(|e| e.to_string())
+}
+
+/// The line of `needle` in `text`.
+fn line_in(text: &str, needle: &str) -> u32 {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i as u32 + 1)
+        .unwrap()
+}
+
+fn struct_of(page: &Page, ty: &TypeRef) -> Vec<(String, String, bool)> {
+    let name = match ty {
+        TypeRef::Struct(name) => name,
+        TypeRef::Array(inner) => match &**inner {
+            TypeRef::Struct(name) => name,
+            other => panic!("not a struct: {other}"),
+        },
+        other => panic!("not a struct: {other}"),
+    };
+    page.find_struct(name)
+        .unwrap()
+        .fields
+        .iter()
+        .map(|f| (f.name.clone(), f.ty.to_string(), f.required))
+        .collect()
+}
+
+#[test]
+fn the_rows_layout_states_its_request_line_nesting_and_examples() {
+    assert_eq!(
+        xtask::parser::reader_for(ROWS).map(|r| r.name()),
+        Ok("api-doc-hub")
+    );
+    let page = parse_rows(ROWS).unwrap();
+    assert_eq!(
+        (page.action.as_str(), page.version.as_str(), page.method),
+        ("MakeThing", "2024-01-01", Method::Post)
+    );
+    assert_eq!(page.source.line, 1, "the request line is the page's first");
+    assert_eq!(
+        (
+            page.host.as_str(),
+            page.service.as_str(),
+            page.region.as_str()
+        ),
+        ("ark.cn-beijing.volcengineapi.com", "ark", "cn-beijing")
+    );
+    assert!(page.summary.starts_with("Makes a thing.\n:::warning"));
+    assert!(!page.summary.contains("Tabs"), "{}", page.summary);
+    let body: Vec<(&str, String, bool)> = page
+        .request
+        .body
+        .iter()
+        .map(|f| (f.name.as_str(), f.ty.to_string(), f.required))
+        .collect();
+    assert_eq!(
+        body,
+        [
+            ("Name", "string".to_owned(), true),
+            ("Config", "struct Config".to_owned(), true),
+            ("Tags", "array<string>".to_owned(), true),
+        ]
+    );
+    let config = &page.request.body[1];
+    assert_eq!(
+        config.description,
+        "The configuration.\n:::tip\nKept in the description.\n:::"
+    );
+    assert_eq!(config.line, line_in(ROWS, "**Config**"));
+    let members = struct_of(&page, &config.ty);
+    assert_eq!(members[0], ("Mode".into(), "string".into(), true));
+    assert_eq!(members[1].0, "Steps");
+    assert!(members[1].1.starts_with("array<struct "), "{members:?}");
+    let steps = page.find_struct("Config").unwrap().fields[1].ty.clone();
+    assert_eq!(
+        struct_of(&page, &steps),
+        [("Seconds".into(), "integer".into(), false)]
+    );
+    let mode = &page.find_struct("Config").unwrap().fields[0];
+    assert_eq!(mode.values.len(), 2);
+    assert!(page.request.body.iter().all(|f| !f.inferred));
+
+    assert_eq!(page.response.result, ResultKind::Object);
+    let result: Vec<(&str, String)> = page
+        .response
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.ty.to_string()))
+        .collect();
+    assert_eq!(
+        result,
+        [
+            ("Id", "string".to_owned()),
+            ("Owner", "struct Owner".to_owned())
+        ]
+    );
+    assert_eq!(
+        struct_of(&page, &page.response.fields[1].ty),
+        [("Name".into(), "string".into(), false)]
+    );
+
+    let example = page.examples.request.as_ref().unwrap();
+    assert!(!example.from_samples);
+    assert_eq!(
+        example.url,
+        "https://ark.cn-beijing.volcengineapi.com/?Action=MakeThing&Version=2024-01-01"
+    );
+    let sent: serde_json::Value = serde_json::from_str(example.body.as_deref().unwrap()).unwrap();
+    assert_eq!(sent["Config"]["Steps"][0]["Seconds"], 3);
+    assert!(!page.examples.response_from_samples);
+    assert!(
+        page.examples.undocumented.is_empty(),
+        "{:?}",
+        page.examples.undocumented
+    );
+}
+
+#[test]
+fn the_rows_layout_is_detected_without_required_markers() {
+    let optional = ROWS
+        .replace(" %%require%%", "")
+        .replace(" `必选`", "")
+        .replace(" 必填", "");
+    assert_eq!(
+        xtask::parser::reader_for(&optional).map(|r| r.name()),
+        Ok("api-doc-hub")
+    );
+    let page = parse_rows(&optional).unwrap();
+    assert!(page.request.body.iter().all(|f| !f.required));
+}
+
+#[test]
+fn rows_layout_mistakes_say_where_and_what_to_fix() {
+    let fails = |from: &str, to: &str| {
+        let text = ROWS.replacen(from, to, 1);
+        assert_ne!(text, ROWS, "{from:?} is not in the page");
+        parse_rows(&text).unwrap_err()
+    };
+    let at = |needle: &str| format!("{ROWS_FILE}:{}: ", line_in(ROWS, needle));
+
+    let e = fails("Config. **Mode**", "Conf. **Mode**");
+    assert!(e.starts_with(&at("**Mode**")), "{e}");
+    assert!(
+        e.contains("no parameter `Conf` comes before it in this section"),
+        "{e}"
+    );
+    let e = fails(
+        "**Tags** `string[]` 必填",
+        "**Tags** <span data-label=\"purple\">String[]</span> `可选`",
+    );
+    assert!(e.starts_with(&at("**Tags**")), "{e}");
+    assert!(e.contains("write every parameter of a page one way"), "{e}");
+    let e = fails(
+        "Config. **Mode** `string` %%require%%",
+        "Config. **Mode** %%require%%",
+    );
+    assert!(e.contains("`Config.Mode` has no type"), "{e}");
+    let e = fails("return (<Tabs>", "return (<Table>");
+    assert!(e.starts_with(&at("```mixin-react")), "{e}");
+    assert!(e.contains("not `return (<Tabs>…` page furniture"), "{e}");
+    let e = fails(
+        "Host: ark.cn-beijing.volcengineapi.com",
+        "Host: open.volcengineapi.com",
+    );
+    assert!(e.starts_with(&at("Host: ")), "{e}");
+    assert!(
+        e.contains("`Host:` header says `open.volcengineapi.com`, but the request URL (line 1) says `ark.cn-beijing.volcengineapi.com`"),
+        "{e}"
+    );
+    let e = fails("POST /?Action=MakeThing", "POST /?Action=MakeOther");
+    assert!(e.contains("`Action=` says `MakeOther`"), "{e}");
+    let e = fails("`POST https://", "`PUT https://");
+    assert!(e.starts_with(&format!("{ROWS_FILE}:1: ")), "{e}");
+    assert!(e.contains("request method `PUT` is not"), "{e}");
+    let e = fails(
+        "`POST https://ark.cn-beijing.volcengineapi.com/?Action=MakeThing&Version=2024-01-01`\n",
+        "",
+    );
+    assert!(
+        e.starts_with(&format!("{ROWS_FILE}:1: no request URL")),
+        "{e}"
+    );
+    assert!(e.contains("the request line"), "{e}");
+    let e = fails(
+        "Makes a thing.\n",
+        "Makes a thing.\n\n* 请求地址：https://ark.cn-beijing.volcengineapi.com/?Action=Other&Version=2024-01-01\n\n",
+    );
+    assert!(e.contains("disagrees with"), "{e}");
+    let e = fails(
+        "Owner. **Name** `string`",
+        "Owner. **Name** `string` 默认：`a`",
+    );
+    assert!(e.contains("cannot read"), "{e}");
+}
+
+#[test]
+fn the_real_create_asset_page_reads_with_the_ark_settings() {
+    let file = "spec/docs/ark/CreateAsset.md";
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../spec/docs/ark/CreateAsset.md"
+    ))
+    .unwrap();
+    let page = parse_page_in(file, &text, &ark_context()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (page.action.as_str(), page.version.as_str(), page.method),
+        ("CreateAsset", "2024-01-01", Method::Post)
+    );
+    assert_eq!(page.host, "ark.cn-beijing.volcengineapi.com");
+    let body: Vec<(&str, &TypeRef, bool, bool)> = page
+        .request
+        .body
+        .iter()
+        .map(|f| (f.name.as_str(), &f.ty, f.required, f.inferred))
+        .collect();
+    assert_eq!(
+        body,
+        [
+            ("GroupId", &TypeRef::String, true, false),
+            ("URL", &TypeRef::String, true, false),
+            ("Name", &TypeRef::String, false, false),
+            ("AssetType", &TypeRef::String, true, false),
+            ("ProjectName", &TypeRef::String, false, false),
+        ]
+    );
+    let asset_type = &page.request.body[3];
+    let values: Vec<&str> = asset_type.values.iter().map(|v| v.value.as_str()).collect();
+    assert_eq!(values, ["Image", "Video", "Audio"]);
+    assert!(asset_type.description.contains(":::tip"));
+    assert!(!asset_type.description.contains("---"));
+    assert_eq!(page.response.result, ResultKind::Object);
+    let result: Vec<(&str, &TypeRef, bool)> = page
+        .response
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), &f.ty, f.inferred))
+        .collect();
+    assert_eq!(result, [("Id", &TypeRef::String, false)]);
+    assert!(!page.summary.contains("Tabs"), "{}", page.summary);
+    assert!(page.examples.request.as_ref().unwrap().body.is_some());
+    assert!(page.examples.response.is_some());
+    assert!(page.examples.undocumented.is_empty());
+}
+
+#[test]
+fn the_family_fixture_pages_read_with_their_declared_nesting() {
+    let root = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/families"
+    ));
+    let docs: Vec<(String, String)> = xtask::regen::read_docs(root)
+        .unwrap()
+        .into_iter()
+        .filter(|(path, _)| path.starts_with("spec/docs/rtc/"))
+        .collect();
+    assert_eq!(docs.len(), 3);
+    let services = xtask::regen::read_services(root).unwrap();
+    let nesting = fixture_nesting();
+    assert!(nesting.contains_key("spec/docs/rtc/ResumeVoiceChat.md"));
+    let pages =
+        xtask::regen::parse_all_with(&docs, &services, &nesting).unwrap_or_else(|e| panic!("{e}"));
+    let resume = pages
+        .iter()
+        .find(|p| p.action == "ResumeVoiceChat")
+        .unwrap();
+    assert!(resume.find_struct("ReplayConfig").is_some());
+}
+
+/// The nesting the family fixture checkout declares (its `spec/overrides.yaml`), by page.
+fn fixture_nesting() -> std::collections::BTreeMap<String, Nesting> {
+    let root = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/families"
+    ));
+    xtask::regen::read_overrides(root)
+        .unwrap()
+        .nesting_by_page()
+        .unwrap_or_else(|e| panic!("{e:?}"))
 }

@@ -26,7 +26,7 @@ fn context(service: &str, region: &str) -> Context {
             region: region.into(),
             host: "open.volcengineapi.com".into(),
         }],
-        nesting: None,
+        ..Context::default()
     }
 }
 
@@ -340,23 +340,45 @@ fn list_inference_quotas() {
             "response: Result.Items[].Usage.PeakUsed"
         ]
     );
+    assert!(page.conflicts.is_empty(), "{:?}", page.conflicts);
+
+    // An example signed for a staging service: the APILink's service, and a conflict that an
+    // override settles.
+    let staging = text.replace("/cn-beijing/ark/request", "/cn-beijing/ark_stg/request");
+    let page = parse("ListInferenceQuotas", &staging, &ark());
+    assert_eq!(page.service, "ark");
+    let [conflict] = &page.conflicts[..] else {
+        panic!("{:?}", page.conflicts)
+    };
+    assert_eq!(conflict.line as usize, line_of(&staging, "ark_stg"));
+    assert_eq!(conflict.target, "page");
+    assert_eq!(conflict.set, [("service".to_owned(), "ark".to_owned())]);
 }
 
-/// QueryCouponSummary's response example is not JSON: `"AccountID": 2108xxxxxx` is a placeholder
-/// no fix-up can read without guessing (quoted, it contradicts the table's `Integer`; as digits, it
-/// is invented). The page fails there, with file and line; the rest of it reads.
+/// QueryCouponSummary's response example is not JSON: `"AccountID": 2108xxxxxx` is an unquoted
+/// placeholder (real billing pages have it too). The family's examples go through the fix-ups every
+/// family's do (`parser/json.rs`), which know no reading of it today (quoted, it contradicts the
+/// table's `Integer`; as digits, it is invented): the page fails there, with file and line. Should
+/// a fix-up learn it, it must be reported at that line: never silent.
 #[test]
 fn query_coupon_summary() {
     let text = fixture("QueryCouponSummary");
-    let got = error("QueryCouponSummary", &text, &billing());
-    let at = format!(
-        "QueryCouponSummary.md:{}: ",
-        line_of(&text, "\"AccountID\": 2108xxxxxx")
-    );
-    assert!(
-        got.starts_with(&at) && got.contains("response example is not JSON"),
-        "{got}"
-    );
+    let placeholder = line_of(&text, "\"AccountID\": 2108xxxxxx") as u32;
+    match parse_page_in("QueryCouponSummary.md", &text, &billing()) {
+        Err(e) => {
+            assert_eq!(
+                (e.file.as_str(), e.line),
+                ("QueryCouponSummary.md", placeholder),
+                "{e}"
+            );
+            assert!(e.message.contains("response example is not JSON"), "{e}");
+        }
+        Ok(page) => assert!(
+            page.warnings.iter().any(|w| w.line == placeholder),
+            "{:?}",
+            page.warnings
+        ),
+    }
 
     // What the page states: the malformed `Host:` cut at `?`; the curl fragment and its `Basic`
     // authorization state nothing; no region.
@@ -454,35 +476,39 @@ fn call_facts_that_disagree_name_both_lines() {
 #[test]
 fn broken_programs_are_located() {
     let text = fixture("ListAccountTransactions");
-    // Each broken page, the line its error names, and what it says.
-    let cases: [(String, &dyn Fn(&str) -> usize, &str); 4] = [
-        (
+    // Each broken page, the line its error names (found in the page), and what it says.
+    let case = |page: String, line: fn(&str) -> usize, message: &'static str| {
+        let line = line(&page);
+        (page, line, message)
+    };
+    let cases = [
+        case(
             text.replace("Name: 'Limit',", "Name: 'Limit,"),
-            &|page| line_of(page, "Name: 'Limit,"),
+            |page| line_of(page, "Name: 'Limit,"),
             "is not closed on its line",
         ),
         // A missing comma: the next key is where a `,` or `}` was expected.
-        (
+        case(
             text.replace("DataType: 'Long',", "DataType: 'Long'"),
-            &|page| line_of(page, "DataType: 'Long'") + 1,
+            |page| line_of(page, "DataType: 'Long'") + 1,
             "expected `}` after a property (or `,`), found `IsRequired`",
         ),
         // A column whose class names no table of the family: its `{` line.
-        (
+        case(
             text.replacen("openapi-doc-parameter-table-type", "my-type", 1),
-            &|page| line_of(page, "width: 130,") - 1,
+            |page| line_of(page, "width: 130,") - 1,
             "has the class name `my-type`",
         ),
         // An error table under a parameter section: the program's first line.
-        (
+        case(
             text.replacen("dataIndex: 'Name',", "dataIndex: 'ErrorCode',", 1),
-            &|page| line_of(page, "const columns"),
+            |page| line_of(page, "const columns"),
             "an error table (with an `ErrorCode` column) under a parameter section",
         ),
     ];
     for (page, line, message) in cases {
         let got = error("ListAccountTransactions", &page, &billing());
-        let at = format!("ListAccountTransactions.md:{}: ", line(&page));
+        let at = format!("ListAccountTransactions.md:{line}: ");
         assert!(
             got.starts_with(&at) && got.contains(message),
             "expected {at}…{message}…, got {got}"

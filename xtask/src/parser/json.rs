@@ -9,6 +9,7 @@
 //! | comments (pseudo-code only) | `"NDim": 2, # 固定为 2` | the `#` and the rest of its line removed |
 //! | Python literals (pseudo-code only) | `True`, `False`, `None` | `true`, `false`, `null` |
 //! | full-width commas | `[32, 2048]，` | `,` |
+//! | masked numbers | `210xxxxxxx` | `2100000000` |
 //! | leading zeros | `000001` | `1` |
 //! | missing commas | a value, then `"Key":` on a new line | a `,` after the value |
 //! | trailing commas | `[1, 2,]` | the comma removed |
@@ -42,6 +43,7 @@ pub fn fix_up(text: &str) -> (String, Vec<FixUp>) {
         out = pass(&out, &mut fixes, python_literal);
     }
     out = pass(&out, &mut fixes, full_width_comma);
+    out = pass(&out, &mut fixes, masked_number);
     out = pass(&out, &mut fixes, leading_zeros);
     out = pass(&out, &mut fixes, missing_comma);
     out = pass(&out, &mut fixes, trailing_comma);
@@ -199,6 +201,29 @@ fn full_width_comma(text: &str, i: usize) -> Step {
     }
 }
 
+/// A number whose last digits are masked (`210xxxxxxx`, an account id kept private): the masked
+/// digits read as zeros, so the value keeps its width and its JSON type.
+fn masked_number(text: &str, i: usize) -> Step {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'*';
+    if !bytes[i].is_ascii_digit() || (i > 0 && word(bytes[i - 1])) {
+        return Step::Copy;
+    }
+    let end = i + bytes[i..].iter().take_while(|b| word(**b)).count();
+    let token = &text[i..end];
+    let digits = token.bytes().take_while(u8::is_ascii_digit).count();
+    let masked = &token[digits..];
+    if masked.is_empty() || !masked.bytes().all(|b| matches!(b, b'x' | b'X' | b'*')) {
+        return Step::Keep(end - i);
+    }
+    let fixed = format!("{}{}", &token[..digits], "0".repeat(masked.len()));
+    Step::Fix {
+        len: end - i,
+        message: format!("number `{token}` is masked (invalid JSON); read as {fixed}"),
+        with: fixed.into(),
+    }
+}
+
 /// Numbers: `000001` → `1`; any other number is kept whole.
 fn leading_zeros(text: &str, i: usize) -> Step {
     let bytes = text.as_bytes();
@@ -306,6 +331,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn masked_numbers_read_as_zeros_and_strings_stay() {
+        let (out, fixes) = fix_up("{\"a\": 210xxxxxxx, \"b\": \"21xx\", \"c\": 7, \"d\": 0x1G}");
+        assert_eq!(out, "{\"a\": 2100000000, \"b\": \"21xx\", \"c\": 7, \"d\": 0x1G}");
+        assert_eq!(fixes.len(), 1);
+        assert!(fixes[0].message.contains("`210xxxxxxx` is masked"));
+    }
+
+    #[test]
     fn fixes_leading_zeros_outside_strings_only() {
         let (out, fixes) =
             fix_up("{\n \"A\": 000000,\n \"B\": [000001, -007, 0.5],\n \"C\": \"000\"\n}");
@@ -348,7 +381,9 @@ mod tests {
 
     #[test]
     fn adds_a_missing_comma_before_a_key_on_the_next_line() {
-        let (out, fixes) = fix_up("{\n  \"a\": \"x\"\n  \"b\": 1\n  \"c\": {}\n  \"d\": true\n  \"e\": [\"f\"]\n}");
+        let (out, fixes) = fix_up(
+            "{\n  \"a\": \"x\"\n  \"b\": 1\n  \"c\": {}\n  \"d\": true\n  \"e\": [\"f\"]\n}",
+        );
         assert_eq!(
             out,
             "{\n  \"a\": \"x\",\n  \"b\": 1,\n  \"c\": {},\n  \"d\": true,\n  \"e\": [\"f\"]\n}"
@@ -375,10 +410,7 @@ mod tests {
             out,
             "{\n  \"A\": true, \n  \"B\": [false, null],\n  \"C\": \"True # x\",\n  \"Trueish\": 1\n}"
         );
-        let said: Vec<(u32, &str)> = fixes
-            .iter()
-            .map(|f| (f.line, f.message.as_str()))
-            .collect();
+        let said: Vec<(u32, &str)> = fixes.iter().map(|f| (f.line, f.message.as_str())).collect();
         assert_eq!(
             said,
             [
@@ -408,8 +440,17 @@ mod tests {
     #[test]
     fn odd_text_does_not_panic() {
         for text in [
-            "body = ", "body = #", "\"", "{\"a\n", "，", "-", "body = {\"a\": 1 #\r\n}", "\"\\",
-            "{\n\"a\": 1\n\"b", "body = N", "x = Tru",
+            "body = ",
+            "body = #",
+            "\"",
+            "{\"a\n",
+            "，",
+            "-",
+            "body = {\"a\": 1 #\r\n}",
+            "\"\\",
+            "{\n\"a\": 1\n\"b",
+            "body = N",
+            "x = Tru",
         ] {
             let _ = fix_up(text);
         }

@@ -13,39 +13,57 @@
 //! page          = line*                         the last line may lack its newline
 //! line          = blank | anchor | heading | table | code-block | prose
 //! anchor        = `<span id="…"></span>`        alone on a line, the anchor of the heading below
-//! heading       = "#"{1,6} " " text
+//! heading       = "#"{1,6} " " text            text wrapped whole in `**…**` is read without them
 //!                 `# 概述` (vocabulary::INTRO_HEADINGS): what follows it is the page's summary
 //!                 `#`/`##`: a section (vocabulary::SECTIONS: `## 请求参数`, `## 返回参数`,
 //!                 `## 请求示例`/`## 请求示例-分场景`, `## 返回示例`, `## 错误码`; else Other,
 //!                 e.g. `# 请求接口`, `# 地域功能开放说明`)
 //!                 `###`…: a subsection (the scenarios under `## 请求示例-分场景`)
 //! action-line   = "请求参数Action取值" ("：" | ":") Action "。"?   a prose line under `## 请求参数`
+//! struct-intro  = "`"? Name "`"? " "* "结构" ("：" | ":")?
+//!                 a one-line paragraph under `## 请求参数` or `## 返回参数`: the table right
+//!                 after it (blank lines between allowed) is the struct table of `Name`
 //! table         = table-line+                   consecutive lines starting with `|`
 //! table-line    = spacer | header | separator | row | continuation
 //! spacer        = "|" ((" " | "^^") "|")+ " \"
 //!                 skipped wherever it is (before the header, before rows, or nowhere); `^^`
 //!                 merges a cell with the one above, which nothing here relies on
-//! header        = row                           the table's first line that is not a spacer
+//! header        = row                           the table's first row (it may be continued too)
 //! separator     = "|" ("---" "|")+
 //! row           = "|" (cell " |")+ "\"?         cells trimmed; `|\` at the end: continued
-//! continuation  = "|" (" |"){N-1} text " |" "\"?
-//!                 after a row or continuation ending in `|\`: the first N-1 cells empty, the
-//!                 text (indentation kept: nested bullets) a new line of the last cell; an
-//!                 all-empty continuation is a blank line in it
+//! continuation  = "|" (" |"){K-1} text " |" (cell " |")* "\"?
+//!                 after a line ending in `|\`, whose row has K cells so far (Lark wraps a row
+//!                 at any cell, not only in its last): the first K-1 cells empty; the K-th
+//!                 (indentation kept: nested bullets) a new line of the row's K-th cell, and
+//!                 when the line has no more cells an empty one is a blank line in it; any
+//!                 further cells are the row's next cells. A finished row has the header's
+//!                 width
 //! code-block    = "```" info NL text "```"
 //! prose         = other lines, up to a blank line, anchor, heading, table or code block
 //! ```
 //!
-//! - **Parameter tables**: the first table of `## 请求参数` and the first of `## 返回参数`. Every
-//!   other table (regions, upgrade notes, a file list inside a scenario) is prose.
-//! - **Sub-parameters**: when a parameter table's second column is headed `一级子参数`, `子参数`
-//!   or nothing ([`SUB_PARAMETER_HEADERS`]), a row with an empty first cell and a name in the
-//!   second is the sub-parameter `Parent.Name` of the nearest row above that has a name in the
-//!   first; the column is then dropped, so lowering nests the dotted rows under their `Map` /
-//!   `Array of Map` parent.
+//! - **Parameter tables**: the first table of `## 请求参数` and the first of `## 返回参数`.
+//! - **Struct tables**: a table right after a `struct-intro` line in either section, its columns
+//!   any the vocabulary knows (`参数名 |必选 |类型 |备注`: the required column may come before the
+//!   type); it gets a subsection heading named after the struct (level 3, anchor the name in
+//!   lowercase), so lowering reads it as it reads a seed page's `### Name` table and types like
+//!   `List<FullTextConfig>` or `AnalyzerConfig` resolve to it. Every other table (regions,
+//!   upgrade notes, a file list inside a scenario, the tables of other sections such as
+//!   `## FieldType`) is prose.
+//! - **Name levels**: the columns right after a parameter or struct table's name column whose
+//!   headers are [`SUB_PARAMETER_HEADERS`] (`一级子参数`, `子参数`, `一级参数`, `二级参数`, or
+//!   nothing) hold the names of deeper levels. A row's name is in the column of its level, the
+//!   cells before it empty (`^^` or not: only the empty cells count); it is `Parent.Name`, under
+//!   the nearest row above one level up. The level columns are then dropped, so lowering nests
+//!   the dotted rows under their `Map` / `Array of Map` parent.
+//! - **Bare lists**: a row typed by a bare list word ([`vocabulary::BARE_ARRAYS`], `List`)
+//!   that has sub-parameters is a list of the objects they describe ([`LIST_OF_MAPS`]); without,
+//!   it is a list of any JSON value.
 //! - **Request examples**: every code block under the request example section, in any
-//!   subsection: `action = "<Action>"` with an optional `,`, then `body = <JSON>` to the end of
-//!   the block.
+//!   subsection: `action = "<Action>"` with an optional `,`, then `body = <value>` to the end of
+//!   the block. The value is Python pseudo-code, handed on with its `body =` so that the JSON
+//!   fix-ups read it as Python (`True`/`False`/`None`, `#` comments: `json.rs`), each fix an IR
+//!   warning. The response example is JSON and gets only the JSON fix-ups.
 //! - **Version**: `ResponseMetadata.Version` of the first code block under `## 返回示例`.
 //! - Site-relative links (`](/docs/84313/…)`) become absolute under [`SITE`].
 
@@ -71,7 +89,14 @@ pub const ACTION_LINE: &str = "请求参数Action取值";
 
 /// Headers of the columns after a parameter table's name column that make them name-level columns
 /// (sub-parameters, sub-sub-parameters).
-pub const SUB_PARAMETER_HEADERS: &[&str] = &["一级子参数", "二级子参数", "子参数", "一级参数", "二级参数", ""];
+pub const SUB_PARAMETER_HEADERS: &[&str] = &[
+    "一级子参数",
+    "二级子参数",
+    "子参数",
+    "一级参数",
+    "二级参数",
+    "",
+];
 
 /// What a bare list type (`List`) on a row with sub-parameters means: a list of objects, the
 /// struct its sub-parameters make.
@@ -413,7 +438,9 @@ impl<'a> LarkReader<'a> {
             }
             let (cells, continues) = table::split_row(line);
             match logical.last_mut() {
-                Some(row) if continuing => self.continue_row(row, &cells, line, Self::line_no(i))?,
+                Some(row) if continuing => {
+                    self.continue_row(row, &cells, line, Self::line_no(i))?
+                }
                 _ => logical.push(Row {
                     line: Self::line_no(i),
                     cells,
@@ -496,7 +523,10 @@ impl<'a> LarkReader<'a> {
                 ),
             ));
         }
-        if cells[..have.saturating_sub(1)].iter().any(|c| !c.is_empty()) {
+        if cells[..have.saturating_sub(1)]
+            .iter()
+            .any(|c| !c.is_empty())
+        {
             return Err(self.err(
                 line_no,
                 "the row above ends in `|\\`, so this line continues its last cell: only the last cell may have text (end the row above with ` |` to start a new row)",
@@ -852,16 +882,27 @@ fn lists_of_objects(table: &mut Table) {
             .iter()
             .position(|h| vocabulary::column(h) == Some(c))
     };
-    let (Some(name_col), Some(type_col)) =
-        (column(vocabulary::Column::Name), column(vocabulary::Column::Type))
-    else {
+    let (Some(name_col), Some(type_col)) = (
+        column(vocabulary::Column::Name),
+        column(vocabulary::Column::Type),
+    ) else {
         return;
     };
-    let name = |row: &Row| row.cells[name_col].trim().trim_matches('`').trim().to_owned();
+    let name = |row: &Row| {
+        row.cells[name_col]
+            .trim()
+            .trim_matches('`')
+            .trim()
+            .to_owned()
+    };
     let parents: HashSet<String> = table
         .rows
         .iter()
-        .filter_map(|r| name(r).rsplit_once('.').map(|(parent, _)| parent.to_owned()))
+        .filter_map(|r| {
+            name(r)
+                .rsplit_once('.')
+                .map(|(parent, _)| parent.to_owned())
+        })
         .collect();
     for row in &mut table.rows {
         let ty = row.cells[type_col].trim().trim_matches('`').trim();

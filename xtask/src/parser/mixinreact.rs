@@ -69,7 +69,8 @@
 //! the title, the request table's `Action`/`Version` rows, the request example's request line and
 //! the response example's `ResponseMetadata` (a disagreement is an error naming both lines); the
 //! signing service from the APILink's `serviceCode=`, else the credential scope, else
-//! `ResponseMetadata.Service` (examples can sign for a staging service, `ark_stg`); the method
+//! `ResponseMetadata.Service` (an example can sign for a staging service, `ark_stg`: a credential
+//! scope that disagrees with the APILink is a conflict an override settles); the method
 //! from the request line; the host from `Host:`; the region from the credential scope, else
 //! `ResponseMetadata.Region`. What the page leaves out comes from `spec/services/<service>.yaml`.
 
@@ -82,6 +83,7 @@ use super::outline::{
 use super::vocabulary::{self, Column};
 use super::{json, ParseError, MAX_DOTTED_DEPTH};
 use std::collections::{BTreeMap, HashSet};
+use volcgen_ir::Conflict;
 
 /// The info string of the family's table blocks.
 const FENCE_LANG: &str = "mixin-react";
@@ -97,7 +99,7 @@ const STYLE_CLOSE: &str = "</style>";
 const NO_EXAMPLE: &str = "\\-";
 
 /// A parameter table's columns, by `dataIndex`.
-pub const PARAMETER_COLUMNS: &[(&str, Column)] = &[
+const PARAMETER_COLUMNS: &[(&str, Column)] = &[
     ("Name", Column::Name),
     ("DataType", Column::Type),
     ("IsRequired", Column::Required),
@@ -105,7 +107,7 @@ pub const PARAMETER_COLUMNS: &[(&str, Column)] = &[
     ("Description", Column::Description),
 ];
 /// The error table's columns, by `dataIndex`.
-pub const ERROR_COLUMNS: &[(&str, Column)] = &[
+const ERROR_COLUMNS: &[(&str, Column)] = &[
     ("HttpCode", Column::Status),
     ("ErrorCode", Column::Code),
     ("ErrorMessage", Column::Message),
@@ -153,7 +155,7 @@ impl Reader for MixinReact {
     fn read(&self, file: &str, text: &str) -> Result<Outline, ParseError> {
         let mut reader = PageReader::new(file, text);
         reader.page()?;
-        let request_line = reader.request_line()?;
+        let (request_line, conflicts) = reader.request_line()?;
         let request_example = reader.request_example.map(|r| r.example);
         Ok(Outline {
             front_matter: BTreeMap::new(),
@@ -167,7 +169,7 @@ impl Reader for MixinReact {
             code_blocks: reader.code_blocks,
             request_examples: request_example.into_iter().collect(),
             prose: reader.prose,
-            conflicts: Vec::new(),
+            conflicts,
         })
     }
 }
@@ -691,8 +693,9 @@ impl<'a> PageReader<'a> {
     }
 
     /// The call facts: Action and Version from the first place that states them, checked against
-    /// every other; the rest from the first place that states it.
-    fn request_line(&self) -> Result<RequestLine, ParseError> {
+    /// every other; the rest from the first place that states it. Returns the conflicts between
+    /// statements that an override must settle.
+    fn request_line(&self) -> Result<(RequestLine, Vec<Conflict>), ParseError> {
         let link = self.link.as_ref();
         let example = self.request_example.as_ref();
         let metadata = self.response_metadata();
@@ -731,12 +734,30 @@ impl<'a> PageReader<'a> {
         })?;
         check_action(&action.value).map_err(|m| self.err(action.line, m))?;
         check_version(&version.value).map_err(|m| self.err(version.line, m))?;
-        let service = link
-            .and_then(|l| l.service.clone())
-            .or_else(|| example.and_then(|e| e.service.clone()))
-            .or(metadata.service);
+        // The credential scope can name another service than the APILink (a staging name such as
+        // `ark_stg`): the link's is taken, and an override must confirm it, as on billing's pages.
+        let mut conflicts = Vec::new();
+        let link_service = link.and_then(|l| l.service.clone());
+        let scope_service = example.and_then(|e| e.service.clone());
+        let service = match (link_service, scope_service) {
+            (Some(link), Some(scope)) if link.value != scope.value => {
+                conflicts.push(Conflict {
+                    line: scope.line,
+                    message: format!(
+                        "{} says the signing service is `{}`, but {} (line {}) says `{}`",
+                        scope.what, scope.value, link.what, link.line, link.value
+                    ),
+                    target: "page".into(),
+                    expect: vec![("service".into(), link.value.clone())],
+                    set: vec![("service".into(), link.value.clone())],
+                });
+                Some(link)
+            }
+            (link, scope) => link.or(scope),
+        }
+        .or(metadata.service);
         let region = example.and_then(|e| e.region.clone()).or(metadata.region);
-        Ok(RequestLine {
+        let request_line = RequestLine {
             line: action.line,
             url: example
                 .and_then(|e| e.example.url.clone())
@@ -748,7 +769,8 @@ impl<'a> PageReader<'a> {
             service: service.map(|s| s.value),
             region: region.map(|r| r.value),
             docs_url: link.map(|l| l.url.clone()),
-        })
+        };
+        Ok((request_line, conflicts))
     }
 }
 
@@ -780,7 +802,7 @@ fn sample(text: &str) -> &str {
 /// The family's `Integer` holds 10-digit account ids (`PayerID` `2196543210`, above 2^31), so its
 /// width is no size guarantee: every `Integer`, also as an array's element type, is read as 64-bit
 /// `Long`. Array wrappers are peeled in a loop, so no cell can exhaust the stack.
-pub fn wide_integers(ty: &str) -> String {
+fn wide_integers(ty: &str) -> String {
     let mut out = String::new();
     let mut rest = ty.trim();
     'peel: loop {

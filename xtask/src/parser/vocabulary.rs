@@ -12,14 +12,24 @@ use volcgen_ir::{Method, TypeRef};
 /// `#`/`##` headings that start a section the format uses; any other heading starts
 /// [`Section::Other`], whose content is ignored.
 pub const SECTIONS: &[(Section, &[&str])] = &[
-    (Section::Request, &["请求参数", "请求参数说明"]),
-    (Section::Response, &["返回参数", "响应参数", "返回参数说明"]),
-    (Section::RequestExample, &["请求示例", "请求示例-分场景"]),
+    // The English words are the api-doc-hub pages' English headings.
+    (
+        Section::Request,
+        &["请求参数", "请求参数说明", "Request parameters"],
+    ),
+    (
+        Section::Response,
+        &["返回参数", "响应参数", "返回参数说明", "Response parameters"],
+    ),
+    (
+        Section::RequestExample,
+        &["请求示例", "请求示例-分场景", "Request example"],
+    ),
     (
         Section::ResponseExample,
-        &["返回示例", "响应示例", "返回结果示例"],
+        &["返回示例", "响应示例", "返回结果示例", "Response example"],
     ),
-    (Section::ErrorCodes, &["错误码"]),
+    (Section::ErrorCodes, &["错误码", "Error codes"]),
 ];
 
 /// `#`/`##` headings whose text is the page's introduction (the summary), not a section.
@@ -47,7 +57,7 @@ pub const QUERY_HEADINGS: &[&str] = &["Query"];
 /// What ends a struct table's heading after the struct's name (`### List 对象结构`,
 /// `### List 对象字段说明`): the name is the row the table documents.
 pub const STRUCT_HEADING_SUFFIXES: &[&str] = &["对象结构", "对象字段说明"];
-pub const BODY_HEADINGS: &[&str] = &["Body"];
+pub const BODY_HEADINGS: &[&str] = &["Body", "请求体", "Request body"];
 
 /// What a table column holds, recognized from its header text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,7 +204,7 @@ pub const ARRAY_CLOSE: &str = ">";
 pub const ARRAY_SUFFIX: &str = "[]";
 /// An array word alone, lowercase: an array of any JSON value (in the Lark family, on a row with
 /// sub-parameters, an array of the objects they describe).
-pub const BARE_ARRAYS: &[&str] = &["list"];
+pub const BARE_ARRAYS: &[&str] = &["list", "array"];
 
 /// `Object of X`, lowercase: a struct named X (or linked as `[X](#x)`).
 pub const OBJECT_OF: &str = "object of ";
@@ -503,9 +513,10 @@ pub fn readme_list() -> String {
         .collect();
     out.push(format!(
         "- Types, in any case: {}; maps with parameters {} (a JSON map); arrays {} (nested up \
-         to {} levels), or {} alone (of any JSON value); structs {} / {}, a bare `X` (capitalised) or `[X](#x)`: the name or \
-         anchor of a struct table; an `Object` / `Array of Object` row without dotted rows is the \
-         struct table of its own name, if there is one.",
+         to {} levels), or {} alone (of any JSON value); structs {} / {}, a bare `X` \
+         (capitalised) or `[X](#x)`: the name or anchor of a struct table; an `Object` / \
+         `Array of Object` row without dotted rows is the struct table of its own name, if there \
+         is one.",
         types.join(", "),
         maps.join(" / "),
         arrays.join(" / "),

@@ -10,18 +10,110 @@ use crate::dynamic::entry_serializing_results as entry;
 /// The types the service's pages share: the enums of documented values, and the structs
 /// that are one type across pages.
 pub mod types;
-/// `ListCouponUsageRecord`.
-pub mod list_coupon_usage_record;
-/// `ListOrderRefundDetails`.
-pub mod list_order_refund_details;
-/// `QueryCostUnitDetail`.
-pub mod query_cost_unit_detail;
-/// `QueryInvoiceApplyDetail`.
-pub mod query_invoice_apply_detail;
+/// `CancelInvitation`.
+pub mod cancel_invitation;
+/// `CleanUpFinancialRelation`.
+pub mod clean_up_financial_relation;
+/// `CreateBudget`.
+pub mod create_budget;
+/// `CreateFinancialRelation`.
+pub mod create_financial_relation;
+/// `DeleteBudget`.
+pub mod delete_budget;
+/// `DeleteFinancialRelation`.
+pub mod delete_financial_relation;
+/// `HandleInvitation`.
+pub mod handle_invitation;
+/// `ListAmortizedCostBillDaily`.
+pub mod list_amortized_cost_bill_daily;
+/// `ListAmortizedCostBillDetail`.
+pub mod list_amortized_cost_bill_detail;
+/// `ListAmortizedCostBillMonthly`.
+pub mod list_amortized_cost_bill_monthly;
+/// `ListAvailableInstances`.
+pub mod list_available_instances;
+/// `ListBill`.
+pub mod list_bill;
+/// `ListBillDetail`.
+pub mod list_bill_detail;
+/// `ListBillOverviewByCategory`.
+pub mod list_bill_overview_by_category;
+/// `ListBillOverviewByProd`.
+pub mod list_bill_overview_by_prod;
+/// `ListBudget`.
+pub mod list_budget;
+/// `ListCouponUsageRecords`.
+pub mod list_coupon_usage_records;
+/// `ListCoupons`.
+pub mod list_coupons;
+/// `ListFinancialRelation`.
+pub mod list_financial_relation;
+/// `ListInvitation`.
+pub mod list_invitation;
+/// `ListOrders`.
+pub mod list_orders;
+/// `ListPackageUsageDetails`.
+pub mod list_package_usage_details;
+/// `ListRecipientInformation`.
+pub mod list_recipient_information;
+/// `ListResourcePackages`.
+pub mod list_resource_packages;
+/// `ListSplitBillDetail`.
+pub mod list_split_bill_detail;
+/// `QueryBalanceAcct`.
+pub mod query_balance_acct;
+/// `QueryBudgetDetail`.
+pub mod query_budget_detail;
+/// `RenewInstance`.
+pub mod renew_instance;
+/// `SetRenewalType`.
+pub mod set_renewal_type;
+/// `UnsubscribeInstance`.
+pub mod unsubscribe_instance;
+/// `UpdateAuth`.
+pub mod update_auth;
+/// `UpdateBudget`.
+pub mod update_budget;
 /// Every generated Action and Version, sorted by Action, then Version (oldest first).
 pub static ACTIONS: &[crate::dynamic::ActionEntry] = &[
-    entry::<list_coupon_usage_record::v2022_01_01::ListCouponUsageRecordRequest>(),
-    entry::<list_order_refund_details::v2022_01_01::ListOrderRefundDetailsRequest>(),
-    entry::<query_cost_unit_detail::v2022_01_01::QueryCostUnitDetailRequest>(),
-    entry::<query_invoice_apply_detail::v2022_01_01::QueryInvoiceApplyDetailRequest>(),
+    entry::<cancel_invitation::v2022_01_01::CancelInvitationRequest>(),
+    entry::<clean_up_financial_relation::v2022_01_01::CleanUpFinancialRelationRequest>(),
+    entry::<create_budget::v2022_01_01::CreateBudgetRequest>(),
+    entry::<create_financial_relation::v2022_01_01::CreateFinancialRelationRequest>(),
+    entry::<delete_budget::v2022_01_01::DeleteBudgetRequest>(),
+    entry::<delete_financial_relation::v2022_01_01::DeleteFinancialRelationRequest>(),
+    entry::<handle_invitation::v2022_01_01::HandleInvitationRequest>(),
+    entry::<
+        list_amortized_cost_bill_daily::v2022_01_01::ListAmortizedCostBillDailyRequest,
+    >(),
+    entry::<
+        list_amortized_cost_bill_detail::v2022_01_01::ListAmortizedCostBillDetailRequest,
+    >(),
+    entry::<
+        list_amortized_cost_bill_monthly::v2022_01_01::ListAmortizedCostBillMonthlyRequest,
+    >(),
+    entry::<list_available_instances::v2022_01_01::ListAvailableInstancesRequest>(),
+    entry::<list_bill::v2022_01_01::ListBillRequest>(),
+    entry::<list_bill_detail::v2022_01_01::ListBillDetailRequest>(),
+    entry::<
+        list_bill_overview_by_category::v2022_01_01::ListBillOverviewByCategoryRequest,
+    >(),
+    entry::<list_bill_overview_by_prod::v2022_01_01::ListBillOverviewByProdRequest>(),
+    entry::<list_budget::v2022_01_01::ListBudgetRequest>(),
+    entry::<list_coupon_usage_records::v2022_01_01::ListCouponUsageRecordsRequest>(),
+    entry::<list_coupons::v2022_01_01::ListCouponsRequest>(),
+    entry::<list_financial_relation::v2022_01_01::ListFinancialRelationRequest>(),
+    entry::<list_invitation::v2022_01_01::ListInvitationRequest>(),
+    entry::<list_orders::v2022_01_01::ListOrdersRequest>(),
+    entry::<list_package_usage_details::v2022_01_01::ListPackageUsageDetailsRequest>(),
+    entry::<list_recipient_information::v2022_01_01::ListRecipientInformationRequest>(),
+    entry::<list_resource_packages::v2022_01_01::ListResourcePackagesRequest>(),
+    entry::<list_split_bill_detail::v2022_01_01::ListSplitBillDetailRequest>(),
+    entry::<query_balance_acct::v2022_01_01::QueryBalanceAcctRequest>(),
+    entry::<query_budget_detail::v2022_01_01::QueryBudgetDetailRequest>(),
+    entry::<renew_instance::v2022_01_01::RenewInstanceRequest>(),
+    entry::<set_renewal_type::v2022_01_01::SetRenewalTypeRequest>(),
+    entry::<unsubscribe_instance::v2022_01_01::UnsubscribeInstanceRequest>(),
+    entry::<update_auth::v2022_01_01::UpdateAuthRequest>(),
+    entry::<update_budget::v2022_01_01::UpdateBudgetRequest>(),
 ];

@@ -9,194 +9,157 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-/// `ApplyInfo`, one type for the pages of `QueryInvoiceApplyDetail`; documented at line 23 of `spec/docs/billing/QueryInvoiceApplyDetail.md`.
+/// `BudgetAlertRule`, one type for the pages of `CreateBudget`, `QueryBudgetDetail`; documented at line 51 of `spec/docs/billing/CreateBudget.md`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct ApplyInfo {
-    pub apply_id: Option<String>,
-    pub serial_no: Option<i64>,
-    pub payer_id: Option<i64>,
-    pub invoice_type: Option<String>,
-    pub apply_amount: Option<String>,
-    pub apply_time: Option<String>,
-    pub remark: Option<String>,
-    pub merged_payer_i_ds: Option<Vec<i64>>,
-    pub attachment_i_ds: Option<serde_json::Value>,
+pub struct BudgetAlertRule {
+    /// 报警项目，取值：actual_amount（实际金额）
+    pub budget_alert_item: Option<String>,
+    /// 阈值类型，取值：amount（金额）、percent（百分比）
+    pub budget_alert_threshold_type: Option<String>,
+    /// 报警阈值
+    pub budget_alert_threshold: Option<String>,
+}
+crate::setters! {
+    BudgetAlertRule() { budget_alert_item with_budget_alert_item : impl Into < String >;
+    budget_alert_threshold_type with_budget_alert_threshold_type : impl Into < String >;
+    budget_alert_threshold with_budget_alert_threshold : impl Into < String >; }
 }
 crate::via_fields! {
-    response ApplyInfo { apply_id : optional "ApplyID"; serial_no : optional "SerialNo";
-    payer_id : optional "PayerID"; invoice_type : optional "InvoiceType"; apply_amount :
-    optional "ApplyAmount"; apply_time : optional "ApplyTime"; remark : optional
-    "Remark"; merged_payer_i_ds : optional "MergedPayerIDs"; attachment_i_ds : optional
-    "AttachmentIDs"; }
+    BudgetAlertRule { budget_alert_item : optional "BudgetAlertItem";
+    budget_alert_threshold_type : optional "BudgetAlertThresholdType";
+    budget_alert_threshold : optional "BudgetAlertThreshold"; }
 }
-/// `CostUnit`, one type for the pages of `QueryCostUnitDetail`; documented at line 31 of `spec/docs/billing/QueryCostUnitDetail.md`.
+/// `BudgetAmount`, one type for the pages of `CreateBudget`, `QueryBudgetDetail`; documented at line 44 of `spec/docs/billing/CreateBudget.md`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct CostUnit {
-    /// 成本单元ID
-    pub cost_unit_id: Option<String>,
-    /// 成本单元名称
-    pub cost_unit_name: Option<String>,
-    /// 状态：1：生效中；2：已停用
-    pub status: Option<i32>,
-    /// 负责人信息
-    pub owner: Option<Owner>,
-    /// 创建时间
-    pub created_time: Option<String>,
+pub struct BudgetAmount {
+    /// 预算周期，格式：yyyy-MM
+    pub budget_period: Option<String>,
+    /// 预算金额
+    pub budget_amount: Option<String>,
+}
+crate::setters! {
+    BudgetAmount() { budget_period with_budget_period : impl Into < String >;
+    budget_amount with_budget_amount : impl Into < String >; }
 }
 crate::via_fields! {
-    response CostUnit { cost_unit_id : optional "CostUnitID"; cost_unit_name : optional
-    "CostUnitName"; status : optional "Status"; owner : optional "Owner"; created_time :
-    optional "CreatedTime"; }
+    BudgetAmount { budget_period : optional "BudgetPeriod"; budget_amount : optional
+    "BudgetAmount"; }
 }
-/// `CouponUsageRecord`, one type for the pages of `ListCouponUsageRecord`; documented at line 39 of `spec/docs/billing/ListCouponUsageRecord.md`.
+/// `InstanceList`, one type for the pages of `ListAvailableInstances`; documented at line 39 of `spec/docs/billing/ListAvailableInstances.md`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct CouponUsageRecord {
-    /// 使用记录ID
-    pub record_id: Option<i64>,
-    /// 代金券ID
-    pub coupon_id: Option<String>,
-    /// 代金券名称
-    pub coupon_name: Option<String>,
-    /// 代金券类型：1：通用券；2：产品专用券；3：新客专享券
-    pub coupon_type: Option<i32>,
-    /// 账期
-    pub bill_period: Option<String>,
-    /// 付款方账号ID
-    pub payer_id: Option<String>,
+pub struct InstanceList {
+    /// 实例ID
+    pub instance_id: Option<String>,
+    /// 账号ID
+    pub account_id: Option<i32>,
+    /// 实例名称
+    pub instance_name: Option<String>,
     /// 产品编码
     pub product: Option<String>,
-    /// 产品中文名
-    pub product_zh: Option<String>,
-    /// 被抵扣的实例编号
-    pub instance_no: Option<String>,
-    /// 记录类型
-    pub usage_type: Option<String>,
-    /// 本次抵扣金额，单位：元
-    pub deduct_amount: Option<String>,
-    /// 抵扣后代金券余额
-    pub remain_amount: Option<String>,
-    /// 发生时间
-    pub usage_time: Option<String>,
-}
-crate::via_fields! {
-    response CouponUsageRecord { record_id : optional "RecordID"; coupon_id : optional
-    "CouponID"; coupon_name : optional "CouponName"; coupon_type : optional "CouponType";
-    bill_period : optional "BillPeriod"; payer_id : optional "PayerID"; product :
-    optional "Product"; product_zh : optional "ProductZh"; instance_no : optional
-    "InstanceNo"; usage_type : optional "UsageType"; deduct_amount : optional
-    "DeductAmount"; remain_amount : optional "RemainAmount"; usage_time : optional
-    "UsageTime"; }
-}
-/// `Invoice`, one type for the pages of `QueryInvoiceApplyDetail`; documented at line 26 of `spec/docs/billing/QueryInvoiceApplyDetail.md`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Invoice {
-    pub invoice_no: Option<String>,
-    pub issue_time: Option<String>,
-    pub amount: Option<String>,
-    pub tax_rate: Option<f64>,
-    pub download_url: Option<String>,
-}
-crate::via_fields! {
-    response Invoice { invoice_no : optional "InvoiceNo"; issue_time : optional
-    "IssueTime"; amount : optional "Amount"; tax_rate : optional "TaxRate"; download_url
-    : optional "DownloadURL"; }
-}
-/// `InvoiceItem`, one type for the pages of `QueryInvoiceApplyDetail`; documented at line 25 of `spec/docs/billing/QueryInvoiceApplyDetail.md`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct InvoiceItem {
-    pub bill_period: Option<String>,
-    pub product: Option<String>,
-    pub amount: Option<String>,
-}
-crate::via_fields! {
-    response InvoiceItem { bill_period : optional "BillPeriod"; product : optional
-    "Product"; amount : optional "Amount"; }
-}
-/// `InvoiceTitle`, one type for the pages of `QueryInvoiceApplyDetail`; documented at line 24 of `spec/docs/billing/QueryInvoiceApplyDetail.md`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct InvoiceTitle {
-    pub invoice_title: Option<String>,
-    pub tax_no: Option<String>,
-    pub bank_name: Option<String>,
-    pub bank_account: Option<String>,
-}
-crate::via_fields! {
-    response InvoiceTitle { invoice_title : optional "InvoiceTitle"; tax_no : optional
-    "TaxNo"; bank_name : optional "BankName"; bank_account : optional "BankAccount"; }
-}
-/// `OrderRefundDetail`, one type for the pages of `ListOrderRefundDetails`; documented at line 41 of `spec/docs/billing/ListOrderRefundDetails.md`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct OrderRefundDetail {
-    /// 订单号
-    pub order_id: Option<String>,
-    /// 退款单号
-    pub refund_id: Option<String>,
-    /// 付款账号ID
-    pub payer_id: Option<String>,
-    /// 产品代码
-    pub product: Option<String>,
-    /// 产品名称
-    pub product_name: Option<String>,
-    /// 实例号
-    pub instance_no: Option<String>,
-    /// 退款去向
-    pub refund_channel: Option<String>,
-    /// 退款金额
-    pub refund_amount: Option<String>,
-    /// 币种
-    pub currency: Option<String>,
-    /// 退款时间
-    pub refund_time: Option<String>,
-    /// 退款状态
+    /// 配置代码
+    pub configuration_code: Option<String>,
+    /// 付款方式
+    pub payment_method: Option<String>,
+    /// 实例状态
     pub status: Option<String>,
+    /// 子状态
+    pub sub_status: Option<String>,
+    /// 续费类型
+    pub renew_type: Option<String>,
+    /// 续费次数
+    pub renewal_times: Option<String>,
+    /// 续费周期单位
+    pub renewal_duration_unit: Option<String>,
+    /// 剩余续费次数
+    pub remain_renew_times: Option<String>,
+    /// 开始时间
+    pub begin_time: Option<String>,
+    /// 到期时间
+    pub expired_time: Option<String>,
 }
 crate::via_fields! {
-    response OrderRefundDetail { order_id : optional "OrderID"; refund_id : optional
-    "RefundID"; payer_id : optional "PayerID"; product : optional "Product"; product_name
-    : optional "ProductName"; instance_no : optional "InstanceNo"; refund_channel :
-    optional "RefundChannel"; refund_amount : optional "RefundAmount"; currency :
-    optional "Currency"; refund_time : optional "RefundTime"; status : optional "Status";
-    }
+    response InstanceList { instance_id : optional "InstanceID"; account_id : optional
+    "AccountID"; instance_name : optional "InstanceName"; product : optional "Product";
+    configuration_code : optional "ConfigurationCode"; payment_method : optional
+    "PaymentMethod"; status : optional "Status"; sub_status : optional "SubStatus";
+    renew_type : optional "RenewType"; renewal_times : optional "RenewalTimes";
+    renewal_duration_unit : optional "RenewalDurationUnit"; remain_renew_times : optional
+    "RemainRenewTimes"; begin_time : optional "BeginTime"; expired_time : optional
+    "ExpiredTime"; }
 }
-/// `Owner`, one type for the pages of `QueryCostUnitDetail`; documented at line 35 of `spec/docs/billing/QueryCostUnitDetail.md`.
+/// `OrderInfo`, one type for the pages of `ListOrders`; documented at line 26 of `spec/docs/billing/ListOrders.md`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct Owner {
-    /// 负责人账号ID
-    pub account_id: Option<i64>,
-    /// 负责人用户名
-    pub user_name: Option<String>,
+pub struct OrderInfo {
+    /// 订单ID
+    pub order_id: Option<String>,
+    /// 订单状态
+    pub status: Option<String>,
+    /// 创建时间
+    pub create_time: Option<String>,
+    /// 订单类型
+    pub order_type: Option<String>,
+    /// 服务主体编号
+    pub subject_no: Option<String>,
+    /// 卖方ID
+    pub seller_id: Option<i32>,
+    /// 卖方客户名称
+    pub seller_customer_name: Option<String>,
+    /// 付款方ID
+    pub payer_id: Option<i32>,
+    /// 付款方客户名称
+    pub payer_customer_name: Option<String>,
+    /// 买方ID
+    pub buyer_id: Option<i32>,
+    /// 买方客户名称
+    pub buyer_customer_name: Option<String>,
+    /// 原价金额
+    pub original_amount: Option<String>,
+    /// 折扣金额
+    pub discount_amount: Option<String>,
+    /// 代金券金额
+    pub coupon_amount: Option<String>,
+    /// 应付金额
+    pub payable_amount: Option<String>,
+    /// 已付金额
+    pub paid_amount: Option<String>,
 }
 crate::via_fields! {
-    response Owner { account_id : optional "AccountID"; user_name : optional "UserName";
-    }
+    response OrderInfo { order_id : optional "OrderID"; status : optional "Status";
+    create_time : optional "CreateTime"; order_type : optional "OrderType"; subject_no :
+    optional "SubjectNo"; seller_id : optional "SellerID"; seller_customer_name :
+    optional "SellerCustomerName"; payer_id : optional "PayerID"; payer_customer_name :
+    optional "PayerCustomerName"; buyer_id : optional "BuyerID"; buyer_customer_name :
+    optional "BuyerCustomerName"; original_amount : optional "OriginalAmount";
+    discount_amount : optional "DiscountAmount"; coupon_amount : optional "CouponAmount";
+    payable_amount : optional "PayableAmount"; paid_amount : optional "PaidAmount"; }
 }
-/// `Rule`, one type for the pages of `QueryCostUnitDetail`; documented at line 39 of `spec/docs/billing/QueryCostUnitDetail.md`.
+/// `SuccessInstanceInfo`, one type for the pages of `UnsubscribeInstance`; documented at line 36 of `spec/docs/billing/UnsubscribeInstance.md`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct Rule {
-    /// 规则ID
-    pub rule_id: Option<String>,
-    /// 规则类型：tag：按资源标签；project：按项目；product：按产品
-    pub rule_type: Option<String>,
-    /// 命中该规则的取值列表
-    pub match_values: Option<Vec<String>>,
-    /// 分摊比例，取值范围(0, 1\]
-    pub ratio: Option<f64>,
-    /// 匹配优先级，数值越小越先匹配
-    pub priority: Option<i32>,
-    /// 开始生效的账期
-    pub effective_period: Option<String>,
+pub struct SuccessInstanceInfo {
+    /// 产品编码
+    pub product: Option<String>,
+    /// 实例ID
+    pub instance_id: Option<String>,
 }
 crate::via_fields! {
-    response Rule { rule_id : optional "RuleID"; rule_type : optional "RuleType";
-    match_values : optional "MatchValues"; ratio : optional "Ratio"; priority : optional
-    "Priority"; effective_period : optional "EffectivePeriod"; }
+    response SuccessInstanceInfo { product : optional "Product"; instance_id : optional
+    "InstanceID"; }
+}
+/// `SuccessInstanceList`, one type for the pages of `RenewInstance`, `SetRenewalType`; documented at line 37 of `spec/docs/billing/RenewInstance.md`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SuccessInstanceList {
+    /// 实例ID
+    pub instance_id: Option<String>,
+    /// 产品编码
+    pub product: Option<String>,
+}
+crate::via_fields! {
+    response SuccessInstanceList { instance_id : optional "InstanceID"; product :
+    optional "Product"; }
 }

@@ -22,16 +22,10 @@ pub mod get_conversation_messages;
 pub mod get_room_online_users;
 /// `ListUserInfo`.
 pub mod list_user_info;
-/// `PauseVoiceChat`.
-pub mod pause_voice_chat;
 /// `RegisterUsers`.
 pub mod register_users;
-/// `ResumeVoiceChat`.
-pub mod resume_voice_chat;
 /// `SendMessage`.
 pub mod send_message;
-/// `StartVoiceInterpret`.
-pub mod start_voice_interpret;
 /// `StartWebcast`.
 pub mod start_webcast;
 /// Every generated Action and Version, sorted by Action, then Version (oldest first).
@@ -42,10 +36,7 @@ pub static ACTIONS: &[crate::dynamic::ActionEntry] = &[
     entry::<get_conversation_messages::v2020_12_01::GetConversationMessagesRequest>(),
     entry::<get_room_online_users::v2023_11_01::GetRoomOnlineUsersRequest>(),
     entry::<list_user_info::v2023_11_01::ListUserInfoRequest>(),
-    entry::<pause_voice_chat::v2025_06_01::PauseVoiceChatRequest>(),
     entry::<register_users::v2020_12_01::RegisterUsersRequest>(),
-    entry::<resume_voice_chat::v2025_06_01::ResumeVoiceChatRequest>(),
     entry::<send_message::v2020_12_01::SendMessageRequest>(),
-    entry::<start_voice_interpret::v2025_06_01::StartVoiceInterpretRequest>(),
     entry::<start_webcast::v2023_11_01::StartWebcastRequest>(),
 ];

@@ -14,16 +14,26 @@ pub mod types;
 pub mod create_vikingdb_collection;
 /// `CreateVikingdbTask`.
 pub mod create_vikingdb_task;
-/// `TruncateVikingdbCollection`.
-pub mod truncate_vikingdb_collection;
+/// `DeleteVikingdbIndex`.
+pub mod delete_vikingdb_index;
+/// `DeleteVikingdbTask`.
+pub mod delete_vikingdb_task;
+/// `EnableVikingdbIndex`.
+pub mod enable_vikingdb_index;
+/// `GetVikingdbCollection`.
+pub mod get_vikingdb_collection;
 /// `UpdateVikingdbCollection`.
 pub mod update_vikingdb_collection;
+/// `UpdateVikingdbIndex`.
+pub mod update_vikingdb_index;
 /// Every generated Action and Version, sorted by Action, then Version (oldest first).
 pub static ACTIONS: &[crate::dynamic::ActionEntry] = &[
     entry::<create_vikingdb_collection::v2025_06_09::CreateVikingdbCollectionRequest>(),
     entry::<create_vikingdb_task::v2025_06_09::CreateVikingdbTaskRequest>(),
-    entry::<
-        truncate_vikingdb_collection::v2025_06_09::TruncateVikingdbCollectionRequest,
-    >(),
+    entry::<delete_vikingdb_index::v2025_06_09::DeleteVikingdbIndexRequest>(),
+    entry::<delete_vikingdb_task::v2025_06_09::DeleteVikingdbTaskRequest>(),
+    entry::<enable_vikingdb_index::v2025_06_09::EnableVikingdbIndexRequest>(),
+    entry::<get_vikingdb_collection::v2025_06_09::GetVikingdbCollectionRequest>(),
     entry::<update_vikingdb_collection::v2025_06_09::UpdateVikingdbCollectionRequest>(),
+    entry::<update_vikingdb_index::v2025_06_09::UpdateVikingdbIndexRequest>(),
 ];

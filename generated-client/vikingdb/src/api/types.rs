@@ -9,85 +9,233 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-/// `Field`, one type for the pages of `CreateVikingdbCollection`; documented at line 40 of `spec/docs/vikingdb/CreateVikingdbCollection.md`.
+crate::open_enum! {
+    #[doc =
+    r" The values documented for `Tokenizer` of `CreateVikingdbCollection` (`AnalyzerConfig`): a variant per value, and `Undocumented` for a value the pages do not list, kept as it came. `Display` shows the page's label."]
+    #[doc = r""] #[doc =
+    r" - `standard`, [`Standard`](Self::Standard): 支持中英文及混合内容，性能较高，满足大部分需求。"]
+    #[doc =
+    r" - `zh`, [`Zh`](Self::Zh): 针对中文分词，效果更好，性能稍低。"]
+    #[doc =
+    r" - `whitespace`, [`Whitespace`](Self::Whitespace): 按空白字符分割（空格、`\t`、`\n`、`\r`、`\v`、`\f`）"]
+    Tokenizer : str { Standard = "standard" =>
+    "支持中英文及混合内容，性能较高，满足大部分需求"; Zh = "zh" =>
+    "针对中文分词，效果更好，性能稍低"; Whitespace = "whitespace" =>
+    "按空白字符分割（空格、`\\t`、`\\n`、`\\r`、`\\v`、`\\f`）"; }
+}
+/// `AnalyzerConfig`, one type for the pages of `CreateVikingdbCollection`; documented at line 136 of `spec/docs/vikingdb/CreateVikingdbCollection.md`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct Field {
-    /// 字段名，在同一数据集内不可重复
-    pub field_name: String,
-    /// 字段类型，取值：int64、float32、string、bool、list&lt;string>、list&lt;int64>、vector、text
-    pub field_type: String,
-    /// 是否为主键字段，默认为 false。主键字段的类型只能是 int64 或 string
-    pub is_primary_key: Option<bool>,
-    /// 向量维度，FieldType 为 vector 时必填，须为 4 的倍数，范围 \[4, 2048\]
-    pub dim: Option<i32>,
+pub struct AnalyzerConfig {
+    /// 分词器。可选值：
+    ///
+    /// * `standard`:支持中英文及混合内容，性能较高，满足大部分需求。
+    /// * `zh`：针对中文分词，效果更好，性能稍低。
+    /// * `whitespace`：按空白字符分割（空格、`\t`、`\n`、`\r`、`\v`、`\f`）
+    pub tokenizer: Tokenizer,
 }
 crate::setters! {
-    Field(field_name : impl Into < String >, field_type : impl Into < String >) {
-    is_primary_key with_is_primary_key : bool; dim with_dim : i32; }
+    AnalyzerConfig(tokenizer : Tokenizer) {}
 }
 crate::via_fields! {
-    Field { field_name : required "FieldName"; field_type : required "FieldType";
-    is_primary_key : optional "IsPrimaryKey"; dim : optional "Dim"; }
+    AnalyzerConfig { tokenizer : required "Tokenizer"; }
 }
-/// `TaskConfig`, one type for the pages of `CreateVikingdbTask`; documented at line 61 of `spec/docs/vikingdb/CreateVikingdbTask.md`.
+/// `CollectionStats`, one type for the pages of `GetVikingdbCollection`; documented at line 95 of `spec/docs/vikingdb/GetVikingdbCollection.md`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CollectionStats {
+    /// 数据条数
+    pub data_count: Option<i64>,
+    /// 数据存储量(byte)
+    pub data_storage: Option<i64>,
+}
+crate::via_fields! {
+    response CollectionStats { data_count : optional "DataCount"; data_storage : optional
+    "DataStorage"; }
+}
+/// `Fields`, one type for the pages of `GetVikingdbCollection`; documented at line 53 of `spec/docs/vikingdb/GetVikingdbCollection.md`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Fields {
+    /// 字段名称
+    pub field_name: Option<String>,
+    /// 字段类型
+    pub field_type: Option<String>,
+    /// 若字段类型是vector，该参数指定稠密向量的维度
+    pub dim: Option<i32>,
+    /// 是否为主键字段。可以为数据集指定1个主键字段（string或int64类型）。若没有指定，则使用自动生成的主键，字段名为"**AUTO_ID**"。
+    pub is_primary_key: Option<bool>,
+    /// 字段内容默认值
+    pub default_value: Option<serde_json::Value>,
+}
+crate::via_fields! {
+    response Fields { field_name : optional "FieldName"; field_type : optional
+    "FieldType"; dim : optional "Dim"; is_primary_key : optional "IsPrimaryKey";
+    default_value : optional "DefaultValue"; }
+}
+/// `FullTextConfig`, one type for the pages of `CreateVikingdbCollection`; documented at line 126 of `spec/docs/vikingdb/CreateVikingdbCollection.md`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct FullTextConfig {
+    /// 必须是在Fields里存在的一个text类型的字段
+    pub field: String,
+    /// AnalyzerConfig结构见下
+    pub analyzer: AnalyzerConfig,
+}
+crate::setters! {
+    FullTextConfig(field : impl Into < String >, analyzer : AnalyzerConfig) {}
+}
+crate::via_fields! {
+    FullTextConfig { field : required "Field"; analyzer : required "Analyzer"; }
+}
+/// `TaskConfig`, one type for the pages of `CreateVikingdbTask`; documented at line 48 of `spec/docs/vikingdb/CreateVikingdbTask.md`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TaskConfig {
-    /// TOS 路径，格式为 tos://{bucket}/{prefix}/。
-    /// data_import 与 data_export 任务必填。
-    pub tos_path: Option<String>,
-    /// 文件格式。取值如下：
-    ///
-    /// * parquet：默认值。列式存储，适合大批量导入导出。
-    ///   导入 parquet 文件时，建议同时设置 **IgnoreError**。
-    /// * jsonl：每行一条 JSON 记录。
-    ///    * 文件编码须为 UTF-8。
-    ///    * 单行长度不超过 1 MB。
+    /// 导入/导出文件的格式，支持parquet/json
     pub file_type: Option<String>,
-    /// 过滤条件，为 JSON 格式的过滤表达式字符串。
-    /// filter_delete 任务必填；data_export 任务不传时导出全部数据。
-    pub filter_expr: Option<String>,
-    /// 需要导出的字段列表，不传时导出全部字段。仅对 data_export 任务生效。
-    pub export_fields: Option<Vec<String>>,
-    /// 导出时的抽样比例，范围 (0.0, 1.0\]，默认为 1.0。仅对 data_export 任务生效。
-    pub sample_ratio: Option<f64>,
-    /// 导入时是否跳过格式有误的行。
-    ///
-    /// * true：跳过错误行，继续导入其余数据。
-    /// * false：默认值，遇到错误行即终止任务。
+    /// 是否可跳过人工确认环节，默认为true
+    pub need_confirm: Option<bool>,
+    /// 过滤条件。使用参考<https://www.volcengine.com/docs/84313/1419289>
+    pub filter_conds: Option<serde_json::Map<String, serde_json::Value>>,
+    /// 将数据文件导入/导出到用户的TOS 路径，格式 ：{桶名}/{路径}，注意不是域名。导入/导出时必填
+    pub tos_path: Option<String>,
+    /// 是否导出全部数据，此时filter不生效。默认为false
+    pub export_all: Option<bool>,
+    /// 需要更新的字段值，必须是标量字段，不支持vector、sparse_vector、text 类型字段的更新
+    pub update_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// 用于数据导入。设置为 true 时遇到数据会继续解析文件，默认为 false
     pub ignore_error: Option<bool>,
+    /// 使用公共tos
+    pub use_public: Option<bool>,
 }
 crate::setters! {
-    TaskConfig() { tos_path with_tos_path : impl Into < String >; file_type
-    with_file_type : impl Into < String >; filter_expr with_filter_expr : impl Into <
-    String >; export_fields with_export_fields : impl Into < Vec < String > >;
-    sample_ratio with_sample_ratio : f64; ignore_error with_ignore_error : bool; }
+    TaskConfig() { file_type with_file_type : impl Into < String >; need_confirm
+    with_need_confirm : bool; filter_conds with_filter_conds : serde_json::Map < String,
+    serde_json::Value >; tos_path with_tos_path : impl Into < String >; export_all
+    with_export_all : bool; update_fields with_update_fields : serde_json::Map < String,
+    serde_json::Value >; ignore_error with_ignore_error : bool; use_public
+    with_use_public : bool; }
 }
 crate::via_fields! {
-    TaskConfig { tos_path : optional "TosPath"; file_type : optional "FileType";
-    filter_expr : optional "FilterExpr"; export_fields : optional "ExportFields";
-    sample_ratio : optional "SampleRatio"; ignore_error : optional "IgnoreError"; }
+    TaskConfig { file_type : optional "FileType"; need_confirm : optional "NeedConfirm";
+    filter_conds : optional "FilterConds"; tos_path : optional "TosPath"; export_all :
+    optional "ExportAll"; update_fields : optional "UpdateFields"; ignore_error :
+    optional "IgnoreError"; use_public : optional "UsePublic"; }
 }
-/// `Vectorize`, one type for the pages of `CreateVikingdbCollection`; documented at line 45 of `spec/docs/vikingdb/CreateVikingdbCollection.md`.
+/// `Tensor`, one type for the pages of `CreateVikingdbCollection`; documented at line 94 of `spec/docs/vikingdb/CreateVikingdbCollection.md`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct Vectorize {
-    /// 向量化模型名称，例如 bge-large-zh
-    pub dense_model: String,
-    /// 模型版本，不传时使用最新版本
-    pub dense_model_version: Option<String>,
-    /// 参与向量化的字段名，该字段类型须为 text
-    pub text_field: String,
-    /// 输出向量维度，不传时使用模型的默认维度
-    pub dim: Option<i32>,
+pub struct Tensor {
+    /// **模型名称**
+    /// 注：当前配置张量化字段需将**张量化模型**和**稠密向量化模型**均配置为**"doubao-embedding-vision"，**
+    pub model_name: String,
+    /// **模型版本**
+    /// 注：当前配置张量化字段需将**张量化模型版本**和**稠密向量化模型版本**均配置为**"251215"**
+    pub model_version: Option<String>,
+    /// **文本张量化字段名称**
+    /// 注：张量化字段名称需与稠密向量化字段名称一致
+    pub text_field: Option<String>,
+    /// **图片张量化字段名称**
+    /// 注：张量化字段名称需与稠密向量化字段名称一致
+    pub image_field: Option<String>,
+    /// **视频张量化字段名称**
+    /// 注：张量化字段名称需与稠密向量化字段名称一致
+    pub video_field: Option<String>,
+    /// **张量阶数**
+    /// 目前固定张量维度阶数为2，可视作向量矩阵
+    pub n_dim: i32,
+    /// **张量维度**
+    /// 格式为\[M,N\]：
+    /// M：向量矩阵的行数，取值\[2,64\]间的整数
+    /// N：向量矩阵的列数，取值\[4,2048\]间的整数，且当N>4时，N必须是8的倍数
+    pub shape: Vec<serde_json::Value>,
+    /// Instruction 配置
+    /// 通过设置 instructions 引导模型更准确地聚焦输入内容的关键信息，以提升向量表示精度，详细参考[Instruction](https://www.volcengine.com/docs/84313/1791154#93269fe1)：
+    pub instruction: Option<serde_json::Map<String, serde_json::Value>>,
 }
 crate::setters! {
-    Vectorize(dense_model : impl Into < String >, text_field : impl Into < String >) {
-    dense_model_version with_dense_model_version : impl Into < String >; dim with_dim :
-    i32; }
+    Tensor(model_name : impl Into < String >, n_dim : i32, shape : impl Into < Vec <
+    serde_json::Value > >) { model_version with_model_version : impl Into < String >;
+    text_field with_text_field : impl Into < String >; image_field with_image_field :
+    impl Into < String >; video_field with_video_field : impl Into < String >;
+    instruction with_instruction : serde_json::Map < String, serde_json::Value >; }
 }
 crate::via_fields! {
-    Vectorize { dense_model : required "DenseModel"; dense_model_version : optional
-    "DenseModelVersion"; text_field : required "TextField"; dim : optional "Dim"; }
+    Tensor { model_name : required "ModelName"; model_version : optional "ModelVersion";
+    text_field : optional "TextField"; image_field : optional "ImageField"; video_field :
+    optional "VideoField"; n_dim : required "NDim"; shape : required "Shape"; instruction
+    : optional "Instruction"; }
+}
+/// `VectorIndex`, one type for the pages of `UpdateVikingdbIndex`; documented at line 70 of `spec/docs/vikingdb/UpdateVikingdbIndex.md`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct VectorIndex {
+    /// 向量索引类型。详见[创建索引-CreateVikingdbIndex](https://www.volcengine.com/docs/84313/1791149)，取值如下：hnsw；hnsw_hybrid；flat；diskann，其中：
+    ///
+    /// * 若原索引类型为hnsw、diskann 或 flat：原索引类型可变更为三者中任一类型，不可变更为 hnsw_hybrid 类型
+    /// * 若原索引类型为 hnsw_hybrid ：不可变更索引类型
+    /// * 当前包含 tensor 表征类型的索引仅支持使用 hnsw，不允许变更索引类型
+    pub index_type: String,
+    /// 距离类型，衡量向量之间距离的算法。取值如下：
+    /// ip：全称是 Inner Product，内积，该算法基于向量的内积，即两个元素的对应元素相乘并求和的结果计算相似度，内积值越大相似度越高。
+    /// l2：欧几里得距离，它计算两个向量的欧几里得空间距离，欧式距离越小相似度越高。
+    /// cosine：余弦相似度（Cosine Similarity），也称为余弦距离（Cosine Distance），用于计算两个高维向量的夹角余弦值从而衡量向量相似度，夹角余弦值越小表示两向量的夹角越大，则两个向量差异越大。
+    /// 当 distance=cosine 时，默认对向量做归一化处理。
+    /// 对于hnsw_hybrid索引算法，距离类型选择只对稠密向量生效，稀疏向量仅支持内积。
+    pub distance: Option<String>,
+    /// 量化方式。量化方式是索引中对向量的压缩方式，可以降低向量间相似性计算的复杂度。基于向量的高维度和大规模特点，采用向量量化可以有效减少向量的存储和计算成本。取值如下：
+    ///
+    /// * int8：将4字节的 float 压缩为单个字节，以获取内存和计算延迟的收益，会造成微小的损失精度，比如 cosine 距离会出现大于1的分值。
+    /// * float：全精度，未做压缩量化。
+    /// * fix16：将4字节的 float 压缩为两个字节，以获取内存和计算延迟的收益，会造成微小的损失精度。通过损失一定的检索精度，提升检索性能，节约资源成本。
+    /// * pq：将高维向量转换为低维码本向量，以减少内存占用并提高搜索效率。
+    /// * 适用情况
+    ///    * int8适用于hnsw、hnsw_hybrid、flat索引算法，距离方式为ip、consine。
+    ///    * float适用于hnsw、hnsw_hybrid、flat、diskann索引算法，距离方式为ip、l2、consine。
+    ///    * fix16适用于hnsw、hnsw_hybrid、flat索引算法，距离方式为ip、l2、consine。
+    ///    * pq适用于diskann索引算法，距离方式为ip、l2、consine。
+    pub quant: Option<String>,
+    /// hnsw 索引参数，表示邻居节点个数。
+    ///
+    /// * 当 index_type 配置为 hnsw 和 hnsw_hybrid 时可选配置。
+    pub hnsw_m: Option<i32>,
+    /// hnsw 索引参数，表示构建图时搜索邻居节点的广度。
+    ///
+    /// * 当 index_type 配置为 hnsw 和 hnsw_hybrid 时可选配置。
+    pub hnsw_cef: Option<i32>,
+    /// hnsw 索引参数，表示线上检索的搜索广度。
+    ///
+    /// * 当 index_type 配置为 hnsw 和 hnsw_hybrid 时可选配置。
+    pub hnsw_sef: Option<i32>,
+    /// diskann参数，标识邻居节点个数。
+    ///
+    /// * 当 index_type 配置为 diskann时可选配置。
+    pub diskann_m: Option<i32>,
+    /// diskann参数，表示构建图时搜索邻居节点的广度。
+    ///
+    /// * 当 index_type 配置为 diskann时可选配置。
+    pub diskann_cef: Option<i32>,
+    /// diskann参数，向量维度编码的大小限制。值越大，召回率越高，但会增加内存使用量，范围 (0.0, 0.25\]。
+    ///
+    /// * 当 index_type 配置为 diskann时可选配置。
+    pub pq_code_ratio: Option<f64>,
+    /// diskann参数，缓存节点数与原始数据的比率，较大的值会提高索引性能并增加内存使用量。范围 \[0.0,0.3)。
+    ///
+    /// * 当 index_type 配置为 diskann时可选配置。
+    pub cache_ratio: Option<f64>,
+}
+crate::setters! {
+    VectorIndex(index_type : impl Into < String >) { distance with_distance : impl Into <
+    String >; quant with_quant : impl Into < String >; hnsw_m with_hnsw_m : i32; hnsw_cef
+    with_hnsw_cef : i32; hnsw_sef with_hnsw_sef : i32; diskann_m with_diskann_m : i32;
+    diskann_cef with_diskann_cef : i32; pq_code_ratio with_pq_code_ratio : f64;
+    cache_ratio with_cache_ratio : f64; }
+}
+crate::via_fields! {
+    VectorIndex { index_type : required "IndexType"; distance : optional "Distance";
+    quant : optional "Quant"; hnsw_m : optional "HnswM"; hnsw_cef : optional "HnswCef";
+    hnsw_sef : optional "HnswSef"; diskann_m : optional "DiskannM"; diskann_cef :
+    optional "DiskannCef"; pq_code_ratio : optional "PqCodeRatio"; cache_ratio : optional
+    "CacheRatio"; }
 }

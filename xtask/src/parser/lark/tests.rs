@@ -569,18 +569,461 @@ fn spacers_and_cells() {
     assert_eq!(heading_level("#hashtag"), None);
 }
 
+/// `page_with`'s response table, to swap for another.
+const RESPONSE_TABLE: &str = "| | | | | \\
+|参数 |类型 |示例值 |描述 |
+|---|---|---|---|
+| | | | | \\
+|Message |String |success |结果 |
+";
+
 #[test]
-#[ignore]
-fn scratch_dump_real_pages() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/docs/vikingdb");
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.sort();
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        match parse_page_in(&name, &text, &context()) {
-            Ok(p) => println!("=== {name}\n{}", p.to_yaml()),
-            Err(e) => println!("=== {name}\nERROR {e}"),
-        }
+fn a_row_may_wrap_before_its_last_cell() {
+    // Lark wraps a row (the header too) at any cell: a continuation line's cells stand where the
+    // row's do; the one at the row's last cell continues it, any further ones are new cells.
+    let table = "|参数 |类型 |\\
+| | |是否必填 |描述 |
+|---|---|---|---|
+| | | | | \\
+|Tokenizer |\\
+| |String |是 |\\
+| | | |分词器。可选值： |\\
+| | | | |\\
+| | | |* `zh`：中文 |
+| | | | | \\
+|Kind |Long |\\
+| |续 |否 |种类 |
+";
+    let text = page_with(table, EXAMPLE, RESPONSE);
+    let outline = Lark.read(FILE, &text).unwrap();
+    let request = &outline.tables[0];
+    assert_eq!(request.header, ["参数", "类型", "是否必填", "描述"]);
+    let cells: Vec<&[String]> = request.rows.iter().map(|r| &r.cells[..]).collect();
+    assert_eq!(
+        cells,
+        [
+            &[
+                "Tokenizer",
+                "String",
+                "是",
+                "分词器。可选值：\n\n* `zh`：中文"
+            ][..],
+            &["Kind", "Long\n续", "否", "种类"][..],
+        ]
+        .map(|row| row.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+    );
+    assert_eq!(request.rows[1].line as usize, line_of(&text, "|Kind"));
+    let tokenizer = &page(&table.replace("|Kind |Long |\\\n| |续 |否 |种类 |\n", ""))
+        .request
+        .body[0];
+    assert_eq!(
+        (tokenizer.name.as_str(), &tokenizer.ty, tokenizer.required),
+        ("Tokenizer", &TypeRef::String, true)
+    );
+    assert_eq!(tokenizer.description, "分词器。可选值：\n\n* `zh`：中文");
+}
+
+#[test]
+fn a_wrapped_row_that_loses_its_cells_is_an_error() {
+    let fewer = "|参数 |类型 |是否必填 |描述 |
+|---|---|---|---|
+|Name |String |是 |\\
+| |x |
+";
+    let text = page_with(fewer, EXAMPLE, RESPONSE);
+    assert_eq!(
+        error(&text),
+        format!("{FILE}:{}: the row above ends in `|\\`, so this line continues it, but it has 2 cells where the row already has 3; a continuation line repeats the row's cells (empty) up to the one it continues", line_of(&text, "| |x |"))
+    );
+    let short = "|参数 |类型 |是否必填 |描述 |
+|---|---|---|---|
+|Name |String |\\
+| | |
+";
+    let text = page_with(short, EXAMPLE, RESPONSE);
+    assert!(
+        error(&text).starts_with(&format!(
+            "{FILE}:{}: table row has 2 cells but the header has 4",
+            line_of(&text, "|Name")
+        )),
+        "{}",
+        error(&text)
+    );
+}
+
+#[test]
+fn three_name_levels_nest_two_deep() {
+    let table = "| | | | | | | | \\
+|参数 |一级参数 |二级参数 |类型 |是否必填 |示例值 |描述 |
+|---|---|---|---|---|---|---|
+| | | | | | | | \\
+|Vectorize | | |Map |否 | |向量化 |
+|^^| | | | | | | \\
+| |Dense | |Map |是 | |稠密 |
+|^^|^^| | | | | | \\
+| | |ModelName |String |是 |m |模型 |
+| | | | | | | | \\
+| | |Dim |Integer |否 | |维度 |
+|^^| | | | | | | \\
+| |Sparse | |Map |否 | |稀疏 |
+| | |ModelName |String |是 | |模型 |
+| | | | | | | | \\
+|Name | | |String |否 |a |名称 |
+";
+    let p = page(table);
+    let body: Vec<(&str, String)> = p
+        .request
+        .body
+        .iter()
+        .map(|f| (f.name.as_str(), f.ty.to_string()))
+        .collect();
+    assert_eq!(
+        body,
+        [
+            ("Vectorize", "struct Vectorize".to_owned()),
+            ("Name", "string".into())
+        ]
+    );
+    let fields = |name: &str| -> Vec<(String, String, bool)> {
+        p.find_struct(name)
+            .unwrap_or_else(|| panic!("no struct {name}"))
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), f.ty.to_string(), f.required))
+            .collect()
+    };
+    let row = |n: &str, t: &str, r: bool| (n.to_owned(), t.to_owned(), r);
+    assert_eq!(
+        fields("Vectorize"),
+        [
+            row("Dense", "struct Dense", true),
+            row("Sparse", "struct Sparse", false)
+        ]
+    );
+    assert_eq!(
+        fields("Dense"),
+        [
+            row("ModelName", "string", true),
+            row("Dim", "integer", false)
+        ]
+    );
+    assert_eq!(fields("Sparse"), [row("ModelName", "string", true)]);
+    let model = &p.find_struct("Dense").unwrap().fields[0];
+    assert_eq!(model.sample.as_deref(), Some("m"));
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+
+    // The response's table has name levels too.
+    let response_table = "|参数 |一级参数 |二级参数 |类型 |描述 |
+|---|---|---|---|---|
+| | | | | | \\
+|Message | | |String |结果 |
+| | | | | | \\
+|Stats | | |Map |统计 |
+| | | | | | \\
+| |Count | |Long |条数 |
+";
+    let text = page_with(FLAT, EXAMPLE, RESPONSE).replace(RESPONSE_TABLE, response_table);
+    let p = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    let result: Vec<(&str, String)> = p
+        .response
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.ty.to_string()))
+        .collect();
+    assert_eq!(
+        result,
+        [
+            ("Message", "string".to_owned()),
+            ("Stats", "struct Stats".into())
+        ]
+    );
+    assert_eq!(p.find_struct("Stats").unwrap().fields[0].ty, TypeRef::Long);
+}
+
+#[test]
+fn broken_name_levels() {
+    let header = "|参数 |一级参数 |二级参数 |类型 |是否必填 |示例值 |描述 |
+|---|---|---|---|---|---|---|
+";
+    let skipped =
+        format!("{header}|Vectorize | | |Map |否 | |x |\n| | |ModelName |String |是 | |m |\n");
+    let text = page_with(&skipped, EXAMPLE, RESPONSE);
+    assert_eq!(
+        error(&text),
+        format!("{FILE}:{}: sub-parameter `ModelName` is in name column 3 (`二级参数`), but the row above it one level up is missing: the nearest row above is `Vectorize`, in column 1", line_of(&text, "|ModelName"))
+    );
+    let nameless = format!("{header}| | | |String |否 | |x |\n");
+    let text = page_with(&nameless, EXAMPLE, RESPONSE);
+    assert_eq!(
+        error(&text),
+        format!(
+            "{FILE}:{}: row has no parameter name in its first 3 cells",
+            line_of(&text, "| | | |String")
+        )
+    );
+    let two = format!("{header}|Vectorize | |Dim |Map |否 | |x |\n");
+    let text = page_with(&two, EXAMPLE, RESPONSE);
+    assert!(error(&text).contains(
+        "row names both a parameter (`Vectorize`) and a sub-parameter (`Dim`); leave all but one of its first 3 cells empty"
+    ));
+}
+
+#[test]
+fn a_bare_list_is_a_list_of_its_sub_parameters_or_of_any_value() {
+    // `Fields`' children follow plain spacers: only their empty first cell nests them.
+    let table = "| | | | | | \\
+|参数 |子参数 |类型 |是否必填 |描述 |
+|---|---|---|---|---|
+| | | | | | \\
+|Fields | |List |是 |字段列表 |
+| | | | | | \\
+| |FieldName |String |是 |字段名称 |
+| | | | | | \\
+| |DefaultValue |任意类型 |否 |默认值 |
+| | | | | | \\
+|Shape | |list |否 |形状 |
+| | | | | | \\
+|Tags | |`LIST` |否 |标签 |
+| | | | | | \\
+|Value | |任意类型 |否 |值 |
+";
+    let p = page(table);
+    let body: Vec<(&str, String)> = p
+        .request
+        .body
+        .iter()
+        .map(|f| (f.name.as_str(), f.ty.to_string()))
+        .collect();
+    assert_eq!(
+        body,
+        [
+            ("Fields", "array<struct Field>".to_owned()),
+            ("Shape", "array<json>".into()),
+            ("Tags", "array<json>".into()),
+            ("Value", "json".into()),
+        ]
+    );
+    let field = p.find_struct("Field").unwrap();
+    assert_eq!(field.fields[1].ty, TypeRef::Json);
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+}
+
+#[test]
+fn a_struct_intro_line_names_the_table_below_it() {
+    let table = "|参数 |类型 |是否必填 |描述 |
+|---|---|---|---|
+|FullText |List<FullTextConfig> |否 |FullTextConfig结构见下。 |
+
+`FullTextConfig` 结构：
+
+| | | | | \\
+|参数名 |必选 |类型 |备注 |
+|---|---|---|---|
+| | | | | \\
+|Field |是 |String |字段 |
+| | | | | \\
+|Analyzer |是 |AnalyzerConfig |AnalyzerConfig结构见下 |
+
+AnalyzerConfig 结构:
+|参数名 |必选 |类型 |备注 |
+|---|---|---|---|
+|Tokenizer |否 |String |分词器 |
+
+`Other` 结构：
+
+不是表格。
+
+|Extra |类型 |
+|---|---|
+|x |String |
+";
+    let examples = format!(
+        "<span id=\"00000020\"></span>
+## FieldType
+
+`Ignored` 结构：
+
+|参数名 |必选 |类型 |备注 |
+|---|---|---|---|
+|A |是 |String |a |
+
+{EXAMPLE}"
+    );
+    let text = page_with(table, &examples, RESPONSE);
+    let p = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        p.request.body[0].ty,
+        TypeRef::Array(Box::new(TypeRef::Struct("FullTextConfig".into())))
+    );
+    let names: Vec<&str> = p.structs.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["FullTextConfig", "AnalyzerConfig"]);
+    let config = p.find_struct("FullTextConfig").unwrap();
+    assert_eq!(
+        config.line as usize,
+        line_of(&text, "`FullTextConfig` 结构")
+    );
+    let fields: Vec<(&str, String, bool, &str)> = config
+        .fields
+        .iter()
+        .map(|f| {
+            (
+                f.name.as_str(),
+                f.ty.to_string(),
+                f.required,
+                f.description.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("Field", "string".to_owned(), true, "字段"),
+            (
+                "Analyzer",
+                "struct AnalyzerConfig".into(),
+                true,
+                "AnalyzerConfig结构见下"
+            ),
+        ]
+    );
+    assert_eq!(
+        p.find_struct("AnalyzerConfig").unwrap().fields[0].name,
+        "Tokenizer"
+    );
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+    // A table with no intro line right above it, after the parameter table, is prose.
+    let outline = Lark.read(FILE, &text).unwrap();
+    assert!(outline.prose.iter().any(|p| p.text.starts_with("|Extra")));
+}
+
+#[test]
+fn pseudo_code_examples_are_read_as_python_and_each_fix_is_reported() {
+    let examples = "<span id=\"0000000e\"></span>
+## 请求示例
+```Python
+action=\"DoThing\",
+body = {
+    \"Name\": \"a\"   # 名称
+    \"On\": True,
+    \"Off\": False,
+    \"Nothing\": None,
+    \"List\": [1, 2]，
+}
+```
+";
+    let text = page_with(FLAT, examples, RESPONSE);
+    let p = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    let body: serde_json::Value = serde_json::from_str(
+        p.examples
+            .request
+            .as_ref()
+            .unwrap()
+            .body
+            .as_deref()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"Name": "a", "On": true, "Off": false, "Nothing": null, "List": [1, 2]})
+    );
+    let at = |needle: &str| line_of(&text, needle) as u32;
+    let warnings: Vec<(u32, &str)> = p
+        .warnings
+        .iter()
+        .map(|w| (w.line, w.message.as_str()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (at("\"Name\": \"a\""), "request example body: `# 名称` is a Python comment (the example is pseudo-code, not JSON); removed"),
+            (at("\"Name\": \"a\""), "request example body: missing comma between this value and `\"On\"` on the next line (invalid JSON); added"),
+            (at("\"On\""), "request example body: Python `True` (not JSON); read as `true`"),
+            (at("\"Off\""), "request example body: Python `False` (not JSON); read as `false`"),
+            (at("\"Nothing\""), "request example body: Python `None` (not JSON); read as `null`"),
+            (at("\"List\""), "request example body: full-width comma `，` (invalid JSON); read as `,`"),
+            (at("\"List\""), "request example body: trailing comma (invalid JSON); removed"),
+        ]
+    );
+}
+
+#[test]
+fn the_response_example_is_json_not_python() {
+    let text = page_with(
+        FLAT,
+        EXAMPLE,
+        &RESPONSE.replace("{\"Message\": \"success\"}", "{\"Ok\": True}"),
+    );
+    let e = error(&text);
+    assert!(
+        e.starts_with(&format!(
+            "{FILE}:{}: response example is not JSON",
+            line_of(&text, "True")
+        )),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_bold_heading_is_read_without_its_asterisks() {
+    let examples = format!(
+        "<span id=\"00000020\"></span>
+## **不同Type的配置**
+
+* **Type**是**a**时，配置如下：
+
+|参数 |类型 |是否必填 |描述 |
+|---|---|---|---|
+|A |string |是 |a |
+
+{EXAMPLE}"
+    );
+    let text = page_with(FLAT, &examples, RESPONSE);
+    let outline = Lark.read(FILE, &text).unwrap();
+    let heading = outline
+        .headings
+        .iter()
+        .find(|h| h.line as usize == line_of(&text, "## **"))
+        .unwrap();
+    assert_eq!(
+        (heading.text.as_str(), heading.kind),
+        ("不同Type的配置", HeadingKind::Section(Section::Other))
+    );
+    // Its tables are prose: the request has only its own table's rows.
+    let p = parse(&text).unwrap();
+    assert_eq!(p.request.body.len(), 1);
+    assert_eq!(unbold("**"), "**");
+    assert_eq!(unbold("**a** b **c**"), "a** b **c");
+}
+
+#[test]
+fn odd_new_lines_do_not_panic() {
+    let head = "<span id=\"a\"></span>\n# 概述\n## 请求参数\n";
+    for body in [
+        "|a |\\\n",
+        "|a |b |\\\n| |\\\n",
+        "|参数 |一级参数 |\n|---|---|\n| | |\n",
+        "|参数 |一级参数 |二级参数 |\n|---|---|---|\n| | |x |\n|y | | |\n| | |z |\n",
+        "`X` 结构：\n",
+        "`X` 结构：\n\n",
+        "`X` 结构：\n|参数名 |\n",
+        "`` 结构：\n|a|\n|---|\n|b|\n",
+        "`X`结构\n|参数名 |必选 |类型 |备注 |\n|---|---|---|---|\n|A |是 |List |a |\n",
+        "|参数 | | |\n|---|---|---|\n| |a |\\\n| | |b |\n",
+    ] {
+        let text = format!("{head}{body}## 返回示例\n```\n{{\"ResponseMetadata\": {{\"Version\": \"2025-06-09\"}}}}\n```\n");
+        let _ = parse(&text);
+        let _ = Lark.read(FILE, &text);
     }
+    assert_eq!(
+        struct_intro("`FullTextConfig` 结构："),
+        Some("FullTextConfig".into())
+    );
+    assert_eq!(
+        struct_intro("AnalyzerConfig结构"),
+        Some("AnalyzerConfig".into())
+    );
+    assert_eq!(struct_intro("数据 结构："), None);
+    assert_eq!(struct_intro("`A B` 结构："), None);
+    assert_eq!(struct_intro("结构："), None);
 }
