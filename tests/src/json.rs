@@ -6,7 +6,9 @@ use serde_json::{Map, Number, Value};
 use volcengine_runtime::signing::decode_query;
 
 /// The first difference between two JSON values, as `path: expected … found …`, or `None`.
-/// Numbers compare by value, exactly: `1` equals `1.0`, and 64-bit integers are never rounded.
+/// Numbers compare by value, exactly: `1` equals `1.0`, and 64-bit integers are never rounded. A
+/// member that is `null` on one side equals one that is absent on the other: both are an unset
+/// optional field, which the generated types write by leaving it out.
 pub fn first_difference(expected: &Value, actual: &Value) -> Option<String> {
     diff_at("$", expected, actual)
 }
@@ -19,6 +21,7 @@ fn diff_at(path: &str, expected: &Value, actual: &Value) -> Option<String> {
         (Value::Object(a), Value::Object(b)) => {
             for (k, va) in a {
                 match b.get(k) {
+                    None if va.is_null() => {}
                     None => return Some(format!("{path}.{k}: missing after the round trip")),
                     Some(vb) => {
                         if let Some(d) = diff_at(&format!("{path}.{k}"), va, vb) {
@@ -27,8 +30,9 @@ fn diff_at(path: &str, expected: &Value, actual: &Value) -> Option<String> {
                     }
                 }
             }
-            b.keys()
-                .find(|k| !a.contains_key(*k))
+            b.iter()
+                .find(|(k, v)| !a.contains_key(*k) && !v.is_null())
+                .map(|(k, _)| k)
                 .map(|k| format!("{path}.{k}: present after the round trip but not in the example"))
         }
         (Value::Array(a), Value::Array(b)) => {
@@ -173,8 +177,12 @@ mod tests {
             &json!(7253651276129427500.0)
         )
         .is_some());
-        assert!(first_difference(&json!({"a": [1]}), &json!({"a": [1], "b": null})).is_some());
+        assert!(first_difference(&json!({"a": [1]}), &json!({"a": [1], "b": 2})).is_some());
         assert!(first_difference(&json!({"a": 1}), &json!({})).is_some());
+        // `null` and absent are both an unset optional field.
+        assert!(first_difference(&json!({"a": [1]}), &json!({"a": [1], "b": null})).is_none());
+        assert!(first_difference(&json!({"a": null}), &json!({})).is_none());
+        assert!(first_difference(&json!({"a": null}), &json!({"a": 0})).is_some());
     }
 
     #[test]

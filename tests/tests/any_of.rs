@@ -3,12 +3,12 @@
 //! `invoke_json`, with an error naming both.
 
 use serde_json::json;
-use volcengine_vikingdb::api::truncate_vikingdb_collection::TruncateVikingdbCollectionRequest;
-use volcengine_vikingdb::test_util::MockServer;
-use volcengine_vikingdb::Error;
+use volcgen_services::volcengine_vikingdb::api::delete_vikingdb_index::DeleteVikingdbIndexRequest;
+use volcgen_services::volcengine_vikingdb::test_util::MockServer;
+use volcgen_services::volcengine_vikingdb::Error;
 
-fn request(collection: Option<&str>, resource: Option<&str>) -> TruncateVikingdbCollectionRequest {
-    let mut request = TruncateVikingdbCollectionRequest::new("product_catalog");
+fn request(collection: Option<&str>, resource: Option<&str>) -> DeleteVikingdbIndexRequest {
+    let mut request = DeleteVikingdbIndexRequest::new("product_index");
     if let Some(collection) = collection {
         request = request.with_collection_name(collection);
     }
@@ -33,7 +33,7 @@ async fn a_typed_request_with_neither_of_a_pair_is_not_sent() {
     let mock = MockServer::start().expect("mock");
     let client = mock.client().expect("client");
     let error = client
-        .truncate_vikingdb_collection(&request(None, None))
+        .delete_vikingdb_index(&request(None, None))
         .await
         .unwrap_err();
     names_both(&error);
@@ -46,7 +46,7 @@ async fn a_typed_request_with_neither_of_a_pair_is_not_sent() {
         (Some("c"), Some("r")),
     ] {
         client
-            .truncate_vikingdb_collection(&request(collection, resource))
+            .delete_vikingdb_index(&request(collection, resource))
             .await
             .unwrap_or_else(|e| panic!("{collection:?} {resource:?}: {e}"));
     }
@@ -54,7 +54,7 @@ async fn a_typed_request_with_neither_of_a_pair_is_not_sent() {
     let body = mock.requests()[1].body_json().expect("JSON body");
     assert_eq!(
         body,
-        json!({"ResourceId": "vdb-1", "ConfirmName": "product_catalog"})
+        json!({"ResourceId": "vdb-1", "IndexName": "product_index"})
     );
 }
 
@@ -64,9 +64,9 @@ async fn invoke_json_with_neither_of_a_pair_is_not_sent() {
     let client = mock.client().expect("client");
     let error = client
         .invoke_json(
-            "TruncateVikingdbCollection",
+            "DeleteVikingdbIndex",
             None,
-            json!({"ConfirmName": "product_catalog", "ProjectName": "default"}),
+            json!({"IndexName": "product_index", "ProjectName": "default"}),
         )
         .await
         .unwrap_err();
@@ -76,7 +76,7 @@ async fn invoke_json_with_neither_of_a_pair_is_not_sent() {
         .invoke_json(
             "UpdateVikingdbCollection",
             None,
-            json!({"CollectionName": null, "Description": "x"}),
+            json!({"CollectionName": null, "Description": "x", "Fields": []}),
         )
         .await
         .unwrap_err();
@@ -84,9 +84,9 @@ async fn invoke_json_with_neither_of_a_pair_is_not_sent() {
     assert!(mock.requests().is_empty(), "nothing was sent");
     client
         .invoke_json(
-            "TruncateVikingdbCollection",
+            "DeleteVikingdbIndex",
             None,
-            json!({"ConfirmName": "product_catalog", "CollectionName": "product_catalog"}),
+            json!({"IndexName": "product_index", "CollectionName": "product_catalog"}),
         )
         .await
         .expect("one of the pair is enough");

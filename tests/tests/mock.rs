@@ -224,8 +224,8 @@ fn the_mock_serves_blocking_clients() {
 /// Each service's mock answers in that service's name (issue #19: a billing mock said `rtc`).
 #[tokio::test]
 async fn the_metadata_names_the_actions_own_service() {
-    let operation = volcengine_billing::api::ACTIONS[0].operation();
-    let mock = volcengine_billing::test_util::MockServer::start().expect("mock");
+    let operation = volcgen_services::volcengine_billing::api::ACTIONS[0].operation();
+    let mock = volcgen_services::volcengine_billing::test_util::MockServer::start().expect("mock");
     let client = mock.client().expect("client");
     mock.set_result(operation, &json!({}));
     let output = client
@@ -236,7 +236,7 @@ async fn the_metadata_names_the_actions_own_service() {
     assert_eq!(metadata.service.as_deref(), Some("billing"));
     assert_eq!(
         metadata.service.as_deref(),
-        Some(volcengine_billing::SERVICE.name)
+        Some(volcgen_services::volcengine_billing::SERVICE.name)
     );
     assert_eq!(metadata.region.as_deref(), Some(operation.region));
     assert_eq!(metadata.action.as_deref(), Some(operation.action));

@@ -153,8 +153,8 @@ async fn a_failed_call_records_its_error_and_no_secret() {
 /// client's say `billing`, not `rtc`.
 #[tokio::test]
 async fn the_service_is_a_field_of_every_span() {
-    let operation = volcengine_billing::api::ACTIONS[0].operation();
-    let mock = volcengine_billing::test_util::MockServer::start().expect("mock");
+    let operation = volcgen_services::volcengine_billing::api::ACTIONS[0].operation();
+    let mock = volcgen_services::volcengine_billing::test_util::MockServer::start().expect("mock");
     mock.set_result(operation, &json!({}));
     let client = mock.client().expect("client");
     let capture = Capture::default();

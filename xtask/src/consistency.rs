@@ -30,7 +30,7 @@ pub fn conflicts(page: &Page) -> Vec<Conflict> {
     }
     if let Some(text) = &page.examples.response {
         if let Some(json) = Json::parse(text) {
-            response(page, text, &json, &mut found);
+            response(page, &json, &mut found);
         }
     }
     // One finding per override target.
@@ -45,15 +45,28 @@ pub fn conflicts(page: &Page) -> Vec<Conflict> {
 }
 
 /// The response example's envelope and `Result`.
-fn response(page: &Page, text: &str, json: &Json, found: &mut Vec<Conflict>) {
+fn response(page: &Page, json: &Json, found: &mut Vec<Conflict>) {
     let Json::Object(members) = json else {
         return;
     };
     let line = page.source.line;
     let mut fixed = members.clone();
     let mut problems = Vec::new();
+    // The envelope's metadata under another name (billing's `Metadata`): the member that holds
+    // the `RequestId`.
+    if json.get("ResponseMetadata").is_none() {
+        let renamed = fixed.iter_mut().find(|(k, v)| {
+            k != "Result" && matches!(v, Json::Object(_)) && v.get("RequestId").is_some()
+        });
+        if let Some((name, _)) = renamed {
+            problems.push(format!(
+                "the response example calls its `ResponseMetadata` `{name}`"
+            ));
+            *name = "ResponseMetadata".into();
+        }
+    }
     // `Result`'s fields written beside `ResponseMetadata`.
-    let beside: Vec<&(String, Json)> = members
+    let beside: Vec<&(String, Json)> = fixed
         .iter()
         .filter(|(k, _)| k != "ResponseMetadata" && k != "Result")
         .collect();
@@ -65,15 +78,18 @@ fn response(page: &Page, text: &str, json: &Json, found: &mut Vec<Conflict>) {
         ));
         let result = Json::Object(beside.into_iter().cloned().collect());
         fixed.retain(|(k, _)| k == "ResponseMetadata");
-        fixed.push(("Result".into(), result));
+        let at = usize::from(!fixed.is_empty());
+        fixed.insert(at, ("Result".into(), result));
     }
     // `ResponseMetadata` answering for another Action or Version.
     for (key, want) in [("Action", &page.action), ("Version", &page.version)] {
-        let stated = json
+        let envelope = Json::Object(fixed.clone());
+        let stated = envelope
             .get("ResponseMetadata")
             .and_then(|m| m.get(key))
-            .and_then(Json::as_str);
-        if let Some(stated) = stated.filter(|s| s != want) {
+            .and_then(Json::as_str)
+            .map(str::to_owned);
+        if let Some(stated) = stated.filter(|s| s != want.as_str()) {
             problems.push(format!(
                 "the response example's `ResponseMetadata.{key}` is `{stated}`, but the page documents `{want}`"
             ));
@@ -94,7 +110,6 @@ fn response(page: &Page, text: &str, json: &Json, found: &mut Vec<Conflict>) {
             expect: Vec::new(),
             set: vec![("json".into(), Json::Object(fixed.clone()).pretty())],
         });
-        let _ = text;
     }
     let result = Json::Object(fixed);
     if page.response.result == ResultKind::Object {
@@ -321,6 +336,22 @@ mod tests {
         assert_eq!(conflicts(&p)[0].target, "request.body.Limit");
         let p = with(r#"{"Limit": 3000000000}"#, r#"{"Result": {}}"#);
         assert_eq!(conflicts(&p)[0].set, [("type".into(), "long".into())]);
+    }
+
+    #[test]
+    fn metadata_under_another_name_is_renamed_in_the_suggestion() {
+        let p = with(
+            r#"{"Limit": 1}"#,
+            r#"{"Metadata": {"RequestId": "r", "Action": "ListThings"}, "Fields": {"a": 1}}"#,
+        );
+        let found = conflicts(&p);
+        assert!(found[0].message.contains("calls its `ResponseMetadata` `Metadata`"));
+        let fixed = Json::parse(&found[0].set[0].1).unwrap();
+        let keys: Vec<&str> = match &fixed {
+            Json::Object(members) => members.iter().map(|(k, _)| k.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        assert_eq!(keys, ["ResponseMetadata", "Result"]);
     }
 
     #[test]

@@ -75,7 +75,7 @@ fn unknown_type() {
     assert_eq!(
         err,
         format!(
-            "{FILE}:{}: unknown type `Lnog` for `Id`: not a known type (String, Integer, Long, Uint64, Float, Double, Boolean, JSON Map, Map, Object, Object of X, Array of X, X[], [X](#x)) and no `### Lnog` table on this page defines it",
+            "{FILE}:{}: unknown type `Lnog` for `Id`: not a known type (String, Integer, Long, Uint64, Float, Double, Boolean, JSON Map, 任意类型, Map, Object, Object of X, Array of X, X[], [X](#x)) and no `### Lnog` table on this page defines it",
             line_of(&page, "| Id |")
         )
     );
@@ -87,7 +87,7 @@ fn unknown_type_keyword() {
     assert_eq!(
         err,
         format!(
-            "{FILE}:{}: unknown type `long long` for `Id`; known types: String, Integer, Long, Uint64, Float, Double, Boolean, JSON Map, Map, Object, Object of X, Array of X, X[], [X](#x)",
+            "{FILE}:{}: unknown type `long long` for `Id`; known types: String, Integer, Long, Uint64, Float, Double, Boolean, JSON Map, 任意类型, Map, Object, Object of X, Array of X, X[], [X](#x)",
             line_of(&page, "| Id |")
         )
     );

@@ -40,10 +40,17 @@ fn every_family_builds_and_matches_its_ir_snapshots() {
         }
     }
     // No snapshot of a page that is gone.
-    for service in std::fs::read_dir(root.join(regen::IR_DIR)).into_iter().flatten() {
+    for service in std::fs::read_dir(root.join(regen::IR_DIR))
+        .into_iter()
+        .flatten()
+    {
         for entry in std::fs::read_dir(service.unwrap().path()).unwrap() {
             let path = entry.unwrap().path();
-            let rel = path.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+            let rel = path
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             if !ir.iter().any(|f| f.path == rel) {
                 if bless {
                     std::fs::remove_file(&path).unwrap();

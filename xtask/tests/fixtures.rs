@@ -1,5 +1,6 @@
 //! Format variations seen in real pages, as fixture pages under `tests/fixtures/`: each parses to
-//! the IR snapshot beside it (`Name.ir.yaml`), and together they generate a whole crate,
+//! the IR snapshot beside it (`Name.ir.yaml`), and together with the family fixture checkout's
+//! pages (`tests/fixtures/families/`, see `families.rs`) they generate a whole crate,
 //! `tests/fixtures/volcengine-fixtures/` (two Versions of one Action side by side, reserved names,
 //! keywords, a GET page, error codes), a workspace member that the `volcgen-tests` crate calls
 //! (`tests/tests/fixture_code.rs`). `VOLCGEN_BLESS=1` rewrites the snapshots.
@@ -66,9 +67,19 @@ fn fixtures_match_their_ir_snapshots() {
 /// (`volcengine-fixtures`), a member of the workspace.
 const FIXTURE_CRATE: &str = "tests/fixtures/volcengine-fixtures";
 
+/// The family fixture checkout's pages (`tests/fixtures/families/`), read as `regen` reads the
+/// repository's: with its settings, overrides and conflicts checked.
+fn family_pages() -> Vec<Page> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/families");
+    let docs = xtask::regen::read_docs(&root).unwrap_or_else(|e| panic!("{e}"));
+    xtask::regen::parse_pages(&root, &docs).unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn fixture_crate_matches_its_snapshot() {
-    let pages: Vec<Page> = fixtures().iter().map(|(p, t)| parse(p, t)).collect();
+    // The seed-format fixtures and every family's fixture pages: one crate that compiles them all.
+    let mut pages: Vec<Page> = fixtures().iter().map(|(p, t)| parse(p, t)).collect();
+    pages.extend(family_pages());
     let krate = codegen::ServiceCrate {
         service: "fixtures".into(),
         crate_name: "volcengine-fixtures".into(),

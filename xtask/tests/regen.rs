@@ -142,7 +142,7 @@ fn planted_temporary_links_are_not_written_through() {
 fn a_failed_write_says_what_was_written() {
     let tmp = TempDir::new("failed-write");
     let root = checkout(&tmp.0.join("repo"), &["DoThing"]);
-    // An output path taken by a folder: the IR file (written last) cannot be replaced.
+    // An output path taken by a folder: the IR file (written after the crate) cannot be replaced.
     std::fs::create_dir_all(ir(&root, "DoThing").join("in-the-way")).unwrap();
     let out = xtask(&root, &["regen"]);
     assert!(!out.status.success());
@@ -155,7 +155,7 @@ fn a_failed_write_says_what_was_written() {
     );
     assert!(
         err.contains(
-            "regen: 1 NOT written (still the old version):\n    spec/ir/x/DoThing.2024-01-01.yaml"
+            "regen: 4 NOT written (still the old version):\n    spec/ir/x/DoThing.2024-01-01.yaml\n    tests/services/Cargo.toml"
         ),
         "{err}"
     );

@@ -1567,11 +1567,6 @@ curl --location 'https://open.volcengineapi.com?Action=ListThings&Version=2022-0
                 "the `Action` row's 示例值 says the Action is `ListOther`, but the title (line 1) says `ListThings`".into(),
             ),
             (
-                CURL_PAGE.replace("'ServiceName: billing'", "'ServiceName: other'"),
-                "ServiceName",
-                "the curl `ServiceName` header says the signing service is `other`, but the 去调试 link".into(),
-            ),
-            (
                 CURL_PAGE.replace("Version=2022-01-01'", "Version=2023-01-01'"),
                 "curl --location",
                 "the request example's URL says the Version is `2023-01-01`".into(),
@@ -1617,8 +1612,8 @@ curl --location 'https://open.volcengineapi.com?Action=ListThings&Version=2022-0
                 "unknown type `integr` for `Limit`".into(),
             ),
             (
-                CURL_PAGE.replace("\"Limit\": 20,", "\"Limit\": 20,,"),
-                "\"Limit\": 20,,",
+                CURL_PAGE.replace("\"Limit\": 20,", "\"Limit\": 2 0,"),
+                "\"Limit\": 2 0,",
                 "request example body is not JSON".into(),
             ),
         ];
@@ -1630,6 +1625,20 @@ curl --location 'https://open.volcengineapi.com?Action=ListThings&Version=2022-0
                 "expected {at}…{message}…, got {got}"
             );
         }
+        // The example naming another signing service than the link is a conflict for an
+        // override to settle, at the example's line; the link's service is kept meanwhile.
+        let other = CURL_PAGE.replace("'ServiceName: billing'", "'ServiceName: other'");
+        let page = parse(&other);
+        assert_eq!(page.service, "billing");
+        assert_eq!(page.conflicts.len(), 1, "{:?}", page.conflicts);
+        let conflict = &page.conflicts[0];
+        assert!(
+            conflict.message.contains("says the signing service is `other`, but the 去调试 link"),
+            "{}",
+            conflict.message
+        );
+        assert_eq!(conflict.line as usize, line_of(&other, "ServiceName"));
+        assert_eq!(conflict.set, [("service".into(), "billing".into())]);
         let raw = CURL_PAGE.replace(
             curl_example(),
             "```text\nPOST /?Action=ListThings&Version=2022-01-01 HTTP/1.1\nAuthorization: HMAC-SHA256 Credential=AK/20240611, Signature=x\n\n{}\n```\n",
@@ -1648,6 +1657,9 @@ curl --location 'https://open.volcengineapi.com?Action=ListThings&Version=2022-0
             )
             .replace("&version=2022-01-01", "")
             .replace("&Version=2022-01-01", "");
+        // The response example's `ResponseMetadata.Version` is the last place it is stated.
+        assert_eq!(parse(&no_version).version, "2022-01-01");
+        let no_version = no_version.replace("\"Version\": \"2022-01-01\"", "\"Version\": \"\"");
         assert!(error(&no_version).starts_with("P.md:1: the page states no Version"));
     }
 

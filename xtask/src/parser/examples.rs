@@ -155,6 +155,17 @@ pub fn undocumented_in(
         let fields = fields_by_name(page.request.fields());
         walk.object("request: ", &fields, v, &mut found);
     }
+    // `ResponseMetadata` is the envelope's: members the client does not read (billing's
+    // `HTTPCode`) are reported like undocumented fields.
+    if let Some(serde_json::Value::Object(metadata)) =
+        response.and_then(|v| v.get("ResponseMetadata"))
+    {
+        for key in metadata.keys() {
+            if !RESPONSE_METADATA.contains(&key.as_str()) {
+                found.push(format!("response: ResponseMetadata.{key}"));
+            }
+        }
+    }
     if let (Some(result), ResultKind::Object) =
         (response.and_then(|v| v.get("Result")), page.response.result)
     {
@@ -163,6 +174,9 @@ pub fn undocumented_in(
     }
     found.list
 }
+
+/// The members of `ResponseMetadata` the client reads (the runtime's envelope).
+const RESPONSE_METADATA: &[&str] = &["RequestId", "Action", "Version", "Service", "Region", "Error"];
 
 /// Fields by name; the first of a name wins.
 type FieldMap<'a> = HashMap<&'a str, &'a Field>;

@@ -575,13 +575,13 @@ impl<'a> PageReader<'a> {
             let mut path = parent.to_vec();
             path.push(name.clone());
             // The path twice: as `rowKey`, and as the `children` the row sits in.
-            let place = format!("->{}", path.join("->"));
+            let key_path = format!("->{}", path.join("->"));
             if let Some(key) = row.text("rowKey")? {
-                if key.trim() != place {
+                if key.trim() != key_path {
                     return Err(self.err(
                         item.line,
                         format!(
-                            "the row's `rowKey` `{key}` does not agree with its place `{place}` (its `Name` in its parent's `children`)"
+                            "the row's `rowKey` `{key}` does not agree with its place `{key_path}` (its `Name` in its parent's `children`)"
                         ),
                     ));
                 }
@@ -1724,7 +1724,7 @@ mod tests {
 
     #[test]
     fn broken_pages_never_panic() {
-        let text = include_str!("../../tests/fixtures/families/mixinreact/ListInferenceQuotas.md");
+        let text = include_str!("../../tests/fixtures/families/spec/docs/ark/ListInferenceQuotas.md");
         let context = crate::parser::Context {
             service: Some("ark".into()),
             method: Some(volcgen_ir::Method::Post),
