@@ -30,6 +30,7 @@
 //! | `examples.rs` | examples: request line and JSON, fix-ups, undocumented fields |
 //! | `json.rs` | the known mistakes of example JSON, fixed and reported |
 //! | `semantics.rs` | read-only Actions, idempotency keys, secrets |
+//! | `refusal.rs` | pages no family can make a client of: rendered copies, REST data-plane pages, several Actions |
 //! | `pagination.rs` | which Actions page their results, and how |
 
 mod apidochub;
@@ -45,6 +46,7 @@ pub mod nesting;
 pub mod outline;
 pub mod pagination;
 mod params;
+mod refusal;
 mod seed;
 pub mod semantics;
 pub mod singular;
@@ -139,6 +141,7 @@ pub fn parse_page_in(file: &str, text: &str, context: &Context) -> Result<Page, 
 
 /// Reads a page into its outline, with the reader of the first family that detects it.
 pub fn read_outline(file: &str, text: &str) -> Result<Outline, ParseError> {
+    refusal::check(file, text)?;
     reader_for(text)
         .map_err(|message| ParseError::new(file, 1, message))?
         .read(file, text)
@@ -215,7 +218,7 @@ mod tests {
 
     #[test]
     fn a_page_of_no_family_says_what_each_family_missed() {
-        let err = read_outline("A.md", "just some text\n").unwrap_err();
+        let err = read_outline("A.md", "## A heading\n\njust some text\n").unwrap_err();
         assert_eq!(err.line, 1);
         for reader in READERS {
             assert!(err.message.contains(reader.name()), "{err}");
