@@ -905,21 +905,29 @@ fn shared_struct_items(
     if def.one_of {
         return one_of_items(&s.name, def, usage, names);
     }
+    // Links to the Actions' docs, never to the pages' files, which the crate does not ship.
+    let link = |a: &&str| format!("[`{a}`](crate::api::{})", naming::snake_name(a));
     let list = match s.actions.len() {
+        1 => format!("the page of {}", link(&s.actions[0])),
         n if n > 3 => format!(
-            "`{}` and {} more Actions",
-            s.actions[..3].join("`, `"),
+            "the pages of {} and {} more Actions",
+            s.actions[..3].iter().map(link).collect::<Vec<_>>().join(", "),
             n - 3
         ),
-        _ => format!("`{}`", s.actions.join("`, `")),
+        _ => format!(
+            "the pages of {}",
+            s.actions.iter().map(link).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    let inferred = if def.inferred {
+        " No table documents its fields: they were inferred from the page's example."
+    } else {
+        ""
     };
     let fields: Vec<&Field> = def.fields.iter().collect();
     struct_items(
         &s.name,
-        &format!(
-            "`{}`, one type for the pages of {list}; documented at line {} of `{}`.",
-            def.name, def.line, s.page.source.path
-        ),
+        &format!("`{}`, one type for {list}.{inferred}", def.name),
         &fields,
         &def.any_of,
         usage,
@@ -1417,11 +1425,28 @@ fn is_required(f: &Field, usage: Usage) -> bool {
 /// inferred from the page's example.
 fn field_doc(f: &Field) -> Cow<'_, str> {
     const INFERRED: &str = "Inferred from the page's example: no table documents this field.";
-    match (f.inferred, f.description.is_empty()) {
-        (false, _) => Cow::Borrowed(&f.description),
-        (true, true) => Cow::Borrowed(INFERRED),
-        (true, false) => Cow::Owned(format!("{}\n\n{INFERRED}", f.description)),
+    // What the client does, which the page (written for the raw API) cannot say.
+    const IDEMPOTENCY_KEY: &str = "This client never sends it empty: left unset, it is filled \
+        with a fresh random token (32 hex digits) once per call, so every retry of the call \
+        carries the same one.";
+    let notes: Vec<&str> = [
+        (f.inferred, INFERRED),
+        (f.idempotency_key, IDEMPOTENCY_KEY),
+    ]
+    .into_iter()
+    .filter_map(|(applies, note)| applies.then_some(note))
+    .collect();
+    if notes.is_empty() {
+        return Cow::Borrowed(&f.description);
     }
+    let mut doc = f.description.clone();
+    for note in notes {
+        if !doc.is_empty() {
+            doc.push_str("\n\n");
+        }
+        doc.push_str(note);
+    }
+    Cow::Owned(doc)
 }
 
 /// One struct field, built by hand: `pub name: Type` with its doc. Its wire name is in

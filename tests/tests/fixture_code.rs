@@ -105,7 +105,10 @@ fn the_table_lists_every_version_in_order() {
         listed.iter().filter(|(a, _)| *a == "StartRecord").collect();
     assert_eq!(
         start_record,
-        [&("StartRecord", "2022-06-01"), &("StartRecord", "2023-11-01")]
+        [
+            &("StartRecord", "2022-06-01"),
+            &("StartRecord", "2023-11-01")
+        ]
     );
 }
 

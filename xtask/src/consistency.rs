@@ -169,9 +169,9 @@ impl<'a> Walk<'a> {
         }
         let fits = match (ty, value) {
             (TypeRef::Json, _) => true,
-            (TypeRef::Integer, Json::Number(n)) => n
-                .as_i64()
-                .is_some_and(|n| i32::try_from(n).is_ok()),
+            (TypeRef::Integer, Json::Number(n)) => {
+                n.as_i64().is_some_and(|n| i32::try_from(n).is_ok())
+            }
             (TypeRef::Long, Json::Number(n)) => n.is_i64(),
             (TypeRef::Uint64, Json::Number(n)) => n.is_u64(),
             (TypeRef::Float | TypeRef::Double, Json::Number(_)) => true,
@@ -329,10 +329,7 @@ mod tests {
 
     #[test]
     fn a_missing_required_field_and_a_wrong_integer_are_found() {
-        let p = with(
-            r#"{}"#,
-            r#"{"ResponseMetadata": {}, "Result": {}}"#,
-        );
+        let p = with(r#"{}"#, r#"{"ResponseMetadata": {}, "Result": {}}"#);
         assert_eq!(conflicts(&p)[0].target, "request.body.Limit");
         let p = with(r#"{"Limit": 3000000000}"#, r#"{"Result": {}}"#);
         assert_eq!(conflicts(&p)[0].set, [("type".into(), "long".into())]);
@@ -345,7 +342,9 @@ mod tests {
             r#"{"Metadata": {"RequestId": "r", "Action": "ListThings"}, "Fields": {"a": 1}}"#,
         );
         let found = conflicts(&p);
-        assert!(found[0].message.contains("calls its `ResponseMetadata` `Metadata`"));
+        assert!(found[0]
+            .message
+            .contains("calls its `ResponseMetadata` `Metadata`"));
         let fixed = Json::parse(&found[0].set[0].1).unwrap();
         let keys: Vec<&str> = match &fixed {
             Json::Object(members) => members.iter().map(|(k, _)| k.as_str()).collect(),

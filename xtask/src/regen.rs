@@ -367,8 +367,10 @@ pub fn conflict_report(file: &str, conflict: &volcgen_ir::Conflict) -> String {
         if pairs.is_empty() {
             continue;
         }
-        yaml.push_str(&format!("    {key}:
-"));
+        yaml.push_str(&format!(
+            "    {key}:
+"
+        ));
         for (k, v) in pairs {
             yaml.push_str(&yaml_pair(k, v, 6));
         }
@@ -434,9 +436,7 @@ pub fn build_outputs(
         .keys()
         .map(|service| services::crate_of(service, settings))
         .collect();
-    files.extend(
-        codegen::service_crate::services_under_test(&crates).map_err(Error::Codegen)?,
-    );
+    files.extend(codegen::service_crate::services_under_test(&crates).map_err(Error::Codegen)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -17,7 +17,7 @@ crate::open_enum! {
     r" - `Audio`, [`Audio`](Self::Audio): 音频"] AssetType : str { Image = "Image" =>
     "图像"; Video = "Video" => "视频"; Audio = "Audio" => "音频"; }
 }
-/// `CustomModel`, one type for the pages of `GetCustomModel`; documented at line 27 of `spec/docs/ark/GetCustomModel.md`.
+/// `CustomModel`, one type for the page of [`GetCustomModel`](crate::api::get_custom_model). No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomModel {
@@ -57,7 +57,7 @@ crate::via_fields! {
     "Tags"; project_name : optional "ProjectName"; create_time : optional "CreateTime";
     update_time : optional "UpdateTime"; }
 }
-/// `Data`, one type for the pages of `CreateModelCustomizationJob`; documented at line 17 of `spec/docs/ark/CreateModelCustomizationJob.md`.
+/// `Data`, one type for the page of [`CreateModelCustomizationJob`](crate::api::create_model_customization_job). No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Data {
@@ -70,7 +70,7 @@ crate::setters! {
 crate::via_fields! {
     Data { training_set : optional "TrainingSet"; }
 }
-/// `EvaluationDataset`, one type for the pages of `CreateEvaluationJob`; documented at line 17 of `spec/docs/ark/CreateEvaluationJob.md`.
+/// `EvaluationDataset`, one type for the page of [`CreateEvaluationJob`](crate::api::create_evaluation_job). No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EvaluationDataset {
@@ -87,7 +87,7 @@ crate::via_fields! {
     EvaluationDataset { method : optional "Method"; dataset_type : optional
     "DatasetType"; }
 }
-/// `FeaturedImage`, one type for the pages of `GetFoundationModel`, `ListFoundationModels`; documented at line 30 of `spec/docs/ark/GetFoundationModel.md`.
+/// `FeaturedImage`, one type for the pages of [`GetFoundationModel`](crate::api::get_foundation_model), [`ListFoundationModels`](crate::api::list_foundation_models). No table documents its fields: they were inferred from the page's example.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FeaturedImage {
@@ -108,7 +108,7 @@ crate::via_fields! {
     response FeaturedImage { object_key : optional "ObjectKey"; bucket_name : optional
     "BucketName"; }
 }
-/// `FoundationModel`, one type for the pages of `CreateBatchInferenceJob`, `CreateEndpoint`, `CreateModelCustomizationJob` and 7 more Actions; documented at line 18 of `spec/docs/ark/CreateBatchInferenceJob.md`.
+/// `FoundationModel`, one type for the pages of [`CreateBatchInferenceJob`](crate::api::create_batch_inference_job), [`CreateEndpoint`](crate::api::create_endpoint), [`CreateModelCustomizationJob`](crate::api::create_model_customization_job) and 7 more Actions. No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FoundationModel {
@@ -124,7 +124,7 @@ crate::setters! {
 crate::via_fields! {
     FoundationModel { name : optional "Name"; model_version : optional "ModelVersion"; }
 }
-/// `FoundationModelTag`, one type for the pages of `GetFoundationModel`, `ListFoundationModels`; documented at line 17 of `spec/docs/ark/ListFoundationModels.md`.
+/// `FoundationModelTag`, one type for the pages of [`GetFoundationModel`](crate::api::get_foundation_model), [`ListFoundationModels`](crate::api::list_foundation_models). No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FoundationModelTag {
@@ -151,7 +151,7 @@ crate::via_fields! {
     "TaskTypes"; customized_tags : optional "CustomizedTags"; domains : optional
     "Domains"; used_libraries : optional "UsedLibraries"; }
 }
-/// `FoundationModels`, one type for the pages of `ListBatchInferenceJobs`; documented at line 17 of `spec/docs/ark/ListBatchInferenceJobs.md`.
+/// `FoundationModels`, one type for the page of [`ListBatchInferenceJobs`](crate::api::list_batch_inference_jobs). No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FoundationModels {
@@ -168,7 +168,7 @@ crate::via_fields! {
     FoundationModels { name : optional "Name"; model_versions : optional "ModelVersions";
     }
 }
-/// `HyperParameter`, one type for the pages of `GetCustomModel`, `ListCustomModels`; documented at line 27 of `spec/docs/ark/GetCustomModel.md`.
+/// `HyperParameter`, one type for the pages of [`GetCustomModel`](crate::api::get_custom_model), [`ListCustomModels`](crate::api::list_custom_models). No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HyperParameter {
@@ -180,7 +180,7 @@ pub struct HyperParameter {
 crate::via_fields! {
     response HyperParameter { name : optional "Name"; value : optional "Value"; }
 }
-/// `Hyperparameter`, one type for the pages of `CreateModelCustomizationJob`; documented at line 17 of `spec/docs/ark/CreateModelCustomizationJob.md`.
+/// `Hyperparameter`, one type for the page of [`CreateModelCustomizationJob`](crate::api::create_model_customization_job). No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Hyperparameter {
@@ -196,7 +196,7 @@ crate::setters! {
 crate::via_fields! {
     Hyperparameter { name : optional "Name"; value : optional "Value"; }
 }
-/// `InputFileTosLocation`, one type for the pages of `CreateBatchInferenceJob`, `GetBatchInferenceJob`, `ListBatchInferenceJobs`; documented at line 18 of `spec/docs/ark/CreateBatchInferenceJob.md`.
+/// `InputFileTosLocation`, one type for the pages of [`CreateBatchInferenceJob`](crate::api::create_batch_inference_job), [`GetBatchInferenceJob`](crate::api::get_batch_inference_job), [`ListBatchInferenceJobs`](crate::api::list_batch_inference_jobs). No table documents its fields: they were inferred from the page's example.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InputFileTosLocation {
@@ -221,7 +221,7 @@ crate::via_fields! {
     InputFileTosLocation { bucket_name : optional "BucketName"; object_key : optional
     "ObjectKey"; }
 }
-/// `ItemsFoundationModelTag`, one type for the pages of `ListFoundationModels`; documented at line 70 of `spec/docs/ark/ListFoundationModels.md`.
+/// `ItemsFoundationModelTag`, one type for the page of [`ListFoundationModels`](crate::api::list_foundation_models). No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemsFoundationModelTag {
@@ -241,7 +241,7 @@ crate::via_fields! {
     optional "TaskTypes"; customized_tags : optional "CustomizedTags"; domains : optional
     "Domains"; used_libraries : optional "UsedLibraries"; }
 }
-/// `MetricItem`, one type for the pages of `GetUsage`; documented at line 33 of `spec/docs/ark/GetUsage.md`.
+/// `MetricItem`, one type for the page of [`GetUsage`](crate::api::get_usage). No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MetricItem {
@@ -251,7 +251,7 @@ pub struct MetricItem {
 crate::via_fields! {
     response MetricItem { values : optional "Values"; }
 }
-/// `OutputDirTosLocation`, one type for the pages of `CreateBatchInferenceJob`, `GetBatchInferenceJob`, `ListBatchInferenceJobs`; documented at line 18 of `spec/docs/ark/CreateBatchInferenceJob.md`.
+/// `OutputDirTosLocation`, one type for the pages of [`CreateBatchInferenceJob`](crate::api::create_batch_inference_job), [`GetBatchInferenceJob`](crate::api::get_batch_inference_job), [`ListBatchInferenceJobs`](crate::api::list_batch_inference_jobs). No table documents its fields: they were inferred from the page's example.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OutputDirTosLocation {
@@ -276,7 +276,7 @@ crate::via_fields! {
     OutputDirTosLocation { object_key : optional "ObjectKey"; bucket_name : optional
     "BucketName"; }
 }
-/// `RateLimit`, one type for the pages of `CreateEndpoint`, `GetEndpoint`, `ListEndpoints` and 1 more Actions; documented at line 17 of `spec/docs/ark/CreateEndpoint.md`.
+/// `RateLimit`, one type for the pages of [`CreateEndpoint`](crate::api::create_endpoint), [`GetEndpoint`](crate::api::get_endpoint), [`ListEndpoints`](crate::api::list_endpoints) and 1 more Actions. No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RateLimit {
@@ -291,7 +291,7 @@ crate::setters! {
 crate::via_fields! {
     RateLimit { rpm : optional "Rpm"; tpm : optional "Tpm"; }
 }
-/// `RequestCounts`, one type for the pages of `GetBatchInferenceJob`, `ListBatchInferenceJobs`; documented at line 23 of `spec/docs/ark/GetBatchInferenceJob.md`.
+/// `RequestCounts`, one type for the pages of [`GetBatchInferenceJob`](crate::api::get_batch_inference_job), [`ListBatchInferenceJobs`](crate::api::list_batch_inference_jobs). No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RequestCounts {
@@ -306,7 +306,7 @@ crate::via_fields! {
     response RequestCounts { total : optional "Total"; completed : optional "Completed";
     failed : optional "Failed"; }
 }
-/// `ResultTosLocation`, one type for the pages of `GetEvaluationJob`, `ListEvaluationJobs`; documented at line 30 of `spec/docs/ark/GetEvaluationJob.md`.
+/// `ResultTosLocation`, one type for the pages of [`GetEvaluationJob`](crate::api::get_evaluation_job), [`ListEvaluationJobs`](crate::api::list_evaluation_jobs). No table documents its fields: they were inferred from the page's example.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResultTosLocation {
@@ -327,7 +327,7 @@ crate::via_fields! {
     response ResultTosLocation { object_key : optional "ObjectKey"; bucket_name :
     optional "BucketName"; }
 }
-/// `Sample`, one type for the pages of `GetModelCustomizationJobMetricData`; documented at line 29 of `spec/docs/ark/GetModelCustomizationJobMetricData.md`.
+/// `Sample`, one type for the page of [`GetModelCustomizationJobMetricData`](crate::api::get_model_customization_job_metric_data). No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Sample {
@@ -339,7 +339,7 @@ pub struct Sample {
 crate::via_fields! {
     response Sample { step : optional "Step"; value : optional "Value"; }
 }
-/// `SamplesTosLocation`, one type for the pages of `GetEvaluationResult`, `ListEvaluationResults`; documented at line 23 of `spec/docs/ark/GetEvaluationResult.md`.
+/// `SamplesTosLocation`, one type for the pages of [`GetEvaluationResult`](crate::api::get_evaluation_result), [`ListEvaluationResults`](crate::api::list_evaluation_results). No table documents its fields: they were inferred from the page's example.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SamplesTosLocation {
@@ -360,7 +360,7 @@ crate::via_fields! {
     response SamplesTosLocation { bucket_name : optional "BucketName"; object_key :
     optional "ObjectKey"; }
 }
-/// `Tag`, one type for the pages of `CreateBatchInferenceJob`, `CreateEndpoint`, `CreateModelCustomizationJob` and 10 more Actions; documented at line 18 of `spec/docs/ark/CreateBatchInferenceJob.md`.
+/// `Tag`, one type for the pages of [`CreateBatchInferenceJob`](crate::api::create_batch_inference_job), [`CreateEndpoint`](crate::api::create_endpoint), [`CreateModelCustomizationJob`](crate::api::create_model_customization_job) and 10 more Actions. No table documents its fields: they were inferred from the page's example.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tag {
@@ -384,7 +384,7 @@ impl std::fmt::Debug for Tag {
 crate::via_fields! {
     Tag { key : optional "Key"; value : optional "Value"; }
 }
-/// `TagFilter`, one type for the pages of `ListBatchInferenceJobs`, `ListCustomModels`, `ListEndpoints` and 1 more Actions; documented at line 17 of `spec/docs/ark/ListBatchInferenceJobs.md`.
+/// `TagFilter`, one type for the pages of [`ListBatchInferenceJobs`](crate::api::list_batch_inference_jobs), [`ListCustomModels`](crate::api::list_custom_models), [`ListEndpoints`](crate::api::list_endpoints) and 1 more Actions. No table documents its fields: they were inferred from the page's example.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TagFilter {
@@ -408,7 +408,7 @@ impl std::fmt::Debug for TagFilter {
 crate::via_fields! {
     TagFilter { key : optional "Key"; values : optional "Values"; }
 }
-/// `TokenUsage`, one type for the pages of `GetEvaluationResult`, `ListEvaluationResults`; documented at line 23 of `spec/docs/ark/GetEvaluationResult.md`.
+/// `TokenUsage`, one type for the pages of [`GetEvaluationResult`](crate::api::get_evaluation_result), [`ListEvaluationResults`](crate::api::list_evaluation_results). No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TokenUsage {
@@ -418,7 +418,7 @@ pub struct TokenUsage {
 crate::via_fields! {
     response TokenUsage { total_token_count : optional "TotalTokenCount"; }
 }
-/// `TrainingSet`, one type for the pages of `CreateModelCustomizationJob`; documented at line 17 of `spec/docs/ark/CreateModelCustomizationJob.md`.
+/// `TrainingSet`, one type for the page of [`CreateModelCustomizationJob`](crate::api::create_model_customization_job). No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrainingSet {
@@ -434,7 +434,7 @@ crate::setters! {
 crate::via_fields! {
     TrainingSet { tos_bucket : optional "TosBucket"; tos_paths : optional "TosPaths"; }
 }
-/// `UsageResult`, one type for the pages of `GetUsage`; documented at line 33 of `spec/docs/ark/GetUsage.md`.
+/// `UsageResult`, one type for the page of [`GetUsage`](crate::api::get_usage). No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UsageResult {
@@ -447,7 +447,7 @@ crate::via_fields! {
     response UsageResult { name : optional "Name"; metric_items : optional "MetricItems";
     }
 }
-/// `Value`, one type for the pages of `GetUsage`; documented at line 33 of `spec/docs/ark/GetUsage.md`.
+/// `Value`, one type for the page of [`GetUsage`](crate::api::get_usage). No table documents its fields: they were inferred from the page's example.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ValueObject {

@@ -62,6 +62,8 @@ pub mod v2022_01_01 {
         /// 是否同一实例组内的强关系实例一起设置续费类型。true: 一起设置；false: 不一起设置（若存在强绑定关系实例则报错）
         pub set_renewal_related_instance: Option<bool>,
         /// 幂等token（36字符），多次调用传入同样的值，会返回第一次请求的响应。多次请求使用同一个token但请求内容发生变化会报错
+        ///
+        /// This client never sends it empty: left unset, it is filled with a fresh random token (32 hex digits) once per call, so every retry of the call carries the same one.
         pub client_token: Option<String>,
     }
     crate::setters! {

@@ -9,7 +9,7 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
-/// `BudgetAlertRule`, one type for the pages of `CreateBudget`, `QueryBudgetDetail`; documented at line 51 of `spec/docs/billing/CreateBudget.md`.
+/// `BudgetAlertRule`, one type for the pages of [`CreateBudget`](crate::api::create_budget), [`QueryBudgetDetail`](crate::api::query_budget_detail).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BudgetAlertRule {
@@ -30,7 +30,7 @@ crate::via_fields! {
     budget_alert_threshold_type : optional "BudgetAlertThresholdType";
     budget_alert_threshold : optional "BudgetAlertThreshold"; }
 }
-/// `BudgetAmount`, one type for the pages of `CreateBudget`, `QueryBudgetDetail`; documented at line 44 of `spec/docs/billing/CreateBudget.md`.
+/// `BudgetAmount`, one type for the pages of [`CreateBudget`](crate::api::create_budget), [`QueryBudgetDetail`](crate::api::query_budget_detail).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BudgetAmount {
@@ -47,7 +47,7 @@ crate::via_fields! {
     BudgetAmount { budget_period : optional "BudgetPeriod"; budget_amount : optional
     "BudgetAmount"; }
 }
-/// `InstanceList`, one type for the pages of `ListAvailableInstances`; documented at line 39 of `spec/docs/billing/ListAvailableInstances.md`.
+/// `InstanceList`, one type for the page of [`ListAvailableInstances`](crate::api::list_available_instances).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceList {
@@ -90,7 +90,7 @@ crate::via_fields! {
     "RemainRenewTimes"; begin_time : optional "BeginTime"; expired_time : optional
     "ExpiredTime"; }
 }
-/// `OrderInfo`, one type for the pages of `ListOrders`; documented at line 26 of `spec/docs/billing/ListOrders.md`.
+/// `OrderInfo`, one type for the page of [`ListOrders`](crate::api::list_orders).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrderInfo {
@@ -137,7 +137,7 @@ crate::via_fields! {
     discount_amount : optional "DiscountAmount"; coupon_amount : optional "CouponAmount";
     payable_amount : optional "PayableAmount"; paid_amount : optional "PaidAmount"; }
 }
-/// `SuccessInstanceInfo`, one type for the pages of `UnsubscribeInstance`; documented at line 36 of `spec/docs/billing/UnsubscribeInstance.md`.
+/// `SuccessInstanceInfo`, one type for the page of [`UnsubscribeInstance`](crate::api::unsubscribe_instance).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SuccessInstanceInfo {
@@ -150,7 +150,7 @@ crate::via_fields! {
     response SuccessInstanceInfo { product : optional "Product"; instance_id : optional
     "InstanceID"; }
 }
-/// `SuccessInstanceList`, one type for the pages of `RenewInstance`, `SetRenewalType`; documented at line 37 of `spec/docs/billing/RenewInstance.md`.
+/// `SuccessInstanceList`, one type for the pages of [`RenewInstance`](crate::api::renew_instance), [`SetRenewalType`](crate::api::set_renewal_type).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SuccessInstanceList {

@@ -51,6 +51,8 @@ pub mod v2022_01_01 {
         /// 是否退订当前实例ID关联的实例（同一实例组内的实例或者套装促销需整体退订的实例）
         pub unsubscribe_related_instance: Option<bool>,
         /// UUID生成的字符串。此字段用于幂等，多次调用传入同样的值，会返回第一次请求的响应。
+        ///
+        /// This client never sends it empty: left unset, it is filled with a fresh random token (32 hex digits) once per call, so every retry of the call carries the same one.
         pub client_token: Option<String>,
     }
     crate::setters! {

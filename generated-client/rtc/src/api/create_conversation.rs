@@ -57,6 +57,8 @@ pub mod v2020_12_01 {
         /// 幂等 ID。
         /// 指定该字段后，如果服务端已存在与该 ID 对应的会话，不会重复创建，返回的 `Exist` 为 `true`。
         /// 创建单聊时若不传，服务端会以双方 UserId 拼接的结果作为幂等 ID。
+        ///
+        /// This client never sends it empty: left unset, it is filled with a fresh random token (32 hex digits) once per call, so every retry of the call carries the same one.
         pub idempotent_id: Option<String>,
         /// 会话基础信息
         pub conversation_core_info: ConversationCoreInfo,

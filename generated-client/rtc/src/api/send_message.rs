@@ -64,6 +64,8 @@ pub mod v2020_12_01 {
         /// 幂等 ID。
         /// 如果服务端已存在该 ID 对应的消息，不会重复发送。
         /// 不指定时，服务端随机生成一个。
+        ///
+        /// This client never sends it empty: left unset, it is filled with a fresh random token (32 hex digits) once per call, so every retry of the call carries the same one.
         pub client_msg_id: Option<String>,
         /// 消息的时间戳，单位为毫秒。
         pub create_time: Option<i64>,

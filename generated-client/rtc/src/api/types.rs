@@ -68,7 +68,7 @@ crate::open_enum! {
     r" - `2`, [`High`](Self::High): 高优先级。"] Priority : i32 { Low = 0 =>
     "低优先级"; Normal = 1 => "普通优先级"; High = 2 => "高优先级"; }
 }
-/// `ConversationCoreInfo`, one type for the pages of `CreateConversation`; documented at line 40 of `spec/docs/rtc/CreateConversation.md`.
+/// `ConversationCoreInfo`, one type for the page of [`CreateConversation`](crate::api::create_conversation).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationCoreInfo {
@@ -99,7 +99,7 @@ crate::via_fields! {
     optional "Name"; avatar_url : optional "AvatarUrl"; description : optional
     "Description"; notice : optional "Notice"; ext : optional "Ext"; }
 }
-/// `ConversationInfo`, one type for the pages of `BatchGetConversations`, `CreateConversation`; documented at line 42 of `spec/docs/rtc/BatchGetConversations.md`.
+/// `ConversationInfo`, one type for the pages of [`BatchGetConversations`](crate::api::batch_get_conversations), [`CreateConversation`](crate::api::create_conversation).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConversationInfo {
@@ -151,7 +151,7 @@ crate::via_fields! {
     member_count : optional "MemberCount"; online_count : optional "OnlineCount";
     other_user_id : optional "OtherUserId"; }
 }
-/// `EventNotifyConfig`, one type for the pages of `StartWebcast`; documented at line 50 of `spec/docs/rtc/StartWebcast.md`.
+/// `EventNotifyConfig`, one type for the page of [`StartWebcast`](crate::api::start_webcast).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EventNotifyConfig {
@@ -168,7 +168,7 @@ crate::via_fields! {
     EventNotifyConfig { enable_event_notify : optional "EnableEventNotify"; start_timeout
     : optional "StartTimeout"; }
 }
-/// `FailedInfo`, one type for the pages of `RegisterUsers`; documented at line 52 of `spec/docs/rtc/RegisterUsers.md`.
+/// `FailedInfo`, one type for the page of [`RegisterUsers`](crate::api::register_users).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FailedInfo {
@@ -183,7 +183,7 @@ crate::via_fields! {
     response FailedInfo { user_id : optional "UserId"; code : optional "Code"; message :
     optional "Message"; }
 }
-/// `Message`, one type for the pages of `GetConversationMessages`; documented at line 46 of `spec/docs/rtc/GetConversationMessages.md`.
+/// `Message`, one type for the page of [`GetConversationMessages`](crate::api::get_conversation_messages).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Message {
@@ -218,7 +218,7 @@ crate::via_fields! {
     "CreateTime"; index_in_conversation : optional "IndexInConversation"; ext : optional
     "Ext"; }
 }
-/// `MonitorConfig`, one type for the pages of `StartWebcast`; documented at line 57 of `spec/docs/rtc/StartWebcast.md`.
+/// `MonitorConfig`, one type for the page of [`StartWebcast`](crate::api::start_webcast).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MonitorConfig {
@@ -239,7 +239,7 @@ crate::via_fields! {
     blank_check_interval : optional "BlankCheckInterval"; crash_check_interval : optional
     "CrashCheckInterval"; }
 }
-/// `RefMsgInfo`, one type for the pages of `SendMessage`; documented at line 59 of `spec/docs/rtc/SendMessage.md`.
+/// `RefMsgInfo`, one type for the page of [`SendMessage`](crate::api::send_message).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefMsgInfo {
@@ -256,7 +256,7 @@ crate::via_fields! {
     RefMsgInfo { referenced_message_id : required "ReferencedMessageId"; hint : required
     "Hint"; }
 }
-/// `User`, one type for the pages of `RegisterUsers`; documented at line 33 of `spec/docs/rtc/RegisterUsers.md`.
+/// `User`, one type for the page of [`RegisterUsers`](crate::api::register_users).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct User {
@@ -287,7 +287,7 @@ crate::via_fields! {
     optional "Portrait"; tags : optional "Tags"; ext : optional "Ext"; is_robot :
     optional "IsRobot"; }
 }
-/// `UserInfo`, one type for the pages of `ListUserInfo`; documented at line 44 of `spec/docs/rtc/ListUserInfo.md`.
+/// `UserInfo`, one type for the page of [`ListUserInfo`](crate::api::list_user_info).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserInfo {
@@ -330,7 +330,7 @@ crate::via_fields! {
     "CreatedAt"; leave_at : optional "LeaveAt"; duration : optional "Duration"; finished
     : optional "Finished"; pub_ : optional "Pub"; }
 }
-/// `VideoSolution`, one type for the pages of `StartWebcast`; documented at line 41 of `spec/docs/rtc/StartWebcast.md`.
+/// `VideoSolution`, one type for the page of [`StartWebcast`](crate::api::start_webcast).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VideoSolution {

@@ -23,7 +23,7 @@ crate::open_enum! {
     "针对中文分词，效果更好，性能稍低"; Whitespace = "whitespace" =>
     "按空白字符分割（空格、`\\t`、`\\n`、`\\r`、`\\v`、`\\f`）"; }
 }
-/// `AnalyzerConfig`, one type for the pages of `CreateVikingdbCollection`; documented at line 136 of `spec/docs/vikingdb/CreateVikingdbCollection.md`.
+/// `AnalyzerConfig`, one type for the page of [`CreateVikingdbCollection`](crate::api::create_vikingdb_collection).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AnalyzerConfig {
@@ -40,7 +40,7 @@ crate::setters! {
 crate::via_fields! {
     AnalyzerConfig { tokenizer : required "Tokenizer"; }
 }
-/// `CollectionStats`, one type for the pages of `GetVikingdbCollection`; documented at line 95 of `spec/docs/vikingdb/GetVikingdbCollection.md`.
+/// `CollectionStats`, one type for the page of [`GetVikingdbCollection`](crate::api::get_vikingdb_collection).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CollectionStats {
@@ -53,7 +53,7 @@ crate::via_fields! {
     response CollectionStats { data_count : optional "DataCount"; data_storage : optional
     "DataStorage"; }
 }
-/// `Fields`, one type for the pages of `GetVikingdbCollection`; documented at line 53 of `spec/docs/vikingdb/GetVikingdbCollection.md`.
+/// `Fields`, one type for the page of [`GetVikingdbCollection`](crate::api::get_vikingdb_collection).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Fields {
@@ -73,7 +73,7 @@ crate::via_fields! {
     "FieldType"; dim : optional "Dim"; is_primary_key : optional "IsPrimaryKey";
     default_value : optional "DefaultValue"; }
 }
-/// `FullTextConfig`, one type for the pages of `CreateVikingdbCollection`; documented at line 126 of `spec/docs/vikingdb/CreateVikingdbCollection.md`.
+/// `FullTextConfig`, one type for the page of [`CreateVikingdbCollection`](crate::api::create_vikingdb_collection).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FullTextConfig {
@@ -88,7 +88,7 @@ crate::setters! {
 crate::via_fields! {
     FullTextConfig { field : required "Field"; analyzer : required "Analyzer"; }
 }
-/// `TaskConfig`, one type for the pages of `CreateVikingdbTask`; documented at line 48 of `spec/docs/vikingdb/CreateVikingdbTask.md`.
+/// `TaskConfig`, one type for the page of [`CreateVikingdbTask`](crate::api::create_vikingdb_task).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TaskConfig {
@@ -123,7 +123,7 @@ crate::via_fields! {
     optional "ExportAll"; update_fields : optional "UpdateFields"; ignore_error :
     optional "IgnoreError"; use_public : optional "UsePublic"; }
 }
-/// `Tensor`, one type for the pages of `CreateVikingdbCollection`; documented at line 94 of `spec/docs/vikingdb/CreateVikingdbCollection.md`.
+/// `Tensor`, one type for the page of [`CreateVikingdbCollection`](crate::api::create_vikingdb_collection).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Tensor {
@@ -167,7 +167,7 @@ crate::via_fields! {
     optional "VideoField"; n_dim : required "NDim"; shape : required "Shape"; instruction
     : optional "Instruction"; }
 }
-/// `VectorIndex`, one type for the pages of `UpdateVikingdbIndex`; documented at line 70 of `spec/docs/vikingdb/UpdateVikingdbIndex.md`.
+/// `VectorIndex`, one type for the page of [`UpdateVikingdbIndex`](crate::api::update_vikingdb_index).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VectorIndex {
