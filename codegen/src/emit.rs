@@ -470,7 +470,7 @@ fn action_file(
 }
 
 /// What a service's pages (in Action, then Version order) share: its enums and shared structs.
-pub(crate) fn shared_types<'a>(ordered: &[&'a Page]) -> Shared<'a> {
+pub fn shared_types<'a>(ordered: &[&'a Page]) -> Shared<'a> {
     let struct_names: Vec<HashMap<&str, String>> = ordered
         .iter()
         .map(|p| {
@@ -593,7 +593,7 @@ fn request_structs(page: &Page) -> BTreeSet<&str> {
 }
 
 /// The structs `roots` name, directly or through other structs.
-pub(crate) fn reachable<'a>(
+pub fn reachable<'a>(
     page: &'a Page,
     roots: impl Iterator<Item = &'a Field>,
 ) -> BTreeSet<&'a str> {

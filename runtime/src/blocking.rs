@@ -223,6 +223,12 @@ impl<C: ServiceClient> Client<C> {
         self.with_inner(self.inner.as_ref().with_retry(retry))
     }
 
+    /// A clone decoding answers strictly or leniently; see
+    /// [`Client::with_strict_decoding`](crate::Client::with_strict_decoding).
+    pub fn with_strict_decoding(&self, strict: bool) -> Self {
+        self.with_inner(self.inner.as_ref().with_strict_decoding(strict))
+    }
+
     fn with_inner(&self, inner: crate::Client) -> Self {
         Client {
             inner: C::from(inner),

@@ -17,16 +17,32 @@
 //! - an absent required field is an error naming it (`missing field`), unless it is
 //!   [lenient](Fields::lenient) (a required field of a struct that responses use too), which
 //!   then takes its default;
-//! - a value of the wrong type is an error;
+//! - a value of the wrong type is an error, unless decoding is lenient (below);
 //! - integers are exact (`u64` and `i64` ids keep every digit).
 //!
 //! Errors carry where they are, as [`FieldError`]'s path: `` at `Users[1].UserId`: missing
 //! field `UserId` ``. One difference from the derive: a struct is only ever a JSON object, never
 //! an array of its fields in order.
+//!
+//! # Lenient decoding
+//!
+//! The types come from documentation, which is often wrong about a field's JSON type. Decoding
+//! with [`Mismatches::lenient`] (what a client does with answers, unless
+//! [`strict_decoding`](crate::ClientBuilder::strict_decoding)) sets aside a field whose value
+//! does not fit its type instead of failing: the field takes `None` (a non-optional field its
+//! [fallback](Decode::fallback)), a [`Mismatch`] records its path, the documented type and the
+//! value, and the rest decodes. Inside an array, one element that does not fit sets aside the
+//! whole array (its field is `None`; the mismatch names that element, `List[3]`): a list with
+//! elements silently left out would read as complete. A struct element whose own field does not
+//! fit stays, with only that field set aside. Only values of another type are set aside; a
+//! missing required field or a field given twice still fails. A `one_of!` type no shape fits is a
+//! value of another type. Shapes are tried strictly.
 
+use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{Deserializer, Error as _, MapAccess, Unexpected, Visitor};
+use serde::Deserialize as _;
 use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
@@ -51,12 +67,13 @@ pub trait FromFields: Sized {
 /// A type a field can have: the JSON scalars, `Value`, JSON maps, arrays of them, and every
 /// [`FromFields`] type.
 pub trait Decode: Sized {
-    /// `value` as `Self`.
+    /// `value` as `Self`. Inside a struct, a field that does not fit is set aside in
+    /// `mismatches` when they are [lenient](Mismatches::lenient), else it is the error.
     ///
     /// # Errors
     ///
     /// When it does not fit; for arrays and structs, the error's path says where inside.
-    fn decode(value: Value) -> Result<Self>;
+    fn decode(value: Value, mismatches: &mut Mismatches) -> Result<Self>;
 
     /// What a field takes while decoding goes on after an error, or when a
     /// [lenient](Fields::lenient) field is absent: the type's default (for a struct, every
@@ -72,14 +89,15 @@ pub struct Fields {
     duplicates: Vec<String>,
     /// The first field that did not decode; later fields are then skipped.
     error: Option<FieldError>,
+    /// Where fields of another type go when decoding is lenient.
+    mismatches: Mismatches,
 }
 
 impl From<Map<String, Value>> for Fields {
     fn from(map: Map<String, Value>) -> Self {
         Fields {
             map,
-            duplicates: Vec::new(),
-            error: None,
+            ..Fields::default()
         }
     }
 }
@@ -119,12 +137,22 @@ impl Fields {
         self.fail(FieldError::new(format!("missing field `{name}`")), name);
     }
 
-    /// `value` decoded as `T`, or its fallback with the error recorded.
-    fn decode<T: Decode>(&mut self, value: Value, name: &'static str) -> T {
-        T::decode(value).unwrap_or_else(|error| {
-            self.fail(error, name);
-            T::fallback()
-        })
+    /// `value` decoded as `T`; `None` when it does not fit, with the mismatch set aside
+    /// (lenient) or the error recorded.
+    fn decode<T: Decode>(&mut self, value: Value, name: &'static str) -> Option<T> {
+        let mark = self.mismatches.found.len();
+        let decoded = T::decode(value, &mut self.mismatches);
+        let decoded = match decoded {
+            Ok(value) => Some(value),
+            Err(error) => {
+                if let Some(error) = self.mismatches.set_aside(mark, error) {
+                    self.fail(error, name);
+                }
+                None
+            }
+        };
+        self.mismatches.inside(mark, Step::Field(name));
+        decoded
     }
 
     /// Fields that give every field its fallback: a struct's [`Decode::fallback`], and the value
@@ -143,7 +171,7 @@ impl Fields {
     #[inline(never)]
     pub fn required<T: Decode>(&mut self, name: &'static str) -> T {
         match self.take(name) {
-            Taken::Value(value) => self.decode(value, name),
+            Taken::Value(value) => self.decode(value, name).unwrap_or_else(T::fallback),
             Taken::Absent => {
                 self.missing(name);
                 T::fallback()
@@ -157,7 +185,7 @@ impl Fields {
     pub fn optional<T: Decode>(&mut self, name: &'static str) -> Option<T> {
         match self.take(name) {
             Taken::Value(Value::Null) | Taken::Absent | Taken::Skip => None,
-            Taken::Value(value) => Some(self.decode(value, name)),
+            Taken::Value(value) => self.decode(value, name),
         }
     }
 
@@ -167,14 +195,15 @@ impl Fields {
     #[inline(never)]
     pub fn lenient<T: Decode>(&mut self, name: &'static str) -> T {
         match self.take(name) {
-            Taken::Value(value) => self.decode(value, name),
+            Taken::Value(value) => self.decode(value, name).unwrap_or_else(T::fallback),
             Taken::Absent | Taken::Skip => T::fallback(),
         }
     }
 
     /// For a type that is one of several shapes ([`one_of!`](crate::one_of)): these fields
     /// decoded as `T` if they fit it whole (every field `T` requires is there and decodes, and
-    /// `T` takes every field there is), else `None` with the fields left as they were.
+    /// `T` takes every field there is), else `None` with the fields left as they were. Tried
+    /// strictly even when decoding is lenient: a shape fits or it does not.
     pub fn fit<T: FromFields>(&mut self) -> Option<T> {
         if self.error.is_some() {
             return None;
@@ -182,7 +211,7 @@ impl Fields {
         let mut trial = Fields {
             map: self.map.clone(),
             duplicates: self.duplicates.clone(),
-            error: None,
+            ..Fields::default()
         };
         let value = T::from_fields(&mut trial);
         (trial.error.is_none() && trial.map.is_empty()).then(|| {
@@ -191,13 +220,14 @@ impl Fields {
         })
     }
 
-    /// Records that these fields fit none of the shapes of the type `name`.
-    pub fn fits_none(&mut self, name: &str) {
+    /// Records that these fields fit none of the shapes of the type `name`: a value of another
+    /// type, which a lenient decoding sets aside.
+    pub fn fits_none(&mut self, name: &'static str) {
         if self.error.is_none() {
             let keys: Vec<&str> = self.map.keys().map(String::as_str).collect();
-            self.error = Some(FieldError::new(format!(
-                "the fields {keys:?} fit none of the shapes of {name}"
-            )));
+            let message = format!("the fields {keys:?} fit none of the shapes of {name}");
+            let value = Value::Object(std::mem::take(&mut self.map));
+            self.error = Some(FieldError::unfit(message, name, value));
         }
     }
 
@@ -220,6 +250,25 @@ pub struct FieldError {
     /// Innermost first: each level adds its step on the way out.
     path: Vec<Step>,
     message: String,
+    /// For a value of another type than the one expected: what was expected, and the value
+    /// (which a lenient decoding sets aside).
+    unfit: Option<Box<Unfit>>,
+}
+
+/// A value that is not of the type expected.
+#[derive(Clone, PartialEq, Eq)]
+struct Unfit {
+    expected: &'static str,
+    value: Value,
+}
+
+impl fmt::Debug for Unfit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Unfit")
+            .field("expected", &self.expected)
+            .field("found", &format_args!("{}", KindAndSize(&self.value)))
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,6 +283,15 @@ impl FieldError {
         FieldError {
             path: Vec::new(),
             message: message.to_string(),
+            unfit: None,
+        }
+    }
+
+    /// An error at a value that is not of the `expected` type.
+    fn unfit(message: impl fmt::Display, expected: &'static str, value: Value) -> Self {
+        FieldError {
+            unfit: Some(Box::new(Unfit { expected, value })),
+            ..FieldError::new(message)
         }
     }
 
@@ -253,19 +311,7 @@ impl FieldError {
 
     /// Where the error is, e.g. `Users[1].UserId`; empty at the top.
     pub fn path(&self) -> String {
-        let mut path = String::new();
-        for step in self.path.iter().rev() {
-            match step {
-                Step::Field(name) => {
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(name);
-                }
-                Step::Index(index) => path.push_str(&format!("[{index}]")),
-            }
-        }
-        path
+        path_text(String::new(), &self.path)
     }
 
     /// What is wrong, without the path.
@@ -285,6 +331,263 @@ impl fmt::Display for FieldError {
 }
 
 impl std::error::Error for FieldError {}
+
+/// `root` followed by `steps` (innermost first): `Result.List[3].Amount`.
+fn path_text(mut path: String, steps: &[Step]) -> String {
+    for step in steps.iter().rev() {
+        match step {
+            Step::Field(name) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(name);
+            }
+            Step::Index(index) => {
+                use fmt::Write as _;
+                let _ = write!(path, "[{index}]");
+            }
+        }
+    }
+    path
+}
+
+/// What a decoding does with a value of another type than its field's: strict (the
+/// [`Default`]) makes it the error; [lenient](Self::lenient) sets it aside as a [`Mismatch`]
+/// and decodes the rest (see [the module](self#lenient-decoding)).
+///
+/// ```
+/// use volcengine_runtime::de::{Decode, Mismatches};
+/// # use volcengine_runtime::via_fields;
+/// # pub mod de { pub use volcengine_runtime::de::*; }
+/// # pub mod ser { pub use volcengine_runtime::ser::*; }
+/// #[derive(Debug, Default, PartialEq)]
+/// pub struct Bill { pub amount: Option<f64>, pub currency: Option<String> }
+/// via_fields! { Bill { amount: optional "Amount"; currency: optional "Currency"; } }
+///
+/// let value = serde_json::json!({"Amount": "12.5", "Currency": "CNY"});
+/// assert!(Bill::decode(value.clone(), &mut Mismatches::strict()).is_err());
+/// let mut mismatches = Mismatches::lenient();
+/// let bill = Bill::decode(value, &mut mismatches).unwrap();
+/// assert_eq!((bill.amount, bill.currency.as_deref()), (None, Some("CNY")));
+/// let mismatches = mismatches.into_vec("");
+/// assert_eq!((mismatches[0].path(), mismatches[0].expected()), ("Amount", "f64"));
+/// assert_eq!(mismatches[0].value(), "12.5");
+/// ```
+#[derive(Debug, Default)]
+pub struct Mismatches {
+    lenient: bool,
+    found: Vec<Found>,
+}
+
+/// One value set aside, its path still innermost first.
+struct Found {
+    path: Vec<Step>,
+    unfit: Unfit,
+}
+
+impl fmt::Debug for Found {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:?} at {}",
+            self.unfit,
+            path_text(String::new(), &self.path)
+        )
+    }
+}
+
+impl Mismatches {
+    /// A value of another type is the error.
+    pub fn strict() -> Self {
+        Mismatches::default()
+    }
+
+    /// A value of another type is set aside, and its field is `None`.
+    pub fn lenient() -> Self {
+        Mismatches {
+            lenient: true,
+            found: Vec::new(),
+        }
+    }
+
+    /// Whether values of another type are set aside.
+    pub fn is_lenient(&self) -> bool {
+        self.lenient
+    }
+
+    /// The values set aside, in the order met, each path under `root` (`"Result"` gives
+    /// `Result.List[3].Amount`; `""` the path inside the decoded value).
+    pub fn into_vec(self, root: &str) -> Vec<Mismatch> {
+        self.found
+            .into_iter()
+            .map(|found| Mismatch {
+                path: path_text(root.to_owned(), &found.path),
+                expected: found.unfit.expected,
+                value: found.unfit.value,
+            })
+            .collect()
+    }
+
+    /// Sets `error` aside when lenient and it is a value of another type, forgetting what was
+    /// set aside inside that value since `mark` (it is dropped whole); else gives it back.
+    fn set_aside(&mut self, mark: usize, error: FieldError) -> Option<FieldError> {
+        match error {
+            FieldError {
+                path,
+                unfit: Some(unfit),
+                ..
+            } if self.lenient => {
+                self.found.truncate(mark);
+                self.found.push(Found {
+                    path,
+                    unfit: *unfit,
+                });
+                None
+            }
+            error => Some(error),
+        }
+    }
+
+    /// Puts what was set aside since `mark` inside `step`.
+    fn inside(&mut self, mark: usize, step: Step) {
+        if let Some(found) = self.found.get_mut(mark..) {
+            for found in found {
+                found.path.push(step.clone());
+            }
+        }
+    }
+
+    /// The thread's lenient collector, if a [`collecting`] call is under way on it.
+    fn from_thread() -> Self {
+        match COLLECTING.take() {
+            Some(found) => Mismatches {
+                lenient: true,
+                found,
+            },
+            None => Mismatches::strict(),
+        }
+    }
+
+    /// Gives the collector back to the thread.
+    fn give_back_to_thread(self) {
+        if self.lenient {
+            COLLECTING.set(Some(self.found));
+        }
+    }
+}
+
+thread_local! {
+    /// While [`collecting`] runs: the values set aside so far. serde's `Deserialize` has no
+    /// room for a context, so this is how the `Deserialize` of a generated type ([`deserialize`])
+    /// learns that the answer it decodes is decoded leniently.
+    static COLLECTING: Cell<Option<Vec<Found>>> = const { Cell::new(None) };
+}
+
+/// Runs `decode` (a serde decoding) with every generated type it decodes decoding leniently;
+/// returns its result and the values set aside, their paths under `root`. Paths are relative
+/// to the outermost generated type: under a hand-written type holding generated ones, to each
+/// of them.
+pub(crate) fn collecting<R>(root: &str, decode: impl FnOnce() -> R) -> (R, Vec<Mismatch>) {
+    /// Restores the thread's previous state, also if `decode` panics.
+    struct Restore(Option<Option<Vec<Found>>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            if let Some(previous) = self.0.take() {
+                COLLECTING.set(previous);
+            }
+        }
+    }
+    let mut restore = Restore(Some(COLLECTING.replace(Some(Vec::new()))));
+    let decoded = decode();
+    let found = COLLECTING.replace(restore.0.take().unwrap_or_default());
+    let mismatches = Mismatches {
+        lenient: true,
+        found: found.unwrap_or_default(),
+    };
+    (decoded, mismatches.into_vec(root))
+}
+
+/// A value set aside by a lenient decoding: it is not of its field's documented type (see [the
+/// module](self#lenient-decoding)). A call's [`Output::mismatches`](crate::Output::mismatches)
+/// lists them.
+///
+/// `Debug` and `Display` show the path, the expected type and only the JSON kind and size of
+/// the value, never the value: the runtime cannot tell which fields a page marks secret
+/// (`GetAppToken`'s `Token`). [`value`](Self::value) gives the value as it came.
+#[derive(Clone, PartialEq)]
+pub struct Mismatch {
+    path: String,
+    expected: &'static str,
+    value: Value,
+}
+
+impl Mismatch {
+    /// Where the value is, e.g. `Result.List[3].Amount`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The documented type: `i32`, `i64`, `u64`, `f32`, `f64`, `bool`, `string`, `object` (a
+    /// JSON map), `array`, or the name of a struct (an object) or of a `one_of!` type.
+    pub fn expected(&self) -> &'static str {
+        self.expected
+    }
+
+    /// The value as it came. It may be a secret: show it only where secrets may go.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// The value as it came.
+    pub fn into_value(self) -> Value {
+        self.value
+    }
+
+    /// The value's JSON kind and size, never the value: `a string of 6 bytes`, `a number`.
+    pub fn found(&self) -> impl fmt::Display + '_ {
+        KindAndSize(&self.value)
+    }
+}
+
+/// What a value is, without showing it.
+struct KindAndSize<'a>(&'a Value);
+
+impl fmt::Display for KindAndSize<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (kind, size, unit) = match self.0 {
+            Value::Null => return f.write_str("null"),
+            Value::Bool(_) => return f.write_str("a boolean"),
+            Value::Number(_) => return f.write_str("a number"),
+            Value::String(s) => ("a string", s.len(), "byte"),
+            Value::Array(items) => ("an array", items.len(), "element"),
+            Value::Object(map) => ("an object", map.len(), "field"),
+        };
+        let plural = if size == 1 { "" } else { "s" };
+        write!(f, "{kind} of {size} {unit}{plural}")
+    }
+}
+
+impl fmt::Debug for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mismatch")
+            .field("path", &self.path)
+            .field("expected", &self.expected)
+            .field("found", &format_args!("{}", self.found()))
+            .finish()
+    }
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}`: expected {}, found {}",
+            self.path,
+            self.expected,
+            self.found()
+        )
+    }
+}
 
 /// A generated struct's `Deserialize` and `Serialize` through [`Fields`] and
 /// [`ser::FieldList`](crate::ser::FieldList), from one line per field: its Rust name, how it
@@ -436,7 +739,9 @@ pub fn deserialize<'de, D: Deserializer<'de>, T: FromFields>(
     deserializer: D,
 ) -> std::result::Result<T, D::Error> {
     let mut fields = read(deserializer, T::NAME)?;
+    fields.mismatches = Mismatches::from_thread();
     let value = T::from_fields(&mut fields);
+    std::mem::take(&mut fields.mismatches).give_back_to_thread();
     match fields.error.take() {
         None => Ok(value),
         Some(error) => Err(custom(error)),
@@ -489,17 +794,20 @@ impl<'de> Visitor<'de> for FieldsVisitor {
 }
 
 impl<T: FromFields> Decode for T {
-    fn decode(value: Value) -> Result<Self> {
+    fn decode(value: Value, mismatches: &mut Mismatches) -> Result<Self> {
         match value {
             Value::Object(map) => {
                 let mut fields = Fields::from(map);
+                // Moved in and back out: nested structs share one collection.
+                fields.mismatches = std::mem::take(mismatches);
                 let value = T::from_fields(&mut fields);
+                *mismatches = std::mem::take(&mut fields.mismatches);
                 match fields.error.take() {
                     None => Ok(value),
                     Some(error) => Err(error),
                 }
             }
-            other => Err(invalid_type(&other, &format!("struct {}", T::NAME))),
+            other => Err(invalid_type(other, &format!("struct {}", T::NAME), T::NAME)),
         }
     }
 
@@ -511,20 +819,24 @@ impl<T: FromFields> Decode for T {
 }
 
 impl<T: Decode> Decode for Vec<T> {
-    fn decode(value: Value) -> Result<Self> {
+    /// An element that does not fit is the array's error, also when lenient (its field is set
+    /// aside whole: see [the module](self#lenient-decoding)).
+    fn decode(value: Value, mismatches: &mut Mismatches) -> Result<Self> {
         match value {
             // A loop rather than iterator adapters: less code per element type.
             Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.into_iter().enumerate() {
-                    match T::decode(item) {
+                    let mark = mismatches.found.len();
+                    match T::decode(item, mismatches) {
                         Ok(item) => out.push(item),
                         Err(error) => return Err(error.at_index(i)),
                     }
+                    mismatches.inside(mark, Step::Index(i));
                 }
                 Ok(out)
             }
-            other => Err(invalid_type(&other, "a sequence")),
+            other => Err(invalid_type(other, "a sequence", "array")),
         }
     }
 
@@ -534,7 +846,7 @@ impl<T: Decode> Decode for Vec<T> {
 }
 
 impl Decode for Value {
-    fn decode(value: Value) -> Result<Self> {
+    fn decode(value: Value, _: &mut Mismatches) -> Result<Self> {
         Ok(value)
     }
 
@@ -543,12 +855,16 @@ impl Decode for Value {
     }
 }
 
-/// Scalars and JSON maps decode as serde does: the same checks and messages.
+/// Numbers and booleans decode as serde does (the same checks and messages), from a borrowed
+/// value so that one of another type is still there to set aside.
 macro_rules! decode_with_serde {
     ($($ty:ty),*) => {$(
         impl Decode for $ty {
-            fn decode(value: Value) -> Result<Self> {
-                serde_json::from_value(value).map_err(FieldError::new)
+            fn decode(value: Value, _: &mut Mismatches) -> Result<Self> {
+                match <$ty>::deserialize(&value) {
+                    Ok(decoded) => Ok(decoded),
+                    Err(error) => Err(FieldError::unfit(error, stringify!($ty), value)),
+                }
             }
 
             fn fallback() -> Self {
@@ -558,11 +874,39 @@ macro_rules! decode_with_serde {
     )*};
 }
 
-decode_with_serde!(bool, i32, i64, u64, f32, f64, String, Map<String, Value>);
+decode_with_serde!(bool, i32, i64, u64, f32, f64);
 
-/// serde's `invalid type: …, expected …` for `value`.
-fn invalid_type(value: &Value, expected: &str) -> FieldError {
-    let unexpected = match value {
+// Strings and maps are moved out of the value, with serde's messages.
+
+impl Decode for String {
+    fn decode(value: Value, _: &mut Mismatches) -> Result<Self> {
+        match value {
+            Value::String(string) => Ok(string),
+            other => Err(invalid_type(other, "a string", "string")),
+        }
+    }
+
+    fn fallback() -> Self {
+        String::new()
+    }
+}
+
+impl Decode for Map<String, Value> {
+    fn decode(value: Value, _: &mut Mismatches) -> Result<Self> {
+        match value {
+            Value::Object(map) => Ok(map),
+            other => Err(invalid_type(other, "a map", "object")),
+        }
+    }
+
+    fn fallback() -> Self {
+        Map::new()
+    }
+}
+
+/// serde's `invalid type: …, expected {message}` for `value`, which is not of type `expected`.
+fn invalid_type(value: Value, message: &str, expected: &'static str) -> FieldError {
+    let unexpected = match &value {
         Value::Null => Unexpected::Unit,
         Value::Bool(b) => Unexpected::Bool(*b),
         Value::Number(n) => number(n),
@@ -570,7 +914,8 @@ fn invalid_type(value: &Value, expected: &str) -> FieldError {
         Value::Array(_) => Unexpected::Seq,
         Value::Object(_) => Unexpected::Map,
     };
-    FieldError::new(serde_json::Error::invalid_type(unexpected, &expected))
+    let error = serde_json::Error::invalid_type(unexpected, &message);
+    FieldError::unfit(error, expected, value)
 }
 
 fn number(n: &Number) -> Unexpected<'static> {
@@ -643,6 +988,10 @@ mod tests {
         }
     }
 
+    fn strict<T: Decode>(value: Value) -> Result<T> {
+        T::decode(value, &mut Mismatches::strict())
+    }
+
     fn from_text(text: &str) -> std::result::Result<Register, String> {
         serde_json::from_str(text).map_err(|e| e.to_string())
     }
@@ -698,10 +1047,10 @@ mod tests {
 
     #[test]
     fn types_without_default_decode() {
-        let owner = Owner::decode(json!({"User": {"UserId": 3}, "Note": "n"})).unwrap();
+        let owner = strict::<Owner>(json!({"User": {"UserId": 3}, "Note": "n"})).unwrap();
         assert_eq!(owner.user.user_id, 3);
         // Lenient and absent: every field of the struct takes its fallback.
-        let owner = Owner::decode(json!({"Note": "n"})).unwrap();
+        let owner = strict::<Owner>(json!({"Note": "n"})).unwrap();
         assert_eq!(
             owner,
             Owner {
@@ -713,7 +1062,7 @@ mod tests {
             }
         );
         // A failure in an earlier field still names that field.
-        let error = Owner::decode(json!({"User": {"NickName": "x"}})).unwrap_err();
+        let error = strict::<Owner>(json!({"User": {"NickName": "x"}})).unwrap_err();
         assert_eq!(
             error.to_string(),
             "at `User.UserId`: missing field `UserId`"
@@ -785,6 +1134,125 @@ mod tests {
         assert_eq!(error, "at `AppId`: duplicate field `AppId`");
         // Unknown fields may repeat.
         assert!(from_text(r#"{"AppId":1,"X":1,"X":2,"Users":[]}"#).is_ok());
+    }
+
+    /// What a lenient decoding of `value` as `T` gives: the value, and each mismatch's path,
+    /// expected type and value.
+    fn lenient<T: Decode>(value: Value) -> (T, Vec<(String, &'static str, Value)>) {
+        let mut mismatches = Mismatches::lenient();
+        let decoded = T::decode(value, &mut mismatches).expect("a lenient decoding");
+        let found = mismatches
+            .into_vec("Result")
+            .into_iter()
+            .map(|m| (m.path().to_owned(), m.expected(), m.into_value()))
+            .collect();
+        (decoded, found)
+    }
+
+    #[test]
+    fn lenient_decoding_sets_aside_values_of_another_type() {
+        let (register, found) = lenient::<Register>(json!({
+            "AppId": "1",
+            "Users": [{"UserId": 7, "NickName": 5}, {"UserId": -1}],
+            "Tags": [["a"], ["b", 2]],
+            "Score": null,
+            "Extra": {"any": ["thing"]},
+        }));
+        assert_eq!(
+            register,
+            Register {
+                app_id: 0,
+                users: vec![
+                    User {
+                        user_id: 7,
+                        nick_name: None
+                    },
+                    User {
+                        user_id: 0,
+                        nick_name: None
+                    }
+                ],
+                tags: None,
+                extra: Some(json!({"any": ["thing"]})),
+                score: 0.0,
+            }
+        );
+        assert_eq!(
+            found,
+            vec![
+                ("Result.AppId".to_owned(), "i32", json!("1")),
+                ("Result.Users[0].NickName".to_owned(), "string", json!(5)),
+                ("Result.Users[1].UserId".to_owned(), "u64", json!(-1)),
+                ("Result.Tags[1][1]".to_owned(), "string", json!(2)),
+                ("Result.Score".to_owned(), "f64", Value::Null),
+            ]
+        );
+        // Strictly, the first is the error.
+        let error = strict::<Register>(json!({"AppId": "1", "Users": []})).unwrap_err();
+        assert_eq!(error.path(), "AppId");
+    }
+
+    #[test]
+    fn an_element_of_another_type_sets_its_array_aside_whole() {
+        // Element 1 is not a User: `Users` is dropped, with what was set aside inside it.
+        let (register, found) = lenient::<Register>(json!({
+            "AppId": 1,
+            "Users": [{"UserId": 7, "NickName": 5}, "eight", {"UserId": 9}],
+        }));
+        assert_eq!(register.users, Vec::<User>::new());
+        assert_eq!(
+            found,
+            vec![("Result.Users[1]".to_owned(), "User", json!("eight"))]
+        );
+        let (register, found) = lenient::<Register>(json!({"AppId": 1, "Users": {"0": 1}}));
+        assert!(register.users.is_empty());
+        assert_eq!(found[0].1, "array");
+    }
+
+    #[test]
+    fn lenient_decoding_still_fails_on_missing_and_repeated_fields() {
+        let mut mismatches = Mismatches::lenient();
+        let error = Register::decode(json!({"Users": []}), &mut mismatches).unwrap_err();
+        assert_eq!(error.to_string(), "at `AppId`: missing field `AppId`");
+        let error = from_text(r#"{"AppId":1,"AppId":2,"Users":[]}"#).unwrap_err();
+        assert_eq!(error, "at `AppId`: duplicate field `AppId`");
+    }
+
+    #[test]
+    fn serde_decodes_leniently_only_while_collecting() {
+        let text = r#"{"AppId":1,"Users":[{"UserId":"7"}],"Score":"x"}"#;
+        let (decoded, mismatches) = collecting("Result", || serde_json::from_str::<Register>(text));
+        let decoded = decoded.expect("lenient");
+        assert_eq!(decoded.users[0].user_id, 0);
+        let paths: Vec<&str> = mismatches.iter().map(Mismatch::path).collect();
+        assert_eq!(paths, ["Result.Users[0].UserId", "Result.Score"]);
+        // Outside, and after, strict again.
+        assert!(serde_json::from_str::<Register>(text).is_err());
+        let (decoded, mismatches) = collecting("Result", || {
+            serde_json::from_str::<Register>(r#"{"AppId":1,"Users":[]}"#)
+        });
+        assert!(decoded.is_ok() && mismatches.is_empty());
+    }
+
+    #[test]
+    fn a_mismatch_never_shows_its_value() {
+        let mut mismatches = Mismatches::lenient();
+        let user = User::decode(
+            json!({"UserId": 1, "NickName": {"Token": "sEcReT-42"}}),
+            &mut mismatches,
+        )
+        .expect("lenient");
+        assert_eq!(user.nick_name, None);
+        let mismatch = &mismatches.into_vec("Result")[0];
+        let shown = format!("{mismatch} {mismatch:?} {mismatch:#?}");
+        assert!(!shown.contains("sEcReT"), "{shown}");
+        assert_eq!(
+            mismatch.to_string(),
+            "`Result.NickName`: expected string, found an object of 1 field"
+        );
+        assert_eq!(mismatch.value()["Token"], "sEcReT-42");
+        let error = strict::<User>(json!({"UserId": 1, "NickName": 42424242})).unwrap_err();
+        assert!(!format!("{:?}", error.unfit).contains("42424242"));
     }
 
     #[test]

@@ -35,7 +35,10 @@ pub enum Error {
     /// [`max_response_size`](crate::ClientBuilder::max_response_size).
     ResponseTooLarge(ResponseTooLargeError),
     /// The server answered with a redirection (3xx). The client follows none: the signed
-    /// request, its session token and its body go only to the configured endpoint.
+    /// request, its session token and its body go only to the configured endpoint. Also an
+    /// answer that came from elsewhere because an HTTP client given to
+    /// [`http_client`](crate::ClientBuilder::http_client) followed a redirection
+    /// ([`RedirectError::followed`]).
     Redirect(RedirectError),
     /// The client's own rate limit ([`RateLimitConfig`](crate::RateLimitConfig)) could not
     /// give the call a token before its deadline; nothing was sent.
@@ -731,6 +734,7 @@ pub struct RedirectError {
     pub(crate) action: &'static str,
     pub(crate) status: u16,
     pub(crate) location: Option<String>,
+    pub(crate) followed: bool,
 }
 
 impl RedirectError {
@@ -739,19 +743,40 @@ impl RedirectError {
         self.action
     }
 
-    /// The HTTP status, e.g. 307.
+    /// The HTTP status, e.g. 307; when [`followed`](Self::followed), that of the answer from
+    /// where the redirection led.
     pub fn status(&self) -> u16 {
         self.status
     }
 
-    /// The `Location` header, when the answer had one.
+    /// The `Location` header, when the answer had one; when [`followed`](Self::followed), the
+    /// URL the answer came from.
     pub fn location(&self) -> Option<&str> {
         self.location.as_deref()
+    }
+
+    /// Whether the HTTP client (one given to
+    /// [`http_client`](crate::ClientBuilder::http_client)) followed the redirection: the
+    /// signed request, session token included, was then sent to [`location`](Self::location)
+    /// too, and its answer was refused.
+    pub fn followed(&self) -> bool {
+        self.followed
     }
 }
 
 impl fmt::Display for RedirectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.followed {
+            return write!(
+                f,
+                "{}: the HTTP client followed a redirection to {:?} (HTTP {} there), sending the \
+                 signed request there too; its answer was refused. Build the client given to \
+                 `http_client` with `redirect(reqwest::redirect::Policy::none())`",
+                self.action,
+                self.location.as_deref().unwrap_or_default(),
+                self.status
+            );
+        }
         write!(
             f,
             "{}: the server answered with a redirection (HTTP {}",

@@ -11,7 +11,8 @@
 //! Features: `blocking` adds [`blocking::Client`](crate#features) for programs without an async
 //! runtime; `test-util` adds `test_util::MockServer`, a loopback server answering each Action
 //! with its documented example; `call-example` adds `call::main`, the `call` example of every
-//! service crate.
+//! service crate; `native-roots` makes the HTTP client the builder makes trust the system's
+//! certificate store instead of the bundled Mozilla roots.
 //!
 //! One concept per module:
 //!
@@ -39,6 +40,7 @@
 //! - [`setters`](mod@setters): how a generated request type is made, `new` and its `with_…`
 //!   setters.
 //! - [`error`]: the typed [`Error`] of a call.
+//! - [`interceptor`]: hooks into every attempt ([`Interceptor`]).
 //! - [`client`]: the [`Client`] that runs a call through all of the above.
 //! - [`service`]: what a generated service crate tells the runtime ([`Service`],
 //!   [`ServiceClient`]).
@@ -66,6 +68,7 @@ pub mod dynamic;
 pub mod envelope;
 pub mod environment;
 pub mod error;
+pub mod interceptor;
 pub mod open_enum;
 pub mod operation;
 pub mod output;
@@ -91,6 +94,9 @@ pub mod call;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 
+/// reqwest, the HTTP client: for [`ClientBuilder::http_client`] and the headers of
+/// [`interceptor`]s, at the version the runtime uses.
+pub use reqwest;
 /// serde, for the `Deserialize` and `Serialize` impls that [`deserialize_via_fields!`] and
 /// [`serialize_via_fields!`] write in generated crates.
 #[doc(hidden)]
@@ -101,6 +107,7 @@ pub use serde_json;
 
 pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
+pub use de::Mismatch;
 pub use envelope::{Response, ResponseError, ResponseMetadata};
 pub use environment::Environment;
 pub use error::{
@@ -108,6 +115,7 @@ pub use error::{
     Error, RateLimitedError, RedirectError, ResponseTooLargeError, ServiceError, TimeoutError,
     TimeoutKind, TransportError, UnknownActionError,
 };
+pub use interceptor::{Interceptor, RequestParts, ResponseParts};
 pub use operation::{ActionRequest, HttpMethod, Operation};
 pub use output::Output;
 pub use provider::{

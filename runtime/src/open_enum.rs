@@ -148,8 +148,12 @@ macro_rules! open_enum {
             }
         }
         impl $crate::de::Decode for $ty {
-            fn decode(value: $crate::serde_json::Value) -> $crate::de::Result<Self> {
-                <::std::string::String as $crate::de::Decode>::decode(value).map(Self::from)
+            fn decode(
+                value: $crate::serde_json::Value,
+                mismatches: &mut $crate::de::Mismatches,
+            ) -> $crate::de::Result<Self> {
+                <::std::string::String as $crate::de::Decode>::decode(value, mismatches)
+                    .map(Self::from)
             }
             fn fallback() -> Self {
                 Self::from(::std::string::String::new())
@@ -202,8 +206,11 @@ macro_rules! open_enum {
             }
         }
         impl $crate::de::Decode for $ty {
-            fn decode(value: $crate::serde_json::Value) -> $crate::de::Result<Self> {
-                <$raw as $crate::de::Decode>::decode(value).map(Self::from)
+            fn decode(
+                value: $crate::serde_json::Value,
+                mismatches: &mut $crate::de::Mismatches,
+            ) -> $crate::de::Result<Self> {
+                <$raw as $crate::de::Decode>::decode(value, mismatches).map(Self::from)
             }
             fn fallback() -> Self {
                 Self::from(<$raw as ::core::default::Default>::default())
@@ -219,7 +226,7 @@ macro_rules! open_enum {
 
 #[cfg(test)]
 mod tests {
-    use crate::de::Decode;
+    use crate::de::{Decode, Mismatches};
     use crate::ser::Encode;
     use serde_json::json;
 
@@ -240,8 +247,11 @@ mod tests {
 
     #[test]
     fn documented_and_undocumented_values() {
-        assert_eq!(Priority::decode(json!(2)).unwrap(), Priority::High);
-        let other = Priority::decode(json!(7)).unwrap();
+        assert_eq!(
+            Priority::decode(json!(2), &mut Mismatches::strict()).unwrap(),
+            Priority::High
+        );
+        let other = Priority::decode(json!(7), &mut Mismatches::strict()).unwrap();
         assert_eq!(format!("{other:?}"), "Undocumented(7)");
         assert_eq!((other.value(), other.to_string()), (7, "7".to_owned()));
         assert_eq!(Priority::High.to_string(), "高优先级");
@@ -250,17 +260,20 @@ mod tests {
             Priority::High.encode(),
             Some(crate::ser::FieldRef::I64(2))
         ));
-        assert!(Priority::decode(json!("2")).is_err());
+        assert!(Priority::decode(json!("2"), &mut Mismatches::strict()).is_err());
         assert_eq!(Priority::fallback(), Priority::Low);
 
-        assert_eq!(Access::decode(json!("4g")).unwrap(), Access::Cellular4G);
-        let other = Access::decode(json!("6g")).unwrap();
+        assert_eq!(
+            Access::decode(json!("4g"), &mut Mismatches::strict()).unwrap(),
+            Access::Cellular4G
+        );
+        let other = Access::decode(json!("6g"), &mut Mismatches::strict()).unwrap();
         assert_eq!((other.as_str(), other.to_string()), ("6g", "6g".to_owned()));
         assert_eq!(Access::from("wifi".to_owned()), Access::Wifi);
         assert!(matches!(
             Access::Wifi.encode(),
             Some(crate::ser::FieldRef::Str("wifi"))
         ));
-        assert!(Access::decode(json!(4)).is_err());
+        assert!(Access::decode(json!(4), &mut Mismatches::strict()).is_err());
     }
 }

@@ -2,6 +2,7 @@
 
 use std::ops::{Deref, DerefMut};
 
+use crate::de::Mismatch;
 use crate::envelope::ResponseMetadata;
 
 /// A successful call: the Action's `Result` (`T`) and the answer's [`ResponseMetadata`]
@@ -10,7 +11,8 @@ use crate::envelope::ResponseMetadata;
 /// It dereferences to the `Result`, so its fields read as they are (`output.token`);
 /// [`request_id`](Self::request_id) and [`metadata`](Self::metadata) say who answered, and
 /// [`into_inner`](Self::into_inner) (or [`into_parts`](Self::into_parts)) takes the `Result`
-/// out.
+/// out. [`mismatches`](Self::mismatches) lists the fields that came with another JSON type than
+/// documented, which the (default, lenient) decoding set to `None`.
 ///
 /// ```
 /// use volcengine_runtime::{Output, ResponseMetadata};
@@ -29,12 +31,32 @@ use crate::envelope::ResponseMetadata;
 pub struct Output<T> {
     result: T,
     metadata: ResponseMetadata,
+    mismatches: Vec<Mismatch>,
 }
 
 impl<T> Output<T> {
     /// A `Result` with the metadata of the answer it came in (tests and mocks make their own).
     pub fn new(result: T, metadata: ResponseMetadata) -> Self {
-        Output { result, metadata }
+        Output {
+            result,
+            metadata,
+            mismatches: Vec::new(),
+        }
+    }
+
+    /// The same output, with the values its decoding set aside.
+    pub(crate) fn with_mismatches(mut self, mismatches: Vec<Mismatch>) -> Self {
+        self.mismatches = mismatches;
+        self
+    }
+
+    /// The `Result`'s fields whose value was not of their documented JSON type, each with its
+    /// path (`Result.List[3].Amount`), the documented type and the value; decoding set them to
+    /// `None` and went on. Empty when everything fit, and always with
+    /// [`strict_decoding`](crate::ClientBuilder::strict_decoding) (a mismatch is then the
+    /// call's [`Decode`](crate::Error::Decode) error).
+    pub fn mismatches(&self) -> &[Mismatch] {
+        &self.mismatches
     }
 
     /// `ResponseMetadata.RequestId`: the service's id of this call; quote it when asking for
@@ -58,11 +80,12 @@ impl<T> Output<T> {
         (self.result, self.metadata)
     }
 
-    /// The same metadata with the `Result` changed by `f`.
+    /// The same metadata and mismatches with the `Result` changed by `f`.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Output<U> {
         Output {
             result: f(self.result),
             metadata: self.metadata,
+            mismatches: self.mismatches,
         }
     }
 }

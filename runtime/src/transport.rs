@@ -1,14 +1,16 @@
 //! One HTTP exchange: send a signed request, read the answer's head and at most
 //! `max_response_size` bytes of its body.
 //!
-//! Redirections are never followed (the HTTP client has no redirect policy): a 3xx answer
-//! ends the exchange with its status and `Location`, so the signed request, its session token
-//! and its body go only to the configured endpoint.
+//! Redirections are never followed (the HTTP client the runtime builds has no redirect policy):
+//! a 3xx answer ends the exchange with its status and `Location`, so the signed request, its
+//! session token and its body go only to the configured endpoint. An HTTP client the caller
+//! supplied may follow them (reqwest's default policy does, up to 10): the exchange then checks
+//! that the answer came from the URL it asked, and refuses one that did not.
 
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 
 use super::retry::parse_retry_after;
 
@@ -21,6 +23,7 @@ pub(crate) struct HttpAnswer {
     pub(crate) status: u16,
     pub(crate) content_type: Option<String>,
     pub(crate) retry_after: Option<Duration>,
+    pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
 }
 
@@ -39,6 +42,8 @@ pub(crate) enum ExchangeError {
         status: u16,
         location: Option<String>,
     },
+    /// The HTTP client followed a redirection: the answer (`status`) came from `url`.
+    Followed { status: u16, url: String },
 }
 
 impl From<reqwest::Error> for ExchangeError {
@@ -47,13 +52,21 @@ impl From<reqwest::Error> for ExchangeError {
     }
 }
 
-/// Sends `request` and reads the answer, refusing bodies over `max_size` bytes.
+/// Sends `request` and reads the answer, refusing bodies over `max_size` bytes, and, with
+/// `sent_to`, an answer from any other URL (a redirection the HTTP client followed).
 pub(crate) async fn exchange(
     request: reqwest::RequestBuilder,
     max_size: usize,
+    sent_to: Option<&reqwest::Url>,
 ) -> Result<HttpAnswer, ExchangeError> {
     let mut response = request.send().await?;
     let status = response.status().as_u16();
+    if sent_to.is_some_and(|url| url != response.url()) {
+        return Err(ExchangeError::Followed {
+            status,
+            url: response.url().to_string(),
+        });
+    }
     let headers = response.headers();
     let text = |name| {
         headers
@@ -70,6 +83,8 @@ pub(crate) async fn exchange(
     let retry_after =
         text(RETRY_AFTER).and_then(|value| parse_retry_after(value, SystemTime::now()));
     let content_length = response.content_length();
+    // Taken, not copied: the body is read without them.
+    let headers = std::mem::take(response.headers_mut());
     let too_large = || ExchangeError::TooLarge {
         status,
         content_length,
@@ -106,6 +121,7 @@ pub(crate) async fn exchange(
         status,
         content_type,
         retry_after,
+        headers,
         body,
     })
 }

@@ -1,6 +1,10 @@
 //! No error, `Debug` output or span shows a secret a response carries (issue #19): an answer
 //! that fails to decode is described by where decoding stopped and what it expected, never by
 //! an excerpt of its JSON nor by the value it found, whichever field is wrong.
+//!
+//! A field of the wrong type is a decode error only with `strict_decoding`, which these calls
+//! use; decoded leniently (the default) it is set aside, and neither logged nor shown either
+//! (`lenient_decoding.rs`, and the last test here).
 
 use serde_json::json;
 use tracing::instrument::WithSubscriber;
@@ -16,11 +20,13 @@ fn request() -> GetAppTokenRequest {
     GetAppTokenRequest::new(123456, 10001, 1_700_000_000_000)
 }
 
-/// Calls `GetAppToken` answered with `answer`; its error and everything it recorded.
+/// Calls `GetAppToken`, decoding strictly, answered with `answer`; its error and everything it
+/// recorded.
 async fn failed_call(answer: MockAnswer) -> (Error, String) {
     let mock = MockServer::start().expect("mock");
     mock.set_answer(&OPERATION, answer);
-    let client = mock.client().expect("client");
+    let client =
+        volcengine_rtc::Client::from(mock.client().expect("client").with_strict_decoding(true));
     let capture = Capture::default();
     let error = client
         .get_app_token(&request())
@@ -117,4 +123,28 @@ async fn a_page_from_a_gateway_keeps_its_excerpt() {
         decode.body_excerpt(),
         Some("<html>Service under maintenance</html>")
     );
+}
+
+#[tokio::test]
+async fn decoded_leniently_a_secret_of_the_wrong_type_is_not_shown_either() {
+    let mock = MockServer::start().expect("mock");
+    mock.set_answer(
+        &OPERATION,
+        MockAnswer::json(200, &envelope(json!({"AppId": 123456, "Token": [TOKEN]}))),
+    );
+    let client = mock.client().expect("client");
+    let capture = Capture::default();
+    let output = client
+        .get_app_token(&request())
+        .with_subscriber(capture.clone())
+        .await
+        .expect("decoded leniently");
+    assert_eq!(output.token, None);
+    assert_eq!(output.mismatches()[0].path(), "Result.Token");
+    let shown = format!(
+        "{output:?} | {} | {}",
+        output.mismatches()[0],
+        capture.text()
+    );
+    assert!(!shown.contains(TOKEN), "the token leaked: {shown}");
 }

@@ -46,7 +46,8 @@ pub struct Override {
     /// The page, as `spec/docs/Name.md`.
     pub page: String,
     /// What to change: `page`, `struct Name`, `request.query.X`, `request.body.X`,
-    /// `response.X`, `struct Name.X`, `examples.request` or `examples.response`.
+    /// `response.X`, `struct Name.X`, `examples.request` or `examples.response`. A field target
+    /// with `set.add` adds the field, which the page must not document.
     pub target: String,
     /// Why the page is wrong; required, for the next maintainer.
     pub why: String,
@@ -89,6 +90,10 @@ pub struct Values {
     /// `page`: the path the Action is called at; only `/`, which settles an example that states
     /// another.
     pub path: Option<String>,
+    /// Fields: `true` adds the field, which the page does not document (with `type` and
+    /// `description`; `required`, `sensitive`, `idempotency_key` as for a documented one). It
+    /// fails once the page documents the field itself.
+    pub add: Option<bool>,
 }
 
 impl Values {
@@ -108,6 +113,7 @@ impl Values {
             ("json", self.json.is_some()),
             ("pagination", self.pagination.is_some()),
             ("path", self.path.is_some()),
+            ("add", self.add.is_some()),
         ]
         .into_iter()
         .filter_map(|(key, given)| given.then_some(key))
@@ -342,6 +348,10 @@ fn apply_one(page: &mut Page, o: &Override) -> Result<(), String> {
                     .iter_mut()
                     .find(|s| s.name == name)
                     .ok_or_else(|| format!("the page has no struct `{name}`"))?;
+                if o.set.add.is_some() {
+                    add_field(&mut s.fields, field, o, false)?;
+                    return finish(page, o, &before, target);
+                }
                 let f = s
                     .fields
                     .iter_mut()
@@ -351,6 +361,15 @@ fn apply_one(page: &mut Page, o: &Override) -> Result<(), String> {
             }
         }
     } else {
+        // A field added to the body must not be in the query, nor one added to the query in
+        // the body.
+        let in_other_part = if let Some(n) = target.strip_prefix("request.query.") {
+            page.request.body.iter().any(|f| f.name == n)
+        } else if let Some(n) = target.strip_prefix("request.body.") {
+            page.request.query.iter().any(|f| f.name == n)
+        } else {
+            false
+        };
         let (list, name, top_request) = if let Some(n) = target.strip_prefix("request.query.") {
             (&mut page.request.query, n, true)
         } else if let Some(n) = target.strip_prefix("request.body.") {
@@ -365,18 +384,33 @@ fn apply_one(page: &mut Page, o: &Override) -> Result<(), String> {
                     .into(),
             );
         };
+        if o.set.add.is_some() {
+            if in_other_part {
+                return Err(format!(
+                    "the page now documents `{name}` itself, in the request's other part; remove this override (or fix the page's row with one without `add`)"
+                ));
+            }
+            add_field(list, name, o, top_request)?;
+            return finish(page, o, &before, target);
+        }
         let f = list
             .iter_mut()
             .find(|f| f.name == name)
             .ok_or_else(|| format!("the page no longer documents `{name}` there"))?;
         apply_field(f, o, top_request)?;
     }
+    finish(page, o, &before, target)
+}
+
+/// What every override ends with: the conflicts it settles cleared, and the checks that it
+/// changed something and left no type dangling.
+fn finish(page: &mut Page, o: &Override, before: &Page, target: &str) -> Result<(), String> {
     // What this override sets settles the conflicts the parser found on its target.
     let keys = o.set.keys();
     page.conflicts.retain(|c| {
         c.target != target || !c.set.iter().all(|(key, _)| keys.contains(&key.as_str()))
     });
-    if *page == before {
+    if page == before {
         return Err("it no longer changes anything (the page already says this); remove it".into());
     }
     if let Some(name) = dangling_struct(page) {
@@ -384,6 +418,68 @@ fn apply_one(page: &mut Page, o: &Override) -> Result<(), String> {
             "after it, a field names struct `{name}`, which the page does not define"
         ));
     }
+    Ok(())
+}
+
+/// Adds the field `name`, which the page does not document, to `fields` (`set.add`).
+fn add_field(
+    fields: &mut Vec<Field>,
+    name: &str,
+    o: &Override,
+    top_request: bool,
+) -> Result<(), String> {
+    if o.set.add != Some(true) {
+        return Err("`add` is `true` or absent".into());
+    }
+    if o.expect != Values::default() {
+        return Err("`expect` has nothing to check on a field the page does not have".into());
+    }
+    let mut allowed = vec!["add", "type", "required", "description", "sensitive"];
+    if top_request {
+        allowed.push("idempotency_key");
+    }
+    only(&o.set, &allowed)?;
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(format!(
+            "`{name}` is not a field name (ASCII letters, digits and `_`)"
+        ));
+    }
+    if fields.iter().any(|f| f.name == name) {
+        return Err(format!(
+            "the page now documents `{name}` itself; remove this override (or fix the page's row with one without `add`)"
+        ));
+    }
+    let ty = o
+        .set
+        .ty
+        .as_deref()
+        .ok_or("`set.type` is required to add a field")?;
+    let description = o
+        .set
+        .description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+        .ok_or("`set.description` is required to add a field (the generated docs show it)")?;
+    let mut field = Field {
+        name: name.to_owned(),
+        ty: ty.parse().map_err(|e| format!("`set.type`: {e}"))?,
+        required: false,
+        description: description.trim().to_owned(),
+        sample: None,
+        values: Vec::new(),
+        idempotency_key: false,
+        sensitive: false,
+        inferred: false,
+        // No row on the page.
+        line: 0,
+    };
+    if o.set.idempotency_key == Some(true) && field.ty != TypeRef::String {
+        return Err("only a string field can carry an idempotency token".into());
+    }
+    field.required = o.set.required.unwrap_or(false);
+    field.sensitive = o.set.sensitive.unwrap_or(false);
+    field.idempotency_key = o.set.idempotency_key.unwrap_or(false);
+    fields.push(field);
     Ok(())
 }
 

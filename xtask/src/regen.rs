@@ -307,7 +307,9 @@ pub fn apply_overrides(pages: &mut [Page], overrides: &Overrides) -> Result<(), 
 /// Reads and checks `spec/services/*.yaml`.
 pub fn read_services(root: &Path) -> Result<Vec<ServiceSettings>, Error> {
     let files = services::read_files(root).map_err(|e| Error::Services(vec![e]))?;
-    services::parse(&files).map_err(Error::Services)
+    let mut settings = services::parse(&files).map_err(Error::Services)?;
+    services::read_changelogs(root, &mut settings).map_err(Error::Services)?;
+    Ok(settings)
 }
 
 /// Every page under `spec/docs/`, parsed, with the overrides and the service settings applied.
@@ -609,7 +611,7 @@ pub fn write_outputs(root: &Path, outputs: &[GeneratedFile]) -> Result<Written, 
 /// Writes `contents` to a new temporary file beside `path` and renames it over `path`. The
 /// temporary file is created exclusively under a name no other run picks, so a file or link
 /// planted there is never written through, and two writers never share one.
-fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
+pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
     use std::hash::{BuildHasher, Hasher};
     use std::io::Write;
     let name = path

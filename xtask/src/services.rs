@@ -2,6 +2,8 @@
 //! `spec/docs/`), applied to its pages after the overrides.
 //!
 //! - `crate`: the generated crate's name (default `volcengine-<service>`);
+//! - `version`: the generated crate's version (default `0.1.0`), which `cargo xtask check` holds
+//!   to its API changes (see [`crate::diff`]); its release notes are `spec/changelog/<service>.md`;
 //! - `title`: what the service is called in its crate's docs (default `Volcengine <service>`);
 //! - `endpoints`: the region → host table. The client sends a call for region `r` to the host
 //!   the table gives for `r` (Volcengine serves some regions from other hosts: RTC's
@@ -14,9 +16,13 @@
 //! - `docs`: where each Action's official documentation is (a page does not state its own
 //!   address): `pages`, Action → URL, and `fallback`, a URL for the Actions without an entry
 //!   (`{action}`, `{version}` and `{service}` are replaced). An Action's entry comes first, then
-//!   the page's own link to its API Explorer page (billing's `去调试`), then `fallback`; without
-//!   any, the docs link the Action's API Explorer page. An entry for an Action that no page of
-//!   the service documents is an error (a stale entry).
+//!   its `sources` page, then the page's own link to its API Explorer page (billing's `去调试`),
+//!   then `fallback`; without any, the docs link the Action's API Explorer page. An entry for an
+//!   Action that no page of the service documents is an error (a stale entry).
+//! - `sources`: where `cargo xtask fetch` downloads each Action's page from, Action →
+//!   `{library: L, document: D}`, the ids of its page `https://www.volcengine.com/docs/L/D` (see
+//!   [`crate::fetch`]). An Action's source is also its official page when `docs.pages` has no
+//!   entry for it. An entry for an Action with no page yet is allowed: `fetch` brings it.
 //! - `value_names`: Rust names of documented values the pages do not give in English, by label
 //!   or value (see [`crate::value_names`]).
 //! - `infer_from_examples`: `true` lets pages whose parameter tables are empty (the request or
@@ -62,6 +68,9 @@ pub struct ServiceSettings {
     /// The generated crate's name; `volcengine-<service>` when absent.
     #[serde(rename = "crate", default)]
     pub crate_name: Option<String>,
+    /// The generated crate's version, `MAJOR.MINOR.PATCH`; `0.1.0` when absent.
+    #[serde(default)]
+    pub version: Option<String>,
     /// The service's name in its crate's docs; `Volcengine <service>` when absent.
     #[serde(default)]
     pub title: Option<String>,
@@ -79,9 +88,16 @@ pub struct ServiceSettings {
     /// refused.
     #[serde(default)]
     pub infer_from_examples: bool,
+    /// Action → the documentation site's ids of its page, for `cargo xtask fetch`.
+    #[serde(default)]
+    pub sources: BTreeMap<String, Source>,
     /// Rust names of documented values, by label or value (see [`crate::value_names`]).
     #[serde(default, deserialize_with = "value_names")]
     pub value_names: BTreeMap<String, String>,
+    /// `spec/changelog/<service>.md`, if there is one (not a key of the file: see
+    /// [`read_changelogs`]).
+    #[serde(skip)]
+    pub changelog: Option<String>,
 }
 
 /// One region of `endpoints`: the host the client sends to, and other hosts that serve the
@@ -121,6 +137,29 @@ pub struct Docs {
     /// replaced.
     #[serde(default)]
     pub fallback: Option<String>,
+}
+
+/// `sources:` of a service's settings: the documentation site's ids of one Action's page,
+/// `https://www.volcengine.com/docs/{library}/{document}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The documentation library (`LibraryID`), e.g. 82379 for ARK.
+    pub library: u64,
+    /// The page (`DocumentID`).
+    pub document: u64,
+}
+
+impl Source {
+    /// The page's address on the documentation site.
+    pub fn url(&self) -> String {
+        format!(
+            "{}/docs/{}/{}",
+            crate::fetch::DEFAULT_DOCS_URL,
+            self.library,
+            self.document
+        )
+    }
 }
 
 /// The placeholders a `docs.fallback` URL may have.
@@ -219,6 +258,11 @@ pub fn parse(files: &[(String, String)]) -> Result<Vec<ServiceSettings>, Vec<Str
                 settings.service, settings.service
             ));
         }
+        if let Some(version) = &settings.version {
+            if let Err(e) = version.parse::<crate::diff::Version>() {
+                errors.push(format!("{path}: `version`: {e}"));
+            }
+        }
         if let Some(name) = &settings.crate_name {
             if !codegen::service_crate::is_crate_name(name) {
                 errors.push(format!(
@@ -253,6 +297,7 @@ pub fn parse(files: &[(String, String)]) -> Result<Vec<ServiceSettings>, Vec<Str
                 errors.push(format!("{path}: `docs.fallback`: `{url}` {why}"));
             }
         }
+        errors.extend(crate::fetch::check_sources(path, &settings.sources));
         all.push(settings);
     }
     if errors.is_empty() {
@@ -273,6 +318,41 @@ pub fn crate_of(service: &str, services: &[ServiceSettings]) -> ServiceCrate {
         title: settings
             .and_then(|s| s.title.clone())
             .unwrap_or_else(|| format!("Volcengine {service}")),
+        version: settings
+            .and_then(|s| s.version.clone())
+            .unwrap_or_else(|| crate::diff::DEFAULT_VERSION.to_owned()),
+        changelog: settings.and_then(|s| s.changelog.clone()),
+    }
+}
+
+/// Gives each service its `spec/changelog/<service>.md`. A changelog of a service without a
+/// settings file (where its version would be) is an error.
+pub fn read_changelogs(root: &Path, services: &mut [ServiceSettings]) -> Result<(), Vec<String>> {
+    let dir = crate::diff::CHANGELOG_DIR;
+    let Ok(entries) = fs::read_dir(root.join(dir)) else {
+        return Ok(());
+    };
+    let mut errors = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(service) = name.strip_suffix(".md") else {
+            continue;
+        };
+        let path = format!("{dir}/{name}");
+        match services.iter_mut().find(|s| s.service == service) {
+            Some(settings) => match fs::read_to_string(entry.path()) {
+                Ok(text) => settings.changelog = Some(text),
+                Err(e) => errors.push(format!("{path}: {e}")),
+            },
+            None => errors.push(format!(
+                "{path}: there is no {SERVICES_DIR}/{service}.yaml for its crate's version; add one (or remove the changelog)"
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
 }
 
@@ -321,6 +401,8 @@ pub fn apply(pages: &mut [Page], services: &[ServiceSettings]) -> Result<(), Vec
         let file = format!("{SERVICES_DIR}/{}.yaml", settings.service);
         if let Some(url) = settings.docs.pages.get(&page.action) {
             page.docs_url = Some(url.clone());
+        } else if let Some(source) = settings.sources.get(&page.action) {
+            page.docs_url = Some(source.url());
         } else if let (None, Some(fallback)) = (&page.docs_url, &settings.docs.fallback) {
             page.docs_url = Some(
                 fallback

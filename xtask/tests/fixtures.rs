@@ -84,6 +84,8 @@ fn fixture_crate_matches_its_snapshot() {
         service: "fixtures".into(),
         crate_name: "volcengine-fixtures".into(),
         title: "Volcengine fixtures".into(),
+        version: "0.1.0".into(),
+        changelog: None,
     };
     let generated = codegen::crate_files(&krate, &pages, "xtask/tests/fixtures", 1).unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE_CRATE);

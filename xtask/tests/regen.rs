@@ -149,7 +149,7 @@ fn a_failed_write_says_what_was_written() {
     let err = text(&out.stderr);
     assert!(!err.contains("nothing was written"), "{err}");
     assert!(
-        err.contains("regen: 7 written:\n    generated-client/rustfmt.toml\n    generated-client/x/Cargo.toml\n")
+        err.contains("regen: 11 written:\n    generated-client/rustfmt.toml\n    generated-client/x/CHANGELOG.md\n    generated-client/x/Cargo.toml\n")
             && err.contains("\n    generated-client/x/src/api/do_thing.rs\n"),
         "{err}"
     );

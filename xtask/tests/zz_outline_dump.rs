@@ -32,6 +32,36 @@ fn hash(s: &str) -> u64 {
     h.finish()
 }
 
+/// The variant `kind` (0 prefix, 1 deleted, 2 doubled, 3 blanked, 4 trimmed) at line index `i`.
+fn variant(text: &str, kind: usize, i: usize) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    match kind {
+        0 => lines[..i].concat(),
+        1 => lines[..i].concat() + &lines[i + 1..].concat(),
+        2 => lines[..=i].concat() + &lines[i..].concat(),
+        3 => lines[..i].concat() + "\n" + &lines[i..].concat(),
+        _ => lines[..i].concat() + lines[i].trim_start() + &lines[i + 1..].concat(),
+    }
+}
+
+/// `OUTLINE_ONE=path:kind:i`: prints that variant's outline.
+#[test]
+#[ignore]
+fn one() {
+    let Ok(spec) = std::env::var("OUTLINE_ONE") else {
+        return;
+    };
+    let mut parts = spec.split(':');
+    let path = parts.next().unwrap();
+    let kind: usize = parts.next().unwrap().parse().unwrap();
+    let i: usize = parts.next().unwrap().parse().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let text = std::fs::read_to_string(root.join(path)).unwrap();
+    let text = if kind == 9 { text } else { variant(&text, kind, i) };
+    let shown = show(path, &text);
+    println!("{:016x}\n{}", hash(&shown), shown);
+}
+
 #[test]
 #[ignore]
 fn dump() {

@@ -115,6 +115,10 @@ impl From<volcengine_runtime::Client> for Client {
 impl ServiceClient for Client {
     const SERVICE: &'static Service = &SERVICE;
 }
+/// The README's quick start, compiled by the doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 /// The same calls without an async runtime (feature `blocking`):
 /// `Client::builder().build_blocking()`, then `client.call(|c| c.an_action(&request))`.
 #[cfg(feature = "blocking")]

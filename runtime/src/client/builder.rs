@@ -5,16 +5,17 @@ use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::{
-    unknown_region, CallOptions, Client, Shared, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_REQUEST_SIZE, DEFAULT_TIMEOUT,
+    is_reserved, unknown_region, CallOptions, Client, Shared, DEFAULT_ATTEMPT_TIMEOUT,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REQUEST_SIZE, DEFAULT_TIMEOUT,
 };
 use crate::credentials::Credentials;
 use crate::credentials_cache::CredentialsCache;
 use crate::environment::Environment;
 use crate::error::{ConfigError, EndpointError, Error, TransportError};
+use crate::interceptor::Interceptor;
 use crate::provider::{DefaultCredentialsChain, ProvideCredentials};
 use crate::rate_limit::{RateLimitConfig, RateLimiter};
 use crate::retry::RetryConfig;
@@ -114,12 +115,69 @@ struct Settings {
     timeout: Duration,
     /// `None`: the default, which a shorter call timeout simply cuts short.
     attempt_timeout: Option<Duration>,
-    connect_timeout: Duration,
+    /// `None`: the default (and no conflict with a supplied HTTP client).
+    connect_timeout: Option<Duration>,
     retry: RetryConfig,
     rate_limit: RateLimitConfig,
     max_request_size: usize,
     max_response_size: usize,
     proxy: ProxySetting,
+    strict_decoding: bool,
+    http_client: Option<reqwest::Client>,
+    headers: ExtraHeaders,
+    user_agent_suffix: Option<String>,
+    interceptors: Interceptors,
+}
+
+/// The extra headers, as given (checked by `build`). `Debug` shows only their names: a value
+/// may be a key.
+#[derive(Clone, Default)]
+struct ExtraHeaders(Vec<(String, String)>);
+
+impl fmt::Debug for ExtraHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, _)| name))
+            .finish()
+    }
+}
+
+impl ExtraHeaders {
+    /// The headers as a map; a name or value HTTP cannot carry, or a header the runtime
+    /// computes, is a configuration error.
+    fn to_map(&self) -> Result<HeaderMap, Error> {
+        let invalid = |message: String| Error::Config(ConfigError::new(message));
+        let mut map = HeaderMap::with_capacity(self.0.len());
+        for (name, value) in &self.0 {
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid(format!("header: {name:?} is not a header name")))?;
+            if is_reserved(&header) {
+                return Err(invalid(format!(
+                    "header: {header} is set by the runtime (it is part of the signature or \
+                     of the body), so it cannot be given"
+                )));
+            }
+            // Visible ASCII only, so that it can be signed as text.
+            let value = HeaderValue::from_str(value)
+                .ok()
+                .filter(|value| value.to_str().is_ok())
+                .ok_or_else(|| {
+                    invalid(format!("header: the value of {name} is not visible ASCII"))
+                })?;
+            map.append(header, value);
+        }
+        Ok(map)
+    }
+}
+
+/// The registered interceptors; `Debug` shows how many.
+#[derive(Clone, Default)]
+struct Interceptors(Vec<Arc<dyn Interceptor>>);
+
+impl fmt::Debug for Interceptors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} interceptors", self.0.len())
+    }
 }
 
 impl Settings {
@@ -133,7 +191,10 @@ impl Settings {
                 "attempt_timeout",
                 self.attempt_timeout == Some(Duration::ZERO),
             ),
-            ("connect_timeout", self.connect_timeout.is_zero()),
+            (
+                "connect_timeout",
+                self.connect_timeout == Some(Duration::ZERO),
+            ),
             ("max_request_size", self.max_request_size == 0),
             ("max_response_size", self.max_response_size == 0),
             ("retry's max_attempts", self.retry.max_attempts() == 0),
@@ -180,12 +241,17 @@ impl<C: ServiceClient> Default for ClientBuilder<C> {
                 region: None,
                 timeout: DEFAULT_TIMEOUT,
                 attempt_timeout: None,
-                connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+                connect_timeout: None,
                 retry: RetryConfig::standard(),
                 rate_limit: RateLimitConfig::documented(),
                 max_request_size: DEFAULT_MAX_REQUEST_SIZE,
                 max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
                 proxy: ProxySetting::FromEnvironment,
+                strict_decoding: false,
+                http_client: None,
+                headers: ExtraHeaders::default(),
+                user_agent_suffix: None,
+                interceptors: Interceptors::default(),
             },
             client: PhantomData,
         }
@@ -258,9 +324,9 @@ impl<C: ServiceClient> ClientBuilder<C> {
         self
     }
 
-    /// Limit on connecting. Default 5 s.
+    /// Limit on connecting. Default 5 s. Not with [`http_client`](Self::http_client).
     pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
-        self.settings.connect_timeout = connect_timeout;
+        self.settings.connect_timeout = Some(connect_timeout);
         self
     }
 
@@ -275,6 +341,75 @@ impl<C: ServiceClient> ClientBuilder<C> {
     /// Action's documented QPS); [`RateLimitConfig::disabled`] for none.
     pub fn rate_limit(mut self, rate_limit: RateLimitConfig) -> Self {
         self.settings.rate_limit = rate_limit;
+        self
+    }
+
+    /// Whether a `Result` field whose value is not of its documented JSON type fails the call
+    /// with [`Error::Decode`] (`true`), or is decoded as `None` and listed in
+    /// [`Output::mismatches`](crate::Output::mismatches), the rest of the `Result` decoded
+    /// (`false`, the default: the types come from documentation, which is often wrong). Only
+    /// answers: requests are always encoded as their types say. Per call:
+    /// [`Client::with_strict_decoding`].
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.settings.strict_decoding = strict;
+        self
+    }
+
+    /// Sends with this HTTP client (its proxies, TLS roots, connection pool) instead of one
+    /// the builder makes. [`connect_timeout`](Self::connect_timeout), [`proxy`](Self::proxy)
+    /// and [`no_proxy`](Self::no_proxy) then fail [`build`](Self::build): they configure the
+    /// client the builder makes; set them on this one.
+    ///
+    /// **Redirections: build it with `redirect(reqwest::redirect::Policy::none())`.** The
+    /// runtime follows no redirection, so that the signed request, session token
+    /// (`X-Security-Token`) included, goes only to the endpoint; but reqwest's default policy
+    /// (`reqwest::Client::new()`) follows up to 10, re-sending the request, its headers and its
+    /// body wherever the `Location` points, before the runtime sees the answer. The runtime then
+    /// refuses an answer that came from another URL than the one it asked, with
+    /// [`Error::Redirect`] ([`followed`](crate::RedirectError::followed) is `true`) and a
+    /// `WARN` event, but the request has already gone there.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), volcengine_runtime::Error> {
+    /// use volcengine_runtime::reqwest;
+    ///
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .pool_max_idle_per_host(4)
+    ///     .build()
+    ///     .expect("an HTTP client");
+    /// let client = volcengine_runtime::Client::builder().http_client(http).build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.settings.http_client = Some(http);
+        self
+    }
+
+    /// Sends this header with every request. Like every header, it is signed when the
+    /// Volcengine signature covers it (`X-…` headers), else sent unsigned. The headers the
+    /// runtime sets (`Host`, `Authorization`, `X-Date`, `X-Content-Sha256`,
+    /// `X-Security-Token`, `Content-Type`, `Content-Length`) fail [`build`](Self::build) with
+    /// [`Error::Config`], as do a name or value that is not visible ASCII. Given twice, both
+    /// values are sent. `User-Agent` given here replaces the runtime's (see
+    /// [`user_agent_suffix`](Self::user_agent_suffix)).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.settings.headers.0.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds ` {suffix}` to the `User-Agent` (`volcengine-rtc-rust/0.1.0 my-app/2.3`).
+    pub fn user_agent_suffix(mut self, suffix: &str) -> Self {
+        self.settings.user_agent_suffix = Some(suffix.to_owned());
+        self
+    }
+
+    /// Adds an [`Interceptor`], called on every attempt of every call, after those added
+    /// before. Its [`before_send`](Interceptor::before_send) runs before signing: the headers
+    /// it sets are signed (when the signature covers them), and it never sees the credentials
+    /// nor the signature.
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.settings.interceptors.0.push(Arc::new(interceptor));
         self
     }
 
@@ -322,7 +457,11 @@ impl<C: ServiceClient> ClientBuilder<C> {
     /// - a configuration error when the region cannot appear in a header, or is in no
     ///   generated Action's region table (the message lists the known regions);
     /// - an invalid-endpoint error when the [`proxy`](Self::proxy) URL is not usable;
-    /// - a transport error when the HTTP client cannot be set up (TLS backend).
+    /// - a configuration error for a [`header`](Self::header) the runtime sets or HTTP cannot
+    ///   carry, a [`user_agent_suffix`](Self::user_agent_suffix) that is not visible ASCII, or
+    ///   [`http_client`](Self::http_client) with a setting of the client it replaces;
+    /// - a transport error when the HTTP client cannot be set up (TLS backend; with the feature
+    ///   `native-roots`, a system trust store with no usable certificate).
     pub fn build(self) -> Result<C, Error> {
         let service = C::SERVICE;
         let settings = self.settings;
@@ -350,49 +489,101 @@ impl<C: ServiceClient> ClientBuilder<C> {
                 return Err(unknown_region(region, &known));
             }
         }
-        let mut http = reqwest::Client::builder()
-            .user_agent(service.user_agent)
-            .connect_timeout(settings.connect_timeout)
-            // Signed requests go to the configured endpoint only: no redirect is followed.
-            .redirect(reqwest::redirect::Policy::none());
-        match &settings.proxy {
-            ProxySetting::FromEnvironment => {}
-            ProxySetting::Direct => http = http.no_proxy(),
-            ProxySetting::Url(url) => {
-                let proxy = reqwest::Proxy::all(url.as_str()).map_err(|error| {
-                    Error::InvalidEndpoint(EndpointError {
-                        endpoint: url.clone(),
-                        reason: format!("not a usable proxy: {error}"),
-                    })
-                })?;
-                http = http.proxy(proxy);
+        let headers = settings.headers.to_map()?;
+        let user_agent = match &settings.user_agent_suffix {
+            None => service.user_agent.to_owned(),
+            Some(suffix) => format!("{} {suffix}", service.user_agent),
+        };
+        let user_agent = HeaderValue::from_str(&user_agent)
+            .ok()
+            .filter(|value| value.to_str().is_ok())
+            .ok_or_else(|| {
+                Error::Config(ConfigError::new(format!(
+                    "the User-Agent {user_agent:?} (with user_agent_suffix) is not visible ASCII"
+                )))
+            })?;
+        let supplied_http = settings.http_client.is_some();
+        let (http, connect_timeout) = match settings.http_client {
+            Some(http) => {
+                let conflicting = [
+                    ("connect_timeout", settings.connect_timeout.is_some()),
+                    (
+                        "proxy or no_proxy",
+                        settings.proxy != ProxySetting::FromEnvironment,
+                    ),
+                ];
+                if let Some((setting, _)) = conflicting.iter().find(|(_, set)| *set) {
+                    return Err(Error::Config(ConfigError::new(format!(
+                        "{setting} configures the HTTP client the builder makes, which \
+                         http_client replaces: set it on the client given to http_client"
+                    ))));
+                }
+                (http, None)
             }
-        }
-        let http = http.build().map_err(|source| {
-            Error::Transport(TransportError {
-                action: None,
-                source,
-            })
-        })?;
+            None => {
+                let connect_timeout = settings.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+                (
+                    http_client(&settings.proxy, connect_timeout)?,
+                    Some(connect_timeout),
+                )
+            }
+        };
         Ok(C::from(Client {
             shared: Arc::new(Shared {
                 service,
                 http,
+                supplied_http,
                 credentials,
                 endpoint,
                 region: settings.region,
                 limiter: RateLimiter::new(settings.rate_limit),
-                connect_timeout: settings.connect_timeout,
+                connect_timeout,
                 max_request_size: settings.max_request_size,
                 max_response_size: settings.max_response_size,
                 proxy: settings.proxy,
+                user_agent,
+                headers,
+                interceptors: settings.interceptors.0,
                 host_urls: Mutex::new(Vec::new()),
             }),
             options: CallOptions {
                 timeout: settings.timeout,
                 attempt_timeout,
                 retry: settings.retry,
+                strict_decoding: settings.strict_decoding,
             },
         }))
     }
+}
+
+/// The HTTP client the builder makes: no redirection followed, the proxy as configured, and
+/// with the feature `native-roots` the system's trust store instead of the bundled roots.
+fn http_client(proxy: &ProxySetting, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
+    let mut http = reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        // Signed requests go to the configured endpoint only: no redirect is followed.
+        .redirect(reqwest::redirect::Policy::none());
+    #[cfg(feature = "native-roots")]
+    {
+        http = http.tls_built_in_webpki_certs(false);
+    }
+    match proxy {
+        ProxySetting::FromEnvironment => {}
+        ProxySetting::Direct => http = http.no_proxy(),
+        ProxySetting::Url(url) => {
+            let proxy = reqwest::Proxy::all(url.as_str()).map_err(|error| {
+                Error::InvalidEndpoint(EndpointError {
+                    endpoint: url.clone(),
+                    reason: format!("not a usable proxy: {error}"),
+                })
+            })?;
+            http = http.proxy(proxy);
+        }
+    }
+    http.build().map_err(|source| {
+        Error::Transport(TransportError {
+            action: None,
+            source,
+        })
+    })
 }

@@ -17,7 +17,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST,
+    USER_AGENT,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tracing::Instrument;
@@ -32,6 +35,7 @@ use super::error::{
     ConfigError, EncodeError, EndpointError, Error, RateLimitedError, RedirectError,
     ResponseTooLargeError, TimeoutError, TimeoutKind, TransportError,
 };
+use super::interceptor::{Interceptor, RequestParts, ResponseParts};
 use super::operation::{ActionRequest, HttpMethod, Operation};
 use super::output::Output;
 use super::rate_limit::{RateLimitConfig, RateLimiter};
@@ -40,7 +44,7 @@ use super::response::{self, Answer};
 use super::retry::RetryConfig;
 use super::service::Service;
 use super::signing::{format_x_date, write_x_date, Signer, SigningRequest};
-use super::telemetry::{self, Outcome};
+use super::telemetry::{self, Outcome, TARGET};
 use super::transport::{self, ExchangeError, HttpAnswer};
 
 /// Default limit on a whole call: every attempt, the waits between them and for the rate
@@ -60,6 +64,22 @@ const X_DATE: HeaderName = HeaderName::from_static("x-date");
 const X_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-content-sha256");
 const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
 
+/// The headers the runtime sets itself, which neither the builder's
+/// [`header`](ClientBuilder::header) nor an interceptor may: the signature's and the body's.
+const RESERVED_HEADERS: [HeaderName; 7] = [
+    HOST,
+    AUTHORIZATION,
+    X_DATE,
+    X_CONTENT_SHA256,
+    X_SECURITY_TOKEN,
+    CONTENT_TYPE,
+    CONTENT_LENGTH,
+];
+
+fn is_reserved(name: &HeaderName) -> bool {
+    RESERVED_HEADERS.contains(name)
+}
+
 /// A signed client for the Volcengine OpenAPI.
 ///
 /// Cheap to clone: clones share the connection pool, the credentials and the rate limiter.
@@ -78,15 +98,24 @@ struct Shared {
     /// The service this client was built for ([`Service::NONE`] for a plain runtime client).
     service: &'static Service,
     http: reqwest::Client,
+    /// Whether `http` was given to the builder: it may follow redirections, so each answer's
+    /// URL is checked.
+    supplied_http: bool,
     credentials: CredentialsCache,
     endpoint: Option<Endpoint>,
     region: Option<String>,
     limiter: RateLimiter,
-    connect_timeout: Duration,
+    /// `None` with a supplied HTTP client, whose limit is its own.
+    connect_timeout: Option<Duration>,
     max_request_size: usize,
     max_response_size: usize,
     /// How the proxy was configured (for `Debug`).
     proxy: ProxySetting,
+    /// The service's `User-Agent`, with the builder's suffix.
+    user_agent: HeaderValue,
+    /// The builder's extra headers.
+    headers: HeaderMap,
+    interceptors: Vec<Arc<dyn Interceptor>>,
     /// `https://{host}/` of the operations' default hosts, parsed once each.
     host_urls: Mutex<Vec<(&'static str, reqwest::Url)>>,
 }
@@ -140,6 +169,7 @@ struct CallOptions {
     timeout: Duration,
     attempt_timeout: Duration,
     retry: RetryConfig,
+    strict_decoding: bool,
 }
 
 /// The configuration error of a region no table knows.
@@ -209,6 +239,19 @@ impl Client {
         let mut client = self.clone();
         client.options.retry = retry;
         client
+    }
+
+    /// A clone that decodes answers strictly (`true`: a `Result` field of another JSON type
+    /// than documented fails the call) or leniently (see [`ClientBuilder::strict_decoding`]).
+    pub fn with_strict_decoding(&self, strict: bool) -> Client {
+        let mut client = self.clone();
+        client.options.strict_decoding = strict;
+        client
+    }
+
+    /// Whether answers are decoded strictly.
+    pub fn strict_decoding(&self) -> bool {
+        self.options.strict_decoding
     }
 
     /// The whole-call limit.
@@ -304,14 +347,17 @@ impl Client {
         encoded: EncodedRequest,
     ) -> Result<Output<Res>, Error> {
         let mut output: Option<Output<Res>> = None;
+        let lenient = !self.options.strict_decoding;
         let mut decode = |answer: Answer<'_>| {
-            let decoded = response::decode::<Res>(operation.action, answer)?;
+            let decoded = response::decode::<Res>(operation.action, answer, lenient)?;
             // Telemetry records the RequestId of a success, when it is on.
             let request_id = match &decoded.metadata.request_id {
                 Some(request_id) if telemetry::enabled() => Some(request_id.clone()),
                 _ => None,
             };
-            output = Some(Output::new(decoded.result, decoded.metadata));
+            output = Some(
+                Output::new(decoded.result, decoded.metadata).with_mismatches(decoded.mismatches),
+            );
             Ok(request_id)
         };
         self.execute(operation, encoded, &mut decode).await?;
@@ -468,11 +514,26 @@ impl Client {
             // Timed only for telemetry.
             let attempt_started = telemetry::enabled().then(Instant::now);
             let exchanged = self
-                .exchange(&prepared, left.min(options.attempt_timeout), limit, kind)
+                .exchange(
+                    &prepared,
+                    attempt,
+                    left.min(options.attempt_timeout),
+                    limit,
+                    kind,
+                )
                 .instrument(span.clone())
                 .await;
             let (result, status, retry_after) = match exchanged {
                 Ok(answer) => {
+                    for interceptor in &shared.interceptors {
+                        interceptor.after_receive(&ResponseParts {
+                            operation,
+                            attempt,
+                            status: answer.status,
+                            headers: &answer.headers,
+                            body: &answer.body,
+                        });
+                    }
                     let decoded = decode(Answer {
                         status: answer.status,
                         content_type: answer.content_type.as_deref(),
@@ -531,6 +592,7 @@ impl Client {
     async fn exchange(
         &self,
         prepared: &Prepared<'_>,
+        attempt: u32,
         budget: Duration,
         limit: Duration,
         kind: TimeoutKind,
@@ -555,13 +617,51 @@ impl Client {
                 formatted.as_str()
             }
         };
+        let encode_error =
+            |message: String| Error::Encode(EncodeError::new(operation.action, message));
+        // The builder's headers, and what the interceptors make of them.
+        let mut headers = shared.headers.clone();
+        if !shared.interceptors.is_empty() {
+            let mut parts = RequestParts {
+                operation,
+                attempt,
+                url: &prepared.url,
+                body,
+                headers: &mut headers,
+            };
+            for interceptor in &shared.interceptors {
+                interceptor.before_send(&mut parts);
+            }
+            if let Some(name) = headers.keys().find(|name| is_reserved(name)) {
+                return Err(encode_error(format!(
+                    "an interceptor set the {name} header, which the runtime sets"
+                )));
+            }
+        }
+        // Given to the signer with the rest: it signs those the algorithm covers (`X-…`).
+        let only_content_type = [("Content-Type", content_type)];
+        let with_headers: Vec<(&str, &str)>;
+        let signed: &[(&str, &str)] = if headers.is_empty() {
+            &only_content_type
+        } else {
+            let mut all = Vec::with_capacity(headers.len() + 1);
+            all.push(only_content_type[0]);
+            for (name, value) in &headers {
+                let value = value.to_str().map_err(|_| {
+                    encode_error(format!("the {name} header value is not visible ASCII"))
+                })?;
+                all.push((name.as_str(), value));
+            }
+            with_headers = all;
+            &with_headers
+        };
         let signature = prepared.signer.sign(
             &SigningRequest {
                 method: operation.method.as_str(),
                 host: prepared.host,
                 path: "/",
                 canonical_query: prepared.query,
-                headers: &[("Content-Type", content_type)],
+                headers: signed,
                 body,
                 x_date,
             },
@@ -570,14 +670,13 @@ impl Client {
         );
 
         let header = |name: &str, value: &str| {
-            HeaderValue::from_str(value).map_err(|_| {
-                Error::Encode(EncodeError::new(
-                    operation.action,
-                    format!("the {name} header value is not valid in HTTP"),
-                ))
-            })
+            HeaderValue::from_str(value)
+                .map_err(|_| encode_error(format!("the {name} header value is not valid in HTTP")))
         };
-        let mut headers = HeaderMap::with_capacity(8);
+        headers.reserve(7);
+        if !headers.contains_key(USER_AGENT) {
+            headers.insert(USER_AGENT, shared.user_agent.clone());
+        }
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         headers.insert(HOST, header("Host", prepared.host)?);
         headers.insert(X_DATE, header("X-Date", x_date)?);
@@ -609,9 +708,10 @@ impl Client {
                 limit,
             })
         };
+        let sent_to = shared.supplied_http.then_some(&prepared.url);
         let exchanged = tokio::time::timeout(
             budget,
-            transport::exchange(request, shared.max_response_size),
+            transport::exchange(request, shared.max_response_size, sent_to),
         )
         .await;
         match exchanged {
@@ -631,6 +731,21 @@ impl Client {
                     action: operation.action,
                     status,
                     location,
+                    followed: false,
+                }))
+            }
+            Ok(Err(ExchangeError::Followed { status, url })) => {
+                tracing::warn!(
+                    target: TARGET,
+                    action = operation.action,
+                    "the HTTP client given to http_client followed a redirection: the signed \
+                     request went to another URL; build it with redirect::Policy::none()"
+                );
+                Err(Error::Redirect(RedirectError {
+                    action: operation.action,
+                    status,
+                    location: Some(url),
+                    followed: true,
                 }))
             }
             Ok(Err(ExchangeError::Http(source))) if source.is_timeout() => {
@@ -641,10 +756,10 @@ impl Client {
                     } else {
                         kind
                     },
-                    limit: if source.is_connect() {
-                        shared.connect_timeout
-                    } else {
-                        limit
+                    // A supplied client's connect limit is its own: report the attempt's.
+                    limit: match shared.connect_timeout {
+                        Some(connect_timeout) if source.is_connect() => connect_timeout,
+                        _ => limit,
                     },
                 }))
             }
@@ -682,6 +797,10 @@ impl fmt::Debug for Client {
             .field("max_request_size", &shared.max_request_size)
             .field("max_response_size", &shared.max_response_size)
             .field("proxy", &shared.proxy.describe())
+            .field("supplied_http_client", &shared.supplied_http)
+            .field("strict_decoding", &self.options.strict_decoding)
+            .field("headers", &shared.headers.keys().collect::<Vec<_>>())
+            .field("interceptors", &shared.interceptors.len())
             .finish_non_exhaustive()
     }
 }
@@ -922,17 +1041,19 @@ mod tests {
 
     #[test]
     fn debug_never_shows_secrets() {
-        let client = Client::builder()
+        let builder = Client::builder()
             .credentials(
                 Credentials::new("AKLTvisible", "the-secret-key").with_session_token("the-token"),
             )
-            .endpoint("http://127.0.0.1:1")
-            .build()
-            .expect("client");
-        let shown = format!("{client:?} {client:#?}");
+            .header("X-Api-Key", "the-header-key")
+            .endpoint("http://127.0.0.1:1");
+        let client = builder.clone().build().expect("client");
+        let shown = format!("{client:?} {client:#?} {builder:?}");
         assert!(shown.contains("AKLTvisible"), "{shown}");
-        assert!(!shown.contains("the-secret-key"), "{shown}");
-        assert!(!shown.contains("the-token"), "{shown}");
+        assert!(shown.contains("x-api-key"), "{shown}");
+        for secret in ["the-secret-key", "the-token", "the-header-key"] {
+            assert!(!shown.contains(secret), "{secret}: {shown}");
+        }
     }
 
     #[test]

@@ -14,8 +14,10 @@
 //!   named by its path `Parent.Child`), which lowering nests as it nests any dotted rows; the
 //!   response's parameters too.
 //!
-//! A page uses one layout. The page is read line by line; only lines at column 0 outside fenced
-//! code are structure.
+//! A page uses one layout. The page's blocks are the block layer's (`blocks.rs`): headings,
+//! thematic breaks and anchor lines outside lists and quotes, and fenced code anywhere, are
+//! structure; every other line is read on its own, as a parameter line, a call fact or text (a
+//! parameter's description runs across paragraphs, lists and admonitions).
 //!
 //! # Grammar
 //!
@@ -23,18 +25,20 @@
 //! page        = line*                         no front matter, no H1: the intro comes first
 //! request     = "`" METHOD " " URL "`"        (column 0, outside parameters) the request line;
 //!                                             a `url` bullet too must agree with it
-//! anchor      = `<span id="` id `"></span>`   (column 0) the next heading's anchor; the id is
-//!                                             opaque: sections are known by their heading text
-//! heading     = "#"{1,6} " " title type-span? sample?
+//! anchor      = HTML line `<span id="…"></span>`  ends the open parameter; the anchor of the
+//!                                             heading below it; the id is opaque: sections are
+//!                                             known by their heading text
+//! heading     = heading: title type-span? sample?
 //!               `#`/`##`: a section, by its title (vocabulary::SECTIONS, Chinese or English,
 //!               else ignored)
 //!               `###`: Query, Body (vocabulary::QUERY_HEADINGS, BODY_HEADINGS: `Body`,
 //!               `请求体`, `Request body`) or another subsection of the section
 //!               `####`…: a variant heading, under the current `###` subsection
-//! separator   = "---" "-"*                    (column 0) ends the open parameter; not text
-//! fence       = " "* "```" info … " "* "```"  nothing inside is structure; in a parameter, part
-//!               of its description; ```` ```mixin-react ```` holding only `return (<Tabs>…` is
-//!               page furniture, skipped (any other mixin-react program is an error)
+//! separator   = thematic break (`---`)        ends the open parameter; not text
+//! fence       = fenced code                   nothing inside is structure; in a parameter, part
+//!               of its description, fences included; ```` ```mixin-react ```` holding only
+//!               `return (<Tabs>…` is page furniture, skipped (any other mixin-react program
+//!               is an error)
 //! param       = path? "**" name " "* "**" " "* type? " "* marker? " "* sample?   (column 0)
 //!               a parameter only with a type or a marker; a line (without a path) whose only
 //!               mark is a code-span type is a parameter only when nothing else follows; else
@@ -73,6 +77,7 @@
 //! not guessed here.
 
 use super::billing;
+use super::blocks::{self, slug, Block, Blocks, Kind};
 use super::call_facts::{check_action, check_version, parse_url};
 use super::outline::{
     CodeBlock, ExampleRequest, Heading, HeadingKind, Outline, ParamBlock, Place, Prose, ProseKind,
@@ -131,7 +136,7 @@ impl Reader for ApiDocHub {
                 }
             }
             if !line.trim().is_empty() {
-                after_separator = separator(line);
+                after_separator = blocks::thematic_break(line);
             }
         }
         Err(format!(
@@ -140,12 +145,9 @@ impl Reader for ApiDocHub {
     }
 
     fn read(&self, file: &str, text: &str) -> Result<Outline, ParseError> {
+        let page = Blocks::read(text);
         let mut reader = HubReader::new(file);
-        for (i, line) in text.lines().enumerate() {
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            reader.line(line_no(i), line)?;
-        }
-        reader.end()?;
+        reader.page(&page)?;
         let request_line = reader.request_line()?;
         let tables = reader.tables();
         Ok(Outline {
@@ -163,11 +165,6 @@ impl Reader for ApiDocHub {
             conflicts: Vec::new(),
         })
     }
-}
-
-/// The 1-based number of the line at `index`.
-fn line_no(index: usize) -> u32 {
-    u32::try_from(index).map_or(u32::MAX, |i| i.saturating_add(1))
 }
 
 /// How a page writes its parameters (see the module's comment).
@@ -188,12 +185,30 @@ impl Layout {
     }
 }
 
-/// A fenced block being read: its opening line's number and info string, and every line with
-/// its number, the fences included.
+/// A fenced code block: its opening line's number and info string, every line with its number
+/// (the fences included), and whether its closing fence is there.
 struct Fence<'a> {
     line: u32,
     lang: &'a str,
     lines: Vec<(u32, &'a str)>,
+    closed: bool,
+}
+
+/// What a line is to the family, from the block it is in.
+#[derive(Clone, Copy)]
+enum LineRole<'b> {
+    /// The first line of a fenced code block (any depth): the block is read whole.
+    Fence(&'b Block<'b>),
+    /// A line inside a fenced code block, read with its first line.
+    InFence,
+    /// A heading outside lists and quotes: level, text as written, stated anchor.
+    Heading(u8, &'b str, Option<&'b str>),
+    /// A thematic break outside lists and quotes: a separator.
+    Separator,
+    /// An HTML line stating an anchor (`<span id="…"></span>`), outside lists and quotes.
+    Anchor,
+    /// Any other line: parameters, call facts, descriptions, prose.
+    Text,
 }
 
 /// What a raw HTTP request example states besides the request, each with its line.
@@ -212,8 +227,6 @@ struct HubReader<'a> {
     place: Place,
     /// Index in `headings` of the current `###` subsection, which `####` headings sit under.
     subsection: Option<usize>,
-    pending_anchor: Option<String>,
-    fence: Option<Fence<'a>>,
     /// The parameter whose description is being read, its layout and its description lines.
     open: Option<(ParamBlock, Layout, Vec<&'a str>)>,
     /// Prose lines since the last block boundary, with the first one's line.
@@ -279,8 +292,6 @@ impl<'a> HubReader<'a> {
             file,
             place: Place::default(),
             subsection: None,
-            pending_anchor: None,
-            fence: None,
             open: None,
             text: Vec::new(),
             layout: None,
@@ -304,42 +315,76 @@ impl<'a> HubReader<'a> {
         ParseError::new(self.file, line, message)
     }
 
-    /// One line of the page: structure at column 0 outside fences, else text of whatever is
-    /// open.
-    fn line(&mut self, no: u32, line: &'a str) -> Result<(), ParseError> {
-        let fence = line.trim_start().starts_with("```");
-        if let Some(open) = self.fence.as_mut() {
-            open.lines.push((no, line));
-            if fence {
-                if let Some(done) = self.fence.take() {
-                    self.end_fence(done)?;
+    /// `page`: line by line, each line read as what the block it is in makes it; a fenced code
+    /// block whole.
+    fn page(&mut self, page: &'a Blocks<'a>) -> Result<(), ParseError> {
+        let mut last = page.line_count();
+        if last > 0 && page.line(last).is_empty() {
+            // The line after the text's last line end.
+            last -= 1;
+        }
+        let mut roles = vec![LineRole::Text; usize::try_from(last).unwrap_or(0) + 1];
+        for block in page.blocks() {
+            let at = usize::try_from(block.line).unwrap_or(usize::MAX);
+            let Some(role) = roles.get_mut(at) else {
+                continue;
+            };
+            let top = block.depth == 0;
+            match &block.kind {
+                Kind::Code { fence: Some(_), .. } => {
+                    *role = LineRole::Fence(block);
+                    let end = usize::try_from(block.end.min(last)).unwrap_or(0);
+                    for inner in roles.get_mut(at + 1..=end).unwrap_or_default() {
+                        *inner = LineRole::InFence;
+                    }
                 }
+                Kind::Heading {
+                    level,
+                    written,
+                    anchor,
+                    ..
+                } if top => *role = LineRole::Heading(*level, written, anchor.as_deref()),
+                Kind::ThematicBreak if top => *role = LineRole::Separator,
+                Kind::Html { anchor: Some(_) } if top => *role = LineRole::Anchor,
+                _ => {}
             }
-            return Ok(());
         }
-        if fence {
-            let info = line.trim_start().trim_start_matches('`').trim();
-            self.fence = Some(Fence {
-                line: no,
-                lang: info.split_whitespace().next().unwrap_or(""),
-                lines: vec![(no, line)],
-            });
-            return Ok(());
+        for no in 1..=last {
+            let role = roles
+                .get(usize::try_from(no).unwrap_or(usize::MAX))
+                .copied()
+                .unwrap_or(LineRole::Text);
+            match role {
+                LineRole::Fence(block) => {
+                    let Kind::Code { info, closed, .. } = &block.kind else {
+                        continue;
+                    };
+                    let fence = Fence {
+                        line: block.line,
+                        lang: info.split_whitespace().next().unwrap_or(""),
+                        lines: (block.line..)
+                            .zip(page.lines_of(block).iter().copied())
+                            .collect(),
+                        closed: *closed,
+                    };
+                    self.end_fence(fence)?;
+                }
+                LineRole::InFence => {}
+                LineRole::Heading(level, written, anchor) => {
+                    self.close();
+                    self.heading(no, level, heading_title(written), anchor);
+                }
+                LineRole::Separator | LineRole::Anchor => self.close(),
+                LineRole::Text => self.line(no, page.line(no))?,
+            }
         }
-        if let Some(id) = anchor(line) {
-            self.close();
-            self.pending_anchor = Some(id.to_owned());
-            return Ok(());
-        }
-        if let Some((level, title)) = heading(line) {
-            self.close();
-            self.heading(no, level, title);
-            return Ok(());
-        }
-        if separator(line) {
-            self.close();
-            return Ok(());
-        }
+        self.close();
+        Ok(())
+    }
+
+    /// A line outside fenced code, headings, separators and anchors: the attributes line, a
+    /// parameter line, the request line, else text of whatever is open.
+    fn line(&mut self, no: u32, line: &'a str) -> Result<(), ParseError> {
         if self.open.is_some() && line.trim() == ATTRIBUTES_LINE {
             // The members follow, each `Parent. **Child**`.
             self.close();
@@ -370,12 +415,11 @@ impl<'a> HubReader<'a> {
     /// parameter it is description; elsewhere a code block (examples are taken apart) and, outside
     /// the example sections, prose.
     fn end_fence(&mut self, fence: Fence<'a>) -> Result<(), ParseError> {
-        let closed = fence.lines.len() > 1
-            && fence
-                .lines
-                .last()
-                .is_some_and(|(_, l)| l.trim_start().starts_with("```"));
-        let inner = &fence.lines[1..fence.lines.len() - usize::from(closed)];
+        let closed = fence.closed && fence.lines.len() > 1;
+        let inner = fence
+            .lines
+            .get(1..fence.lines.len() - usize::from(closed))
+            .unwrap_or_default();
         if fence.lang == MIXIN_REACT {
             let program: String = inner
                 .iter()
@@ -532,12 +576,9 @@ impl<'a> HubReader<'a> {
     }
 
     /// `heading`: a section, a subsection, or a variant heading under the current subsection.
-    fn heading(&mut self, no: u32, level: u8, title: &str) {
+    fn heading(&mut self, no: u32, level: u8, title: &str, anchor: Option<&str>) {
         let text = title.to_owned();
-        let anchor = self
-            .pending_anchor
-            .take()
-            .unwrap_or_else(|| text.to_lowercase().replace(' ', "-"));
+        let anchor = anchor.map_or_else(|| slug(&text), str::to_owned);
         let index = self.headings.len();
         let (kind, place) = match level {
             1 | 2 => {
@@ -693,14 +734,6 @@ impl<'a> HubReader<'a> {
                 block.clear();
             }
         }
-    }
-
-    fn end(&mut self) -> Result<(), ParseError> {
-        if let Some(fence) = self.fence.take() {
-            self.end_fence(fence)?;
-        }
-        self.close();
-        Ok(())
     }
 
     /// The rows layout's parameters as tables, one per section and subsection, headed by the
@@ -907,12 +940,6 @@ fn header_word(c: Column) -> &'static str {
         .unwrap_or_default()
 }
 
-/// A separator line: `---` (or more dashes) alone at column 0.
-fn separator(line: &str) -> bool {
-    let t = line.trim_end();
-    t.len() >= 3 && t.bytes().all(|b| b == b'-')
-}
-
 /// `` `POST https://host/?Action=…` `` alone on a line (column 0) → the method and URL as
 /// written; `None` for any other line.
 fn request_code_line(line: &str) -> Option<(&str, &str)> {
@@ -933,31 +960,11 @@ fn host_of(value: &str) -> &str {
     &v[..v.find(['/', '?']).unwrap_or(v.len())]
 }
 
-/// `<span id="x"></span>` alone on a line (column 0) → `x`.
-fn anchor(line: &str) -> Option<&str> {
-    let rest = line.trim_end().strip_prefix("<span id=")?;
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let rest = &rest[1..];
-    let end = rest.find(quote)?;
-    let after = rest[end + 1..].trim_start().strip_prefix('>')?;
-    after
-        .trim_start()
-        .strip_prefix("</span>")?
-        .trim()
-        .is_empty()
-        .then_some(&rest[..end])
-}
-
-/// `## title …` (column 0) → level and title, without a trailing type span or sample.
-fn heading(line: &str) -> Option<(u8, &str)> {
-    let level = line.bytes().take_while(|&b| b == b'#').count();
-    if level == 0 || level > 6 || !line[level..].starts_with(' ') {
-        return None;
-    }
-    let title = &line[level..];
-    let title = title.split("<span").next().unwrap_or(title);
+/// A heading's title: its text as written, without a trailing type span or sample.
+fn heading_title(written: &str) -> &str {
+    let title = written.split("<span").next().unwrap_or(written);
     let title = title.split(SAMPLE_LABEL).next().unwrap_or(title);
-    Some((level as u8, title.trim()))
+    title.trim()
 }
 
 /// `param`: `None` when the line is not a parameter line; `Some(Err)` when it is one that does
@@ -1244,8 +1251,6 @@ mod tests {
         );
         assert_eq!(request_code_line("`POST /?Action=A`"), None);
         assert_eq!(request_code_line("`a` https://x `b`"), None);
-        assert!(separator("---") && separator("-----  "));
-        assert!(!separator("--") && !separator(" ---") && !separator("--- x"));
         assert_eq!(host_of(" https://a.example/?Action=A"), "a.example");
     }
 
@@ -1258,13 +1263,10 @@ mod tests {
             Some("POST")
         );
         assert_eq!(labelled("请求方式：POST", METHOD_LABEL), None);
-        assert_eq!(anchor("<span id=\".6LCD6K-V\"></span>"), Some(".6LCD6K-V"));
-        assert_eq!(anchor("<span>![图片](x) </span>"), None);
         assert_eq!(
-            heading("#### 自建翻译服务 <span data-label=\"purple\">Object</span> 示例值：`-`"),
-            Some((4, "自建翻译服务"))
+            heading_title("自建翻译服务 <span data-label=\"purple\">Object</span> 示例值：`-`"),
+            "自建翻译服务"
         );
-        assert_eq!(heading("#x"), None);
     }
 
     const PAGE: &str = "Intro line.\n:::warning\nNote.\n:::\n<span id=\"Qm7tVx2K\"></span>\n## 注意事项\n\n* **请求频率**：单账号下 QPS 不得超过 30。\n\n<span id=\"a\"></span>\n## 请求说明\n\n* 请求方式：POST\n* 请求地址：https://rtc.volcengineapi.com?Action=DoIt&Version=2025\\-06\\-01\n\n<span id=\"b\"></span>\n## 请求参数\n<span id=\"Query\"></span>\n### Query\n\n\n**Action ** <span data-label=\"purple\">String</span> %%require%%示例值：`DoIt`\n接口名称。\n\n\n<span id=\"Body\"></span>\n### Body\n\n\n**Conf ** %%require%%示例值：`-`\n配置：\n\n* [甲](#jia)\n\n<span id=\"jia\"></span>\n#### 甲 <span data-label=\"purple\">Object</span>\n\n**Mode ** <span data-label=\"purple\">Integer</span> `可选` 示例值：`1`\n   ```JSON\n**Not ** <span>String</span> %%require%%\n   ```\n&nbsp;\n<span id=\"r\"></span>\n## 返回参数\n其中返回值 `Result` 仅在请求成功时返回 `ok`,失败时为空。\n&nbsp;\n";

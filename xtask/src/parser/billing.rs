@@ -1,28 +1,36 @@
 //! The billing "API Explorer" export's reader (family 2): pages titled `# Action - 中文名`, one
 //! parameter table per section, and a request example written as a curl command, a raw HTTP
-//! request or a bare JSON body. Read line by line: every block of the family starts at column 0 and
-//! blocks are separated by blank lines.
+//! request or a bare JSON body. The page's blocks are the block layer's (`blocks.rs`); this reader
+//! gives them the family's meaning.
 //!
 //! # Grammar
 //!
+//! Over the page's blocks (`blocks.rs`); only blocks outside lists and quotes are read, but for
+//! fenced code, which is read wherever it is:
+//!
 //! ```text
-//! page        = blank* title NL block*
-//! title       = "# " action " - " name           the Action (an identifier) and its 中文名
-//! block       = blank | heading | table | fence | list | paragraph
-//! heading     = "#"… " " text                     `#`/`##`: a section (vocabulary::SECTIONS, else
-//!                                                 ignored: 调试, 注意事项, 请求说明); `###`…: a
-//!                                                 subsection, `### X 对象结构` / `### X 对象字段说明`
-//!                                                 (vocabulary::STRUCT_HEADING_SUFFIXES) the struct table of
-//!                                                 the row named X
-//! table       = "|" header "|" NL "|" separator "|" NL ("|" row "|" NL)*            (table.rs)
-//! fence       = ("```" | "~~~") lang? NL text* fence
-//! list        = ("- " | "* " | digit+ ". ") text NL (non-blank line NL)*
-//! paragraph   = text NL (line that starts no other block NL)*
+//! page        = title block*
+//! title       = heading "# " action " - " name    the first block; the Action (an identifier)
+//!                                                 and its 中文名
+//! block       = heading | table | fence | list | paragraph
+//! heading     = `#`/`##`: a section (vocabulary::SECTIONS, else ignored: 调试, 注意事项,
+//!               请求说明); `###`…: a subsection, `### X 对象结构` / `### X 对象字段说明`
+//!               (vocabulary::STRUCT_HEADING_SUFFIXES) the struct table of the row named X
+//! table       = header separator row*                                    (table.rs)
+//! fence       = fenced code, closed                ``` or ~~~
+//! list        = list (block)*                      the blocks right below it (no blank line
+//!                                                  between), up to a heading, table or fence
+//! paragraph   = other (other)*                     any other block (paragraph, quote, HTML line,
+//!                                                  thematic break, admonition line, indented
+//!                                                  code), and the blocks right below it up to a
+//!                                                  heading, table, fence or list
 //! debug-link  = "[…](https://api.volcengine.com/api-explorer/?" query ")"   in any paragraph,
 //!             | '<APILink link="https://api.volcengine.com/api-explorer/?' query '"></APILink>';
 //!               query has `action=`, `serviceCode=`, `version=` (percent-encoded)
 //! qps         = "QPS" ("不得超过" | "不超过") digits, in a paragraph or list
 //! ```
+//!
+//! A list or paragraph is prose, its lines as written.
 //!
 //! The summary is the 中文名, then the paragraphs before the first section when they say more.
 //! The request table's `Action` and `Version` rows are query parameters (lowering drops them from
@@ -51,6 +59,7 @@
 //! host and method from the example (curl: `--request`, else POST with a body, else GET). What
 //! a page leaves out comes from `spec/services/<service>.yaml`.
 
+use super::blocks::{slug, Block, Blocks, Kind};
 use super::call_facts::{check_action, check_version, parse_url, Url};
 use super::outline::{
     CodeBlock, ExampleRequest, Heading, HeadingKind, Outline, Place, Prose, ProseKind, Qps, Reader,
@@ -114,7 +123,8 @@ impl Reader for Billing {
     }
 
     fn read(&self, file: &str, text: &str) -> Result<Outline, ParseError> {
-        let mut reader = BillingReader::new(file, text);
+        let page = Blocks::read(text);
+        let mut reader = BillingReader::new(file, &page);
         reader.page()?;
         let (request_line, conflicts) = reader.request_line()?;
         Ok(Outline {
@@ -190,10 +200,8 @@ struct ExampleFacts {
 /// The reader's state over one page.
 struct BillingReader<'a> {
     file: &'a str,
-    /// The page's lines, without line ends.
-    lines: Vec<&'a str>,
-    /// Index in `lines` of the next line to read.
-    next: usize,
+    /// The page's blocks.
+    page: &'a Blocks<'a>,
     /// Where the next block sits.
     place: Place,
 
@@ -216,17 +224,34 @@ struct BillingReader<'a> {
     example_facts: ExampleFacts,
 }
 
+/// What a block is to the family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A heading, table or fenced code block: read on its own.
+    Structure,
+    /// A list: starts a list's prose.
+    List,
+    /// Anything else: a paragraph's prose (quotes, HTML lines such as the `<APILink>`, thematic
+    /// breaks, admonition lines, indented code are text of the paragraph they sit in).
+    Text,
+}
+
+impl Role {
+    fn of(block: &Block<'_>) -> Role {
+        match block.kind {
+            Kind::Heading { .. } | Kind::Table { .. } => Role::Structure,
+            Kind::Code { fence: Some(_), .. } => Role::Structure,
+            Kind::List { .. } => Role::List,
+            _ => Role::Text,
+        }
+    }
+}
+
 impl<'a> BillingReader<'a> {
-    fn new(file: &'a str, text: &'a str) -> Self {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let lines = text
-            .split('\n')
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
-            .collect();
+    fn new(file: &'a str, page: &'a Blocks<'a>) -> Self {
         BillingReader {
             file,
-            lines,
-            next: 0,
+            page,
             place: Place::default(),
             title: None,
             link_action: None,
@@ -247,32 +272,35 @@ impl<'a> BillingReader<'a> {
         ParseError::new(self.file, line, message)
     }
 
-    /// The 1-based line number of `lines[index]`.
-    fn line_no(index: usize) -> u32 {
-        index as u32 + 1
-    }
-
     /// `page`: the title, then every block; then the summary and the request example.
     fn page(&mut self) -> Result<(), ParseError> {
-        self.title()?;
-        while self.next < self.lines.len() {
-            self.block()?;
+        let blocks = self.page.blocks();
+        self.title(blocks.first())?;
+        let mut rest = blocks.get(1..).unwrap_or_default();
+        while let Some((block, after)) = rest.split_first() {
+            rest = after;
+            if block.depth > 0 {
+                // Inside a list or quote: text of its prose, except fenced code.
+                if let Kind::Code { fence: Some(_), .. } = block.kind {
+                    self.code_block(block)?;
+                }
+                continue;
+            }
+            match &block.kind {
+                Kind::Heading { level, written, .. } => self.heading(block.line, *level, written),
+                Kind::Table { .. } => self.table(block)?,
+                Kind::Code { fence: Some(_), .. } => self.code_block(block)?,
+                _ => rest = self.prose_run(block, rest)?,
+            }
         }
         self.summary();
         self.request_example()
     }
 
-    /// `title`: the first non-blank line.
-    fn title(&mut self) -> Result<(), ParseError> {
-        while self
-            .lines
-            .get(self.next)
-            .is_some_and(|l| l.trim().is_empty())
-        {
-            self.next += 1;
-        }
-        let line = Self::line_no(self.next);
-        let text = self.lines.get(self.next).copied().unwrap_or("");
+    /// `title`: the first block.
+    fn title(&mut self, first: Option<&Block<'_>>) -> Result<(), ParseError> {
+        let line = first.map_or(self.page.line_count() + 1, |b| b.line);
+        let text = self.page.line(line);
         let (action, name) = title(text).ok_or_else(|| {
             self.err(
                 line,
@@ -291,34 +319,11 @@ impl<'a> BillingReader<'a> {
             place: Place::default(),
         });
         self.title = Some((action.to_owned(), name.to_owned(), line));
-        self.next += 1;
-        Ok(())
-    }
-
-    /// `block`: one block, from the next line.
-    fn block(&mut self) -> Result<(), ParseError> {
-        let line = self.lines[self.next];
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() {
-            self.next += 1;
-        } else if let Some((level, text)) = heading(line) {
-            self.heading(level, text);
-        } else if trimmed.starts_with('|') {
-            self.table()?;
-        } else if let Some(fence) = fence(line) {
-            self.fence(fence)?;
-        } else if list_item(line) {
-            self.text_block(ProseKind::List);
-        } else {
-            self.text_block(ProseKind::Paragraph);
-        }
         Ok(())
     }
 
     /// `heading`: a section, or a subsection (a struct table's name without `对象结构`).
-    fn heading(&mut self, level: u8, text: &str) {
-        let line = Self::line_no(self.next);
-        self.next += 1;
+    fn heading(&mut self, line: u32, level: u8, text: &str) {
         let (kind, place) = if level <= 2 {
             let section = vocabulary::section(text);
             self.place = Place {
@@ -356,78 +361,77 @@ impl<'a> BillingReader<'a> {
         });
     }
 
-    /// `table`: every following line that starts with `|`.
-    fn table(&mut self) -> Result<(), ParseError> {
-        let start = self.next;
-        while self
-            .lines
-            .get(self.next)
-            .is_some_and(|l| l.trim_start().starts_with('|'))
-        {
-            self.next += 1;
-        }
-        let mut table = table::read_table(
-            self.file,
-            Self::line_no(start),
-            &self.lines[start..self.next],
-        )?;
+    /// `table`: its lines, split into cells.
+    fn table(&mut self, block: &Block<'_>) -> Result<(), ParseError> {
+        let mut table = table::read_table(self.file, block.line, self.page.lines_of(block))?;
         table.place = self.place;
         self.tables.push(table);
         Ok(())
     }
 
-    /// `fence`: a fenced code block, up to its closing fence.
-    fn fence(&mut self, open: Fence<'a>) -> Result<(), ParseError> {
-        let open_line = Self::line_no(self.next);
-        self.next += 1;
-        let first = self.next;
-        let mut text = String::new();
-        loop {
-            let Some(line) = self.lines.get(self.next) else {
-                return Err(self.err(
-                    open_line,
-                    format!(
-                        "the code block opened here with {} is never closed",
-                        open.marker.to_string().repeat(open.width)
-                    ),
-                ));
-            };
-            self.next += 1;
-            if open.closed_by(line) {
-                break;
-            }
-            // Content loses at most the fence's own indentation.
-            let indent = line.len() - line.trim_start_matches(' ').len();
-            text.push_str(&line[indent.min(open.indent)..]);
-            text.push('\n');
+    /// `fence`: a fenced code block, which must be closed.
+    fn code_block(&mut self, block: &Block<'_>) -> Result<(), ParseError> {
+        let Kind::Code {
+            info,
+            text,
+            fence: Some(fence),
+            closed,
+        } = &block.kind
+        else {
+            return Ok(());
+        };
+        if !closed {
+            return Err(self.err(
+                block.line,
+                format!(
+                    "the code block opened here with {} is never closed",
+                    fence.as_written()
+                ),
+            ));
         }
         self.code_blocks.push(CodeBlock {
             place: self.place,
-            line: Self::line_no(first),
-            lang: open.lang.to_owned(),
-            text,
+            line: block.line + 1,
+            lang: info.split_whitespace().next().unwrap_or("").to_owned(),
+            text: text.clone(),
         });
         Ok(())
     }
 
-    /// `list` or `paragraph`: lines up to a blank line or the start of another block (a list
-    /// also keeps its items and their indented continuations).
-    fn text_block(&mut self, kind: ProseKind) {
-        let start = self.next;
-        self.next += 1;
-        while let Some(line) = self.lines.get(self.next) {
-            let starts_block = line.trim().is_empty()
-                || heading(line).is_some()
-                || line.trim_start().starts_with('|')
-                || fence(line).is_some()
-                || (kind == ProseKind::Paragraph && list_item(line));
-            if starts_block {
+    /// `list` or `paragraph`: `first` and the blocks of `rest` right below it (no blank line
+    /// between) up to a heading, table or fence (a paragraph also ends at a list). Returns the
+    /// blocks after it.
+    fn prose_run<'r>(
+        &mut self,
+        first: &Block<'_>,
+        rest: &'r [Block<'a>],
+    ) -> Result<&'r [Block<'a>], ParseError> {
+        let kind = match Role::of(first) {
+            Role::List => ProseKind::List,
+            _ => ProseKind::Paragraph,
+        };
+        let mut end = first.end;
+        let mut taken = 0;
+        for block in rest {
+            let joins = block.depth > 0
+                || (block.line == end + 1
+                    && match Role::of(block) {
+                        Role::Structure => false,
+                        Role::List => kind == ProseKind::List,
+                        Role::Text => true,
+                    });
+            if !joins {
                 break;
             }
-            self.next += 1;
+            if let Kind::Code { fence: Some(_), .. } = block.kind {
+                // Fenced code inside the run's list is read on its own too.
+                self.code_block(block)?;
+            }
+            end = end.max(block.end);
+            taken += 1;
         }
-        let line = Self::line_no(start);
-        let text = self.lines[start..self.next].join("\n").trim().to_owned();
+        let line = first.line;
+        let text = self.page.lines(line, end).join("\n").trim().to_owned();
         if self.qps.is_none() {
             if let Some(limit) = vocabulary::qps_limit(&text) {
                 self.qps = Some(Qps { limit, line });
@@ -443,6 +447,7 @@ impl<'a> BillingReader<'a> {
             top_level: true,
             text,
         });
+        Ok(rest.get(taken..).unwrap_or_default())
     }
 
     /// `debug-link`: the Action, service and Version the API Explorer link names.
@@ -676,21 +681,24 @@ impl<'a> BillingReader<'a> {
         });
         let region = facts.region.clone();
         let example = self.request_example.as_ref();
-        Ok((RequestLine {
-            line: title_line,
-            url: example.and_then(|e| e.url.clone()).unwrap_or_default(),
-            host: facts
-                .url
-                .as_ref()
-                .map(|(url, _)| url.host.clone())
-                .filter(|h| !h.is_empty()),
-            action: action.value,
-            version: version.value,
-            method: example.and_then(|e| e.method),
-            service: service.map(|s| s.value),
-            region: region.map(|r| r.value),
-            docs_url: self.link_url.clone(),
-        }, conflicts))
+        Ok((
+            RequestLine {
+                line: title_line,
+                url: example.and_then(|e| e.url.clone()).unwrap_or_default(),
+                host: facts
+                    .url
+                    .as_ref()
+                    .map(|(url, _)| url.host.clone())
+                    .filter(|h| !h.is_empty()),
+                action: action.value,
+                version: version.value,
+                method: example.and_then(|e| e.method),
+                service: service.map(|s| s.value),
+                region: region.map(|r| r.value),
+                docs_url: self.link_url.clone(),
+            },
+            conflicts,
+        ))
     }
 
     /// The first statement of a fact, after checking that every other statement agrees with it.
@@ -739,70 +747,6 @@ pub(super) fn agree(
         }
     }
     Ok(first)
-}
-
-/// `#`… heading: its level and text (trailing `#`s removed).
-pub(super) fn heading(line: &str) -> Option<(u8, &str)> {
-    let hashes = line.bytes().take_while(|&b| b == b'#').count();
-    if hashes == 0 || hashes > 6 {
-        return None;
-    }
-    let rest = &line[hashes..];
-    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
-        return None;
-    }
-    Some((hashes as u8, rest.trim().trim_end_matches('#').trim()))
-}
-
-/// An opening code fence.
-pub(super) struct Fence<'a> {
-    pub(super) marker: char,
-    pub(super) width: usize,
-    pub(super) indent: usize,
-    pub(super) lang: &'a str,
-}
-
-impl Fence<'_> {
-    pub(super) fn closed_by(&self, line: &str) -> bool {
-        let t = line.trim();
-        t.len() >= self.width && t.chars().all(|c| c == self.marker)
-    }
-}
-
-/// A line opening a fenced code block (indented at most 3 spaces).
-pub(super) fn fence(line: &str) -> Option<Fence<'_>> {
-    let rest = line.trim_start_matches(' ');
-    let indent = line.len() - rest.len();
-    let marker = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let width = rest.chars().take_while(|c| *c == marker).count();
-    if indent > 3 || width < 3 {
-        return None;
-    }
-    let info = rest[width..].trim();
-    if marker == '`' && info.contains('`') {
-        return None;
-    }
-    Some(Fence {
-        marker,
-        width,
-        indent,
-        lang: info.split_whitespace().next().unwrap_or(""),
-    })
-}
-
-/// Whether a line starts a list item: `- `, `* `, `1. `.
-pub(super) fn list_item(line: &str) -> bool {
-    let t = line.trim_start();
-    if t.starts_with("- ") || t.starts_with("* ") {
-        return true;
-    }
-    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    digits > 0 && t[digits..].starts_with(". ")
-}
-
-/// The anchor a heading gets: lowercase, spaces as `-`.
-pub(super) fn slug(text: &str) -> String {
-    text.trim().to_lowercase().replace(' ', "-")
 }
 
 /// `%E4%BB%A3` → `代`; malformed escapes are kept as written.
@@ -1633,7 +1577,9 @@ curl --location 'https://open.volcengineapi.com?Action=ListThings&Version=2022-0
         assert_eq!(page.conflicts.len(), 1, "{:?}", page.conflicts);
         let conflict = &page.conflicts[0];
         assert!(
-            conflict.message.contains("says the signing service is `other`, but the 去调试 link"),
+            conflict
+                .message
+                .contains("says the signing service is `other`, but the 去调试 link"),
             "{}",
             conflict.message
         );

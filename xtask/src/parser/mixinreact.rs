@@ -7,23 +7,25 @@
 //!
 //! # Grammar
 //!
-//! The page, line by line:
+//! The page, over its blocks (`blocks.rs`); only blocks outside lists and quotes are read, but
+//! for fenced code, which is read wherever it is:
 //!
 //! ```text
 //! page       = [title] block*
-//! title      = "# " action " - " name              before any section; states the Action
-//! block      = blank | heading | fence | apilink | style | paragraph
-//! heading    = "#"… " " text                        `#`/`##`: a section (vocabulary::SECTIONS,
-//!                                                   else ignored: 调试); trailing spaces allowed
-//! apilink    = '<APILink link="https://api.volcengine.com/api-explorer/?' query '"></APILink>'
-//!              query has `action=`, `serviceCode=`, `version=` (percent-encoded)
-//! style      = "<style>" NL css-line* "</style>"    CSS for the rendered tables; skipped
-//! fence      = "```" lang NL text* "```"
+//! title      = heading "# " action " - " name       before any section; states the Action
+//! block      = heading | fence | apilink | style | paragraph
+//! heading    = `#`/`##`: a section (vocabulary::SECTIONS, else ignored: 调试)
+//! apilink    = HTML line '<APILink link="https://api.volcengine.com/api-explorer/?' query
+//!              '"></APILink>'; query has `action=`, `serviceCode=`, `version=` (percent-encoded)
+//! style      = HTML block "<style>" … "</style>"   CSS for the rendered tables; skipped; must
+//!                                                  be closed
+//! fence      = fenced code, closed
 //!              `mixin-react`: a table program, else (`return (<Tabs>…`) page furniture, skipped;
 //!              the first block under `## 请求示例` is raw-http, the first under `## 返回示例` the
 //!              response JSON
-//! paragraph  = lines up to a blank line or the start of another block (a list when it starts
-//!              with `- `, `* ` or `1. `)
+//! paragraph  = any other block (lists, tables, quotes, …) and the blocks right below it (no
+//!              blank line between) up to a heading, fence, apilink or style; a list when it
+//!              starts with one
 //! raw-http   = method " " target [" HTTP/1.1"] NL header* [NL json]
 //!              target `/?Action=…&Version=…`
 //! header     = name ":" value | ("--header" | "-H") " '" name ":" value "'"   (a curl fragment)
@@ -75,6 +77,7 @@
 //! `ResponseMetadata.Region`. What the page leaves out comes from `spec/services/<service>.yaml`.
 
 use super::billing::{self, agree, Stated};
+use super::blocks::{self, slug, Block, Blocks, Kind};
 use super::call_facts::{check_action, check_version};
 use super::outline::{
     CodeBlock, ExampleRequest, Heading, HeadingKind, Outline, Place, Prose, ProseKind, Qps, Reader,
@@ -130,12 +133,13 @@ impl Reader for MixinReact {
     fn detect(&self, text: &str) -> Result<(), String> {
         let mut lines = text.lines();
         while let Some(line) = lines.next() {
-            let Some(open) = billing::fence(line) else {
+            let Some(open) = blocks::fence_open(line) else {
                 continue;
             };
+            let lang = line.trim_start().trim_start_matches(open.marker).trim();
             // The block's lines, up to and including its closing fence.
             let mut program = lines.by_ref().take_while(|l| !open.closed_by(l));
-            if open.lang == FENCE_LANG {
+            if lang.split_whitespace().next() == Some(FENCE_LANG) {
                 let first = program.by_ref().find(|l| !l.trim().is_empty());
                 if first.is_some_and(starts_columns)
                     && (first.is_some_and(|l| l.contains(PARAMETER_CLASS))
@@ -153,7 +157,8 @@ impl Reader for MixinReact {
     }
 
     fn read(&self, file: &str, text: &str) -> Result<Outline, ParseError> {
-        let mut reader = PageReader::new(file, text);
+        let page = Blocks::read(text);
+        let mut reader = PageReader::new(file, &page);
         reader.page()?;
         let (request_line, conflicts) = reader.request_line()?;
         let request_example = reader.request_example.map(|r| r.example);
@@ -214,10 +219,8 @@ struct Metadata {
 /// The reader's state over one page.
 struct PageReader<'a> {
     file: &'a str,
-    /// The page's lines, without line ends.
-    lines: Vec<&'a str>,
-    /// Index in `lines` of the next line to read.
-    next: usize,
+    /// The page's blocks.
+    page: &'a Blocks<'a>,
     /// Where the next block sits.
     place: Place,
 
@@ -236,17 +239,25 @@ struct PageReader<'a> {
     request_example: Option<RawRequest>,
 }
 
+/// What a block is to the family.
+enum Role<'b> {
+    Heading {
+        level: u8,
+        text: &'b str,
+    },
+    Fence,
+    ApiLink,
+    Style,
+    /// Anything else: text of a paragraph (a list when the paragraph starts with one; tables are
+    /// text too, the family's tables being programs).
+    Text,
+}
+
 impl<'a> PageReader<'a> {
-    fn new(file: &'a str, text: &'a str) -> Self {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let lines = text
-            .split('\n')
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
-            .collect();
+    fn new(file: &'a str, page: &'a Blocks<'a>) -> Self {
         PageReader {
             file,
-            lines,
-            next: 0,
+            page,
             place: Place::default(),
             title: None,
             link: None,
@@ -265,10 +276,47 @@ impl<'a> PageReader<'a> {
         ParseError::new(self.file, line, message)
     }
 
+    /// What `block` is: a heading, fence, `<APILink>` or `<style>` block, else text.
+    fn role<'b>(&self, block: &'b Block<'a>) -> Role<'b> {
+        match &block.kind {
+            Kind::Heading { level, written, .. } => Role::Heading {
+                level: *level,
+                text: written,
+            },
+            Kind::Code { fence: Some(_), .. } => Role::Fence,
+            Kind::Html { .. } => {
+                let first = self.page.line(block.line).trim();
+                if first.starts_with(API_LINK) {
+                    Role::ApiLink
+                } else if first.starts_with(STYLE_OPEN) {
+                    Role::Style
+                } else {
+                    Role::Text
+                }
+            }
+            _ => Role::Text,
+        }
+    }
+
     /// `page`: every block, then the request example.
     fn page(&mut self) -> Result<(), ParseError> {
-        while let Some(&line) = self.lines.get(self.next) {
-            self.block(line)?;
+        let mut rest = self.page.blocks();
+        while let Some((block, after)) = rest.split_first() {
+            rest = after;
+            if block.depth > 0 {
+                // Inside a list or quote: text of its paragraph, except fenced code.
+                if let Role::Fence = self.role(block) {
+                    self.fence(block)?;
+                }
+                continue;
+            }
+            match self.role(block) {
+                Role::Heading { level, text } => self.heading(block.line, level, text),
+                Role::Fence => self.fence(block)?,
+                Role::ApiLink => self.api_link(block.line)?,
+                Role::Style => self.style(block)?,
+                Role::Text => rest = self.paragraph(block, rest)?,
+            }
         }
         let block = self
             .code_blocks
@@ -281,31 +329,9 @@ impl<'a> PageReader<'a> {
         Ok(())
     }
 
-    /// `block`: one block, from `line`, the next line.
-    fn block(&mut self, line: &'a str) -> Result<(), ParseError> {
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            self.next += 1;
-        } else if let Some((level, text)) = billing::heading(line) {
-            self.heading(line, level, text);
-        } else if let Some(open) = billing::fence(line) {
-            self.fence(open)?;
-        } else if trimmed.starts_with(API_LINK) {
-            self.api_link(trimmed)?;
-            self.next += 1;
-        } else if trimmed.starts_with(STYLE_OPEN) {
-            self.style()?;
-        } else {
-            self.text_block();
-        }
-        Ok(())
-    }
-
     /// `title` (a `# Action - 中文名` before any section) or `heading`.
-    fn heading(&mut self, line: &str, level: u8, text: &str) {
-        let line_no = line_no(self.next);
-        self.next += 1;
-        let title = billing::title(line)
+    fn heading(&mut self, line_no: u32, level: u8, text: &str) {
+        let title = billing::title(self.page.line(line_no))
             .filter(|_| level == 1 && self.place.section.is_none() && self.title.is_none());
         if let Some((action, _)) = title {
             self.title = Some(Stated::new(action, "the title", line_no));
@@ -313,7 +339,7 @@ impl<'a> PageReader<'a> {
                 level,
                 kind: HeadingKind::Named,
                 text: text.to_owned(),
-                anchor: billing::slug(action),
+                anchor: slug(action),
                 line: line_no,
                 place: Place::default(),
             });
@@ -342,56 +368,52 @@ impl<'a> PageReader<'a> {
             level,
             kind,
             text: text.to_owned(),
-            anchor: billing::slug(text),
+            anchor: slug(text),
             line: line_no,
             place,
         });
     }
 
-    /// `fence`: a code block up to its closing fence; a table program becomes a table.
-    fn fence(&mut self, open: billing::Fence<'a>) -> Result<(), ParseError> {
-        let open_line = line_no(self.next);
-        self.next += 1;
-        let first = self.next;
-        let mut text = String::new();
-        loop {
-            let Some(line) = self.lines.get(self.next) else {
-                return Err(self.err(
-                    open_line,
-                    format!(
-                        "the code block opened here with {} is never closed",
-                        open.marker.to_string().repeat(open.width)
-                    ),
-                ));
-            };
-            self.next += 1;
-            if open.closed_by(line) {
-                break;
-            }
-            // Content loses at most the fence's own indentation.
-            let indent = line.len() - line.trim_start_matches(' ').len();
-            text.push_str(&line[indent.min(open.indent)..]);
-            text.push('\n');
+    /// `fence`: a closed code block; a table program becomes a table.
+    fn fence(&mut self, block: &Block<'_>) -> Result<(), ParseError> {
+        let Kind::Code {
+            info,
+            text,
+            fence: Some(fence),
+            closed,
+        } = &block.kind
+        else {
+            return Ok(());
+        };
+        if !closed {
+            return Err(self.err(
+                block.line,
+                format!(
+                    "the code block opened here with {} is never closed",
+                    fence.as_written()
+                ),
+            ));
         }
-        let line = line_no(first);
-        if open.lang == FENCE_LANG {
-            if let Some(table) = self.table_program(&text, line)? {
+        let line = block.line + 1;
+        let lang = info.split_whitespace().next().unwrap_or("");
+        if lang == FENCE_LANG {
+            if let Some(table) = self.table_program(text, line)? {
                 self.tables.push(table);
             }
         } else {
             self.code_blocks.push(CodeBlock {
                 place: self.place,
                 line,
-                lang: open.lang.to_owned(),
-                text,
+                lang: lang.to_owned(),
+                text: text.clone(),
             });
         }
         Ok(())
     }
 
     /// `apilink`: the Action, signing service and Version the API Explorer link names.
-    fn api_link(&mut self, text: &str) -> Result<(), ParseError> {
-        let line = line_no(self.next);
+    fn api_link(&mut self, line: u32) -> Result<(), ParseError> {
+        let text = self.page.line(line).trim();
         if let Some(first) = &self.link {
             return Err(self.err(
                 line,
@@ -438,49 +460,45 @@ impl<'a> PageReader<'a> {
         Ok(())
     }
 
-    /// `style`: skipped up to `</style>`.
-    fn style(&mut self) -> Result<(), ParseError> {
-        let open = line_no(self.next);
-        while let Some(line) = self.lines.get(self.next) {
-            self.next += 1;
-            if line.contains(STYLE_CLOSE) {
-                return Ok(());
-            }
+    /// `style`: skipped, once closed by `</style>`.
+    fn style(&self, block: &Block<'_>) -> Result<(), ParseError> {
+        if self.page.line(block.end).contains(STYLE_CLOSE) {
+            return Ok(());
         }
         Err(self.err(
-            open,
+            block.line,
             format!("the `<style>` block opened here is never closed with `{STYLE_CLOSE}`"),
         ))
     }
 
-    /// `paragraph`: lines up to a blank line or the start of another block.
-    fn text_block(&mut self) {
-        let start = self.next;
-        let kind = match self.lines.get(start) {
-            Some(line) if billing::list_item(line) => ProseKind::List,
+    /// `paragraph`: `first` and the text blocks of `rest` right below it (no blank line between);
+    /// returns the blocks after it.
+    fn paragraph<'r>(
+        &mut self,
+        first: &Block<'_>,
+        rest: &'r [Block<'a>],
+    ) -> Result<&'r [Block<'a>], ParseError> {
+        let kind = match first.kind {
+            Kind::List { .. } => ProseKind::List,
             _ => ProseKind::Paragraph,
         };
-        self.next += 1;
-        while let Some(line) = self.lines.get(self.next) {
-            let trimmed = line.trim();
-            let starts_block = trimmed.is_empty()
-                || billing::heading(line).is_some()
-                || billing::fence(line).is_some()
-                || trimmed.starts_with(API_LINK)
-                || trimmed.starts_with(STYLE_OPEN);
-            if starts_block {
+        let mut end = first.end;
+        let mut taken = 0;
+        for block in rest {
+            let role = self.role(block);
+            if block.depth > 0 {
+                if let Role::Fence = role {
+                    // Fenced code inside a list of the paragraph is read on its own too.
+                    self.fence(block)?;
+                }
+            } else if !matches!(role, Role::Text) || block.line != end + 1 {
                 break;
             }
-            self.next += 1;
+            end = end.max(block.end);
+            taken += 1;
         }
-        let line = line_no(start);
-        let text = self
-            .lines
-            .get(start..self.next)
-            .unwrap_or_default()
-            .join("\n")
-            .trim()
-            .to_owned();
+        let line = first.line;
+        let text = self.page.lines(line, end).join("\n").trim().to_owned();
         if self.qps.is_none() {
             if let Some(limit) = vocabulary::qps_limit(&text) {
                 self.qps = Some(Qps { limit, line });
@@ -493,6 +511,7 @@ impl<'a> PageReader<'a> {
             top_level: true,
             text,
         });
+        Ok(rest.get(taken..).unwrap_or_default())
     }
 
     /// A mixin-react block at `line`: its table, or `None` for a program that is not a table's.
@@ -772,11 +791,6 @@ impl<'a> PageReader<'a> {
         };
         Ok((request_line, conflicts))
     }
-}
-
-/// The 1-based line number of `lines[index]`.
-fn line_no(index: usize) -> u32 {
-    u32::try_from(index).map_or(u32::MAX, |i| i.saturating_add(1))
 }
 
 /// The header word lowering reads as column `c`: the vocabulary's first word for it.
@@ -1724,7 +1738,8 @@ mod tests {
 
     #[test]
     fn broken_pages_never_panic() {
-        let text = include_str!("../../tests/fixtures/families/spec/docs/ark/ListInferenceQuotas.md");
+        let text =
+            include_str!("../../tests/fixtures/families/spec/docs/ark/ListInferenceQuotas.md");
         let context = crate::parser::Context {
             service: Some("ark".into()),
             method: Some(volcgen_ir::Method::Post),

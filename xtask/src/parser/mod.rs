@@ -35,6 +35,7 @@
 
 mod apidochub;
 mod billing;
+pub mod blocks;
 pub mod call_facts;
 mod examples;
 pub mod infer;

@@ -30,22 +30,29 @@ pub mod v2024_01_01 {
     /// Request of [`Client::get_model_customization_job_metric_data_v2024_01_01`](crate::Client::get_model_customization_job_metric_data_v2024_01_01): `GetModelCustomizationJobMetricData` at Version `2024-01-01`.
     ///
     /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct GetModelCustomizationJobMetricDataRequest {
         /// Inferred from the page's example: no table documents this field.
         pub model_customization_job_id: Option<String>,
         /// Inferred from the page's example: no table documents this field.
         pub metrics: Option<Vec<String>>,
+        /// 起始步（Step）。
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub from_step: i32,
+        /// 结束步（Step）。
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub to_step: i32,
     }
     crate::setters! {
-        GetModelCustomizationJobMetricDataRequest() { model_customization_job_id
-        with_model_customization_job_id : impl Into < String >; metrics with_metrics :
-        impl Into < Vec < String > >; }
+        GetModelCustomizationJobMetricDataRequest(from_step : i32, to_step : i32) {
+        model_customization_job_id with_model_customization_job_id : impl Into < String
+        >; metrics with_metrics : impl Into < Vec < String > >; }
     }
     crate::via_fields! {
         GetModelCustomizationJobMetricDataRequest { model_customization_job_id : optional
-        "ModelCustomizationJobId"; metrics : optional "Metrics"; }
+        "ModelCustomizationJobId"; metrics : optional "Metrics"; from_step : required
+        "FromStep"; to_step : required "ToStep"; }
     }
     /// The `Result` of a successful [`Client::get_model_customization_job_metric_data_v2024_01_01`](crate::Client::get_model_customization_job_metric_data_v2024_01_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -93,7 +100,7 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_ark::Client) -> Result<(), volcengine_ark::Error> {
     /// use volcengine_ark::api::get_model_customization_job_metric_data::GetModelCustomizationJobMetricDataRequest;
-    /// let request = GetModelCustomizationJobMetricDataRequest::new()
+    /// let request = GetModelCustomizationJobMetricDataRequest::new(1, 2)
     ///     .with_model_customization_job_id("mcj-20241128104838-g9vqg")
     ///     .with_metrics(
     ///         vec![

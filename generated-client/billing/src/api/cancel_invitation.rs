@@ -35,12 +35,21 @@ pub mod v2022_01_01 {
     pub struct CancelInvitationRequest {
         /// 邀约ID
         pub invitation_id: String,
+        /// 邀约类型。
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选，未说明取值。
+        pub invitation_type: i32,
+        /// 关系ID
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub relation_id: String,
     }
     crate::setters! {
-        CancelInvitationRequest(invitation_id : impl Into < String >) {}
+        CancelInvitationRequest(invitation_id : impl Into < String >, invitation_type :
+        i32, relation_id : impl Into < String >) {}
     }
     crate::via_fields! {
-        CancelInvitationRequest { invitation_id : required "InvitationID"; }
+        CancelInvitationRequest { invitation_id : required "InvitationID";
+        invitation_type : required "InvitationType"; relation_id : required "RelationID";
+        }
     }
     /// The `Result` of a successful [`Client::cancel_invitation_v2022_01_01`](crate::Client::cancel_invitation_v2022_01_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -95,7 +104,7 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
     /// use volcengine_billing::api::cancel_invitation::CancelInvitationRequest;
-    /// let request = CancelInvitationRequest::new("inv-xxxxx");
+    /// let request = CancelInvitationRequest::new("inv-xxxxx", 1, "rel7083374554428477740");
     /// let output = client.cancel_invitation(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

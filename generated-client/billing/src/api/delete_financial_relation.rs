@@ -37,13 +37,17 @@ pub mod v2022_01_01 {
         pub sub_account_id: i64,
         /// 财务关系类型：1-财务云，2-财务托管
         pub relation: i32,
+        /// 关系ID
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub relation_id: String,
     }
     crate::setters! {
-        DeleteFinancialRelationRequest(sub_account_id : i64, relation : i32) {}
+        DeleteFinancialRelationRequest(sub_account_id : i64, relation : i32, relation_id
+        : impl Into < String >) {}
     }
     crate::via_fields! {
         DeleteFinancialRelationRequest { sub_account_id : required "SubAccountID";
-        relation : required "Relation"; }
+        relation : required "Relation"; relation_id : required "RelationID"; }
     }
     /// The `Result` of a successful [`Client::delete_financial_relation_v2022_01_01`](crate::Client::delete_financial_relation_v2022_01_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -94,7 +98,11 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
     /// use volcengine_billing::api::delete_financial_relation::DeleteFinancialRelationRequest;
-    /// let request = DeleteFinancialRelationRequest::new(2100057673, 1);
+    /// let request = DeleteFinancialRelationRequest::new(
+    ///     2100057673,
+    ///     1,
+    ///     "rel7083374554428477740",
+    /// );
     /// let output = client.delete_financial_relation(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

@@ -37,13 +37,21 @@ pub mod v2022_01_01 {
         pub invitation_id: String,
         /// 操作类型：1-接受，2-拒绝
         pub action: i32,
+        /// 邀约类型。
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选，未说明取值。
+        pub invitation_type: i32,
+        /// 关系ID
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub relation_id: String,
     }
     crate::setters! {
-        HandleInvitationRequest(invitation_id : impl Into < String >, action : i32) {}
+        HandleInvitationRequest(invitation_id : impl Into < String >, action : i32,
+        invitation_type : i32, relation_id : impl Into < String >) {}
     }
     crate::via_fields! {
         HandleInvitationRequest { invitation_id : required "InvitationID"; action :
-        required "Action"; }
+        required "Action"; invitation_type : required "InvitationType"; relation_id :
+        required "RelationID"; }
     }
     /// The `Result` of a successful [`Client::handle_invitation_v2022_01_01`](crate::Client::handle_invitation_v2022_01_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -103,7 +111,12 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
     /// use volcengine_billing::api::handle_invitation::HandleInvitationRequest;
-    /// let request = HandleInvitationRequest::new("inv-xxxxx", 1);
+    /// let request = HandleInvitationRequest::new(
+    ///     "inv-xxxxx",
+    ///     1,
+    ///     1,
+    ///     "rel7083374554428477740",
+    /// );
     /// let output = client.handle_invitation(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

@@ -51,21 +51,25 @@ pub mod v2022_01_01 {
         pub amortized_type: Option<String>,
         /// 是否需要访问列表的总记录数：1：表示需要；0：表示不需要
         pub need_record_num: Option<i32>,
+        /// 成本账期：格式为YYYY-MM；仅支持单月查询
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub amortized_month: String,
     }
     crate::setters! {
         ListAmortizedCostBillDailyRequest(amortized_day : impl Into < String >, limit :
-        i32) { offset with_offset : i32; owner_id with_owner_id : impl Into < Vec < i64 >
-        >; payer_id with_payer_id : impl Into < Vec < i64 > >; product with_product :
-        impl Into < Vec < String > >; instance_no with_instance_no : impl Into < String
-        >; amortized_type with_amortized_type : impl Into < String >; need_record_num
-        with_need_record_num : i32; }
+        i32, amortized_month : impl Into < String >) { offset with_offset : i32; owner_id
+        with_owner_id : impl Into < Vec < i64 > >; payer_id with_payer_id : impl Into <
+        Vec < i64 > >; product with_product : impl Into < Vec < String > >; instance_no
+        with_instance_no : impl Into < String >; amortized_type with_amortized_type :
+        impl Into < String >; need_record_num with_need_record_num : i32; }
     }
     crate::via_fields! {
         ListAmortizedCostBillDailyRequest { amortized_day : required "AmortizedDay";
         limit : required "Limit"; offset : optional "Offset"; owner_id : optional
         "OwnerID"; payer_id : optional "PayerID"; product : optional "Product";
         instance_no : optional "InstanceNo"; amortized_type : optional "AmortizedType";
-        need_record_num : optional "NeedRecordNum"; }
+        need_record_num : optional "NeedRecordNum"; amortized_month : required
+        "AmortizedMonth"; }
     }
     /// The `Result` of a successful [`Client::list_amortized_cost_bill_daily_v2022_01_01`](crate::Client::list_amortized_cost_bill_daily_v2022_01_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -183,7 +187,7 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
     /// use volcengine_billing::api::list_amortized_cost_bill_daily::ListAmortizedCostBillDailyRequest;
-    /// let request = ListAmortizedCostBillDailyRequest::new("2024-01-15", 10)
+    /// let request = ListAmortizedCostBillDailyRequest::new("2024-01-15", 10, "2024-01")
     ///     .with_offset(0)
     ///     .with_need_record_num(1);
     /// let output = client.list_amortized_cost_bill_daily(&request).await?;

@@ -40,9 +40,9 @@ pub mod v2022_01_01 {
         /// 计费模式：1：包年包月；2：按量计费；3：合同计费；4：履约计费；默认不选为全部
         pub billing_mode: Option<Vec<String>>,
         /// Owner账号ID
-        pub owner_id: Option<Vec<i32>>,
+        pub owner_id: Option<Vec<i64>>,
         /// Payer账号ID
-        pub payer_id: Option<Vec<i32>>,
+        pub payer_id: Option<Vec<i64>>,
         /// 产品名称，默认不选为全部
         pub product: Option<Vec<String>>,
         /// 偏移量
@@ -62,8 +62,8 @@ pub mod v2022_01_01 {
         ListBillRequest(limit : i32, bill_period : impl Into < String >) {
         bill_category_parent with_bill_category_parent : impl Into < Vec < String > >;
         billing_mode with_billing_mode : impl Into < Vec < String > >; owner_id
-        with_owner_id : impl Into < Vec < i32 > >; payer_id with_payer_id : impl Into <
-        Vec < i32 > >; product with_product : impl Into < Vec < String > >; offset
+        with_owner_id : impl Into < Vec < i64 > >; payer_id with_payer_id : impl Into <
+        Vec < i64 > >; product with_product : impl Into < Vec < String > >; offset
         with_offset : i32; pay_status with_pay_status : impl Into < String >; ignore_zero
         with_ignore_zero : i32; need_record_num with_need_record_num : i32; }
     }

@@ -36,9 +36,9 @@ pub mod v2022_01_01 {
     #[non_exhaustive]
     pub struct ListBillDetailRequest {
         /// Owner账号ID
-        pub owner_id: Option<Vec<i32>>,
+        pub owner_id: Option<Vec<i64>>,
         /// Payer账号ID
-        pub payer_id: Option<Vec<i32>>,
+        pub payer_id: Option<Vec<i64>>,
         /// 产品名称，默认不选为全部
         pub product: Option<Vec<String>>,
         /// 计费模式：1：包年包月；2：按量计费；3：合同计费；4：履约计费；默认不选为全部
@@ -66,8 +66,8 @@ pub mod v2022_01_01 {
     }
     crate::setters! {
         ListBillDetailRequest(limit : i32, bill_period : impl Into < String >) { owner_id
-        with_owner_id : impl Into < Vec < i32 > >; payer_id with_payer_id : impl Into <
-        Vec < i32 > >; product with_product : impl Into < Vec < String > >; billing_mode
+        with_owner_id : impl Into < Vec < i64 > >; payer_id with_payer_id : impl Into <
+        Vec < i64 > >; product with_product : impl Into < Vec < String > >; billing_mode
         with_billing_mode : impl Into < Vec < String > >; bill_category
         with_bill_category : impl Into < Vec < String > >; offset with_offset : i32;
         expense_date with_expense_date : impl Into < String >; group_term with_group_term

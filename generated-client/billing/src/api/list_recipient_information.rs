@@ -30,14 +30,22 @@ pub mod v2022_01_01 {
     /// Request of [`Client::list_recipient_information_v2022_01_01`](crate::Client::list_recipient_information_v2022_01_01): `ListRecipientInformation` at Version `2022-01-01`.
     ///
     /// Make one with [`new`](Self::new), which takes the required fields, then a `with_…` setter per optional field.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
-    pub struct ListRecipientInformationRequest {}
+    pub struct ListRecipientInformationRequest {
+        /// 数量：\[1-300\]
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub limit: i32,
+        /// 偏移量
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub offset: i32,
+    }
     crate::setters! {
-        ListRecipientInformationRequest() {}
+        ListRecipientInformationRequest(limit : i32, offset : i32) {}
     }
     crate::via_fields! {
-        ListRecipientInformationRequest {}
+        ListRecipientInformationRequest { limit : required "Limit"; offset : required
+        "Offset"; }
     }
     /// The `Result` of a successful [`Client::list_recipient_information_v2022_01_01`](crate::Client::list_recipient_information_v2022_01_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -100,7 +108,7 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
     /// use volcengine_billing::api::list_recipient_information::ListRecipientInformationRequest;
-    /// let request = ListRecipientInformationRequest::new();
+    /// let request = ListRecipientInformationRequest::new(10, 0);
     /// let output = client.list_recipient_information(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

@@ -39,14 +39,18 @@ pub mod v2022_01_01 {
         pub relation: i32,
         /// 授权信息列表
         pub auth_info_list: Vec<AuthInfoList>,
+        /// 关系ID
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub relation_id: String,
     }
     crate::setters! {
         UpdateAuthRequest(sub_account_id : i64, relation : i32, auth_info_list : impl
-        Into < Vec < AuthInfoList > >) {}
+        Into < Vec < AuthInfoList > >, relation_id : impl Into < String >) {}
     }
     crate::via_fields! {
         UpdateAuthRequest { sub_account_id : required "SubAccountID"; relation : required
-        "Relation"; auth_info_list : required "AuthInfoList"; }
+        "Relation"; auth_info_list : required "AuthInfoList"; relation_id : required
+        "RelationID"; }
     }
     /// The `Result` of a successful [`Client::update_auth_v2022_01_01`](crate::Client::update_auth_v2022_01_01) call.
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -126,6 +130,7 @@ impl crate::Client {
     ///     2100057673,
     ///     1,
     ///     vec![AuthInfoList::new("auth-xxxxx", 1)],
+    ///     "rel7083374554428477740",
     /// );
     /// let output = client.update_auth(&request).await?;
     /// println!("{output:?}");
