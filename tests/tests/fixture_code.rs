@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 use volcengine_fixtures::test_util::MockServer;
-use volcengine_fixtures::{api, ActionRequest, Client, Operation, Output};
+use volcengine_fixtures::{api, Client, Operation, Output};
 
 use api::{get_image, start_record};
 

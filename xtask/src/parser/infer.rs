@@ -239,7 +239,7 @@ pub fn opaque_objects(rows: Rows<'_>, taken: &mut TakenNames, warnings: &mut Vec
 
 /// The fields of a part of a page that only its examples show (the request body or `Result` of
 /// a page whose tables were lost, in a service that opts in with `infer_from_examples`): the
-/// members of every example object, merged as [`Inference`] merges an opaque row's values, each
+/// members of every example object, merged as the values of an opaque row are, each
 /// optional and marked `inferred`; nested objects become inferred structs, appended to
 /// `structs`. Empty when no example is an object with fields; `part` names it in warnings.
 pub fn example_fields(
