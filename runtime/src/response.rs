@@ -449,35 +449,3 @@ mod tests {
         );
     }
 }
-
-#[cfg(test)]
-mod lenient_cost_tmp {
-    use super::*;
-    use std::time::Instant;
-
-    #[derive(Debug, Default)]
-    pub struct Item { pub a: Option<String>, pub b: Option<i64>, pub c: Option<f64> }
-    crate::via_fields! { Item { a: optional "A"; b: optional "B"; c: optional "C"; } }
-    #[derive(Debug, Default)]
-    pub struct Res { pub app_id: Option<i32>, pub token: Option<String>, pub items: Option<Vec<Item>> }
-    crate::via_fields! { Res { app_id: optional "AppId"; token: optional "Token"; items: optional "Items"; } }
-
-    #[test]
-    #[ignore]
-    fn cost() {
-        let body = br#"{"ResponseMetadata":{"RequestId":"r","Action":"GetAppToken","Version":"2020-12-01","Service":"rtc","Region":"cn-north-1"},"Result":{"AppId":123456,"Token":"001661e****543cfIwBfDAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","Items":[{"A":"x","B":1,"C":1.5},{"A":"y","B":2,"C":2.5}]}}"#;
-        let answer = Answer { status: 200, content_type: Some("application/json"), body };
-        for round in 0..5 {
-            for lenient in [false, true] {
-                let n = 200_000;
-                let started = Instant::now();
-                for _ in 0..n {
-                    let decoded = decode::<Res>("GetAppToken", answer, lenient).ok().unwrap();
-                    std::hint::black_box(decoded.result);
-                }
-                let per = started.elapsed().as_nanos() as f64 / n as f64;
-                println!("round {round} lenient={lenient}: {per:.0} ns");
-            }
-        }
-    }
-}
