@@ -1568,9 +1568,11 @@ fn client_methods(g: &ActionGroup<'_>, names: &[Names], lib_name: &str) -> Token
         newest,
         newest_names,
         &g.module,
+        // Documented once, on the Version's own function; this one says what it is and
+        // points there.
         format!(
-            "{}\n\n`{}` at its newest Version, `{}`: the same call as [`{pinned}`](Self::{pinned}). This name follows the newest Version when a newer one is documented; call `{pinned}` to stay on this one.",
-            about(newest),
+            "{}\n\n`{}` at its newest Version, `{}`: the same call as [`{pinned}`](Self::{pinned}), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `{pinned}` to stay on this one.",
+            about(newest).lines().next().unwrap_or_default(),
             g.action,
             newest.version,
         ),

@@ -374,14 +374,19 @@ fn lib_rs(krate: &ServiceCrate) -> TokenStream {
         #![warn(missing_docs)]
 
         pub use volcengine_runtime::{
-            de, deserialize_via_fields, dynamic, one_of, paginate, provide_credentials_fn, ser, serialize_via_fields, via_fields, ActionRequest, ConfigError, Credentials,
+            dynamic, interceptor, paginate, provide_credentials_fn, reqwest, ActionRequest, ConfigError, Credentials,
             CredentialsError, CredentialsErrorKind, DecodeError, DefaultCredentialsChain,
             EncodeError, EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod,
-            open_enum, Operation, Output, ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,
+            Interceptor, Mismatch, Operation, Output, ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,
             ProvideCredentialsFuture, RateLimitConfig, RateLimitedError, Redacted, RedirectError,
-            Response, ResponseError, ResponseMetadata, ResponseTooLargeError, RetryConfig,
-            Service, ServiceClient, ServiceError, setters, TimeoutError, TimeoutKind, TransportError,
+            RequestParts, Response, ResponseError, ResponseMetadata, ResponseParts, ResponseTooLargeError, RetryConfig,
+            Service, ServiceClient, ServiceError, TimeoutError, TimeoutKind, TransportError,
             UnknownActionError,
+        };
+        // What the generated code is written with, not what users call.
+        #[doc(hidden)]
+        pub use volcengine_runtime::{
+            de, deserialize_via_fields, one_of, open_enum, ser, serialize_via_fields, setters, via_fields,
         };
 
         #[allow(missing_docs)]
@@ -433,6 +438,13 @@ fn lib_rs(krate: &ServiceCrate) -> TokenStream {
             /// A clone retrying as `retry` says.
             pub fn with_retry(&self, retry: RetryConfig) -> Self {
                 Client(self.0.with_retry(retry))
+            }
+
+            /// A clone whose answers must match the documented types exactly: a field of
+            /// another JSON type fails the call with [`Error::Decode`] instead of being left
+            /// out and reported in [`Output::mismatches`].
+            pub fn with_strict_decoding(&self, strict: bool) -> Self {
+                Client(self.0.with_strict_decoding(strict))
             }
         }
 

@@ -40,15 +40,20 @@
 //! ```
 #![warn(missing_docs)]
 pub use volcengine_runtime::{
-    de, deserialize_via_fields, dynamic, one_of, paginate, provide_credentials_fn, ser,
-    serialize_via_fields, via_fields, ActionRequest, ConfigError, Credentials,
-    CredentialsError, CredentialsErrorKind, DecodeError, DefaultCredentialsChain,
-    EncodeError, EndpointError, Environment, EnvironmentCredentials, Error, HttpMethod,
-    open_enum, Operation, Output, ProfileCredentials, ProvideCredentials,
-    ProvideCredentialsFn, ProvideCredentialsFuture, RateLimitConfig, RateLimitedError,
-    Redacted, RedirectError, Response, ResponseError, ResponseMetadata,
-    ResponseTooLargeError, RetryConfig, Service, ServiceClient, ServiceError, setters,
+    dynamic, interceptor, paginate, provide_credentials_fn, reqwest, ActionRequest,
+    ConfigError, Credentials, CredentialsError, CredentialsErrorKind, DecodeError,
+    DefaultCredentialsChain, EncodeError, EndpointError, Environment,
+    EnvironmentCredentials, Error, HttpMethod, Interceptor, Mismatch, Operation, Output,
+    ProfileCredentials, ProvideCredentials, ProvideCredentialsFn,
+    ProvideCredentialsFuture, RateLimitConfig, RateLimitedError, Redacted, RedirectError,
+    RequestParts, Response, ResponseError, ResponseMetadata, ResponseParts,
+    ResponseTooLargeError, RetryConfig, Service, ServiceClient, ServiceError,
     TimeoutError, TimeoutKind, TransportError, UnknownActionError,
+};
+#[doc(hidden)]
+pub use volcengine_runtime::{
+    de, deserialize_via_fields, one_of, open_enum, ser, serialize_via_fields, setters,
+    via_fields,
 };
 #[allow(missing_docs)]
 pub mod api;
@@ -94,6 +99,12 @@ impl Client {
     /// A clone retrying as `retry` says.
     pub fn with_retry(&self, retry: RetryConfig) -> Self {
         Client(self.0.with_retry(retry))
+    }
+    /// A clone whose answers must match the documented types exactly: a field of
+    /// another JSON type fails the call with [`Error::Decode`] instead of being left
+    /// out and reported in [`Output::mismatches`].
+    pub fn with_strict_decoding(&self, strict: bool) -> Self {
+        Client(self.0.with_strict_decoding(strict))
     }
 }
 impl std::ops::Deref for Client {

@@ -116,15 +116,8 @@ pub mod v2024_01_01 {
 /// The typed call functions of `CreateAsset`, one per Version, and the newest Version's under the plain name.
 impl crate::Client {
     /// 在指定的 Asset Group（素材资产组合）内传入 Asset（素材资产）。
-    /// **Warning:**
-    /// 上传素材 （CreateAsset） API 为异步接口，系统处理可能出现排队，导致入库时间增加。不承诺上传时间 SLA。
-    /// 视频类素材处理时间更长。
     ///
-    ///
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=CreateAsset&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `CreateAsset` at its newest Version, `2024-01-01`: the same call as [`create_asset_v2024_01_01`](Self::create_asset_v2024_01_01). This name follows the newest Version when a newer one is documented; call `create_asset_v2024_01_01` to stay on this one.
+    /// `CreateAsset` at its newest Version, `2024-01-01`: the same call as [`create_asset_v2024_01_01`](Self::create_asset_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `create_asset_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

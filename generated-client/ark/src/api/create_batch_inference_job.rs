@@ -107,12 +107,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 创建批量推理任务
     ///
-    /// 创建批量推理任务。
-    /// > 为了避免异常情况下重复提交任务带来额外推理和计费，平台在创建批量推理任务时提供幂等控制：当用户、项目名（Project Name）、存储桶（bucket）和输入文件名（object-key）完全相同时，平台仅保留一个任务处于活跃状态（运行或排队），其他重复提交将报错，并在错误信息中包含在运行或排队中任务的ID，供用户查询。
-    ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=CreateBatchInferenceJob&groupName=%E6%89%B9%E9%87%8F%E6%8E%A8%E7%90%86%E4%BB%BB%E5%8A%A1%20API&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `CreateBatchInferenceJob` at its newest Version, `2024-01-01`: the same call as [`create_batch_inference_job_v2024_01_01`](Self::create_batch_inference_job_v2024_01_01). This name follows the newest Version when a newer one is documented; call `create_batch_inference_job_v2024_01_01` to stay on this one.
+    /// `CreateBatchInferenceJob` at its newest Version, `2024-01-01`: the same call as [`create_batch_inference_job_v2024_01_01`](Self::create_batch_inference_job_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `create_batch_inference_job_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

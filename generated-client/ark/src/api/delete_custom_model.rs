@@ -55,9 +55,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 删除定制模型
     ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=DeleteCustomModel&groupName=%E5%AE%9A%E5%88%B6%E6%A8%A1%E5%9E%8B&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `DeleteCustomModel` at its newest Version, `2024-01-01`: the same call as [`delete_custom_model_v2024_01_01`](Self::delete_custom_model_v2024_01_01). This name follows the newest Version when a newer one is documented; call `delete_custom_model_v2024_01_01` to stay on this one.
+    /// `DeleteCustomModel` at its newest Version, `2024-01-01`: the same call as [`delete_custom_model_v2024_01_01`](Self::delete_custom_model_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `delete_custom_model_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -82,11 +82,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 获取临时API Key
     ///
-    /// 获取临时API Key，用于在有效期内指定推理接入点、智能体等资源的调用的鉴权
-    ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=GetApiKey&groupName=%E7%AE%A1%E7%90%86API%20Key&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `GetApiKey` at its newest Version, `2024-01-01`: the same call as [`get_api_key_v2024_01_01`](Self::get_api_key_v2024_01_01). This name follows the newest Version when a newer one is documented; call `get_api_key_v2024_01_01` to stay on this one.
+    /// `GetApiKey` at its newest Version, `2024-01-01`: the same call as [`get_api_key_v2024_01_01`](Self::get_api_key_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `get_api_key_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -63,9 +63,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 获取定制模型信息
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=GetCustomModel&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `GetCustomModel` at its newest Version, `2024-01-01`: the same call as [`get_custom_model_v2024_01_01`](Self::get_custom_model_v2024_01_01). This name follows the newest Version when a newer one is documented; call `get_custom_model_v2024_01_01` to stay on this one.
+    /// `GetCustomModel` at its newest Version, `2024-01-01`: the same call as [`get_custom_model_v2024_01_01`](Self::get_custom_model_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `get_custom_model_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

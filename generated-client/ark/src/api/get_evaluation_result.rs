@@ -97,9 +97,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 获取评测任务结果
     ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=GetEvaluationResult&groupName=%E7%AE%A1%E7%90%86%E6%A8%A1%E5%9E%8B%E8%AF%84%E6%B5%8B%E4%BB%BB%E5%8A%A1&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `GetEvaluationResult` at its newest Version, `2024-01-01`: the same call as [`get_evaluation_result_v2024_01_01`](Self::get_evaluation_result_v2024_01_01). This name follows the newest Version when a newer one is documented; call `get_evaluation_result_v2024_01_01` to stay on this one.
+    /// `GetEvaluationResult` at its newest Version, `2024-01-01`: the same call as [`get_evaluation_result_v2024_01_01`](Self::get_evaluation_result_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `get_evaluation_result_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -96,11 +96,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 获取基础模型信息
     ///
-    /// 获取基础模型详细信息
-    ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=GetFoundationModel&groupName=%E7%AE%A1%E7%90%86%E5%9F%BA%E7%A1%80%E6%A8%A1%E5%9E%8B&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `GetFoundationModel` at its newest Version, `2024-01-01`: the same call as [`get_foundation_model_v2024_01_01`](Self::get_foundation_model_v2024_01_01). This name follows the newest Version when a newer one is documented; call `get_foundation_model_v2024_01_01` to stay on this one.
+    /// `GetFoundationModel` at its newest Version, `2024-01-01`: the same call as [`get_foundation_model_v2024_01_01`](Self::get_foundation_model_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `get_foundation_model_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -89,11 +89,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 查询精调效果指标详细数据
     ///
-    /// 查询精调效果指标详细数据接口
-    ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=GetModelCustomizationJobMetricData&groupName=%E7%AE%A1%E7%90%86%E6%A8%A1%E5%9E%8B%E8%B0%83%E4%BC%98%E4%BB%BB%E5%8A%A1&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `GetModelCustomizationJobMetricData` at its newest Version, `2024-01-01`: the same call as [`get_model_customization_job_metric_data_v2024_01_01`](Self::get_model_customization_job_metric_data_v2024_01_01). This name follows the newest Version when a newer one is documented; call `get_model_customization_job_metric_data_v2024_01_01` to stay on this one.
+    /// `GetModelCustomizationJobMetricData` at its newest Version, `2024-01-01`: the same call as [`get_model_customization_job_metric_data_v2024_01_01`](Self::get_model_customization_job_metric_data_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `get_model_customization_job_metric_data_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -75,11 +75,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 查询推理服务调用量
     ///
-    /// beta测试中，查询模型推理服务调用量
-    ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=GetUsage&groupName=%E6%9F%A5%E8%AF%A2%E7%94%A8%E9%87%8F&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `GetUsage` at its newest Version, `2024-01-01`: the same call as [`get_usage_v2024_01_01`](Self::get_usage_v2024_01_01). This name follows the newest Version when a newer one is documented; call `get_usage_v2024_01_01` to stay on this one.
+    /// `GetUsage` at its newest Version, `2024-01-01`: the same call as [`get_usage_v2024_01_01`](Self::get_usage_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `get_usage_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

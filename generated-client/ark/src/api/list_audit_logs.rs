@@ -51,11 +51,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 获取安全审计日志
     ///
-    /// 支持对安全相关事件进行查询和审计，当前可审计事件包括安全沙箱登录、安全沙箱对外连接、安全沙箱容器逃逸、vArmor防护、KMS访问、TKS访问。
-    ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=ListAuditLogs&groupName=%E7%AE%A1%E7%90%86%E5%AE%A1%E8%AE%A1%E6%97%A5%E5%BF%97&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `ListAuditLogs` at its newest Version, `2024-01-01`: the same call as [`list_audit_logs_v2024_01_01`](Self::list_audit_logs_v2024_01_01). This name follows the newest Version when a newer one is documented; call `list_audit_logs_v2024_01_01` to stay on this one.
+    /// `ListAuditLogs` at its newest Version, `2024-01-01`: the same call as [`list_audit_logs_v2024_01_01`](Self::list_audit_logs_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_audit_logs_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

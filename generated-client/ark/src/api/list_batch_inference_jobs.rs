@@ -209,9 +209,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 获取批量推理任务列表
     ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=ListBatchInferenceJobs&groupName=%E6%89%B9%E9%87%8F%E6%8E%A8%E7%90%86%E4%BB%BB%E5%8A%A1%20API&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `ListBatchInferenceJobs` at its newest Version, `2024-01-01`: the same call as [`list_batch_inference_jobs_v2024_01_01`](Self::list_batch_inference_jobs_v2024_01_01). This name follows the newest Version when a newer one is documented; call `list_batch_inference_jobs_v2024_01_01` to stay on this one.
+    /// `ListBatchInferenceJobs` at its newest Version, `2024-01-01`: the same call as [`list_batch_inference_jobs_v2024_01_01`](Self::list_batch_inference_jobs_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_batch_inference_jobs_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

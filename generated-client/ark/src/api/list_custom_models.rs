@@ -168,9 +168,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 获取定制模型列表
     ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=ListCustomModels&groupName=%E7%AE%A1%E7%90%86%E5%AE%9A%E5%88%B6%E6%A8%A1%E5%9E%8B&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `ListCustomModels` at its newest Version, `2024-01-01`: the same call as [`list_custom_models_v2024_01_01`](Self::list_custom_models_v2024_01_01). This name follows the newest Version when a newer one is documented; call `list_custom_models_v2024_01_01` to stay on this one.
+    /// `ListCustomModels` at its newest Version, `2024-01-01`: the same call as [`list_custom_models_v2024_01_01`](Self::list_custom_models_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_custom_models_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -198,9 +198,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 获取推理接入点列表
     ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=ListEndpoints&groupName=%E7%AE%A1%E7%90%86%E6%8E%A8%E7%90%86%E6%8E%A5%E5%85%A5%E7%82%B9%EF%BC%88Endpoint%EF%BC%89&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `ListEndpoints` at its newest Version, `2024-01-01`: the same call as [`list_endpoints_v2024_01_01`](Self::list_endpoints_v2024_01_01). This name follows the newest Version when a newer one is documented; call `list_endpoints_v2024_01_01` to stay on this one.
+    /// `ListEndpoints` at its newest Version, `2024-01-01`: the same call as [`list_endpoints_v2024_01_01`](Self::list_endpoints_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_endpoints_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -150,9 +150,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 获取评测任务结果列表
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListEvaluationResults&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `ListEvaluationResults` at its newest Version, `2024-01-01`: the same call as [`list_evaluation_results_v2024_01_01`](Self::list_evaluation_results_v2024_01_01). This name follows the newest Version when a newer one is documented; call `list_evaluation_results_v2024_01_01` to stay on this one.
+    /// `ListEvaluationResults` at its newest Version, `2024-01-01`: the same call as [`list_evaluation_results_v2024_01_01`](Self::list_evaluation_results_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_evaluation_results_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -56,9 +56,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 开启推理接入点
     ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=StartEndpoint&groupName=%E7%AE%A1%E7%90%86%E6%8E%A8%E7%90%86%E6%8E%A5%E5%85%A5%E7%82%B9%EF%BC%88Endpoint%EF%BC%89&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `StartEndpoint` at its newest Version, `2024-01-01`: the same call as [`start_endpoint_v2024_01_01`](Self::start_endpoint_v2024_01_01). This name follows the newest Version when a newer one is documented; call `start_endpoint_v2024_01_01` to stay on this one.
+    /// `StartEndpoint` at its newest Version, `2024-01-01`: the same call as [`start_endpoint_v2024_01_01`](Self::start_endpoint_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `start_endpoint_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -58,11 +58,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 停止批量推理任务
     ///
-    /// 停止批量推理任务1
-    ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=StopBatchInferenceJob&groupName=%E6%89%B9%E9%87%8F%E6%8E%A8%E7%90%86%E4%BB%BB%E5%8A%A1%20API&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `StopBatchInferenceJob` at its newest Version, `2024-01-01`: the same call as [`stop_batch_inference_job_v2024_01_01`](Self::stop_batch_inference_job_v2024_01_01). This name follows the newest Version when a newer one is documented; call `stop_batch_inference_job_v2024_01_01` to stay on this one.
+    /// `StopBatchInferenceJob` at its newest Version, `2024-01-01`: the same call as [`stop_batch_inference_job_v2024_01_01`](Self::stop_batch_inference_job_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `stop_batch_inference_job_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

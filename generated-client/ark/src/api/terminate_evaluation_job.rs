@@ -56,9 +56,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 停止评测任务
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=TerminateEvaluationJob&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `TerminateEvaluationJob` at its newest Version, `2024-01-01`: the same call as [`terminate_evaluation_job_v2024_01_01`](Self::terminate_evaluation_job_v2024_01_01). This name follows the newest Version when a newer one is documented; call `terminate_evaluation_job_v2024_01_01` to stay on this one.
+    /// `TerminateEvaluationJob` at its newest Version, `2024-01-01`: the same call as [`terminate_evaluation_job_v2024_01_01`](Self::terminate_evaluation_job_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `terminate_evaluation_job_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

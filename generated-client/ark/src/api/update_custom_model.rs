@@ -71,9 +71,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 更新定制模型
     ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=UpdateCustomModel&groupName=%E7%AE%A1%E7%90%86%E5%AE%9A%E5%88%B6%E6%A8%A1%E5%9E%8B&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `UpdateCustomModel` at its newest Version, `2024-01-01`: the same call as [`update_custom_model_v2024_01_01`](Self::update_custom_model_v2024_01_01). This name follows the newest Version when a newer one is documented; call `update_custom_model_v2024_01_01` to stay on this one.
+    /// `UpdateCustomModel` at its newest Version, `2024-01-01`: the same call as [`update_custom_model_v2024_01_01`](Self::update_custom_model_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `update_custom_model_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -56,9 +56,7 @@ pub mod v2024_01_01 {
 impl crate::Client {
     /// 更新模型调优任务
     ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=UpdateModelCustomizationJob&groupName=%E7%AE%A1%E7%90%86%E6%A8%A1%E5%9E%8B%E8%B0%83%E4%BC%98%E4%BB%BB%E5%8A%A1&serviceCode=ark&version=2024-01-01>
-    ///
-    /// `UpdateModelCustomizationJob` at its newest Version, `2024-01-01`: the same call as [`update_model_customization_job_v2024_01_01`](Self::update_model_customization_job_v2024_01_01). This name follows the newest Version when a newer one is documented; call `update_model_customization_job_v2024_01_01` to stay on this one.
+    /// `UpdateModelCustomizationJob` at its newest Version, `2024-01-01`: the same call as [`update_model_customization_job_v2024_01_01`](Self::update_model_customization_job_v2024_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `update_model_customization_job_v2024_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -91,9 +91,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 删除企业财务关联记录
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=CleanUpFinancialRelation&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `CleanUpFinancialRelation` at its newest Version, `2022-01-01`: the same call as [`clean_up_financial_relation_v2022_01_01`](Self::clean_up_financial_relation_v2022_01_01). This name follows the newest Version when a newer one is documented; call `clean_up_financial_relation_v2022_01_01` to stay on this one.
+    /// `CleanUpFinancialRelation` at its newest Version, `2022-01-01`: the same call as [`clean_up_financial_relation_v2022_01_01`](Self::clean_up_financial_relation_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `clean_up_financial_relation_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

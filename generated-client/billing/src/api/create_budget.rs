@@ -217,9 +217,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 创建预算
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=CreateBudget&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `CreateBudget` at its newest Version, `2022-01-01`: the same call as [`create_budget_v2022_01_01`](Self::create_budget_v2022_01_01). This name follows the newest Version when a newer one is documented; call `create_budget_v2022_01_01` to stay on this one.
+    /// `CreateBudget` at its newest Version, `2022-01-01`: the same call as [`create_budget_v2022_01_01`](Self::create_budget_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `create_budget_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -104,9 +104,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 建立财务关系
     ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=CreateFinancialRelation&groupName=%E4%BC%81%E4%B8%9A%E8%B4%A2%E5%8A%A1&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `CreateFinancialRelation` at its newest Version, `2022-01-01`: the same call as [`create_financial_relation_v2022_01_01`](Self::create_financial_relation_v2022_01_01). This name follows the newest Version when a newer one is documented; call `create_financial_relation_v2022_01_01` to stay on this one.
+    /// `CreateFinancialRelation` at its newest Version, `2022-01-01`: the same call as [`create_financial_relation_v2022_01_01`](Self::create_financial_relation_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `create_financial_relation_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

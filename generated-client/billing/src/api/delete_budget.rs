@@ -86,9 +86,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 删除预算
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=DeleteBudget&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `DeleteBudget` at its newest Version, `2022-01-01`: the same call as [`delete_budget_v2022_01_01`](Self::delete_budget_v2022_01_01). This name follows the newest Version when a newer one is documented; call `delete_budget_v2022_01_01` to stay on this one.
+    /// `DeleteBudget` at its newest Version, `2022-01-01`: the same call as [`delete_budget_v2022_01_01`](Self::delete_budget_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `delete_budget_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

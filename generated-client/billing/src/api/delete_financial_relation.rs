@@ -89,9 +89,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 解除财务关系
     ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=DeleteFinancialRelation&groupName=%E4%BC%81%E4%B8%9A%E8%B4%A2%E5%8A%A1&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `DeleteFinancialRelation` at its newest Version, `2022-01-01`: the same call as [`delete_financial_relation_v2022_01_01`](Self::delete_financial_relation_v2022_01_01). This name follows the newest Version when a newer one is documented; call `delete_financial_relation_v2022_01_01` to stay on this one.
+    /// `DeleteFinancialRelation` at its newest Version, `2022-01-01`: the same call as [`delete_financial_relation_v2022_01_01`](Self::delete_financial_relation_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `delete_financial_relation_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -102,9 +102,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 接受/拒绝企业财务邀约
     ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=HandleInvitation&groupName=%E4%BC%81%E4%B8%9A%E8%B4%A2%E5%8A%A1&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `HandleInvitation` at its newest Version, `2022-01-01`: the same call as [`handle_invitation_v2022_01_01`](Self::handle_invitation_v2022_01_01). This name follows the newest Version when a newer one is documented; call `handle_invitation_v2022_01_01` to stay on this one.
+    /// `HandleInvitation` at its newest Version, `2022-01-01`: the same call as [`handle_invitation_v2022_01_01`](Self::handle_invitation_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `handle_invitation_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

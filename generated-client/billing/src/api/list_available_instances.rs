@@ -149,17 +149,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 批量查询可用实例
     ///
-    /// 批量查询可用实例信息。
-    ///
-    /// 1. 通过此接口可以分页查询创建中、运行中、到期关停、退订关停、欠费关停、服务关闭等状态的实例列表。
-    /// 2. 此接口数据查询存在一定延迟，通常3-5秒左右，不适合时延敏感场景使用。
-    ///
-    /// 1. 单账号QPS上限为5。
-    /// 2. 子用户使用该接口时，应具备BillingCenterFullAccess或BillingCenterReadOnlyAccess权限策略。
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListAvailableInstances&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `ListAvailableInstances` at its newest Version, `2022-01-01`: the same call as [`list_available_instances_v2022_01_01`](Self::list_available_instances_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_available_instances_v2022_01_01` to stay on this one.
+    /// `ListAvailableInstances` at its newest Version, `2022-01-01`: the same call as [`list_available_instances_v2022_01_01`](Self::list_available_instances_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_available_instances_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -226,11 +226,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 分页查询账单
     ///
-    /// 分页查询账单数据。
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListBill&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `ListBill` at its newest Version, `2022-01-01`: the same call as [`list_bill_v2022_01_01`](Self::list_bill_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_bill_v2022_01_01` to stay on this one.
+    /// `ListBill` at its newest Version, `2022-01-01`: the same call as [`list_bill_v2022_01_01`](Self::list_bill_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_bill_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

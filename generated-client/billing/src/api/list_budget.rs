@@ -149,9 +149,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 查询预算列表
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListBudget&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `ListBudget` at its newest Version, `2022-01-01`: the same call as [`list_budget_v2022_01_01`](Self::list_budget_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_budget_v2022_01_01` to stay on this one.
+    /// `ListBudget` at its newest Version, `2022-01-01`: the same call as [`list_budget_v2022_01_01`](Self::list_budget_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_budget_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -152,11 +152,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 查询代金券核销记录
     ///
-    /// - 查询QPS限制为10QPS超过会报错。
-    ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=ListCouponUsageRecords&groupName=%E4%BB%A3%E9%87%91%E5%88%B8&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `ListCouponUsageRecords` at its newest Version, `2022-01-01`: the same call as [`list_coupon_usage_records_v2022_01_01`](Self::list_coupon_usage_records_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_coupon_usage_records_v2022_01_01` to stay on this one.
+    /// `ListCouponUsageRecords` at its newest Version, `2022-01-01`: the same call as [`list_coupon_usage_records_v2022_01_01`](Self::list_coupon_usage_records_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_coupon_usage_records_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -174,13 +174,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 查询代金券信息
     ///
-    /// 查询代金券信息。
-    ///
-    /// - 查询QPS限制为10QPS，超过会报错
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListCoupons&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `ListCoupons` at its newest Version, `2022-01-01`: the same call as [`list_coupons_v2022_01_01`](Self::list_coupons_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_coupons_v2022_01_01` to stay on this one.
+    /// `ListCoupons` at its newest Version, `2022-01-01`: the same call as [`list_coupons_v2022_01_01`](Self::list_coupons_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_coupons_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

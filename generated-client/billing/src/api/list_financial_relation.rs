@@ -147,9 +147,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 查询财务关系
     ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=ListFinancialRelation&groupName=%E4%BC%81%E4%B8%9A%E8%B4%A2%E5%8A%A1&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `ListFinancialRelation` at its newest Version, `2022-01-01`: the same call as [`list_financial_relation_v2022_01_01`](Self::list_financial_relation_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_financial_relation_v2022_01_01` to stay on this one.
+    /// `ListFinancialRelation` at its newest Version, `2022-01-01`: the same call as [`list_financial_relation_v2022_01_01`](Self::list_financial_relation_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_financial_relation_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

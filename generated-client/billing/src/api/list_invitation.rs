@@ -152,9 +152,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 查询企业财务邀约
     ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=ListInvitation&groupName=%E4%BC%81%E4%B8%9A%E8%B4%A2%E5%8A%A1&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `ListInvitation` at its newest Version, `2022-01-01`: the same call as [`list_invitation_v2022_01_01`](Self::list_invitation_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_invitation_v2022_01_01` to stay on this one.
+    /// `ListInvitation` at its newest Version, `2022-01-01`: the same call as [`list_invitation_v2022_01_01`](Self::list_invitation_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_invitation_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

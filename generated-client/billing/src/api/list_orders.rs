@@ -116,11 +116,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 批量查询订单信息
     ///
-    /// 批量查询订单信息。
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListOrders&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `ListOrders` at its newest Version, `2022-01-01`: the same call as [`list_orders_v2022_01_01`](Self::list_orders_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_orders_v2022_01_01` to stay on this one.
+    /// `ListOrders` at its newest Version, `2022-01-01`: the same call as [`list_orders_v2022_01_01`](Self::list_orders_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_orders_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -232,19 +232,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 查询资源包抵扣明细列表
     ///
-    /// 查询资源包、预留实例劵、预留存储容量包的抵扣明细
-    ///
-    /// - 最多支持查询抵扣时间在18个月内的数据，超过会报错。
-    /// - MaxResults 数据查询每页不超过 50。
-    /// - 查询QPS限制 为10 QPS 超过会报错。
-    ///
-    /// - 数据按照抵扣时间降序排序。
-    /// - NextToken 首次查询传 "" , 后续如果仍有数据将返回下一页起始ID 用于下次查询。
-    /// - 后续列表无数据返回时，表示本次请求结束。
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListPackageUsageDetails&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `ListPackageUsageDetails` at its newest Version, `2022-01-01`: the same call as [`list_package_usage_details_v2022_01_01`](Self::list_package_usage_details_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_package_usage_details_v2022_01_01` to stay on this one.
+    /// `ListPackageUsageDetails` at its newest Version, `2022-01-01`: the same call as [`list_package_usage_details_v2022_01_01`](Self::list_package_usage_details_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_package_usage_details_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

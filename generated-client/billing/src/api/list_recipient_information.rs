@@ -99,9 +99,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 查询报警接收人信息
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListRecipientInformation&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `ListRecipientInformation` at its newest Version, `2022-01-01`: the same call as [`list_recipient_information_v2022_01_01`](Self::list_recipient_information_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_recipient_information_v2022_01_01` to stay on this one.
+    /// `ListRecipientInformation` at its newest Version, `2022-01-01`: the same call as [`list_recipient_information_v2022_01_01`](Self::list_recipient_information_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_recipient_information_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

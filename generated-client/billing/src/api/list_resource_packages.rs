@@ -188,15 +188,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 查询资源包列表
     ///
-    /// 查询资源包、预留实例劵、预留存储容量包的信息。
-    ///
-    /// - 最多支持查询失效时间在18个月内的数据，超过不会返回数据。
-    /// - MaxResults 数据查询每页不超过 20。
-    /// - 查询QPS限制为10QPS，超过会报错。
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListResourcePackages&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `ListResourcePackages` at its newest Version, `2022-01-01`: the same call as [`list_resource_packages_v2022_01_01`](Self::list_resource_packages_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_resource_packages_v2022_01_01` to stay on this one.
+    /// `ListResourcePackages` at its newest Version, `2022-01-01`: the same call as [`list_resource_packages_v2022_01_01`](Self::list_resource_packages_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_resource_packages_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

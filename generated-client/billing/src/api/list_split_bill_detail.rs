@@ -193,9 +193,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 分页查询分账账单
     ///
-    /// Official documentation: <https://api.volcengine.com/api-explorer/?action=ListSplitBillDetail&groupName=%E8%B4%A6%E5%8D%95%E4%B8%AD%E5%BF%83&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `ListSplitBillDetail` at its newest Version, `2022-01-01`: the same call as [`list_split_bill_detail_v2022_01_01`](Self::list_split_bill_detail_v2022_01_01). This name follows the newest Version when a newer one is documented; call `list_split_bill_detail_v2022_01_01` to stay on this one.
+    /// `ListSplitBillDetail` at its newest Version, `2022-01-01`: the same call as [`list_split_bill_detail_v2022_01_01`](Self::list_split_bill_detail_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_split_bill_detail_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -88,11 +88,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 查询用户账户余额信息
     ///
-    /// 查询账户余额信息。
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=QueryBalanceAcct&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `QueryBalanceAcct` at its newest Version, `2022-01-01`: the same call as [`query_balance_acct_v2022_01_01`](Self::query_balance_acct_v2022_01_01). This name follows the newest Version when a newer one is documented; call `query_balance_acct_v2022_01_01` to stay on this one.
+    /// `QueryBalanceAcct` at its newest Version, `2022-01-01`: the same call as [`query_balance_acct_v2022_01_01`](Self::query_balance_acct_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `query_balance_acct_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -173,9 +173,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 查询预算详情
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=QueryBudgetDetail&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `QueryBudgetDetail` at its newest Version, `2022-01-01`: the same call as [`query_budget_detail_v2022_01_01`](Self::query_budget_detail_v2022_01_01). This name follows the newest Version when a newer one is documented; call `query_budget_detail_v2022_01_01` to stay on this one.
+    /// `QueryBudgetDetail` at its newest Version, `2022-01-01`: the same call as [`query_budget_detail_v2022_01_01`](Self::query_budget_detail_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `query_budget_detail_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

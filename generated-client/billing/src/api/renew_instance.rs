@@ -139,18 +139,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 实例续费
     ///
-    /// 对包年包月实例或包月预留实例券进行续费。
-    ///
-    /// - 此接口仅支持续费符合续费规则的包年包月实例或包月预留实例券
-    /// - 续费规则可参考[续费规则概览](https://www.volcengine.com/docs/6269/81012)
-    /// - 机器学习平台暂不支持OpenAPI续费
-    ///
-    /// - 单账号QPS上限为30
-    /// - 子用户使用该接口时，应具备BillingCenterFullAccess或BillingCenterRefundAccess权限策略
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=RenewInstance&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `RenewInstance` at its newest Version, `2022-01-01`: the same call as [`renew_instance_v2022_01_01`](Self::renew_instance_v2022_01_01). This name follows the newest Version when a newer one is documented; call `renew_instance_v2022_01_01` to stay on this one.
+    /// `RenewInstance` at its newest Version, `2022-01-01`: the same call as [`renew_instance_v2022_01_01`](Self::renew_instance_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `renew_instance_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -138,22 +138,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 设置实例续费类型
     ///
-    /// 为一个实例设置续费类型，包括自动续费、手动续费、到期不续费。
-    ///
-    /// - 使用此接口设置自动续费时，仅支持续费符合续费规则的包年包月实例或包月预留实例券
-    /// - 续费规则可参考[续费规则概览](https://www.volcengine.com/docs/6269/81012)
-    /// - 机器学习平台暂不支持OpenAPI设置自动续费
-    /// - 已到期、即将关停/已关停实例，仅支持设置为手动续费
-    /// - 预留实例券到期后不支持设置续费类型
-    /// - 包年包月实例到期回收后不支持设置续费类型
-    /// - 退订关停实例不支持设置续费类型
-    ///
-    /// - 单账号QPS上限为30
-    /// - 子用户使用该接口时，应具备BillingCenterFullAccess或BillingCenterRenewAccess权限策略
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=SetRenewalType&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `SetRenewalType` at its newest Version, `2022-01-01`: the same call as [`set_renewal_type_v2022_01_01`](Self::set_renewal_type_v2022_01_01). This name follows the newest Version when a newer one is documented; call `set_renewal_type_v2022_01_01` to stay on this one.
+    /// `SetRenewalType` at its newest Version, `2022-01-01`: the same call as [`set_renewal_type_v2022_01_01`](Self::set_renewal_type_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `set_renewal_type_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

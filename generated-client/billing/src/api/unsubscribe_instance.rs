@@ -136,19 +136,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 退订实例
     ///
-    /// 通过此接口退订符合退订规则的包年包月实例或包月预留实例券。
-    ///
-    /// - 此接口仅支持退订符合退订规则的包年包月实例或包月预留实例券，退订规则可参考[退订管理](https://www.volcengine.com/docs/6269/81013)。
-    /// - 退订退款仅退还实付金额的部分，已使用的代金券不退还。
-    /// - 请仔细核对退订资源的信息，部分资源一经退订无法恢复。
-    /// - 支持OpenAPI退订的商品参考附录[支持OpenAPI退订的商品清单](https://www.volcengine.com/docs/6269/1166376)。
-    ///
-    /// - 单账号QPS上限为50。
-    /// - 子用户使用该接口时，应具备BillingCenterFullAccess或BillingCenterRefundAccess权限策略。
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=UnsubscribeInstance&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `UnsubscribeInstance` at its newest Version, `2022-01-01`: the same call as [`unsubscribe_instance_v2022_01_01`](Self::unsubscribe_instance_v2022_01_01). This name follows the newest Version when a newer one is documented; call `unsubscribe_instance_v2022_01_01` to stay on this one.
+    /// `UnsubscribeInstance` at its newest Version, `2022-01-01`: the same call as [`unsubscribe_instance_v2022_01_01`](Self::unsubscribe_instance_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `unsubscribe_instance_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -117,9 +117,7 @@ pub mod v2022_01_01 {
 impl crate::Client {
     /// 更新预算
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=UpdateBudget&serviceCode=billing&version=2022-01-01>
-    ///
-    /// `UpdateBudget` at its newest Version, `2022-01-01`: the same call as [`update_budget_v2022_01_01`](Self::update_budget_v2022_01_01). This name follows the newest Version when a newer one is documented; call `update_budget_v2022_01_01` to stay on this one.
+    /// `UpdateBudget` at its newest Version, `2022-01-01`: the same call as [`update_budget_v2022_01_01`](Self::update_budget_v2022_01_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `update_budget_v2022_01_01` to stay on this one.
     ///
     /// # Example
     ///

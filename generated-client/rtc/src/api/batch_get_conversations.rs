@@ -85,17 +85,7 @@ pub mod v2020_12_01 {
 impl crate::Client {
     /// 你可以使用此接口批量查询会话。
     ///
-    /// 你可以调用`BatchGetConversations`接口，指定你所属的`AppId`和会话 ID 批量查询会话信息。
-    ///
-    /// > 无法查询已解散会话。
-    ///
-    /// QPS 不得超过 100。
-    ///
-    /// Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=BatchGetConversations&serviceCode=rtc&version=2020-12-01>
-    ///
-    /// `BatchGetConversations` at its newest Version, `2020-12-01`: the same call as [`batch_get_conversations_v2020_12_01`](Self::batch_get_conversations_v2020_12_01). This name follows the newest Version when a newer one is documented; call `batch_get_conversations_v2020_12_01` to stay on this one.
+    /// `BatchGetConversations` at its newest Version, `2020-12-01`: the same call as [`batch_get_conversations_v2020_12_01`](Self::batch_get_conversations_v2020_12_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `batch_get_conversations_v2020_12_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -110,17 +110,7 @@ pub mod v2020_12_01 {
 impl crate::Client {
     /// 你可以使用此接口创建单聊、群聊或直播群会话。
     ///
-    /// 调用`CreateConversation`接口时，需指定所属的`AppId`、会话所有者的 UserId 以及会话的基础信息。创建单聊时，还需传入另一方成员的 UserId。
-    ///
-    /// > 若传入的`IdempotentId`在服务端已对应一个会话，则不会重复创建，接口直接返回该会话，并将`Exist`置为`true`。
-    ///
-    /// QPS 不得超过 50。
-    ///
-    /// Rate limit: 50 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=CreateConversation&serviceCode=rtc&version=2020-12-01>
-    ///
-    /// `CreateConversation` at its newest Version, `2020-12-01`: the same call as [`create_conversation_v2020_12_01`](Self::create_conversation_v2020_12_01). This name follows the newest Version when a newer one is documented; call `create_conversation_v2020_12_01` to stay on this one.
+    /// `CreateConversation` at its newest Version, `2020-12-01`: the same call as [`create_conversation_v2020_12_01`](Self::create_conversation_v2020_12_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `create_conversation_v2020_12_01` to stay on this one.
     ///
     /// # Example
     ///

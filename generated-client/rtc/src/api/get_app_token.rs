@@ -96,15 +96,7 @@ pub mod v2020_12_01 {
 impl crate::Client {
     /// 你可以使用此接口为指定用户生成 IM 登录 Token。
     ///
-    /// 你的业务服务端可以调用`GetAppToken`，为某个`UserId`签发一个在`ExpireTime`之前有效的 Token，再下发给客户端用于登录 IM。
-    ///
-    /// QPS 不得超过 100。
-    ///
-    /// Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=GetAppToken&serviceCode=rtc&version=2020-12-01>
-    ///
-    /// `GetAppToken` at its newest Version, `2020-12-01`: the same call as [`get_app_token_v2020_12_01`](Self::get_app_token_v2020_12_01). This name follows the newest Version when a newer one is documented; call `get_app_token_v2020_12_01` to stay on this one.
+    /// `GetAppToken` at its newest Version, `2020-12-01`: the same call as [`get_app_token_v2020_12_01`](Self::get_app_token_v2020_12_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `get_app_token_v2020_12_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -112,17 +112,7 @@ pub mod v2020_12_01 {
 impl crate::Client {
     /// 你可以使用此接口分页拉取某个会话中的历史消息。
     ///
-    /// 调用`GetConversationMessages`接口时，以`Cursor`指定的消息位置为起点，按`Reverse`指定的方向拉取最多`Limit`条消息。返回结果中的`NewCursor`可作为下一次请求的`Cursor`。
-    ///
-    /// > 已撤回或已删除的消息不会返回。
-    ///
-    /// QPS 不得超过 100。
-    ///
-    /// Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=GetConversationMessages&serviceCode=rtc&version=2020-12-01>
-    ///
-    /// `GetConversationMessages` at its newest Version, `2020-12-01`: the same call as [`get_conversation_messages_v2020_12_01`](Self::get_conversation_messages_v2020_12_01). This name follows the newest Version when a newer one is documented; call `get_conversation_messages_v2020_12_01` to stay on this one.
+    /// `GetConversationMessages` at its newest Version, `2020-12-01`: the same call as [`get_conversation_messages_v2020_12_01`](Self::get_conversation_messages_v2020_12_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `get_conversation_messages_v2020_12_01` to stay on this one.
     ///
     /// # Example
     ///

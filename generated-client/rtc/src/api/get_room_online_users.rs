@@ -90,17 +90,7 @@ pub mod v2023_11_01 {
 impl crate::Client {
     /// 你可以调用此接口，查询指定房间内当前在线的用户列表。
     ///
-    /// 调用`GetRoomOnlineUsers`时，在 Query 中传入`AppId`和`RoomId`即可。接口分别返回可见用户和不可见用户的列表。
-    ///
-    /// > 若房间不存在，`RoomExists`为`false`，且不会返回其他字段。
-    ///
-    /// QPS 不得超过 20。
-    ///
-    /// Rate limit: 20 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=GetRoomOnlineUsers&serviceCode=rtc&version=2023-11-01>
-    ///
-    /// `GetRoomOnlineUsers` at its newest Version, `2023-11-01`: the same call as [`get_room_online_users_v2023_11_01`](Self::get_room_online_users_v2023_11_01). This name follows the newest Version when a newer one is documented; call `get_room_online_users_v2023_11_01` to stay on this one.
+    /// `GetRoomOnlineUsers` at its newest Version, `2023-11-01`: the same call as [`get_room_online_users_v2023_11_01`](Self::get_room_online_users_v2023_11_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `get_room_online_users_v2023_11_01` to stay on this one.
     ///
     /// # Example
     ///

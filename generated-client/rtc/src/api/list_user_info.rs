@@ -133,17 +133,7 @@ pub mod v2023_11_01 {
 impl crate::Client {
     /// 你可以调用此接口，分页查询一段时间内某个房间中用户的通话信息。
     ///
-    /// 调用`ListUserInfo`时，所有参数均通过 Query 传入。接口按通话（`CallId`）维度返回用户信息：同一用户在不同通话中出现时，会被记为多个用户。
-    ///
-    /// > 起止时间的格式须符合 RFC3339 规范。
-    ///
-    /// QPS 不得超过 10。
-    ///
-    /// Rate limit: 10 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=ListUserInfo&serviceCode=rtc&version=2023-11-01>
-    ///
-    /// `ListUserInfo` at its newest Version, `2023-11-01`: the same call as [`list_user_info_v2023_11_01`](Self::list_user_info_v2023_11_01). This name follows the newest Version when a newer one is documented; call `list_user_info_v2023_11_01` to stay on this one.
+    /// `ListUserInfo` at its newest Version, `2023-11-01`: the same call as [`list_user_info_v2023_11_01`](Self::list_user_info_v2023_11_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `list_user_info_v2023_11_01` to stay on this one.
     ///
     /// # Example
     ///

@@ -76,17 +76,7 @@ pub mod v2020_12_01 {
 impl crate::Client {
     /// 你可以使用此接口批量注册 IM 用户，并设置用户资料。
     ///
-    /// 调用`RegisterUsers`接口时，在`Users`中传入待注册用户的 UserId 和资料。部分用户注册失败不会影响其他用户，失败的用户会在`FailedInfos`中返回。
-    ///
-    /// > 已注册的用户再次注册时，会覆盖原有资料。
-    ///
-    /// QPS 不得超过 100。
-    ///
-    /// Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=RegisterUsers&serviceCode=rtc&version=2020-12-01>
-    ///
-    /// `RegisterUsers` at its newest Version, `2020-12-01`: the same call as [`register_users_v2020_12_01`](Self::register_users_v2020_12_01). This name follows the newest Version when a newer one is documented; call `register_users_v2020_12_01` to stay on this one.
+    /// `RegisterUsers` at its newest Version, `2020-12-01`: the same call as [`register_users_v2020_12_01`](Self::register_users_v2020_12_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `register_users_v2020_12_01` to stay on this one.
     ///
     /// # Example
     ///

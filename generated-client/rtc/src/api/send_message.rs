@@ -130,17 +130,7 @@ pub mod v2020_12_01 {
 impl crate::Client {
     /// 你可以使用此接口以指定用户的身份在会话中发送一条消息。
     ///
-    /// 调用`SendMessage`接口时，需指定所属的`AppId`、会话 ID、发送人以及消息类型和内容。发送成功后，接口返回该消息的`MessageId`。
-    ///
-    /// > 发送人必须是该会话的成员。
-    ///
-    /// QPS 不得超过 100。
-    ///
-    /// Rate limit: 100 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=SendMessage&serviceCode=rtc&version=2020-12-01>
-    ///
-    /// `SendMessage` at its newest Version, `2020-12-01`: the same call as [`send_message_v2020_12_01`](Self::send_message_v2020_12_01). This name follows the newest Version when a newer one is documented; call `send_message_v2020_12_01` to stay on this one.
+    /// `SendMessage` at its newest Version, `2020-12-01`: the same call as [`send_message_v2020_12_01`](Self::send_message_v2020_12_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `send_message_v2020_12_01` to stay on this one.
     ///
     /// # Example
     ///

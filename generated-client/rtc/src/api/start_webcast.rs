@@ -98,17 +98,7 @@ pub mod v2023_11_01 {
 impl crate::Client {
     /// 你可以调用此接口，将一个网页的音视频内容采集后，以一个虚拟用户的身份推送到指定的 RTC 房间中。
     ///
-    /// 调用`StartWebcast`后，服务端会打开`SourceURL`指向的网页，按照`VideoSolutions`中的参数对页面进行渲染与编码，并以`UserId`的身份进入房间发布流。任务会一直运行，直到调用`StopWebcast`或运行时长达到`MaxRunningTime`。
-    ///
-    /// > 同一个`AppId`的同一个`RoomId`下，`TaskId`不可重复。
-    ///
-    /// QPS 不得超过 60。
-    ///
-    /// Rate limit: 60 requests per second, as documented; the client paces its calls to it unless told otherwise ([`RateLimitConfig`](crate::RateLimitConfig)).
-    ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=StartWebcast&serviceCode=rtc&version=2023-11-01>
-    ///
-    /// `StartWebcast` at its newest Version, `2023-11-01`: the same call as [`start_webcast_v2023_11_01`](Self::start_webcast_v2023_11_01). This name follows the newest Version when a newer one is documented; call `start_webcast_v2023_11_01` to stay on this one.
+    /// `StartWebcast` at its newest Version, `2023-11-01`: the same call as [`start_webcast_v2023_11_01`](Self::start_webcast_v2023_11_01), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `start_webcast_v2023_11_01` to stay on this one.
     ///
     /// # Example
     ///

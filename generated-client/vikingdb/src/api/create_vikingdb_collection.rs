@@ -204,9 +204,7 @@ pub mod v2025_06_09 {
 impl crate::Client {
     /// 接口用于对向量数据库的创建
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=CreateVikingdbCollection&serviceCode=vikingdb&version=2025-06-09>
-    ///
-    /// `CreateVikingdbCollection` at its newest Version, `2025-06-09`: the same call as [`create_vikingdb_collection_v2025_06_09`](Self::create_vikingdb_collection_v2025_06_09). This name follows the newest Version when a newer one is documented; call `create_vikingdb_collection_v2025_06_09` to stay on this one.
+    /// `CreateVikingdbCollection` at its newest Version, `2025-06-09`: the same call as [`create_vikingdb_collection_v2025_06_09`](Self::create_vikingdb_collection_v2025_06_09), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `create_vikingdb_collection_v2025_06_09` to stay on this one.
     ///
     /// # Example
     ///

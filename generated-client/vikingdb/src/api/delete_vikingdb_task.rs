@@ -67,9 +67,7 @@ pub mod v2025_06_09 {
 impl crate::Client {
     /// 接口用于对指定离线任务的删除
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=DeleteVikingdbTask&serviceCode=vikingdb&version=2025-06-09>
-    ///
-    /// `DeleteVikingdbTask` at its newest Version, `2025-06-09`: the same call as [`delete_vikingdb_task_v2025_06_09`](Self::delete_vikingdb_task_v2025_06_09). This name follows the newest Version when a newer one is documented; call `delete_vikingdb_task_v2025_06_09` to stay on this one.
+    /// `DeleteVikingdbTask` at its newest Version, `2025-06-09`: the same call as [`delete_vikingdb_task_v2025_06_09`](Self::delete_vikingdb_task_v2025_06_09), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `delete_vikingdb_task_v2025_06_09` to stay on this one.
     ///
     /// # Example
     ///

@@ -81,9 +81,7 @@ pub mod v2025_06_09 {
 impl crate::Client {
     /// 接口用于对指定"已停用"的索引的启用，启用后索引将重新构建并占用一定资源，构建完成后可正常使用，停用索引参考：[停用索引-DisableVikingdbIndex](https://www.volcengine.com/docs/84313/697b1059f4ecc50551659926)。
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=EnableVikingdbIndex&serviceCode=vikingdb&version=2025-06-09>
-    ///
-    /// `EnableVikingdbIndex` at its newest Version, `2025-06-09`: the same call as [`enable_vikingdb_index_v2025_06_09`](Self::enable_vikingdb_index_v2025_06_09). This name follows the newest Version when a newer one is documented; call `enable_vikingdb_index_v2025_06_09` to stay on this one.
+    /// `EnableVikingdbIndex` at its newest Version, `2025-06-09`: the same call as [`enable_vikingdb_index_v2025_06_09`](Self::enable_vikingdb_index_v2025_06_09), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `enable_vikingdb_index_v2025_06_09` to stay on this one.
     ///
     /// # Example
     ///

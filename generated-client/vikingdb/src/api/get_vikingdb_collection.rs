@@ -160,9 +160,7 @@ pub mod v2025_06_09 {
 impl crate::Client {
     /// 接口用于对指定的数据集详情的查询
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=GetVikingdbCollection&serviceCode=vikingdb&version=2025-06-09>
-    ///
-    /// `GetVikingdbCollection` at its newest Version, `2025-06-09`: the same call as [`get_vikingdb_collection_v2025_06_09`](Self::get_vikingdb_collection_v2025_06_09). This name follows the newest Version when a newer one is documented; call `get_vikingdb_collection_v2025_06_09` to stay on this one.
+    /// `GetVikingdbCollection` at its newest Version, `2025-06-09`: the same call as [`get_vikingdb_collection_v2025_06_09`](Self::get_vikingdb_collection_v2025_06_09), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `get_vikingdb_collection_v2025_06_09` to stay on this one.
     ///
     /// # Example
     ///

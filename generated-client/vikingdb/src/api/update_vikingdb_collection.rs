@@ -107,9 +107,7 @@ pub mod v2025_06_09 {
 impl crate::Client {
     /// 接口用于对指定的数据集的更新
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=UpdateVikingdbCollection&serviceCode=vikingdb&version=2025-06-09>
-    ///
-    /// `UpdateVikingdbCollection` at its newest Version, `2025-06-09`: the same call as [`update_vikingdb_collection_v2025_06_09`](Self::update_vikingdb_collection_v2025_06_09). This name follows the newest Version when a newer one is documented; call `update_vikingdb_collection_v2025_06_09` to stay on this one.
+    /// `UpdateVikingdbCollection` at its newest Version, `2025-06-09`: the same call as [`update_vikingdb_collection_v2025_06_09`](Self::update_vikingdb_collection_v2025_06_09), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `update_vikingdb_collection_v2025_06_09` to stay on this one.
     ///
     /// # Example
     ///

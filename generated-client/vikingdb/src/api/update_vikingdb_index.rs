@@ -124,9 +124,7 @@ pub mod v2025_06_09 {
 impl crate::Client {
     /// 接口用于对指定索引的更新
     ///
-    /// Official documentation: the Action in the API Explorer, <https://api.volcengine.com/api-explorer/?action=UpdateVikingdbIndex&serviceCode=vikingdb&version=2025-06-09>
-    ///
-    /// `UpdateVikingdbIndex` at its newest Version, `2025-06-09`: the same call as [`update_vikingdb_index_v2025_06_09`](Self::update_vikingdb_index_v2025_06_09). This name follows the newest Version when a newer one is documented; call `update_vikingdb_index_v2025_06_09` to stay on this one.
+    /// `UpdateVikingdbIndex` at its newest Version, `2025-06-09`: the same call as [`update_vikingdb_index_v2025_06_09`](Self::update_vikingdb_index_v2025_06_09), whose documentation says what it does. This name follows the newest Version when a newer one is documented; call `update_vikingdb_index_v2025_06_09` to stay on this one.
     ///
     /// # Example
     ///
