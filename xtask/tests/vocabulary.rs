@@ -8,10 +8,10 @@ const END: &str = "<!-- vocabulary: end -->";
 
 #[test]
 fn the_readme_lists_the_vocabulary() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../GENERATOR.md");
     let readme = std::fs::read_to_string(&path).unwrap();
     let (Some(start), Some(end)) = (readme.find(START), readme.find(END)) else {
-        panic!("README.md has no `{START}` … `{END}` block");
+        panic!("GENERATOR.md has no `{START}` … `{END}` block");
     };
     let start = start + START.len() + 1;
     let listed = &readme[start..end];
@@ -26,7 +26,7 @@ fn the_readme_lists_the_vocabulary() {
     }
     assert_eq!(
         listed, made,
-        "README.md's vocabulary list is stale; run `VOLCGEN_BLESS=1 cargo test -p xtask --test vocabulary`"
+        "GENERATOR.md's vocabulary list is stale; run `VOLCGEN_BLESS=1 cargo test -p xtask --test vocabulary`"
     );
 }
 
