@@ -248,3 +248,46 @@ fn a_linked_page_is_refused() {
     assert!(ir(&root, "DoThing").exists());
     assert!(!ir(&root, "Elsewhere").exists());
 }
+
+/// A page that contradicts itself is refused, nothing is written, and the printed override,
+/// pasted into `spec/overrides.yaml` with its `why`, settles it.
+#[test]
+fn a_contradiction_is_refused_with_the_override_that_settles_it() {
+    let tmp = TempDir::new("contradiction");
+    let root = checkout(&tmp.0.join("repo"), &[]);
+    // `Done` is documented as a boolean; the response example has a string.
+    let contradicting = format!(
+        "{}## 请求示例\n```\nPOST https://rtc.volcengineapi.com?Action=DoThing&Version=2024-01-01\n{{\"AppId\": \"a\"}}\n```\n## 返回示例\n```json\n{{\"ResponseMetadata\": {{\"Action\": \"DoThing\"}}, \"Result\": {{\"Done\": \"yes\"}}}}\n```\n",
+        page("DoThing")
+    );
+    std::fs::write(root.join("spec/docs/x/DoThing.md"), contradicting).unwrap();
+    let out = xtask(&root, &["regen"]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("spec/docs/x/DoThing.md:12: `Done` is documented as `boolean`, but the response example has the string `\"yes\"`"),
+        "{err}"
+    );
+    assert!(!ir(&root, "DoThing").exists(), "nothing is written");
+    // The override as printed, from its `- page:` line to the end of the report.
+    let start = err.find("  - page:").expect("an override to paste");
+    let printed: String = err[start..]
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(printed.contains("set:\n      type: string"), "{printed}");
+    let settled = printed.replace("<why the page is wrong>", "the service answers a word");
+    std::fs::write(
+        root.join("spec/overrides.yaml"),
+        format!("overrides:\n{settled}"),
+    )
+    .unwrap();
+    let out = xtask(&root, &["regen"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let ir_text = std::fs::read_to_string(ir(&root, "DoThing")).unwrap();
+    assert!(
+        ir_text.contains("- name: Done\n    type: string"),
+        "{ir_text}"
+    );
+}
