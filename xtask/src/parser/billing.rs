@@ -239,7 +239,7 @@ enum Role {
 impl Role {
     fn of(block: &Block<'_>) -> Role {
         match block.kind {
-            Kind::Heading { .. } | Kind::Table { .. } => Role::Structure,
+            Kind::Heading { .. } | Kind::Table => Role::Structure,
             Kind::Code { fence: Some(_), .. } => Role::Structure,
             Kind::List { .. } => Role::List,
             _ => Role::Text,
@@ -288,7 +288,7 @@ impl<'a> BillingReader<'a> {
             }
             match &block.kind {
                 Kind::Heading { level, written, .. } => self.heading(block.line, *level, written),
-                Kind::Table { .. } => self.table(block)?,
+                Kind::Table => self.table(block)?,
                 Kind::Code { fence: Some(_), .. } => self.code_block(block)?,
                 _ => rest = self.prose_run(block, rest)?,
             }

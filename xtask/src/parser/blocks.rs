@@ -1,7 +1,8 @@
 //! Markdown blocks: one page's text as the sequence of its blocks, each with its 1-based first and
 //! last source line, for every family's reader. Readers give the blocks their family's meaning
 //! (which heading starts which section, which table is a parameter table, which code block is the
-//! request example); none of them scans lines for headings, fences, tables or anchors itself.
+//! request example); none of them finds headings, fences, tables or anchors itself (the cheap
+//! `detect` telltales use this module's line tests: [`atx`], [`fence_open`], [`html_line`], …).
 //!
 //! CommonMark's block structure comes from pulldown-cmark (with byte offsets,
 //! `Parser::new_ext(..).into_offset_iter()`, GFM tables and `{#id}` heading attributes on); what
@@ -23,8 +24,7 @@
 //!                                     `^^` cells, rows continued by a trailing `|\`, no separator
 //!                                     row at all. It interrupts a paragraph, a list or a quote
 //!                                     (as a GFM table does), and ends at the first other line.
-//!                                     `gfm`: whether CommonMark with GFM tables reads the run as
-//!                                     a table from its first line. Cells are `table.rs`'s.
+//!                                     Cells are `table.rs`'s.
 //! html-line     = element+            up to 3 spaces, then only empty HTML elements
 //!                                     (`<span id="x"></span>`, `<APILink link="…"></APILink>`,
 //!                                     `<br/>`), spaces between: a block of its own line, which
@@ -34,7 +34,8 @@
 //! admonition-end = ":::" NL                     closes the innermost open admonition; without
 //!                                               one it is text. What comes between the two is
 //!                                               read as blocks like the rest of the page.
-//! commonmark-block = heading | code | paragraph | list | quote | thematic-break | html | other
+//! commonmark-block = heading | code | paragraph | list | quote | thematic-break | html | table
+//!                  | other
 //!                                     CommonMark's, from pulldown-cmark, over each stretch of
 //!                                     lines between the blocks above
 //! heading       = ATX heading         `text`: its inline text without markup; `written`: its
@@ -49,15 +50,18 @@
 //! paragraph     = paragraph           `tight`: the text of a tight list item (CommonMark has no
 //!                                     paragraph tag for it; it is one here, so its inline
 //!                                     content has a block)
+//! table         = a GFM table without leading pipes (`A | B` NL `--|--`), or one indented
+//!                 inside a list item
 //! list, quote   = containers          their blocks follow them, one `depth` deeper
 //! other         = non-blank lines no block holds (link reference definitions)
 //! ```
 //!
 //! Where the layer deviates from CommonMark, and why:
 //!
-//! - **Tables** are any run of `|` lines: Lark's exports have spacer rows and continuation rows,
-//!   the seed format `|\` continuations, VikingDB's struct tables sometimes no separator row; all
-//!   of them must reach the readers as tables, and a `|` line never joins the paragraph above.
+//! - **Tables** are any run of `|` lines: Lark's exports have spacer rows before the header and
+//!   continuation rows, the seed format `|\` continuations; all of them must reach the readers as
+//!   tables (which is also how a reader can say that a table lacks its separator row, rather than
+//!   read it as a paragraph), and a `|` line never joins the paragraph above.
 //!   Lines inside fenced code are never table lines. A table indented four spaces or more (inside
 //!   a list item) is CommonMark's.
 //! - **Setext headings** are not read: the families write `---` as a separator, often right
@@ -92,10 +96,9 @@ pub enum Kind<'a> {
         /// The anchor the page states for it, as written.
         anchor: Option<String>,
     },
-    /// A run of `|` lines (see the module's grammar); its lines are [`Blocks::lines_of`].
-    Table {
-        gfm: bool,
-    },
+    /// A run of `|` lines (see the module's grammar), or a GFM table of CommonMark's (without
+    /// leading pipes, or indented inside a list item); its lines are [`Blocks::lines_of`].
+    Table,
     Code {
         /// The info string, trimmed; empty for indented code.
         info: String,
@@ -393,16 +396,14 @@ impl<'a> Blocks<'a> {
     /// those lines alone.
     fn table(&mut self, first: usize, end: usize) {
         let at = self.blocks.len();
-        self.push(Kind::Table { gfm: false }, first, end - 1, 0);
+        self.push(Kind::Table, first, end - 1, 0);
         let offset = self.start(first);
         let source = self
             .text
             .get(offset..self.line_end(end - 1))
             .unwrap_or_default();
         let from = self.events.len();
-        let mut gfm = None;
         for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
-            gfm.get_or_insert(matches!(event, Event::Start(Tag::Table(_))));
             match event {
                 Event::Start(Tag::Table(_) | Tag::Paragraph)
                 | Event::End(TagEnd::Table | TagEnd::Paragraph) => {}
@@ -413,9 +414,6 @@ impl<'a> Blocks<'a> {
         }
         let events = from..self.events.len();
         if let Some(block) = self.blocks.get_mut(at) {
-            block.kind = Kind::Table {
-                gfm: gfm.unwrap_or(false),
-            };
             block.events = events;
         }
     }
@@ -534,9 +532,7 @@ impl<'a> Blocks<'a> {
             Event::Start(Tag::HtmlBlock) => {
                 self.open_leaf(walk, Kind::Html { anchor: None }, range, false)
             }
-            Event::Start(Tag::Table(_)) => {
-                self.open_leaf(walk, Kind::Table { gfm: true }, range, false)
-            }
+            Event::Start(Tag::Table(_)) => self.open_leaf(walk, Kind::Table, range, false),
             Event::Rule => {
                 self.open(Kind::ThematicBreak, range, depth);
             }
@@ -1108,10 +1104,19 @@ mod tests {
             ]
         );
         let blocks = Blocks::read(page);
-        assert_eq!(blocks.blocks()[1].kind, Kind::Table { gfm: false });
         assert_eq!(blocks.lines_of(&blocks.blocks()[3]), ["| x |", "| y |"]);
-        let gfm = Blocks::read("| A |\n| - |\n| 1 |\n");
-        assert_eq!(gfm.blocks()[0].kind, Kind::Table { gfm: true });
+        // A GFM table without leading pipes, and one indented inside a list item.
+        let gfm = Blocks::read("A | B\n--|--\n1 | 2\n\n- item\n\n    | a |\n    | - |\n");
+        let kinds: Vec<&Kind> = gfm.blocks().iter().map(|b| &b.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                &Kind::Table,
+                &Kind::List { ordered: false },
+                &Kind::Paragraph { tight: false },
+                &Kind::Table
+            ]
+        );
     }
 
     #[test]

@@ -4,16 +4,20 @@
 //! The pages state the Action (`请求参数Action取值：…` and the pseudo-code examples) and, only in
 //! the response example's `ResponseMetadata`, the Version. Host, method, signing service and
 //! region are never stated (`ResponseMetadata.Service` can be a staging name): they come from
-//! the service's settings. Lines are read one by one; Lark's tables are not GFM's (spacer lines,
-//! `^^` merged cells, `|\` continuation lines whose text keeps its indentation).
+//! the service's settings. The page's blocks are the block layer's (`blocks.rs`), which keeps a
+//! table's lines as written: Lark's tables are not GFM's (spacer lines, `^^` merged cells, `|\`
+//! continuation lines whose text keeps its indentation), and are read here.
 //!
 //! # Grammar
 //!
+//! Over the page's blocks (`blocks.rs`); only blocks outside lists and quotes are read, but for
+//! fenced code, which is read wherever it is:
+//!
 //! ```text
-//! page          = line*                         the last line may lack its newline
-//! line          = blank | anchor | heading | table | code-block | prose
-//! anchor        = `<span id="…"></span>`        alone on a line, the anchor of the heading below
-//! heading       = "#"{1,6} " " text            text wrapped whole in `**…**` is read without them
+//! page          = block*
+//! block         = anchor | heading | table | code-block | prose
+//! anchor        = HTML line `<span id="…"></span>`   the anchor of the heading below (lowercase)
+//! heading       = heading                       text wrapped whole in `**…**` is read without them
 //!                 `# 概述` (vocabulary::INTRO_HEADINGS): what follows it is the page's summary
 //!                 `#`/`##`: a section (vocabulary::SECTIONS: `## 请求参数`, `## 返回参数`,
 //!                 `## 请求示例`/`## 请求示例-分场景`, `## 返回示例`, `## 错误码`; else Other,
@@ -23,7 +27,7 @@
 //! struct-intro  = "`"? Name "`"? " "* "结构" ("：" | ":")?
 //!                 a one-line paragraph under `## 请求参数` or `## 返回参数`: the table right
 //!                 after it (blank lines between allowed) is the struct table of `Name`
-//! table         = table-line+                   consecutive lines starting with `|`
+//! table         = table-line+                   a table block: its lines, as written
 //! table-line    = spacer | header | separator | row | continuation
 //! spacer        = "|" ((" " | "^^") "|")+ " \"
 //!                 skipped wherever it is (before the header, before rows, or nowhere); `^^`
@@ -38,8 +42,10 @@
 //!                 when the line has no more cells an empty one is a blank line in it; any
 //!                 further cells are the row's next cells. A finished row has the header's
 //!                 width
-//! code-block    = "```" info NL text "```"
-//! prose         = other lines, up to a blank line, anchor, heading, table or code block
+//! code-block    = fenced code, closed           its lines as written; `info` whole
+//! prose         = any other block (paragraph, list, quote, admonition line, …) and the blocks
+//!                 right below it (no blank line between) up to an anchor, heading, table or
+//!                 code block; its lines as written
 //! ```
 //!
 //! - **Parameter tables**: the first table of `## 请求参数` and the first of `## 返回参数`.
@@ -67,6 +73,7 @@
 //! - **Version**: `ResponseMetadata.Version` of the first code block under `## 返回示例`.
 //! - Site-relative links (`](/docs/84313/…)`) become absolute under [`SITE`].
 
+use super::blocks::{self, slug, Block, Blocks, Kind};
 use super::call_facts::{check_action, check_version};
 use super::outline::{
     CodeBlock, ExampleRequest, Heading, HeadingKind, Outline, Place, Prose, ProseKind, Qps, Reader,
@@ -120,10 +127,10 @@ impl Reader for Lark {
     fn detect(&self, text: &str) -> Result<(), String> {
         let mut previous_is_anchor = false;
         for line in text.lines() {
-            if previous_is_anchor && heading_level(line) == Some(1) {
+            if previous_is_anchor && blocks::atx(line).map(|(level, _)| level) == Some(1) {
                 return Ok(());
             }
-            previous_is_anchor = anchor_id(line).is_some();
+            previous_is_anchor = blocks::html_line(line).flatten().is_some();
         }
         Err(
             "no `<span id=\"…\"></span>` line directly above a `# ` heading (such as `# 概述`)"
@@ -132,9 +139,9 @@ impl Reader for Lark {
     }
 
     fn read(&self, file: &str, text: &str) -> Result<Outline, ParseError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = LarkReader::new(file, text);
-        reader.lines()?;
+        let page = Blocks::read(text);
+        let mut reader = LarkReader::new(file, &page);
+        reader.blocks()?;
         let request_line = reader.request_line()?;
         Ok(Outline {
             front_matter: BTreeMap::new(),
@@ -156,14 +163,11 @@ impl Reader for Lark {
 /// The reader's state over one page.
 struct LarkReader<'a> {
     file: &'a str,
-    lines: Vec<&'a str>,
-    /// Index in `lines` of the next line to read.
-    next: usize,
+    /// The page's blocks.
+    page: &'a Blocks<'a>,
 
     /// Where the next block sits.
     place: Place,
-    /// An anchor (`<span id>`) waiting for the heading on the next line.
-    pending_anchor: Option<String>,
     /// Whether the current section already had its parameter table.
     section_has_table: bool,
     /// A `struct-intro` line (its line and struct name) waiting for its table.
@@ -183,14 +187,23 @@ struct LarkReader<'a> {
     qps: Option<Qps>,
 }
 
+/// Whether a block ends the prose before it: a heading, table, fenced code or anchor line.
+fn ends_prose(block: &Block<'_>) -> bool {
+    matches!(
+        block.kind,
+        Kind::Heading { .. }
+            | Kind::Table
+            | Kind::Code { fence: Some(_), .. }
+            | Kind::Html { anchor: Some(_) }
+    )
+}
+
 impl<'a> LarkReader<'a> {
-    fn new(file: &'a str, text: &'a str) -> Self {
+    fn new(file: &'a str, page: &'a Blocks<'a>) -> Self {
         LarkReader {
             file,
-            lines: text.lines().collect(),
-            next: 0,
+            page,
             place: Place::default(),
-            pending_anchor: None,
             section_has_table: false,
             struct_intro: None,
             action_line: None,
@@ -209,49 +222,44 @@ impl<'a> LarkReader<'a> {
         ParseError::new(self.file, line, message)
     }
 
-    /// The file line of `lines[index]`.
-    fn line_no(index: usize) -> u32 {
-        u32::try_from(index + 1).unwrap_or(u32::MAX)
-    }
-
-    /// `line*`: the page, block by block.
-    fn lines(&mut self) -> Result<(), ParseError> {
-        while let Some(&line) = self.lines.get(self.next) {
-            let start = self.next;
-            if let Some(id) = anchor_id(line) {
-                self.pending_anchor = Some(id);
-                self.next += 1;
+    /// `block*`: the page, block by block; only blocks outside lists and quotes, but for fenced
+    /// code, which is read wherever it is.
+    fn blocks(&mut self) -> Result<(), ParseError> {
+        let mut rest = self.page.blocks();
+        while let Some((block, after)) = rest.split_first() {
+            rest = after;
+            if block.depth > 0 {
+                self.code_block(block)?;
                 continue;
             }
-            let anchor = self.pending_anchor.take();
-            if line.trim().is_empty() {
-                self.next += 1;
-                continue;
-            }
-            if line.starts_with('|') {
-                self.table()?;
-                continue;
+            match &block.kind {
+                // The heading below it has taken it.
+                Kind::Html { anchor: Some(_) } => continue,
+                Kind::Table => {
+                    self.table(block)?;
+                    continue;
+                }
+                _ => {}
             }
             // A struct-intro line names only the table right after it.
             self.struct_intro = None;
-            if let Some(level) = heading_level(line) {
-                self.heading(level, anchor);
-            } else if line.trim_start().starts_with("```") {
-                self.code_block()?;
-            } else {
-                self.paragraph()?;
+            match &block.kind {
+                Kind::Heading {
+                    level,
+                    written,
+                    anchor,
+                    ..
+                } => self.heading(block.line, *level, written, anchor.as_deref()),
+                Kind::Code { fence: Some(_), .. } => self.code_block(block)?,
+                _ => rest = self.paragraph(block, rest)?,
             }
-            debug_assert!(self.next > start, "every production consumes a line");
         }
         Ok(())
     }
 
     /// `heading`: an introduction, a section or a subsection.
-    fn heading(&mut self, level: u8, anchor: Option<String>) {
-        let line_no = Self::line_no(self.next);
-        let text = self.lines[self.next][usize::from(level)..].trim();
-        let text = unbold(text).to_owned();
-        self.next += 1;
+    fn heading(&mut self, line_no: u32, level: u8, written: &str, anchor: Option<&str>) {
+        let text = unbold(written).to_owned();
         let (kind, place) = if level <= 2 {
             let section = vocabulary::section(&text);
             // The introduction's content sits before any section, as a seed page's does.
@@ -270,7 +278,7 @@ impl<'a> LarkReader<'a> {
             self.place.subsection = Some(self.headings.len());
             (HeadingKind::Named, place)
         };
-        let anchor = anchor.unwrap_or_else(|| text.to_lowercase().replace(' ', "-"));
+        let anchor = anchor.map_or_else(|| slug(&text), str::to_ascii_lowercase);
         self.headings.push(Heading {
             level,
             kind,
@@ -281,68 +289,77 @@ impl<'a> LarkReader<'a> {
         });
     }
 
-    /// `code-block`; under the request example section, also a request example.
-    fn code_block(&mut self) -> Result<(), ParseError> {
-        let open = self.next;
-        let info = self.lines[open].trim_start()[3..].trim().to_owned();
-        let close = (open + 1..self.lines.len())
-            .find(|&i| self.lines[i].trim() == "```")
-            .ok_or_else(|| {
-                self.err(
-                    Self::line_no(open),
-                    "code block opened here is never closed with a ``` line",
-                )
-            })?;
+    /// `code-block`; under the request example section, also a request example. Other blocks are
+    /// left alone.
+    fn code_block(&mut self, block: &Block<'_>) -> Result<(), ParseError> {
+        let Kind::Code {
+            info,
+            fence: Some(_),
+            closed,
+            ..
+        } = &block.kind
+        else {
+            return Ok(());
+        };
+        if !closed {
+            return Err(self.err(
+                block.line,
+                "code block opened here is never closed with a ``` line",
+            ));
+        }
+        let lines = self.page.lines_of(block);
+        let inner = lines.get(1..lines.len() - 1).unwrap_or_default();
         let mut text = String::new();
-        for line in &self.lines[open + 1..close] {
+        for line in inner {
             text.push_str(line);
             text.push('\n');
         }
-        self.next = close + 1;
-        let block = CodeBlock {
+        let code = CodeBlock {
             place: self.place,
-            line: Self::line_no(open + 1),
-            lang: info,
+            line: block.line + 1,
+            lang: info.clone(),
             text,
         };
         if self.place.section == Some(Section::RequestExample) {
-            self.request_example(open + 1, close)?;
+            self.request_example(block.line, inner)?;
         }
-        self.code_blocks.push(block);
+        self.code_blocks.push(code);
         Ok(())
     }
 
     /// A request example: `action = "<Action>"` (`,` optional), then `body = <JSON>` to the end
-    /// of the block (lines `first..end`).
-    fn request_example(&mut self, first: usize, end: usize) -> Result<(), ParseError> {
-        let mut lines = (first..end).filter(|&i| !self.lines[i].trim().is_empty());
-        let Some(action_at) = lines.next() else {
+    /// of the block (`inner`, the lines after the fence on line `open`).
+    fn request_example(&mut self, open: u32, inner: &[&str]) -> Result<(), ParseError> {
+        let mut lines = (open + 1..)
+            .zip(inner.iter().copied())
+            .enumerate()
+            .filter(|(_, (_, l))| !l.trim().is_empty());
+        let Some((_, (action_at, action_text))) = lines.next() else {
             return Err(self.err(
-                Self::line_no(first.saturating_sub(1)),
+                open,
                 "request example is empty; write `action = \"<Action>\",` then `body = {…}`",
             ));
         };
-        let action_text = self.lines[action_at].trim();
+        let action_text = action_text.trim();
         let action = assignment(action_text, EXAMPLE_ACTION)
             .map(|value| value.strip_suffix(',').unwrap_or(value).trim_end())
             .and_then(|value| value.strip_prefix('"')?.strip_suffix('"'))
             .ok_or_else(|| {
                 self.err(
-                    Self::line_no(action_at),
+                    action_at,
                     format!(
                         "request example must start with `action = \"<Action>\",`, found `{action_text}`"
                     ),
                 )
             })?;
-        self.example_actions
-            .push((Self::line_no(action_at), action.to_owned()));
+        self.example_actions.push((action_at, action.to_owned()));
         let body = match lines.next() {
             None => None,
-            Some(body_at) => {
-                let body_line = self.lines[body_at].trim_start();
+            Some((index, (body_at, body_line))) => {
+                let body_line = body_line.trim_start();
                 if assignment(body_line, EXAMPLE_BODY).is_none() {
                     return Err(self.err(
-                        Self::line_no(body_at),
+                        body_at,
                         format!(
                             "request example: expected `body = {{…}}` after the action line, found `{}`",
                             body_line.trim()
@@ -352,15 +369,15 @@ impl<'a> LarkReader<'a> {
                 // The assignment is handed on as written: it tells the JSON fix-ups that the
                 // value is Python pseudo-code (`json::pseudo_code_value`).
                 let mut text = body_line.to_owned();
-                for line in &self.lines[body_at + 1..end] {
+                for line in inner.get(index + 1..).unwrap_or_default() {
                     text.push('\n');
                     text.push_str(line);
                 }
-                Some((Self::line_no(body_at), text))
+                Some((body_at, text))
             }
         };
         self.request_examples.push(ExampleRequest {
-            line: Self::line_no(action_at),
+            line: action_at,
             method: None,
             url: None,
             body,
@@ -370,32 +387,24 @@ impl<'a> LarkReader<'a> {
 
     /// `table`: the section's parameter table, a struct table (right after a `struct-intro`
     /// line), or prose.
-    fn table(&mut self) -> Result<(), ParseError> {
-        let first = self.next;
-        while self
-            .lines
-            .get(self.next)
-            .is_some_and(|l| l.starts_with('|'))
-        {
-            self.next += 1;
-        }
+    fn table(&mut self, block: &Block<'_>) -> Result<(), ParseError> {
+        let lines = self.page.lines_of(block);
         let in_parameters = matches!(
             self.place.section,
             Some(Section::Request | Section::Response)
         );
         let struct_intro = self.struct_intro.take().filter(|_| in_parameters);
         if !in_parameters || (struct_intro.is_none() && self.section_has_table) {
-            let text = self.lines[first..self.next].join("\n");
             self.prose.push(Prose {
                 place: self.place,
-                line: Self::line_no(first),
+                line: block.line,
                 kind: ProseKind::Paragraph,
                 top_level: true,
-                text: absolute_links(&text),
+                text: absolute_links(&lines.join("\n")),
             });
             return Ok(());
         }
-        let mut table = self.lark_table(first, self.next)?;
+        let mut table = self.lark_table(block.line, lines)?;
         self.fold_sub_parameters(&mut table)?;
         lists_of_objects(&mut table);
         let subsection = match struct_intro {
@@ -425,24 +434,22 @@ impl<'a> LarkReader<'a> {
         Ok(())
     }
 
-    /// Reads the table on lines `first..end`: spacers skipped, continuations joined into logical
-    /// rows (the header's too), then the header, the separator and the rows.
-    fn lark_table(&self, first: usize, end: usize) -> Result<Table, ParseError> {
+    /// Reads the table whose lines are `lines`, the first on line `first`: spacers skipped,
+    /// continuations joined into logical rows (the header's too), then the header, the separator
+    /// and the rows.
+    fn lark_table(&self, first: u32, lines: &[&str]) -> Result<Table, ParseError> {
         let mut logical: Vec<Row> = Vec::new();
         let mut continuing = false;
-        for i in first..end {
-            let line = self.lines[i];
+        for (line_no, &line) in (first..).zip(lines) {
             if is_spacer(line) {
                 continuing = false;
                 continue;
             }
             let (cells, continues) = table::split_row(line);
             match logical.last_mut() {
-                Some(row) if continuing => {
-                    self.continue_row(row, &cells, line, Self::line_no(i))?
-                }
+                Some(row) if continuing => self.continue_row(row, &cells, line, line_no)?,
                 _ => logical.push(Row {
-                    line: Self::line_no(i),
+                    line: line_no,
                     cells,
                 }),
             }
@@ -454,7 +461,7 @@ impl<'a> LarkReader<'a> {
             cells: header,
         }) = logical.next()
         else {
-            return Err(self.err(Self::line_no(first), "table has no header row"));
+            return Err(self.err(first, "table has no header row"));
         };
         match logical.next() {
             Some(separator) if is_separator(&separator.cells) => {}
@@ -616,21 +623,28 @@ impl<'a> LarkReader<'a> {
         Ok(())
     }
 
-    /// `prose`: lines up to a blank line, anchor, heading, table or code block. Under
-    /// `## 请求参数`, a line may be the `action-line`.
-    fn paragraph(&mut self) -> Result<(), ParseError> {
-        let first = self.next;
-        while let Some(&line) = self.lines.get(self.next) {
-            let ends = self.next > first
-                && (line.trim().is_empty()
-                    || anchor_id(line).is_some()
-                    || heading_level(line).is_some()
-                    || line.trim_start().starts_with("```")
-                    || line.starts_with('|'));
-            if ends {
+    /// `prose`: `first` and the blocks of `rest` right below it (no blank line between) up to
+    /// an anchor, heading, table or code block; returns the blocks after it. Under `## 请求参数`,
+    /// a line may be the `action-line`.
+    fn paragraph<'r>(
+        &mut self,
+        first: &Block<'_>,
+        rest: &'r [Block<'a>],
+    ) -> Result<&'r [Block<'a>], ParseError> {
+        let mut end = first.end;
+        let mut taken = 0;
+        for block in rest {
+            if block.depth > 0 {
+                // Inside a list or quote of the prose; fenced code is read on its own too.
+                self.code_block(block)?;
+            } else if block.line != end + 1 || ends_prose(block) {
                 break;
             }
-            let line_no = Self::line_no(self.next);
+            end = end.max(block.end);
+            taken += 1;
+        }
+        let lines = self.page.lines(first.line, end);
+        for (line_no, line) in (first.line..).zip(lines) {
             if self.place.section == Some(Section::Request) && self.action_line.is_none() {
                 if let Some(rest) = line.trim().strip_prefix(ACTION_LINE) {
                     let action = rest
@@ -658,20 +672,19 @@ impl<'a> LarkReader<'a> {
                     });
                 }
             }
-            self.next += 1;
         }
-        let text = self.lines[first..self.next]
+        let text = lines
             .iter()
             .map(|l| l.trim_end())
             .collect::<Vec<_>>()
             .join("\n");
-        if self.next == first + 1
+        if lines.len() == 1
             && matches!(
                 self.place.section,
                 Some(Section::Request | Section::Response)
             )
         {
-            self.struct_intro = struct_intro(&text).map(|name| (Self::line_no(first), name));
+            self.struct_intro = struct_intro(&text).map(|name| (first.line, name));
         }
         let start = text.trim_start();
         let kind = if start.starts_with("* ") || start.starts_with("- ") {
@@ -683,12 +696,12 @@ impl<'a> LarkReader<'a> {
         };
         self.prose.push(Prose {
             place: self.place,
-            line: Self::line_no(first),
+            line: first.line,
             kind,
             top_level: true,
             text: absolute_links(text.trim()),
         });
-        Ok(())
+        Ok(rest.get(taken..).unwrap_or_default())
     }
 
     /// The Action (the action line, else the first example's) and the Version (the response
@@ -760,25 +773,6 @@ impl<'a> LarkReader<'a> {
         check_version(version).map_err(|m| self.err(at, m))?;
         Ok(version.to_owned())
     }
-}
-
-/// `<span id="…"></span>` alone on a line: the id.
-fn anchor_id(line: &str) -> Option<String> {
-    let inner = line
-        .trim()
-        .strip_prefix("<span id=")?
-        .strip_suffix("</span>")?;
-    let quote = inner.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let (id, rest) = inner[1..].split_once(quote)?;
-    (rest.trim() == ">").then(|| id.to_ascii_lowercase())
-}
-
-/// The level of an ATX heading line (`## 请求参数` → 2).
-fn heading_level(line: &str) -> Option<u8> {
-    let hashes = line.bytes().take_while(|&b| b == b'#').count();
-    let rest = &line[hashes..];
-    ((1..=6).contains(&hashes) && (rest.is_empty() || rest.starts_with(' ')))
-        .then(|| u8::try_from(hashes).unwrap_or(6))
 }
 
 /// A heading's text without `**…**` around the whole of it.

@@ -1,8 +1,9 @@
 //! Documentation page → [`Page`] IR, in two stages.
 //!
-//! 1. **Reading**: a documentation family's [`Reader`] turns the page's text into an [`Outline`]:
-//!    front matter, headings, the request line, tables, code blocks and prose, each with its line
-//!    and section. Only readers know markup. The seed format's reader is `seed.rs`.
+//! 1. **Reading**: a documentation family's [`Reader`] turns the page's blocks (`blocks.rs`) into
+//!    an [`Outline`]: front matter, headings, the request line, tables, code blocks and prose,
+//!    each with its line and section. Only the block layer and the readers know markup. The seed
+//!    format's reader is `seed.rs`.
 //! 2. **Lowering** (`lower.rs`): the outline becomes the IR: fields, structs, examples, error
 //!    codes, what the page implies about calling (`semantics.rs`).
 //!
@@ -13,6 +14,7 @@
 //! | file | holds |
 //! | --- | --- |
 //! | `outline.rs` | the [`Outline`] types and the [`Reader`] trait: the seam between the stages |
+//! | `blocks.rs` | the Markdown block layer every reader reads: a page's blocks with their lines, CommonMark's (pulldown-cmark) and the families' own (`\|` tables, HTML lines, admonitions) |
 //! | `seed.rs` | the seed format's reader, its grammar in its doc comment |
 //! | `lark.rs` | the Lark-export family's reader (VikingDB), its grammar in its doc comment |
 //! | `apidochub.rs` | the reader of RTC api-doc-hub pages (parameters as blocks, no tables) |

@@ -1,24 +1,28 @@
 //! The seed format's reader: Volcengine RTC's OpenAPI pages (`spec/docs/`) into an [`Outline`].
 //!
-//! pulldown-cmark finds the page's blocks; tables are then read from their source lines
-//! (`table.rs`), because the format's `|\` continuation rows and escaped pipes are its own, not
-//! GFM's. Words (section titles, `Query`/`Body`, method names, the QPS phrase) are looked up in
-//! [`vocabulary`].
+//! The page's blocks, with their inline content, are the block layer's (`blocks.rs`); tables are
+//! read from their source lines (`table.rs`), because the format's `|\` continuation rows and
+//! escaped pipes are its own, not GFM's. Words (section titles, `Query`/`Body`, method names, the
+//! QPS phrase) are looked up in [`vocabulary`].
 //!
 //! # Grammar
 //!
+//! Over the page's blocks (`blocks.rs`), at any depth:
+//!
 //! ```text
 //! page          = front-matter? block*
-//! front-matter  = "---" NL (key ":" value (" #" comment)? NL | other NL)* "---" NL
-//! block         = heading | table | code-block | prose | html | other
+//! front-matter  = front matter, closed: `key: value  # comment` lines (others ignored)
+//! block         = heading | table | code-block | prose | other
 //! heading       = ("#" | "##") title          starts a section: vocabulary::SECTIONS, else Other
 //!               | "###"… title                starts a subsection: Query, Body, or a named one
 //!                                             (a struct table under the parameter sections)
-//! anchor        = `<span id="…">` before a heading (the last one since the previous heading),
-//!                 or inside it; else the heading's text, lowercase, spaces as `-`
-//! table         = header-row separator-row (row | continuation-row | blank)*     (table.rs)
-//! code-block    = fence lang? NL text fence | indented text
-//! prose         = paragraph | quote | list
+//! anchor        = the heading's stated anchor (`{#id}`, an `id` in its inline HTML, a
+//!                 `<span id="…"></span>` line above it), lowercase; else its text, lowercase,
+//!                 spaces as `-`
+//! table         = header-row separator-row (row | continuation-row)*     (table.rs)
+//! code-block    = fenced code (lang: the info string's first word) | indented code
+//! prose         = paragraph (at any depth, not a tight list item's) | quote | list (outside
+//!                 any other block): its source, trimmed
 //! request-url   = "**" ("https://" | "http://") host "/"? "?" query "**"
 //!                 the first bold text containing `Action=`; query has `Action=A`, `Version=V`
 //! method        = "**" ("GET" | "POST") "**"
@@ -31,15 +35,15 @@
 //! Everything else is ignored: sections other than the format's, `<div>`s, images. Errors are
 //! those of the front matter, of table structure, and of the request line.
 
+use super::blocks::{front_matter_pairs, slug, Block, Blocks, Kind};
 use super::call_facts::{check_action, check_version, parse_url};
 use super::outline::{
     CodeBlock, Heading, HeadingKind, Outline, Place, Prose, ProseKind, Qps, Reader, RequestLine,
     Section,
 };
 use super::{table, vocabulary, ParseError, DOCS_BASE};
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
 use std::collections::BTreeMap;
-use std::ops::Range;
 use volcgen_ir::Method;
 
 /// The seed format: any page with a request URL naming an Action, or a parameter table.
@@ -68,13 +72,14 @@ impl Reader for Seed {
     }
 
     fn read(&self, file: &str, text: &str) -> Result<Outline, ParseError> {
-        let (front_matter, body, body_line) = front_matter(file, text)?;
-        let mut reader = SeedReader::new(file, body, body_line);
+        let page = Blocks::read(text);
+        let mut reader = SeedReader::new(file, &page);
+        let front_matter = reader.front_matter()?;
         reader.blocks()?;
         let request_line = reader.request_line()?;
         Ok(Outline {
             front_matter,
-            body_line,
+            body_line: reader.body_line,
             docs_base: DOCS_BASE.to_owned(),
             headings: reader.headings,
             request_line,
@@ -89,72 +94,21 @@ impl Reader for Seed {
     }
 }
 
-/// Splits YAML front matter (simple `key: value  # comment` lines) from the body; returns the
-/// pairs, the body and the body's first line.
-fn front_matter<'a>(
-    file: &str,
-    text: &'a str,
-) -> Result<(BTreeMap<String, String>, &'a str, u32), ParseError> {
-    let mut front = BTreeMap::new();
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text.split_inclusive('\n');
-    match lines.next() {
-        Some(first) if first.trim_end() == "---" => {}
-        _ => return Ok((front, text, 1)),
-    }
-    let mut offset = text.split_inclusive('\n').next().map_or(0, str::len);
-    let mut line_no = 1u32;
-    for line in lines {
-        line_no += 1;
-        offset += line.len();
-        let l = line.trim_end();
-        if l == "---" {
-            return Ok((front, &text[offset..], line_no + 1));
-        }
-        let l = l.split(" #").next().unwrap_or("").trim();
-        if let Some((k, v)) = l.split_once(':') {
-            front.insert(k.trim().to_owned(), v.trim().to_owned());
-        }
-    }
-    Err(ParseError::new(
-        file,
-        1,
-        "front matter opened with `---` is never closed",
-    ))
-}
-
 /// Bold text: where the request URL and the method are.
 struct Bold {
     line: u32,
     text: String,
 }
 
-/// A heading being read.
-struct OpenHeading {
-    level: HeadingLevel,
-    line: u32,
-    text: String,
-    anchor: Option<String>,
-}
-
-/// The reader's state over one page's body: where it is, and what it found so far.
+/// The reader's state over one page.
 struct SeedReader<'a> {
     file: &'a str,
-    body: &'a str,
-    /// Line of the body's first line in the whole file.
+    page: &'a Blocks<'a>,
+    /// Line of the body's first line (after the front matter).
     body_line: u32,
-    /// Byte offset of each body line's start.
-    line_starts: Vec<usize>,
 
     /// Where the next block sits.
     place: Place,
-    /// An anchor (`<span id>`) waiting for the next heading.
-    pending_anchor: Option<String>,
-    /// How many paragraphs, quotes and lists the reader is inside.
-    depth: usize,
-    in_table: bool,
-    heading: Option<OpenHeading>,
-    bold: Option<Bold>,
 
     headings: Vec<Heading>,
     tables: Vec<super::outline::Table>,
@@ -165,26 +119,12 @@ struct SeedReader<'a> {
 }
 
 impl<'a> SeedReader<'a> {
-    fn new(file: &'a str, body: &'a str, body_line: u32) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(
-                body.bytes()
-                    .enumerate()
-                    .filter(|&(_, b)| b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
-            .collect();
+    fn new(file: &'a str, page: &'a Blocks<'a>) -> Self {
         SeedReader {
             file,
-            body,
-            body_line,
-            line_starts,
+            page,
+            body_line: 1,
             place: Place::default(),
-            pending_anchor: None,
-            depth: 0,
-            in_table: false,
-            heading: None,
-            bold: None,
             headings: Vec::new(),
             tables: Vec::new(),
             code_blocks: Vec::new(),
@@ -194,222 +134,151 @@ impl<'a> SeedReader<'a> {
         }
     }
 
-    /// The file line of a body byte offset.
-    fn line_of(&self, offset: usize) -> u32 {
-        self.body_line + self.line_starts.partition_point(|&s| s <= offset) as u32 - 1
+    /// `front-matter`: its `key: value` pairs (empty without one).
+    fn front_matter(&mut self) -> Result<BTreeMap<String, String>, ParseError> {
+        let Some(block) = self.page.blocks().first() else {
+            return Ok(BTreeMap::new());
+        };
+        let Kind::FrontMatter { closed } = block.kind else {
+            return Ok(BTreeMap::new());
+        };
+        if !closed {
+            return Err(ParseError::new(
+                self.file,
+                1,
+                "front matter opened with `---` is never closed",
+            ));
+        }
+        self.body_line = block.end + 1;
+        Ok(front_matter_pairs(
+            self.page.lines(block.line + 1, block.end - 1),
+        ))
     }
 
-    /// The text of body lines `first..=last` (file lines), as `lines()` gives it.
-    fn lines(&self, first: u32, last: u32) -> Vec<&'a str> {
-        let body = self.body;
-        (first - self.body_line..=last - self.body_line)
-            .map(|k| {
-                let start = self.line_starts[k as usize];
-                let end = self
-                    .line_starts
-                    .get(k as usize + 1)
-                    .map_or(body.len(), |&e| e - 1);
-                let line = &body[start..end.max(start)];
-                line.strip_suffix('\r').unwrap_or(line)
-            })
-            .collect()
-    }
-
-    /// `block*`: the body, block by block. Leaf blocks (headings, tables, code blocks) are read
-    /// whole by their productions; containers only count depth, so nesting costs no stack.
+    /// `block*`: the body, block by block, at any depth.
     fn blocks(&mut self) -> Result<(), ParseError> {
-        let body = self.body;
-        let mut events = Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter();
-        while let Some((event, range)) = events.next() {
-            match event {
-                Event::Start(Tag::Heading { level, id, .. }) => {
-                    let anchor = id.map(|s| s.to_string());
-                    self.heading(level, anchor, range, &mut events);
+        let page = self.page;
+        for block in page.blocks() {
+            match &block.kind {
+                Kind::Heading {
+                    level,
+                    text,
+                    anchor,
+                    ..
+                } => self.heading(block, *level, text, anchor.as_deref()),
+                Kind::Table => {
+                    self.table(block)?;
+                    self.inline(block, true);
                 }
-                Event::Start(Tag::Table(_)) => self.table(range, &mut events)?,
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let lang = match kind {
-                        CodeBlockKind::Fenced(info) => {
-                            info.split_whitespace().next().unwrap_or("").to_owned()
-                        }
-                        CodeBlockKind::Indented => String::new(),
-                    };
-                    self.code_block(lang, range, &mut events);
+                Kind::Code {
+                    info, text, fence, ..
+                } => self.code_blocks.push(CodeBlock {
+                    place: self.place,
+                    line: block.line + u32::from(fence.is_some()),
+                    lang: info.split_whitespace().next().unwrap_or("").to_owned(),
+                    text: text.clone(),
+                }),
+                Kind::Paragraph { tight } => {
+                    if !tight {
+                        self.prose(block, ProseKind::Paragraph);
+                    }
+                    self.inline(block, false);
                 }
-                Event::Start(Tag::Paragraph) => self.prose(ProseKind::Paragraph, range),
-                Event::Start(Tag::BlockQuote(_)) => self.prose(ProseKind::Quote, range),
-                Event::Start(Tag::List(_)) => self.prose(ProseKind::List, range),
-                Event::End(TagEnd::Paragraph)
-                | Event::End(TagEnd::BlockQuote(_))
-                | Event::End(TagEnd::List(_)) => self.depth = self.depth.saturating_sub(1),
-                other => self.inline(other, range),
-            }
-        }
-        Ok(())
-    }
-
-    /// `heading`: its text and anchor; a section heading starts a section, a deeper one a
-    /// subsection.
-    fn heading<'e>(
-        &mut self,
-        level: HeadingLevel,
-        anchor: Option<String>,
-        range: Range<usize>,
-        events: &mut impl Iterator<Item = (Event<'e>, Range<usize>)>,
-    ) {
-        let anchor = anchor.or_else(|| self.pending_anchor.take());
-        self.heading = Some(OpenHeading {
-            level,
-            line: self.line_of(range.start),
-            text: String::new(),
-            anchor,
-        });
-        for (event, range) in events.by_ref() {
-            if let Event::End(TagEnd::Heading(_)) = event {
-                break;
-            }
-            self.inline(event, range);
-        }
-        let Some(open) = self.heading.take() else {
-            return;
-        };
-        let text = open.text.trim().to_owned();
-        let level_number = open.level as u8;
-        let (kind, place) = match open.level {
-            HeadingLevel::H1 | HeadingLevel::H2 => {
-                let section = vocabulary::section(&text);
-                self.place = Place {
-                    section: Some(section),
-                    subsection: None,
-                };
-                (HeadingKind::Section(section), self.place)
-            }
-            _ => {
-                let kind = if vocabulary::is_query_heading(&text) {
-                    HeadingKind::Query
-                } else if vocabulary::is_body_heading(&text) {
-                    HeadingKind::Body
-                } else {
-                    HeadingKind::Named
-                };
-                let place = self.place;
-                self.place.subsection = Some(self.headings.len());
-                (kind, place)
-            }
-        };
-        let anchor = open.anchor.unwrap_or_else(|| slug(&text));
-        self.headings.push(Heading {
-            level: level_number,
-            kind,
-            text,
-            anchor,
-            line: open.line,
-            place,
-        });
-    }
-
-    /// `table`: read from its source lines; its cells' inline content still counts (bold text,
-    /// anchors).
-    fn table<'e>(
-        &mut self,
-        range: Range<usize>,
-        events: &mut impl Iterator<Item = (Event<'e>, Range<usize>)>,
-    ) -> Result<(), ParseError> {
-        let first = self.line_of(range.start);
-        let last = self.line_of(range.end.saturating_sub(1).max(range.start));
-        let mut table = table::read_table(self.file, first, &self.lines(first, last))?;
-        table.place = self.place;
-        self.tables.push(table);
-        self.in_table = true;
-        for (event, range) in events.by_ref() {
-            if let Event::End(TagEnd::Table) = event {
-                break;
-            }
-            self.inline(event, range);
-        }
-        self.in_table = false;
-        Ok(())
-    }
-
-    /// `code-block`: its text, from the line after the fence.
-    fn code_block<'e>(
-        &mut self,
-        lang: String,
-        range: Range<usize>,
-        events: &mut impl Iterator<Item = (Event<'e>, Range<usize>)>,
-    ) {
-        let mut text = String::new();
-        for (event, _) in events.by_ref() {
-            match event {
-                Event::End(TagEnd::CodeBlock) => break,
-                Event::Text(t) => text.push_str(&t),
+                Kind::Quote if block.depth == 0 => self.prose(block, ProseKind::Quote),
+                Kind::List { .. } if block.depth == 0 => self.prose(block, ProseKind::List),
+                Kind::Html { .. } => self.inline(block, false),
                 _ => {}
             }
         }
-        self.code_blocks.push(CodeBlock {
-            place: self.place,
-            line: self.line_of(range.start) + 1,
-            lang,
-            text,
+        Ok(())
+    }
+
+    /// `heading`: a section heading starts a section, a deeper one a subsection.
+    fn heading(&mut self, block: &Block<'_>, level: u8, text: &str, anchor: Option<&str>) {
+        let (kind, place) = if level <= 2 {
+            let section = vocabulary::section(text);
+            self.place = Place {
+                section: Some(section),
+                subsection: None,
+            };
+            (HeadingKind::Section(section), self.place)
+        } else {
+            let kind = if vocabulary::is_query_heading(text) {
+                HeadingKind::Query
+            } else if vocabulary::is_body_heading(text) {
+                HeadingKind::Body
+            } else {
+                HeadingKind::Named
+            };
+            let place = self.place;
+            self.place.subsection = Some(self.headings.len());
+            (kind, place)
+        };
+        let anchor = anchor.map_or_else(|| slug(text), str::to_ascii_lowercase);
+        self.headings.push(Heading {
+            level,
+            kind,
+            text: text.to_owned(),
+            anchor,
+            line: block.line,
+            place,
         });
+        self.inline(block, false);
+    }
+
+    /// `table`: read from its source lines.
+    fn table(&mut self, block: &Block<'_>) -> Result<(), ParseError> {
+        let mut table = table::read_table(self.file, block.line, self.page.lines_of(block))?;
+        table.place = self.place;
+        self.tables.push(table);
+        Ok(())
     }
 
     /// `prose`: a paragraph (at any depth), or a quote or list outside any other block.
-    fn prose(&mut self, kind: ProseKind, range: Range<usize>) {
-        let top_level = self.depth == 0;
-        if kind == ProseKind::Paragraph || top_level {
-            self.prose.push(Prose {
-                place: self.place,
-                line: self.line_of(range.start),
-                kind,
-                top_level,
-                text: self.body[range].trim().to_owned(),
-            });
-        }
-        self.depth += 1;
+    fn prose(&mut self, block: &Block<'_>, kind: ProseKind) {
+        self.prose.push(Prose {
+            place: self.place,
+            line: block.line,
+            kind,
+            top_level: block.depth == 0,
+            text: self.page.source(block).trim().to_owned(),
+        });
     }
 
-    /// Inline content anywhere: bold text (`request-url`, `method`), anchors, heading text and
-    /// the `qps` phrase.
-    fn inline(&mut self, event: Event<'_>, range: Range<usize>) {
-        match event {
-            Event::Start(Tag::Strong) => {
-                self.bold = Some(Bold {
-                    line: self.line_of(range.start),
-                    text: String::new(),
-                })
-            }
-            Event::End(TagEnd::Strong) => {
-                if let Some(mut bold) = self.bold.take() {
-                    bold.text = bold.text.trim().to_owned();
-                    self.bolds.push(bold);
+    /// A block's inline content: bold text (`request-url`, `method`) and the `qps` phrase
+    /// (outside tables).
+    fn inline(&mut self, block: &Block<'_>, in_table: bool) {
+        let page = self.page;
+        let mut bold: Option<Bold> = None;
+        for (event, range) in page.events(block) {
+            match event {
+                Event::Start(Tag::Strong) => {
+                    bold = Some(Bold {
+                        line: page.line_of(range.start),
+                        text: String::new(),
+                    })
                 }
-            }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                if let Some(id) = html_id(&html) {
-                    match self.heading.as_mut() {
-                        Some(h) => h.anchor = Some(id),
-                        None => self.pending_anchor = Some(id),
+                Event::End(TagEnd::Strong) => {
+                    if let Some(mut b) = bold.take() {
+                        b.text = b.text.trim().to_owned();
+                        self.bolds.push(b);
                     }
                 }
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(h) = self.heading.as_mut() {
-                    h.text.push_str(&t);
-                }
-                if let Some(b) = self.bold.as_mut() {
-                    b.text.push_str(&t);
-                }
-                if !self.in_table && self.qps.is_none() {
-                    if let Some(limit) = vocabulary::qps_limit(&t) {
-                        self.qps = Some(Qps {
-                            limit,
-                            line: self.line_of(range.start),
-                        });
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some(b) = bold.as_mut() {
+                        b.text.push_str(t);
+                    }
+                    if !in_table && self.qps.is_none() {
+                        if let Some(limit) = vocabulary::qps_limit(t) {
+                            self.qps = Some(Qps {
+                                limit,
+                                line: page.line_of(range.start),
+                            });
+                        }
                     }
                 }
+                _ => {}
             }
-            _ => {}
         }
     }
 
@@ -486,21 +355,6 @@ impl<'a> SeedReader<'a> {
                 .and_then(vocabulary::method)
         })
     }
-}
-
-/// `<span id="foo"></span>` → `foo`.
-fn html_id(html: &str) -> Option<String> {
-    let idx = html.find("id=")?;
-    let rest = &html[idx + 3..];
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let rest = &rest[1..];
-    let end = rest.find(quote)?;
-    Some(rest[..end].to_ascii_lowercase())
-}
-
-/// The anchor a heading gets: lowercase, spaces as `-`.
-fn slug(text: &str) -> String {
-    text.trim().to_lowercase().replace(' ', "-")
 }
 
 #[cfg(test)]

@@ -84,6 +84,12 @@ pub fn read_table(file: &str, first_line: u32, lines: &[&str]) -> Result<Table, 
     };
     let (header, _) = split_row(header_line);
     let width = header.len();
+    if rest.iter().all(|l| l.trim().is_empty()) {
+        return Err(err(
+            first_line,
+            "table header is not followed by a separator row like `| ---- |`".into(),
+        ));
+    }
     let mut rows: Vec<Row> = Vec::new();
     let mut previous_continues = false;
     for (i, raw) in rest.iter().enumerate() {
@@ -171,6 +177,13 @@ mod tests {
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[0].cells[2], "first\n- second\nthird");
         assert_eq!(t.rows[1].line, 15);
+    }
+
+    #[test]
+    fn a_header_alone_is_no_table() {
+        let e = read_table("f.md", 7, &["| 参数 | 类型 |"]).unwrap_err();
+        assert_eq!(e.line, 7);
+        assert!(e.message.contains("separator row"), "{e}");
     }
 
     #[test]

@@ -561,12 +561,12 @@ fn spacers_and_cells() {
     assert_eq!(last_cell_raw("| | | |   * key |\\"), "   * key");
     assert_eq!(last_cell_raw("| | | |a \\| b |"), "a | b");
     assert_eq!(
-        anchor_id("<span id=\"87dfa327\"></span>").as_deref(),
-        Some("87dfa327")
+        blocks::html_line("<span id=\"87dfa327\"></span>"),
+        Some(Some("87dfa327"))
     );
-    assert_eq!(anchor_id("<span id=\"a\"></span> text"), None);
-    assert_eq!(heading_level("#### 1.1 导入"), Some(4));
-    assert_eq!(heading_level("#hashtag"), None);
+    assert_eq!(blocks::html_line("<span id=\"a\"></span> text"), None);
+    assert_eq!(blocks::atx("#### 1.1 导入"), Some((4, "1.1 导入")));
+    assert_eq!(blocks::atx("#hashtag"), None);
 }
 
 /// `page_with`'s response table, to swap for another.
