@@ -62,8 +62,8 @@
 use super::blocks::{slug, Block, Blocks, Kind};
 use super::call_facts::{check_action, check_version, parse_url, Url};
 use super::outline::{
-    CodeBlock, ExampleRequest, Heading, HeadingKind, Outline, Place, Prose, ProseKind, Qps, Reader,
-    RequestLine, Section, Table,
+    heading_place, CodeBlock, ExampleRequest, Heading, HeadingKind, Outline, Place, Prose,
+    ProseKind, Qps, Reader, RequestLine, Section, Table,
 };
 use super::{json, table, types, vocabulary, ParseError};
 use std::collections::BTreeMap;
@@ -324,25 +324,7 @@ impl<'a> BillingReader<'a> {
 
     /// `heading`: a section, or a subsection (a struct table's name without `对象结构`).
     fn heading(&mut self, line: u32, level: u8, text: &str) {
-        let (kind, place) = if level <= 2 {
-            let section = vocabulary::section(text);
-            self.place = Place {
-                section: Some(section),
-                subsection: None,
-            };
-            (HeadingKind::Section(section), self.place)
-        } else {
-            let kind = if vocabulary::is_query_heading(text) {
-                HeadingKind::Query
-            } else if vocabulary::is_body_heading(text) {
-                HeadingKind::Body
-            } else {
-                HeadingKind::Named
-            };
-            let place = self.place;
-            self.place.subsection = Some(self.headings.len());
-            (kind, place)
-        };
+        let (kind, place) = heading_place(&mut self.place, level, text, self.headings.len());
         let text = match kind {
             HeadingKind::Named => vocabulary::STRUCT_HEADING_SUFFIXES
                 .iter()

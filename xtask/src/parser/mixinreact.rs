@@ -80,8 +80,8 @@ use super::billing::{self, agree, Stated};
 use super::blocks::{self, slug, Block, Blocks, Kind};
 use super::call_facts::{check_action, check_version};
 use super::outline::{
-    CodeBlock, ExampleRequest, Heading, HeadingKind, Outline, Place, Prose, ProseKind, Qps, Reader,
-    RequestLine, Row, Section, Table,
+    heading_place, CodeBlock, ExampleRequest, Heading, HeadingKind, Outline, Place, Prose,
+    ProseKind, Qps, Reader, RequestLine, Row, Section, Table,
 };
 use super::vocabulary::{self, Column};
 use super::{json, ParseError, MAX_DOTTED_DEPTH};
@@ -345,25 +345,7 @@ impl<'a> PageReader<'a> {
             });
             return;
         }
-        let (kind, place) = if level <= 2 {
-            let section = vocabulary::section(text);
-            self.place = Place {
-                section: Some(section),
-                subsection: None,
-            };
-            (HeadingKind::Section(section), self.place)
-        } else {
-            let kind = if vocabulary::is_query_heading(text) {
-                HeadingKind::Query
-            } else if vocabulary::is_body_heading(text) {
-                HeadingKind::Body
-            } else {
-                HeadingKind::Named
-            };
-            let place = self.place;
-            self.place.subsection = Some(self.headings.len());
-            (kind, place)
-        };
+        let (kind, place) = heading_place(&mut self.place, level, text, self.headings.len());
         self.headings.push(Heading {
             level,
             kind,

@@ -216,3 +216,35 @@ impl Outline {
         place.subsection.and_then(|i| self.headings.get(i))
     }
 }
+
+/// What a heading starts and where it sits, the rule every family shares: a `#`/`##` heading
+/// starts a section ([`vocabulary::section`](super::vocabulary::section)), a deeper one a
+/// subsection of it (`### Query`, `### Body`, else a named one: a struct table under the parameter
+/// sections). `place` is where the parts after the last heading sit, and moves on to where those
+/// after this one do; `index` is the heading's index in [`Outline::headings`].
+pub fn heading_place(
+    place: &mut Place,
+    level: u8,
+    text: &str,
+    index: usize,
+) -> (HeadingKind, Place) {
+    use super::vocabulary;
+    if level <= 2 {
+        let section = vocabulary::section(text);
+        *place = Place {
+            section: Some(section),
+            subsection: None,
+        };
+        return (HeadingKind::Section(section), *place);
+    }
+    let kind = if vocabulary::is_query_heading(text) {
+        HeadingKind::Query
+    } else if vocabulary::is_body_heading(text) {
+        HeadingKind::Body
+    } else {
+        HeadingKind::Named
+    };
+    let at = *place;
+    place.subsection = Some(index);
+    (kind, at)
+}

@@ -38,7 +38,7 @@
 use super::blocks::{front_matter_pairs, slug, Block, Blocks, Kind};
 use super::call_facts::{check_action, check_version, parse_url};
 use super::outline::{
-    CodeBlock, Heading, HeadingKind, Outline, Place, Prose, ProseKind, Qps, Reader, RequestLine,
+    heading_place, CodeBlock, Heading, Outline, Place, Prose, ProseKind, Qps, Reader, RequestLine,
     Section,
 };
 use super::{table, vocabulary, ParseError, DOCS_BASE};
@@ -195,25 +195,7 @@ impl<'a> SeedReader<'a> {
 
     /// `heading`: a section heading starts a section, a deeper one a subsection.
     fn heading(&mut self, block: &Block<'_>, level: u8, text: &str, anchor: Option<&str>) {
-        let (kind, place) = if level <= 2 {
-            let section = vocabulary::section(text);
-            self.place = Place {
-                section: Some(section),
-                subsection: None,
-            };
-            (HeadingKind::Section(section), self.place)
-        } else {
-            let kind = if vocabulary::is_query_heading(text) {
-                HeadingKind::Query
-            } else if vocabulary::is_body_heading(text) {
-                HeadingKind::Body
-            } else {
-                HeadingKind::Named
-            };
-            let place = self.place;
-            self.place.subsection = Some(self.headings.len());
-            (kind, place)
-        };
+        let (kind, place) = heading_place(&mut self.place, level, text, self.headings.len());
         let anchor = anchor.map_or_else(|| slug(text), str::to_ascii_lowercase);
         self.headings.push(Heading {
             level,
