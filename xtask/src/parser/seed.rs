@@ -342,6 +342,7 @@ impl<'a> SeedReader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parser::outline::HeadingKind;
 
     #[test]
     fn reads_urls() {
