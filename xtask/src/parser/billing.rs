@@ -353,29 +353,14 @@ impl<'a> BillingReader<'a> {
 
     /// `fence`: a fenced code block, which must be closed.
     fn code_block(&mut self, block: &Block<'_>) -> Result<(), ParseError> {
-        let Kind::Code {
-            info,
-            text,
-            fence: Some(fence),
-            closed,
-        } = &block.kind
-        else {
+        let Some((lang, text)) = block.closed_fence().map_err(|m| self.err(block.line, m))? else {
             return Ok(());
         };
-        if !closed {
-            return Err(self.err(
-                block.line,
-                format!(
-                    "the code block opened here with {} is never closed",
-                    fence.as_written()
-                ),
-            ));
-        }
         self.code_blocks.push(CodeBlock {
             place: self.place,
             line: block.line + 1,
-            lang: info.split_whitespace().next().unwrap_or("").to_owned(),
-            text: text.clone(),
+            lang: lang.to_owned(),
+            text: text.to_owned(),
         });
         Ok(())
     }

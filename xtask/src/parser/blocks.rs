@@ -178,6 +178,31 @@ pub struct Block<'a> {
     events: Range<usize>,
 }
 
+impl Block<'_> {
+    /// A fenced code block's language (its info string's first word) and text, for the
+    /// families whose fences must be closed: `Ok(None)` for any other block, `Err` with the
+    /// message for a fence that is never closed.
+    pub fn closed_fence(&self) -> Result<Option<(&str, &str)>, String> {
+        match &self.kind {
+            Kind::Code {
+                fence: Some(fence),
+                closed: false,
+                ..
+            } => Err(format!(
+                "the code block opened here with {} is never closed",
+                fence.as_written()
+            )),
+            Kind::Code {
+                info,
+                text,
+                fence: Some(_),
+                ..
+            } => Ok(Some((info.split_whitespace().next().unwrap_or(""), text))),
+            _ => Ok(None),
+        }
+    }
+}
+
 /// A page read into blocks.
 pub struct Blocks<'a> {
     /// The page's text without its byte-order mark.

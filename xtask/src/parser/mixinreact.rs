@@ -358,26 +358,10 @@ impl<'a> PageReader<'a> {
 
     /// `fence`: a closed code block; a table program becomes a table.
     fn fence(&mut self, block: &Block<'_>) -> Result<(), ParseError> {
-        let Kind::Code {
-            info,
-            text,
-            fence: Some(fence),
-            closed,
-        } = &block.kind
-        else {
+        let Some((lang, text)) = block.closed_fence().map_err(|m| self.err(block.line, m))? else {
             return Ok(());
         };
-        if !closed {
-            return Err(self.err(
-                block.line,
-                format!(
-                    "the code block opened here with {} is never closed",
-                    fence.as_written()
-                ),
-            ));
-        }
         let line = block.line + 1;
-        let lang = info.split_whitespace().next().unwrap_or("");
         if lang == FENCE_LANG {
             if let Some(table) = self.table_program(text, line)? {
                 self.tables.push(table);
@@ -387,7 +371,7 @@ impl<'a> PageReader<'a> {
                 place: self.place,
                 line,
                 lang: lang.to_owned(),
-                text: text.clone(),
+                text: text.to_owned(),
             });
         }
         Ok(())
