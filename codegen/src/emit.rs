@@ -593,10 +593,7 @@ fn request_structs(page: &Page) -> BTreeSet<&str> {
 }
 
 /// The structs `roots` name, directly or through other structs.
-pub fn reachable<'a>(
-    page: &'a Page,
-    roots: impl Iterator<Item = &'a Field>,
-) -> BTreeSet<&'a str> {
+pub fn reachable<'a>(page: &'a Page, roots: impl Iterator<Item = &'a Field>) -> BTreeSet<&'a str> {
     let by_name: HashMap<&str, &Struct> =
         page.structs.iter().map(|s| (s.name.as_str(), s)).collect();
     let mut seen = BTreeSet::new();
@@ -911,7 +908,11 @@ fn shared_struct_items(
         1 => format!("the page of {}", link(&s.actions[0])),
         n if n > 3 => format!(
             "the pages of {} and {} more Actions",
-            s.actions[..3].iter().map(link).collect::<Vec<_>>().join(", "),
+            s.actions[..3]
+                .iter()
+                .map(link)
+                .collect::<Vec<_>>()
+                .join(", "),
             n - 3
         ),
         _ => format!(
@@ -1429,13 +1430,10 @@ fn field_doc(f: &Field) -> Cow<'_, str> {
     const IDEMPOTENCY_KEY: &str = "This client never sends it empty: left unset, it is filled \
         with a fresh random token (32 hex digits) once per call, so every retry of the call \
         carries the same one.";
-    let notes: Vec<&str> = [
-        (f.inferred, INFERRED),
-        (f.idempotency_key, IDEMPOTENCY_KEY),
-    ]
-    .into_iter()
-    .filter_map(|(applies, note)| applies.then_some(note))
-    .collect();
+    let notes: Vec<&str> = [(f.inferred, INFERRED), (f.idempotency_key, IDEMPOTENCY_KEY)]
+        .into_iter()
+        .filter_map(|(applies, note)| applies.then_some(note))
+        .collect();
     if notes.is_empty() {
         return Cow::Borrowed(&f.description);
     }

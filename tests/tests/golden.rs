@@ -204,7 +204,8 @@ fn generated_docs_name_no_page_file() {
             let text = std::fs::read_to_string(&path).unwrap();
             for (i, line) in text.lines().enumerate() {
                 let doc = line.trim_start();
-                let is_doc = doc.starts_with("///") || doc.starts_with("//!") || doc.contains("#[doc");
+                let is_doc =
+                    doc.starts_with("///") || doc.starts_with("//!") || doc.contains("#[doc");
                 if is_doc && (doc.contains("spec/docs/") || doc.contains(".md`")) {
                     offending.push(format!("{}:{}: {doc}", path.display(), i + 1));
                 }

@@ -176,7 +176,14 @@ pub fn undocumented_in(
 }
 
 /// The members of `ResponseMetadata` the client reads (the runtime's envelope).
-const RESPONSE_METADATA: &[&str] = &["RequestId", "Action", "Version", "Service", "Region", "Error"];
+const RESPONSE_METADATA: &[&str] = &[
+    "RequestId",
+    "Action",
+    "Version",
+    "Service",
+    "Region",
+    "Error",
+];
 
 /// Fields by name; the first of a name wins.
 type FieldMap<'a> = HashMap<&'a str, &'a Field>;

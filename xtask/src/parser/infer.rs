@@ -256,9 +256,7 @@ pub fn example_fields(
         structs: Vec::new(),
         warnings,
     };
-    let fields = inference
-        .fields(&[], &objects, line)
-        .unwrap_or_default();
+    let fields = inference.fields(&[], &objects, line).unwrap_or_default();
     structs.extend(inference.structs);
     if !fields.is_empty() {
         warnings.push(Warning {

@@ -333,7 +333,10 @@ mod tests {
     #[test]
     fn masked_numbers_read_as_zeros_and_strings_stay() {
         let (out, fixes) = fix_up("{\"a\": 210xxxxxxx, \"b\": \"21xx\", \"c\": 7, \"d\": 0x1G}");
-        assert_eq!(out, "{\"a\": 2100000000, \"b\": \"21xx\", \"c\": 7, \"d\": 0x1G}");
+        assert_eq!(
+            out,
+            "{\"a\": 2100000000, \"b\": \"21xx\", \"c\": 7, \"d\": 0x1G}"
+        );
         assert_eq!(fixes.len(), 1);
         assert!(fixes[0].message.contains("`210xxxxxxx` is masked"));
     }

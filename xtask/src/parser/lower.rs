@@ -595,8 +595,8 @@ fn without_common_query_rows(table: &Table) -> Table {
     let mut seen: Vec<String> = Vec::new();
     table.rows.retain(|row| {
         let name = row.cells[name_col].trim().trim_matches('`').trim();
-        let common = vocabulary::COMMON_QUERY_PARAMETERS.contains(&name)
-            && !seen.iter().any(|s| s == name);
+        let common =
+            vocabulary::COMMON_QUERY_PARAMETERS.contains(&name) && !seen.iter().any(|s| s == name);
         if common {
             seen.push(name.to_owned());
         }

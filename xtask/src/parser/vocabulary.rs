@@ -19,7 +19,12 @@ pub const SECTIONS: &[(Section, &[&str])] = &[
     ),
     (
         Section::Response,
-        &["返回参数", "响应参数", "返回参数说明", "Response parameters"],
+        &[
+            "返回参数",
+            "响应参数",
+            "返回参数说明",
+            "Response parameters",
+        ],
     ),
     (
         Section::RequestExample,
