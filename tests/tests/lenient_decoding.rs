@@ -94,14 +94,13 @@ async fn strict_decoding_makes_it_the_error() {
     assert!(error.to_string().contains("at `Total`"), "{error}");
     assert_eq!(error.request_id(), Some("r-lenient"));
 
-    // Per call, both ways; the original keeps its setting. (The service crate's `Client` is
-    // `From` the runtime's, which `with_strict_decoding` returns.)
-    let lenient = Client::from(strict.with_strict_decoding(false));
+    // Per client copy, both ways; the original keeps its setting.
+    let lenient = strict.with_strict_decoding(false);
     assert_eq!(list_bill(&lenient).await.expect("lenient").total, None);
     assert!(strict.strict_decoding() && !lenient.strict_decoding());
     let default = client(&server);
     assert!(!default.strict_decoding());
-    let error = list_bill(&Client::from(default.with_strict_decoding(true)))
+    let error = list_bill(&default.with_strict_decoding(true))
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Decode(_)), "{error}");

@@ -25,8 +25,7 @@ fn request() -> GetAppTokenRequest {
 async fn failed_call(answer: MockAnswer) -> (Error, String) {
     let mock = MockServer::start().expect("mock");
     mock.set_answer(&OPERATION, answer);
-    let client =
-        volcengine_rtc::Client::from(mock.client().expect("client").with_strict_decoding(true));
+    let client = mock.client().expect("client").with_strict_decoding(true);
     let capture = Capture::default();
     let error = client
         .get_app_token(&request())
