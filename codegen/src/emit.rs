@@ -541,6 +541,36 @@ impl<'s> Names<'s> {
         }
     }
 
+    /// The struct of the required fields that `name`'s `new` takes: `{name}Required` (the
+    /// Action's name for its request), or `…Required2`, … should a type of the service have
+    /// that name already.
+    /// (A shared struct's is in `types`, whose names are the shared ones: it is the same from
+    /// every page.)
+    pub(crate) fn required_struct(&self, name: &str) -> String {
+        let shared = self.shared.structs.iter().any(|s| s.name == name);
+        let taken = |candidate: &str| {
+            (!shared
+                && (candidate == self.request
+                    || candidate == self.result
+                    || self.structs.values().any(|s| s == candidate)))
+                || self.shared.structs.iter().any(|s| s.name == candidate)
+                || self.shared.enums().iter().any(|e| e.name == candidate)
+        };
+        // `SendMessageRequired`, not `SendMessageRequestRequired`.
+        let stem = match name == self.request {
+            true => name.strip_suffix("Request").unwrap_or(name),
+            false => name,
+        };
+        let base = format!("{stem}Required");
+        (1..)
+            .map(|n| match n {
+                1 => base.clone(),
+                n => format!("{base}{n}"),
+            })
+            .find(|candidate| !taken(candidate))
+            .unwrap_or(base)
+    }
+
     /// A field's type: its enum when the page lists its values.
     fn field_type(&self, f: &Field) -> syn::Type {
         self.type_with(&f.ty, self.shared.enum_of(f).map(|e| e.name.as_str()))
@@ -798,11 +828,25 @@ const TYPES: &str = "types";
 /// fields' values, so that `api::action::vX::Name` names them as it names the page's own.
 fn shared_uses(page: &Page, names: &Names<'_>) -> Option<TokenStream> {
     let mut used: BTreeSet<&str> = BTreeSet::new();
+    let mut required = Vec::new();
     for s in &page.structs {
         if names.shared.is_shared(page, &s.name) {
-            used.insert(&names.structs[&s.name]);
+            let name = &names.structs[&s.name];
+            used.insert(name);
+            let shared = names
+                .shared
+                .structs
+                .iter()
+                .find(|shared| shared.name == *name);
+            if let Some(shared) = shared.filter(|shared| shared.in_request && !shared.def.one_of) {
+                let fields: Vec<&Field> = shared.def.fields.iter().collect();
+                if takes_required_struct(&fields, Usage::Request) {
+                    required.push(names.required_struct(name));
+                }
+            }
         }
     }
+    used.extend(required.iter().map(String::as_str));
     for f in page.all_fields() {
         if let Some(e) = names.shared.enum_of(f) {
             used.insert(&e.name);
@@ -1102,8 +1146,16 @@ fn struct_items(
     // so that it is never made without them.
     let derive_debug = (!redacts).then(|| quote!(Debug,));
     let derive_default = (!fields.iter().any(|f| is_required(f, usage))).then(|| quote!(, Default));
-    let setters =
-        (usage != Usage::Response).then(|| setters(name, fields, &rust_names, usage, names));
+    let setters = (usage != Usage::Response).then(|| {
+        setters(
+            name,
+            fields,
+            &rust_names,
+            usage,
+            names,
+            (module, hand_built),
+        )
+    });
     let debug = redacts.then(|| redacting_debug(name, fields, &rust_names, usage));
     let via_fields = via_fields(name, fields, &rust_names, any_of, usage);
     quote! {
@@ -1154,13 +1206,16 @@ fn one_of_items(name: &str, s: &Struct, usage: Usage, names: &Names) -> TokenStr
 /// `new` with the required fields and a `with_…` setter per optional one, through the runtime's
 /// `setters!` (one row per field: a function per field, quoted and formatted, would make code
 /// generation slower, as [`via_fields`] explains). Strings and arrays are taken as `impl Into<…>`
-/// (`&str`, `[T; N]`); other types as they are, so integer literals keep their type.
+/// (`&str`, `[T; N]`); other types as they are, so integer literals keep their type. Two required
+/// fields or more are taken in a struct of their own ([`Names::required_struct`]), so that each
+/// is named where it is given.
 fn setters(
     name: &str,
     fields: &[&Field],
     rust_names: &[String],
     usage: Usage,
     names: &Names,
+    (module, hand_built): (&syn::Ident, &StructFields),
 ) -> TokenStream {
     let ty = ident(name);
     let argument = |f: &Field| {
@@ -1174,22 +1229,58 @@ fn setters(
     let mut required = Vec::new();
     let mut optional = Vec::new();
     let setter_names = setter_names(fields, rust_names, usage);
-    for ((f, rust), setter) in fields.iter().zip(rust_names).zip(&setter_names) {
-        let field = ident(rust);
-        let ty = argument(f);
+    for (((f, rust), setter), i) in fields.iter().zip(rust_names).zip(&setter_names).zip(0..) {
         match setter {
-            None => required.push(quote!(#field: #ty)),
+            None => required.push(i),
             Some(setter) => {
-                let setter = ident(setter);
+                let (field, setter, ty) = (ident(rust), ident(setter), argument(f));
                 optional.push(quote!(#field #setter: #ty;));
             }
         }
     }
+    if !takes_required_struct(fields, usage) {
+        let required = required.iter().map(|&i| {
+            let (field, ty) = (ident(&rust_names[i]), argument(fields[i]));
+            quote!(#field: #ty)
+        });
+        return quote! {
+            crate::setters! {
+                #ty(#(#required),*) { #(#optional)* }
+            }
+        };
+    }
+    // The required fields' struct: plain and exhaustive, no derives (it is only ever moved
+    // into `new`, and a derive would cost every consumer's build).
+    let required_name = names.required_struct(name);
+    let required_ty = ident(&required_name);
+    hand_built.add(
+        module,
+        &required_name,
+        syn::FieldsNamed {
+            brace_token: Default::default(),
+            named: required
+                .iter()
+                .map(|&i| field(fields[i], &rust_names[i], usage, names))
+                .collect(),
+        },
+    );
+    let doc = outer_doc(&format!(
+        "The required fields of [`{name}`]({name}), each named: what [`{name}::new`]({name}::new) takes."
+    ));
+    let arguments = required.iter().map(|&i| ident(&rust_names[i]));
     quote! {
+        #doc
+        pub struct #required_ty {}
         crate::setters! {
-            #ty(#(#required),*) { #(#optional)* }
+            #ty { #required_ty { #(#arguments),* } } { #(#optional)* }
         }
     }
+}
+
+/// Whether `new` takes the required fields in a struct: when there are two or more (none or
+/// one cannot be swapped).
+pub(crate) fn takes_required_struct(fields: &[&Field], usage: Usage) -> bool {
+    fields.iter().filter(|f| is_required(f, usage)).count() >= 2
 }
 
 /// Each field's setter (`with_…`), `None` for the required fields that `new` takes.

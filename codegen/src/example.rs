@@ -6,7 +6,9 @@
 //! wrong type, no example at all) gives way to the smallest example that compiles: `new` with
 //! placeholder values of the required fields. An example is never one that does not compile.
 
-use crate::emit::{field_names, one_of_variants, setter_names, Names, Usage};
+use crate::emit::{
+    field_names, one_of_variants, setter_names, takes_required_struct, Names, Usage,
+};
 use crate::ir::{Field, Method, Page, Struct, TypeRef};
 use crate::shared::variant_names;
 use proc_macro2::{Literal, TokenStream};
@@ -169,23 +171,40 @@ impl<'a> Builder<'a> {
         self.used.insert(name.to_owned());
         let rust_names = field_names(fields);
         let setters = setter_names(fields, &rust_names, usage);
+        // Two required fields or more are named, in `new`'s struct, where values have their
+        // field's type; one is an argument.
+        let named = takes_required_struct(fields, usage);
+        let place = if named {
+            Place::Element
+        } else {
+            Place::Argument
+        };
         let mut required = Vec::new();
         let mut optional = Vec::new();
-        for (f, setter) in fields.iter().zip(&setters) {
+        for ((f, setter), rust) in fields.iter().zip(&setters).zip(&rust_names) {
             let value = object.and_then(|o| o.get(&f.name)).filter(|v| !v.is_null());
-            match (setter, value) {
-                (None, Some(v)) => required.push(self.field_value(f, v, Place::Argument)?),
-                (None, None) => required.push(self.field_placeholder(f, Place::Argument)),
+            let value = match (setter, value) {
+                (None, Some(v)) => self.field_value(f, v, place)?,
+                (None, None) => self.field_placeholder(f, place),
                 (Some(setter), Some(v)) => {
                     let setter = crate::syntax::ident(setter);
                     let v = self.field_value(f, v, Place::Argument)?;
                     optional.push(quote!(.#setter(#v)));
+                    continue;
                 }
-                (Some(_), None) => {}
-            }
+                (Some(_), None) => continue,
+            };
+            let field = crate::syntax::ident(rust);
+            required.push(if named { quote!(#field: #value) } else { value });
         }
         let ty = crate::syntax::ident(name);
-        Ok(quote!(#ty::new(#(#required),*) #(#optional)*))
+        if !named {
+            return Ok(quote!(#ty::new(#(#required),*) #(#optional)*));
+        }
+        let required_name = self.names.required_struct(name);
+        let required_ty = crate::syntax::ident(&required_name);
+        self.used.insert(required_name);
+        Ok(quote!(#ty::new(#required_ty { #(#required),* }) #(#optional)*))
     }
 
     fn find_struct(&self, name: &str) -> Option<(&'a Struct, String)> {
@@ -388,6 +407,7 @@ fn string(s: &str, place: Place) -> TokenStream {
     let lit = crate::syntax::string_literal(s);
     match place {
         Place::Argument => quote!(#lit),
+        Place::Element if s.is_empty() => quote!(String::new()),
         Place::Element => quote!(#lit.to_owned()),
     }
 }
@@ -495,20 +515,27 @@ mod tests {
     fn the_page_example_becomes_new_and_setters() {
         let text = example(&page(SEND_MESSAGE));
         assert!(
-            text.starts_with("# async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {\nuse volcengine_rtc::api::x::{MsgType, Priority, RefMsgInfo, SendMessageRequest};\n"),
+            text.starts_with("# async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {\nuse volcengine_rtc::api::x::{\n    MsgType, Priority, RefMsgInfo, RefMsgInfoRequired, SendMessageRequest,\n    SendMessageRequired,\n};\n"),
             "{text}"
         );
-        assert!(text.contains("SendMessageRequest::new("), "{text}");
-        assert!(text.contains("7253651276129427500,"), "{text}");
+        // Two required fields or more are named.
+        assert!(
+            text.contains("SendMessageRequest::new(SendMessageRequired {\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("conversation_short_id: 7253651276129427500,"),
+            "{text}"
+        );
         // Documented values are the enum's variants.
-        assert!(text.contains("MsgType::Text,"), "{text}");
+        assert!(text.contains("msg_type: MsgType::Text,"), "{text}");
         assert!(text.contains(".with_client_msg_id(\"msg_0001\")"), "{text}");
         assert!(
             text.contains(".with_mentioned_users(vec![10002])"),
             "{text}"
         );
         assert!(
-            text.contains(".with_ref_msg_info(RefMsgInfo::new(7253655012382859000, \"hello\"))"),
+            text.contains("RefMsgInfo::new(RefMsgInfoRequired {\n            referenced_message_id: 7253655012382859000,\n            hint: \"hello\".to_owned(),\n        }),"),
             "{text}"
         );
         assert!(
@@ -536,7 +563,7 @@ mod tests {
 
     #[test]
     fn an_example_that_does_not_fit_gives_way_to_placeholders() {
-        let placeholders = "// Placeholder values of the required fields (the page's example does not fit the documented types).\nlet request = SendMessageRequest::new(0, 0, 0, MsgType::Text, \"\");";
+        let placeholders = "// Placeholder values of the required fields (the page's example does not fit the documented types).\nlet request = SendMessageRequest::new(SendMessageRequired {\n    app_id: 0,\n    conversation_short_id: 0,\n    sender: 0,\n    msg_type: MsgType::Text,\n    content: String::new(),\n});";
         let with_body = |body: &str| {
             let mut p = page(SEND_MESSAGE);
             p.examples.request.as_mut().expect("an example").body = Some(body.to_owned());
@@ -554,7 +581,9 @@ mod tests {
             let text = with_body(body);
             assert!(text.contains(placeholders), "{body}: {text}");
             assert!(
-                text.contains("use volcengine_rtc::api::x::{MsgType, SendMessageRequest};"),
+                text.contains(
+                    "use volcengine_rtc::api::x::{MsgType, SendMessageRequest, SendMessageRequired};"
+                ),
                 "{text}"
             );
         }
@@ -566,7 +595,7 @@ mod tests {
         let text = with_body(r#"{"AppId": 5, "Priority": 2}"#);
         assert!(
             text.contains(
-                "SendMessageRequest::new(5, 0, 0, MsgType::Text, \"\")\n    .with_priority(Priority::High);"
+                "app_id: 5,\n        conversation_short_id: 0,\n        sender: 0,\n        msg_type: MsgType::Text,\n        content: String::new(),\n    })\n    .with_priority(Priority::High);"
             ),
             "{text}"
         );

@@ -13,7 +13,7 @@
 mod harness;
 
 use harness::{compare, verdict, Contender, Plan};
-use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, OPERATION};
+use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, GetAppTokenRequired, OPERATION};
 use volcengine_rtc::test_util::MockServer;
 use volcengine_rtc::{RateLimitConfig, RetryConfig};
 use volcengine_runtime::signing::{format_x_date, Signer, SigningRequest};
@@ -39,7 +39,11 @@ fn main() {
         .rate_limit(RateLimitConfig::documented().with_qps(OPERATION.action, 1_000_000))
         .build()
         .expect("client");
-    let request = GetAppTokenRequest::new(123456, 10001, 1_700_000_000_000);
+    let request = GetAppTokenRequest::new(GetAppTokenRequired {
+        app_id: 123456,
+        user_id: 10001,
+        expire_time: 1_700_000_000_000,
+    });
     let body = bytes::Bytes::from(serde_json::to_vec(&request).expect("JSON"));
     let url = format!(
         "{}/?Action={}&Version={}",

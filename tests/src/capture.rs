@@ -48,10 +48,62 @@ struct Captured {
 }
 
 /// The recording subscriber; clones share the record.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Capture {
     captured: Arc<Mutex<Captured>>,
     next_id: Arc<AtomicU64>,
+}
+
+impl Default for Capture {
+    fn default() -> Self {
+        Bystander::install();
+        Capture {
+            captured: Arc::default(),
+            next_id: Arc::default(),
+        }
+    }
+}
+
+/// The process's global subscriber while captures run: it records nothing, but keeps every
+/// callsite's interest at "sometimes". Without it, a test on another thread that reaches a
+/// callsite first, with no subscriber, can cache "never" for it while a capture is being set
+/// up (`tracing` computes a new callsite's interest and publishes the callsite in two steps),
+/// and the capture then misses that event: a test that fails by test order.
+struct Bystander;
+
+impl Bystander {
+    fn install() {
+        static INSTALLED: std::sync::Once = std::sync::Once::new();
+        INSTALLED.call_once(|| {
+            // Another global subscriber, if a test set one, serves as well.
+            let _ = tracing::subscriber::set_global_default(Bystander);
+            tracing::callsite::rebuild_interest_cache();
+        });
+    }
+}
+
+impl Subscriber for Bystander {
+    fn register_callsite(&self, _: &'static Metadata<'static>) -> tracing::subscriber::Interest {
+        tracing::subscriber::Interest::sometimes()
+    }
+
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        false
+    }
+
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn event(&self, _: &Event<'_>) {}
+
+    fn enter(&self, _: &Id) {}
+
+    fn exit(&self, _: &Id) {}
 }
 
 impl fmt::Debug for Capture {

@@ -171,11 +171,19 @@ pub struct ReadmeDoctests;
 /// let user = User::default();
 /// ```
 ///
-/// `new` takes every required field:
+/// `new` takes every required field, each named (with two or more), in a struct that has no
+/// `Default` and no field left out:
+///
+/// ```compile_fail
+/// use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, GetAppTokenRequired};
+/// let request = GetAppTokenRequest::new(GetAppTokenRequired { app_id: 1, user_id: 2 });
+/// ```
+///
+/// and not as positional arguments, which two of one type could swap:
 ///
 /// ```compile_fail
 /// use volcengine_rtc::api::get_app_token::GetAppTokenRequest;
-/// let request = GetAppTokenRequest::new(1, 2);
+/// let request = GetAppTokenRequest::new(1, 2, 3);
 /// ```
 ///
 /// Results are `#[non_exhaustive]` too, so a new field in a page is not a breaking change:
@@ -193,10 +201,20 @@ pub struct ReadmeDoctests;
 /// What does compile, for comparison:
 ///
 /// ```
-/// use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, GetAppTokenResult};
-/// use volcengine_rtc::api::register_users::{RegisterUsersRequest, User};
-/// let request = GetAppTokenRequest::new(1, 2, 3).with_user_id_str("2");
-/// let users = RegisterUsersRequest::new(1, [User::new(7).with_nick_name("seven")]);
+/// use volcengine_rtc::api::get_app_token::{
+///     GetAppTokenRequest, GetAppTokenRequired, GetAppTokenResult,
+/// };
+/// use volcengine_rtc::api::register_users::{RegisterUsersRequest, RegisterUsersRequired, User};
+/// let request = GetAppTokenRequest::new(GetAppTokenRequired {
+///     app_id: 1,
+///     user_id: 2,
+///     expire_time: 3,
+/// })
+/// .with_user_id_str("2");
+/// let users = RegisterUsersRequest::new(RegisterUsersRequired {
+///     app_id: 1,
+///     users: vec![User::new(7).with_nick_name("seven")],
+/// });
 /// let mut result = GetAppTokenResult::default();
 /// result.token = Some("t".into());
 /// # let _ = (request, users, result);

@@ -4,12 +4,16 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, OPERATION};
+use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, GetAppTokenRequired, OPERATION};
 use volcengine_rtc::test_util::{MockAnswer, MockServer};
 use volcengine_rtc::{blocking, Error, RetryConfig};
 
 fn request(user_id: i64) -> GetAppTokenRequest {
-    GetAppTokenRequest::new(123456, user_id, 1_700_000_000_000)
+    GetAppTokenRequest::new(GetAppTokenRequired {
+        app_id: 123456,
+        user_id,
+        expire_time: 1_700_000_000_000,
+    })
 }
 
 fn client(mock: &MockServer) -> blocking::Client {

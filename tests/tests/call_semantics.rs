@@ -4,7 +4,7 @@
 
 use serde_json::json;
 use volcengine_rtc::api::get_app_token::GetAppTokenResult;
-use volcengine_rtc::api::register_users::{RegisterUsersRequest, User};
+use volcengine_rtc::api::register_users::{RegisterUsersRequest, RegisterUsersRequired, User};
 use volcengine_rtc::test_util::MockServer;
 use volcengine_rtc::Error;
 
@@ -41,18 +41,22 @@ async fn a_json_request_missing_a_nested_required_field_is_refused_before_sendin
 #[test]
 fn nested_required_fields_are_plain_values_in_the_types() {
     // `User.UserId` is required on the page: the type cannot leave it out (`User::new` takes it,
-    // and there is no `Default`).
-    let request = RegisterUsersRequest::new(1, [User::new(10001)]);
+    // and there is no `Default`). Two required fields or more are named, in a struct that `new`
+    // takes, so that two of one type cannot be swapped.
+    let request = RegisterUsersRequest::new(RegisterUsersRequired {
+        app_id: 1,
+        users: vec![User::new(10001)],
+    });
     let sent = serde_json::to_value(&request).unwrap();
     assert_eq!(sent, json!({"AppId": 1, "Users": [{"UserId": 10001}]}));
     // Setters set optional fields, at any depth, taking what converts (`&str`, arrays).
-    let request = RegisterUsersRequest::new(
-        1,
-        vec![User::new(10001)
+    let request = RegisterUsersRequest::new(RegisterUsersRequired {
+        app_id: 1,
+        users: vec![User::new(10001)
             .with_nick_name("n")
             .with_tags(["a", "b"].map(String::from))
             .with_is_robot(false)],
-    );
+    });
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
         json!({"AppId": 1, "Users": [{"UserId": 10001, "NickName": "n", "Tags": ["a", "b"], "IsRobot": false}]})

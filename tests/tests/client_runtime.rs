@@ -453,7 +453,9 @@ async fn the_error_description_is_kept() {
 
 #[tokio::test]
 async fn a_success_without_result_is_an_empty_result() {
-    use volcengine_rtc::api::register_users::{RegisterUsersRequest, RegisterUsersResult};
+    use volcengine_rtc::api::register_users::{
+        RegisterUsersRequest, RegisterUsersRequired, RegisterUsersResult,
+    };
     for (request_id, body) in [
         (
             "r-none",
@@ -466,7 +468,10 @@ async fn a_success_without_result_is_an_empty_result() {
     ] {
         let server = TestServer::start(move |_| json_reply(200, &body)).await;
         let result = client(&server)
-            .register_users(&RegisterUsersRequest::new(1, Vec::new()))
+            .register_users(&RegisterUsersRequest::new(RegisterUsersRequired {
+                app_id: 1,
+                users: Vec::new(),
+            }))
             .await
             .expect("an empty result");
         assert_eq!(*result, RegisterUsersResult::default());

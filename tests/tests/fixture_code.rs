@@ -29,13 +29,21 @@ fn documented_result(operation: &Operation) -> Value {
 #[tokio::test]
 async fn each_version_has_its_own_call_function_and_types() {
     let (mock, client) = mock();
-    let old = start_record::v2022_06_01::StartRecordRequest::new("app", "room");
+    let old = start_record::v2022_06_01::StartRecordRequest::new(
+        start_record::v2022_06_01::StartRecordRequired {
+            app_id: "app".to_owned(),
+            room_id: "room".to_owned(),
+        },
+    );
     client
         .start_record_v2022_06_01(&old)
         .await
         .expect("the old Version answers its example");
     // The newest Version is re-exported at the Action's module and has the plain name.
-    let new = start_record::StartRecordRequest::new("app", u64::MAX);
+    let new = start_record::StartRecordRequest::new(start_record::StartRecordRequired {
+        app_id: "app".to_owned(),
+        task_id: u64::MAX,
+    });
     let result = client.start_record(&new).await.expect("the newest answers");
     assert_eq!(
         result.task_id,
@@ -66,8 +74,14 @@ async fn the_plain_names_follow_the_newest_version_and_every_version_keeps_its_o
     use start_record::{v2022_06_01 as old, v2023_11_01 as newest};
     fn same<T>(_: T, _: T) {}
     same(
-        start_record::StartRecordRequest::new("app", 1),
-        newest::StartRecordRequest::new("app", 1),
+        start_record::StartRecordRequest::new(start_record::StartRecordRequired {
+            app_id: "app".to_owned(),
+            task_id: 1,
+        }),
+        newest::StartRecordRequest::new(newest::StartRecordRequired {
+            app_id: "app".to_owned(),
+            task_id: 1,
+        }),
     );
     same(
         start_record::StartRecordResult::default(),
@@ -76,7 +90,10 @@ async fn the_plain_names_follow_the_newest_version_and_every_version_keeps_its_o
     assert_eq!(start_record::OPERATION, newest::OPERATION);
 
     let (mock, client) = mock();
-    let request = newest::StartRecordRequest::new("app", 1);
+    let request = newest::StartRecordRequest::new(newest::StartRecordRequired {
+        app_id: "app".to_owned(),
+        task_id: 1,
+    });
     let plain = client.start_record(&request).await.expect("plain");
     let pinned = client
         .start_record_v2023_11_01(&request)
@@ -84,7 +101,10 @@ async fn the_plain_names_follow_the_newest_version_and_every_version_keeps_its_o
         .expect("pinned");
     assert_eq!(plain, pinned);
     let _: Output<old::StartRecordResult> = client
-        .start_record_v2022_06_01(&old::StartRecordRequest::new("app", "room"))
+        .start_record_v2022_06_01(&old::StartRecordRequest::new(old::StartRecordRequired {
+            app_id: "app".to_owned(),
+            room_id: "room".to_owned(),
+        }))
         .await
         .expect("old");
     let versions: Vec<String> = mock.requests().into_iter().map(|r| r.version).collect();

@@ -4,8 +4,10 @@
 
 use serde_json::{json, Value};
 use tracing::instrument::WithSubscriber;
-use volcengine_rtc::api::get_app_token::GetAppTokenRequest;
-use volcgen_services::volcengine_billing::api::list_bill::{ListBillRequest, ListBillResult};
+use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, GetAppTokenRequired};
+use volcgen_services::volcengine_billing::api::list_bill::{
+    ListBillRequest, ListBillRequired, ListBillResult,
+};
 use volcgen_services::volcengine_billing::{Client, Credentials, Error, Output};
 use volcgen_tests::capture::Capture;
 use volcgen_tests::server::{json_reply, TestServer};
@@ -38,7 +40,12 @@ fn bill(amount: Value) -> Value {
 }
 
 async fn list_bill(client: &Client) -> Result<Output<ListBillResult>, Error> {
-    client.list_bill(&ListBillRequest::new(10, "2022-10")).await
+    client
+        .list_bill(&ListBillRequest::new(ListBillRequired {
+            limit: 10,
+            bill_period: "2022-10".to_owned(),
+        }))
+        .await
 }
 
 fn paths_and_types<T>(output: &Output<T>) -> Vec<(&str, &str)> {
@@ -152,7 +159,11 @@ async fn a_value_set_aside_is_never_logged_nor_shown() {
         .expect("client");
     let capture = Capture::default();
     let output = client
-        .get_app_token(&GetAppTokenRequest::new(123456, 10001, 1_700_000_000))
+        .get_app_token(&GetAppTokenRequest::new(GetAppTokenRequired {
+            app_id: 123456,
+            user_id: 10001,
+            expire_time: 1_700_000_000,
+        }))
         .with_subscriber(capture.clone())
         .await
         .expect("a lenient success");

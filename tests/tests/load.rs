@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, OPERATION};
+use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, GetAppTokenRequired, OPERATION};
 use volcengine_rtc::{Client, Credentials, RateLimitConfig};
 use volcgen_tests::server::{json_reply, RawReply, ServerOptions, TestServer};
 
@@ -42,11 +42,11 @@ async fn run(client: &Client, calls: usize) -> (usize, Option<String>) {
         tasks.spawn(async move {
             let mut failures = (0, None);
             for call in 0..calls {
-                let request = GetAppTokenRequest::new(
-                    123456,
-                    (task * calls + call) as i64,
-                    1_700_000_000_000,
-                );
+                let request = GetAppTokenRequest::new(GetAppTokenRequired {
+                    app_id: 123456,
+                    user_id: (task * calls + call) as i64,
+                    expire_time: 1_700_000_000_000,
+                });
                 match client.get_app_token(&request).await {
                     Ok(result) if result.token.is_some() => {}
                     Ok(result) => {

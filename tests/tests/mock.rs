@@ -2,13 +2,19 @@
 //! default, test-set answers, signature checks, recorded requests, async and blocking clients.
 
 use serde_json::{json, Value};
-use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, GetAppTokenResult, OPERATION};
+use volcengine_rtc::api::get_app_token::{
+    GetAppTokenRequest, GetAppTokenRequired, GetAppTokenResult, OPERATION,
+};
 use volcengine_rtc::test_util::{MockAnswer, MockServer};
 use volcengine_rtc::{Credentials, Error, RetryConfig};
 use volcgen_tests::{committed_ir_of, request_example};
 
 fn token_request() -> GetAppTokenRequest {
-    GetAppTokenRequest::new(123456, 10001, 1_700_000_000_000)
+    GetAppTokenRequest::new(GetAppTokenRequired {
+        app_id: 123456,
+        user_id: 10001,
+        expire_time: 1_700_000_000_000,
+    })
 }
 
 #[tokio::test]

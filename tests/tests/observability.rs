@@ -178,7 +178,13 @@ async fn every_span_and_event_has_the_documented_target() {
     let mock = MockServer::start().expect("mock");
     let client = mock.client().expect("client");
     let targets = Targets::default();
-    let request = volcengine_rtc::api::get_app_token::GetAppTokenRequest::new(1, 2, 3);
+    let request = volcengine_rtc::api::get_app_token::GetAppTokenRequest::new(
+        volcengine_rtc::api::get_app_token::GetAppTokenRequired {
+            app_id: 1,
+            user_id: 2,
+            expire_time: 3,
+        },
+    );
     client
         .get_app_token(&request)
         .with_subscriber(targets.clone())

@@ -4,8 +4,10 @@
 use serde_json::{json, Value};
 use std::future::poll_fn;
 use std::pin::Pin;
-use volcengine_rtc::api::get_conversation_messages::{self, GetConversationMessagesRequest};
-use volcengine_rtc::api::list_user_info::{self, ListUserInfoRequest};
+use volcengine_rtc::api::get_conversation_messages::{
+    self, GetConversationMessagesRequest, GetConversationMessagesRequired,
+};
+use volcengine_rtc::api::list_user_info::{self, ListUserInfoRequest, ListUserInfoRequired};
 use volcengine_rtc::paginate::{Paginated, Stream};
 use volcengine_rtc::test_util::{MockAnswer, MockServer};
 use volcengine_rtc::{Error, Operation};
@@ -20,7 +22,12 @@ async fn collect<T>(mut stream: impl Stream<Item = T> + Unpin) -> Vec<T> {
 }
 
 fn messages_request() -> GetConversationMessagesRequest {
-    GetConversationMessagesRequest::new(1, 2, 0, 2)
+    GetConversationMessagesRequest::new(GetConversationMessagesRequired {
+        app_id: 1,
+        conversation_short_id: 2,
+        cursor: 0,
+        limit: 2,
+    })
 }
 
 fn messages_page(ids: &[i64], has_more: bool, next: i64) -> Value {
@@ -29,9 +36,13 @@ fn messages_page(ids: &[i64], has_more: bool, next: i64) -> Value {
 }
 
 fn users_request(page_size: i64) -> ListUserInfoRequest {
-    ListUserInfoRequest::new("app", "2023-11-01T00:00:00Z", "2023-11-02T00:00:00Z")
-        .with_page_num(1)
-        .with_page_size(page_size)
+    ListUserInfoRequest::new(ListUserInfoRequired {
+        app_id: "app".to_owned(),
+        start_time: "2023-11-01T00:00:00Z".to_owned(),
+        end_time: "2023-11-02T00:00:00Z".to_owned(),
+    })
+    .with_page_num(1)
+    .with_page_size(page_size)
 }
 
 fn users_page(ids: &[&str], total: i32) -> Value {

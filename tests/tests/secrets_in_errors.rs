@@ -8,7 +8,7 @@
 
 use serde_json::json;
 use tracing::instrument::WithSubscriber;
-use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, OPERATION};
+use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, GetAppTokenRequired, OPERATION};
 use volcengine_rtc::test_util::{MockAnswer, MockServer};
 use volcengine_rtc::Error;
 use volcgen_tests::capture::Capture;
@@ -17,7 +17,11 @@ use volcgen_tests::capture::Capture;
 const TOKEN: &str = "001123456sEcReTtOkEnVaLuE";
 
 fn request() -> GetAppTokenRequest {
-    GetAppTokenRequest::new(123456, 10001, 1_700_000_000_000)
+    GetAppTokenRequest::new(GetAppTokenRequired {
+        app_id: 123456,
+        user_id: 10001,
+        expire_time: 1_700_000_000_000,
+    })
 }
 
 /// Calls `GetAppToken`, decoding strictly, answered with `answer`; its error and everything it

@@ -57,11 +57,15 @@ examples: {}
 
 /// Code written against the base crate: makes a request, calls, reads and matches the result.
 const USER_CODE: &str = r#"
-use svc::api::get_thing::{GetThingRequest, GetThingResult};
+use svc::api::get_thing::{GetThingRequest, GetThingRequired, GetThingResult};
 use svc::types::{Kind, State};
 
 pub fn request() -> GetThingRequest {
-    GetThingRequest::new("app", "room").with_kind(Kind::A)
+    GetThingRequest::new(GetThingRequired {
+        app_id: "app".to_owned(),
+        room_id: "room".to_owned(),
+    })
+    .with_kind(Kind::A)
 }
 
 pub fn count(result: &GetThingResult) -> Option<i32> {

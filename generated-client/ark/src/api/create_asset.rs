@@ -84,10 +84,53 @@ pub mod v2024_01_01 {
         /// **注意**：需要和待传入的 Asset Group（素材资产组合）的 **ProjectName ** 保持一致。
         pub project_name: Option<String>,
     }
+    /// The required fields of [`CreateAssetRequest`](CreateAssetRequest), each named: what [`CreateAssetRequest::new`](CreateAssetRequest::new) takes.
+    pub struct CreateAssetRequired {
+        /// Asset（素材资产）所属的 Asset Group（素材资产组合）的 Id。
+        pub group_id: String,
+        /// 传入的 Asset（素材资产）的公共可访问地址（URL）。
+        pub url: String,
+        /// Asset（素材资产）的类型，支持传入图像、视频、音频。可选值：
+        ///
+        /// * `Image`：图像
+        /// * `Video`：视频
+        /// * `Audio`：音频
+        ///
+        /// **Tip:**
+        /// 传入图像、视频、音频素材时，仅支持上传 URL，不支持 Base64。
+        /// **传入单个图像要求**
+        ///
+        /// * 格式：jpeg、png、webp、bmp、tiff、gif、heic、heif
+        /// * 宽高比（宽/高）：(0.4, 2.5)
+        /// * 宽高长度（px）：(300, 6000)
+        /// * 大小：单张图片小于 30 MB
+        ///
+        /// **传入单个视频要求**
+        ///
+        /// * 格式：mp4、mov
+        /// * 分辨率：480p、720p
+        /// * 时长：单个视频时长 \[2, 15\] s
+        /// * 尺寸：
+        ///    * 宽高比（宽/高）：\[0.4, 2.5\]
+        ///    * 宽高长度（px）：\[300, 6000\]
+        ///    * 总像素数：宽×高 ∈ \[409600, 927408\]
+        /// * 大小：单个视频不超过 50 MB
+        /// * 帧率（FPS）：\[24, 60\]
+        ///
+        /// **传入单个音频要求**
+        ///
+        /// * 格式：wav、mp3
+        /// * 时长：单个音频时长 \[2, 15\] s
+        /// * 大小：单个音频不超过 15 MB
+        ///
+        ///
+        ///
+        pub asset_type: AssetType,
+    }
     crate::setters! {
-        CreateAssetRequest(group_id : impl Into < String >, url : impl Into < String >,
-        asset_type : AssetType) { name with_name : impl Into < String >; project_name
-        with_project_name : impl Into < String >; }
+        CreateAssetRequest { CreateAssetRequired { group_id, url, asset_type } } { name
+        with_name : impl Into < String >; project_name with_project_name : impl Into <
+        String >; }
     }
     crate::via_fields! {
         CreateAssetRequest { group_id : required "GroupId"; url : required "URL"; name :
@@ -123,12 +166,14 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_ark::Client) -> Result<(), volcengine_ark::Error> {
-    /// use volcengine_ark::api::create_asset::{AssetType, CreateAssetRequest};
-    /// let request = CreateAssetRequest::new(
-    ///         "group-2026**********-*****",
-    ///         "https://example.com/image.jpg",
-    ///         AssetType::Image,
-    ///     )
+    /// use volcengine_ark::api::create_asset::{
+    ///     AssetType, CreateAssetRequest, CreateAssetRequired,
+    /// };
+    /// let request = CreateAssetRequest::new(CreateAssetRequired {
+    ///         group_id: "group-2026**********-*****".to_owned(),
+    ///         url: "https://example.com/image.jpg".to_owned(),
+    ///         asset_type: AssetType::Image,
+    ///     })
     ///     .with_name("test")
     ///     .with_project_name("default");
     /// let output = client.create_asset(&request).await?;

@@ -44,8 +44,18 @@ pub mod v2024_01_01 {
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
         pub to_step: i32,
     }
+    /// The required fields of [`GetModelCustomizationJobMetricDataRequest`](GetModelCustomizationJobMetricDataRequest), each named: what [`GetModelCustomizationJobMetricDataRequest::new`](GetModelCustomizationJobMetricDataRequest::new) takes.
+    pub struct GetModelCustomizationJobMetricDataRequired {
+        /// 起始步（Step）。
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub from_step: i32,
+        /// 结束步（Step）。
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub to_step: i32,
+    }
     crate::setters! {
-        GetModelCustomizationJobMetricDataRequest(from_step : i32, to_step : i32) {
+        GetModelCustomizationJobMetricDataRequest {
+        GetModelCustomizationJobMetricDataRequired { from_step, to_step } } {
         model_customization_job_id with_model_customization_job_id : impl Into < String
         >; metrics with_metrics : impl Into < Vec < String > >; }
     }
@@ -95,8 +105,14 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_ark::Client) -> Result<(), volcengine_ark::Error> {
-    /// use volcengine_ark::api::get_model_customization_job_metric_data::GetModelCustomizationJobMetricDataRequest;
-    /// let request = GetModelCustomizationJobMetricDataRequest::new(1, 2)
+    /// use volcengine_ark::api::get_model_customization_job_metric_data::{
+    ///     GetModelCustomizationJobMetricDataRequest,
+    ///     GetModelCustomizationJobMetricDataRequired,
+    /// };
+    /// let request = GetModelCustomizationJobMetricDataRequest::new(GetModelCustomizationJobMetricDataRequired {
+    ///         from_step: 1,
+    ///         to_step: 2,
+    ///     })
     ///     .with_model_customization_job_id("mcj-20241128104838-g9vqg")
     ///     .with_metrics(
     ///         vec![

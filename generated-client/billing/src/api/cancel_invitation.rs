@@ -42,9 +42,20 @@ pub mod v2022_01_01 {
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
         pub relation_id: String,
     }
+    /// The required fields of [`CancelInvitationRequest`](CancelInvitationRequest), each named: what [`CancelInvitationRequest::new`](CancelInvitationRequest::new) takes.
+    pub struct CancelInvitationRequired {
+        /// 邀约ID
+        pub invitation_id: String,
+        /// 邀约类型。
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选，未说明取值。
+        pub invitation_type: i32,
+        /// 关系ID
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub relation_id: String,
+    }
     crate::setters! {
-        CancelInvitationRequest(invitation_id : impl Into < String >, invitation_type :
-        i32, relation_id : impl Into < String >) {}
+        CancelInvitationRequest { CancelInvitationRequired { invitation_id,
+        invitation_type, relation_id } } {}
     }
     crate::via_fields! {
         CancelInvitationRequest { invitation_id : required "InvitationID";
@@ -101,8 +112,14 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::cancel_invitation::CancelInvitationRequest;
-    /// let request = CancelInvitationRequest::new("inv-xxxxx", 1, "rel7083374554428477740");
+    /// use volcengine_billing::api::cancel_invitation::{
+    ///     CancelInvitationRequest, CancelInvitationRequired,
+    /// };
+    /// let request = CancelInvitationRequest::new(CancelInvitationRequired {
+    ///     invitation_id: "inv-xxxxx".to_owned(),
+    ///     invitation_type: 1,
+    ///     relation_id: "rel7083374554428477740".to_owned(),
+    /// });
     /// let output = client.cancel_invitation(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

@@ -40,9 +40,18 @@ pub mod v2022_01_01 {
         /// 关系类型
         pub relation: i32,
     }
+    /// The required fields of [`CleanUpFinancialRelationRequest`](CleanUpFinancialRelationRequest), each named: what [`CleanUpFinancialRelationRequest::new`](CleanUpFinancialRelationRequest::new) takes.
+    pub struct CleanUpFinancialRelationRequired {
+        /// 关系ID
+        pub relation_id: String,
+        /// 子账号
+        pub sub_account_id: i64,
+        /// 关系类型
+        pub relation: i32,
+    }
     crate::setters! {
-        CleanUpFinancialRelationRequest(relation_id : impl Into < String >,
-        sub_account_id : i64, relation : i32) {}
+        CleanUpFinancialRelationRequest { CleanUpFinancialRelationRequired { relation_id,
+        sub_account_id, relation } } {}
     }
     crate::via_fields! {
         CleanUpFinancialRelationRequest { relation_id : required "RelationID";
@@ -97,12 +106,14 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::clean_up_financial_relation::CleanUpFinancialRelationRequest;
-    /// let request = CleanUpFinancialRelationRequest::new(
-    ///     "rel7473054407572082950",
-    ///     2100098001,
-    ///     1,
-    /// );
+    /// use volcengine_billing::api::clean_up_financial_relation::{
+    ///     CleanUpFinancialRelationRequest, CleanUpFinancialRelationRequired,
+    /// };
+    /// let request = CleanUpFinancialRelationRequest::new(CleanUpFinancialRelationRequired {
+    ///     relation_id: "rel7473054407572082950".to_owned(),
+    ///     sub_account_id: 2100098001,
+    ///     relation: 1,
+    /// });
     /// let output = client.clean_up_financial_relation(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

@@ -45,11 +45,21 @@ pub mod v2022_01_01 {
         /// 报警发送人
         pub budget_alert_message: Vec<BudgetAlertMessage>,
     }
+    /// The required fields of [`CreateBudgetRequest`](CreateBudgetRequest), each named: what [`CreateBudgetRequest::new`](CreateBudgetRequest::new) takes.
+    pub struct CreateBudgetRequired {
+        /// 预算信息
+        pub budget: Budget,
+        /// 预算金额
+        pub budget_amount: Vec<BudgetAmount>,
+        /// 报警阈值规则
+        pub budget_alert_rule: Vec<BudgetAlertRule>,
+        /// 报警发送人
+        pub budget_alert_message: Vec<BudgetAlertMessage>,
+    }
     crate::setters! {
-        CreateBudgetRequest(budget : Budget, budget_amount : impl Into < Vec <
-        BudgetAmount > >, budget_alert_rule : impl Into < Vec < BudgetAlertRule > >,
-        budget_alert_message : impl Into < Vec < BudgetAlertMessage > >) { budget_range
-        with_budget_range : BudgetRange; }
+        CreateBudgetRequest { CreateBudgetRequired { budget, budget_amount,
+        budget_alert_rule, budget_alert_message } } { budget_range with_budget_range :
+        BudgetRange; }
     }
     crate::via_fields! {
         CreateBudgetRequest { budget : required "Budget"; budget_range : optional
@@ -225,31 +235,31 @@ impl crate::Client {
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
     /// use volcengine_billing::api::create_budget::{
     ///     Budget, BudgetAlertMessage, BudgetAlertRule, BudgetAmount, BudgetRange,
-    ///     CreateBudgetRequest,
+    ///     CreateBudgetRequest, CreateBudgetRequired,
     /// };
-    /// let request = CreateBudgetRequest::new(
-    ///         Budget::new()
+    /// let request = CreateBudgetRequest::new(CreateBudgetRequired {
+    ///         budget: Budget::new()
     ///             .with_budget_type("cost_budget")
     ///             .with_budget_plan_type("fixed_amount")
     ///             .with_budget_start_time("2025-03")
     ///             .with_budget_name("test_budget")
     ///             .with_period("month")
     ///             .with_budget_end_time("2025-12"),
-    ///         vec![
+    ///         budget_amount: vec![
     ///             BudgetAmount::new().with_budget_period("2025-10")
     ///             .with_budget_amount("100")
     ///         ],
-    ///         vec![
+    ///         budget_alert_rule: vec![
     ///             BudgetAlertRule::new().with_budget_alert_item("actual_amount")
     ///             .with_budget_alert_threshold_type("amount")
     ///             .with_budget_alert_threshold("200")
     ///         ],
-    ///         vec![
+    ///         budget_alert_message: vec![
     ///             BudgetAlertMessage::new().with_email_send_switch(0)
     ///             .with_message_send_switch(0).with_internal_send_switch(0)
     ///             .with_recipient_id(123456)
     ///         ],
-    ///     )
+    ///     })
     ///     .with_budget_range(
     ///         BudgetRange::new()
     ///             .with_tag(vec!["{\"voKey5\":[\"vhh\"]}".to_owned()])

@@ -40,9 +40,17 @@ pub mod v2022_01_01 {
         /// 授权信息列表
         pub auth_info_list: Option<Vec<AuthInfoList>>,
     }
+    /// The required fields of [`CreateFinancialRelationRequest`](CreateFinancialRelationRequest), each named: what [`CreateFinancialRelationRequest::new`](CreateFinancialRelationRequest::new) takes.
+    pub struct CreateFinancialRelationRequired {
+        /// 子账号ID
+        pub sub_account_id: i64,
+        /// 财务关系类型：1-财务云，2-财务托管
+        pub relation: i32,
+    }
     crate::setters! {
-        CreateFinancialRelationRequest(sub_account_id : i64, relation : i32) {
-        auth_info_list with_auth_info_list : impl Into < Vec < AuthInfoList > >; }
+        CreateFinancialRelationRequest { CreateFinancialRelationRequired {
+        sub_account_id, relation } } { auth_info_list with_auth_info_list : impl Into <
+        Vec < AuthInfoList > >; }
     }
     crate::via_fields! {
         CreateFinancialRelationRequest { sub_account_id : required "SubAccountID";
@@ -111,9 +119,12 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
     /// use volcengine_billing::api::create_financial_relation::{
-    ///     AuthInfoList, CreateFinancialRelationRequest,
+    ///     AuthInfoList, CreateFinancialRelationRequest, CreateFinancialRelationRequired,
     /// };
-    /// let request = CreateFinancialRelationRequest::new(2100057673, 1)
+    /// let request = CreateFinancialRelationRequest::new(CreateFinancialRelationRequired {
+    ///         sub_account_id: 2100057673,
+    ///         relation: 1,
+    ///     })
     ///     .with_auth_info_list(
     ///         vec![AuthInfoList::new().with_auth_id("auth-xxxxx").with_auth_status(1)],
     ///     );

@@ -41,9 +41,19 @@ pub mod v2022_01_01 {
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
         pub relation_id: String,
     }
+    /// The required fields of [`DeleteFinancialRelationRequest`](DeleteFinancialRelationRequest), each named: what [`DeleteFinancialRelationRequest::new`](DeleteFinancialRelationRequest::new) takes.
+    pub struct DeleteFinancialRelationRequired {
+        /// 子账号ID
+        pub sub_account_id: i64,
+        /// 财务关系类型：1-财务云，2-财务托管
+        pub relation: i32,
+        /// 关系ID
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub relation_id: String,
+    }
     crate::setters! {
-        DeleteFinancialRelationRequest(sub_account_id : i64, relation : i32, relation_id
-        : impl Into < String >) {}
+        DeleteFinancialRelationRequest { DeleteFinancialRelationRequired {
+        sub_account_id, relation, relation_id } } {}
     }
     crate::via_fields! {
         DeleteFinancialRelationRequest { sub_account_id : required "SubAccountID";
@@ -95,12 +105,14 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::delete_financial_relation::DeleteFinancialRelationRequest;
-    /// let request = DeleteFinancialRelationRequest::new(
-    ///     2100057673,
-    ///     1,
-    ///     "rel7083374554428477740",
-    /// );
+    /// use volcengine_billing::api::delete_financial_relation::{
+    ///     DeleteFinancialRelationRequest, DeleteFinancialRelationRequired,
+    /// };
+    /// let request = DeleteFinancialRelationRequest::new(DeleteFinancialRelationRequired {
+    ///     sub_account_id: 2100057673,
+    ///     relation: 1,
+    ///     relation_id: "rel7083374554428477740".to_owned(),
+    /// });
     /// let output = client.delete_financial_relation(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

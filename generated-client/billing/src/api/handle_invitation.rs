@@ -44,9 +44,22 @@ pub mod v2022_01_01 {
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
         pub relation_id: String,
     }
+    /// The required fields of [`HandleInvitationRequest`](HandleInvitationRequest), each named: what [`HandleInvitationRequest::new`](HandleInvitationRequest::new) takes.
+    pub struct HandleInvitationRequired {
+        /// 邀约ID
+        pub invitation_id: String,
+        /// 操作类型：1-接受，2-拒绝
+        pub action: i32,
+        /// 邀约类型。
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选，未说明取值。
+        pub invitation_type: i32,
+        /// 关系ID
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub relation_id: String,
+    }
     crate::setters! {
-        HandleInvitationRequest(invitation_id : impl Into < String >, action : i32,
-        invitation_type : i32, relation_id : impl Into < String >) {}
+        HandleInvitationRequest { HandleInvitationRequired { invitation_id, action,
+        invitation_type, relation_id } } {}
     }
     crate::via_fields! {
         HandleInvitationRequest { invitation_id : required "InvitationID"; action :
@@ -108,13 +121,15 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::handle_invitation::HandleInvitationRequest;
-    /// let request = HandleInvitationRequest::new(
-    ///     "inv-xxxxx",
-    ///     1,
-    ///     1,
-    ///     "rel7083374554428477740",
-    /// );
+    /// use volcengine_billing::api::handle_invitation::{
+    ///     HandleInvitationRequest, HandleInvitationRequired,
+    /// };
+    /// let request = HandleInvitationRequest::new(HandleInvitationRequired {
+    ///     invitation_id: "inv-xxxxx".to_owned(),
+    ///     action: 1,
+    ///     invitation_type: 1,
+    ///     relation_id: "rel7083374554428477740".to_owned(),
+    /// });
     /// let output = client.handle_invitation(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

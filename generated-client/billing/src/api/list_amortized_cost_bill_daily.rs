@@ -55,9 +55,19 @@ pub mod v2022_01_01 {
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
         pub amortized_month: String,
     }
+    /// The required fields of [`ListAmortizedCostBillDailyRequest`](ListAmortizedCostBillDailyRequest), each named: what [`ListAmortizedCostBillDailyRequest::new`](ListAmortizedCostBillDailyRequest::new) takes.
+    pub struct ListAmortizedCostBillDailyRequired {
+        /// 成本日期：格式为YYYY-MM-DD；仅支持单日查询
+        pub amortized_day: String,
+        /// 数量：\[1-300\]
+        pub limit: i32,
+        /// 成本账期：格式为YYYY-MM；仅支持单月查询
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub amortized_month: String,
+    }
     crate::setters! {
-        ListAmortizedCostBillDailyRequest(amortized_day : impl Into < String >, limit :
-        i32, amortized_month : impl Into < String >) { offset with_offset : i32; owner_id
+        ListAmortizedCostBillDailyRequest { ListAmortizedCostBillDailyRequired {
+        amortized_day, limit, amortized_month } } { offset with_offset : i32; owner_id
         with_owner_id : impl Into < Vec < i64 > >; payer_id with_payer_id : impl Into <
         Vec < i64 > >; product with_product : impl Into < Vec < String > >; instance_no
         with_instance_no : impl Into < String >; amortized_type with_amortized_type :
@@ -184,8 +194,14 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::list_amortized_cost_bill_daily::ListAmortizedCostBillDailyRequest;
-    /// let request = ListAmortizedCostBillDailyRequest::new("2024-01-15", 10, "2024-01")
+    /// use volcengine_billing::api::list_amortized_cost_bill_daily::{
+    ///     ListAmortizedCostBillDailyRequest, ListAmortizedCostBillDailyRequired,
+    /// };
+    /// let request = ListAmortizedCostBillDailyRequest::new(ListAmortizedCostBillDailyRequired {
+    ///         amortized_day: "2024-01-15".to_owned(),
+    ///         limit: 10,
+    ///         amortized_month: "2024-01".to_owned(),
+    ///     })
     ///     .with_offset(0)
     ///     .with_need_record_num(1);
     /// let output = client.list_amortized_cost_bill_daily(&request).await?;

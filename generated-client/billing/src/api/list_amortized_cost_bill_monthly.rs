@@ -50,12 +50,20 @@ pub mod v2022_01_01 {
         /// 是否需要访问列表的总记录数：1：表示需要；0：表示不需要
         pub need_record_num: Option<i32>,
     }
+    /// The required fields of [`ListAmortizedCostBillMonthlyRequest`](ListAmortizedCostBillMonthlyRequest), each named: what [`ListAmortizedCostBillMonthlyRequest::new`](ListAmortizedCostBillMonthlyRequest::new) takes.
+    pub struct ListAmortizedCostBillMonthlyRequired {
+        /// 成本账期：格式为YYYY-MM；仅支持单月查询
+        pub amortized_month: String,
+        /// 数量：\[1-300\]
+        pub limit: i32,
+    }
     crate::setters! {
-        ListAmortizedCostBillMonthlyRequest(amortized_month : impl Into < String >, limit
-        : i32) { offset with_offset : i32; owner_id with_owner_id : impl Into < Vec < i64
-        > >; payer_id with_payer_id : impl Into < Vec < i64 > >; product with_product :
-        impl Into < Vec < String > >; amortized_type with_amortized_type : impl Into <
-        String >; need_record_num with_need_record_num : i32; }
+        ListAmortizedCostBillMonthlyRequest { ListAmortizedCostBillMonthlyRequired {
+        amortized_month, limit } } { offset with_offset : i32; owner_id with_owner_id :
+        impl Into < Vec < i64 > >; payer_id with_payer_id : impl Into < Vec < i64 > >;
+        product with_product : impl Into < Vec < String > >; amortized_type
+        with_amortized_type : impl Into < String >; need_record_num with_need_record_num
+        : i32; }
     }
     crate::via_fields! {
         ListAmortizedCostBillMonthlyRequest { amortized_month : required
@@ -169,8 +177,13 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::list_amortized_cost_bill_monthly::ListAmortizedCostBillMonthlyRequest;
-    /// let request = ListAmortizedCostBillMonthlyRequest::new("2024-01", 10)
+    /// use volcengine_billing::api::list_amortized_cost_bill_monthly::{
+    ///     ListAmortizedCostBillMonthlyRequest, ListAmortizedCostBillMonthlyRequired,
+    /// };
+    /// let request = ListAmortizedCostBillMonthlyRequest::new(ListAmortizedCostBillMonthlyRequired {
+    ///         amortized_month: "2024-01".to_owned(),
+    ///         limit: 10,
+    ///     })
     ///     .with_offset(0)
     ///     .with_need_record_num(1);
     /// let output = client.list_amortized_cost_bill_monthly(&request).await?;

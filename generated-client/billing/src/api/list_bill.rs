@@ -58,8 +58,15 @@ pub mod v2022_01_01 {
         /// 是否需要访问列表的总记录数：用于前端分页；1：表示需要； 0：表示不需要；默认为不需要，Total返回-1
         pub need_record_num: Option<i32>,
     }
+    /// The required fields of [`ListBillRequest`](ListBillRequest), each named: what [`ListBillRequest::new`](ListBillRequest::new) takes.
+    pub struct ListBillRequired {
+        /// 数量：\[1-300\]
+        pub limit: i32,
+        /// 账期：格式为YYYY-MM；仅支持单月查询；所查账期至多距今 24 个月
+        pub bill_period: String,
+    }
     crate::setters! {
-        ListBillRequest(limit : i32, bill_period : impl Into < String >) {
+        ListBillRequest { ListBillRequired { limit, bill_period } } {
         bill_category_parent with_bill_category_parent : impl Into < Vec < String > >;
         billing_mode with_billing_mode : impl Into < Vec < String > >; owner_id
         with_owner_id : impl Into < Vec < i64 > >; payer_id with_payer_id : impl Into <
@@ -232,8 +239,11 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::list_bill::ListBillRequest;
-    /// let request = ListBillRequest::new(10, "2024-01")
+    /// use volcengine_billing::api::list_bill::{ListBillRequest, ListBillRequired};
+    /// let request = ListBillRequest::new(ListBillRequired {
+    ///         limit: 10,
+    ///         bill_period: "2024-01".to_owned(),
+    ///     })
     ///     .with_offset(0)
     ///     .with_ignore_zero(0)
     ///     .with_need_record_num(1);

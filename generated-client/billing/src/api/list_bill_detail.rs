@@ -64,11 +64,18 @@ pub mod v2022_01_01 {
         /// 是否需要访问列表的总记录数：用于前端分页；1：表示需要； 0：表示不需要；默认为不需要，Total返回-1
         pub need_record_num: Option<i32>,
     }
+    /// The required fields of [`ListBillDetailRequest`](ListBillDetailRequest), each named: what [`ListBillDetailRequest::new`](ListBillDetailRequest::new) takes.
+    pub struct ListBillDetailRequired {
+        /// 数量：\[1-300\]
+        pub limit: i32,
+        /// 账期：格式为YYYY-MM；仅支持单月查询；所查账期至多距今 24 个月
+        pub bill_period: String,
+    }
     crate::setters! {
-        ListBillDetailRequest(limit : i32, bill_period : impl Into < String >) { owner_id
-        with_owner_id : impl Into < Vec < i64 > >; payer_id with_payer_id : impl Into <
-        Vec < i64 > >; product with_product : impl Into < Vec < String > >; billing_mode
-        with_billing_mode : impl Into < Vec < String > >; bill_category
+        ListBillDetailRequest { ListBillDetailRequired { limit, bill_period } } {
+        owner_id with_owner_id : impl Into < Vec < i64 > >; payer_id with_payer_id : impl
+        Into < Vec < i64 > >; product with_product : impl Into < Vec < String > >;
+        billing_mode with_billing_mode : impl Into < Vec < String > >; bill_category
         with_bill_category : impl Into < Vec < String > >; offset with_offset : i32;
         expense_date with_expense_date : impl Into < String >; group_term with_group_term
         : i32; group_period with_group_period : i32; instance_no with_instance_no : impl
@@ -341,8 +348,13 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::list_bill_detail::ListBillDetailRequest;
-    /// let request = ListBillDetailRequest::new(10, "2024-01")
+    /// use volcengine_billing::api::list_bill_detail::{
+    ///     ListBillDetailRequest, ListBillDetailRequired,
+    /// };
+    /// let request = ListBillDetailRequest::new(ListBillDetailRequired {
+    ///         limit: 10,
+    ///         bill_period: "2024-01".to_owned(),
+    ///     })
     ///     .with_offset(0)
     ///     .with_ignore_zero(0)
     ///     .with_need_record_num(1);

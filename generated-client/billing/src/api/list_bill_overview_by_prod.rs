@@ -54,14 +54,21 @@ pub mod v2022_01_01 {
         /// 产品名称，默认不选为全部
         pub product: Option<Vec<String>>,
     }
+    /// The required fields of [`ListBillOverviewByProdRequest`](ListBillOverviewByProdRequest), each named: what [`ListBillOverviewByProdRequest::new`](ListBillOverviewByProdRequest::new) takes.
+    pub struct ListBillOverviewByProdRequired {
+        /// 数量：\[1-300\]
+        pub limit: i32,
+        /// 账期：格式为YYYY-MM；仅支持单月查询；所查账期至多距今 24 个月
+        pub bill_period: String,
+    }
     crate::setters! {
-        ListBillOverviewByProdRequest(limit : i32, bill_period : impl Into < String >) {
-        payer_id with_payer_id : impl Into < Vec < i64 > >; owner_id with_owner_id : impl
-        Into < Vec < i64 > >; offset with_offset : i32; ignore_zero with_ignore_zero :
-        i32; need_record_num with_need_record_num : i32; billing_mode with_billing_mode :
-        impl Into < Vec < String > >; bill_category_parent with_bill_category_parent :
-        impl Into < Vec < String > >; product with_product : impl Into < Vec < String >
-        >; }
+        ListBillOverviewByProdRequest { ListBillOverviewByProdRequired { limit,
+        bill_period } } { payer_id with_payer_id : impl Into < Vec < i64 > >; owner_id
+        with_owner_id : impl Into < Vec < i64 > >; offset with_offset : i32; ignore_zero
+        with_ignore_zero : i32; need_record_num with_need_record_num : i32; billing_mode
+        with_billing_mode : impl Into < Vec < String > >; bill_category_parent
+        with_bill_category_parent : impl Into < Vec < String > >; product with_product :
+        impl Into < Vec < String > >; }
     }
     crate::via_fields! {
         ListBillOverviewByProdRequest { payer_id : optional "PayerID"; owner_id :
@@ -262,8 +269,13 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::list_bill_overview_by_prod::ListBillOverviewByProdRequest;
-    /// let request = ListBillOverviewByProdRequest::new(10, "2024-01")
+    /// use volcengine_billing::api::list_bill_overview_by_prod::{
+    ///     ListBillOverviewByProdRequest, ListBillOverviewByProdRequired,
+    /// };
+    /// let request = ListBillOverviewByProdRequest::new(ListBillOverviewByProdRequired {
+    ///         limit: 10,
+    ///         bill_period: "2024-01".to_owned(),
+    ///     })
     ///     .with_offset(0)
     ///     .with_ignore_zero(0)
     ///     .with_need_record_num(1);

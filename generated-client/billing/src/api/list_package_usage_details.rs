@@ -56,11 +56,21 @@ pub mod v2022_01_01 {
         /// 抵扣的资源实例ID。
         pub instance_no: Option<String>,
     }
+    /// The required fields of [`ListPackageUsageDetailsRequest`](ListPackageUsageDetailsRequest), each named: what [`ListPackageUsageDetailsRequest::new`](ListPackageUsageDetailsRequest::new) takes.
+    pub struct ListPackageUsageDetailsRequired {
+        /// 查询抵扣的资源实例类型。枚举字段：Package: 资源包；RI：预留实例劵；RSC：预留存储容量包；
+        pub resource_type: String,
+        /// 抵扣开始时间(左闭右开)。日期格式按照 ISO8601 标准表示，并需要使用 UTC 时间。格式为：yyyy-MM-ddTHH:mm:ssZ。
+        pub deduct_begin_time: String,
+        /// 抵扣结束时间（左闭右开）。日期格式按照 ISO8601 标准表示，并需要使用 UTC 时间。格式为：yyyy-MM-ddTHH:mm:ssZ。
+        pub deduct_end_time: String,
+        /// 每次查询返回最大条数，上限50。
+        pub max_results: String,
+    }
     crate::setters! {
-        ListPackageUsageDetailsRequest(resource_type : impl Into < String >,
-        deduct_begin_time : impl Into < String >, deduct_end_time : impl Into < String >,
-        max_results : impl Into < String >) { next_token with_next_token : impl Into <
-        String >; instance_no with_instance_no : impl Into < String >; }
+        ListPackageUsageDetailsRequest { ListPackageUsageDetailsRequired { resource_type,
+        deduct_begin_time, deduct_end_time, max_results } } { next_token with_next_token
+        : impl Into < String >; instance_no with_instance_no : impl Into < String >; }
     }
     crate::via_fields! {
         ListPackageUsageDetailsRequest { resource_type : required "ResourceType";
@@ -238,13 +248,15 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::list_package_usage_details::ListPackageUsageDetailsRequest;
-    /// let request = ListPackageUsageDetailsRequest::new(
-    ///         "Package",
-    ///         "2022-02-02T12:00:00Z",
-    ///         "2025-02-02T12:00:00Z",
-    ///         "50",
-    ///     )
+    /// use volcengine_billing::api::list_package_usage_details::{
+    ///     ListPackageUsageDetailsRequest, ListPackageUsageDetailsRequired,
+    /// };
+    /// let request = ListPackageUsageDetailsRequest::new(ListPackageUsageDetailsRequired {
+    ///         resource_type: "Package".to_owned(),
+    ///         deduct_begin_time: "2022-02-02T12:00:00Z".to_owned(),
+    ///         deduct_end_time: "2025-02-02T12:00:00Z".to_owned(),
+    ///         max_results: "50".to_owned(),
+    ///     })
     ///     .with_next_token("");
     /// let output = client.list_package_usage_details(&request).await?;
     /// println!("{output:?}");

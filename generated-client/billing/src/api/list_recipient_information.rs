@@ -40,8 +40,18 @@ pub mod v2022_01_01 {
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
         pub offset: i32,
     }
+    /// The required fields of [`ListRecipientInformationRequest`](ListRecipientInformationRequest), each named: what [`ListRecipientInformationRequest::new`](ListRecipientInformationRequest::new) takes.
+    pub struct ListRecipientInformationRequired {
+        /// 数量：\[1-300\]
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub limit: i32,
+        /// 偏移量
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub offset: i32,
+    }
     crate::setters! {
-        ListRecipientInformationRequest(limit : i32, offset : i32) {}
+        ListRecipientInformationRequest { ListRecipientInformationRequired { limit,
+        offset } } {}
     }
     crate::via_fields! {
         ListRecipientInformationRequest { limit : required "Limit"; offset : required
@@ -105,8 +115,13 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::list_recipient_information::ListRecipientInformationRequest;
-    /// let request = ListRecipientInformationRequest::new(10, 0);
+    /// use volcengine_billing::api::list_recipient_information::{
+    ///     ListRecipientInformationRequest, ListRecipientInformationRequired,
+    /// };
+    /// let request = ListRecipientInformationRequest::new(ListRecipientInformationRequired {
+    ///     limit: 10,
+    ///     offset: 0,
+    /// });
     /// let output = client.list_recipient_information(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

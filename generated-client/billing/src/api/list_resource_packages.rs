@@ -54,10 +54,17 @@ pub mod v2022_01_01 {
         /// 资源实例状态：NotEffective：未生效；Effective：生效中；FailedToCreate：创建失败；UsedUp：已用完；Expired：已到期；Refunded：已退款；
         pub status: Option<String>,
     }
+    /// The required fields of [`ListResourcePackagesRequest`](ListResourcePackagesRequest), each named: what [`ListResourcePackagesRequest::new`](ListResourcePackagesRequest::new) takes.
+    pub struct ListResourcePackagesRequired {
+        /// 查询的资源实例类型。枚举字段：Package: 资源包；RI：预留实例劵；RSC：预留存储容量包；
+        pub resource_type: String,
+        /// 每次查询返回最大条数，上限20。
+        pub max_results: String,
+    }
     crate::setters! {
-        ListResourcePackagesRequest(resource_type : impl Into < String >, max_results :
-        impl Into < String >) { next_token with_next_token : impl Into < String >;
-        product with_product : impl Into < String >; effective_time_begin
+        ListResourcePackagesRequest { ListResourcePackagesRequired { resource_type,
+        max_results } } { next_token with_next_token : impl Into < String >; product
+        with_product : impl Into < String >; effective_time_begin
         with_effective_time_begin : impl Into < String >; effective_time_end
         with_effective_time_end : impl Into < String >; status with_status : impl Into <
         String >; }
@@ -194,8 +201,14 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::list_resource_packages::ListResourcePackagesRequest;
-    /// let request = ListResourcePackagesRequest::new("Package", "20").with_next_token("");
+    /// use volcengine_billing::api::list_resource_packages::{
+    ///     ListResourcePackagesRequest, ListResourcePackagesRequired,
+    /// };
+    /// let request = ListResourcePackagesRequest::new(ListResourcePackagesRequired {
+    ///         resource_type: "Package".to_owned(),
+    ///         max_results: "20".to_owned(),
+    ///     })
+    ///     .with_next_token("");
     /// let output = client.list_resource_packages(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

@@ -58,9 +58,16 @@ pub mod v2022_01_01 {
         /// 是否忽略折后价为0的数据：0：不忽略；1忽略
         pub ignore_zero: Option<i32>,
     }
+    /// The required fields of [`ListSplitBillDetailRequest`](ListSplitBillDetailRequest), each named: what [`ListSplitBillDetailRequest::new`](ListSplitBillDetailRequest::new) takes.
+    pub struct ListSplitBillDetailRequired {
+        /// 账期：格式为YYYY-MM；仅支持单月查询；所查账期至多距今 24 个月
+        pub bill_period: String,
+        /// 数量：\[1-300\]
+        pub limit: i32,
+    }
     crate::setters! {
-        ListSplitBillDetailRequest(bill_period : impl Into < String >, limit : i32) {
-        offset with_offset : i32; owner_id with_owner_id : impl Into < Vec < i64 > >;
+        ListSplitBillDetailRequest { ListSplitBillDetailRequired { bill_period, limit } }
+        { offset with_offset : i32; owner_id with_owner_id : impl Into < Vec < i64 > >;
         payer_id with_payer_id : impl Into < Vec < i64 > >; product with_product : impl
         Into < Vec < String > >; instance_no with_instance_no : impl Into < String >;
         split_item_id with_split_item_id : impl Into < String >; billing_mode
@@ -199,8 +206,13 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::list_split_bill_detail::ListSplitBillDetailRequest;
-    /// let request = ListSplitBillDetailRequest::new("2024-01", 10)
+    /// use volcengine_billing::api::list_split_bill_detail::{
+    ///     ListSplitBillDetailRequest, ListSplitBillDetailRequired,
+    /// };
+    /// let request = ListSplitBillDetailRequest::new(ListSplitBillDetailRequired {
+    ///         bill_period: "2024-01".to_owned(),
+    ///         limit: 10,
+    ///     })
     ///     .with_offset(0)
     ///     .with_need_record_num(1)
     ///     .with_ignore_zero(0);

@@ -60,12 +60,21 @@ pub mod v2022_01_01 {
         /// This client never sends it empty: left unset, it is filled with a fresh random token (32 hex digits) once per call, so every retry of the call carries the same one.
         pub client_token: Option<String>,
     }
+    /// The required fields of [`RenewInstanceRequest`](RenewInstanceRequest), each named: what [`RenewInstanceRequest::new`](RenewInstanceRequest::new) takes.
+    pub struct RenewInstanceRequired {
+        /// 实例ID
+        pub instance_id: String,
+        /// 商品code
+        pub product: String,
+        /// 自动续费的周期单位。后付费不返回此字段：Year 年；Month 月；Day 天
+        pub renewal_duration_unit: String,
+    }
     crate::setters! {
-        RenewInstanceRequest(instance_id : impl Into < String >, product : impl Into <
-        String >, renewal_duration_unit : impl Into < String >) { renewal_duration
-        with_renewal_duration : i32; united_expire_day with_united_expire_day : impl Into
-        < String >; renew_related_instance with_renew_related_instance : bool;
-        client_token with_client_token : impl Into < String >; }
+        RenewInstanceRequest { RenewInstanceRequired { instance_id, product,
+        renewal_duration_unit } } { renewal_duration with_renewal_duration : i32;
+        united_expire_day with_united_expire_day : impl Into < String >;
+        renew_related_instance with_renew_related_instance : bool; client_token
+        with_client_token : impl Into < String >; }
     }
     crate::via_fields! {
         RenewInstanceRequest { instance_id : required "InstanceID"; product : required
@@ -145,8 +154,14 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::renew_instance::RenewInstanceRequest;
-    /// let request = RenewInstanceRequest::new("ins123456780", "ecs", "Month")
+    /// use volcengine_billing::api::renew_instance::{
+    ///     RenewInstanceRequest, RenewInstanceRequired,
+    /// };
+    /// let request = RenewInstanceRequest::new(RenewInstanceRequired {
+    ///         instance_id: "ins123456780".to_owned(),
+    ///         product: "ecs".to_owned(),
+    ///         renewal_duration_unit: "Month".to_owned(),
+    ///     })
     ///     .with_renewal_duration(1)
     ///     .with_renew_related_instance(false)
     ///     .with_client_token("tq4");

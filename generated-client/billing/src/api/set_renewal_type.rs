@@ -66,12 +66,20 @@ pub mod v2022_01_01 {
         /// This client never sends it empty: left unset, it is filled with a fresh random token (32 hex digits) once per call, so every retry of the call carries the same one.
         pub client_token: Option<String>,
     }
+    /// The required fields of [`SetRenewalTypeRequest`](SetRenewalTypeRequest), each named: what [`SetRenewalTypeRequest::new`](SetRenewalTypeRequest::new) takes.
+    pub struct SetRenewalTypeRequired {
+        /// 实例ID，仅支持指定一个
+        pub instance_id: String,
+        /// 实例ID对应的商品编码
+        pub product: String,
+        /// 续费类型：ManualRenewal 手动续费；AutoRenewal 自动续费；NonRenewal 到期不续费
+        pub renew_type: String,
+    }
     crate::setters! {
-        SetRenewalTypeRequest(instance_id : impl Into < String >, product : impl Into <
-        String >, renew_type : impl Into < String >) { renewal_duration_unit
-        with_renewal_duration_unit : impl Into < String >; renewal_duration
-        with_renewal_duration : i32; renewal_times with_renewal_times : i32;
-        set_renewal_related_instance with_set_renewal_related_instance : bool;
+        SetRenewalTypeRequest { SetRenewalTypeRequired { instance_id, product, renew_type
+        } } { renewal_duration_unit with_renewal_duration_unit : impl Into < String >;
+        renewal_duration with_renewal_duration : i32; renewal_times with_renewal_times :
+        i32; set_renewal_related_instance with_set_renewal_related_instance : bool;
         client_token with_client_token : impl Into < String >; }
     }
     crate::via_fields! {
@@ -144,8 +152,14 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::set_renewal_type::SetRenewalTypeRequest;
-    /// let request = SetRenewalTypeRequest::new("ins123", "ecs", "AutoRenewal")
+    /// use volcengine_billing::api::set_renewal_type::{
+    ///     SetRenewalTypeRequest, SetRenewalTypeRequired,
+    /// };
+    /// let request = SetRenewalTypeRequest::new(SetRenewalTypeRequired {
+    ///         instance_id: "ins123".to_owned(),
+    ///         product: "ecs".to_owned(),
+    ///         renew_type: "AutoRenewal".to_owned(),
+    ///     })
     ///     .with_renewal_duration_unit("Year")
     ///     .with_renewal_duration(1)
     ///     .with_renewal_times(1)

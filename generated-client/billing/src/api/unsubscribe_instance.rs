@@ -55,10 +55,17 @@ pub mod v2022_01_01 {
         /// This client never sends it empty: left unset, it is filled with a fresh random token (32 hex digits) once per call, so every retry of the call carries the same one.
         pub client_token: Option<String>,
     }
+    /// The required fields of [`UnsubscribeInstanceRequest`](UnsubscribeInstanceRequest), each named: what [`UnsubscribeInstanceRequest::new`](UnsubscribeInstanceRequest::new) takes.
+    pub struct UnsubscribeInstanceRequired {
+        /// 实例ID
+        pub instance_id: String,
+        /// 实例ID对应的商品编码
+        pub product: String,
+    }
     crate::setters! {
-        UnsubscribeInstanceRequest(instance_id : impl Into < String >, product : impl
-        Into < String >) { unsubscribe_related_instance with_unsubscribe_related_instance
-        : bool; client_token with_client_token : impl Into < String >; }
+        UnsubscribeInstanceRequest { UnsubscribeInstanceRequired { instance_id, product }
+        } { unsubscribe_related_instance with_unsubscribe_related_instance : bool;
+        client_token with_client_token : impl Into < String >; }
     }
     crate::via_fields! {
         UnsubscribeInstanceRequest { instance_id : required "InstanceID"; product :
@@ -142,8 +149,13 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::unsubscribe_instance::UnsubscribeInstanceRequest;
-    /// let request = UnsubscribeInstanceRequest::new("vol-hwdajoda-xxxxx", "volume")
+    /// use volcengine_billing::api::unsubscribe_instance::{
+    ///     UnsubscribeInstanceRequest, UnsubscribeInstanceRequired,
+    /// };
+    /// let request = UnsubscribeInstanceRequest::new(UnsubscribeInstanceRequired {
+    ///         instance_id: "vol-hwdajoda-xxxxx".to_owned(),
+    ///         product: "volume".to_owned(),
+    ///     })
     ///     .with_unsubscribe_related_instance(true)
     ///     .with_client_token("2023032417261286E73D9F9888C471372E");
     /// let output = client.unsubscribe_instance(&request).await?;

@@ -43,9 +43,21 @@ pub mod v2022_01_01 {
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
         pub relation_id: String,
     }
+    /// The required fields of [`UpdateAuthRequest`](UpdateAuthRequest), each named: what [`UpdateAuthRequest::new`](UpdateAuthRequest::new) takes.
+    pub struct UpdateAuthRequired {
+        /// 子账号ID
+        pub sub_account_id: i64,
+        /// 财务关系类型：1-财务云，2-财务托管
+        pub relation: i32,
+        /// 授权信息列表
+        pub auth_info_list: Vec<AuthInfoList>,
+        /// 关系ID
+        /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
+        pub relation_id: String,
+    }
     crate::setters! {
-        UpdateAuthRequest(sub_account_id : i64, relation : i32, auth_info_list : impl
-        Into < Vec < AuthInfoList > >, relation_id : impl Into < String >) {}
+        UpdateAuthRequest { UpdateAuthRequired { sub_account_id, relation,
+        auth_info_list, relation_id } } {}
     }
     crate::via_fields! {
         UpdateAuthRequest { sub_account_id : required "SubAccountID"; relation : required
@@ -71,8 +83,15 @@ pub mod v2022_01_01 {
         /// 授权状态：1-开启，0-关闭
         pub auth_status: i32,
     }
+    /// The required fields of [`AuthInfoList`](AuthInfoList), each named: what [`AuthInfoList::new`](AuthInfoList::new) takes.
+    pub struct AuthInfoListRequired {
+        /// 授权ID
+        pub auth_id: String,
+        /// 授权状态：1-开启，0-关闭
+        pub auth_status: i32,
+    }
     crate::setters! {
-        AuthInfoList(auth_id : impl Into < String >, auth_status : i32) {}
+        AuthInfoList { AuthInfoListRequired { auth_id, auth_status } } {}
     }
     crate::via_fields! {
         AuthInfoList { auth_id : required "AuthID"; auth_status : required "AuthStatus";
@@ -123,13 +142,18 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_billing::Client) -> Result<(), volcengine_billing::Error> {
-    /// use volcengine_billing::api::update_auth::{AuthInfoList, UpdateAuthRequest};
-    /// let request = UpdateAuthRequest::new(
-    ///     2100057673,
-    ///     1,
-    ///     vec![AuthInfoList::new("auth-xxxxx", 1)],
-    ///     "rel7083374554428477740",
-    /// );
+    /// use volcengine_billing::api::update_auth::{
+    ///     AuthInfoList, AuthInfoListRequired, UpdateAuthRequest, UpdateAuthRequired,
+    /// };
+    /// let request = UpdateAuthRequest::new(UpdateAuthRequired {
+    ///     sub_account_id: 2100057673,
+    ///     relation: 1,
+    ///     auth_info_list: vec![
+    ///         AuthInfoList::new(AuthInfoListRequired { auth_id : "auth-xxxxx".to_owned(),
+    ///         auth_status : 1 })
+    ///     ],
+    ///     relation_id: "rel7083374554428477740".to_owned(),
+    /// });
     /// let output = client.update_auth(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

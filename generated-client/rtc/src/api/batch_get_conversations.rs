@@ -53,9 +53,16 @@ pub mod v2020_12_01 {
         /// 不传时按 `true` 处理（不返回 `MemberCount`）；需要成员数时请显式传 `false`，如本页请求示例。
         pub skip_member_count: Option<bool>,
     }
+    /// The required fields of [`BatchGetConversationsRequest`](BatchGetConversationsRequest), each named: what [`BatchGetConversationsRequest::new`](BatchGetConversationsRequest::new) takes.
+    pub struct BatchGetConversationsRequired {
+        /// 应用的唯一标志
+        pub app_id: i32,
+        /// 会话 ID
+        pub conversation_short_id: Vec<i64>,
+    }
     crate::setters! {
-        BatchGetConversationsRequest(app_id : i32, conversation_short_id : impl Into <
-        Vec < i64 > >) { skip_member_count with_skip_member_count : bool; }
+        BatchGetConversationsRequest { BatchGetConversationsRequired { app_id,
+        conversation_short_id } } { skip_member_count with_skip_member_count : bool; }
     }
     crate::via_fields! {
         BatchGetConversationsRequest { app_id : required "AppId"; conversation_short_id :
@@ -91,8 +98,13 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
-    /// use volcengine_rtc::api::batch_get_conversations::BatchGetConversationsRequest;
-    /// let request = BatchGetConversationsRequest::new(0, vec![1])
+    /// use volcengine_rtc::api::batch_get_conversations::{
+    ///     BatchGetConversationsRequest, BatchGetConversationsRequired,
+    /// };
+    /// let request = BatchGetConversationsRequest::new(BatchGetConversationsRequired {
+    ///         app_id: 0,
+    ///         conversation_short_id: vec![1],
+    ///     })
     ///     .with_skip_member_count(false);
     /// let output = client.batch_get_conversations(&request).await?;
     /// println!("{output:?}");

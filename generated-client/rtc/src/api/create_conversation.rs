@@ -63,12 +63,20 @@ pub mod v2020_12_01 {
         /// 会话基础信息
         pub conversation_core_info: ConversationCoreInfo,
     }
+    /// The required fields of [`CreateConversationRequest`](CreateConversationRequest), each named: what [`CreateConversationRequest::new`](CreateConversationRequest::new) takes.
+    pub struct CreateConversationRequired {
+        /// 应用的唯一标志
+        pub app_id: i32,
+        /// 会话所有者的 UserId。群聊中即为群主。
+        pub owner_user_id: i64,
+        /// 会话基础信息
+        pub conversation_core_info: ConversationCoreInfo,
+    }
     crate::setters! {
-        CreateConversationRequest(app_id : i32, owner_user_id : i64,
-        conversation_core_info : ConversationCoreInfo) { inbox_type with_inbox_type :
-        i32; owner_user_id_str with_owner_user_id_str : impl Into < String >;
-        other_user_id with_other_user_id : i64; idempotent_id with_idempotent_id : impl
-        Into < String >; }
+        CreateConversationRequest { CreateConversationRequired { app_id, owner_user_id,
+        conversation_core_info } } { inbox_type with_inbox_type : i32; owner_user_id_str
+        with_owner_user_id_str : impl Into < String >; other_user_id with_other_user_id :
+        i64; idempotent_id with_idempotent_id : impl Into < String >; }
     }
     crate::via_fields! {
         CreateConversationRequest { app_id : required "AppId"; inbox_type : optional
@@ -118,11 +126,12 @@ impl crate::Client {
     /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
     /// use volcengine_rtc::api::create_conversation::{
     ///     ConversationCoreInfo, ConversationType, CreateConversationRequest,
+    ///     CreateConversationRequired,
     /// };
-    /// let request = CreateConversationRequest::new(
-    ///         123456,
-    ///         10001,
-    ///         ConversationCoreInfo::new(ConversationType::Group)
+    /// let request = CreateConversationRequest::new(CreateConversationRequired {
+    ///         app_id: 123456,
+    ///         owner_user_id: 10001,
+    ///         conversation_core_info: ConversationCoreInfo::new(ConversationType::Group)
     ///             .with_name("Conversation")
     ///             .with_avatar_url("http://xxx.com/avatar.png")
     ///             .with_description("Your_Description")
@@ -132,7 +141,7 @@ impl crate::Client {
     ///                     ("key1".to_owned(), serde_json::json!("value1")),
     ///                 ]),
     ///             ),
-    ///     )
+    ///     })
     ///     .with_inbox_type(0)
     ///     .with_idempotent_id("create_conv_0001");
     /// let output = client.create_conversation(&request).await?;

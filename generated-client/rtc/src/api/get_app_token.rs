@@ -48,9 +48,18 @@ pub mod v2020_12_01 {
         /// Token 的过期时间戳，单位为毫秒。
         pub expire_time: i64,
     }
+    /// The required fields of [`GetAppTokenRequest`](GetAppTokenRequest), each named: what [`GetAppTokenRequest::new`](GetAppTokenRequest::new) takes.
+    pub struct GetAppTokenRequired {
+        /// 应用的唯一标志
+        pub app_id: i32,
+        /// 需要生成 Token 的用户 UserId
+        pub user_id: i64,
+        /// Token 的过期时间戳，单位为毫秒。
+        pub expire_time: i64,
+    }
     crate::setters! {
-        GetAppTokenRequest(app_id : i32, user_id : i64, expire_time : i64) { user_id_str
-        with_user_id_str : impl Into < String >; }
+        GetAppTokenRequest { GetAppTokenRequired { app_id, user_id, expire_time } } {
+        user_id_str with_user_id_str : impl Into < String >; }
     }
     crate::via_fields! {
         GetAppTokenRequest { app_id : required "AppId"; user_id : required "UserId";
@@ -102,8 +111,12 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
-    /// use volcengine_rtc::api::get_app_token::GetAppTokenRequest;
-    /// let request = GetAppTokenRequest::new(123456, 10001, 1688227200000);
+    /// use volcengine_rtc::api::get_app_token::{GetAppTokenRequest, GetAppTokenRequired};
+    /// let request = GetAppTokenRequest::new(GetAppTokenRequired {
+    ///     app_id: 123456,
+    ///     user_id: 10001,
+    ///     expire_time: 1688227200000,
+    /// });
     /// let output = client.get_app_token(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

@@ -57,9 +57,20 @@ pub mod v2020_12_01 {
         /// 默认值为 `0`。直播群只能取 `1`。
         pub reverse: Option<Reverse>,
     }
+    /// The required fields of [`GetConversationMessagesRequest`](GetConversationMessagesRequest), each named: what [`GetConversationMessagesRequest::new`](GetConversationMessagesRequest::new) takes.
+    pub struct GetConversationMessagesRequired {
+        /// 应用的唯一标志
+        pub app_id: i32,
+        /// 会话 ID
+        pub conversation_short_id: i64,
+        /// 查询起始位置，即起始消息在会话中的 Index。
+        pub cursor: i64,
+        /// 查询条数
+        pub limit: i64,
+    }
     crate::setters! {
-        GetConversationMessagesRequest(app_id : i32, conversation_short_id : i64, cursor
-        : i64, limit : i64) { reverse with_reverse : Reverse; }
+        GetConversationMessagesRequest { GetConversationMessagesRequired { app_id,
+        conversation_short_id, cursor, limit } } { reverse with_reverse : Reverse; }
     }
     crate::via_fields! {
         GetConversationMessagesRequest { app_id : required "AppId"; conversation_short_id
@@ -119,9 +130,14 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
     /// use volcengine_rtc::api::get_conversation_messages::{
-    ///     GetConversationMessagesRequest, Reverse,
+    ///     GetConversationMessagesRequest, GetConversationMessagesRequired, Reverse,
     /// };
-    /// let request = GetConversationMessagesRequest::new(0, 1, 0, 2)
+    /// let request = GetConversationMessagesRequest::new(GetConversationMessagesRequired {
+    ///         app_id: 0,
+    ///         conversation_short_id: 1,
+    ///         cursor: 0,
+    ///         limit: 2,
+    ///     })
     ///     .with_reverse(Reverse::Backward);
     /// let output = client.get_conversation_messages(&request).await?;
     /// println!("{output:?}");

@@ -46,9 +46,15 @@ pub mod v2023_11_01 {
         /// 要查询的房间 ID
         pub room_id: String,
     }
+    /// The required fields of [`GetRoomOnlineUsersRequest`](GetRoomOnlineUsersRequest), each named: what [`GetRoomOnlineUsersRequest::new`](GetRoomOnlineUsersRequest::new) takes.
+    pub struct GetRoomOnlineUsersRequired {
+        /// 你的音视频应用的唯一标志
+        pub app_id: String,
+        /// 要查询的房间 ID
+        pub room_id: String,
+    }
     crate::setters! {
-        GetRoomOnlineUsersRequest(app_id : impl Into < String >, room_id : impl Into <
-        String >) {}
+        GetRoomOnlineUsersRequest { GetRoomOnlineUsersRequired { app_id, room_id } } {}
     }
     crate::via_fields! {
         GetRoomOnlineUsersRequest { app_id : required "AppId"; room_id : required
@@ -96,8 +102,13 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
-    /// use volcengine_rtc::api::get_room_online_users::GetRoomOnlineUsersRequest;
-    /// let request = GetRoomOnlineUsersRequest::new("661e****543cf", "Room1");
+    /// use volcengine_rtc::api::get_room_online_users::{
+    ///     GetRoomOnlineUsersRequest, GetRoomOnlineUsersRequired,
+    /// };
+    /// let request = GetRoomOnlineUsersRequest::new(GetRoomOnlineUsersRequired {
+    ///     app_id: "661e****543cf".to_owned(),
+    ///     room_id: "Room1".to_owned(),
+    /// });
     /// let output = client.get_room_online_users(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

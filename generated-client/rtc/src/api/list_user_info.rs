@@ -68,12 +68,20 @@ pub mod v2023_11_01 {
         /// 每页的用户数，默认值为 20，最大值为 100。超过 100 时按 100 处理。
         pub page_size: Option<i64>,
     }
+    /// The required fields of [`ListUserInfoRequest`](ListUserInfoRequest), each named: what [`ListUserInfoRequest::new`](ListUserInfoRequest::new) takes.
+    pub struct ListUserInfoRequired {
+        /// 你的音视频应用的唯一标志
+        pub app_id: String,
+        /// 查询的起始时间，格式为 RFC3339，精确到秒。
+        pub start_time: String,
+        /// 查询的结束时间，格式为 RFC3339，精确到秒。
+        pub end_time: String,
+    }
     crate::setters! {
-        ListUserInfoRequest(app_id : impl Into < String >, start_time : impl Into <
-        String >, end_time : impl Into < String >) { room_id with_room_id : impl Into <
-        String >; user_id with_user_id : impl Into < String >; exclude_server_user
-        with_exclude_server_user : bool; page_num with_page_num : i64; page_size
-        with_page_size : i64; }
+        ListUserInfoRequest { ListUserInfoRequired { app_id, start_time, end_time } } {
+        room_id with_room_id : impl Into < String >; user_id with_user_id : impl Into <
+        String >; exclude_server_user with_exclude_server_user : bool; page_num
+        with_page_num : i64; page_size with_page_size : i64; }
     }
     crate::via_fields! {
         ListUserInfoRequest { app_id : required "AppId"; start_time : required
@@ -139,12 +147,12 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
-    /// use volcengine_rtc::api::list_user_info::ListUserInfoRequest;
-    /// let request = ListUserInfoRequest::new(
-    ///         "661e****543cf",
-    ///         "2023-11-01T02:00:00Z",
-    ///         "2023-11-01T03:00:00Z",
-    ///     )
+    /// use volcengine_rtc::api::list_user_info::{ListUserInfoRequest, ListUserInfoRequired};
+    /// let request = ListUserInfoRequest::new(ListUserInfoRequired {
+    ///         app_id: "661e****543cf".to_owned(),
+    ///         start_time: "2023-11-01T02:00:00Z".to_owned(),
+    ///         end_time: "2023-11-01T03:00:00Z".to_owned(),
+    ///     })
     ///     .with_room_id("Room1")
     ///     .with_exclude_server_user(true)
     ///     .with_page_num(1)

@@ -47,8 +47,15 @@ pub mod v2020_12_01 {
         /// 待注册用户的信息。一次最多注册 20 个用户。
         pub users: Vec<User>,
     }
+    /// The required fields of [`RegisterUsersRequest`](RegisterUsersRequest), each named: what [`RegisterUsersRequest::new`](RegisterUsersRequest::new) takes.
+    pub struct RegisterUsersRequired {
+        /// 应用的唯一标志
+        pub app_id: i32,
+        /// 待注册用户的信息。一次最多注册 20 个用户。
+        pub users: Vec<User>,
+    }
     crate::setters! {
-        RegisterUsersRequest(app_id : i32, users : impl Into < Vec < User > >) {}
+        RegisterUsersRequest { RegisterUsersRequired { app_id, users } } {}
     }
     crate::via_fields! {
         RegisterUsersRequest { app_id : required "AppId"; users : required "Users"; }
@@ -82,10 +89,12 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
-    /// use volcengine_rtc::api::register_users::{RegisterUsersRequest, User};
-    /// let request = RegisterUsersRequest::new(
-    ///     123456,
-    ///     vec![
+    /// use volcengine_rtc::api::register_users::{
+    ///     RegisterUsersRequest, RegisterUsersRequired, User,
+    /// };
+    /// let request = RegisterUsersRequest::new(RegisterUsersRequired {
+    ///     app_id: 123456,
+    ///     users: vec![
     ///         User::new(10001).with_nick_name("Tom")
     ///         .with_portrait("http://xxx.com/portrait.png").with_tags(vec!["vip"
     ///         .to_owned(), "beijing".to_owned()])
@@ -95,7 +104,7 @@ impl crate::Client {
     ///         User::new(10003).with_ext(serde_json::Map::from_iter([("s:reserved"
     ///         .to_owned(), serde_json::json!("x"))]))
     ///     ],
-    /// );
+    /// });
     /// let output = client.register_users(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

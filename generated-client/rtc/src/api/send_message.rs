@@ -18,7 +18,7 @@
 pub use self::v2020_12_01::*;
 pub mod v2020_12_01 {
     //! `SendMessage` at Version `2020-12-01`: its request and result types, and `OPERATION`, what the runtime needs to call it.
-    pub use crate::api::types::{MsgType, Priority, RefMsgInfo};
+    pub use crate::api::types::{MsgType, Priority, RefMsgInfo, RefMsgInfoRequired};
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "SendMessage",
@@ -88,11 +88,31 @@ pub mod v2020_12_01 {
         /// 被引用的消息。
         pub ref_msg_info: Option<RefMsgInfo>,
     }
+    /// The required fields of [`SendMessageRequest`](SendMessageRequest), each named: what [`SendMessageRequest::new`](SendMessageRequest::new) takes.
+    pub struct SendMessageRequired {
+        /// 应用的唯一标志
+        pub app_id: i32,
+        /// 会话 ID
+        pub conversation_short_id: i64,
+        /// 消息发送人的 UserId
+        pub sender: i64,
+        /// 消息类型。
+        /// - `10001`：文本。
+        /// - `10003`：图片。
+        /// - `10004`：视频。
+        /// - `10005`：文件。
+        /// - `10006`：音频。
+        /// - `10012`：自定义消息。
+        pub msg_type: MsgType,
+        /// 消息内容，为序列化后的字符串。
+        /// 给客户端发送消息时，内容格式需要与客户端约定的消息格式一致，参看[消息格式](https://www.volcengine.com/docs/6348/372181#server)。
+        pub content: String,
+    }
     crate::setters! {
-        SendMessageRequest(app_id : i32, conversation_short_id : i64, sender : i64,
-        msg_type : MsgType, content : impl Into < String >) { sender_str with_sender_str
-        : impl Into < String >; client_msg_id with_client_msg_id : impl Into < String >;
-        create_time with_create_time : i64; ext with_ext : serde_json::Map < String,
+        SendMessageRequest { SendMessageRequired { app_id, conversation_short_id, sender,
+        msg_type, content } } { sender_str with_sender_str : impl Into < String >;
+        client_msg_id with_client_msg_id : impl Into < String >; create_time
+        with_create_time : i64; ext with_ext : serde_json::Map < String,
         serde_json::Value >; mentioned_users with_mentioned_users : impl Into < Vec < i64
         > >; visible_users with_visible_users : impl Into < Vec < i64 > >;
         invisible_users with_invisible_users : impl Into < Vec < i64 > >; priority
@@ -137,15 +157,16 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
     /// use volcengine_rtc::api::send_message::{
-    ///     MsgType, Priority, RefMsgInfo, SendMessageRequest,
+    ///     MsgType, Priority, RefMsgInfo, RefMsgInfoRequired, SendMessageRequest,
+    ///     SendMessageRequired,
     /// };
-    /// let request = SendMessageRequest::new(
-    ///         123456,
-    ///         7253651276129427500,
-    ///         10001,
-    ///         MsgType::Text,
-    ///         "{\"text\":\"hello\"}",
-    ///     )
+    /// let request = SendMessageRequest::new(SendMessageRequired {
+    ///         app_id: 123456,
+    ///         conversation_short_id: 7253651276129427500,
+    ///         sender: 10001,
+    ///         msg_type: MsgType::Text,
+    ///         content: "{\"text\":\"hello\"}".to_owned(),
+    ///     })
     ///     .with_client_msg_id("msg_0001")
     ///     .with_create_time(1686020400000)
     ///     .with_ext(
@@ -157,7 +178,12 @@ impl crate::Client {
     ///     .with_visible_users(vec![10001, 10002])
     ///     .with_invisible_users(Vec::new())
     ///     .with_priority(Priority::Normal)
-    ///     .with_ref_msg_info(RefMsgInfo::new(7253655012382859000, "hello"));
+    ///     .with_ref_msg_info(
+    ///         RefMsgInfo::new(RefMsgInfoRequired {
+    ///             referenced_message_id: 7253655012382859000,
+    ///             hint: "hello".to_owned(),
+    ///         }),
+    ///     );
     /// let output = client.send_message(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

@@ -63,10 +63,22 @@ pub mod v2023_11_01 {
         /// 页面状态检测配置
         pub monitor_config: Option<MonitorConfig>,
     }
+    /// The required fields of [`StartWebcastRequest`](StartWebcastRequest), each named: what [`StartWebcastRequest::new`](StartWebcastRequest::new) takes.
+    pub struct StartWebcastRequired {
+        /// 你的音视频应用的唯一标志
+        pub app_id: String,
+        /// 要推送网页内容的房间 ID
+        pub room_id: String,
+        /// 任务 ID。结束任务时需使用同一个 TaskId。
+        pub task_id: String,
+        /// 推送网页内容时使用的用户 ID，不能与房间内其他用户重复。建议加上固定前缀，如 `webcast_`。
+        pub user_id: String,
+        /// 需要采集的网页地址，可以携带自定义的查询参数，总长度不超过 1024。
+        pub source_url: String,
+    }
     crate::setters! {
-        StartWebcastRequest(app_id : impl Into < String >, room_id : impl Into < String
-        >, task_id : impl Into < String >, user_id : impl Into < String >, source_url :
-        impl Into < String >) { business_id with_business_id : impl Into < String >;
+        StartWebcastRequest { StartWebcastRequired { app_id, room_id, task_id, user_id,
+        source_url } } { business_id with_business_id : impl Into < String >;
         max_running_time with_max_running_time : i32; video_solutions
         with_video_solutions : impl Into < Vec < VideoSolution > >; event_notify_config
         with_event_notify_config : EventNotifyConfig; monitor_config with_monitor_config
@@ -105,15 +117,16 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_rtc::Client) -> Result<(), volcengine_rtc::Error> {
     /// use volcengine_rtc::api::start_webcast::{
-    ///     EventNotifyConfig, MonitorConfig, StartWebcastRequest, VideoSolution,
+    ///     EventNotifyConfig, MonitorConfig, StartWebcastRequest, StartWebcastRequired,
+    ///     VideoSolution,
     /// };
-    /// let request = StartWebcastRequest::new(
-    ///         "661e****543cf",
-    ///         "Room1",
-    ///         "Task1",
-    ///         "webcast_user1",
-    ///         "https://www.example.com/live.html?token=xxx",
-    ///     )
+    /// let request = StartWebcastRequest::new(StartWebcastRequired {
+    ///         app_id: "661e****543cf".to_owned(),
+    ///         room_id: "Room1".to_owned(),
+    ///         task_id: "Task1".to_owned(),
+    ///         user_id: "webcast_user1".to_owned(),
+    ///         source_url: "https://www.example.com/live.html?token=xxx".to_owned(),
+    ///     })
     ///     .with_business_id("B****23")
     ///     .with_max_running_time(3600)
     ///     .with_video_solutions(

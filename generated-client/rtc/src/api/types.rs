@@ -249,8 +249,16 @@ pub struct RefMsgInfo {
     /// 建议不超过 50 个字符。
     pub hint: String,
 }
+/// The required fields of [`RefMsgInfo`](RefMsgInfo), each named: what [`RefMsgInfo::new`](RefMsgInfo::new) takes.
+pub struct RefMsgInfoRequired {
+    /// 被引用消息的 ID
+    pub referenced_message_id: i64,
+    /// 引用消息时展示的文本。
+    /// 建议不超过 50 个字符。
+    pub hint: String,
+}
 crate::setters! {
-    RefMsgInfo(referenced_message_id : i64, hint : impl Into < String >) {}
+    RefMsgInfo { RefMsgInfoRequired { referenced_message_id, hint } } {}
 }
 crate::via_fields! {
     RefMsgInfo { referenced_message_id : required "ReferencedMessageId"; hint : required

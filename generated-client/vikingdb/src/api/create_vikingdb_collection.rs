@@ -10,7 +10,10 @@
 pub use self::v2025_06_09::*;
 pub mod v2025_06_09 {
     //! `CreateVikingdbCollection` at Version `2025-06-09`: its request and result types, and `OPERATION`, what the runtime needs to call it.
-    pub use crate::api::types::{AnalyzerConfig, FullTextConfig, Tensor, Tokenizer};
+    pub use crate::api::types::{
+        AnalyzerConfig, FullTextConfig, FullTextConfigRequired, Tensor, TensorRequired,
+        Tokenizer,
+    };
     /// What the runtime needs to call this Action.
     pub const OPERATION: crate::Operation = crate::Operation {
         action: "CreateVikingdbCollection",
@@ -57,12 +60,24 @@ pub mod v2025_06_09 {
         /// 可配置**最多2个**text字段为全文检索字段。
         pub full_text: Option<Vec<FullTextConfig>>,
     }
+    /// The required fields of [`CreateVikingdbCollectionRequest`](CreateVikingdbCollectionRequest), each named: what [`CreateVikingdbCollectionRequest::new`](CreateVikingdbCollectionRequest::new) takes.
+    pub struct CreateVikingdbCollectionRequired {
+        /// 数据集名称
+        /// 说明：
+        ///
+        /// * 只能使用英文字母、数字、下划线_，并以英文字母开头，不能为空
+        /// * 长度（字节）要求：\[1, 128\]
+        /// * 同账号下，所有 Collection 名称不能重复
+        /// * 同账号下，collection数量不超过200个
+        pub collection_name: String,
+        /// 字段列表
+        pub fields: Vec<Field>,
+    }
     crate::setters! {
-        CreateVikingdbCollectionRequest(collection_name : impl Into < String >, fields :
-        impl Into < Vec < Field > >) { project_name with_project_name : impl Into <
-        String >; description with_description : impl Into < String >; vectorize
-        with_vectorize : Vectorize; full_text with_full_text : impl Into < Vec <
-        FullTextConfig > >; }
+        CreateVikingdbCollectionRequest { CreateVikingdbCollectionRequired {
+        collection_name, fields } } { project_name with_project_name : impl Into < String
+        >; description with_description : impl Into < String >; vectorize with_vectorize
+        : Vectorize; full_text with_full_text : impl Into < Vec < FullTextConfig > >; }
     }
     crate::via_fields! {
         CreateVikingdbCollectionRequest { project_name : optional "ProjectName";
@@ -104,10 +119,23 @@ pub mod v2025_06_09 {
         /// 字段内容默认值
         pub default_value: Option<serde_json::Value>,
     }
+    /// The required fields of [`Field`](Field), each named: what [`Field::new`](Field::new) takes.
+    pub struct FieldRequired {
+        /// 字段名称
+        /// 说明：
+        ///
+        /// * 只能使用英文字母、数字、下划线_，并以英文字母开头，不能为空
+        /// * 长度（字节）要求：\[1, 128\]
+        /// * 同一个 Collection 下，Field名称不能重复
+        /// * 单个collection下，field数量不超过200个
+        pub field_name: String,
+        /// 字段类型，详见下文[FieldType](https://www.volcengine.com/docs/84313/1791154#30882a43)
+        pub field_type: String,
+    }
     crate::setters! {
-        Field(field_name : impl Into < String >, field_type : impl Into < String >) { dim
-        with_dim : i32; is_primary_key with_is_primary_key : bool; default_value
-        with_default_value : serde_json::Value; }
+        Field { FieldRequired { field_name, field_type } } { dim with_dim : i32;
+        is_primary_key with_is_primary_key : bool; default_value with_default_value :
+        serde_json::Value; }
     }
     crate::via_fields! {
         Field { field_name : required "FieldName"; field_type : required "FieldType"; dim
@@ -210,9 +238,14 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: volcengine_vikingdb::Client) -> Result<(), volcengine_vikingdb::Error> {
-    /// use volcengine_vikingdb::api::create_vikingdb_collection::CreateVikingdbCollectionRequest;
+    /// use volcengine_vikingdb::api::create_vikingdb_collection::{
+    ///     CreateVikingdbCollectionRequest, CreateVikingdbCollectionRequired,
+    /// };
     /// // Placeholder values of the required fields (the page's example does not fit the documented types).
-    /// let request = CreateVikingdbCollectionRequest::new("", Vec::new());
+    /// let request = CreateVikingdbCollectionRequest::new(CreateVikingdbCollectionRequired {
+    ///     collection_name: String::new(),
+    ///     fields: Vec::new(),
+    /// });
     /// let output = client.create_vikingdb_collection(&request).await?;
     /// println!("{output:?}");
     /// # Ok(())

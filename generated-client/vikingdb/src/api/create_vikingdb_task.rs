@@ -51,11 +51,18 @@ pub mod v2025_06_09 {
         /// 任务具体配置
         pub task_config: TaskConfig,
     }
+    /// The required fields of [`CreateVikingdbTaskRequest`](CreateVikingdbTaskRequest), each named: what [`CreateVikingdbTaskRequest::new`](CreateVikingdbTaskRequest::new) takes.
+    pub struct CreateVikingdbTaskRequired {
+        /// 任务类型，不同类型的TaskType，有不同的TaskConfig，详见**不同TaskType的TaskConfig配置**
+        pub task_type: String,
+        /// 任务具体配置
+        pub task_config: TaskConfig,
+    }
     crate::setters! {
-        CreateVikingdbTaskRequest(task_type : impl Into < String >, task_config :
-        TaskConfig) { project_name with_project_name : impl Into < String >;
-        collection_name with_collection_name : impl Into < String >; resource_id
-        with_resource_id : impl Into < String >; }
+        CreateVikingdbTaskRequest { CreateVikingdbTaskRequired { task_type, task_config }
+        } { project_name with_project_name : impl Into < String >; collection_name
+        with_collection_name : impl Into < String >; resource_id with_resource_id : impl
+        Into < String >; }
     }
     crate::via_fields! {
         CreateVikingdbTaskRequest { project_name : optional "ProjectName";
@@ -96,16 +103,16 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_vikingdb::Client) -> Result<(), volcengine_vikingdb::Error> {
     /// use volcengine_vikingdb::api::create_vikingdb_task::{
-    ///     CreateVikingdbTaskRequest, TaskConfig,
+    ///     CreateVikingdbTaskRequest, CreateVikingdbTaskRequired, TaskConfig,
     /// };
-    /// let request = CreateVikingdbTaskRequest::new(
-    ///         "data_import",
-    ///         TaskConfig::new()
+    /// let request = CreateVikingdbTaskRequest::new(CreateVikingdbTaskRequired {
+    ///         task_type: "data_import".to_owned(),
+    ///         task_config: TaskConfig::new()
     ///             .with_file_type("json")
     ///             .with_need_confirm(true)
     ///             .with_tos_path("test-doc1-tos/pic_search_1000_images.json")
     ///             .with_export_all(false),
-    ///     )
+    ///     })
     ///     .with_project_name("default")
     ///     .with_collection_name("test_doc1_image");
     /// let output = client.create_vikingdb_task(&request).await?;

@@ -82,8 +82,15 @@ pub struct FullTextConfig {
     /// AnalyzerConfig结构见下
     pub analyzer: AnalyzerConfig,
 }
+/// The required fields of [`FullTextConfig`](FullTextConfig), each named: what [`FullTextConfig::new`](FullTextConfig::new) takes.
+pub struct FullTextConfigRequired {
+    /// 必须是在Fields里存在的一个text类型的字段
+    pub field: String,
+    /// AnalyzerConfig结构见下
+    pub analyzer: AnalyzerConfig,
+}
 crate::setters! {
-    FullTextConfig(field : impl Into < String >, analyzer : AnalyzerConfig) {}
+    FullTextConfig { FullTextConfigRequired { field, analyzer } } {}
 }
 crate::via_fields! {
     FullTextConfig { field : required "Field"; analyzer : required "Analyzer"; }
@@ -154,12 +161,26 @@ pub struct Tensor {
     /// 通过设置 instructions 引导模型更准确地聚焦输入内容的关键信息，以提升向量表示精度，详细参考[Instruction](https://www.volcengine.com/docs/84313/1791154#93269fe1)：
     pub instruction: Option<serde_json::Map<String, serde_json::Value>>,
 }
+/// The required fields of [`Tensor`](Tensor), each named: what [`Tensor::new`](Tensor::new) takes.
+pub struct TensorRequired {
+    /// **模型名称**
+    /// 注：当前配置张量化字段需将**张量化模型**和**稠密向量化模型**均配置为**"doubao-embedding-vision"，**
+    pub model_name: String,
+    /// **张量阶数**
+    /// 目前固定张量维度阶数为2，可视作向量矩阵
+    pub n_dim: i32,
+    /// **张量维度**
+    /// 格式为\[M,N\]：
+    /// M：向量矩阵的行数，取值\[2,64\]间的整数
+    /// N：向量矩阵的列数，取值\[4,2048\]间的整数，且当N>4时，N必须是8的倍数
+    pub shape: Vec<serde_json::Value>,
+}
 crate::setters! {
-    Tensor(model_name : impl Into < String >, n_dim : i32, shape : impl Into < Vec <
-    serde_json::Value > >) { model_version with_model_version : impl Into < String >;
-    text_field with_text_field : impl Into < String >; image_field with_image_field :
-    impl Into < String >; video_field with_video_field : impl Into < String >;
-    instruction with_instruction : serde_json::Map < String, serde_json::Value >; }
+    Tensor { TensorRequired { model_name, n_dim, shape } } { model_version
+    with_model_version : impl Into < String >; text_field with_text_field : impl Into <
+    String >; image_field with_image_field : impl Into < String >; video_field
+    with_video_field : impl Into < String >; instruction with_instruction :
+    serde_json::Map < String, serde_json::Value >; }
 }
 crate::via_fields! {
     Tensor { model_name : required "ModelName"; model_version : optional "ModelVersion";

@@ -86,9 +86,16 @@ pub mod v2025_06_09 {
         /// 字段内容默认值
         pub default_value: Option<serde_json::Value>,
     }
+    /// The required fields of [`Field`](Field), each named: what [`Field::new`](Field::new) takes.
+    pub struct FieldRequired {
+        /// 字段名称
+        pub field_name: String,
+        /// 字段类型
+        pub field_type: String,
+    }
     crate::setters! {
-        Field(field_name : impl Into < String >, field_type : impl Into < String >) {
-        default_value with_default_value : serde_json::Value; }
+        Field { FieldRequired { field_name, field_type } } { default_value
+        with_default_value : serde_json::Value; }
     }
     crate::via_fields! {
         Field { field_name : required "FieldName"; field_type : required "FieldType";
@@ -114,12 +121,12 @@ impl crate::Client {
     /// ```no_run
     /// # async fn example(client: volcengine_vikingdb::Client) -> Result<(), volcengine_vikingdb::Error> {
     /// use volcengine_vikingdb::api::update_vikingdb_collection::{
-    ///     Field, UpdateVikingdbCollectionRequest,
+    ///     Field, FieldRequired, UpdateVikingdbCollectionRequest,
     /// };
     /// let request = UpdateVikingdbCollectionRequest::new(
     ///         vec![
-    ///             Field::new("float_1", "float32")
-    ///             .with_default_value(serde_json::json!(0.0))
+    ///             Field::new(FieldRequired { field_name : "float_1".to_owned(), field_type
+    ///             : "float32".to_owned() }).with_default_value(serde_json::json!(0.0))
     ///         ],
     ///     )
     ///     .with_project_name("default")
