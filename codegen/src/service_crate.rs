@@ -215,10 +215,23 @@ fn readme(krate: &ServiceCrate, pages: &[Page], settings: &str) -> String {
                 module: format!("api::{module}"),
                 method: &module,
             };
-            crate::example::example_lines(page, &names, &call)
-                .into_iter()
-                .filter(|l| !l.starts_with("# "))
-                .partition(|l| l.starts_with("use "))
+            let mut uses = Vec::new();
+            let mut body = Vec::new();
+            // A `use` statement may span lines: it lasts to its `;`.
+            let mut in_use = false;
+            for line in crate::example::example_lines(page, &names, &call) {
+                if line.starts_with("# ") {
+                    continue;
+                }
+                in_use = in_use || line.starts_with("use ");
+                if in_use {
+                    in_use = !line.ends_with(';');
+                    uses.push(line);
+                } else {
+                    body.push(line);
+                }
+            }
+            (uses, body)
         })
         .unwrap_or_default();
     let uses: String = uses.iter().map(|l| format!("{l}\n")).collect();
