@@ -1265,7 +1265,7 @@ fn setters(
         },
     );
     let doc = outer_doc(&format!(
-        "The required fields of [`{name}`]({name}), each named: what [`{name}::new`]({name}::new) takes."
+        "The required fields of a `{name}`, each named: what its [`new`]({name}::new) takes."
     ));
     let arguments = required.iter().map(|&i| ident(&rust_names[i]));
     quote! {

@@ -84,7 +84,7 @@ pub mod v2024_01_01 {
         /// **注意**：需要和待传入的 Asset Group（素材资产组合）的 **ProjectName ** 保持一致。
         pub project_name: Option<String>,
     }
-    /// The required fields of [`CreateAssetRequest`](CreateAssetRequest), each named: what [`CreateAssetRequest::new`](CreateAssetRequest::new) takes.
+    /// The required fields of a `CreateAssetRequest`, each named: what its [`new`](CreateAssetRequest::new) takes.
     pub struct CreateAssetRequired {
         /// Asset（素材资产）所属的 Asset Group（素材资产组合）的 Id。
         pub group_id: String,

@@ -44,7 +44,7 @@ pub mod v2024_01_01 {
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
         pub to_step: i32,
     }
-    /// The required fields of [`GetModelCustomizationJobMetricDataRequest`](GetModelCustomizationJobMetricDataRequest), each named: what [`GetModelCustomizationJobMetricDataRequest::new`](GetModelCustomizationJobMetricDataRequest::new) takes.
+    /// The required fields of a `GetModelCustomizationJobMetricDataRequest`, each named: what its [`new`](GetModelCustomizationJobMetricDataRequest::new) takes.
     pub struct GetModelCustomizationJobMetricDataRequired {
         /// 起始步（Step）。
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。

@@ -42,7 +42,7 @@ pub mod v2022_01_01 {
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
         pub relation_id: String,
     }
-    /// The required fields of [`CancelInvitationRequest`](CancelInvitationRequest), each named: what [`CancelInvitationRequest::new`](CancelInvitationRequest::new) takes.
+    /// The required fields of a `CancelInvitationRequest`, each named: what its [`new`](CancelInvitationRequest::new) takes.
     pub struct CancelInvitationRequired {
         /// 邀约ID
         pub invitation_id: String,

@@ -40,7 +40,7 @@ pub mod v2022_01_01 {
         /// 关系类型
         pub relation: i32,
     }
-    /// The required fields of [`CleanUpFinancialRelationRequest`](CleanUpFinancialRelationRequest), each named: what [`CleanUpFinancialRelationRequest::new`](CleanUpFinancialRelationRequest::new) takes.
+    /// The required fields of a `CleanUpFinancialRelationRequest`, each named: what its [`new`](CleanUpFinancialRelationRequest::new) takes.
     pub struct CleanUpFinancialRelationRequired {
         /// 关系ID
         pub relation_id: String,

@@ -45,7 +45,7 @@ pub mod v2022_01_01 {
         /// 报警发送人
         pub budget_alert_message: Vec<BudgetAlertMessage>,
     }
-    /// The required fields of [`CreateBudgetRequest`](CreateBudgetRequest), each named: what [`CreateBudgetRequest::new`](CreateBudgetRequest::new) takes.
+    /// The required fields of a `CreateBudgetRequest`, each named: what its [`new`](CreateBudgetRequest::new) takes.
     pub struct CreateBudgetRequired {
         /// 预算信息
         pub budget: Budget,

@@ -40,7 +40,7 @@ pub mod v2022_01_01 {
         /// 授权信息列表
         pub auth_info_list: Option<Vec<AuthInfoList>>,
     }
-    /// The required fields of [`CreateFinancialRelationRequest`](CreateFinancialRelationRequest), each named: what [`CreateFinancialRelationRequest::new`](CreateFinancialRelationRequest::new) takes.
+    /// The required fields of a `CreateFinancialRelationRequest`, each named: what its [`new`](CreateFinancialRelationRequest::new) takes.
     pub struct CreateFinancialRelationRequired {
         /// 子账号ID
         pub sub_account_id: i64,

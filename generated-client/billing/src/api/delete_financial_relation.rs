@@ -41,7 +41,7 @@ pub mod v2022_01_01 {
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
         pub relation_id: String,
     }
-    /// The required fields of [`DeleteFinancialRelationRequest`](DeleteFinancialRelationRequest), each named: what [`DeleteFinancialRelationRequest::new`](DeleteFinancialRelationRequest::new) takes.
+    /// The required fields of a `DeleteFinancialRelationRequest`, each named: what its [`new`](DeleteFinancialRelationRequest::new) takes.
     pub struct DeleteFinancialRelationRequired {
         /// 子账号ID
         pub sub_account_id: i64,

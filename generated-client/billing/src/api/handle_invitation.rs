@@ -44,7 +44,7 @@ pub mod v2022_01_01 {
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
         pub relation_id: String,
     }
-    /// The required fields of [`HandleInvitationRequest`](HandleInvitationRequest), each named: what [`HandleInvitationRequest::new`](HandleInvitationRequest::new) takes.
+    /// The required fields of a `HandleInvitationRequest`, each named: what its [`new`](HandleInvitationRequest::new) takes.
     pub struct HandleInvitationRequired {
         /// 邀约ID
         pub invitation_id: String,

@@ -55,7 +55,7 @@ pub mod v2022_01_01 {
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
         pub amortized_month: String,
     }
-    /// The required fields of [`ListAmortizedCostBillDailyRequest`](ListAmortizedCostBillDailyRequest), each named: what [`ListAmortizedCostBillDailyRequest::new`](ListAmortizedCostBillDailyRequest::new) takes.
+    /// The required fields of a `ListAmortizedCostBillDailyRequest`, each named: what its [`new`](ListAmortizedCostBillDailyRequest::new) takes.
     pub struct ListAmortizedCostBillDailyRequired {
         /// 成本日期：格式为YYYY-MM-DD；仅支持单日查询
         pub amortized_day: String,

@@ -52,7 +52,7 @@ pub mod v2022_01_01 {
         /// 是否需要访问列表的总记录数：1：表示需要；0：表示不需要
         pub need_record_num: Option<i32>,
     }
-    /// The required fields of [`ListAmortizedCostBillDetailRequest`](ListAmortizedCostBillDetailRequest), each named: what [`ListAmortizedCostBillDetailRequest::new`](ListAmortizedCostBillDetailRequest::new) takes.
+    /// The required fields of a `ListAmortizedCostBillDetailRequest`, each named: what its [`new`](ListAmortizedCostBillDetailRequest::new) takes.
     pub struct ListAmortizedCostBillDetailRequired {
         /// 成本账期：格式为YYYY-MM；仅支持单月查询
         pub amortized_month: String,

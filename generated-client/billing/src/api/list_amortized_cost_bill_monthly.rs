@@ -50,7 +50,7 @@ pub mod v2022_01_01 {
         /// 是否需要访问列表的总记录数：1：表示需要；0：表示不需要
         pub need_record_num: Option<i32>,
     }
-    /// The required fields of [`ListAmortizedCostBillMonthlyRequest`](ListAmortizedCostBillMonthlyRequest), each named: what [`ListAmortizedCostBillMonthlyRequest::new`](ListAmortizedCostBillMonthlyRequest::new) takes.
+    /// The required fields of a `ListAmortizedCostBillMonthlyRequest`, each named: what its [`new`](ListAmortizedCostBillMonthlyRequest::new) takes.
     pub struct ListAmortizedCostBillMonthlyRequired {
         /// 成本账期：格式为YYYY-MM；仅支持单月查询
         pub amortized_month: String,

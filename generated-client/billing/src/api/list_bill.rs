@@ -58,7 +58,7 @@ pub mod v2022_01_01 {
         /// 是否需要访问列表的总记录数：用于前端分页；1：表示需要； 0：表示不需要；默认为不需要，Total返回-1
         pub need_record_num: Option<i32>,
     }
-    /// The required fields of [`ListBillRequest`](ListBillRequest), each named: what [`ListBillRequest::new`](ListBillRequest::new) takes.
+    /// The required fields of a `ListBillRequest`, each named: what its [`new`](ListBillRequest::new) takes.
     pub struct ListBillRequired {
         /// 数量：\[1-300\]
         pub limit: i32,

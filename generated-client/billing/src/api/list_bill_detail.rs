@@ -64,7 +64,7 @@ pub mod v2022_01_01 {
         /// 是否需要访问列表的总记录数：用于前端分页；1：表示需要； 0：表示不需要；默认为不需要，Total返回-1
         pub need_record_num: Option<i32>,
     }
-    /// The required fields of [`ListBillDetailRequest`](ListBillDetailRequest), each named: what [`ListBillDetailRequest::new`](ListBillDetailRequest::new) takes.
+    /// The required fields of a `ListBillDetailRequest`, each named: what its [`new`](ListBillDetailRequest::new) takes.
     pub struct ListBillDetailRequired {
         /// 数量：\[1-300\]
         pub limit: i32,

@@ -54,7 +54,7 @@ pub mod v2022_01_01 {
         /// 产品名称，默认不选为全部
         pub product: Option<Vec<String>>,
     }
-    /// The required fields of [`ListBillOverviewByProdRequest`](ListBillOverviewByProdRequest), each named: what [`ListBillOverviewByProdRequest::new`](ListBillOverviewByProdRequest::new) takes.
+    /// The required fields of a `ListBillOverviewByProdRequest`, each named: what its [`new`](ListBillOverviewByProdRequest::new) takes.
     pub struct ListBillOverviewByProdRequired {
         /// 数量：\[1-300\]
         pub limit: i32,

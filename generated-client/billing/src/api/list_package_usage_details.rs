@@ -56,7 +56,7 @@ pub mod v2022_01_01 {
         /// 抵扣的资源实例ID。
         pub instance_no: Option<String>,
     }
-    /// The required fields of [`ListPackageUsageDetailsRequest`](ListPackageUsageDetailsRequest), each named: what [`ListPackageUsageDetailsRequest::new`](ListPackageUsageDetailsRequest::new) takes.
+    /// The required fields of a `ListPackageUsageDetailsRequest`, each named: what its [`new`](ListPackageUsageDetailsRequest::new) takes.
     pub struct ListPackageUsageDetailsRequired {
         /// 查询抵扣的资源实例类型。枚举字段：Package: 资源包；RI：预留实例劵；RSC：预留存储容量包；
         pub resource_type: String,

@@ -40,7 +40,7 @@ pub mod v2022_01_01 {
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
         pub offset: i32,
     }
-    /// The required fields of [`ListRecipientInformationRequest`](ListRecipientInformationRequest), each named: what [`ListRecipientInformationRequest::new`](ListRecipientInformationRequest::new) takes.
+    /// The required fields of a `ListRecipientInformationRequest`, each named: what its [`new`](ListRecipientInformationRequest::new) takes.
     pub struct ListRecipientInformationRequired {
         /// 数量：\[1-300\]
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。

@@ -54,7 +54,7 @@ pub mod v2022_01_01 {
         /// 资源实例状态：NotEffective：未生效；Effective：生效中；FailedToCreate：创建失败；UsedUp：已用完；Expired：已到期；Refunded：已退款；
         pub status: Option<String>,
     }
-    /// The required fields of [`ListResourcePackagesRequest`](ListResourcePackagesRequest), each named: what [`ListResourcePackagesRequest::new`](ListResourcePackagesRequest::new) takes.
+    /// The required fields of a `ListResourcePackagesRequest`, each named: what its [`new`](ListResourcePackagesRequest::new) takes.
     pub struct ListResourcePackagesRequired {
         /// 查询的资源实例类型。枚举字段：Package: 资源包；RI：预留实例劵；RSC：预留存储容量包；
         pub resource_type: String,

@@ -58,7 +58,7 @@ pub mod v2022_01_01 {
         /// 是否忽略折后价为0的数据：0：不忽略；1忽略
         pub ignore_zero: Option<i32>,
     }
-    /// The required fields of [`ListSplitBillDetailRequest`](ListSplitBillDetailRequest), each named: what [`ListSplitBillDetailRequest::new`](ListSplitBillDetailRequest::new) takes.
+    /// The required fields of a `ListSplitBillDetailRequest`, each named: what its [`new`](ListSplitBillDetailRequest::new) takes.
     pub struct ListSplitBillDetailRequired {
         /// 账期：格式为YYYY-MM；仅支持单月查询；所查账期至多距今 24 个月
         pub bill_period: String,

@@ -60,7 +60,7 @@ pub mod v2022_01_01 {
         /// This client never sends it empty: left unset, it is filled with a fresh random token (32 hex digits) once per call, so every retry of the call carries the same one.
         pub client_token: Option<String>,
     }
-    /// The required fields of [`RenewInstanceRequest`](RenewInstanceRequest), each named: what [`RenewInstanceRequest::new`](RenewInstanceRequest::new) takes.
+    /// The required fields of a `RenewInstanceRequest`, each named: what its [`new`](RenewInstanceRequest::new) takes.
     pub struct RenewInstanceRequired {
         /// 实例ID
         pub instance_id: String,

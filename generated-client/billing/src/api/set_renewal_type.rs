@@ -66,7 +66,7 @@ pub mod v2022_01_01 {
         /// This client never sends it empty: left unset, it is filled with a fresh random token (32 hex digits) once per call, so every retry of the call carries the same one.
         pub client_token: Option<String>,
     }
-    /// The required fields of [`SetRenewalTypeRequest`](SetRenewalTypeRequest), each named: what [`SetRenewalTypeRequest::new`](SetRenewalTypeRequest::new) takes.
+    /// The required fields of a `SetRenewalTypeRequest`, each named: what its [`new`](SetRenewalTypeRequest::new) takes.
     pub struct SetRenewalTypeRequired {
         /// 实例ID，仅支持指定一个
         pub instance_id: String,

@@ -55,7 +55,7 @@ pub mod v2022_01_01 {
         /// This client never sends it empty: left unset, it is filled with a fresh random token (32 hex digits) once per call, so every retry of the call carries the same one.
         pub client_token: Option<String>,
     }
-    /// The required fields of [`UnsubscribeInstanceRequest`](UnsubscribeInstanceRequest), each named: what [`UnsubscribeInstanceRequest::new`](UnsubscribeInstanceRequest::new) takes.
+    /// The required fields of a `UnsubscribeInstanceRequest`, each named: what its [`new`](UnsubscribeInstanceRequest::new) takes.
     pub struct UnsubscribeInstanceRequired {
         /// 实例ID
         pub instance_id: String,

@@ -43,7 +43,7 @@ pub mod v2022_01_01 {
         /// 本页未列出此参数；火山引擎官方 API 元数据（volcengine-cli）将其标为必选。
         pub relation_id: String,
     }
-    /// The required fields of [`UpdateAuthRequest`](UpdateAuthRequest), each named: what [`UpdateAuthRequest::new`](UpdateAuthRequest::new) takes.
+    /// The required fields of a `UpdateAuthRequest`, each named: what its [`new`](UpdateAuthRequest::new) takes.
     pub struct UpdateAuthRequired {
         /// 子账号ID
         pub sub_account_id: i64,
@@ -83,7 +83,7 @@ pub mod v2022_01_01 {
         /// 授权状态：1-开启，0-关闭
         pub auth_status: i32,
     }
-    /// The required fields of [`AuthInfoList`](AuthInfoList), each named: what [`AuthInfoList::new`](AuthInfoList::new) takes.
+    /// The required fields of a `AuthInfoList`, each named: what its [`new`](AuthInfoList::new) takes.
     pub struct AuthInfoListRequired {
         /// 授权ID
         pub auth_id: String,

@@ -53,7 +53,7 @@ pub mod v2020_12_01 {
         /// 不传时按 `true` 处理（不返回 `MemberCount`）；需要成员数时请显式传 `false`，如本页请求示例。
         pub skip_member_count: Option<bool>,
     }
-    /// The required fields of [`BatchGetConversationsRequest`](BatchGetConversationsRequest), each named: what [`BatchGetConversationsRequest::new`](BatchGetConversationsRequest::new) takes.
+    /// The required fields of a `BatchGetConversationsRequest`, each named: what its [`new`](BatchGetConversationsRequest::new) takes.
     pub struct BatchGetConversationsRequired {
         /// 应用的唯一标志
         pub app_id: i32,

@@ -63,7 +63,7 @@ pub mod v2020_12_01 {
         /// 会话基础信息
         pub conversation_core_info: ConversationCoreInfo,
     }
-    /// The required fields of [`CreateConversationRequest`](CreateConversationRequest), each named: what [`CreateConversationRequest::new`](CreateConversationRequest::new) takes.
+    /// The required fields of a `CreateConversationRequest`, each named: what its [`new`](CreateConversationRequest::new) takes.
     pub struct CreateConversationRequired {
         /// 应用的唯一标志
         pub app_id: i32,

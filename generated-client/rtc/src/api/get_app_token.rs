@@ -48,7 +48,7 @@ pub mod v2020_12_01 {
         /// Token 的过期时间戳，单位为毫秒。
         pub expire_time: i64,
     }
-    /// The required fields of [`GetAppTokenRequest`](GetAppTokenRequest), each named: what [`GetAppTokenRequest::new`](GetAppTokenRequest::new) takes.
+    /// The required fields of a `GetAppTokenRequest`, each named: what its [`new`](GetAppTokenRequest::new) takes.
     pub struct GetAppTokenRequired {
         /// 应用的唯一标志
         pub app_id: i32,

@@ -57,7 +57,7 @@ pub mod v2020_12_01 {
         /// 默认值为 `0`。直播群只能取 `1`。
         pub reverse: Option<Reverse>,
     }
-    /// The required fields of [`GetConversationMessagesRequest`](GetConversationMessagesRequest), each named: what [`GetConversationMessagesRequest::new`](GetConversationMessagesRequest::new) takes.
+    /// The required fields of a `GetConversationMessagesRequest`, each named: what its [`new`](GetConversationMessagesRequest::new) takes.
     pub struct GetConversationMessagesRequired {
         /// 应用的唯一标志
         pub app_id: i32,

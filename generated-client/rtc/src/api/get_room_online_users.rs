@@ -46,7 +46,7 @@ pub mod v2023_11_01 {
         /// 要查询的房间 ID
         pub room_id: String,
     }
-    /// The required fields of [`GetRoomOnlineUsersRequest`](GetRoomOnlineUsersRequest), each named: what [`GetRoomOnlineUsersRequest::new`](GetRoomOnlineUsersRequest::new) takes.
+    /// The required fields of a `GetRoomOnlineUsersRequest`, each named: what its [`new`](GetRoomOnlineUsersRequest::new) takes.
     pub struct GetRoomOnlineUsersRequired {
         /// 你的音视频应用的唯一标志
         pub app_id: String,

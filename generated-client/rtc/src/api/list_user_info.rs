@@ -68,7 +68,7 @@ pub mod v2023_11_01 {
         /// 每页的用户数，默认值为 20，最大值为 100。超过 100 时按 100 处理。
         pub page_size: Option<i64>,
     }
-    /// The required fields of [`ListUserInfoRequest`](ListUserInfoRequest), each named: what [`ListUserInfoRequest::new`](ListUserInfoRequest::new) takes.
+    /// The required fields of a `ListUserInfoRequest`, each named: what its [`new`](ListUserInfoRequest::new) takes.
     pub struct ListUserInfoRequired {
         /// 你的音视频应用的唯一标志
         pub app_id: String,

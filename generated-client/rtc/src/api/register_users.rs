@@ -47,7 +47,7 @@ pub mod v2020_12_01 {
         /// 待注册用户的信息。一次最多注册 20 个用户。
         pub users: Vec<User>,
     }
-    /// The required fields of [`RegisterUsersRequest`](RegisterUsersRequest), each named: what [`RegisterUsersRequest::new`](RegisterUsersRequest::new) takes.
+    /// The required fields of a `RegisterUsersRequest`, each named: what its [`new`](RegisterUsersRequest::new) takes.
     pub struct RegisterUsersRequired {
         /// 应用的唯一标志
         pub app_id: i32,

@@ -88,7 +88,7 @@ pub mod v2020_12_01 {
         /// 被引用的消息。
         pub ref_msg_info: Option<RefMsgInfo>,
     }
-    /// The required fields of [`SendMessageRequest`](SendMessageRequest), each named: what [`SendMessageRequest::new`](SendMessageRequest::new) takes.
+    /// The required fields of a `SendMessageRequest`, each named: what its [`new`](SendMessageRequest::new) takes.
     pub struct SendMessageRequired {
         /// 应用的唯一标志
         pub app_id: i32,

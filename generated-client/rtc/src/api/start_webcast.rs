@@ -63,7 +63,7 @@ pub mod v2023_11_01 {
         /// 页面状态检测配置
         pub monitor_config: Option<MonitorConfig>,
     }
-    /// The required fields of [`StartWebcastRequest`](StartWebcastRequest), each named: what [`StartWebcastRequest::new`](StartWebcastRequest::new) takes.
+    /// The required fields of a `StartWebcastRequest`, each named: what its [`new`](StartWebcastRequest::new) takes.
     pub struct StartWebcastRequired {
         /// 你的音视频应用的唯一标志
         pub app_id: String,

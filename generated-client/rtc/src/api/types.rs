@@ -249,7 +249,7 @@ pub struct RefMsgInfo {
     /// 建议不超过 50 个字符。
     pub hint: String,
 }
-/// The required fields of [`RefMsgInfo`](RefMsgInfo), each named: what [`RefMsgInfo::new`](RefMsgInfo::new) takes.
+/// The required fields of a `RefMsgInfo`, each named: what its [`new`](RefMsgInfo::new) takes.
 pub struct RefMsgInfoRequired {
     /// 被引用消息的 ID
     pub referenced_message_id: i64,

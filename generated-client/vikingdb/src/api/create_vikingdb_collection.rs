@@ -60,7 +60,7 @@ pub mod v2025_06_09 {
         /// 可配置**最多2个**text字段为全文检索字段。
         pub full_text: Option<Vec<FullTextConfig>>,
     }
-    /// The required fields of [`CreateVikingdbCollectionRequest`](CreateVikingdbCollectionRequest), each named: what [`CreateVikingdbCollectionRequest::new`](CreateVikingdbCollectionRequest::new) takes.
+    /// The required fields of a `CreateVikingdbCollectionRequest`, each named: what its [`new`](CreateVikingdbCollectionRequest::new) takes.
     pub struct CreateVikingdbCollectionRequired {
         /// 数据集名称
         /// 说明：
@@ -119,7 +119,7 @@ pub mod v2025_06_09 {
         /// 字段内容默认值
         pub default_value: Option<serde_json::Value>,
     }
-    /// The required fields of [`Field`](Field), each named: what [`Field::new`](Field::new) takes.
+    /// The required fields of a `Field`, each named: what its [`new`](Field::new) takes.
     pub struct FieldRequired {
         /// 字段名称
         /// 说明：

@@ -51,7 +51,7 @@ pub mod v2025_06_09 {
         /// 任务具体配置
         pub task_config: TaskConfig,
     }
-    /// The required fields of [`CreateVikingdbTaskRequest`](CreateVikingdbTaskRequest), each named: what [`CreateVikingdbTaskRequest::new`](CreateVikingdbTaskRequest::new) takes.
+    /// The required fields of a `CreateVikingdbTaskRequest`, each named: what its [`new`](CreateVikingdbTaskRequest::new) takes.
     pub struct CreateVikingdbTaskRequired {
         /// 任务类型，不同类型的TaskType，有不同的TaskConfig，详见**不同TaskType的TaskConfig配置**
         pub task_type: String,

@@ -82,7 +82,7 @@ pub struct FullTextConfig {
     /// AnalyzerConfig结构见下
     pub analyzer: AnalyzerConfig,
 }
-/// The required fields of [`FullTextConfig`](FullTextConfig), each named: what [`FullTextConfig::new`](FullTextConfig::new) takes.
+/// The required fields of a `FullTextConfig`, each named: what its [`new`](FullTextConfig::new) takes.
 pub struct FullTextConfigRequired {
     /// 必须是在Fields里存在的一个text类型的字段
     pub field: String,
@@ -161,7 +161,7 @@ pub struct Tensor {
     /// 通过设置 instructions 引导模型更准确地聚焦输入内容的关键信息，以提升向量表示精度，详细参考[Instruction](https://www.volcengine.com/docs/84313/1791154#93269fe1)：
     pub instruction: Option<serde_json::Map<String, serde_json::Value>>,
 }
-/// The required fields of [`Tensor`](Tensor), each named: what [`Tensor::new`](Tensor::new) takes.
+/// The required fields of a `Tensor`, each named: what its [`new`](Tensor::new) takes.
 pub struct TensorRequired {
     /// **模型名称**
     /// 注：当前配置张量化字段需将**张量化模型**和**稠密向量化模型**均配置为**"doubao-embedding-vision"，**

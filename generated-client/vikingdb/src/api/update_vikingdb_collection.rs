@@ -86,7 +86,7 @@ pub mod v2025_06_09 {
         /// 字段内容默认值
         pub default_value: Option<serde_json::Value>,
     }
-    /// The required fields of [`Field`](Field), each named: what [`Field::new`](Field::new) takes.
+    /// The required fields of a `Field`, each named: what its [`new`](Field::new) takes.
     pub struct FieldRequired {
         /// 字段名称
         pub field_name: String,
