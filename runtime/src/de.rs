@@ -43,7 +43,6 @@ use std::fmt;
 
 use serde::de::{Deserializer, Error as _, MapAccess, Unexpected, Visitor};
 use serde::Deserialize as _;
-use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 /// What decoding a field gives.
@@ -84,7 +83,14 @@ pub trait Decode: Sized {
 /// The fields of one JSON object, taken out one by one by [`FromFields::from_fields`].
 #[derive(Debug, Default)]
 pub struct Fields {
-    map: Map<String, Value>,
+    /// The object's members, in the order read; a member taken out has `None`. A list, not a
+    /// map: a struct has few fields, usually given in the order it declares them, so the
+    /// next one is found at once from `cursor` (a map's insertions and removals cost more).
+    members: Vec<(String, Option<Value>)>,
+    /// How many members are still there.
+    left: usize,
+    /// Where the search for the next field starts: after the member last taken.
+    cursor: usize,
     /// Names that came more than once (text only: a `Value`'s map cannot repeat a name).
     duplicates: Vec<String>,
     /// The first field that did not decode; later fields are then skipped.
@@ -95,8 +101,13 @@ pub struct Fields {
 
 impl From<Map<String, Value>> for Fields {
     fn from(map: Map<String, Value>) -> Self {
+        let members: Vec<(String, Option<Value>)> = map
+            .into_iter()
+            .map(|(name, value)| (name, Some(value)))
+            .collect();
         Fields {
-            map,
+            left: members.len(),
+            members,
             ..Fields::default()
         }
     }
@@ -120,10 +131,36 @@ impl Fields {
             self.fail(FieldError::new(format!("duplicate field `{name}`")), name);
             return Taken::Skip;
         }
-        match self.map.remove(name) {
+        match self.remove(name) {
             Some(value) => Taken::Value(value),
             None => Taken::Absent,
         }
+    }
+
+    /// Takes out the member `name`, searching from after the last one taken.
+    fn remove(&mut self, name: &str) -> Option<Value> {
+        if self.left == 0 {
+            return None;
+        }
+        let start = self.cursor.min(self.members.len());
+        let (head, tail) = self.members.split_at(start);
+        let named = |(member, value): &(String, Option<Value>)| value.is_some() && member == name;
+        let index = match tail.iter().position(named) {
+            Some(offset) => start + offset,
+            None => head.iter().position(named)?,
+        };
+        self.cursor = index + 1;
+        self.left -= 1;
+        self.members[index].1.take()
+    }
+
+    /// The members not taken out, and none left.
+    fn drain_left(&mut self) -> impl Iterator<Item = (String, Value)> + '_ {
+        self.left = 0;
+        self.cursor = 0;
+        self.members
+            .drain(..)
+            .filter_map(|(name, value)| value.map(|value| (name, value)))
     }
 
     /// Records the first error, at field `name`.
@@ -209,13 +246,15 @@ impl Fields {
             return None;
         }
         let mut trial = Fields {
-            map: self.map.clone(),
+            members: self.members.clone(),
+            left: self.left,
+            cursor: self.cursor,
             duplicates: self.duplicates.clone(),
             ..Fields::default()
         };
         let value = T::from_fields(&mut trial);
-        (trial.error.is_none() && trial.map.is_empty()).then(|| {
-            self.map.clear();
+        (trial.error.is_none() && trial.left == 0).then(|| {
+            self.drain_left().for_each(drop);
             value
         })
     }
@@ -224,9 +263,11 @@ impl Fields {
     /// type, which a lenient decoding sets aside.
     pub fn fits_none(&mut self, name: &'static str) {
         if self.error.is_none() {
-            let keys: Vec<&str> = self.map.keys().map(String::as_str).collect();
+            // As a JSON map has them: sorted, each once (the last value of a repeated one).
+            let map: Map<String, Value> = self.drain_left().collect();
+            let keys: Vec<&str> = map.keys().map(String::as_str).collect();
             let message = format!("the fields {keys:?} fit none of the shapes of {name}");
-            let value = Value::Object(std::mem::take(&mut self.map));
+            let value = Value::Object(map);
             self.error = Some(FieldError::unfit(message, name, value));
         }
     }
@@ -776,21 +817,52 @@ impl<'de> Visitor<'de> for FieldsVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> std::result::Result<Fields, A::Error> {
-        let mut fields = Fields::default();
+        let mut members: Vec<(String, Option<Value>)> =
+            Vec::with_capacity(access.size_hint().unwrap_or(0).clamp(8, 64));
         while let Some(key) = access.next_key::<String>()? {
             let value: Value = access.next_value()?;
-            match fields.map.entry(key) {
-                Entry::Vacant(slot) => {
-                    slot.insert(value);
-                }
-                Entry::Occupied(mut slot) => {
-                    fields.duplicates.push(slot.key().clone());
-                    slot.insert(value);
-                }
+            members.push((key, Some(value)));
+        }
+        let duplicates = duplicates(&mut members);
+        Ok(Fields {
+            left: members.len() - duplicates.len(),
+            duplicates,
+            members,
+            ..Fields::default()
+        })
+    }
+}
+
+/// The names given more than once among `members` (once per repetition), of which only the
+/// last keeps its value, as in a JSON map.
+fn duplicates(members: &mut [(String, Option<Value>)]) -> Vec<String> {
+    let mut repeated: Vec<usize> = Vec::new();
+    if members.len() <= 16 {
+        for (index, (name, _)) in members.iter().enumerate().skip(1) {
+            if let Some(earlier) = members[..index]
+                .iter()
+                .rposition(|(other, _)| other == name)
+            {
+                repeated.push(earlier);
             }
         }
-        Ok(fields)
+    } else {
+        let mut order: Vec<usize> = (0..members.len()).collect();
+        // Stable: a name's occurrences stay in order, so each but the last is repeated.
+        order.sort_by(|a, b| members[*a].0.cmp(&members[*b].0));
+        for pair in order.windows(2) {
+            if members[pair[0]].0 == members[pair[1]].0 {
+                repeated.push(pair[0]);
+            }
+        }
     }
+    repeated
+        .into_iter()
+        .map(|index| {
+            members[index].1 = None;
+            members[index].0.clone()
+        })
+        .collect()
 }
 
 impl<T: FromFields> Decode for T {
@@ -1134,6 +1206,46 @@ mod tests {
         assert_eq!(error, "at `AppId`: duplicate field `AppId`");
         // Unknown fields may repeat.
         assert!(from_text(r#"{"AppId":1,"X":1,"X":2,"Users":[]}"#).is_ok());
+    }
+
+    #[test]
+    fn members_in_any_order_and_repeated_ones() {
+        // Fields in another order than declared, unknown ones between them.
+        let decoded = from_text(
+            r#"{"Score":0.5,"X":1,"Users":[],"Extra":null,"AppId":3,"Y":[1],"Tags":[["a"]]}"#,
+        )
+        .unwrap();
+        assert_eq!(decoded.app_id, 3);
+        assert_eq!(decoded.score, 0.5);
+        assert_eq!(decoded.tags, Some(vec![vec!["a".to_owned()]]));
+        // A repeated field is found among many members too (the sorted check), the last of
+        // three repetitions included; an unknown one may repeat there as well.
+        let many: String = (0..20).map(|i| format!(r#""U{i}":{i},"#)).collect();
+        for text in [
+            format!(r#"{{{many}"AppId":1,"Users":[],"AppId":2}}"#),
+            format!(r#"{{"AppId":1,{many}"AppId":2,"Users":[],"AppId":3}}"#),
+            r#"{"AppId":1,"Users":[],"AppId":2,"AppId":3}"#.to_owned(),
+        ] {
+            assert_eq!(
+                from_text(&text).unwrap_err(),
+                "at `AppId`: duplicate field `AppId`",
+                "{text}"
+            );
+        }
+        let decoded = from_text(&format!(r#"{{{many}"U3":1,"AppId":1,"Users":[]}}"#)).unwrap();
+        assert_eq!(decoded.app_id, 1);
+        let mut members: Vec<(String, Option<Value>)> = ["a", "b", "a", "c", "a"]
+            .iter()
+            .enumerate()
+            .map(|(i, name)| ((*name).to_owned(), Some(json!(i))))
+            .collect();
+        assert_eq!(duplicates(&mut members), ["a", "a"]);
+        let kept: Vec<Option<Value>> = members.into_iter().map(|(_, value)| value).collect();
+        assert_eq!(
+            kept,
+            [None, Some(json!(1)), None, Some(json!(3)), Some(json!(4))],
+            "the last of a repeated name keeps its value, as in a JSON map"
+        );
     }
 
     /// What a lenient decoding of `value` as `T` gives: the value, and each mismatch's path,

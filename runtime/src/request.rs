@@ -23,6 +23,9 @@ use super::signing::canonical_query;
 pub(crate) struct EncodedRequest {
     pub(crate) query: String,
     pub(crate) body: Vec<u8>,
+    /// Whether `query` is only `Action` and `Version`: the same for every call of the
+    /// operation, so the client keeps its URL.
+    pub(crate) plain: bool,
 }
 
 /// Encodes a request: its JSON, then [`encode_json`]. The only code here that depends on the
@@ -35,19 +38,25 @@ pub(crate) fn encode<Req: Serialize + ?Sized>(
     let mut json = Capped::new(max_size);
     serde_json::to_writer(&mut json, request)
         .map_err(|error| Error::Encode(EncodeError::new(operation.action, error.to_string())))?;
-    match json.bytes {
-        Some(bytes) => encode_json(operation, bytes, max_size),
-        None => Err(too_large(operation, json.size, max_size)),
+    match json.finish() {
+        Ok(bytes) => encode_json(operation, bytes, max_size),
+        Err(size) => Err(too_large(operation, size, max_size)),
     }
 }
 
 /// A writer that keeps at most `max_size` bytes: past that it drops what it holds and only
 /// counts, so an oversized request costs its serialisation but never its memory, and its
 /// error can still name its size.
+///
+/// Within the limit a write is one comparison and a copy, as into a `Vec` (serde_json writes
+/// a request in many small pieces, each through `write_all`); only the first write past the
+/// limit takes the slow path.
 struct Capped {
-    /// `None` once more than `max_size` bytes were written.
-    bytes: Option<Vec<u8>>,
-    size: usize,
+    /// What was written, while it is within `max_size`; emptied (and left empty) past it.
+    bytes: Vec<u8>,
+    /// How many bytes were written once past the limit (`0` until then: the size is
+    /// `bytes.len()`).
+    over: usize,
     max_size: usize,
 }
 
@@ -55,24 +64,50 @@ impl Capped {
     fn new(max_size: usize) -> Self {
         Capped {
             // As `serde_json::to_vec` starts.
-            bytes: Some(Vec::with_capacity(128)),
-            size: 0,
+            bytes: Vec::with_capacity(128),
+            over: 0,
             max_size,
         }
+    }
+
+    /// The bytes written, or `Err(size)` when there were more than `max_size`.
+    fn finish(self) -> Result<Vec<u8>, usize> {
+        match self.over {
+            0 => Ok(self.bytes),
+            size => Err(size),
+        }
+    }
+
+    /// Counts a write once past the limit (or the one that crosses it), dropping the bytes.
+    #[cold]
+    #[inline(never)]
+    fn count(&mut self, len: usize) {
+        if self.over == 0 {
+            self.over = self.bytes.len();
+            self.bytes = Vec::new();
+        }
+        self.over = self.over.saturating_add(len);
     }
 }
 
 impl std::io::Write for Capped {
+    #[inline]
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.size = self.size.saturating_add(buf.len());
-        if self.size > self.max_size {
-            self.bytes = None;
-        } else if let Some(bytes) = &mut self.bytes {
-            bytes.extend_from_slice(buf);
-        }
+        self.write_all(buf)?;
         Ok(buf.len())
     }
 
+    #[inline]
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if self.over == 0 && buf.len() <= self.max_size - self.bytes.len() {
+            self.bytes.extend_from_slice(buf);
+        } else {
+            self.count(buf.len());
+        }
+        Ok(())
+    }
+
+    #[inline]
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
@@ -107,10 +142,6 @@ pub(crate) fn encode_json(
 fn split(operation: &'static Operation, json: Vec<u8>) -> Result<EncodedRequest, Error> {
     let action = operation.action;
     let fail = |message: String| Error::Encode(EncodeError::new(action, message));
-    let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = vec![
-        (Cow::Borrowed("Action"), Cow::Borrowed(action)),
-        (Cow::Borrowed("Version"), Cow::Borrowed(operation.version)),
-    ];
 
     if operation.method == HttpMethod::Post
         && operation.query_fields.is_empty()
@@ -123,10 +154,16 @@ fn split(operation: &'static Operation, json: Vec<u8>) -> Result<EncodedRequest,
             _ => return Err(fail(not_an_object(&json))),
         };
         return Ok(EncodedRequest {
-            query: canonical_query(&pairs),
+            query: plain_query(operation),
             body,
+            plain: true,
         });
     }
+
+    let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = vec![
+        (Cow::Borrowed("Action"), Cow::Borrowed(action)),
+        (Cow::Borrowed("Version"), Cow::Borrowed(operation.version)),
+    ];
 
     let mut fields = match serde_json::from_slice(&json).map_err(|error| fail(error.to_string()))? {
         Value::Object(fields) => fields,
@@ -161,10 +198,38 @@ fn split(operation: &'static Operation, json: Vec<u8>) -> Result<EncodedRequest,
             serde_json::to_vec(&fields).map_err(|error| fail(error.to_string()))?
         }
     };
+    if pairs.len() == 2 {
+        // Only `Action` and `Version` (a `GET` without fields, a `POST` without query fields).
+        return Ok(EncodedRequest {
+            query: plain_query(operation),
+            body,
+            plain: true,
+        });
+    }
     Ok(EncodedRequest {
         query: canonical_query(&pairs),
         body,
+        plain: false,
     })
+}
+
+/// The canonical query of `Action` and `Version` alone: [`canonical_query`] of the two pairs,
+/// written directly when neither needs percent-encoding (every documented Action and Version).
+fn plain_query(operation: &Operation) -> String {
+    let (action, version) = (operation.action, operation.version);
+    let unreserved = |text: &str| {
+        text.bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~'))
+    };
+    if !(unreserved(action) && unreserved(version)) {
+        return canonical_query(&[("Action", action), ("Version", version)]);
+    }
+    let mut query = String::with_capacity(action.len() + version.len() + 16);
+    query.push_str("Action=");
+    query.push_str(action);
+    query.push_str("&Version=");
+    query.push_str(version);
+    query
 }
 
 fn not_an_object(json: &[u8]) -> String {
@@ -269,7 +334,44 @@ mod tests {
         // The writer keeps nothing past the limit, and counts on.
         let mut capped = Capped::new(4);
         serde_json::to_writer(&mut capped, &request).expect("a writer that never fails");
-        assert_eq!((capped.bytes, capped.size), (None, size));
+        assert_eq!(capped.bytes.capacity(), 0);
+        assert_eq!(capped.finish(), Err(size));
+        // Exactly at the limit is within it.
+        let mut capped = Capped::new(size);
+        serde_json::to_writer(&mut capped, &request).expect("a writer that never fails");
+        assert_eq!(capped.finish().map(|bytes| bytes.len()), Ok(size));
+    }
+
+    #[test]
+    fn the_plain_query_is_the_canonical_one() {
+        for (action, version) in [
+            ("GetAppToken", "2020-12-01"),
+            ("A_b.c~d", "v1"),
+            ("Odd Action", "2020/12"),
+        ] {
+            let operation: &'static Operation = Box::leak(Box::new(Operation {
+                action,
+                version,
+                ..PLAIN_POST
+            }));
+            assert_eq!(
+                plain_query(operation),
+                canonical_query(&[("Version", version), ("Action", action)])
+            );
+            let encoded = encode_test(operation, &json!({"AppId": 7})).expect("encode");
+            assert!(encoded.plain);
+        }
+        let encoded = encode_test(&GET, &json!({})).expect("encode");
+        assert_eq!(
+            (encoded.query.as_str(), encoded.plain),
+            ("Action=ListUserInfo&Version=2020-12-01", true)
+        );
+        let encoded = encode_test(&GET, &json!({"AppId": 1})).expect("encode");
+        assert!(!encoded.plain);
+        let encoded = encode_test(&POST, &json!({"AppId": 7})).expect("encode");
+        assert!(!encoded.plain);
+        let encoded = encode_test(&POST, &json!({"Content": "x"})).expect("encode");
+        assert!(encoded.plain, "a query field left out");
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
 
 use super::retry::parse_retry_after;
 
@@ -21,7 +21,6 @@ pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 10 * 1024 * 1024;
 #[derive(Debug)]
 pub(crate) struct HttpAnswer {
     pub(crate) status: u16,
-    pub(crate) content_type: Option<String>,
     pub(crate) retry_after: Option<Duration>,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
@@ -52,14 +51,15 @@ impl From<reqwest::Error> for ExchangeError {
     }
 }
 
-/// Sends `request` and reads the answer, refusing bodies over `max_size` bytes, and, with
-/// `sent_to`, an answer from any other URL (a redirection the HTTP client followed).
+/// Sends `request` with `http` and reads the answer, refusing bodies over `max_size` bytes,
+/// and, with `sent_to`, an answer from any other URL (a redirection the HTTP client followed).
 pub(crate) async fn exchange(
-    request: reqwest::RequestBuilder,
+    http: &reqwest::Client,
+    request: reqwest::Request,
     max_size: usize,
     sent_to: Option<&reqwest::Url>,
 ) -> Result<HttpAnswer, ExchangeError> {
-    let mut response = request.send().await?;
+    let mut response = http.execute(request).await?;
     let status = response.status().as_u16();
     if sent_to.is_some_and(|url| url != response.url()) {
         return Err(ExchangeError::Followed {
@@ -79,7 +79,6 @@ pub(crate) async fn exchange(
             location: text(LOCATION).map(str::to_owned),
         });
     }
-    let content_type = text(CONTENT_TYPE).map(str::to_owned);
     let retry_after =
         text(RETRY_AFTER).and_then(|value| parse_retry_after(value, SystemTime::now()));
     let content_length = response.content_length();
@@ -119,7 +118,6 @@ pub(crate) async fn exchange(
     };
     Ok(HttpAnswer {
         status,
-        content_type,
         retry_after,
         headers,
         body,

@@ -1,5 +1,6 @@
 //! Building a [`Client`]: the settings, checked once, and the HTTP client they make.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
@@ -545,6 +546,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
                 headers,
                 interceptors: settings.interceptors.0,
                 host_urls: Mutex::new(Vec::new()),
+                plain_targets: Mutex::new(HashMap::default()),
             }),
             options: CallOptions {
                 timeout: settings.timeout,

@@ -12,8 +12,9 @@
 //!
 //! Every call and attempt runs in a `tracing` span ([`telemetry`]).
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
@@ -118,14 +119,49 @@ struct Shared {
     interceptors: Vec<Arc<dyn Interceptor>>,
     /// `https://{host}/` of the operations' default hosts, parsed once each.
     host_urls: Mutex<Vec<(&'static str, reqwest::Url)>>,
+    /// What every call of an operation whose query is only `Action` and `Version` sends to:
+    /// by Action, Version and host (the operation's, or its region's), made at its first call.
+    plain_targets: Mutex<PlainTargets>,
+}
+
+/// The plain targets of [`Shared`], by Action, Version and host (the operation's, before any
+/// endpoint override).
+type PlainTargets = HashMap<(&'static str, &'static str, &'static str), PlainTarget>;
+
+/// The URL (with the query) and `Host` header of an operation's plain calls.
+#[derive(Clone)]
+struct PlainTarget {
+    url: reqwest::Url,
+    host: HeaderValue,
+}
+
+/// At most this many operations' plain targets are kept (a service's Actions and Versions).
+const PLAIN_TARGETS: usize = 1024;
+
+/// `mutex`'s guard, also after a panic elsewhere (what it guards is a cache).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    match mutex.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+/// Where one call goes: its URL (with the query), `Host` header, host as signed, and region.
+struct CallTarget<'a> {
+    url: reqwest::Url,
+    host_header: HeaderValue,
+    host: &'a str,
+    region: &'a str,
 }
 
 impl Shared {
-    /// Where a call to `operation` goes and the region it is signed for: the endpoint
-    /// override's host or the operation's host, or the host of the configured region in the
-    /// operation's [`endpoints`](Operation::endpoints) table.
-    fn target(&self, operation: &'static Operation) -> Result<(reqwest::Url, &str, &str), Error> {
-        let (host, region) = match self.region.as_deref() {
+    /// The operation's host (its own, or its region's in its endpoints table, before any
+    /// endpoint override) and the region a call is signed for.
+    fn host_and_region(
+        &self,
+        operation: &'static Operation,
+    ) -> Result<(&'static str, &str), Error> {
+        Ok(match self.region.as_deref() {
             None => (operation.host, operation.region),
             Some(region) if operation.endpoints.is_empty() => (operation.host, region),
             Some(region) => match operation.endpoints.iter().find(|(name, _)| *name == region) {
@@ -136,19 +172,68 @@ impl Shared {
                     return Err(unknown_region(region, &known));
                 }
             },
+        })
+    }
+
+    /// Where one call of `operation` goes, whose canonical query is `query`: the endpoint
+    /// override's host or the operation's host, or the host of the configured region in the
+    /// operation's [`endpoints`](Operation::endpoints) table; with the region it is signed for
+    /// and its `Host` header. A `plain` query (only `Action` and `Version`) is the same for every call
+    /// of the operation, so its URL is parsed once and kept.
+    fn call_target(
+        &self,
+        operation: &'static Operation,
+        query: &str,
+        plain: bool,
+    ) -> Result<CallTarget<'_>, Error> {
+        let (operation_host, region) = self.host_and_region(operation)?;
+        let host = match &self.endpoint {
+            Some(endpoint) => endpoint.authority.as_str(),
+            None => operation_host,
         };
-        Ok(match &self.endpoint {
-            Some(endpoint) => (endpoint.url.clone(), endpoint.authority.as_str(), region),
-            None => (self.host_url(host)?, host, region),
+        let key = (operation.action, operation.version, operation_host);
+        if plain {
+            if let Some(target) = lock(&self.plain_targets).get(&key) {
+                return Ok(CallTarget {
+                    url: target.url.clone(),
+                    host_header: target.host.clone(),
+                    host,
+                    region,
+                });
+            }
+        }
+        let mut url = match &self.endpoint {
+            Some(endpoint) => endpoint.url.clone(),
+            None => self.host_url(operation_host)?,
+        };
+        url.set_query(Some(query));
+        let host_header = HeaderValue::from_str(host).map_err(|_| {
+            Error::Encode(EncodeError::new(
+                operation.action,
+                "the Host header value is not valid in HTTP".to_owned(),
+            ))
+        })?;
+        if plain {
+            let mut targets = lock(&self.plain_targets);
+            if targets.len() < PLAIN_TARGETS {
+                let target = PlainTarget {
+                    url: url.clone(),
+                    host: host_header.clone(),
+                };
+                targets.insert(key, target);
+            }
+        }
+        Ok(CallTarget {
+            url,
+            host_header,
+            host,
+            region,
         })
     }
 
     /// `https://{host}/`, parsed at its first use.
     fn host_url(&self, host: &'static str) -> Result<reqwest::Url, Error> {
-        let mut urls = match self.host_urls.lock() {
-            Ok(urls) => urls,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut urls = lock(&self.host_urls);
         if let Some((_, url)) = urls.iter().find(|(known, _)| *known == host) {
             return Ok(url.clone());
         }
@@ -465,12 +550,17 @@ impl Client {
                 Err(_) => return Err(call_timeout()),
             },
         };
-        let (mut url, host, region) = shared.target(operation)?;
-        url.set_query(Some(&encoded.query));
+        let CallTarget {
+            url,
+            host_header,
+            host,
+            region,
+        } = shared.call_target(operation, &encoded.query, encoded.plain)?;
         let prepared = Prepared {
             operation,
             url,
             host,
+            host_header,
             region,
             query: &encoded.query,
             body: Bytes::from(encoded.body),
@@ -536,7 +626,10 @@ impl Client {
                     }
                     let decoded = decode(Answer {
                         status: answer.status,
-                        content_type: answer.content_type.as_deref(),
+                        content_type: answer
+                            .headers
+                            .get(CONTENT_TYPE)
+                            .and_then(|value| value.to_str().ok()),
                         body: &answer.body,
                     });
                     (decoded, Some(answer.status), answer.retry_after)
@@ -669,38 +762,48 @@ impl Client {
             operation.service,
         );
 
-        let header = |name: &str, value: &str| {
-            HeaderValue::from_str(value)
-                .map_err(|_| encode_error(format!("the {name} header value is not valid in HTTP")))
+        let invalid =
+            |name: &str| encode_error(format!("the {name} header value is not valid in HTTP"));
+        let header =
+            |name: &str, value: &str| HeaderValue::from_str(value).map_err(|_| invalid(name));
+        // Slices of the signature's buffer: no copy.
+        let [x_date, content_sha256, authorization] = signature.into_header_bytes();
+        let shared_header = |name: &str, value: Bytes| {
+            HeaderValue::from_maybe_shared(value).map_err(|_| invalid(name))
         };
         headers.reserve(7);
         if !headers.contains_key(USER_AGENT) {
             headers.insert(USER_AGENT, shared.user_agent.clone());
         }
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-        headers.insert(HOST, header("Host", prepared.host)?);
-        headers.insert(X_DATE, header("X-Date", x_date)?);
+        headers.insert(HOST, prepared.host_header.clone());
+        headers.insert(X_DATE, shared_header("X-Date", x_date)?);
         headers.insert(
             X_CONTENT_SHA256,
-            header("X-Content-Sha256", signature.content_sha256())?,
+            shared_header("X-Content-Sha256", content_sha256)?,
         );
         if let Some(token) = prepared.signer.credentials().session_token() {
             let mut value = header("X-Security-Token", token)?;
             value.set_sensitive(true);
             headers.insert(X_SECURITY_TOKEN, value);
         }
-        let mut authorization = header("Authorization", signature.authorization())?;
+        let mut authorization = shared_header("Authorization", authorization)?;
         authorization.set_sensitive(true);
         headers.insert(AUTHORIZATION, authorization);
 
-        let request = match operation.method {
-            HttpMethod::Get => shared.http.get(prepared.url.clone()),
-            HttpMethod::Post => shared
-                .http
-                .post(prepared.url.clone())
-                .body(prepared.body.clone()),
-        };
-        let request = request.headers(headers);
+        // A request made whole, rather than through a `RequestBuilder`, which would copy the
+        // headers into its own map one by one.
+        let mut request = reqwest::Request::new(
+            match operation.method {
+                HttpMethod::Get => reqwest::Method::GET,
+                HttpMethod::Post => reqwest::Method::POST,
+            },
+            prepared.url.clone(),
+        );
+        *request.headers_mut() = headers;
+        if operation.method == HttpMethod::Post {
+            *request.body_mut() = Some(prepared.body.clone().into());
+        }
         let timeout = || {
             Error::Timeout(TimeoutError {
                 action: operation.action,
@@ -711,7 +814,7 @@ impl Client {
         let sent_to = shared.supplied_http.then_some(&prepared.url);
         let exchanged = tokio::time::timeout(
             budget,
-            transport::exchange(request, shared.max_response_size, sent_to),
+            transport::exchange(&shared.http, request, shared.max_response_size, sent_to),
         )
         .await;
         match exchanged {
@@ -776,6 +879,8 @@ struct Prepared<'a> {
     operation: &'static Operation,
     url: reqwest::Url,
     host: &'a str,
+    /// `host` as the `Host` header.
+    host_header: HeaderValue,
     region: &'a str,
     query: &'a str,
     body: Bytes,
@@ -898,7 +1003,13 @@ mod tests {
         let client = builder
             .credentials(Credentials::new("AKLT", "sk"))
             .build()?;
-        let (url, host, region) = client.shared.target(operation)?;
+        let CallTarget {
+            mut url,
+            host,
+            region,
+            ..
+        } = client.shared.call_target(operation, "", false)?;
+        url.set_query(None);
         Ok((url.to_string(), host.to_owned(), region.to_owned()))
     }
 
@@ -951,6 +1062,72 @@ mod tests {
             error.to_string().contains("known regions: cn-north-1"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn call_targets_carry_the_query_and_plain_ones_are_kept() {
+        let plain = "Action=SendMessage&Version=2020-12-01";
+        let client = Client::builder()
+            .credentials(Credentials::new("AKLT", "sk"))
+            .region("ap-southeast-1")
+            .build()
+            .expect("client");
+        let shared = &*client.shared;
+        let kept = || lock(&shared.plain_targets).len();
+        for _ in 0..2 {
+            let target = shared
+                .call_target(&REGIONAL, plain, true)
+                .expect("a target");
+            assert_eq!(
+                target.url.as_str(),
+                "https://open-ap-singapore-1.volcengineapi.com/?Action=SendMessage&Version=2020-12-01"
+            );
+            assert_eq!(target.host_header, "open-ap-singapore-1.volcengineapi.com");
+            assert_eq!(
+                (target.host, target.region),
+                ("open-ap-singapore-1.volcengineapi.com", "ap-southeast-1")
+            );
+            assert_eq!(kept(), 1);
+        }
+        // Another operation, another host; a query with fields is never kept.
+        let target = shared
+            .call_target(&ONE_HOST, plain, true)
+            .expect("a target");
+        assert_eq!(target.url.host_str(), Some("imagex.volcengineapi.com"));
+        assert_eq!(kept(), 2);
+        let query = "Action=SendMessage&AppId=7&Version=2020-12-01";
+        let target = shared
+            .call_target(&REGIONAL, query, false)
+            .expect("a target");
+        assert_eq!(target.url.query(), Some(query));
+        assert_eq!(kept(), 2);
+
+        let client = Client::builder()
+            .credentials(Credentials::new("AKLT", "sk"))
+            .endpoint("http://127.0.0.1:8080")
+            .build()
+            .expect("client");
+        let target = client
+            .shared
+            .call_target(&REGIONAL, plain, true)
+            .expect("a target");
+        assert_eq!(
+            target.url.as_str(),
+            "http://127.0.0.1:8080/?Action=SendMessage&Version=2020-12-01"
+        );
+        assert_eq!(target.host_header, "127.0.0.1:8080");
+        assert_eq!(
+            (target.host, target.region),
+            ("127.0.0.1:8080", "cn-north-1")
+        );
+        // A region the operation's table lacks is still a configuration error.
+        let client = Client::builder()
+            .credentials(Credentials::new("AKLT", "sk"))
+            .region("ap-southeast-1")
+            .build()
+            .expect("client");
+        let error = client.shared.call_target(&NORTH_ONLY, plain, true).err();
+        assert!(matches!(error, Some(Error::Config(_))), "{error:?}");
     }
 
     /// A service of one Action served from two regions, as a generated crate describes one.

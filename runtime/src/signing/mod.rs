@@ -48,6 +48,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
+use bytes::Bytes;
+
 use hmac::Mac;
 use sha2::{Digest, Sha256};
 
@@ -132,6 +134,29 @@ impl Signature {
 
     fn slice(&self, range: Range<usize>) -> &str {
         self.buf.get(range).unwrap_or_default()
+    }
+
+    /// The `X-Date`, `X-Content-Sha256` and `Authorization` values as slices of the
+    /// signature's buffer, which they share: a client's headers, without copying them.
+    pub(crate) fn into_header_bytes(self) -> [Bytes; 3] {
+        // The string to sign starts with the algorithm, a line break and `X-Date`.
+        let x_date_start = self.canonical_request_end + ALGORITHM.len() + 1;
+        let x_date_end = self
+            .buf
+            .get(x_date_start..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(x_date_start, |len| x_date_start + len);
+        let end = self.canonical_request_end;
+        let ranges = [
+            x_date_start..x_date_end,
+            end.saturating_sub(HEX_DIGEST)..end,
+            self.string_to_sign_end..self.buf.len(),
+        ];
+        let bytes = Bytes::from(self.buf);
+        ranges.map(|range| match bytes.get(range.clone()) {
+            Some(_) => bytes.slice(range),
+            None => Bytes::new(),
+        })
     }
 
     /// Every header to send with the signed `request`, in order: the request's own headers,
@@ -511,6 +536,25 @@ mod tests {
         let signature = sign(&request, &credentials, "cn-north-1", "rtc");
         let headers = signature.headers(&request, &credentials);
         (credentials, signature, headers)
+    }
+
+    #[test]
+    fn header_bytes_are_the_signature_s_values() {
+        let (_, signature, headers) = sample("Action=A&Version=1");
+        let value = |name: &str| {
+            headers
+                .iter()
+                .find(|(header, _)| header == name)
+                .map(|(_, value)| value.clone())
+        };
+        let expected = [
+            value("X-Date"),
+            value("X-Content-Sha256"),
+            value("Authorization"),
+        ];
+        let bytes = signature.into_header_bytes();
+        let got = bytes.map(|bytes| String::from_utf8(bytes.to_vec()).ok());
+        assert_eq!(got, expected);
     }
 
     #[test]
