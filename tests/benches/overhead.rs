@@ -117,6 +117,38 @@ fn main() {
         ],
     );
     stats.extend(with_limiter);
+    // What the client's two deadlines (the call's and the attempt's) cost by themselves: the
+    // raw POST inside two `tokio::time::timeout`s, as the client runs an attempt.
+    let timed = compare(
+        "The raw POST inside two timeouts (what the call and attempt deadlines cost alone)",
+        Plan::from_env(100),
+        &mut [
+            Contender::new("raw reqwest POST inside two tokio timeouts", || {
+                runtime.block_on(async {
+                    let deadline = std::time::Duration::from_secs(30);
+                    tokio::time::timeout(
+                        deadline,
+                        tokio::time::timeout(deadline, async {
+                            raw.post(&url)
+                                .headers(headers.clone())
+                                .body(body.clone())
+                                .send()
+                                .await
+                                .expect("sent")
+                                .bytes()
+                                .await
+                                .expect("read")
+                        }),
+                    )
+                    .await
+                    .expect("in time")
+                    .expect("in time")
+                })
+            }),
+            Contender::new("baseline: raw reqwest POST of the same bytes", raw_post),
+        ],
+    );
+    stats.extend(timed);
     let (ours, raw_ns) = (stats[0].median_ns(), stats[1].median_ns());
     // Loopback latency in a VM swings with the host; the paired ratio (samples of the two
     // contenders taken back to back) cancels that drift.
@@ -137,6 +169,11 @@ fn main() {
     println!(
         "  [info] with the rate limiter on: {:+.1} % over the raw POST (median paired ratio)",
         (limited - 1.0) * 100.0
+    );
+    let (timed, _, _) = stats[4].paired_ratio(&stats[5]);
+    println!(
+        "  [info] the raw POST inside two timeouts: {:+.1} % over the raw POST (median paired ratio)",
+        (timed - 1.0) * 100.0
     );
     println!("  [info] the mock served {} requests", mock.served());
 }
