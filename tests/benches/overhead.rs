@@ -3,7 +3,8 @@
 //! POST of the same bytes to the same server (send, read the body, nothing else).
 //!
 //! `cargo bench -p volcgen-tests --bench overhead` (set `BENCH_QUICK=1`
-//! for a smoke run). Target: the client costs at most 10 % more per call than the raw POST.
+//! for a smoke run). Target (issue #19): the client costs at most 5 % more per call than the raw
+//! POST, in every run of three.
 //! The server is the crate's `MockServer` (its own thread) answering the documented example,
 //! with signature checking and request recording off. The raw POST carries the same headers
 //! as the client's (signed once, up front), so both cost the server the same and the
@@ -154,8 +155,8 @@ fn main() {
     // contenders taken back to back) cancels that drift.
     let (ratio, low, high) = stats[0].paired_ratio(&stats[1]);
     verdict(
-        "client overhead ≤ 10 % over a raw reqwest POST (median paired ratio)",
-        ratio <= 1.10,
+        "client overhead ≤ 5 % over a raw reqwest POST (median paired ratio)",
+        ratio <= 1.05,
         format!(
             "{:+.1} % (p10 {:+.1} %, p90 {:+.1} %); medians {:.1} µs vs {:.1} µs",
             (ratio - 1.0) * 100.0,

@@ -232,8 +232,8 @@ fn cargo_command() -> Command {
 
 /// Makes the workspace for `pages` pages at `dir`: a copy of the checkout's tracked files (so the
 /// same manifests and `Cargo.lock` apply and every build runs `--locked --offline`), with the RTC
-/// pages replaced by bench-corpus pages and without `spec/overrides.yaml` (it names the real
-/// pages, which the corpus renames), regenerated. Returns how many files `regen` wrote.
+/// pages replaced by bench-corpus pages and without their overrides (they name the real pages,
+/// which the corpus renames), regenerated. Returns how many files `regen` wrote.
 pub fn prepare(root: &Path, dir: &Path, pages: usize) -> Result<usize, String> {
     if dir.exists() {
         fs::remove_dir_all(dir).map_err(io_error(dir))?;
@@ -266,10 +266,7 @@ pub fn prepare(root: &Path, dir: &Path, pages: usize) -> Result<usize, String> {
             fs::remove_dir_all(&path).map_err(io_error(&path))?;
         }
     }
-    let overrides = dir.join("spec/overrides.yaml");
-    if overrides.exists() {
-        fs::remove_file(&overrides).map_err(io_error(&overrides))?;
-    }
+    drop_overrides_of(&dir.join(crate::overrides::OVERRIDES_FILE), SERVICE)?;
     let seeds = crate::bench_corpus::seeds(root).map_err(|e| e.to_string())?;
     let written = crate::bench_corpus::write_from(&seeds, dir, pages).map_err(|e| e.to_string())?;
     if written != pages {
@@ -279,6 +276,32 @@ pub fn prepare(root: &Path, dir: &Path, pages: usize) -> Result<usize, String> {
     }
     let report = regen::regen_corpus(dir).map_err(|e| e.to_string())?;
     Ok(report.written.len())
+}
+
+/// Removes from the overrides file at `path` the overrides and nesting entries of `service`'s
+/// pages, which the corpus replaces; the other services' pages keep theirs, without which
+/// they would not regenerate.
+fn drop_overrides_of(path: &Path, service: &str) -> Result<(), String> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let text = fs::read_to_string(path).map_err(io_error(path))?;
+    let mut file: serde_yaml::Value =
+        serde_yaml::from_str(&text).map_err(|e| format!("error: {}: {e}", path.display()))?;
+    let prefix = format!("{DOCS_DIR}/{service}/");
+    for list in ["overrides", "nesting"] {
+        if let Some(entries) = file.get_mut(list).and_then(|l| l.as_sequence_mut()) {
+            entries.retain(|entry| {
+                !entry
+                    .get("page")
+                    .and_then(|page| page.as_str())
+                    .is_some_and(|page| page.starts_with(&prefix))
+            });
+        }
+    }
+    let text =
+        serde_yaml::to_string(&file).map_err(|e| format!("error: {}: {e}", path.display()))?;
+    fs::write(path, text).map_err(io_error(path))
 }
 
 // ---------------------------------------------------------------------------------------------
