@@ -670,6 +670,9 @@ macro_rules! via_fields {
     (@from $ty:ident { $($field:ident : $take:ident $wire:literal),* }) => {
         impl $crate::de::FromFields for $ty {
             const NAME: &'static str = ::core::stringify!($ty);
+            // Inline: compiled where a call decodes or encodes the type, not in every build
+            // of the service crate.
+            #[inline]
             fn from_fields(_fields: &mut $crate::de::Fields) -> Self {
                 Self { $($field: _fields.$take($wire),)* }
             }
@@ -678,6 +681,9 @@ macro_rules! via_fields {
     };
     (@to $ty:ident { $($field:ident : $wire:literal),* } $([$($alt:literal),+])*) => {
         impl $crate::ser::ToFields for $ty {
+            // Inline: compiled where a call decodes or encodes the type, not in every build
+            // of the service crate.
+            #[inline]
             fn to_fields<'a>(&'a self, _out: &mut $crate::ser::FieldList<'a>) {
                 $(_out.field($wire, &self.$field);)*
                 $(_out.at_least_one_of(&[$($alt),+]);)*
@@ -725,6 +731,9 @@ macro_rules! one_of {
     (@from $ty:ident { $first:ident($first_inner:ty) $(, $variant:ident($inner:ty))* }) => {
         impl $crate::de::FromFields for $ty {
             const NAME: &'static str = ::core::stringify!($ty);
+            // Inline: compiled where a call decodes or encodes the type, not in every build
+            // of the service crate.
+            #[inline]
             fn from_fields(fields: &mut $crate::de::Fields) -> Self {
                 if let Some(value) = fields.fit::<$first_inner>() {
                     return Self::$first(value);
@@ -744,6 +753,9 @@ macro_rules! one_of {
     };
     (@to $ty:ident { $($variant:ident($inner:ty)),+ }) => {
         impl $crate::ser::ToFields for $ty {
+            // Inline: compiled where a call decodes or encodes the type, not in every build
+            // of the service crate.
+            #[inline]
             fn to_fields<'a>(&'a self, out: &mut $crate::ser::FieldList<'a>) {
                 match self {
                     $(Self::$variant(value) => $crate::ser::ToFields::to_fields(value, out),)+
@@ -787,6 +799,27 @@ pub fn deserialize<'de, D: Deserializer<'de>, T: FromFields>(
         None => Ok(value),
         Some(error) => Err(custom(error)),
     }
+}
+
+/// A JSON value as `T`, strictly (as a request is checked): the error names the path of the
+/// culprit. Only `T::from_fields` is generic: reading the object and the error are not.
+///
+/// # Errors
+///
+/// When `value` is not an object, or a field does not decode.
+pub fn from_value<T: FromFields>(value: Value) -> std::result::Result<T, String> {
+    let mut fields = fields_of_value(value, T::NAME)?;
+    let typed = T::from_fields(&mut fields);
+    match fields.error.take() {
+        None => Ok(typed),
+        Some(error) => Err(error.to_string()),
+    }
+}
+
+/// The fields of a JSON object value, as [`deserialize`] reads them from text.
+#[inline(never)]
+fn fields_of_value(value: Value, name: &'static str) -> std::result::Result<Fields, String> {
+    read(value, name).map_err(|error: serde_json::Error| error.to_string())
 }
 
 /// `error` as the deserializer's error: one copy per deserializer.

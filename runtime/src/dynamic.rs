@@ -7,7 +7,9 @@
 //! call itself goes through the client's one non-generic path, so a table of hundreds of Actions
 //! costs little to compile.
 
+use crate::de::FromFields;
 use crate::error::{without_values, EncodeError, UnknownActionError};
+use crate::ser::ToFields;
 use crate::{ActionRequest, Client, Error, Operation, Output};
 use serde_json::Value;
 
@@ -39,7 +41,7 @@ impl std::fmt::Debug for ActionEntry {
 
 /// The [`ActionEntry`] of a generated request type whose `Result` type need not implement
 /// `Serialize`: [`ActionEntry::round_trip_response`] then fails.
-pub const fn entry<R: ActionRequest>() -> ActionEntry {
+pub const fn entry<R: ActionRequest + FromFields + ToFields>() -> ActionEntry {
     ActionEntry {
         operation: R::OPERATION,
         normalize_request: normalize_request::<R>,
@@ -52,7 +54,7 @@ pub const fn entry<R: ActionRequest>() -> ActionEntry {
 
 /// The [`ActionEntry`] of a generated request type whose `Result` type implements `Serialize`
 /// (a service crate's `serialize-results` feature): [`ActionEntry::round_trip_response`] works.
-pub const fn entry_serializing_results<R: ActionRequest>() -> ActionEntry
+pub const fn entry_serializing_results<R: ActionRequest + FromFields + ToFields>() -> ActionEntry
 where
     R::Result: serde::Serialize,
 {
@@ -121,12 +123,13 @@ impl ActionEntry {
     }
 }
 
-/// `request` as the request type `R` would send it. Uses `R`'s deserialisation from a `Value`
-/// and its serialisation to bytes, which the typed call shares.
-fn normalize_request<R: ActionRequest>(request: Value) -> Result<Vec<u8>, String> {
-    // Generated types decode through `de`, whose errors name the path of the culprit.
-    let typed: R = serde_json::from_value(request).map_err(|e| e.to_string())?;
-    serde_json::to_vec(&typed).map_err(|e| e.to_string())
+/// `request` as the request type `R` would send it: its fields decoded strictly and encoded
+/// again, as the typed call does. Only `R::from_fields` is `R`'s own code here; the rest is
+/// compiled once in this crate, which keeps each Action's table entry small in every build of
+/// a service crate.
+fn normalize_request<R: FromFields + ToFields>(request: Value) -> Result<Vec<u8>, String> {
+    let typed: R = crate::de::from_value(request)?;
+    crate::ser::to_vec(&typed)
 }
 
 /// A `Result` (JSON text) as the type `T` decodes and encodes it.

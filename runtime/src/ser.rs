@@ -134,6 +134,15 @@ pub fn serialize<S: Serializer>(value: &dyn ToFields, serializer: S) -> Result<S
     FieldRef::Struct(value).serialize(serializer)
 }
 
+/// `value` as JSON bytes; not generic, so that callers with many types share one copy.
+///
+/// # Errors
+///
+/// When a group of fields of which one must be given has none.
+pub fn to_vec(value: &dyn ToFields) -> Result<Vec<u8>, String> {
+    serde_json::to_vec(&FieldRef::Struct(value)).map_err(|error| error.to_string())
+}
+
 impl Serialize for FieldRef<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match *self {

@@ -1143,8 +1143,8 @@ mod tests {
             ..crate::operation::TEST_OPERATION
         };
 
-        #[derive(serde::Serialize, serde::Deserialize)]
         pub(super) struct Request {}
+        crate::via_fields! { Request {} }
 
         impl ActionRequest for Request {
             type Result = serde_json::Value;
