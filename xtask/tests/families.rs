@@ -83,3 +83,61 @@ fn every_family_is_read_by_its_own_reader() {
     families.dedup();
     assert_eq!(families.len(), 4, "{families:?}");
 }
+
+/// Copies the tracked files under `from` to `to` (the fixture checkout is small).
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Trailing spaces (a Markdown line break, or what a copy leaves) change nothing a page says:
+/// with two spaces after every line outside its code blocks, every page gives the same IR.
+#[test]
+fn trailing_spaces_change_no_page() {
+    let root = root();
+    let copy = Path::new(env!("CARGO_TARGET_TMPDIR")).join("families-trailing-spaces");
+    if copy.exists() {
+        std::fs::remove_dir_all(&copy).unwrap();
+    }
+    copy_dir(&root, &copy);
+    for (path, text) in regen::read_docs(&copy).unwrap_or_else(|e| panic!("{e}")) {
+        let mut in_fence = false;
+        let mut spaced = String::new();
+        for line in text.lines() {
+            let fence = line.trim_start().starts_with("```");
+            spaced.push_str(line);
+            if !in_fence && !fence {
+                spaced.push_str("  ");
+            }
+            spaced.push('\n');
+            in_fence ^= fence;
+        }
+        std::fs::write(copy.join(&path), spaced).unwrap();
+    }
+    let ir = |root: &Path| -> Vec<(String, String)> {
+        regen::build(root)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .filter(|f| f.path.starts_with(regen::IR_DIR))
+            .map(|f| (f.path, f.contents))
+            .collect()
+    };
+    let (plain, spaced) = (ir(&root), ir(&copy));
+    assert_eq!(plain.len(), spaced.len());
+    for ((path, a), (_, b)) in plain.iter().zip(&spaced) {
+        if a != b {
+            let diff = similar::TextDiff::from_lines(a, b)
+                .unified_diff()
+                .to_string();
+            panic!("{path} changed with trailing spaces:\n{diff}");
+        }
+    }
+}

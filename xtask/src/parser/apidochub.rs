@@ -970,7 +970,8 @@ fn heading_title(written: &str) -> &str {
 /// `param`: `None` when the line is not a parameter line; `Some(Err)` when it is one that does
 /// not parse (what to fix).
 fn param_line(line: &str) -> Option<Result<ParamParts<'_>, String>> {
-    let (path, line) = member_path(line)?;
+    // Trailing spaces (a Markdown line break, or a copy's leftovers) say nothing.
+    let (path, line) = member_path(line.trim_end())?;
     let rest = line.strip_prefix("**")?;
     let end = rest.find("**")?;
     let name = rest[..end].trim();

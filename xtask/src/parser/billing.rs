@@ -761,10 +761,17 @@ fn shell_words(file: &str, text: &str, first_line: u32) -> Result<Vec<Word>, Par
             line += u32::from(c == '\n');
             continue;
         }
-        if c == '\\' && chars.peek() == Some(&'\n') {
-            chars.next();
-            line += 1;
-            continue;
+        // `\` at the end of a line continues it, also with spaces after it (copied pages often
+        // carry trailing spaces; in a shell they would make `\ ` an escaped space).
+        if c == '\\' {
+            let mut ahead = chars.clone();
+            while ahead.next_if(|c| matches!(c, ' ' | '\t' | '\r')).is_some() {}
+            if ahead.peek() == Some(&'\n') {
+                ahead.next();
+                chars = ahead;
+                line += 1;
+                continue;
+            }
         }
         let word = current.get_or_insert_with(|| Word {
             text: String::new(),
@@ -1592,6 +1599,11 @@ curl --location 'https://open.volcengineapi.com?Action=ListThings&Version=2022-0
         let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
         assert_eq!(texts, ["a", "b c", "d \" e", "f g", "it's"]);
         assert_eq!(words[2].line, 4);
+        // A continuation with trailing spaces after the `\` is still one.
+        let words = shell_words("f", "curl \\  \n  'u' \\\t\r\n -d x", 1).unwrap();
+        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["curl", "u", "-d", "x"]);
+        assert_eq!((words[1].line, words[3].line), (2, 3));
         assert_eq!(percent_decode("%E4%BB%A3x%2"), "代x%2");
         assert_eq!(
             credential_scope("HMAC-SHA256 Credential=AK/20240611/cn-beijing/billing/request, X=1"),

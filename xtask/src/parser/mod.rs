@@ -62,6 +62,7 @@ pub mod vocabulary;
 pub use examples::undocumented_fields;
 pub use lower::lower;
 use outline::{Outline, Reader};
+use std::borrow::Cow;
 use std::fmt;
 use volcgen_ir::{Method, Page, RegionEndpoint};
 
@@ -144,10 +145,45 @@ pub fn parse_page_in(file: &str, text: &str, context: &Context) -> Result<Page, 
 
 /// Reads a page into its outline, with the reader of the first family that detects it.
 pub fn read_outline(file: &str, text: &str) -> Result<Outline, ParseError> {
+    let text = &*without_trailing_spaces(text);
     refusal::check(file, text)?;
     reader_for(text)
         .map_err(|message| ParseError::new(file, 1, message))?
         .read(file, text)
+}
+
+/// `text` without the spaces and tabs at the ends of its lines outside fenced code: they say
+/// nothing a reader should see (a Markdown line break is still a line end here, and copies of
+/// pages leave them everywhere). Code blocks are kept as written. Lines do not move.
+fn without_trailing_spaces(text: &str) -> Cow<'_, str> {
+    let trailing = |line: &str| {
+        let line = line.trim_end_matches(['\n', '\r']);
+        line.len() != line.trim_end_matches([' ', '\t']).len()
+    };
+    if !text.split_inclusive('\n').any(trailing) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut fence: Option<&str> = None;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let end = &line[content.len()..];
+        let marker = ["```", "~~~"]
+            .into_iter()
+            .find(|marker| content.trim_start().starts_with(marker));
+        match (fence, marker) {
+            (None, Some(marker)) => fence = Some(marker),
+            (Some(open), Some(marker)) if open == marker => fence = None,
+            _ => {}
+        }
+        if fence.is_some() || marker.is_some() {
+            out.push_str(line);
+        } else {
+            out.push_str(content.trim_end_matches([' ', '\t']));
+            out.push_str(end);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// The reader of the first family that detects `text`; else what each family missed.
