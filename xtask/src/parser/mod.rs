@@ -152,36 +152,65 @@ pub fn read_outline(file: &str, text: &str) -> Result<Outline, ParseError> {
         .read(file, text)
 }
 
-/// `text` without the spaces and tabs at the ends of its lines outside fenced code: they say
-/// nothing a reader should see (a Markdown line break is still a line end here, and copies of
-/// pages leave them everywhere). Code blocks are kept as written. Lines do not move.
+/// `text` without what says nothing outside fenced code: the spaces and tabs at the ends of
+/// lines (a Markdown line break is still a line end here, and copies of pages leave them
+/// everywhere) and HTML comments (`<!-- … -->`, an editor's notes, not the page's text). Code
+/// blocks are kept as written, and no line moves: a comment's line ends stay.
 fn without_trailing_spaces(text: &str) -> Cow<'_, str> {
     let trailing = |line: &str| {
         let line = line.trim_end_matches(['\n', '\r']);
         line.len() != line.trim_end_matches([' ', '\t']).len()
     };
-    if !text.split_inclusive('\n').any(trailing) {
+    if !text.contains("<!--") && !text.split_inclusive('\n').any(trailing) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut fence: Option<&str> = None;
+    let mut in_comment = false;
     for line in text.split_inclusive('\n') {
         let content = line.trim_end_matches(['\n', '\r']);
         let end = &line[content.len()..];
         let marker = ["```", "~~~"]
             .into_iter()
             .find(|marker| content.trim_start().starts_with(marker));
-        match (fence, marker) {
-            (None, Some(marker)) => fence = Some(marker),
-            (Some(open), Some(marker)) if open == marker => fence = None,
-            _ => {}
+        if !in_comment {
+            match (fence, marker) {
+                (None, Some(marker)) => fence = Some(marker),
+                (Some(open), Some(marker)) if open == marker => fence = None,
+                _ => {}
+            }
         }
-        if fence.is_some() || marker.is_some() {
+        if !in_comment && (fence.is_some() || marker.is_some()) {
             out.push_str(line);
-        } else {
-            out.push_str(content.trim_end_matches([' ', '\t']));
-            out.push_str(end);
+            continue;
         }
+        let mut kept = String::new();
+        let mut rest = content;
+        loop {
+            if in_comment {
+                match rest.find("-->") {
+                    Some(close) => {
+                        rest = &rest[close + 3..];
+                        in_comment = false;
+                    }
+                    None => break,
+                }
+            } else {
+                match rest.find("<!--") {
+                    Some(open) => {
+                        kept.push_str(&rest[..open]);
+                        rest = &rest[open + 4..];
+                        in_comment = true;
+                    }
+                    None => {
+                        kept.push_str(rest);
+                        break;
+                    }
+                }
+            }
+        }
+        out.push_str(kept.trim_end_matches([' ', '\t']));
+        out.push_str(end);
     }
     Cow::Owned(out)
 }
