@@ -145,7 +145,7 @@ pub fn parse_page_in(file: &str, text: &str, context: &Context) -> Result<Page, 
 
 /// Reads a page into its outline, with the reader of the first family that detects it.
 pub fn read_outline(file: &str, text: &str) -> Result<Outline, ParseError> {
-    let text = &*without_trailing_spaces(text);
+    let text = &*without_spaces_and_comments(text);
     refusal::check(file, text)?;
     reader_for(text)
         .map_err(|message| ParseError::new(file, 1, message))?
@@ -156,7 +156,7 @@ pub fn read_outline(file: &str, text: &str) -> Result<Outline, ParseError> {
 /// lines (a Markdown line break is still a line end here, and copies of pages leave them
 /// everywhere) and HTML comments (`<!-- … -->`, an editor's notes, not the page's text). Code
 /// blocks are kept as written, and no line moves: a comment's line ends stay.
-fn without_trailing_spaces(text: &str) -> Cow<'_, str> {
+fn without_spaces_and_comments(text: &str) -> Cow<'_, str> {
     let trailing = |line: &str| {
         let line = line.trim_end_matches(['\n', '\r']);
         line.len() != line.trim_end_matches([' ', '\t']).len()
