@@ -260,7 +260,7 @@ Typed, signed Rust client for the {title} OpenAPI (`{service}`), generated from 
 one `async fn` per Action and Version on `Client`, with a request type (`new` takes the required
 fields, a `with_…` setter for each optional one) and a result type per Action. Signing, credentials,
 retries, timeouts, rate limits and errors are the
-[`volcengine-runtime`](https://crates.io/crates/volcengine-runtime) crate, re-exported here.
+[`volcengine-runtime`](https://docs.rs/volcengine-runtime) crate, re-exported here.
 
 ## Quick start
 
@@ -305,7 +305,7 @@ fn manifest(krate: &ServiceCrate, settings: &str) -> String {
     let description = format!(
         "Typed, signed Rust client for the {title} OpenAPI, generated from its documentation"
     );
-    // crates.io takes at most five, of at most 20 characters each.
+    // The registry takes at most five, of at most 20 characters each.
     let mut keywords = vec!["volcengine", "api", "sdk", "client"];
     if service.len() <= 20 && !keywords.contains(&service.as_str()) {
         keywords.insert(1, service);
