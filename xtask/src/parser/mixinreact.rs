@@ -35,7 +35,8 @@
 //!              that states nothing
 //! ```
 //!
-//! A table program, token by token (whitespace and line ends may come between any two tokens):
+//! A table program, token by token (whitespace, line ends and JavaScript comments, `// …` and
+//! `/* … */`, may come between any two tokens):
 //!
 //! ```text
 //! program    = "const" "columns" "=" array [";"] "const" "data" "=" array [";"]
@@ -1119,10 +1120,41 @@ impl<'a> Lexer<'a> {
         Some(c)
     }
 
-    /// The next token and its line; `None` at the end.
+    /// The next token and its line; `None` at the end. JavaScript comments (`// …`, `/* … */`)
+    /// are whitespace, as in the language.
     fn next_token(&mut self) -> Result<Option<(Token, u32)>, ParseError> {
-        while self.peek_char().is_some_and(char::is_whitespace) {
-            self.bump();
+        loop {
+            while self.peek_char().is_some_and(char::is_whitespace) {
+                self.bump();
+            }
+            let rest = self.text.get(self.pos..).unwrap_or_default();
+            if rest.starts_with("//") {
+                while self.peek_char().is_some_and(|c| c != '\n') {
+                    self.bump();
+                }
+            } else if rest.starts_with("/*") {
+                let line = self.line;
+                self.bump();
+                self.bump();
+                while !self
+                    .text
+                    .get(self.pos..)
+                    .unwrap_or_default()
+                    .starts_with("*/")
+                {
+                    if self.bump().is_none() {
+                        return Err(ParseError::new(
+                            self.file,
+                            line,
+                            "a `/*` comment is never closed with `*/`",
+                        ));
+                    }
+                }
+                self.bump();
+                self.bump();
+            } else {
+                break;
+            }
         }
         let line = self.line;
         let Some(c) = self.bump() else {
@@ -1568,6 +1600,26 @@ mod tests {
             Value::Markdown("如 [{\"Unit\": \"Day\"}] 或 \"ark.<指标>\" />".into())
         );
         assert!(parser.next().unwrap().is_none());
+    }
+
+    #[test]
+    fn comments_are_whitespace() {
+        let mut lexer = Lexer::new("P.md", "a // b, c\n/* d\n e */ 'f' /* g", 1);
+        let mut tokens = Vec::new();
+        let error = loop {
+            match lexer.next_token() {
+                Ok(Some(token)) => tokens.push(token),
+                Ok(None) => break None,
+                Err(error) => break Some(error),
+            }
+        };
+        assert_eq!(
+            tokens,
+            [(Token::Word("a".into()), 1), (Token::Str("f".into()), 3)]
+        );
+        let error = error.expect("an unclosed comment");
+        assert_eq!(error.line, 3);
+        assert!(error.message.contains("never closed"), "{}", error.message);
     }
 
     #[test]
