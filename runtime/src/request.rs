@@ -154,7 +154,7 @@ fn split(operation: &'static Operation, json: Vec<u8>) -> Result<EncodedRequest,
             _ => return Err(fail(not_an_object(&json))),
         };
         return Ok(EncodedRequest {
-            query: plain_query(operation),
+            query: canonical_query(&[("Action", action), ("Version", operation.version)]),
             body,
             plain: true,
         });
@@ -198,38 +198,12 @@ fn split(operation: &'static Operation, json: Vec<u8>) -> Result<EncodedRequest,
             serde_json::to_vec(&fields).map_err(|error| fail(error.to_string()))?
         }
     };
-    if pairs.len() == 2 {
-        // Only `Action` and `Version` (a `GET` without fields, a `POST` without query fields).
-        return Ok(EncodedRequest {
-            query: plain_query(operation),
-            body,
-            plain: true,
-        });
-    }
     Ok(EncodedRequest {
         query: canonical_query(&pairs),
         body,
-        plain: false,
+        // Only `Action` and `Version` (a `GET` without fields, a `POST` without query fields).
+        plain: pairs.len() == 2,
     })
-}
-
-/// The canonical query of `Action` and `Version` alone: [`canonical_query`] of the two pairs,
-/// written directly when neither needs percent-encoding (every documented Action and Version).
-fn plain_query(operation: &Operation) -> String {
-    let (action, version) = (operation.action, operation.version);
-    let unreserved = |text: &str| {
-        text.bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~'))
-    };
-    if !(unreserved(action) && unreserved(version)) {
-        return canonical_query(&[("Action", action), ("Version", version)]);
-    }
-    let mut query = String::with_capacity(action.len() + version.len() + 16);
-    query.push_str("Action=");
-    query.push_str(action);
-    query.push_str("&Version=");
-    query.push_str(version);
-    query
 }
 
 fn not_an_object(json: &[u8]) -> String {
@@ -354,11 +328,11 @@ mod tests {
                 version,
                 ..PLAIN_POST
             }));
+            let encoded = encode_test(operation, &json!({"AppId": 7})).expect("encode");
             assert_eq!(
-                plain_query(operation),
+                encoded.query,
                 canonical_query(&[("Version", version), ("Action", action)])
             );
-            let encoded = encode_test(operation, &json!({"AppId": 7})).expect("encode");
             assert!(encoded.plain);
         }
         let encoded = encode_test(&GET, &json!({})).expect("encode");

@@ -1064,6 +1064,13 @@ mod tests {
         );
     }
 
+    /// `target`'s URL, its host (both as signed and as the `Host` header) and region.
+    fn assert_target(target: &CallTarget<'_>, url: &str, host: &str, region: &str) {
+        assert_eq!(target.url.as_str(), url);
+        assert_eq!(target.host_header, host);
+        assert_eq!((target.host, target.region), (host, region));
+    }
+
     #[test]
     fn call_targets_carry_the_query_and_plain_ones_are_kept() {
         let plain = "Action=SendMessage&Version=2020-12-01";
@@ -1078,14 +1085,11 @@ mod tests {
             let target = shared
                 .call_target(&REGIONAL, plain, true)
                 .expect("a target");
-            assert_eq!(
-                target.url.as_str(),
-                "https://open-ap-singapore-1.volcengineapi.com/?Action=SendMessage&Version=2020-12-01"
-            );
-            assert_eq!(target.host_header, "open-ap-singapore-1.volcengineapi.com");
-            assert_eq!(
-                (target.host, target.region),
-                ("open-ap-singapore-1.volcengineapi.com", "ap-southeast-1")
+            assert_target(
+                &target,
+                "https://open-ap-singapore-1.volcengineapi.com/?Action=SendMessage&Version=2020-12-01",
+                "open-ap-singapore-1.volcengineapi.com",
+                "ap-southeast-1",
             );
             assert_eq!(kept(), 1);
         }
@@ -1111,14 +1115,11 @@ mod tests {
             .shared
             .call_target(&REGIONAL, plain, true)
             .expect("a target");
-        assert_eq!(
-            target.url.as_str(),
-            "http://127.0.0.1:8080/?Action=SendMessage&Version=2020-12-01"
-        );
-        assert_eq!(target.host_header, "127.0.0.1:8080");
-        assert_eq!(
-            (target.host, target.region),
-            ("127.0.0.1:8080", "cn-north-1")
+        assert_target(
+            &target,
+            "http://127.0.0.1:8080/?Action=SendMessage&Version=2020-12-01",
+            "127.0.0.1:8080",
+            "cn-north-1",
         );
         // A region the operation's table lacks is still a configuration error.
         let client = Client::builder()

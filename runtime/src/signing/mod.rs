@@ -113,7 +113,11 @@ impl Signature {
 
     /// The `Authorization` header value.
     pub fn authorization(&self) -> &str {
-        self.slice(self.string_to_sign_end..self.buf.len())
+        self.slice(self.authorization_range())
+    }
+
+    fn authorization_range(&self) -> Range<usize> {
+        self.string_to_sign_end..self.buf.len()
     }
 
     /// The signature: hex HMAC of the string to sign.
@@ -128,8 +132,13 @@ impl Signature {
 
     /// Hex SHA-256 of the body: the `X-Content-Sha256` header value.
     pub fn content_sha256(&self) -> &str {
+        self.slice(self.content_sha256_range())
+    }
+
+    /// The body's hash ends the canonical request.
+    fn content_sha256_range(&self) -> Range<usize> {
         let end = self.canonical_request_end;
-        self.slice(end.saturating_sub(HEX_DIGEST)..end)
+        end.saturating_sub(HEX_DIGEST)..end
     }
 
     fn slice(&self, range: Range<usize>) -> &str {
@@ -146,11 +155,10 @@ impl Signature {
             .get(x_date_start..)
             .and_then(|rest| rest.find('\n'))
             .map_or(x_date_start, |len| x_date_start + len);
-        let end = self.canonical_request_end;
         let ranges = [
             x_date_start..x_date_end,
-            end.saturating_sub(HEX_DIGEST)..end,
-            self.string_to_sign_end..self.buf.len(),
+            self.content_sha256_range(),
+            self.authorization_range(),
         ];
         let bytes = Bytes::from(self.buf);
         ranges.map(|range| match bytes.get(range.clone()) {
