@@ -16,16 +16,20 @@ use serde_json::{Map, Value};
 use super::error::{body_excerpt, EncodeError, Error};
 use super::operation::{HttpMethod, Operation};
 use super::retry::idempotency_token;
-use super::signing::canonical_query;
+use super::signing::{canonical_query, encoded_len};
 
 /// A request ready to sign: the canonical query string (also sent as is) and the body.
 #[derive(Debug)]
 pub(crate) struct EncodedRequest {
-    pub(crate) query: String,
+    /// `None` when the query is only `Action` and `Version` ([`plain_query`]): the same for
+    /// every call of the operation, so the client keeps it with the operation's URL.
+    pub(crate) query: Option<String>,
     pub(crate) body: Vec<u8>,
-    /// Whether `query` is only `Action` and `Version`: the same for every call of the
-    /// operation, so the client keeps its URL.
-    pub(crate) plain: bool,
+}
+
+/// The canonical query of a request that has only `Action` and `Version` in it.
+pub(crate) fn plain_query(operation: &Operation) -> String {
+    canonical_query(&[("Action", operation.action), ("Version", operation.version)])
 }
 
 /// Encodes a request: its JSON, then [`encode_json`]. The only code here that depends on the
@@ -131,7 +135,12 @@ pub(crate) fn encode_json(
 ) -> Result<EncodedRequest, Error> {
     let encoded = split(operation, json)?;
     // What is sent: the body, and for a `GET` the fields in the query string.
-    let size = encoded.body.len() + encoded.query.len();
+    let query_len = match &encoded.query {
+        Some(query) => query.len(),
+        // `Action={action}&Version={version}`, without writing it.
+        None => 16 + encoded_len(operation.action) + encoded_len(operation.version),
+    };
+    let size = encoded.body.len() + query_len;
     if size > max_size {
         return Err(too_large(operation, size, max_size));
     }
@@ -153,11 +162,7 @@ fn split(operation: &'static Operation, json: Vec<u8>) -> Result<EncodedRequest,
             _ if json == b"null" => b"{}".to_vec(),
             _ => return Err(fail(not_an_object(&json))),
         };
-        return Ok(EncodedRequest {
-            query: canonical_query(&[("Action", action), ("Version", operation.version)]),
-            body,
-            plain: true,
-        });
+        return Ok(EncodedRequest { query: None, body });
     }
 
     let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = vec![
@@ -199,10 +204,10 @@ fn split(operation: &'static Operation, json: Vec<u8>) -> Result<EncodedRequest,
         }
     };
     Ok(EncodedRequest {
-        query: canonical_query(&pairs),
+        // Only `Action` and `Version` (a `GET` without fields, a `POST` without query fields)
+        // is a plain query.
+        query: (pairs.len() > 2).then(|| canonical_query(&pairs)),
         body,
-        // Only `Action` and `Version` (a `GET` without fields, a `POST` without query fields).
-        plain: pairs.len() == 2,
     })
 }
 
@@ -268,6 +273,14 @@ mod tests {
         ..POST
     };
 
+    /// `{"AppId": 7}` encoded for `operation` with `max_size`.
+    fn encode_test_capped(
+        operation: &'static Operation,
+        max_size: usize,
+    ) -> Result<EncodedRequest, Error> {
+        encode(operation, &json!({"AppId": 7}), max_size)
+    }
+
     fn encode_test<Req: Serialize + ?Sized>(
         operation: &'static Operation,
         request: &Req,
@@ -296,12 +309,18 @@ mod tests {
             );
         }
         // What is sent counts: a POST's body and query, a GET's query.
-        let post = encode(&PLAIN_POST, &request, size + 100).expect("within the limit");
-        assert!(encode(&PLAIN_POST, &request, size + post.query.len()).is_ok());
-        let get = encode(&GET, &request, size + 100).expect("within the limit");
-        let error = encode(&GET, &request, get.query.len() - 1).unwrap_err();
+        let plain = plain_query(&PLAIN_POST).len();
+        assert!(encode(&PLAIN_POST, &request, size + plain).is_ok());
+        let error = encode(&PLAIN_POST, &request, size + plain - 1).unwrap_err();
         assert!(
-            message(error).contains(&format!("the request is {} bytes", get.query.len())),
+            message(error).contains(&format!("the request is {} bytes", size + plain)),
+            "the plain query, never written, counts too"
+        );
+        let get = encode(&GET, &request, size + 100).expect("within the limit");
+        let get_query = get.query.expect("fields in the query");
+        let error = encode(&GET, &request, get_query.len() - 1).unwrap_err();
+        assert!(
+            message(error).contains(&format!("the request is {} bytes", get_query.len())),
             "the query"
         );
 
@@ -329,23 +348,23 @@ mod tests {
                 ..PLAIN_POST
             }));
             let encoded = encode_test(operation, &json!({"AppId": 7})).expect("encode");
-            assert_eq!(
-                encoded.query,
-                canonical_query(&[("Version", version), ("Action", action)])
-            );
-            assert!(encoded.plain);
+            assert_eq!(encoded.query, None);
+            let query = canonical_query(&[("Version", version), ("Action", action)]);
+            assert_eq!(plain_query(operation), query);
+            // The size check counts it without writing it.
+            let size = encoded.body.len() + query.len();
+            assert!(encode_test_capped(operation, size).is_ok(), "{action}");
+            assert!(encode_test_capped(operation, size - 1).is_err(), "{action}");
         }
         let encoded = encode_test(&GET, &json!({})).expect("encode");
-        assert_eq!(
-            (encoded.query.as_str(), encoded.plain),
-            ("Action=ListUserInfo&Version=2020-12-01", true)
-        );
+        assert_eq!(encoded.query, None);
+        assert_eq!(plain_query(&GET), "Action=ListUserInfo&Version=2020-12-01");
         let encoded = encode_test(&GET, &json!({"AppId": 1})).expect("encode");
-        assert!(!encoded.plain);
+        assert!(encoded.query.is_some());
         let encoded = encode_test(&POST, &json!({"AppId": 7})).expect("encode");
-        assert!(!encoded.plain);
+        assert!(encoded.query.is_some());
         let encoded = encode_test(&POST, &json!({"Content": "x"})).expect("encode");
-        assert!(encoded.plain, "a query field left out");
+        assert_eq!(encoded.query, None, "a query field left out");
     }
 
     #[test]
@@ -365,7 +384,7 @@ mod tests {
         )
         .expect("encode");
         assert_eq!(
-            encoded.query,
+            encoded.query.as_deref().expect("a query"),
             "Action=ListUserInfo&AppId=app&ExcludeServerUser=true&Filter=%7B%22k%22%3A1%7D\
              &PageNum=1&RoomId=a%20b&Tags=x&Tags=y%2Bz&Version=2020-12-01"
         );
@@ -376,13 +395,13 @@ mod tests {
     fn post_splits_query_fields_from_the_body() {
         let encoded = encode_test(&POST, &json!({"AppId": 7, "Content": "hi"})).expect("encode");
         assert_eq!(
-            encoded.query,
-            "Action=SendMessage&AppId=7&Version=2020-12-01"
+            encoded.query.as_deref(),
+            Some("Action=SendMessage&AppId=7&Version=2020-12-01")
         );
         assert_eq!(encoded.body, br#"{"Content":"hi"}"#);
 
         let encoded = encode_test(&PLAIN_POST, &json!({"AppId": 7})).expect("encode");
-        assert_eq!(encoded.query, "Action=SendMessage&Version=2020-12-01");
+        assert_eq!(encoded.query, None, "plain");
         assert_eq!(encoded.body, br#"{"AppId":7}"#);
 
         let encoded = encode_test(&PLAIN_POST, &()).expect("encode");
@@ -433,8 +452,8 @@ mod tests {
 
         let encoded = encode_test(&KEYED_GET, &json!({"AppId": 7})).expect("encode");
         assert!(encoded.body.is_empty());
-        let token = encoded
-            .query
+        let query = encoded.query.expect("a query");
+        let token = query
             .split('&')
             .find_map(|pair| pair.strip_prefix("ClientToken="))
             .expect("a token in the query");

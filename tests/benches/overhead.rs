@@ -5,6 +5,12 @@
 //! `cargo bench -p volcgen-tests --bench overhead` (set `BENCH_QUICK=1`
 //! for a smoke run). Target (issue #19): the client costs at most 5 % more per call than the raw
 //! POST, in every run of three.
+//! A third contender is the floor under any client that does the same work: the same call
+//! written by hand, each step once and nothing around it (`serde` derive types, the runtime's
+//! signer, `reqwest`), with no retries, deadlines, rate limit, spans or lenient decoding. What
+//! the client costs above it is its own structure; what the floor costs above the raw POST is
+//! the work itself (encode, sign, decode), as it runs between two round trips.
+//!
 //! The server is the crate's `MockServer` (its own thread) answering the documented example,
 //! with signature checking and request recording off. The raw POST carries the same headers
 //! as the client's (signed once, up front), so both cost the server the same and the
@@ -81,6 +87,86 @@ fn main() {
         .expect("reqwest client");
 
     let raw_post = || runtime.block_on(post(&raw, &url, &headers, &body));
+    let floor_request = floor::Request {
+        app_id: 123456,
+        user_id: 10001,
+        expire_time: 1_700_000_000_000,
+    };
+    assert_eq!(
+        serde_json::to_vec(&floor_request).expect("JSON"),
+        body,
+        "the floor sends the client's bytes"
+    );
+    let signer = Signer::new(credentials.clone());
+    let floor_call = || {
+        let body = bytes::Bytes::from(serde_json::to_vec(&floor_request).expect("JSON"));
+        let x_date = format_x_date(std::time::SystemTime::now());
+        let signing = SigningRequest {
+            body: &body,
+            x_date: &x_date,
+            ..signing
+        };
+        let signature = signer.sign(&signing, OPERATION.region, OPERATION.service);
+        let header = |value: &str| reqwest::header::HeaderValue::from_str(value).expect("header");
+        let mut headers = reqwest::header::HeaderMap::with_capacity(8);
+        headers.insert("content-type", header("application/json"));
+        headers.insert("host", header(&host));
+        headers.insert("x-date", header(&x_date));
+        headers.insert("x-content-sha256", header(signature.content_sha256()));
+        headers.insert("authorization", header(signature.authorization()));
+        let answer = runtime.block_on(async {
+            raw.post(&url)
+                .headers(headers)
+                .body(body)
+                .send()
+                .await
+                .expect("sent")
+                .bytes()
+                .await
+                .expect("read")
+        });
+        let envelope: floor::Envelope = serde_json::from_slice(&answer).expect("decodes");
+        assert!(envelope.result.token.is_some());
+        envelope
+    };
+    // Both read the same answer alike.
+    let (typed, metadata) = runtime
+        .block_on(client.get_app_token(&request))
+        .expect("call succeeds")
+        .into_parts();
+    let by_hand = floor_call();
+    assert_eq!(
+        (
+            by_hand.result.app_id,
+            by_hand.result.user_id,
+            by_hand.result.user_id_str.as_deref(),
+            by_hand.result.token.as_deref(),
+        ),
+        (
+            typed.app_id,
+            typed.user_id,
+            typed.user_id_str.as_deref(),
+            typed.token.as_deref(),
+        )
+    );
+    let floor::Metadata {
+        request_id,
+        action,
+        version,
+        service,
+        region,
+    } = by_hand.metadata;
+    assert_eq!(
+        [request_id, action, version, service, region],
+        [
+            metadata.request_id,
+            metadata.action,
+            metadata.version,
+            metadata.service,
+            metadata.region
+        ]
+    );
+
     let mut stats = compare(
         "One call on loopback (GetAppToken, documented example answer)",
         Plan::from_env(200),
@@ -91,8 +177,13 @@ fn main() {
                     .expect("call succeeds")
             }),
             Contender::new("baseline: raw reqwest POST of the same bytes", raw_post),
+            Contender::new(
+                "floor: the same call by hand (derive, sign, POST)",
+                floor_call,
+            ),
         ],
     );
+    let floor_stats = stats.pop().expect("three contenders");
     let with_limiter = compare(
         "The same with the client's rate limiter on (QPS 1e6, so it never waits)",
         Plan::from_env(100),
@@ -144,6 +235,13 @@ fn main() {
             raw_ns / 1e3,
         ),
     );
+    let (floor_ratio, _, _) = floor_stats.paired_ratio(&stats[1]);
+    let (over_floor, _, _) = stats[0].paired_ratio(&floor_stats);
+    println!(
+        "  [info] the floor (the same work by hand): {:+.1} % over the raw POST; the client {:+.1} % over the floor (median paired ratios)",
+        (floor_ratio - 1.0) * 100.0,
+        (over_floor - 1.0) * 100.0
+    );
     let (limited, _, _) = stats[2].paired_ratio(&stats[3]);
     println!(
         "  [info] with the rate limiter on: {:+.1} % over the raw POST (median paired ratio)",
@@ -155,6 +253,46 @@ fn main() {
         (timed - 1.0) * 100.0
     );
     println!("  [info] the mock served {} requests", mock.served());
+}
+
+/// The floor's types: what `#[derive]` makes of the request and the answer.
+mod floor {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct Request {
+        pub app_id: i32,
+        pub user_id: i64,
+        pub expire_time: i64,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct Envelope {
+        #[serde(rename = "ResponseMetadata")]
+        pub metadata: Metadata,
+        pub result: Result,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct Metadata {
+        pub request_id: Option<String>,
+        pub action: Option<String>,
+        pub version: Option<String>,
+        pub service: Option<String>,
+        pub region: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct Result {
+        pub app_id: Option<i32>,
+        pub user_id: Option<i64>,
+        pub user_id_str: Option<String>,
+        pub token: Option<String>,
+    }
 }
 
 /// The baseline: a raw POST of the request's bytes with the client's headers, its answer read.

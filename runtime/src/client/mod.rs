@@ -40,7 +40,7 @@ use super::interceptor::{Interceptor, RequestParts, ResponseParts};
 use super::operation::{ActionRequest, HttpMethod, Operation};
 use super::output::Output;
 use super::rate_limit::{RateLimitConfig, RateLimiter};
-use super::request::{encode, encode_json, EncodedRequest};
+use super::request::{encode, encode_json, plain_query, EncodedRequest};
 use super::response::{self, Answer};
 use super::retry::RetryConfig;
 use super::service::Service;
@@ -126,13 +126,13 @@ struct Shared {
 
 /// The plain targets of [`Shared`], by Action, Version and host (the operation's, before any
 /// endpoint override).
-type PlainTargets = HashMap<(&'static str, &'static str, &'static str), PlainTarget>;
+type PlainTargets = HashMap<(&'static str, &'static str, &'static str), Arc<Target>>;
 
-/// The URL (with the query) and `Host` header of an operation's plain calls.
-#[derive(Clone)]
-struct PlainTarget {
+/// What a call is sent to: its URL (with the query), `Host` header and canonical query.
+struct Target {
     url: reqwest::Url,
-    host: HeaderValue,
+    host_header: HeaderValue,
+    query: String,
 }
 
 /// At most this many operations' plain targets are kept (a service's Actions and Versions).
@@ -146,10 +146,9 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     }
 }
 
-/// Where one call goes: its URL (with the query), `Host` header, host as signed, and region.
+/// Where one call goes: its [`Target`], the host as signed, and the region.
 struct CallTarget<'a> {
-    url: reqwest::Url,
-    host_header: HeaderValue,
+    target: Arc<Target>,
     host: &'a str,
     region: &'a str,
 }
@@ -178,13 +177,12 @@ impl Shared {
     /// Where one call of `operation` goes, whose canonical query is `query`: the endpoint
     /// override's host or the operation's host, or the host of the configured region in the
     /// operation's [`endpoints`](Operation::endpoints) table; with the region it is signed for
-    /// and its `Host` header. A `plain` query (only `Action` and `Version`) is the same for every call
-    /// of the operation, so its URL is parsed once and kept.
+    /// and its `Host` header. A plain query (`None`: only `Action` and `Version`) is the same
+    /// for every call of the operation, so its target is made once and kept.
     fn call_target(
         &self,
         operation: &'static Operation,
-        query: &str,
-        plain: bool,
+        query: Option<String>,
     ) -> Result<CallTarget<'_>, Error> {
         let (operation_host, region) = self.host_and_region(operation)?;
         let host = match &self.endpoint {
@@ -192,40 +190,41 @@ impl Shared {
             None => operation_host,
         };
         let key = (operation.action, operation.version, operation_host);
+        let plain = query.is_none();
         if plain {
             if let Some(target) = lock(&self.plain_targets).get(&key) {
                 return Ok(CallTarget {
-                    url: target.url.clone(),
-                    host_header: target.host.clone(),
+                    target: Arc::clone(target),
                     host,
                     region,
                 });
             }
         }
+        let query = query.unwrap_or_else(|| plain_query(operation));
         let mut url = match &self.endpoint {
             Some(endpoint) => endpoint.url.clone(),
             None => self.host_url(operation_host)?,
         };
-        url.set_query(Some(query));
+        url.set_query(Some(&query));
         let host_header = HeaderValue::from_str(host).map_err(|_| {
             Error::Encode(EncodeError::new(
                 operation.action,
                 "the Host header value is not valid in HTTP".to_owned(),
             ))
         })?;
+        let target = Arc::new(Target {
+            url,
+            host_header,
+            query,
+        });
         if plain {
             let mut targets = lock(&self.plain_targets);
             if targets.len() < PLAIN_TARGETS {
-                let target = PlainTarget {
-                    url: url.clone(),
-                    host: host_header.clone(),
-                };
-                targets.insert(key, target);
+                targets.insert(key, Arc::clone(&target));
             }
         }
         Ok(CallTarget {
-            url,
-            host_header,
+            target,
             host,
             region,
         })
@@ -551,22 +550,18 @@ impl Client {
             },
         };
         let CallTarget {
-            url,
-            host_header,
+            target,
             host,
             region,
-        } = shared.call_target(operation, &encoded.query, encoded.plain)?;
+        } = shared.call_target(operation, encoded.query)?;
         let prepared = Prepared {
             operation,
-            url,
+            target,
             host,
-            host_header,
             region,
-            query: &encoded.query,
             body: Bytes::from(encoded.body),
             signer: &signer,
         };
-
         let mut last_error: Option<Error> = None;
         loop {
             let attempt = *attempts + 1;
@@ -599,7 +594,6 @@ impl Client {
                 (options.timeout, TimeoutKind::Call)
             };
             *attempts = attempt;
-
             let span = telemetry::attempt_span(self.service_name(operation), operation, attempt);
             // Timed only for telemetry.
             let attempt_started = telemetry::enabled().then(Instant::now);
@@ -654,7 +648,6 @@ impl Client {
                 telemetry::record(&span, &outcome, latency);
                 telemetry::attempt_finished(&outcome, latency);
             }
-
             let error = match result {
                 Ok(request_id) => return Ok((status.unwrap_or_default(), request_id)),
                 Err(error) => error,
@@ -718,7 +711,7 @@ impl Client {
             let mut parts = RequestParts {
                 operation,
                 attempt,
-                url: &prepared.url,
+                url: &prepared.target.url,
                 body,
                 headers: &mut headers,
             };
@@ -753,7 +746,7 @@ impl Client {
                 method: operation.method.as_str(),
                 host: prepared.host,
                 path: "/",
-                canonical_query: prepared.query,
+                canonical_query: &prepared.target.query,
                 headers: signed,
                 body,
                 x_date,
@@ -761,7 +754,6 @@ impl Client {
             prepared.region,
             operation.service,
         );
-
         let invalid =
             |name: &str| encode_error(format!("the {name} header value is not valid in HTTP"));
         let header =
@@ -776,7 +768,7 @@ impl Client {
             headers.insert(USER_AGENT, shared.user_agent.clone());
         }
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-        headers.insert(HOST, prepared.host_header.clone());
+        headers.insert(HOST, prepared.target.host_header.clone());
         headers.insert(X_DATE, shared_header("X-Date", x_date)?);
         headers.insert(
             X_CONTENT_SHA256,
@@ -798,7 +790,7 @@ impl Client {
                 HttpMethod::Get => reqwest::Method::GET,
                 HttpMethod::Post => reqwest::Method::POST,
             },
-            prepared.url.clone(),
+            prepared.target.url.clone(),
         );
         *request.headers_mut() = headers;
         if operation.method == HttpMethod::Post {
@@ -811,7 +803,7 @@ impl Client {
                 limit,
             })
         };
-        let sent_to = shared.supplied_http.then_some(&prepared.url);
+        let sent_to = shared.supplied_http.then_some(&prepared.target.url);
         let exchanged = tokio::time::timeout(
             budget,
             transport::exchange(&shared.http, request, shared.max_response_size, sent_to),
@@ -877,12 +869,10 @@ impl Client {
 /// What every attempt of one call shares.
 struct Prepared<'a> {
     operation: &'static Operation,
-    url: reqwest::Url,
+    target: Arc<Target>,
+    /// The host as signed (the `Host` header is the target's).
     host: &'a str,
-    /// `host` as the `Host` header.
-    host_header: HeaderValue,
     region: &'a str,
-    query: &'a str,
     body: Bytes,
     signer: &'a Signer,
 }
@@ -1004,11 +994,11 @@ mod tests {
             .credentials(Credentials::new("AKLT", "sk"))
             .build()?;
         let CallTarget {
-            mut url,
+            target,
             host,
             region,
-            ..
-        } = client.shared.call_target(operation, "", false)?;
+        } = client.shared.call_target(operation, Some(String::new()))?;
+        let mut url = target.url.clone();
         url.set_query(None);
         Ok((url.to_string(), host.to_owned(), region.to_owned()))
     }
@@ -1066,14 +1056,17 @@ mod tests {
 
     /// `target`'s URL, its host (both as signed and as the `Host` header) and region.
     fn assert_target(target: &CallTarget<'_>, url: &str, host: &str, region: &str) {
-        assert_eq!(target.url.as_str(), url);
-        assert_eq!(target.host_header, host);
+        assert_eq!(target.target.url.as_str(), url);
+        assert_eq!(
+            Some(target.target.query.as_str()),
+            target.target.url.query()
+        );
+        assert_eq!(target.target.host_header, host);
         assert_eq!((target.host, target.region), (host, region));
     }
 
     #[test]
     fn call_targets_carry_the_query_and_plain_ones_are_kept() {
-        let plain = "Action=SendMessage&Version=2020-12-01";
         let client = Client::builder()
             .credentials(Credentials::new("AKLT", "sk"))
             .region("ap-southeast-1")
@@ -1082,9 +1075,7 @@ mod tests {
         let shared = &*client.shared;
         let kept = || lock(&shared.plain_targets).len();
         for _ in 0..2 {
-            let target = shared
-                .call_target(&REGIONAL, plain, true)
-                .expect("a target");
+            let target = shared.call_target(&REGIONAL, None).expect("a target");
             assert_target(
                 &target,
                 "https://open-ap-singapore-1.volcengineapi.com/?Action=SendMessage&Version=2020-12-01",
@@ -1094,16 +1085,17 @@ mod tests {
             assert_eq!(kept(), 1);
         }
         // Another operation, another host; a query with fields is never kept.
-        let target = shared
-            .call_target(&ONE_HOST, plain, true)
-            .expect("a target");
-        assert_eq!(target.url.host_str(), Some("imagex.volcengineapi.com"));
+        let target = shared.call_target(&ONE_HOST, None).expect("a target");
+        assert_eq!(
+            target.target.url.host_str(),
+            Some("imagex.volcengineapi.com")
+        );
         assert_eq!(kept(), 2);
         let query = "Action=SendMessage&AppId=7&Version=2020-12-01";
         let target = shared
-            .call_target(&REGIONAL, query, false)
+            .call_target(&REGIONAL, Some(query.to_owned()))
             .expect("a target");
-        assert_eq!(target.url.query(), Some(query));
+        assert_eq!(target.target.url.query(), Some(query));
         assert_eq!(kept(), 2);
 
         let client = Client::builder()
@@ -1113,7 +1105,7 @@ mod tests {
             .expect("client");
         let target = client
             .shared
-            .call_target(&REGIONAL, plain, true)
+            .call_target(&REGIONAL, None)
             .expect("a target");
         assert_target(
             &target,
@@ -1127,7 +1119,7 @@ mod tests {
             .region("ap-southeast-1")
             .build()
             .expect("client");
-        let error = client.shared.call_target(&NORTH_ONLY, plain, true).err();
+        let error = client.shared.call_target(&NORTH_ONLY, None).err();
         assert!(matches!(error, Some(Error::Config(_))), "{error:?}");
     }
 

@@ -196,6 +196,13 @@ fn push_encoded(out: &mut String, bytes: &[u8], keep_slash: bool) {
     }
 }
 
+/// The length of `text` percent-encoded as a query key or value.
+pub(crate) fn encoded_len(text: &str) -> usize {
+    text.bytes()
+        .map(|byte| if is_unreserved(byte) { 1 } else { 3 })
+        .sum()
+}
+
 fn push_canonical_path(out: &mut String, path: &[u8]) {
     if path.is_empty() {
         out.push('/');

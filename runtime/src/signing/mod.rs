@@ -39,6 +39,7 @@ mod date;
 mod key;
 mod verify;
 
+pub(crate) use canonical::encoded_len;
 pub use canonical::{canonical_path, canonical_query};
 pub use date::format_x_date;
 pub(crate) use date::write_x_date;
