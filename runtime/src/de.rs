@@ -38,6 +38,7 @@
 //! missing required field or a field given twice still fails. A `one_of!` type no shape fits is a
 //! value of another type. Shapes are tried strictly.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 
@@ -60,7 +61,7 @@ pub trait FromFields: Sized {
     /// A field that is missing or does not fit its type is recorded in `fields` and takes its
     /// [fallback](Decode::fallback); [`Fields::finish`] turns the first such error into the
     /// result. No `?` per field: each field is one call, with no error branch to compile.
-    fn from_fields(fields: &mut Fields) -> Self;
+    fn from_fields(fields: &mut Fields<'_>) -> Self;
 }
 
 /// A type a field can have: the JSON scalars, `Value`, JSON maps, arrays of them, and every
@@ -82,11 +83,12 @@ pub trait Decode: Sized {
 
 /// The fields of one JSON object, taken out one by one by [`FromFields::from_fields`].
 #[derive(Debug, Default)]
-pub struct Fields {
+pub struct Fields<'de> {
     /// The object's members, in the order read; a member taken out has `None`. A list, not a
     /// map: a struct has few fields, usually given in the order it declares them, so the
     /// next one is found at once from `cursor` (a map's insertions and removals cost more).
-    members: Vec<(String, Option<Value>)>,
+    /// Names are borrowed from the JSON text where they can be (no escapes in them).
+    members: Vec<(Cow<'de, str>, Option<Value>)>,
     /// How many members are still there.
     left: usize,
     /// Where the search for the next field starts: after the member last taken.
@@ -99,11 +101,11 @@ pub struct Fields {
     mismatches: Mismatches,
 }
 
-impl From<Map<String, Value>> for Fields {
+impl From<Map<String, Value>> for Fields<'_> {
     fn from(map: Map<String, Value>) -> Self {
-        let members: Vec<(String, Option<Value>)> = map
+        let members: Vec<(Cow<'_, str>, Option<Value>)> = map
             .into_iter()
-            .map(|(name, value)| (name, Some(value)))
+            .map(|(name, value)| (Cow::Owned(name), Some(value)))
             .collect();
         Fields {
             left: members.len(),
@@ -121,7 +123,7 @@ enum Taken {
     Skip,
 }
 
-impl Fields {
+impl<'de> Fields<'de> {
     /// The value of `name`, if present and no field has failed yet.
     fn take(&mut self, name: &'static str) -> Taken {
         if self.error.is_some() {
@@ -144,7 +146,8 @@ impl Fields {
         }
         let start = self.cursor.min(self.members.len());
         let (head, tail) = self.members.split_at(start);
-        let named = |(member, value): &(String, Option<Value>)| value.is_some() && member == name;
+        let named =
+            |(member, value): &(Cow<'_, str>, Option<Value>)| value.is_some() && member == name;
         let index = match tail.iter().position(named) {
             Some(offset) => start + offset,
             None => head.iter().position(named)?,
@@ -160,7 +163,7 @@ impl Fields {
         self.cursor = 0;
         self.members
             .drain(..)
-            .filter_map(|(name, value)| value.map(|value| (name, value)))
+            .filter_map(|(name, value)| value.map(|value| (name.into_owned(), value)))
     }
 
     /// Records the first error, at field `name`.
@@ -194,7 +197,7 @@ impl Fields {
 
     /// Fields that give every field its fallback: a struct's [`Decode::fallback`], and the value
     /// of a `one_of!` enum no shape fits (with the error already recorded).
-    pub fn skipping() -> Fields {
+    pub fn skipping() -> Fields<'de> {
         Fields {
             error: Some(FieldError::new("")),
             ..Fields::default()
@@ -818,7 +821,10 @@ pub fn from_value<T: FromFields>(value: Value) -> std::result::Result<T, String>
 
 /// The fields of a JSON object value, as [`deserialize`] reads them from text.
 #[inline(never)]
-fn fields_of_value(value: Value, name: &'static str) -> std::result::Result<Fields, String> {
+fn fields_of_value(
+    value: Value,
+    name: &'static str,
+) -> std::result::Result<Fields<'static>, String> {
     read(value, name).map_err(|error: serde_json::Error| error.to_string())
 }
 
@@ -834,7 +840,7 @@ fn custom<E: serde::de::Error>(error: FieldError) -> E {
 fn read<'de, D: Deserializer<'de>>(
     deserializer: D,
     name: &'static str,
-) -> std::result::Result<Fields, D::Error> {
+) -> std::result::Result<Fields<'de>, D::Error> {
     deserializer.deserialize_map(FieldsVisitor { name })
 }
 
@@ -843,18 +849,21 @@ struct FieldsVisitor {
 }
 
 impl<'de> Visitor<'de> for FieldsVisitor {
-    type Value = Fields;
+    type Value = Fields<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "struct {}", self.name)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> std::result::Result<Fields, A::Error> {
-        let mut members: Vec<(String, Option<Value>)> =
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut access: A,
+    ) -> std::result::Result<Fields<'de>, A::Error> {
+        let mut members: Vec<(Cow<'de, str>, Option<Value>)> =
             Vec::with_capacity(access.size_hint().unwrap_or(0).clamp(8, 64));
-        while let Some(key) = access.next_key::<String>()? {
+        while let Some(Name(name)) = access.next_key()? {
             let value: Value = access.next_value()?;
-            members.push((key, Some(value)));
+            members.push((name, Some(value)));
         }
         let duplicates = duplicates(&mut members);
         Ok(Fields {
@@ -866,9 +875,40 @@ impl<'de> Visitor<'de> for FieldsVisitor {
     }
 }
 
+/// A member's name, borrowed from the JSON text when it has no escapes.
+struct Name<'de>(Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Name<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        deserializer.deserialize_str(NameVisitor)
+    }
+}
+
+struct NameVisitor;
+
+impl<'de> Visitor<'de> for NameVisitor {
+    type Value = Name<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_borrowed_str<E>(self, name: &'de str) -> std::result::Result<Name<'de>, E> {
+        Ok(Name(Cow::Borrowed(name)))
+    }
+
+    fn visit_str<E>(self, name: &str) -> std::result::Result<Name<'de>, E> {
+        Ok(Name(Cow::Owned(name.to_owned())))
+    }
+
+    fn visit_string<E>(self, name: String) -> std::result::Result<Name<'de>, E> {
+        Ok(Name(Cow::Owned(name)))
+    }
+}
+
 /// The names given more than once among `members` (once per repetition), of which only the
 /// last keeps its value, as in a JSON map.
-fn duplicates(members: &mut [(String, Option<Value>)]) -> Vec<String> {
+fn duplicates(members: &mut [(Cow<'_, str>, Option<Value>)]) -> Vec<String> {
     let mut repeated: Vec<usize> = Vec::new();
     if members.len() <= 16 {
         for (index, (name, _)) in members.iter().enumerate().skip(1) {
@@ -893,7 +933,7 @@ fn duplicates(members: &mut [(String, Option<Value>)]) -> Vec<String> {
         .into_iter()
         .map(|index| {
             members[index].1 = None;
-            members[index].0.clone()
+            members[index].0.to_string()
         })
         .collect()
 }
@@ -961,11 +1001,16 @@ impl Decode for Value {
 }
 
 /// Numbers and booleans decode as serde does (the same checks and messages), from a borrowed
-/// value so that one of another type is still there to set aside.
+/// value so that one of another type is still there to set aside. `fast` takes the usual
+/// value directly; anything else goes through serde, which says why it does not fit.
 macro_rules! decode_with_serde {
-    ($($ty:ty),*) => {$(
+    ($($ty:ty => $fast:expr),* $(,)?) => {$(
         impl Decode for $ty {
             fn decode(value: Value, _: &mut Mismatches) -> Result<Self> {
+                let fast: fn(&Value) -> Option<$ty> = $fast;
+                if let Some(decoded) = fast(&value) {
+                    return Ok(decoded);
+                }
                 match <$ty>::deserialize(&value) {
                     Ok(decoded) => Ok(decoded),
                     Err(error) => Err(FieldError::unfit(error, stringify!($ty), value)),
@@ -979,7 +1024,15 @@ macro_rules! decode_with_serde {
     )*};
 }
 
-decode_with_serde!(bool, i32, i64, u64, f32, f64);
+decode_with_serde!(
+    bool => Value::as_bool,
+    i32 => |value| value.as_i64().and_then(|n| i32::try_from(n).ok()),
+    i64 => Value::as_i64,
+    u64 => Value::as_u64,
+    // Any JSON number is a float, as serde reads one.
+    f32 => |value| value.as_f64().map(|n| n as f32),
+    f64 => Value::as_f64,
+);
 
 // Strings and maps are moved out of the value, with serde's messages.
 
@@ -1267,10 +1320,15 @@ mod tests {
         }
         let decoded = from_text(&format!(r#"{{{many}"U3":1,"AppId":1,"Users":[]}}"#)).unwrap();
         assert_eq!(decoded.app_id, 1);
-        let mut members: Vec<(String, Option<Value>)> = ["a", "b", "a", "c", "a"]
+        // A name with an escape is read into a string of its own; the others are borrowed.
+        let decoded = from_text(r#"{"AppId":2,"Users":[]}"#).unwrap();
+        assert_eq!(decoded.app_id, 2);
+        let error = from_text(r#"{"AppId":2,"AppId":3,"Users":[]}"#).unwrap_err();
+        assert!(error.contains("duplicate field `AppId`"), "{error}");
+        let mut members: Vec<(Cow<'_, str>, Option<Value>)> = ["a", "b", "a", "c", "a"]
             .iter()
             .enumerate()
-            .map(|(i, name)| ((*name).to_owned(), Some(json!(i))))
+            .map(|(i, name)| (Cow::Borrowed(*name), Some(json!(i))))
             .collect();
         assert_eq!(duplicates(&mut members), ["a", "a"]);
         let kept: Vec<Option<Value>> = members.into_iter().map(|(_, value)| value).collect();
