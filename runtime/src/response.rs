@@ -22,10 +22,8 @@
 //! gateway) keeps an excerpt, as it is what explains the failure.
 
 use std::borrow::Cow;
-use std::fmt;
-use std::marker::PhantomData;
 
-use serde::de::{DeserializeOwned, Error as _, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -108,60 +106,13 @@ pub(crate) fn decode<Res: DeserializeOwned>(
     answer: Answer<'_>,
     lenient: bool,
 ) -> Result<Decoded<Res>, Error> {
-    // The usual answer in one pass over the body; anything else in two, which say what it is.
-    let decoded = match in_one_pass(answer, lenient) {
-        Some(decoded) => decoded,
-        None => in_two_passes(action, answer, lenient)?,
-    };
-    warn_of(
-        action,
-        decoded.metadata.request_id.as_deref(),
-        &decoded.mismatches,
-    );
-    Ok(decoded)
-}
-
-/// A success whose `Result` is there and fits, read in one pass; `None` for any other answer
-/// (an error, no `Result`, one that does not fit, an answer that is not an envelope), which
-/// [`in_two_passes`] reads to the same outcome.
-fn in_one_pass<Res: DeserializeOwned>(answer: Answer<'_>, lenient: bool) -> Option<Decoded<Res>> {
-    if !(200..300).contains(&answer.status) {
-        return None;
-    }
-    let read = || serde_json::from_slice::<Whole<Res>>(answer.body).ok();
-    let (whole, mismatches) = if lenient {
-        de::collecting("Result", read)
-    } else {
-        (read(), Vec::new())
-    };
-    match whole? {
-        Whole {
-            metadata,
-            result: Some(result),
-        } if metadata.error.is_none() => Some(Decoded {
-            result,
-            metadata,
-            mismatches,
-        }),
-        _ => None,
-    }
-}
-
-/// Any answer: the envelope first, with `Result` as text, so that an error or a missing
-/// `Result` is found wherever it is; then the `Result`.
-fn in_two_passes<Res: DeserializeOwned>(
-    action: &'static str,
-    answer: Answer<'_>,
-    lenient: bool,
-) -> Result<Decoded<Res>, Error> {
     let Success { result, metadata } = success(action, answer)?;
     // No `Result` (or `null`): an empty result when `Res` accepts one — null (`Value`,
     // `Option`, `()`), else an empty object (a struct whose fields are all optional); a struct
-    // with a required field is a decode error. From bytes, as above: one copy of `Res`'s
-    // deserialisation per Action.
+    // with a required field is a decode error.
     let decode = || match result {
-        Some(raw) => serde_json::from_slice(raw.get().as_bytes()),
-        None => serde_json::from_slice(b"null").or_else(|_| serde_json::from_slice(b"{}")),
+        Some(raw) => serde_json::from_str(raw.get()),
+        None => serde_json::from_str("null").or_else(|_| serde_json::from_str("{}")),
     };
     let (decoded, mismatches) = if lenient {
         de::collecting("Result", decode)
@@ -169,11 +120,14 @@ fn in_two_passes<Res: DeserializeOwned>(
         (decode(), Vec::new())
     };
     match decoded {
-        Ok(result) => Ok(Decoded {
-            result,
-            metadata,
-            mismatches,
-        }),
+        Ok(result) => {
+            warn_of(action, metadata.request_id.as_deref(), &mismatches);
+            Ok(Decoded {
+                result,
+                metadata,
+                mismatches,
+            })
+        }
         Err(error) => {
             let message = match result {
                 Some(_) => format!("in Result: {}", without_values(&error.to_string())),
@@ -184,60 +138,6 @@ fn in_two_passes<Res: DeserializeOwned>(
             };
             Err(decode_error(action, answer, message, metadata.request_id))
         }
-    }
-}
-
-/// An envelope read in one pass, its `Result` as `Res` (`None` when absent or `null`). Any
-/// key given twice fails it, as it fails [`Envelope`].
-struct Whole<Res> {
-    metadata: ResponseMetadata,
-    result: Option<Res>,
-}
-
-/// A key of the envelope.
-#[derive(Deserialize)]
-#[serde(field_identifier)]
-enum Key {
-    #[serde(rename = "ResponseMetadata")]
-    Metadata,
-    #[serde(rename = "Result")]
-    Result,
-    #[serde(other)]
-    Other,
-}
-
-impl<'de, Res: Deserialize<'de>> Deserialize<'de> for Whole<Res> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(WholeVisitor(PhantomData))
-    }
-}
-
-struct WholeVisitor<Res>(PhantomData<Res>);
-
-impl<'de, Res: Deserialize<'de>> Visitor<'de> for WholeVisitor<Res> {
-    type Value = Whole<Res>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an answer envelope")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Whole<Res>, A::Error> {
-        let mut metadata: Option<ResponseMetadata> = None;
-        let mut result: Option<Option<Res>> = None;
-        while let Some(key) = map.next_key::<Key>()? {
-            match key {
-                Key::Metadata if metadata.is_none() => metadata = Some(map.next_value()?),
-                Key::Result if result.is_none() => result = Some(map.next_value()?),
-                Key::Metadata | Key::Result => return Err(A::Error::custom("duplicate field")),
-                Key::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Whole {
-            metadata: metadata.unwrap_or_default(),
-            result: result.flatten(),
-        })
     }
 }
 
@@ -418,83 +318,6 @@ mod tests {
         let error = decode::<Value>("A", 200, b"not json").unwrap_err();
         assert!(matches!(error, Error::Decode(_)));
         assert!(error.to_string().contains("not json"), "{error}");
-    }
-
-    /// A `Result` of two fields, decoded as generated types are.
-    #[derive(Debug, Default, PartialEq)]
-    struct Pair {
-        count: Option<i64>,
-        name: Option<String>,
-    }
-    crate::via_fields! {
-        Pair {
-            count: optional "Count";
-            name: optional "Name";
-        }
-    }
-
-    /// What a decoding gave, to compare: the result, metadata and mismatch paths, or the
-    /// error's text.
-    fn outcome<Res: std::fmt::Debug>(decoded: Result<Decoded<Res>, Error>) -> String {
-        match decoded {
-            Ok(Decoded {
-                result,
-                metadata,
-                mismatches,
-            }) => {
-                let paths: Vec<&str> = mismatches.iter().map(Mismatch::path).collect();
-                format!("{result:?} {metadata:?} {paths:?}")
-            }
-            Err(error) => format!("error: {error}"),
-        }
-    }
-
-    #[test]
-    fn one_pass_and_two_passes_agree() {
-        let answer = |status, body: &'static str| Answer {
-            status,
-            content_type: Some("application/json"),
-            body: body.as_bytes(),
-        };
-        let usual = [
-            r#"{"ResponseMetadata":{"RequestId":"r"},"Result":{"Count":1,"Name":"n"}}"#,
-            r#"{"Result":{"Name":"n","Count":1},"ResponseMetadata":{"RequestId":"r"}}"#,
-            r#"{"Extra":[1,{"a":null}],"Result":{"Count":1},"ResponseMetadata":{}}"#,
-            r#"{"Result":{}}"#,
-            // Lenient: set aside; strict: not usual (read in two passes, to the same error).
-            r#"{"ResponseMetadata":{"RequestId":"r"},"Result":{"Count":"1"}}"#,
-        ];
-        let unusual = [
-            r#"{"ResponseMetadata":{"RequestId":"r"}}"#,
-            r#"{"ResponseMetadata":{"RequestId":"r"},"Result":null}"#,
-            r#"{"Result":{"Count":1},"ResponseMetadata":{"Error":{"Code":"C","Message":"m"}}}"#,
-            r#"{"Result":{"Count":1},"Result":{"Count":2}}"#,
-            r#"{"ResponseMetadata":{},"ResponseMetadata":{},"Result":{}}"#,
-            r#"{"ResponseMetadata":null,"Result":{}}"#,
-            r#"{"Result":[1]}"#,
-            r#"{"Result":{"Count":1}"#,
-            r#"[]"#,
-            "",
-        ];
-        for (index, body) in usual.iter().chain(&unusual).enumerate() {
-            for lenient in [true, false] {
-                for status in [200, 400] {
-                    let answer = answer(status, body);
-                    let one = in_one_pass::<Pair>(answer, lenient);
-                    let expect_one = status == 200 && index < usual.len() && (lenient || index < 4);
-                    assert_eq!(
-                        one.is_some(),
-                        expect_one,
-                        "{body} lenient {lenient} {status}"
-                    );
-                    assert_eq!(
-                        outcome(super::decode::<Pair>("A", answer, lenient)),
-                        outcome(in_two_passes::<Pair>("A", answer, lenient)),
-                        "{body} lenient {lenient} {status}"
-                    );
-                }
-            }
-        }
     }
 
     #[test]
