@@ -11,6 +11,11 @@
 //! ticks, 10 ms at the usual 100 per second). A no-op build (the crate already built) measures
 //! cargo's fixed cost of resolving and fingerprinting, which the per-page figure leaves out:
 //! `(cpu(N) - cpu(no-op)) / N`.
+//!
+//! The `caller` mode (not in the default set) builds, in release, a program beside the crate
+//! that takes every Action's typed call: what a user's program pays per Action it calls, since a
+//! typed call's encoding, future and decoding are compiled where it is called. Its client crate
+//! is built first, unmeasured.
 
 use crate::regen::{self, DOCS_DIR};
 use std::fmt::Write as _;
@@ -23,12 +28,16 @@ use std::time::Instant;
 const SERVICE: &str = "rtc";
 /// The client crate's package name, for `cargo clean -p`.
 const PACKAGE: &str = "volcengine-rtc";
+/// The program that calls every Action of the client crate ([`Mode::Caller`]), in its own
+/// folder of each corpus workspace.
+const CALLER: &str = "volcgen-bench-caller";
+const CALLER_DIR: &str = "bench-caller";
 /// Where the corpus workspaces and their shared target folder go, under the repository.
 pub const OUT_DIR: &str = "target/bench-build";
 
 /// The usage line, for errors.
 pub const USAGE: &str =
-    "usage: cargo xtask bench-build [--pages 10,100,500] [--modes release,debug,check] [--runs N]";
+    "usage: cargo xtask bench-build [--pages 10,100,500] [--modes release,debug,check,caller] [--runs N]";
 
 /// One way of building the crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +48,9 @@ pub enum Mode {
     Debug,
     /// `cargo check --lib`
     Check,
+    /// `cargo build --release` of a program that calls every Action once (each typed call
+    /// compiled): what a user's program pays per Action it calls, on top of the crate.
+    Caller,
 }
 
 impl Mode {
@@ -48,21 +60,32 @@ impl Mode {
             Mode::Release => "release",
             Mode::Debug => "debug",
             Mode::Check => "check",
+            Mode::Caller => "caller",
         }
     }
 
     fn parse(name: &str) -> Option<Mode> {
-        [Mode::Release, Mode::Debug, Mode::Check]
+        [Mode::Release, Mode::Debug, Mode::Check, Mode::Caller]
             .into_iter()
             .find(|m| m.name() == name)
     }
 
     /// Issue #10's target, CPU milliseconds per page: half of progenitor's per-operation cost.
-    pub fn target_ms(self) -> f64 {
+    /// The caller has none: it is there to see what a change costs a user's program.
+    pub fn target_ms(self) -> Option<f64> {
         match self {
-            Mode::Release => 80.0,
-            Mode::Debug => 27.0,
-            Mode::Check => 17.0,
+            Mode::Release => Some(80.0),
+            Mode::Debug => Some(27.0),
+            Mode::Check => Some(17.0),
+            Mode::Caller => None,
+        }
+    }
+
+    /// The package this mode builds.
+    fn package(self) -> &'static str {
+        match self {
+            Mode::Caller => CALLER,
+            _ => PACKAGE,
         }
     }
 
@@ -72,6 +95,7 @@ impl Mode {
             Mode::Release => &["build", "--lib", "--release", "-p", PACKAGE],
             Mode::Debug => &["build", "--lib", "-p", PACKAGE],
             Mode::Check => &["check", "--lib", "-p", PACKAGE],
+            Mode::Caller => &["build", "--release", "-p", CALLER],
         }
     }
 
@@ -80,6 +104,7 @@ impl Mode {
         match self {
             Mode::Release => &["clean", "-p", PACKAGE, "--release"],
             Mode::Debug | Mode::Check => &["clean", "-p", PACKAGE],
+            Mode::Caller => &["clean", "-p", CALLER, "--release"],
         }
     }
 }
@@ -147,7 +172,9 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
                 let mut modes = Vec::new();
                 for item in value.split(',') {
                     let mode = Mode::parse(item.trim()).ok_or_else(|| {
-                        format!("unknown mode `{item}` (the modes are release, debug and check)")
+                        format!(
+                            "unknown mode `{item}` (the modes are release, debug, check and caller)"
+                        )
                     })?;
                     if !modes.contains(&mode) {
                         modes.push(mode);
@@ -275,7 +302,120 @@ pub fn prepare(root: &Path, dir: &Path, pages: usize) -> Result<usize, String> {
         ));
     }
     let report = regen::regen_corpus(dir).map_err(|e| e.to_string())?;
+    write_caller(dir)?;
     Ok(report.written.len())
+}
+
+/// Writes the caller program beside the regenerated crate, a member of the workspace (so that
+/// the crates it depends on are the ones the other modes built), whose `main` takes a typed call
+/// function per Action and Version, and adds it to the workspace's `Cargo.lock`.
+fn write_caller(dir: &Path) -> Result<(), String> {
+    let api = dir.join(format!("generated-client/{SERVICE}/src/api"));
+    let mut files: Vec<PathBuf> = fs::read_dir(&api)
+        .map_err(io_error(&api))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .collect();
+    files.sort();
+    let mut paths = Vec::new();
+    for file in &files {
+        let Some(module) = file.file_stem().and_then(|stem| stem.to_str()) else {
+            continue;
+        };
+        let text = fs::read_to_string(file).map_err(io_error(file))?;
+        paths.extend(
+            request_types(&text)
+                .into_iter()
+                .map(|(version, ty)| format!("{PACKAGE_CRATE}::api::{module}::{version}::{ty}")),
+        );
+    }
+    if paths.is_empty() {
+        return Err(format!(
+            "error: no `impl crate::ActionRequest` in {}: the generated code changed shape",
+            api.display()
+        ));
+    }
+    let caller = dir.join(CALLER_DIR);
+    let manifest = format!(
+        "[package]\nname = \"{CALLER}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\n{PACKAGE} = {{ path = \"../generated-client/{SERVICE}\" }}\n"
+    );
+    let mut main = String::from(
+        "//! Takes every Action's typed call, so that each is compiled, as a program calling them\n\
+         //! all would. Written by `cargo xtask bench-build`.\n\
+         use std::future::Future;\nuse std::pin::Pin;\n\n",
+    );
+    let _ = writeln!(
+        main,
+        "use {PACKAGE_CRATE}::{{ActionRequest, Client, Error, Output}};\n\n\
+         type Call<'a, T> =\n    Pin<Box<dyn Future<Output = Result<Output<<T as ActionRequest>::Result>, Error>> + Send + 'a>>;\n\n\
+         fn call<'a, T: ActionRequest + Sync>(client: &'a Client, request: &'a T) -> Call<'a, T> {{\n    \
+         Box::pin(client.request(request))\n}}\n\nfn main() {{"
+    );
+    for path in &paths {
+        let _ = writeln!(
+            main,
+            "    std::hint::black_box(call::<{path}> as for<'a> fn(&'a Client, &'a {path}) -> Call<'a, {path}>);"
+        );
+    }
+    main.push_str("}\n");
+    for (name, text) in [("Cargo.toml", manifest), ("src/main.rs", main)] {
+        let path = caller.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_error(parent))?;
+        }
+        fs::write(&path, text).map_err(io_error(&path))?;
+    }
+    let root_manifest = dir.join("Cargo.toml");
+    let text = fs::read_to_string(&root_manifest).map_err(io_error(&root_manifest))?;
+    let Some(with_caller) = text.contains("members = [").then(|| {
+        text.replacen(
+            "members = [",
+            &format!("members = [\n    \"{CALLER_DIR}\","),
+            1,
+        )
+    }) else {
+        return Err(format!(
+            "error: {} has no `members = [` line to add the caller to",
+            root_manifest.display()
+        ));
+    };
+    fs::write(&root_manifest, with_caller).map_err(io_error(&root_manifest))?;
+    // Only the workspace's own packages: every other version stays as locked.
+    let mut update = cargo_command();
+    update
+        .args(["update", "--workspace", "--offline", "--manifest-path"])
+        .arg(&root_manifest);
+    run_cargo(
+        update,
+        "cargo update --workspace (adding the caller to Cargo.lock)",
+    )
+    .map(drop)
+}
+
+/// The client crate's name in Rust paths.
+const PACKAGE_CRATE: &str = "volcengine_rtc";
+
+/// The request types of one generated Action file, with the Version module each is in: every
+/// `impl crate::ActionRequest for T` after a `pub mod v…` line.
+fn request_types(text: &str) -> Vec<(String, String)> {
+    let mut version: Option<&str> = None;
+    let mut found = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_start();
+        if let Some(rest) = line.strip_prefix("pub mod ") {
+            let name = rest.trim_end_matches(|c: char| c == '{' || c.is_whitespace());
+            if name.starts_with('v') {
+                version = Some(name);
+            }
+        } else if let Some(rest) = line.strip_prefix("impl crate::ActionRequest for ") {
+            let ty = rest.trim_end_matches(|c: char| c == '{' || c.is_whitespace());
+            if let Some(version) = version {
+                found.push((version.to_owned(), ty.to_owned()));
+            }
+        }
+    }
+    found
 }
 
 /// Removes from the overrides file at `path` the overrides and nesting entries of `service`'s
@@ -418,8 +558,15 @@ impl Bench {
     }
 
     fn clean(&self, workspace: &Path, mode: Mode) -> Result<(), String> {
+        if mode == Mode::Caller {
+            // The client crate's artifacts are shared by every workspace (its path relative to
+            // the workspace is the same), so this workspace's crate is built first, unmeasured.
+            self.clean(workspace, Mode::Release)?;
+            let command = self.command(workspace, Mode::Release.build_args());
+            run_cargo(command, "the client crate's build before the caller's").map(drop)?;
+        }
         let command = self.command(workspace, mode.clean_args());
-        run_cargo(command, &format!("cargo clean -p {PACKAGE}")).map(drop)
+        run_cargo(command, &format!("cargo clean -p {}", mode.package())).map(drop)
     }
 
     /// Builds everything, so the measured builds find the dependencies built.
@@ -527,8 +674,11 @@ pub fn report(results: &[Measured], runs: usize) -> String {
         let wall: Vec<f64> = m.runs.iter().map(|r| r.build.wall).collect();
         let per_page = m.per_page();
         let (_, median, _) = summary(&per_page);
-        let target = m.mode.target_ms();
-        let mark = if median <= target { "pass" } else { "FAIL" };
+        let target = match m.mode.target_ms() {
+            Some(target) if median <= target => format!("<= {target} ms pass"),
+            Some(target) => format!("<= {target} ms FAIL"),
+            None => "-".to_owned(),
+        };
         rows.push([
             m.pages.to_string(),
             m.mode.name().to_owned(),
@@ -536,7 +686,7 @@ pub fn report(results: &[Measured], runs: usize) -> String {
             cell(&noop, 2),
             cell(&per_page, 1),
             cell(&wall, 2),
-            format!("<= {target} ms {mark}"),
+            target,
         ]);
     }
     let widths: Vec<usize> = (0..7)
@@ -650,7 +800,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Measured>, String> {
             for i in 0..options.runs {
                 bench.clean(dir, mode)?;
                 let load = load_average();
-                let build = bench.timed(dir, mode, &[PACKAGE])?;
+                let build = bench.timed(dir, mode, &[mode.package()])?;
                 let noop = bench.timed(dir, mode, &[])?;
                 eprintln!(
                     "bench-build: {:<7} {pages:>5} pages, run {}/{}: {:.2} s CPU, {:.2} s wall; no-op {:.2} s CPU; {:.1} ms/page (load {load} before)",
@@ -733,6 +883,27 @@ mod tests {
                     1234 56 20 0 1 0 100 1000000 200 18446744073709551615";
         assert_eq!(children_ticks(stat), Some(1234 + 56));
         assert_eq!(children_ticks("garbage"), None);
+    }
+
+    #[test]
+    fn the_caller_takes_each_versions_request_type() {
+        let text = "pub use self::v2021_01_01::*;\n\
+                    pub mod v2020_12_01 {\n    impl crate::ActionRequest for SendRequest {\n    }\n}\n\
+                    pub mod v2021_01_01 {\n    pub struct SendRequest;\n    \
+                    impl crate::ActionRequest for SendRequest {\n    }\n}\n";
+        assert_eq!(
+            request_types(text),
+            [
+                ("v2020_12_01".to_owned(), "SendRequest".to_owned()),
+                ("v2021_01_01".to_owned(), "SendRequest".to_owned()),
+            ]
+        );
+        assert!(request_types("impl crate::ActionRequest for Outside {}").is_empty());
+        assert_eq!(
+            parse_args(&args("--modes caller")).unwrap().modes,
+            [Mode::Caller]
+        );
+        assert_eq!(Mode::Caller.target_ms(), None);
     }
 
     #[test]
