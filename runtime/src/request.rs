@@ -138,7 +138,11 @@ pub(crate) fn encode_json(
     let query_len = match &encoded.query {
         Some(query) => query.len(),
         // `Action={action}&Version={version}`, without writing it.
-        None => 16 + encoded_len(operation.action) + encoded_len(operation.version),
+        None => {
+            "Action=&Version=".len()
+                + encoded_len(operation.action)
+                + encoded_len(operation.version)
+        }
     };
     let size = encoded.body.len() + query_len;
     if size > max_size {

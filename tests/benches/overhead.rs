@@ -149,23 +149,7 @@ fn main() {
             typed.token.as_deref(),
         )
     );
-    let floor::Metadata {
-        request_id,
-        action,
-        version,
-        service,
-        region,
-    } = by_hand.metadata;
-    assert_eq!(
-        [request_id, action, version, service, region],
-        [
-            metadata.request_id,
-            metadata.action,
-            metadata.version,
-            metadata.service,
-            metadata.region
-        ]
-    );
+    assert_eq!(by_hand.metadata, metadata);
 
     let mut stats = compare(
         "One call on loopback (GetAppToken, documented example answer)",
@@ -270,19 +254,10 @@ mod floor {
     #[derive(Deserialize)]
     #[serde(rename_all = "PascalCase")]
     pub struct Envelope {
+        /// The runtime's own type, a plain derive.
         #[serde(rename = "ResponseMetadata")]
-        pub metadata: Metadata,
+        pub metadata: volcengine_runtime::ResponseMetadata,
         pub result: Result,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    pub struct Metadata {
-        pub request_id: Option<String>,
-        pub action: Option<String>,
-        pub version: Option<String>,
-        pub service: Option<String>,
-        pub region: Option<String>,
     }
 
     #[derive(Deserialize)]

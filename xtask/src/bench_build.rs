@@ -317,6 +317,7 @@ fn write_caller(dir: &Path) -> Result<(), String> {
         .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
         .collect();
     files.sort();
+    let krate = PACKAGE.replace('-', "_");
     let mut paths = Vec::new();
     for file in &files {
         let Some(module) = file.file_stem().and_then(|stem| stem.to_str()) else {
@@ -326,7 +327,7 @@ fn write_caller(dir: &Path) -> Result<(), String> {
         paths.extend(
             request_types(&text)
                 .into_iter()
-                .map(|(version, ty)| format!("{PACKAGE_CRATE}::api::{module}::{version}::{ty}")),
+                .map(|(version, ty)| format!("{krate}::api::{module}::{version}::{ty}")),
         );
     }
     if paths.is_empty() {
@@ -347,7 +348,7 @@ fn write_caller(dir: &Path) -> Result<(), String> {
     );
     let _ = writeln!(
         main,
-        "use {PACKAGE_CRATE}::{{ActionRequest, Client, Error, Output}};\n\n\
+        "use {krate}::{{ActionRequest, Client, Error, Output}};\n\n\
          type Call<'a, T> =\n    Pin<Box<dyn Future<Output = Result<Output<<T as ActionRequest>::Result>, Error>> + Send + 'a>>;\n\n\
          fn call<'a, T: ActionRequest + Sync>(client: &'a Client, request: &'a T) -> Call<'a, T> {{\n    \
          Box::pin(client.request(request))\n}}\n\nfn main() {{"
@@ -392,9 +393,6 @@ fn write_caller(dir: &Path) -> Result<(), String> {
     )
     .map(drop)
 }
-
-/// The client crate's name in Rust paths.
-const PACKAGE_CRATE: &str = "volcengine_rtc";
 
 /// The request types of one generated Action file, with the Version module each is in: every
 /// `impl crate::ActionRequest for T` after a `pub mod v…` line.

@@ -128,11 +128,18 @@ struct Shared {
 /// endpoint override).
 type PlainTargets = HashMap<(&'static str, &'static str, &'static str), Arc<Target>>;
 
-/// What a call is sent to: its URL (with the query), `Host` header and canonical query.
+/// What a call is sent to: its URL (with the canonical query) and `Host` header.
 struct Target {
     url: reqwest::Url,
     host_header: HeaderValue,
-    query: String,
+}
+
+impl Target {
+    /// The canonical query, as signed: the URL's (a canonical query is all characters a URL
+    /// keeps as they are).
+    fn query(&self) -> &str {
+        self.url.query().unwrap_or_default()
+    }
 }
 
 /// At most this many operations' plain targets are kept (a service's Actions and Versions).
@@ -212,11 +219,7 @@ impl Shared {
                 "the Host header value is not valid in HTTP".to_owned(),
             ))
         })?;
-        let target = Arc::new(Target {
-            url,
-            host_header,
-            query,
-        });
+        let target = Arc::new(Target { url, host_header });
         if plain {
             let mut targets = lock(&self.plain_targets);
             if targets.len() < PLAIN_TARGETS {
@@ -562,6 +565,7 @@ impl Client {
             body: Bytes::from(encoded.body),
             signer: &signer,
         };
+
         let mut last_error: Option<Error> = None;
         loop {
             let attempt = *attempts + 1;
@@ -594,6 +598,7 @@ impl Client {
                 (options.timeout, TimeoutKind::Call)
             };
             *attempts = attempt;
+
             let span = telemetry::attempt_span(self.service_name(operation), operation, attempt);
             // Timed only for telemetry.
             let attempt_started = telemetry::enabled().then(Instant::now);
@@ -648,6 +653,7 @@ impl Client {
                 telemetry::record(&span, &outcome, latency);
                 telemetry::attempt_finished(&outcome, latency);
             }
+
             let error = match result {
                 Ok(request_id) => return Ok((status.unwrap_or_default(), request_id)),
                 Err(error) => error,
@@ -746,7 +752,7 @@ impl Client {
                 method: operation.method.as_str(),
                 host: prepared.host,
                 path: "/",
-                canonical_query: &prepared.target.query,
+                canonical_query: prepared.target.query(),
                 headers: signed,
                 body,
                 x_date,
@@ -754,6 +760,7 @@ impl Client {
             prepared.region,
             operation.service,
         );
+
         let invalid =
             |name: &str| encode_error(format!("the {name} header value is not valid in HTTP"));
         let header =
@@ -1057,10 +1064,6 @@ mod tests {
     /// `target`'s URL, its host (both as signed and as the `Host` header) and region.
     fn assert_target(target: &CallTarget<'_>, url: &str, host: &str, region: &str) {
         assert_eq!(target.target.url.as_str(), url);
-        assert_eq!(
-            Some(target.target.query.as_str()),
-            target.target.url.query()
-        );
         assert_eq!(target.target.host_header, host);
         assert_eq!((target.host, target.region), (host, region));
     }
